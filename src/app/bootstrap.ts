@@ -1,0 +1,29 @@
+/** Opening mamori: configuration, database (migrated), key ring and the service context. */
+
+import { type OpenedDatabase, openDatabase } from '../db/database.ts';
+import { migrateToLatest } from '../db/migrate.ts';
+import { loadKeyRing } from '../modules/crypto/data-keys.ts';
+import { type Config, loadConfig } from './config.ts';
+import { type AppContext, createContext } from './context.ts';
+
+export interface Opened {
+  config: Config;
+  database: OpenedDatabase;
+  ctx: AppContext;
+  close(): Promise<void>;
+}
+
+export async function openMamori(overrides: Partial<Config> = {}): Promise<Opened> {
+  const config = loadConfig(process.env, overrides);
+  const database = openDatabase(config.databaseUrl);
+  await migrateToLatest(database.db, database.dialect);
+  const keys = loadKeyRing(config.keyFile);
+  const ctx = createContext({ db: database.db, dialect: database.dialect, ...(database.sqlite ? { sqlite: database.sqlite } : {}), keys });
+  return { config, database, ctx, close: () => database.close() };
+}
+
+/** True when no organization exists yet (a fresh database). */
+export async function isEmpty(ctx: AppContext): Promise<boolean> {
+  const row = await ctx.db.selectFrom('organizations').select('id').limit(1).executeTakeFirst();
+  return !row;
+}

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+
+/**
+ * The one configuration schema, read from the environment and validated at start-up: a bad value stops
+ * the process with a clear message instead of surfacing later.
+ */
+const configSchema = z.object({
+  /** `sqlite:./data/mamori.db` (default) or `postgres://user@host:5432/db`. */
+  databaseUrl: z.string().refine((v) => v.startsWith('sqlite:') || v.startsWith('postgres://') || v.startsWith('postgresql://'), {
+    message: 'DATABASE_URL must start with sqlite: or postgres://',
+  }),
+  dataDir: z.string().min(1),
+  host: z.string().min(1),
+  port: z.coerce.number().int().min(0).max(65535),
+  /** Secure cookies: on by default (browsers accept them on http://localhost too). */
+  cookieSecure: z.boolean(),
+  /** Where the data-encryption key ring lives (JSON); created on first start when missing. */
+  keyFile: z.string().min(1),
+  /** Session lifetime in minutes (idle timeout). */
+  sessionIdleMinutes: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60),
+  /** Failed password attempts before the account locks, and how long it stays locked. */
+  lockoutThreshold: z.coerce.number().int().min(1).max(100),
+  lockoutMinutes: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60),
+  /** Request body limit in bytes for the API. */
+  bodyLimit: z.coerce.number().int().min(1024),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  /** Demo seeding on first start (members to generate). 0 turns the demo off. */
+  demoMembers: z.coerce.number().int().min(0),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+/** Reads the configuration from `env`, with defaults that run a demo co-op on a laptop. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const dataDir = env.MAMORI_DATA_DIR ?? './data';
+  const raw = {
+    databaseUrl: env.DATABASE_URL ?? `sqlite:${dataDir}/mamori.db`,
+    dataDir,
+    host: env.HOST ?? '127.0.0.1',
+    port: env.PORT ?? 8080,
+    cookieSecure: env.MAMORI_COOKIE_SECURE ? env.MAMORI_COOKIE_SECURE !== 'false' : true,
+    keyFile: env.MAMORI_KEY_FILE ?? `${dataDir}/keys.json`,
+    sessionIdleMinutes: env.MAMORI_SESSION_IDLE_MINUTES ?? 30,
+    lockoutThreshold: env.MAMORI_LOCKOUT_THRESHOLD ?? 5,
+    lockoutMinutes: env.MAMORI_LOCKOUT_MINUTES ?? 15,
+    bodyLimit: env.MAMORI_BODY_LIMIT ?? 256 * 1024,
+    logLevel: env.LOG_LEVEL ?? 'info',
+    demoMembers: env.MAMORI_DEMO_MEMBERS ?? 10_000,
+    ...overrides,
+  };
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`設定が正しくありません / Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}

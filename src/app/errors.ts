@@ -1,0 +1,117 @@
+/**
+ * The error catalogue: every refusal mamori gives has a stable code, an HTTP status and a message in
+ * Japanese and English. Business logic throws `AppError` with a code; only the HTTP edge maps it to a
+ * status, and the CLI prints the same messages.
+ */
+export const errorCatalogue = {
+  // Input
+  invalid_json: [400, '送信されたJSONの形式が正しくありません。', 'The request body is not valid JSON.'],
+  validation_failed: [400, '入力内容に誤りがあります。', 'The input is not valid.'],
+  unknown_field: [400, '受け付けない項目が含まれています。', 'The input contains a field that is not accepted.'],
+  body_too_large: [413, '送信データが大きすぎます。', 'The request body is too large.'],
+  unsupported_media_type: [415, 'このデータ形式は受け付けられません。', 'This content type is not accepted.'],
+  invalid_date: [400, '日付が正しくありません。', 'The date is not valid.'],
+  my_number_rejected: [
+    400,
+    '個人番号（マイナンバー）と思われる番号が含まれているため受け付けられません。マイナンバーは組合員情報として保存できません。',
+    'The input contains what appears to be an Individual Number (My Number). mamori never stores My Numbers.',
+  ],
+  not_found: [404, '指定されたページまたはAPIは存在しません。', 'No such page or API.'],
+  method_not_allowed: [405, 'この操作は許可されていません。', 'This method is not allowed.'],
+  // Authentication
+  not_authenticated: [401, 'ログインが必要です。', 'You need to sign in.'],
+  invalid_credentials: [401, 'ログインIDまたはパスワードが正しくありません。', 'The login or password is wrong.'],
+  account_locked: [
+    423,
+    'ログインの失敗が続いたため、アカウントを一時的にロックしました。しばらくしてから再度お試しください。',
+    'The account is locked for a while after repeated failed sign-ins. Try again later.',
+  ],
+  account_disabled: [403, 'このアカウントは無効です。', 'This account is disabled.'],
+  totp_required: [401, '確認コード（二要素認証）の入力が必要です。', 'A one-time code (second factor) is required.'],
+  totp_invalid: [401, '確認コードが正しくありません。', 'The one-time code is wrong.'],
+  totp_enrollment_required: [403, 'この役割では二要素認証の登録が必要です。', 'This role must register a second factor (TOTP) first.'],
+  csrf_invalid: [403, '画面の有効期限が切れました。再読み込みしてください。', 'The CSRF token is missing or invalid. Reload the page.'],
+  rate_limited: [429, 'リクエストが多すぎます。しばらくしてから再度お試しください。', 'Too many requests. Try again later.'],
+  forbidden: [403, 'この操作を行う権限がありません。', 'You are not allowed to do this.'],
+  // Purpose-bound access (the access engine's refusals)
+  purpose_required: [400, '利用目的を指定してください。', 'Name the purpose of use.'],
+  purpose_unknown: [400, '指定された利用目的は存在しません。', 'No such purpose of use.'],
+  purpose_not_permitted: [
+    403,
+    'あなたの役割ではこの利用目的で組合員情報を扱えません。',
+    'Your role may not use member data for this purpose.',
+  ],
+  item_not_in_purpose: [403, 'この利用目的では扱えない項目が含まれています。', 'The request includes items this purpose may not use.'],
+  member_opted_out: [
+    403,
+    'この組合員はこの利用目的への利用を拒否（オプトアウト）しています。',
+    'The member has opted out of this purpose.',
+  ],
+  member_use_stopped: [
+    403,
+    'この組合員について、この利用目的での利用は停止されています。',
+    'Use of this member’s data for this purpose has been stopped.',
+  ],
+  member_not_found: [404, '組合員が見つかりません。', 'No such member.'],
+  joint_use_not_effective: [403, '共同利用の開始日より前のため、利用できません。', 'The joint use is not yet in effect.'],
+  // Data
+  member_code_taken: [409, 'この組合員コードは既に使われています。', 'This member code is already in use.'],
+  version_conflict: [
+    409,
+    '他の人が先に更新しました。最新の内容を読み込んでからやり直してください。',
+    'Someone else changed this record first. Reload and try again.',
+  ],
+  organization_unknown: [404, '組織が見つかりません。', 'No such organization.'],
+  department_unknown: [400, '部署が見つかりません。', 'No such department.'],
+  role_unknown: [400, '役割が見つかりません。', 'No such role.'],
+  login_taken: [409, 'このログインIDは既に使われています。', 'This login is already in use.'],
+  user_not_found: [404, '職員が見つかりません。', 'No such staff user.'],
+  alert_not_found: [404, 'アラートが見つかりません。', 'No such alert.'],
+  encryption_key_missing: [500, '暗号鍵が見つかりません。', 'The encryption key is missing.'],
+  import_file_unreadable: [400, '取込ファイルを読み込めません。', 'The import file cannot be read.'],
+  import_header_invalid: [400, '取込ファイルの見出し行が正しくありません。', 'The header row of the import file is not valid.'],
+  import_mapping_invalid: [400, '項目対応ファイルが正しくありません。', 'The mapping file is not valid.'],
+  internal_error: [
+    500,
+    'システムエラーが発生しました。管理者に連絡してください。',
+    'An internal error occurred. Contact the administrator.',
+  ],
+} as const satisfies Record<string, readonly [number, string, string]>;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+/** One problem with one field, for validation errors (path uses dots: `member.birth_date`). */
+export interface FieldIssue {
+  field: string;
+  code: string;
+  message_ja: string;
+  message_en: string;
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly issues: FieldIssue[] | undefined;
+  constructor(code: ErrorCode, issues?: FieldIssue[], detail?: string) {
+    super(detail ?? errorCatalogue[code][2]);
+    this.name = 'AppError';
+    this.code = code;
+    this.issues = issues;
+  }
+  get status(): number {
+    return errorCatalogue[this.code][0];
+  }
+}
+
+export function httpStatusOf(code: ErrorCode): number {
+  return errorCatalogue[code][0];
+}
+
+/** The one error body every API refusal uses. */
+export function errorBody(code: ErrorCode, issues?: FieldIssue[]) {
+  const [, ja, en] = errorCatalogue[code];
+  return { error: { code, message_ja: ja, message_en: en, ...(issues?.length ? { issues } : {}) } };
+}
+
+export function isErrorCode(value: string): value is ErrorCode {
+  return Object.hasOwn(errorCatalogue, value);
+}

@@ -1,0 +1,107 @@
+import type { Command } from 'commander';
+import { openMamori } from '../app/bootstrap.ts';
+import { AppError } from '../app/errors.ts';
+import { appendAudit } from '../modules/audit/append.ts';
+import { KeyRing, saveKeyRing } from '../modules/crypto/data-keys.ts';
+import { createUser } from '../modules/organizations/service.ts';
+import { cliActor } from './audit.ts';
+
+async function readPassword(): Promise<string> {
+  if (process.env.MAMORI_NEW_PASSWORD) return process.env.MAMORI_NEW_PASSWORD;
+  if (process.stdin.isTTY) {
+    const { createInterface } = await import('node:readline/promises');
+    const rl = createInterface({ input: process.stdin, output: process.stdout });
+    const answer = await rl.question('パスワード / password: ');
+    rl.close();
+    return answer;
+  }
+  let data = '';
+  for await (const chunk of process.stdin) data += chunk;
+  return data.trim();
+}
+
+export function adminCommands(program: Command) {
+  const users = program.command('users').description('職員ユーザー / staff users');
+  users
+    .command('create')
+    .description(
+      '職員を登録（パスワードは入力、標準入力、または MAMORI_NEW_PASSWORD）/ create a staff user (password prompted, from stdin, or MAMORI_NEW_PASSWORD)',
+    )
+    .requiredOption('--org <code>', '組織コード / organization code')
+    .requiredOption('--login <login>', 'ログインID / login')
+    .requiredOption('--name <name>', '表示名 / display name')
+    .requiredOption('--role <code>', '役割コード / role code')
+    .option('--department <code>', '部署コード / department code')
+    .option('--email <email>', 'メール / e-mail')
+    .action(async (o: { org: string; login: string; name: string; role: string; department?: string; email?: string }) => {
+      const password = await readPassword();
+      const m = await openMamori();
+      try {
+        const id = await createUser(m.ctx, cliActor('users-create'), {
+          orgCode: o.org,
+          login: o.login,
+          displayName: o.name,
+          password,
+          role: o.role,
+          department: o.department ?? null,
+          email: o.email ?? null,
+        });
+        console.log(`職員を登録しました / created user ${o.login} (${id})`);
+      } finally {
+        await m.close();
+      }
+    });
+
+  const keys = program.command('keys').description('暗号鍵 / data-encryption keys');
+  keys
+    .command('rotate')
+    .description('新しい鍵を作り、登録口座などを新しい鍵で再暗号化 / add a new primary key and re-encrypt stored values with it')
+    .action(async () => {
+      const m = await openMamori();
+      if (process.env.MAMORI_DATA_KEYS)
+        throw new AppError('forbidden', undefined, 'Keys come from MAMORI_DATA_KEYS: rotate them where they are managed.');
+      const next = m.ctx.keys.rotated();
+      // Save first: a crash after this leaves values readable by either key.
+      saveKeyRing(m.config.keyFile, next);
+      let count = 0;
+      const members = await m.ctx.db
+        .selectFrom('members')
+        .select(['id', 'bank_account_enc'])
+        .where('bank_account_enc', 'is not', null)
+        .execute();
+      const users = await m.ctx.db.selectFrom('users').select(['id', 'totp_secret_enc']).where('totp_secret_enc', 'is not', null).execute();
+      for (let i = 0; i < members.length; i += 1000) {
+        await m.ctx.db.transaction().execute(async (tx) => {
+          for (const r of members.slice(i, i + 1000)) {
+            if (KeyRing.keyIdOf(r.bank_account_enc!) === next.primaryId) continue;
+            await tx
+              .updateTable('members')
+              .set({ bank_account_enc: next.encrypt(next.decrypt(r.bank_account_enc!)) })
+              .where('id', '=', r.id)
+              .execute();
+            count++;
+          }
+        });
+      }
+      await m.ctx.db.transaction().execute(async (tx) => {
+        for (const u of users) {
+          await tx
+            .updateTable('users')
+            .set({ totp_secret_enc: next.encrypt(next.decrypt(u.totp_secret_enc!)) })
+            .where('id', '=', u.id)
+            .execute();
+          count++;
+        }
+        await appendAudit(tx, cliActor('keys-rotate'), {
+          action: 'keys.rotate',
+          outcome: 'ok',
+          orgId: null,
+          detail: { key_id: next.primaryId, reencrypted: count },
+        });
+      });
+      console.log(
+        `新しい鍵 ${next.primaryId} で ${count.toLocaleString()} 件を再暗号化しました / re-encrypted ${count.toLocaleString()} values with key ${next.primaryId}`,
+      );
+      await m.close();
+    });
+}

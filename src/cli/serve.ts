@@ -1,0 +1,72 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { isEmpty, openMamori } from '../app/bootstrap.ts';
+import { buildServer } from '../app/server.ts';
+import { pruneAccessCounters } from '../modules/audit/alerts.ts';
+import { seedDemo } from '../modules/demo/seed.ts';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export function serveCommand(program: Command) {
+  program
+    .command('serve')
+    .description('サーバーを起動（初回はデモ生協を作成）/ start the server (seeds the demo co-op on first start)')
+    .option('--port <port>', 'port (PORT)')
+    .option('--host <host>', 'host (HOST)')
+    .option('--no-demo', '初回起動でデモ生協を作らない / do not seed the demo co-op')
+    .option('--build-web-if-missing', 'web/dist が無ければ管理画面をビルド / build the web console if web/dist is missing')
+    .action(async (opts: { port?: string; host?: string; demo: boolean; buildWebIfMissing?: boolean }) => {
+      const webDir = join(root, 'web', 'dist');
+      if (opts.buildWebIfMissing && !existsSync(join(webDir, 'index.html'))) {
+        console.log('管理画面をビルドしています… / building the web console…');
+        execFileSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], {
+          cwd: root,
+          stdio: 'inherit',
+        });
+      }
+      const m = await openMamori({ ...(opts.port ? { port: Number(opts.port) } : {}), ...(opts.host ? { host: opts.host } : {}) });
+      let seeded: Awaited<ReturnType<typeof seedDemo>> | undefined;
+      if (opts.demo && m.config.demoMembers > 0 && (await isEmpty(m.ctx))) {
+        console.log(`デモ生協を作成しています（組合員 ${m.config.demoMembers.toLocaleString()} 名）… / seeding the demo co-op…`);
+        seeded = await seedDemo(m.ctx, m.config.demoMembers);
+      }
+      const app = await buildServer(m.ctx, m.config, { webDir });
+      await app.listen({ port: m.config.port, host: m.config.host });
+      const url = `http://${m.config.host === '127.0.0.1' || m.config.host === '0.0.0.0' ? 'localhost' : m.config.host}:${m.config.port}`;
+      console.log(`\nmamori: ${url}  (API: ${url}/api/docs)  DB: ${m.config.databaseUrl}`);
+      if (seeded) {
+        console.log(`\nデモのログイン / demo logins (password: ${seeded.password})`);
+        for (const u of seeded.users) {
+          console.log(
+            `  ${u.login.padEnd(9)} ${u.displayName}（${u.role}）${u.totpSecret ? `  TOTP secret: ${u.totpSecret}（npx mamori demo totp ${u.login} で現在のコード）` : ''}`,
+          );
+        }
+      } else if (opts.demo) {
+        console.log(
+          'デモのログインは初回起動時に表示されました（パスワード mamori-demo-2026）。/ demo logins were printed on first start (password mamori-demo-2026).',
+        );
+      }
+      const prune = setInterval(() => void pruneAccessCounters(m.ctx.db, new Date()).catch(() => {}), 3600_000);
+      prune.unref();
+      const stop = async () => {
+        clearInterval(prune);
+        await app.close();
+        await m.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void stop());
+      process.once('SIGTERM', () => void stop());
+    });
+
+  program
+    .command('migrate')
+    .description('データベースを最新の構造にする / migrate the database to the latest schema')
+    .action(async () => {
+      const m = await openMamori();
+      console.log(`最新です / up to date: ${m.config.databaseUrl}`);
+      await m.close();
+    });
+}

@@ -1,0 +1,110 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  type SqliteDialectConfig,
+  SqliteDriver,
+  type Transaction,
+} from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.ts';
+
+export type Db = Kysely<Database>;
+export type Tx = Transaction<Database>;
+/** Either the database or an open transaction: service functions accept both. */
+export type DbOrTx = Db | Tx;
+export type DialectName = 'sqlite' | 'postgres';
+
+export interface OpenedDatabase {
+  db: Db;
+  dialect: DialectName;
+  /** The raw better-sqlite3 handle (SQLite only): bulk paths (import, verify) use it directly. */
+  sqlite?: BetterSqlite3.Database;
+  close(): Promise<void>;
+}
+
+// PostgreSQL returns int8 and numeric as strings; every such value here (counts, sequence numbers, yen)
+// fits a double exactly, so read them as numbers and keep one representation across dialects.
+pg.types.setTypeParser(20, (v) => Number(v));
+pg.types.setTypeParser(1700, (v) => Number(v));
+
+/**
+ * SQLite transactions start with BEGIN IMMEDIATE: every mamori transaction writes (at least the audit
+ * entry), and taking the write lock up front avoids SQLITE_BUSY_SNAPSHOT when another process (a CLI import)
+ * wrote in between a read and the first write.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.#config = config;
+  }
+  override createDriver() {
+    return new ImmediateSqliteDriver(this.#config);
+  }
+}
+
+/** Kysely prepares every statement anew; caching them by SQL text halves the cost of a small query. */
+function withStatementCache(raw: BetterSqlite3.Database) {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return {
+    prepare(sql: string) {
+      let stmt = cache.get(sql);
+      if (!stmt) {
+        stmt = raw.prepare(sql);
+        if (cache.size > 500) cache.clear();
+        cache.set(sql, stmt);
+      }
+      return stmt;
+    },
+    close() {
+      raw.close();
+    },
+  };
+}
+
+export function openSqlite(file: string): BetterSqlite3.Database {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const raw = new BetterSqlite3(file);
+  raw.pragma('journal_mode = WAL');
+  raw.pragma('synchronous = NORMAL');
+  raw.pragma('busy_timeout = 10000');
+  raw.pragma('foreign_keys = ON');
+  raw.pragma('cache_size = -65536');
+  return raw;
+}
+
+export interface OpenOptions {
+  /** PostgreSQL only: the schema to use (tests give each file its own). */
+  schema?: string;
+  poolSize?: number;
+}
+
+/** Opens `sqlite:PATH` or `postgres://…`. */
+export function openDatabase(url: string, options: OpenOptions = {}): OpenedDatabase {
+  if (url.startsWith('sqlite:')) {
+    const file = url.slice('sqlite:'.length) || './data/mamori.db';
+    const raw = openSqlite(file);
+    const db = new Kysely<Database>({
+      dialect: new ImmediateSqliteDialect({ database: withStatementCache(raw) as never }),
+    });
+    return { db, dialect: 'sqlite', sqlite: raw, close: () => db.destroy() };
+  }
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect: 'postgres', close: () => db.destroy() };
+}

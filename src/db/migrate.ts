@@ -1,0 +1,35 @@
+import { type Migration, type MigrationProvider, type MigrationResultSet, Migrator } from 'kysely/migration';
+import type { Db, DialectName } from './database.ts';
+import { foundation } from './migrations/0001-foundation.ts';
+
+/** The one migration history, for both dialects. Append new migrations; never edit a landed one. */
+function migrationsFor(dialect: DialectName): Record<string, Migration> {
+  return {
+    '0001-foundation': foundation(dialect),
+  };
+}
+
+class InCodeProvider implements MigrationProvider {
+  readonly #dialect: DialectName;
+  constructor(dialect: DialectName) {
+    this.#dialect = dialect;
+  }
+  async getMigrations() {
+    return migrationsFor(this.#dialect);
+  }
+}
+
+/** Brings the schema to the latest migration; throws with the failing migration's name. */
+export async function migrateToLatest(db: Db, dialect: DialectName, opts: { schema?: string } = {}): Promise<MigrationResultSet> {
+  const migrator = new Migrator({
+    db,
+    provider: new InCodeProvider(dialect),
+    ...(opts.schema ? { migrationTableSchema: opts.schema } : {}),
+  });
+  const result = await migrator.migrateToLatest();
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`マイグレーション ${failed} に失敗しました / Migration ${failed} failed: ${String(result.error)}`);
+  }
+  return result;
+}

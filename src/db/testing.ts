@@ -1,0 +1,63 @@
+/**
+ * Test helpers that run a data test on SQLite and PostgreSQL alike. The PostgreSQL URL comes from the
+ * vitest global setup (`test/global-setup.ts`), which found a reachable server or recorded why not.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { type DialectName, type OpenedDatabase, openDatabase } from './database.ts';
+import { migrateToLatest } from './migrate.ts';
+
+export const dialects: DialectName[] = ['sqlite', 'postgres'];
+
+export function postgresUrl(): string | null {
+  return inject('pgUrl') ?? null;
+}
+
+export interface TestDatabase extends OpenedDatabase {
+  /** Drops the schema or deletes the file. */
+  dispose(): Promise<void>;
+}
+
+/** A fresh, migrated database: a temporary SQLite file, or a new schema in the test PostgreSQL database. */
+export async function createTestDatabase(dialect: DialectName): Promise<TestDatabase> {
+  if (dialect === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'mamori-test-'));
+    const opened = openDatabase(`sqlite:${join(dir, 'test.db')}`);
+    await migrateToLatest(opened.db, 'sqlite');
+    return {
+      ...opened,
+      async dispose() {
+        await opened.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  const url = postgresUrl();
+  if (!url) throw new Error('PostgreSQL is not available for tests');
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`create schema ${schema}`);
+  await admin.end();
+  const opened = openDatabase(url, { schema, poolSize: 4 });
+  await migrateToLatest(opened.db, 'postgres', { schema });
+  return {
+    ...opened,
+    async dispose() {
+      await opened.close();
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      await c.query(`drop schema ${schema} cascade`);
+      await c.end();
+    },
+  };
+}
+
+/** The dialects a data test should run on now: PostgreSQL only when the global setup found it. */
+export function availableDialects(): DialectName[] {
+  return postgresUrl() ? dialects : ['sqlite'];
+}

@@ -1,0 +1,71 @@
+/**
+ * Loads the access policy from the registers in the database and keeps a compiled engine. Changes made
+ * through mamori invalidate it at once; other instances (several servers on one PostgreSQL) pick changes up
+ * within `ttlMs`. Per-member opt-outs and stops are not part of the policy: they are read with the member,
+ * so they take effect immediately everywhere.
+ */
+import type { DbOrTx } from '../../db/database.ts';
+import { AccessEngine } from './decide.ts';
+import type { PolicyData } from './policy.ts';
+
+export async function loadPolicy(db: DbOrTx): Promise<PolicyData> {
+  const [purposes, items, purposeItems, rolePurposes, groups, groupMembers, groupPurposes, groupItems] = await Promise.all([
+    db.selectFrom('purposes').select(['id', 'org_id as orgId', 'code']).where('status', '=', 'active').execute(),
+    db.selectFrom('data_items').select(['id', 'org_id as orgId', 'code']).orderBy('org_id').orderBy('code').execute(),
+    db.selectFrom('purpose_items').select(['purpose_id as purposeId', 'item_id as itemId']).execute(),
+    db.selectFrom('role_purposes').select(['role_id as roleId', 'purpose_id as purposeId']).execute(),
+    db.selectFrom('joint_use_groups').selectAll().execute(),
+    db.selectFrom('joint_use_members').selectAll().execute(),
+    db.selectFrom('joint_use_purposes').selectAll().execute(),
+    db.selectFrom('joint_use_items').selectAll().execute(),
+  ]);
+  const byGroup = <T extends { group_id: string }, K extends keyof T>(rows: T[], key: K, id: string) =>
+    rows.filter((r) => r.group_id === id).map((r) => r[key] as string);
+  return {
+    purposes,
+    items,
+    purposeItems,
+    rolePurposes,
+    jointUse: groups.map((g) => ({
+      id: g.id,
+      ownerOrgId: g.owner_org_id,
+      userOrgIds: byGroup(groupMembers, 'org_id', g.id),
+      purposeIds: byGroup(groupPurposes, 'purpose_id', g.id),
+      itemIds: byGroup(groupItems, 'item_id', g.id),
+      startsOn: g.starts_on,
+      endsOn: g.ends_on,
+    })),
+  };
+}
+
+export class PolicyStore {
+  #engine: AccessEngine | undefined;
+  #loadedAt = 0;
+  #loading: Promise<AccessEngine> | undefined;
+  readonly #db: DbOrTx;
+  readonly #ttlMs: number;
+
+  constructor(db: DbOrTx, ttlMs = 5000) {
+    this.#db = db;
+    this.#ttlMs = ttlMs;
+  }
+
+  async engine(): Promise<AccessEngine> {
+    if (this.#engine && Date.now() - this.#loadedAt < this.#ttlMs) return this.#engine;
+    this.#loading ??= loadPolicy(this.#db)
+      .then((data) => {
+        this.#engine = new AccessEngine(data);
+        this.#loadedAt = Date.now();
+        return this.#engine;
+      })
+      .finally(() => {
+        this.#loading = undefined;
+      });
+    return this.#loading;
+  }
+
+  /** Call after changing purposes, items, grants or joint use. */
+  invalidate(): void {
+    this.#loadedAt = 0;
+  }
+}

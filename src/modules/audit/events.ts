@@ -1,0 +1,38 @@
+/**
+ * What the audit trail records: a typed union of events. Personal data values never go into the trail,
+ * only which member, which items or fields, which purpose and what was decided; a member's deletion request
+ * therefore never has to rewrite the chain.
+ */
+import type { AuditLogTable } from '../../db/schema.ts';
+
+export type Actor =
+  | { type: 'user'; id: string; orgId: string; roleId: string; login?: string }
+  | { type: 'cli'; id: string | null; orgId: string | null; label: string }
+  | { type: 'system'; id: null; orgId: string | null; label: string }
+  | { type: 'anonymous'; id: null; orgId: null };
+
+type Base = { orgId: string | null; memberId?: string | null; purpose?: string | null; errorCode?: string | null };
+
+export type AuditEvent = Base &
+  (
+    | { action: 'member.read'; outcome: 'allowed' | 'refused'; detail: { items?: readonly string[]; joint_use?: string; via?: string } }
+    | { action: 'member.search'; outcome: 'allowed' | 'refused'; detail: { by: string; results: number; member_ids?: string[] } }
+    | { action: 'member.create'; outcome: 'ok' | 'refused'; detail: { fields: string[]; via?: string } }
+    | { action: 'member.update'; outcome: 'ok' | 'refused'; detail: { fields: string[]; version?: number; via?: string } }
+    | { action: 'member.import'; outcome: 'ok'; detail: { run: string; change: 'created' | 'updated'; fields?: string[] } }
+    | { action: 'import.run'; outcome: 'ok' | 'failed'; detail: Record<string, string | number> }
+    | { action: 'input.my_number_rejected'; outcome: 'refused'; detail: { path: string; fields: string[] } }
+    | { action: 'auth.login'; outcome: 'ok' | 'failed'; detail: { login: string; step: 'password' | 'totp'; reason?: string } }
+    | { action: 'auth.logout'; outcome: 'ok'; detail: Record<string, never> }
+    | { action: 'auth.locked'; outcome: 'ok'; detail: { login: string; until: string } }
+    | { action: 'auth.totp_enrolled'; outcome: 'ok'; detail: Record<string, never> }
+    | { action: 'user.create' | 'user.update'; outcome: 'ok'; detail: { user_id: string; login: string; role?: string } }
+    | { action: 'organization.create' | 'department.create'; outcome: 'ok'; detail: { id: string; code: string } }
+    | { action: 'policy.change'; outcome: 'ok'; detail: Record<string, unknown> }
+    | { action: 'audit.search'; outcome: 'ok'; detail: Record<string, string | number | null> }
+    | { action: 'audit.verify'; outcome: 'ok' | 'failed'; detail: { entries: number; first_bad?: number | null } }
+    | { action: 'alert.acknowledge'; outcome: 'ok'; detail: { alert_id: string } }
+    | { action: 'keys.rotate'; outcome: 'ok'; detail: { key_id: string; reencrypted: number } }
+  );
+
+export type AuditOutcome = AuditLogTable['outcome'];

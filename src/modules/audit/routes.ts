@@ -1,0 +1,141 @@
+/** Audit trail, chain verification and alerts, for the privacy office and internal auditors. */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppContext } from '../../app/context.ts';
+import { AppError } from '../../app/errors.ts';
+import { requireKind } from '../../app/guard.ts';
+import { iso } from '../../db/time.ts';
+import { listAlerts } from './alerts.ts';
+import { appendAudit } from './append.ts';
+import { searchAudit } from './search.ts';
+import { verifyAuditChain } from './verify.ts';
+
+const isoTime = z.string().regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?$/, 'ISO 8601');
+
+export function auditRoutes(ctx: AppContext): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.get(
+      '/audit',
+      {
+        schema: {
+          tags: ['audit'],
+          summary: '監査記録の検索 / search the audit trail',
+          querystring: z.strictObject({
+            member: z.string().max(64).optional(),
+            actor: z.string().max(64).optional(),
+            purpose: z.string().max(20).optional(),
+            action: z.string().max(60).optional(),
+            outcome: z.enum(['allowed', 'refused', 'ok', 'failed']).optional(),
+            from: isoTime.optional(),
+            to: isoTime.optional(),
+            before: z.coerce.number().int().min(1).optional(),
+            limit: z.coerce.number().int().min(1).max(500).optional(),
+          }),
+        },
+      },
+      async (req) => {
+        const actor = requireKind(req, ['privacy_officer', 'auditor']);
+        const q = req.query;
+        // An actor may be given by login as well as by id.
+        let actorId = q.actor;
+        if (actorId && !/^[0-9a-f-]{36}$/.test(actorId)) {
+          const u = await ctx.db
+            .selectFrom('users')
+            .select('id')
+            .where('login', '=', actorId)
+            .where('org_id', '=', actor.orgId)
+            .executeTakeFirst();
+          actorId = u?.id ?? '00000000-0000-0000-0000-000000000000';
+        }
+        const result = await searchAudit(ctx.db, {
+          orgId: actor.orgId,
+          ...(q.member ? { memberId: q.member } : {}),
+          ...(actorId ? { actorId } : {}),
+          ...(q.purpose ? { purpose: q.purpose } : {}),
+          ...(q.action ? { action: q.action } : {}),
+          ...(q.outcome ? { outcome: q.outcome } : {}),
+          ...(q.from ? { from: q.from } : {}),
+          ...(q.to ? { to: q.to } : {}),
+          ...(q.before ? { before: q.before } : {}),
+          ...(q.limit ? { limit: q.limit } : {}),
+        });
+        await ctx.db.transaction().execute((tx) =>
+          appendAudit(
+            tx,
+            actor,
+            {
+              action: 'audit.search',
+              outcome: 'ok',
+              orgId: actor.orgId,
+              memberId: q.member ?? null,
+              detail: { actor: q.actor ?? null, purpose: q.purpose ?? null, from: q.from ?? null, to: q.to ?? null },
+            },
+            ctx.clock,
+          ),
+        );
+        return result;
+      },
+    );
+
+    app.post('/audit/verify', { schema: { tags: ['audit'], summary: '監査記録の連鎖検証 / verify the audit chain' } }, async (req) => {
+      const actor = requireKind(req, ['privacy_officer', 'auditor', 'system_admin']);
+      const result = await verifyAuditChain(ctx.db);
+      await ctx.db.transaction().execute((tx) =>
+        appendAudit(
+          tx,
+          actor,
+          {
+            action: 'audit.verify',
+            outcome: result.ok ? 'ok' : 'failed',
+            orgId: actor.orgId,
+            detail: { entries: result.entries, first_bad: result.firstBad?.seq ?? null },
+          },
+          ctx.clock,
+        ),
+      );
+      return result;
+    });
+
+    app.get(
+      '/alerts',
+      {
+        schema: {
+          tags: ['audit'],
+          summary: 'アラート一覧 / alerts',
+          querystring: z.strictObject({ status: z.enum(['open', 'acknowledged']).optional() }),
+        },
+      },
+      async (req) => {
+        const actor = requireKind(req, ['privacy_officer', 'auditor']);
+        return { alerts: await listAlerts(ctx.db, actor.orgId, req.query.status) };
+      },
+    );
+
+    app.post(
+      '/alerts/:id/acknowledge',
+      { schema: { tags: ['audit'], summary: 'アラートの確認 / acknowledge an alert', params: z.strictObject({ id: z.string().max(64) }) } },
+      async (req) => {
+        const actor = requireKind(req, ['privacy_officer']);
+        const done = await ctx.db.transaction().execute(async (tx) => {
+          const r = await tx
+            .updateTable('alerts')
+            .set({ status: 'acknowledged', acknowledged_by: actor.id, acknowledged_at: iso(ctx.clock()) })
+            .where('id', '=', req.params.id)
+            .where('org_id', '=', actor.orgId)
+            .where('status', '=', 'open')
+            .executeTakeFirst();
+          if (Number(r.numUpdatedRows) !== 1) return false;
+          await appendAudit(
+            tx,
+            actor,
+            { action: 'alert.acknowledge', outcome: 'ok', orgId: actor.orgId, detail: { alert_id: req.params.id } },
+            ctx.clock,
+          );
+          return true;
+        });
+        if (!done) throw new AppError('alert_not_found');
+        return { ok: true };
+      },
+    );
+  };
+}

@@ -1,0 +1,54 @@
+/** Audit search for the privacy office and auditors: by member, actor, purpose, action, outcome and time. */
+import type { DbOrTx } from '../../db/database.ts';
+
+export interface AuditQuery {
+  orgId: string;
+  memberId?: string;
+  actorId?: string;
+  purpose?: string;
+  action?: string;
+  outcome?: string;
+  /** ISO timestamps, inclusive from, exclusive to. */
+  from?: string;
+  to?: string;
+  /** Entries with seq below this (newest first paging). */
+  before?: number;
+  limit?: number;
+}
+
+export async function searchAudit(db: DbOrTx, q: AuditQuery) {
+  const limit = Math.min(q.limit ?? 100, 500);
+  let query = db
+    .selectFrom('audit_log')
+    .leftJoin('users', 'users.id', 'audit_log.actor_id')
+    .select([
+      'audit_log.seq',
+      'audit_log.ts',
+      'audit_log.actor_type',
+      'audit_log.actor_id',
+      'users.login as actor_login',
+      'users.display_name as actor_name',
+      'audit_log.action',
+      'audit_log.outcome',
+      'audit_log.purpose_code',
+      'audit_log.member_id',
+      'audit_log.error_code',
+      'audit_log.detail',
+      'audit_log.hash',
+    ])
+    .where('audit_log.org_id', '=', q.orgId);
+  if (q.memberId) query = query.where('audit_log.member_id', '=', q.memberId);
+  if (q.actorId) query = query.where('audit_log.actor_id', '=', q.actorId);
+  if (q.purpose) query = query.where('audit_log.purpose_code', '=', q.purpose);
+  if (q.action) query = query.where('audit_log.action', '=', q.action);
+  if (q.outcome) query = query.where('audit_log.outcome', '=', q.outcome as never);
+  if (q.from) query = query.where('audit_log.ts', '>=', q.from);
+  if (q.to) query = query.where('audit_log.ts', '<', q.to);
+  if (q.before) query = query.where('audit_log.seq', '<', q.before);
+  const rows = await query
+    .orderBy('audit_log.seq', 'desc')
+    .limit(limit + 1)
+    .execute();
+  const page = rows.slice(0, limit).map((r) => ({ ...r, seq: Number(r.seq), detail: JSON.parse(r.detail) as unknown }));
+  return { entries: page, next_before: rows.length > limit ? page[page.length - 1]!.seq : null };
+}

@@ -1,0 +1,334 @@
+/**
+ * Staff sign-in: password (argon2id) with lockout after repeated failures, then a TOTP second factor for the
+ * roles that must have one (privacy officers and system admins), or for anyone who enrolled. A session is a
+ * random token in an HttpOnly cookie; the database keeps only its SHA-256.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { AppContext } from '../../app/context.ts';
+import { AppError } from '../../app/errors.ts';
+import type { RoleKind } from '../../db/schema.ts';
+import { iso } from '../../db/time.ts';
+import { appendAudit } from '../audit/append.ts';
+import type { Actor } from '../audit/events.ts';
+import type { StaffActor } from '../members/actor.ts';
+import { verifyAgainstDummy, verifyPassword } from './passwords.ts';
+import { newTotpSecret, totpUri, verifyTotp } from './totp.ts';
+
+export const TOTP_REQUIRED_ROLES: readonly RoleKind[] = ['privacy_officer', 'system_admin'];
+
+/** 0: signed in; 1: password checked, TOTP code due; 2: password checked, TOTP enrolment due. */
+export type MfaState = 0 | 1 | 2;
+
+export interface AuthPolicy {
+  lockoutThreshold: number;
+  lockoutMinutes: number;
+  sessionIdleMinutes: number;
+}
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+const anonymous: Actor = { type: 'anonymous', id: null, orgId: null };
+
+export interface SessionInfo {
+  actor: StaffActor;
+  displayName: string;
+  mfa: MfaState;
+  sessionId: string;
+}
+
+export interface LoginResult {
+  token: string;
+  mfa: MfaState;
+}
+
+/** Step one: login and password. Throws invalid_credentials / account_locked / account_disabled. */
+export async function loginWithPassword(ctx: AppContext, policy: AuthPolicy, login: string, password: string): Promise<LoginResult> {
+  const now = ctx.clock();
+  const user = await ctx.db
+    .selectFrom('users')
+    .innerJoin('roles', 'roles.id', 'users.role_id')
+    .select([
+      'users.id',
+      'users.org_id',
+      'users.role_id',
+      'users.password_hash',
+      'users.status',
+      'users.failed_attempts',
+      'users.locked_until',
+      'users.totp_enabled',
+      'roles.kind as role_kind',
+    ])
+    .where('users.login', '=', login)
+    .executeTakeFirst();
+  if (!user) {
+    await verifyAgainstDummy(password);
+    await ctx.db.transaction().execute((tx) =>
+      appendAudit(
+        tx,
+        anonymous,
+        {
+          action: 'auth.login',
+          outcome: 'failed',
+          orgId: null,
+          errorCode: 'invalid_credentials',
+          detail: { login, step: 'password', reason: 'unknown_login' },
+        },
+        ctx.clock,
+      ),
+    );
+    throw new AppError('invalid_credentials');
+  }
+  const actor: Actor = { type: 'user', id: user.id, orgId: user.org_id, roleId: user.role_id };
+  if (user.locked_until && user.locked_until > iso(now)) {
+    await ctx.db.transaction().execute((tx) =>
+      appendAudit(
+        tx,
+        actor,
+        {
+          action: 'auth.login',
+          outcome: 'failed',
+          orgId: user.org_id,
+          errorCode: 'account_locked',
+          detail: { login, step: 'password', reason: 'locked' },
+        },
+        ctx.clock,
+      ),
+    );
+    throw new AppError('account_locked');
+  }
+  const valid = await verifyPassword(user.password_hash, password);
+  if (!valid) {
+    const attempts = user.failed_attempts + 1;
+    const lock = attempts >= policy.lockoutThreshold;
+    const until = iso(new Date(now.getTime() + policy.lockoutMinutes * 60_000));
+    await ctx.db.transaction().execute(async (tx) => {
+      await tx
+        .updateTable('users')
+        .set({ failed_attempts: lock ? 0 : attempts, locked_until: lock ? until : user.locked_until })
+        .where('id', '=', user.id)
+        .execute();
+      await appendAudit(
+        tx,
+        actor,
+        {
+          action: 'auth.login',
+          outcome: 'failed',
+          orgId: user.org_id,
+          errorCode: 'invalid_credentials',
+          detail: { login, step: 'password', reason: 'wrong_password' },
+        },
+        ctx.clock,
+      );
+      if (lock)
+        await appendAudit(tx, actor, { action: 'auth.locked', outcome: 'ok', orgId: user.org_id, detail: { login, until } }, ctx.clock);
+    });
+    throw new AppError(lock ? 'account_locked' : 'invalid_credentials');
+  }
+  if (user.status !== 'active') {
+    await ctx.db.transaction().execute((tx) =>
+      appendAudit(
+        tx,
+        actor,
+        {
+          action: 'auth.login',
+          outcome: 'failed',
+          orgId: user.org_id,
+          errorCode: 'account_disabled',
+          detail: { login, step: 'password', reason: 'disabled' },
+        },
+        ctx.clock,
+      ),
+    );
+    throw new AppError('account_disabled');
+  }
+  const mfa: MfaState = user.totp_enabled ? 1 : TOTP_REQUIRED_ROLES.includes(user.role_kind) ? 2 : 0;
+  const token = randomBytes(32).toString('base64url');
+  await ctx.db.transaction().execute(async (tx) => {
+    await tx.updateTable('users').set({ failed_attempts: 0, locked_until: null }).where('id', '=', user.id).execute();
+    await tx
+      .insertInto('sessions')
+      .values({
+        id: hashToken(token),
+        user_id: user.id,
+        created_at: iso(now),
+        last_seen_at: iso(now),
+        expires_at: iso(new Date(now.getTime() + policy.sessionIdleMinutes * 60_000)),
+        mfa_pending: mfa,
+      })
+      .execute();
+    await appendAudit(
+      tx,
+      actor,
+      { action: 'auth.login', outcome: 'ok', orgId: user.org_id, detail: { login, step: 'password' } },
+      ctx.clock,
+    );
+  });
+  return { token, mfa };
+}
+
+/** Step two: the TOTP code. Wrong codes count towards the lockout like wrong passwords. */
+export async function completeTotp(ctx: AppContext, policy: AuthPolicy, token: string, code: string): Promise<void> {
+  const session = await findSession(ctx, token, policy, { allowPending: true });
+  if (session?.mfa !== 1) throw new AppError('not_authenticated');
+  const user = await ctx.db
+    .selectFrom('users')
+    .select(['totp_secret_enc', 'failed_attempts', 'login'])
+    .where('id', '=', session.actor.id)
+    .executeTakeFirstOrThrow();
+  const ok = user.totp_secret_enc !== null && verifyTotp(ctx.keys.decrypt(user.totp_secret_enc), code, ctx.clock());
+  const actor: Actor = { type: 'user', id: session.actor.id, orgId: session.actor.orgId, roleId: session.actor.roleId };
+  if (!ok) {
+    const attempts = user.failed_attempts + 1;
+    const lock = attempts >= policy.lockoutThreshold;
+    const until = iso(new Date(ctx.clock().getTime() + policy.lockoutMinutes * 60_000));
+    await ctx.db.transaction().execute(async (tx) => {
+      await tx
+        .updateTable('users')
+        .set({ failed_attempts: lock ? 0 : attempts, ...(lock ? { locked_until: until } : {}) })
+        .where('id', '=', session.actor.id)
+        .execute();
+      if (lock) await tx.deleteFrom('sessions').where('user_id', '=', session.actor.id).execute();
+      await appendAudit(
+        tx,
+        actor,
+        {
+          action: 'auth.login',
+          outcome: 'failed',
+          orgId: session.actor.orgId,
+          errorCode: 'totp_invalid',
+          detail: { login: user.login, step: 'totp' },
+        },
+        ctx.clock,
+      );
+      if (lock)
+        await appendAudit(
+          tx,
+          actor,
+          { action: 'auth.locked', outcome: 'ok', orgId: session.actor.orgId, detail: { login: user.login, until } },
+          ctx.clock,
+        );
+    });
+    throw new AppError(lock ? 'account_locked' : 'totp_invalid');
+  }
+  await ctx.db.transaction().execute(async (tx) => {
+    await tx.updateTable('users').set({ failed_attempts: 0 }).where('id', '=', session.actor.id).execute();
+    await tx.updateTable('sessions').set({ mfa_pending: 0 }).where('id', '=', session.sessionId).execute();
+    await appendAudit(
+      tx,
+      actor,
+      { action: 'auth.login', outcome: 'ok', orgId: session.actor.orgId, detail: { login: user.login, step: 'totp' } },
+      ctx.clock,
+    );
+  });
+}
+
+/** Starts enrolment: a new secret (stored encrypted, not yet active) and its otpauth:// URI. */
+export async function beginTotpEnrollment(ctx: AppContext, policy: AuthPolicy, token: string): Promise<{ secret: string; uri: string }> {
+  const session = await findSession(ctx, token, policy, { allowPending: true });
+  if (!session || session.mfa === 1) throw new AppError('not_authenticated');
+  const secret = newTotpSecret();
+  await ctx.db
+    .updateTable('users')
+    .set({ totp_secret_enc: ctx.keys.encrypt(secret), totp_enabled: 0 })
+    .where('id', '=', session.actor.id)
+    .execute();
+  return { secret, uri: totpUri(secret, session.actor.login) };
+}
+
+/** Finishes enrolment with a first valid code; the session is then fully signed in. */
+export async function activateTotp(ctx: AppContext, policy: AuthPolicy, token: string, code: string): Promise<void> {
+  const session = await findSession(ctx, token, policy, { allowPending: true });
+  if (!session || session.mfa === 1) throw new AppError('not_authenticated');
+  const user = await ctx.db.selectFrom('users').select('totp_secret_enc').where('id', '=', session.actor.id).executeTakeFirstOrThrow();
+  if (!user.totp_secret_enc || !verifyTotp(ctx.keys.decrypt(user.totp_secret_enc), code, ctx.clock())) throw new AppError('totp_invalid');
+  await ctx.db.transaction().execute(async (tx) => {
+    await tx
+      .updateTable('users')
+      .set({ totp_enabled: 1, updated_at: iso(ctx.clock()) })
+      .where('id', '=', session.actor.id)
+      .execute();
+    await tx.updateTable('sessions').set({ mfa_pending: 0 }).where('id', '=', session.sessionId).execute();
+    await appendAudit(
+      tx,
+      session.actor,
+      { action: 'auth.totp_enrolled', outcome: 'ok', orgId: session.actor.orgId, detail: {} },
+      ctx.clock,
+    );
+  });
+}
+
+export async function logout(ctx: AppContext, token: string): Promise<void> {
+  const id = hashToken(token);
+  const row = await ctx.db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select(['users.id', 'users.org_id', 'users.role_id'])
+    .where('sessions.id', '=', id)
+    .executeTakeFirst();
+  await ctx.db.transaction().execute(async (tx) => {
+    await tx.deleteFrom('sessions').where('id', '=', id).execute();
+    if (row)
+      await appendAudit(
+        tx,
+        { type: 'user', id: row.id, orgId: row.org_id, roleId: row.role_id },
+        { action: 'auth.logout', outcome: 'ok', orgId: row.org_id, detail: {} },
+        ctx.clock,
+      );
+  });
+}
+
+/**
+ * The session behind a cookie token, or null when unknown or expired. Sliding expiry: the expiry moves
+ * on use, written at most once a minute so that reads stay cheap.
+ */
+export async function findSession(
+  ctx: AppContext,
+  token: string,
+  policy: AuthPolicy,
+  opts: { allowPending?: boolean } = {},
+): Promise<SessionInfo | null> {
+  if (!token || token.length > 100) return null;
+  const now = ctx.clock();
+  const row = await ctx.db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .innerJoin('roles', 'roles.id', 'users.role_id')
+    .select([
+      'sessions.id as session_id',
+      'sessions.expires_at',
+      'sessions.last_seen_at',
+      'sessions.mfa_pending',
+      'users.id',
+      'users.org_id',
+      'users.role_id',
+      'users.login',
+      'users.display_name',
+      'users.department_id',
+      'users.status',
+      'roles.kind as role_kind',
+    ])
+    .where('sessions.id', '=', hashToken(token))
+    .executeTakeFirst();
+  if (!row || row.expires_at <= iso(now) || row.status !== 'active') return null;
+  if (row.mfa_pending !== 0 && !opts.allowPending) return null;
+  if (now.getTime() - Date.parse(row.last_seen_at) > 60_000) {
+    await ctx.db
+      .updateTable('sessions')
+      .set({ last_seen_at: iso(now), expires_at: iso(new Date(now.getTime() + policy.sessionIdleMinutes * 60_000)) })
+      .where('id', '=', row.session_id)
+      .execute();
+  }
+  return {
+    sessionId: row.session_id,
+    mfa: row.mfa_pending as MfaState,
+    displayName: row.display_name,
+    actor: {
+      type: 'user',
+      id: row.id,
+      orgId: row.org_id,
+      roleId: row.role_id,
+      roleKind: row.role_kind,
+      login: row.login,
+      departmentId: row.department_id,
+    },
+  };
+}

@@ -1,0 +1,223 @@
+/**
+ * Reading members for a purpose: one member's record, or a search. Each access is decided by the access
+ * engine and recorded in the audit trail in the same transaction; a refusal is recorded too (in its own
+ * transaction, since nothing else happens) and then raised as an AppError with the refusal's code.
+ */
+
+import type { ExpressionBuilder } from 'kysely';
+import type { AppContext } from '../../app/context.ts';
+import { AppError } from '../../app/errors.ts';
+import type { Tx } from '../../db/database.ts';
+import type { Database, MemberTable } from '../../db/schema.ts';
+import type { RefusalCode } from '../access/policy.ts';
+import { checkReadAlerts } from '../audit/alerts.ts';
+import { appendAudit } from '../audit/append.ts';
+import { getOrgSettings } from '../organizations/settings-cache.ts';
+import type { StaffActor } from './actor.ts';
+import { digitsOnly, kanaSearchKey, normalizeText } from './normalize.ts';
+import { type PresentedMember, presentMember } from './presenter.ts';
+
+/** Refusals that must not reveal whether a member exists in another co-op. */
+export function refusalToError(code: RefusalCode): AppError {
+  return new AppError(code === 'member_out_of_scope' ? 'member_not_found' : code);
+}
+
+export async function loadBlocks(tx: Tx, memberId: string) {
+  return tx.selectFrom('member_purpose_blocks').select(['purpose_id as purposeId', 'kind']).where('member_id', '=', memberId).execute();
+}
+
+export interface ReadMemberOptions {
+  actor: StaffActor;
+  memberId: string;
+  purpose: string;
+  items?: readonly string[];
+  /** Where the read came from, for the trail: `api`, `console`, `cli`. */
+  via?: string;
+}
+
+export async function readMember(ctx: AppContext, opts: ReadMemberOptions): Promise<PresentedMember> {
+  const engine = await ctx.policy.engine();
+  const now = ctx.clock();
+  const outcome = await ctx.db.transaction().execute(async (tx) => {
+    const row = await tx.selectFrom('members').selectAll().where('id', '=', opts.memberId).executeTakeFirst();
+    if (!row) {
+      await appendAudit(
+        tx,
+        opts.actor,
+        {
+          action: 'member.read',
+          outcome: 'refused',
+          orgId: opts.actor.orgId,
+          purpose: opts.purpose,
+          errorCode: 'member_not_found',
+          detail: { via: opts.via },
+        },
+        ctx.clock,
+      );
+      return { error: new AppError('member_not_found') };
+    }
+    const blocks = await loadBlocks(tx, row.id);
+    const decision = engine.decide({
+      actor: opts.actor,
+      purpose: opts.purpose,
+      action: 'read',
+      ...(opts.items ? { items: opts.items } : {}),
+      member: { orgId: row.org_id, blocks, status: row.status },
+      today: now.toISOString().slice(0, 10),
+    });
+    if (!decision.allowed) {
+      await appendAudit(
+        tx,
+        opts.actor,
+        {
+          action: 'member.read',
+          outcome: 'refused',
+          orgId: opts.actor.orgId,
+          memberId: row.id,
+          purpose: opts.purpose,
+          errorCode: decision.code,
+          detail: { ...(opts.items ? { items: opts.items } : {}), via: opts.via },
+        },
+        ctx.clock,
+      );
+      return { error: refusalToError(decision.code) };
+    }
+    const entry = await appendAudit(
+      tx,
+      opts.actor,
+      {
+        action: 'member.read',
+        outcome: 'allowed',
+        orgId: row.org_id,
+        memberId: row.id,
+        purpose: opts.purpose,
+        detail: { items: decision.items, ...(decision.jointUseId ? { joint_use: decision.jointUseId } : {}), via: opts.via },
+      },
+      ctx.clock,
+    );
+    await checkReadAlerts(tx, {
+      orgId: row.org_id,
+      actorId: opts.actor.id,
+      memberId: row.id,
+      memberStatus: row.status,
+      auditSeq: entry.seq,
+      at: now,
+      settings: await getOrgSettings(tx, row.org_id),
+    });
+    return { member: presentMember(row, decision.items, ctx.keys) };
+  });
+  if ('error' in outcome) throw outcome.error;
+  return outcome.member;
+}
+
+export interface SearchMembersOptions {
+  actor: StaffActor;
+  purpose: string;
+  code?: string;
+  /** Kana prefix (family name first), any width or hiragana. */
+  kana?: string;
+  /** Name prefix in kanji. */
+  name?: string;
+  /** Phone: full number or its leading digits. */
+  phone?: string;
+  limit?: number;
+  via?: string;
+}
+
+/** Fields a search hit may show (further cut down to the purpose's items). */
+const hitFields = ['member_code', 'name', 'name_kana', 'phone', 'address', 'status'] as const;
+
+export async function searchMembers(ctx: AppContext, opts: SearchMembersOptions): Promise<{ members: PresentedMember[]; by: string }> {
+  const engine = await ctx.policy.engine();
+  const now = ctx.clock();
+  const limit = Math.min(Math.max(opts.limit ?? 20, 1), 100);
+  const by = opts.code ? 'member_code' : opts.kana ? 'name_kana' : opts.phone ? 'phone' : opts.name ? 'name' : null;
+  if (!by) {
+    throw new AppError('validation_failed', [
+      { field: 'q', code: 'required', message_ja: '検索条件を入力してください。', message_en: 'Give a search term.' },
+    ]);
+  }
+  const outcome = await ctx.db.transaction().execute(async (tx) => {
+    const decision = engine.decide({
+      actor: opts.actor,
+      purpose: opts.purpose,
+      action: 'search',
+      items: [by],
+      member: { orgId: opts.actor.orgId, blocks: [] },
+      today: now.toISOString().slice(0, 10),
+    });
+    if (!decision.allowed) {
+      await appendAudit(
+        tx,
+        opts.actor,
+        {
+          action: 'member.search',
+          outcome: 'refused',
+          orgId: opts.actor.orgId,
+          purpose: opts.purpose,
+          errorCode: decision.code,
+          detail: { by, results: 0 },
+        },
+        ctx.clock,
+      );
+      return { error: refusalToError(decision.code) };
+    }
+    const visible = engine.itemsOfPurpose(opts.actor.orgId, opts.purpose).filter((i) => (hitFields as readonly string[]).includes(i));
+    let q = tx.selectFrom('members').selectAll().where('members.org_id', '=', opts.actor.orgId);
+    if (opts.code) q = q.where('member_code', '=', opts.code.normalize('NFKC').trim().toUpperCase());
+    else if (opts.kana) q = q.where(startsWith('name_kana_norm', kanaSearchKey(opts.kana)));
+    else if (opts.phone) {
+      const digits = digitsOnly(opts.phone);
+      q = digits.length >= 10 ? q.where('phone_norm', '=', digits) : q.where(startsWith('phone_norm', digits));
+    } else if (opts.name) q = q.where(startsWith('name', normalizeText(opts.name)));
+    // Members who stopped or opted out of this purpose are not found through it.
+    q = q.where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('member_purpose_blocks')
+            .select('member_purpose_blocks.member_id')
+            .whereRef('member_purpose_blocks.member_id', '=', 'members.id')
+            .where('member_purpose_blocks.purpose_id', '=', decision.purposeId),
+        ),
+      ),
+    );
+    const rows: MemberTable[] = await q
+      .orderBy(by === 'member_code' ? 'member_code' : by === 'phone' ? 'phone_norm' : 'name_kana_norm')
+      .limit(limit)
+      .execute();
+    const entry = await appendAudit(
+      tx,
+      opts.actor,
+      {
+        action: 'member.search',
+        outcome: 'allowed',
+        orgId: opts.actor.orgId,
+        purpose: opts.purpose,
+        detail: { by, results: rows.length, member_ids: rows.map((r) => r.id) },
+      },
+      ctx.clock,
+    );
+    if (rows.length > 0) {
+      const withdrawn = rows.find((r) => r.status === 'withdrawn');
+      await checkReadAlerts(tx, {
+        orgId: opts.actor.orgId,
+        actorId: opts.actor.id,
+        memberId: (withdrawn ?? rows[0]!).id,
+        memberStatus: withdrawn ? 'withdrawn' : 'active',
+        auditSeq: entry.seq,
+        at: now,
+        settings: await getOrgSettings(tx, opts.actor.orgId),
+        count: rows.length,
+      });
+    }
+    return { members: rows.map((r) => presentMember(r, visible, ctx.keys)) };
+  });
+  if ('error' in outcome) throw outcome.error;
+  return { members: outcome.members, by };
+}
+
+/** A prefix match that uses the index on both dialects: col >= p AND col < p‖U+FFFF (byte-wise collation). */
+function startsWith(column: 'name_kana_norm' | 'phone_norm' | 'name', value: string) {
+  return (eb: ExpressionBuilder<Database, 'members'>) => eb.and([eb(column, '>=', value), eb(column, '<', `${value}\uffff`)]);
+}

@@ -1,0 +1,38 @@
+/** Request and response shapes of the members API (one zod schema per endpoint; the OpenAPI document uses them). */
+import { z } from 'zod';
+import { memberFieldCodes } from './fields.ts';
+
+const fieldValue = z.union([z.string().max(2000), z.number(), z.null()]).optional();
+export const memberFieldsInput = z.strictObject(
+  Object.fromEntries(memberFieldCodes.map((f) => [f, fieldValue])) as Record<(typeof memberFieldCodes)[number], typeof fieldValue>,
+);
+
+export const purposeCodeSchema = z.string().min(1).max(20).describe('利用目的コード (例 P04) / purpose code, e.g. P04');
+
+export const memberIdParams = z.strictObject({ id: z.string().min(1).max(64) });
+
+export const readMemberQuery = z.strictObject({
+  purpose: purposeCodeSchema,
+  items: z.string().max(1000).optional().describe('カンマ区切りの項目コード / comma-separated item codes'),
+});
+
+export const searchMembersQuery = z.strictObject({
+  purpose: purposeCodeSchema,
+  code: z.string().max(40).optional(),
+  kana: z.string().max(100).optional(),
+  name: z.string().max(100).optional(),
+  phone: z.string().max(40).optional(),
+  limit: z.coerce.number().int().min(1).max(100).optional(),
+});
+
+export const createMemberBody = z.strictObject({ purpose: purposeCodeSchema, member: memberFieldsInput });
+
+export const updateMemberBody = z.strictObject({
+  purpose: purposeCodeSchema,
+  version: z.number().int().min(1).optional().describe('編集前の版 / the version the editor saw'),
+  changes: memberFieldsInput,
+});
+
+export const presentedMember = z.looseObject({ id: z.string(), version: z.number() });
+export type CreateMemberBody = z.infer<typeof createMemberBody>;
+export type UpdateMemberBody = z.infer<typeof updateMemberBody>;

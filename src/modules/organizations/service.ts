@@ -1,0 +1,171 @@
+/** Organizations (co-op, federation, subsidiary), their departments, roles and staff users. */
+import { randomUUID } from 'node:crypto';
+import type { AppContext } from '../../app/context.ts';
+import { AppError } from '../../app/errors.ts';
+import type { Tx } from '../../db/database.ts';
+import type { OrganizationKind, RoleKind } from '../../db/schema.ts';
+import { iso } from '../../db/time.ts';
+import { appendAudit } from '../audit/append.ts';
+import type { Actor } from '../audit/events.ts';
+import { hashPassword, passwordIssues } from '../auth/passwords.ts';
+import { orgSettingsSchema } from './settings.ts';
+
+export async function createOrganization(
+  tx: Tx,
+  actor: Actor,
+  o: { code: string; name: string; name_en: string; kind: OrganizationKind; parentId?: string | null; settings?: unknown },
+  now: Date,
+) {
+  const exists = await tx.selectFrom('organizations').select('id').where('code', '=', o.code).executeTakeFirst();
+  if (exists)
+    throw new AppError('validation_failed', [
+      { field: 'code', code: 'taken', message_ja: 'この組織コードは既に使われています。', message_en: 'This organization code is taken.' },
+    ]);
+  const id = randomUUID();
+  await tx
+    .insertInto('organizations')
+    .values({
+      id,
+      code: o.code,
+      name: o.name,
+      name_en: o.name_en,
+      kind: o.kind,
+      parent_id: o.parentId ?? null,
+      settings: JSON.stringify(orgSettingsSchema.parse(o.settings ?? {})),
+      created_at: iso(now),
+    })
+    .execute();
+  await appendAudit(tx, actor, { action: 'organization.create', outcome: 'ok', orgId: id, detail: { id, code: o.code } }, () => now);
+  return id;
+}
+
+export async function createDepartment(tx: Tx, actor: Actor, d: { orgId: string; code: string; name: string; name_en: string }, now: Date) {
+  const id = randomUUID();
+  await tx.insertInto('departments').values({ id, org_id: d.orgId, code: d.code, name: d.name, name_en: d.name_en }).execute();
+  await appendAudit(tx, actor, { action: 'department.create', outcome: 'ok', orgId: d.orgId, detail: { id, code: d.code } }, () => now);
+  return id;
+}
+
+/** A role of the organization's own naming, of one of the five system kinds, granted some purposes. */
+export async function createRole(
+  tx: Tx,
+  actor: Actor,
+  r: { orgId: string; code: string; name: string; name_en: string; kind: RoleKind; purposeIds?: string[] },
+  now: Date,
+) {
+  const id = randomUUID();
+  await tx.insertInto('roles').values({ id, org_id: r.orgId, code: r.code, name: r.name, name_en: r.name_en, kind: r.kind }).execute();
+  if (r.purposeIds?.length) {
+    await tx
+      .insertInto('role_purposes')
+      .values(r.purposeIds.map((purpose_id) => ({ role_id: id, purpose_id })))
+      .execute();
+  }
+  await appendAudit(
+    tx,
+    actor,
+    { action: 'policy.change', outcome: 'ok', orgId: r.orgId, detail: { role: r.code, kind: r.kind, purposes: r.purposeIds?.length ?? 0 } },
+    () => now,
+  );
+  return id;
+}
+
+export interface CreateUserInput {
+  orgCode: string;
+  login: string;
+  displayName: string;
+  password: string;
+  role: string;
+  department?: string | null;
+  email?: string | null;
+}
+
+export async function createUser(ctx: AppContext, actor: Actor, u: CreateUserInput): Promise<string> {
+  const issues = passwordIssues(u.password);
+  if (!/^[a-z0-9._-]{3,40}$/.test(u.login)) {
+    issues.push({
+      field: 'login',
+      code: 'invalid_format',
+      message_ja: 'ログインIDは英小文字・数字・._- の3〜40文字です。',
+      message_en: 'The login is 3–40 lowercase letters, digits or . _ -.',
+    });
+  }
+  if (issues.length) throw new AppError('validation_failed', issues);
+  const passwordHash = await hashPassword(u.password);
+  const now = ctx.clock();
+  return ctx.db.transaction().execute(async (tx) => {
+    const org = await tx.selectFrom('organizations').select('id').where('code', '=', u.orgCode).executeTakeFirst();
+    if (!org) throw new AppError('organization_unknown');
+    const role = await tx
+      .selectFrom('roles')
+      .select(['id', 'code'])
+      .where('org_id', '=', org.id)
+      .where('code', '=', u.role)
+      .executeTakeFirst();
+    if (!role) throw new AppError('role_unknown');
+    let departmentId: string | null = null;
+    if (u.department) {
+      const dept = await tx
+        .selectFrom('departments')
+        .select('id')
+        .where('org_id', '=', org.id)
+        .where('code', '=', u.department)
+        .executeTakeFirst();
+      if (!dept) throw new AppError('department_unknown');
+      departmentId = dept.id;
+    }
+    const taken = await tx.selectFrom('users').select('id').where('login', '=', u.login).executeTakeFirst();
+    if (taken) throw new AppError('login_taken');
+    const id = randomUUID();
+    await tx
+      .insertInto('users')
+      .values({
+        id,
+        org_id: org.id,
+        department_id: departmentId,
+        role_id: role.id,
+        login: u.login,
+        display_name: u.displayName,
+        email: u.email ?? null,
+        password_hash: passwordHash,
+        totp_secret_enc: null,
+        totp_enabled: 0,
+        failed_attempts: 0,
+        locked_until: null,
+        status: 'active',
+        created_at: iso(now),
+        updated_at: iso(now),
+      })
+      .execute();
+    await appendAudit(
+      tx,
+      actor,
+      { action: 'user.create', outcome: 'ok', orgId: org.id, detail: { user_id: id, login: u.login, role: role.code } },
+      ctx.clock,
+    );
+    return id;
+  });
+}
+
+export async function listUsers(ctx: AppContext, orgId: string) {
+  return ctx.db
+    .selectFrom('users')
+    .innerJoin('roles', 'roles.id', 'users.role_id')
+    .leftJoin('departments', 'departments.id', 'users.department_id')
+    .select([
+      'users.id',
+      'users.login',
+      'users.display_name',
+      'users.status',
+      'users.totp_enabled',
+      'users.locked_until',
+      'roles.code as role',
+      'roles.name as role_name',
+      'roles.kind as role_kind',
+      'departments.code as department',
+      'departments.name as department_name',
+    ])
+    .where('users.org_id', '=', orgId)
+    .orderBy('users.login')
+    .execute();
+}

@@ -1,0 +1,41 @@
+/** Per-organization settings kept as JSON on the organization row, validated on read and write. */
+import { z } from 'zod';
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/);
+
+export const orgSettingsSchema = z
+  .object({
+    /** A demo organization: the demo helpers (e.g. printing a demo user's TOTP code) work only here. */
+    demo: z.boolean().default(false),
+    alerts: z
+      .object({
+        /** Alert when one actor reads more than this many member records in one hour. */
+        readsPerHour: z.number().int().min(1).default(200),
+        /** Working hours in Japan time (JST, UTC+9); access outside them raises an alert. */
+        workStart: hhmm.default('08:00'),
+        workEnd: hhmm.default('20:00'),
+        /** ISO weekdays (1 = Monday … 7 = Sunday) that are working days. */
+        workDays: z.array(z.number().int().min(1).max(7)).default([1, 2, 3, 4, 5, 6]),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+
+export type OrgSettings = z.infer<typeof orgSettingsSchema>;
+
+export function parseOrgSettings(json: string): OrgSettings {
+  return orgSettingsSchema.parse(JSON.parse(json || '{}'));
+}
+
+const JST_OFFSET_MS = 9 * 3600_000;
+
+/** True when `at` falls outside the organization's working hours (Japan has no daylight saving time). */
+export function isOffHours(at: Date, settings: OrgSettings): boolean {
+  const jst = new Date(at.getTime() + JST_OFFSET_MS);
+  const weekday = jst.getUTCDay() === 0 ? 7 : jst.getUTCDay();
+  if (!settings.alerts.workDays.includes(weekday)) return true;
+  const minutes = jst.getUTCHours() * 60 + jst.getUTCMinutes();
+  const [sh, sm] = settings.alerts.workStart.split(':').map(Number) as [number, number];
+  const [eh, em] = settings.alerts.workEnd.split(':').map(Number) as [number, number];
+  return minutes < sh * 60 + sm || minutes >= eh * 60 + em;
+}

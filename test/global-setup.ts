@@ -1,0 +1,50 @@
+/**
+ * Finds the PostgreSQL server the data tests run against. `scripts/test.js` has already tried to start a
+ * stopped local server. Without one the PostgreSQL suites are skipped loudly, and with MAMORI_TEST_STRICT=1
+ * (CI) the run fails instead.
+ */
+import pg from 'pg';
+import type { TestProject } from 'vitest/node';
+
+const candidates = [
+  process.env.MAMORI_TEST_PG_URL,
+  'postgres://postgres@127.0.0.1:5432/test',
+  'postgres://root@127.0.0.1:5432/test',
+].filter((u): u is string => Boolean(u));
+
+async function reachable(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    await client.query('select 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+export default async function setup(project: TestProject) {
+  let found: string | null = null;
+  for (const url of candidates) {
+    if (await reachable(url)) {
+      found = url;
+      break;
+    }
+  }
+  if (!found) {
+    const banner = `\n${'!'.repeat(78)}\n!! PostgreSQL に接続できないため、PostgreSQL のテストを省略します。\n!! PostgreSQL is not reachable (${candidates.join(', ')}): the PostgreSQL suites are SKIPPED.\n${'!'.repeat(78)}\n`;
+    if (process.env.MAMORI_TEST_STRICT === '1') {
+      throw new Error(`${banner}MAMORI_TEST_STRICT=1: a skipped PostgreSQL suite is a failure.`);
+    }
+    console.warn(banner);
+  }
+  project.provide('pgUrl', found);
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    pgUrl: string | null;
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * Test builders: a migrated database on the dialect under test, with the demo co-op seeded (a few members),
+ * and actors for its demo users.
+ */
+import { type AppContext, createContext } from '../../src/app/context.ts';
+import type { DialectName } from '../../src/db/database.ts';
+import { createTestDatabase, type TestDatabase } from '../../src/db/testing.ts';
+import type { Clock } from '../../src/db/time.ts';
+import { KeyRing } from '../../src/modules/crypto/data-keys.ts';
+import { seedDemo } from '../../src/modules/demo/seed.ts';
+import type { StaffActor } from '../../src/modules/members/actor.ts';
+
+export interface Fixture {
+  ctx: AppContext;
+  database: TestDatabase;
+  actor(login: string): Promise<StaffActor>;
+  memberId(code: string): Promise<string>;
+  dispose(): Promise<void>;
+}
+
+export async function demoFixture(dialect: DialectName, opts: { members?: number; clock?: Clock } = {}): Promise<Fixture> {
+  const database = await createTestDatabase(dialect);
+  const ctx = createContext({
+    db: database.db,
+    dialect,
+    ...(database.sqlite ? { sqlite: database.sqlite } : {}),
+    keys: KeyRing.generate(),
+    ...(opts.clock ? { clock: opts.clock } : {}),
+  });
+  await seedDemo(ctx, opts.members ?? 30);
+  return {
+    ctx,
+    database,
+    async actor(login) {
+      const u = await ctx.db
+        .selectFrom('users')
+        .innerJoin('roles', 'roles.id', 'users.role_id')
+        .select(['users.id', 'users.org_id', 'users.role_id', 'users.login', 'users.department_id', 'roles.kind'])
+        .where('users.login', '=', login)
+        .executeTakeFirstOrThrow();
+      return {
+        type: 'user',
+        id: u.id,
+        orgId: u.org_id,
+        roleId: u.role_id,
+        roleKind: u.kind,
+        login: u.login,
+        departmentId: u.department_id,
+      };
+    },
+    async memberId(code) {
+      const org = code.startsWith('6') ? 'demo-other-coop' : 'demo-coop';
+      const row = await ctx.db
+        .selectFrom('members')
+        .innerJoin('organizations', 'organizations.id', 'members.org_id')
+        .select('members.id')
+        .where('members.member_code', '=', code)
+        .where('organizations.code', '=', org)
+        .executeTakeFirstOrThrow();
+      return row.id;
+    },
+    dispose: () => database.dispose(),
+  };
+}
