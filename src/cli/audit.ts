@@ -27,14 +27,6 @@ export function auditCommands(program: Command) {
         },
       });
       if (process.stderr.isTTY && !opts.json) process.stderr.write('\n');
-      await m.ctx.db.transaction().execute((tx) =>
-        appendAudit(tx, cliActor('audit-verify'), {
-          action: 'audit.verify',
-          outcome: result.ok ? 'ok' : 'failed',
-          orgId: null,
-          detail: { entries: result.entries, first_bad: result.firstBad?.seq ?? null },
-        }),
-      );
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
       if (opts.json) console.log(JSON.stringify({ ...result, seconds: Number(seconds) }));
       else if (result.ok)
@@ -45,6 +37,23 @@ export function auditCommands(program: Command) {
         console.error(
           `${result.firstBad!.message_ja}\n${result.firstBad!.message_en}\n最初の不正な記録 / first bad entry: #${result.firstBad!.seq} (${result.firstBad!.problem})`,
         );
+      // Record the verification after reporting it: on a tampered chain the append itself may fail
+      // (e.g. a forged entry occupies the next sequence number), and the verdict must still be seen.
+      try {
+        await m.ctx.db.transaction().execute((tx) =>
+          appendAudit(tx, cliActor('audit-verify'), {
+            action: 'audit.verify',
+            outcome: result.ok ? 'ok' : 'failed',
+            orgId: null,
+            detail: { entries: result.entries, first_bad: result.firstBad?.seq ?? null },
+          }),
+        );
+      } catch (error) {
+        console.error(
+          `検証の記録を監査記録に追加できませんでした / could not record the verification in the trail: ${error instanceof Error ? error.message : String(error)}`,
+        );
+        process.exitCode = 1;
+      }
       await m.close();
       if (!result.ok) process.exitCode = 1;
     });

@@ -1,0 +1,144 @@
+/**
+ * The `mamori` command as an operator runs it: a real process on a SQLite file. Verify exits non-zero and
+ * names the first bad entry when a row was altered, deleted or inserted; keys rotate without losing data.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createContext } from '../../src/app/context.ts';
+import { openDatabase } from '../../src/db/database.ts';
+import { migrateToLatest } from '../../src/db/migrate.ts';
+import { loadKeyRing } from '../../src/modules/crypto/data-keys.ts';
+import { seedDemo } from '../../src/modules/demo/seed.ts';
+
+const root = join(import.meta.dirname, '..', '..');
+let dir: string;
+let env: NodeJS.ProcessEnv;
+
+function mamori(args: string[], input?: string) {
+  const r = spawnSync(process.execPath, [join(root, 'bin', 'mamori.js'), ...args], { env, encoding: 'utf8', input, timeout: 60_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+const sqlite = () => new BetterSqlite3(join(dir, 'mamori.db'));
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'mamori-cli-'));
+  env = { ...process.env, MAMORI_DATA_DIR: dir, DATABASE_URL: `sqlite:${join(dir, 'mamori.db')}`, MAMORI_KEY_FILE: join(dir, 'keys.json') };
+  delete env.MAMORI_DATA_KEYS;
+  const opened = openDatabase(env.DATABASE_URL!);
+  await migrateToLatest(opened.db, 'sqlite');
+  const ctx = createContext({ db: opened.db, dialect: 'sqlite', keys: loadKeyRing(env.MAMORI_KEY_FILE!, {}) });
+  await seedDemo(ctx, 40);
+  await opened.close();
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('mamori audit verify', () => {
+  it('passes on an intact chain', () => {
+    const r = mamori(['audit', 'verify']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/連鎖は正常です/);
+    expect(r.out).toMatch(/intact/);
+  });
+
+  it('fails naming the first altered, deleted or inserted entry, and passes again once restored', () => {
+    const db = sqlite();
+    const altered = db.prepare('select * from audit_log where seq = 10').get() as Record<string, unknown>;
+    db.prepare("update audit_log set actor_id = 'someone-else' where seq = 10").run();
+    db.close();
+    let r = mamori(['audit', 'verify']);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/#10\b/);
+    expect(r.err).toMatch(/hash_mismatch/);
+
+    const db2 = sqlite();
+    db2.prepare('update audit_log set actor_id = ? where seq = 10').run(altered.actor_id);
+    const deleted = db2.prepare('select * from audit_log where seq = 20').get() as Record<string, unknown>;
+    db2.prepare('delete from audit_log where seq = 20').run();
+    db2.close();
+    r = mamori(['audit', 'verify']);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/#2[01]\b/);
+
+    const db3 = sqlite();
+    const cols = Object.keys(deleted);
+    db3.prepare(`insert into audit_log (${cols.join(',')}) values (${cols.map(() => '?').join(',')})`).run(...cols.map((c) => deleted[c]));
+    // A forged entry appended at the end (with a self-consistent hash but no head update).
+    const last = db3.prepare('select * from audit_log order by seq desc limit 1').get() as Record<string, unknown>;
+    db3
+      .prepare(`insert into audit_log (${cols.join(',')}) values (${cols.map(() => '?').join(',')})`)
+      .run(...cols.map((c) => (c === 'seq' ? Number(last.seq) + 1 : c === 'prev_hash' ? last.hash : last[c])));
+    db3.close();
+    r = mamori(['audit', 'verify']);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(new RegExp(`#${Number(last.seq) + 1}\\b|#${Number(last.seq)}\\b`));
+
+    const db4 = sqlite();
+    db4.prepare('delete from audit_log where seq = ?').run(Number(last.seq) + 1);
+    db4.close();
+    expect(mamori(['audit', 'verify']).code).toBe(0);
+  });
+});
+
+describe('mamori users and keys', () => {
+  it('creates a staff user with a password from stdin, and refuses a bad role clearly', () => {
+    const ok = mamori(
+      [
+        'users',
+        'create',
+        '--org',
+        'demo-coop',
+        '--login',
+        'cli-user',
+        '--name',
+        'CLI 職員',
+        '--role',
+        'delivery_staff',
+        '--department',
+        'delivery',
+      ],
+      'a-long-password-9\n',
+    );
+    expect(ok.code).toBe(0);
+    expect(ok.out).toMatch(/cli-user/);
+    const bad = mamori(
+      ['users', 'create', '--org', 'demo-coop', '--login', 'cli-user2', '--name', 'x', '--role', 'no-such-role'],
+      'a-long-password-9\n',
+    );
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/\[role_unknown\] 役割が見つかりません/);
+    expect(bad.err).toMatch(/No such role/);
+  });
+
+  it('rotates the data key and re-encrypts every bank account without losing one', async () => {
+    const before = JSON.parse(readFileSync(join(dir, 'keys.json'), 'utf8')) as { primary: string; keys: unknown[] };
+    const plainBefore = await decryptAll();
+    const r = mamori(['keys', 'rotate']);
+    expect(r.code).toBe(0);
+    const after = JSON.parse(readFileSync(join(dir, 'keys.json'), 'utf8')) as { primary: string; keys: unknown[] };
+    expect(after.primary).not.toBe(before.primary);
+    expect(after.keys).toHaveLength(2);
+    const db = sqlite();
+    const ids = db.prepare('select bank_account_enc from members where bank_account_enc is not null').all() as {
+      bank_account_enc: string;
+    }[];
+    db.close();
+    expect(ids.length).toBeGreaterThan(10);
+    expect(ids.every((x) => x.bank_account_enc.split('.')[1] === after.primary)).toBe(true);
+    expect(await decryptAll()).toEqual(plainBefore);
+    expect(mamori(['audit', 'verify']).code).toBe(0);
+  });
+});
+
+async function decryptAll(): Promise<string[]> {
+  const ring = loadKeyRing(join(dir, 'keys.json'), {});
+  const db = sqlite();
+  const rows = db.prepare('select bank_account_enc from members where bank_account_enc is not null order by id').all() as {
+    bank_account_enc: string;
+  }[];
+  db.close();
+  return rows.map((r) => ring.decrypt(r.bank_account_enc));
+}
