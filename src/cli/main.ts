@@ -7,6 +7,8 @@ import { AppError, errorCatalogue } from '../app/errors.ts';
 import { adminCommands } from './admin.ts';
 import { auditCommands } from './audit.ts';
 import { demoCommands } from './demo.ts';
+import { memberCommands } from './members.ts';
+import { organizationCommands } from './organizations.ts';
 import { serveCommand } from './serve.ts';
 
 const program = new Command('mamori')
@@ -17,6 +19,8 @@ serveCommand(program);
 auditCommands(program);
 demoCommands(program);
 adminCommands(program);
+memberCommands(program);
+organizationCommands(program);
 
 try {
   await program.parseAsync(process.argv);

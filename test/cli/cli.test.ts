@@ -83,6 +83,58 @@ describe('mamori audit verify', () => {
   });
 });
 
+describe('mamori members (purpose-bound, audited)', () => {
+  it('shows only the items of the named purpose, and records the read as from the CLI', () => {
+    const r = mamori(['members', 'show', '1000001', '--as', 'staff', '--purpose', 'P04', '--json']);
+    expect(r.code).toBe(0);
+    const member = JSON.parse(r.out);
+    expect(member.member_code).toBe('1000001');
+    expect(member).toHaveProperty('address');
+    expect(member).not.toHaveProperty('bank_account');
+    const db = sqlite();
+    const last = db.prepare("select * from audit_log where action = 'member.read' order by seq desc limit 1").get() as {
+      outcome: string;
+      purpose_code: string;
+      detail: string;
+    };
+    db.close();
+    expect(last).toMatchObject({ outcome: 'allowed', purpose_code: 'P04' });
+    expect(JSON.parse(last.detail).via).toBe('cli');
+  });
+
+  it('refuses a purpose the user may not use, with the catalogue message, and audits the refusal', () => {
+    const r = mamori(['members', 'show', '1000001', '--as', 'staff', '--purpose', 'P01']);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/\[purpose_not_permitted\]/);
+    const db = sqlite();
+    const last = db.prepare("select * from audit_log where action = 'member.read' order by seq desc limit 1").get() as {
+      outcome: string;
+      error_code: string;
+    };
+    db.close();
+    expect(last).toMatchObject({ outcome: 'refused', error_code: 'purpose_not_permitted' });
+    expect(mamori(['members', 'show', '9999999', '--as', 'staff', '--purpose', 'P04']).err).toMatch(/member_not_found/);
+  });
+
+  it('searches by kana for a purpose', () => {
+    const r = mamori(['members', 'search', '--as', 'staff', '--purpose', 'P04', '--code', '1000002']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/1000002/);
+  });
+});
+
+describe('mamori orgs and departments', () => {
+  it('creates a subsidiary under a co-op and a department in it', () => {
+    expect(
+      mamori(['orgs', 'create', '--code', 'demo-sub', '--name', 'デモ子会社', '--kind', 'subsidiary', '--parent', 'demo-coop']).code,
+    ).toBe(0);
+    expect(mamori(['departments', 'create', '--org', 'demo-sub', '--code', 'sales', '--name', '営業部']).code).toBe(0);
+    expect(mamori(['orgs', 'list']).out).toMatch(/demo-sub\tsubsidiary\tデモ子会社/);
+    expect(mamori(['orgs', 'create', '--code', 'demo-sub2', '--name', 'x', '--parent', 'nope']).err).toMatch(/organization_unknown/);
+    expect(mamori(['orgs', 'create', '--code', 'X Y', '--name', 'x']).code).toBe(1);
+  });
+});
+
 describe('mamori users and keys', () => {
   it('creates a staff user with a password from stdin, and refuses a bad role clearly', () => {
     const ok = mamori(
