@@ -2,9 +2,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../app/context.ts';
+import { AppError } from '../../app/errors.ts';
 import { requireKind, requireStaff } from '../../app/guard.ts';
+import { appendAudit } from '../audit/append.ts';
 import { listItems, listPurposes } from '../purposes/service.ts';
-import { createUser, listUsers } from './service.ts';
+import { createDepartment, createUser, listUsers } from './service.ts';
+import { orgSettingsSchema, parseOrgSettings } from './settings.ts';
+import { forgetOrgSettings } from './settings-cache.ts';
 
 export function organizationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
@@ -28,6 +32,99 @@ export function organizationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
             .execute(),
         ]);
         return { ...org, settings: JSON.parse(org.settings) as unknown, departments, roles };
+      },
+    );
+
+    app.patch(
+      '/organization/settings',
+      {
+        schema: {
+          tags: ['organizations'],
+          summary: 'アラートの閾値と勤務時間 / alert thresholds and working hours',
+          body: z.strictObject({
+            alerts: z
+              .strictObject({
+                readsPerHour: z.number().int().min(1).max(1_000_000).optional(),
+                workStart: z
+                  .string()
+                  .regex(/^([01]\d|2[0-3]):[0-5]\d$/)
+                  .optional(),
+                workEnd: z
+                  .string()
+                  .regex(/^([01]\d|2[0-3]):[0-5]\d$/)
+                  .optional(),
+                workDays: z.array(z.number().int().min(1).max(7)).max(7).optional(),
+              })
+              .optional(),
+          }),
+        },
+      },
+      async (req) => {
+        const actor = requireKind(req, ['privacy_officer', 'system_admin']);
+        const settings = await ctx.db.transaction().execute(async (tx) => {
+          const row = await tx.selectFrom('organizations').select('settings').where('id', '=', actor.orgId).executeTakeFirstOrThrow();
+          const current = parseOrgSettings(row.settings);
+          const next = orgSettingsSchema.parse({ ...current, alerts: { ...current.alerts, ...req.body.alerts } });
+          await tx
+            .updateTable('organizations')
+            .set({ settings: JSON.stringify(next) })
+            .where('id', '=', actor.orgId)
+            .execute();
+          await appendAudit(
+            tx,
+            actor,
+            { action: 'policy.change', outcome: 'ok', orgId: actor.orgId, detail: { settings: next.alerts } },
+            ctx.clock,
+          );
+          return next;
+        });
+        forgetOrgSettings(actor.orgId);
+        return settings;
+      },
+    );
+
+    app.post(
+      '/departments',
+      {
+        schema: {
+          tags: ['organizations'],
+          summary: '部署の登録 / create a department',
+          body: z.strictObject({
+            code: z.string().regex(/^[a-z0-9-]{1,40}$/),
+            name: z.string().min(1).max(100),
+            name_en: z.string().min(1).max(100).optional(),
+          }),
+        },
+      },
+      async (req, reply) => {
+        const actor = requireKind(req, ['system_admin']);
+        const taken = await ctx.db
+          .selectFrom('departments')
+          .select('id')
+          .where('org_id', '=', actor.orgId)
+          .where('code', '=', req.body.code)
+          .executeTakeFirst();
+        if (taken) {
+          throw new AppError('validation_failed', [
+            {
+              field: 'code',
+              code: 'taken',
+              message_ja: 'この部署コードは既に使われています。',
+              message_en: 'This department code is taken.',
+            },
+          ]);
+        }
+        const id = await ctx.db
+          .transaction()
+          .execute((tx) =>
+            createDepartment(
+              tx,
+              actor,
+              { orgId: actor.orgId, code: req.body.code, name: req.body.name, name_en: req.body.name_en ?? req.body.name },
+              ctx.clock(),
+            ),
+          );
+        return reply.status(201).send({ id });
       },
     );
 

@@ -1,0 +1,157 @@
+/** The privacy office's view over HTTP: audit search by member, actor, purpose and time; alerts; settings. */
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { availableDialects } from '../../src/db/testing.ts';
+import { demoFixture, type Fixture } from '../support/fixtures.ts';
+import { Client, testServer } from '../support/http.ts';
+
+type Entry = {
+  seq: number;
+  ts: string;
+  action: string;
+  outcome: string;
+  purpose_code: string | null;
+  member_id: string | null;
+  actor_login: string | null;
+  error_code: string | null;
+};
+type Alert = { id: string; kind: string; actor_login: string; member_code: string | null; status: string };
+
+describe.each(availableDialects())('audit and alerts over HTTP on %s', (dialect) => {
+  let f: Fixture;
+  let app: FastifyInstance;
+  let officer: Client;
+  let staff: Client;
+  let now = new Date('2026-11-24T03:00:00Z'); // Tuesday 12:00 JST: working hours
+  const clock = () => now;
+
+  beforeAll(async () => {
+    f = await demoFixture(dialect, { clock, members: 40 });
+    app = await testServer(f, { sessionIdleMinutes: 24 * 60 });
+    officer = new Client(app);
+    staff = new Client(app);
+    expect((await officer.login(f, 'officer')).status).toBe(200);
+    expect((await staff.login(f, 'staff')).status).toBe(200);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await f?.dispose();
+  });
+
+  it('finds reads and refusals by member, actor, purpose and time', async () => {
+    const id = await f.memberId('1000003');
+    const from = now.toISOString();
+    expect((await staff.get(`/api/v1/members/${id}?purpose=P04`)).status).toBe(200);
+    expect((await staff.get(`/api/v1/members/${id}?purpose=P14`)).status).toBe(403);
+    now = new Date(now.getTime() + 60_000);
+    const byMember = await officer.get(`/api/v1/members/${id}/audit`);
+    const entries = byMember.body.entries as Entry[];
+    expect(entries.map((e) => `${e.action}:${e.outcome}:${e.purpose_code}:${e.actor_login}`).slice(0, 2)).toEqual([
+      'member.read:refused:P14:staff',
+      'member.read:allowed:P04:staff',
+    ]);
+    const refused = await officer.get(`/api/v1/audit?actor=staff&outcome=refused&from=${encodeURIComponent(from)}`);
+    expect((refused.body.entries as Entry[]).every((e) => e.outcome === 'refused' && e.actor_login === 'staff')).toBe(true);
+    expect((refused.body.entries as Entry[])[0]).toMatchObject({ error_code: 'purpose_not_permitted', member_id: id });
+    const byPurpose = await officer.get('/api/v1/audit?purpose=P04&action=member.read');
+    expect((byPurpose.body.entries as Entry[]).length).toBeGreaterThan(0);
+    expect((byPurpose.body.entries as Entry[]).every((e) => e.purpose_code === 'P04')).toBe(true);
+    const none = await officer.get(`/api/v1/audit?to=${encodeURIComponent(from)}&member=${id}`);
+    expect(none.body.entries).toEqual([]);
+  });
+
+  it('pages newest first', async () => {
+    const page1 = await officer.get('/api/v1/audit?limit=5');
+    const entries = page1.body.entries as Entry[];
+    expect(entries).toHaveLength(5);
+    expect(entries[0]!.seq).toBeGreaterThan(entries[4]!.seq);
+    const page2 = await officer.get(`/api/v1/audit?limit=5&before=${page1.body.next_before}`);
+    expect((page2.body.entries as Entry[])[0]!.seq).toBe(entries[4]!.seq - 1);
+  });
+
+  it('keeps auditors read-only and staff out', async () => {
+    const auditor = new Client(app);
+    await auditor.login(f, 'auditor');
+    expect((await auditor.get('/api/v1/audit?limit=1')).status).toBe(200);
+    expect((await auditor.get('/api/v1/alerts')).status).toBe(200);
+    expect((await auditor.post('/api/v1/alerts/x/acknowledge')).body.error?.code).toBe('forbidden');
+    expect((await staff.get('/api/v1/alerts')).body.error?.code).toBe('forbidden');
+    expect((await staff.post('/api/v1/audit/verify')).body.error?.code).toBe('forbidden');
+  });
+
+  it('raises an off-hours alert once per hour, a withdrawn-member alert each time, and lets the officer acknowledge', async () => {
+    now = new Date('2026-11-24T14:30:00Z'); // 23:30 JST
+    const a = await f.memberId('1000004');
+    await staff.get(`/api/v1/members/${a}?purpose=P04`);
+    await staff.get(`/api/v1/members/${a}?purpose=P04`);
+    const withdrawn = await f.ctx.db
+      .selectFrom('members')
+      .select(['id', 'member_code'])
+      .where('status', '=', 'withdrawn')
+      .executeTakeFirst();
+    const target = withdrawn ?? { id: await f.memberId('1000005'), member_code: '1000005' };
+    if (!withdrawn)
+      await f.ctx.db.updateTable('members').set({ status: 'withdrawn', leave_date: '2026-01-31' }).where('id', '=', target.id).execute();
+    await staff.get(`/api/v1/members/${target.id}?purpose=P04`);
+    const alerts = (await officer.get('/api/v1/alerts?status=open')).body.alerts as Alert[];
+    expect(alerts.filter((x) => x.kind === 'off_hours' && x.actor_login === 'staff')).toHaveLength(1);
+    const wd = alerts.find((x) => x.kind === 'withdrawn_member' && x.member_code === target.member_code);
+    expect(wd).toBeTruthy();
+    expect((await officer.post(`/api/v1/alerts/${wd!.id}/acknowledge`)).status).toBe(200);
+    expect((await officer.post(`/api/v1/alerts/${wd!.id}/acknowledge`)).body.error?.code).toBe('alert_not_found');
+    const open = (await officer.get('/api/v1/alerts?status=open')).body.alerts as Alert[];
+    expect(open.find((x) => x.id === wd!.id)).toBeUndefined();
+    const acked = await f.ctx.db
+      .selectFrom('audit_log')
+      .select('detail')
+      .where('action', '=', 'alert.acknowledge')
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(acked.detail).alert_id).toBe(wd!.id);
+  });
+
+  it('lets the privacy officer set the alert thresholds, and validates them', async () => {
+    const r = await officer.request('PATCH', '/api/v1/organization/settings', {
+      json: { alerts: { readsPerHour: 2, workStart: '09:00' } },
+    });
+    expect(r.status).toBe(200);
+    expect(r.body.alerts).toMatchObject({ readsPerHour: 2, workStart: '09:00', workEnd: '20:00' });
+    expect((await officer.request('PATCH', '/api/v1/organization/settings', { json: { alerts: { workStart: '25:00' } } })).status).toBe(
+      400,
+    );
+    expect(
+      (await staff.request('PATCH', '/api/v1/organization/settings', { json: { alerts: { readsPerHour: 1 } } })).body.error?.code,
+    ).toBe('forbidden');
+    now = new Date('2026-11-24T15:10:00Z'); // the next hour: a fresh bulk-read count
+    for (const code of ['1000010', '1000011', '1000012']) await staff.get(`/api/v1/members/${await f.memberId(code)}?purpose=P04`);
+    const alerts = (await officer.get('/api/v1/alerts?status=open')).body.alerts as Alert[];
+    expect(alerts.some((x) => x.kind === 'bulk_reads' && x.actor_login === 'staff')).toBe(true);
+  });
+
+  it('lets the system admin add departments', async () => {
+    const admin = new Client(app);
+    await admin.login(f, 'admin');
+    expect((await admin.post('/api/v1/departments', { code: 'catalog', name: 'カタログ部' })).status).toBe(201);
+    expect((await admin.post('/api/v1/departments', { code: 'catalog', name: 'x' })).status).toBe(400);
+    const org = await admin.get('/api/v1/organization');
+    expect((org.body.departments as { code: string }[]).map((d) => d.code)).toContain('catalog');
+  });
+
+  it('serves the joint user exactly the declared items over HTTP, and the owner sees those reads', async () => {
+    const kyosai = new Client(app);
+    await kyosai.login(f, 'kyosai');
+    const id = await f.memberId('1000006');
+    const r = await kyosai.get(`/api/v1/members/${id}?purpose=P15`);
+    expect(r.status).toBe(200);
+    expect(r.body).not.toHaveProperty('email');
+    expect(r.body).not.toHaveProperty('bank_account');
+    expect((await kyosai.get(`/api/v1/members/${id}?purpose=P01`)).status).toBe(403);
+    const trail = (await officer.get(`/api/v1/members/${id}/audit`)).body.entries as Entry[];
+    expect(trail[0]).toMatchObject({ action: 'member.read', outcome: 'allowed', purpose_code: 'P15', actor_login: 'kyosai' });
+  });
+
+  it('verifies the chain from the API', async () => {
+    const r = await officer.post('/api/v1/audit/verify');
+    expect(r.body).toMatchObject({ ok: true });
+    expect(Number(r.body.entries)).toBeGreaterThan(40);
+  });
+});
