@@ -49,7 +49,16 @@ export function serveCommand(program: Command) {
           'デモのログインは初回起動時に表示されました（パスワード mamori-demo-2026）。/ demo logins were printed on first start (password mamori-demo-2026).',
         );
       }
-      const prune = setInterval(() => void pruneAccessCounters(m.ctx.db, new Date()).catch(() => {}), 3600_000);
+      // Hourly housekeeping: alert counters older than two days, and expired sessions.
+      const housekeeping = async () => {
+        const now = new Date();
+        await pruneAccessCounters(m.ctx.db, now);
+        await m.ctx.db.deleteFrom('sessions').where('expires_at', '<', now.toISOString()).execute();
+      };
+      const prune = setInterval(
+        () => void housekeeping().catch((error: unknown) => app.log.error({ err: error }, 'housekeeping failed')),
+        3600_000,
+      );
       prune.unref();
       const stop = async () => {
         clearInterval(prune);
