@@ -1,0 +1,58 @@
+/**
+ * (b) Delivery staff find a member by member code and by phone, open the record for ④ without the bank
+ * account, see the bank account only under ⑬, are refused for ① (not their role's purpose), and have no
+ * audit menu.
+ */
+import { expect, test } from '@playwright/test';
+import { mainNav, memberIdOf, shot, signIn } from './helpers.ts';
+
+test('delivery staff: code and phone search, ④ without the bank account, refused for ①', async ({ page }) => {
+  await signIn(page, 'staff');
+  await expect(page.getByTestId('current-user')).toContainText('宅配担当職員');
+  await expect(mainNav(page).getByRole('link', { name: '監査記録' })).toHaveCount(0);
+  await expect(mainNav(page).getByRole('link', { name: 'アラート' })).toHaveCount(0);
+
+  await mainNav(page).getByRole('link', { name: '組合員検索' }).click();
+  // Only the role's purposes are offered: ③ ④ ⑬.
+  await expect(page.getByLabel('利用目的').locator('option')).toHaveCount(4);
+  await page.getByLabel('利用目的').selectOption('P04');
+  await page.getByRole('radio', { name: '組合員コード' }).check();
+  await page.getByRole('searchbox').fill('1000001');
+  await page.getByRole('button', { name: '検索', exact: true }).click();
+  const row = page.getByTestId('member-row');
+  await expect(row).toHaveCount(1);
+  const phone = /0\d{1,3}-\d{2,4}-\d{4}/.exec((await row.textContent()) ?? '')?.[0];
+  expect(phone).toBeTruthy();
+
+  await page.getByRole('radio', { name: '電話番号' }).check();
+  await page.getByRole('searchbox').fill(phone!);
+  await page.getByRole('button', { name: '検索', exact: true }).click();
+  await expect(page.getByTestId('member-row').filter({ hasText: '1000001' })).toHaveCount(1);
+  await shot(page, '07-search-phone-staff');
+
+  await page.getByTestId('member-row').filter({ hasText: '1000001' }).getByRole('link', { name: '開く' }).click();
+  await expect(page.getByTestId('purpose-banner')).toContainText('④');
+  await expect(page.locator('[data-item="address"]')).toHaveCount(1);
+  await expect(page.locator('[data-item="bank_account"]')).toHaveCount(0);
+  await expect(page.getByTestId('member-items')).not.toContainText('登録口座');
+  await shot(page, '08-member-p04-staff');
+  const memberId = memberIdOf(page);
+
+  // ⑬ (payment problems) is another purpose of the role, and it does include the registered bank account.
+  await page.getByLabel('別の利用目的で開く').selectOption('P13');
+  await page.getByRole('button', { name: '開く', exact: true }).click();
+  await expect(page.getByTestId('purpose-banner')).toContainText('⑬');
+  await expect(page.locator('[data-item="bank_account"]')).toHaveCount(1);
+  await expect(page.locator('[data-item="address"]')).toHaveCount(0);
+
+  // ① is not a purpose of delivery staff: refused, and nothing of the member is shown.
+  await page.goto(`/members/${memberId}?purpose=P01`);
+  await expect(page.getByTestId('refusal')).toContainText('この利用目的では表示できません');
+  await expect(page.getByTestId('refusal')).toContainText('あなたの役割ではこの利用目的で組合員情報を扱えません。');
+  await expect(page.getByTestId('member-items')).toHaveCount(0);
+  await shot(page, '09-refused-staff');
+
+  // The audit trail is not for delivery staff (the API says so too).
+  await page.goto('/audit');
+  await expect(page.getByTestId('error').first()).toContainText('この操作を行う権限がありません。');
+});

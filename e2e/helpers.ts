@@ -1,0 +1,54 @@
+/** Shared steps of the browser journeys: signing in (with the demo user's current TOTP code) and screenshots. */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { expect, type Page } from '@playwright/test';
+
+export const DEMO_PASSWORD = 'mamori-demo-2026';
+/** The data folder of the server playwright.config.ts starts. */
+export const E2E_DATA_DIR = 'test-results/e2e-data';
+const SHOTS = 'test-results/screenshots';
+
+/** The current TOTP code of a demo user, from the same CLI a person would use (`mamori demo totp officer`). */
+export function demoTotp(login: string): string {
+  return execFileSync(process.execPath, ['bin/mamori.js', 'demo', 'totp', login], {
+    env: { ...process.env, MAMORI_DATA_DIR: E2E_DATA_DIR, LOG_LEVEL: 'error' },
+    encoding: 'utf8',
+  }).trim();
+}
+
+export async function fillPassword(page: Page, login: string, password = DEMO_PASSWORD) {
+  // Wait for any earlier attempt to finish: its answer clears the password field.
+  await expect(page.getByRole('button', { name: 'ログイン', exact: true })).toBeEnabled();
+  await page.getByLabel('ログインID').fill(login);
+  await page.getByLabel('パスワード').fill(password);
+  await page.getByRole('button', { name: 'ログイン', exact: true }).click();
+}
+
+/** Signs in through the console; `totp` answers the second step with the user's current code. */
+export async function signIn(page: Page, login: string, opts: { totp?: boolean } = {}) {
+  await page.goto('/');
+  await fillPassword(page, login);
+  if (opts.totp) {
+    await expect(page.getByRole('heading', { name: '二要素認証' })).toBeVisible();
+    await page.getByLabel('確認コード').fill(demoTotp(login));
+    await page.getByRole('button', { name: '確認', exact: true }).click();
+  }
+  await expect(page.getByTestId('current-user')).toBeVisible();
+}
+
+export function mainNav(page: Page) {
+  return page.getByRole('navigation', { name: 'メインメニュー' });
+}
+
+/** Saves a full-page screenshot as a test artifact under test-results/screenshots/. */
+export async function shot(page: Page, name: string) {
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+}
+
+/** The member id of the member page the browser shows. */
+export function memberIdOf(page: Page): string {
+  const m = /\/members\/([^/?]+)/.exec(new URL(page.url()).pathname);
+  if (!m?.[1]) throw new Error(`not on a member page: ${page.url()}`);
+  return m[1];
+}

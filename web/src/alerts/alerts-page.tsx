@@ -1,0 +1,159 @@
+/**
+ * Alerts on unusual access (bulk reads, reads outside working hours, reads of withdrawn members): the
+ * privacy officer reviews each one and acknowledges it; internal auditors see them read-only.
+ */
+import { useCallback, useEffect, useState } from 'react';
+import { api } from '../api/client.ts';
+import type { Alert } from '../api/types.ts';
+import { alertKindLabel } from '../audit/audit-labels.ts';
+import { Badge, Button, Card, Empty, ErrorNotice, Loading, Notice, PageHeader } from '../components/ui.tsx';
+import { type I18n, useI18n } from '../i18n/i18n.tsx';
+import { href, Link } from '../router.tsx';
+import { capabilities, useSession } from '../session.tsx';
+
+type Status = 'open' | 'acknowledged';
+
+function describeAlert(i18n: I18n, a: Alert): string {
+  const d = a.detail;
+  if (a.kind === 'bulk_reads') return i18n.t('alert.detail.bulk', { n: Number(d.reads ?? 0), limit: Number(d.limit ?? 0) });
+  if (a.kind === 'off_hours') return i18n.t('alert.detail.offHours', { start: String(d.work_start ?? ''), end: String(d.work_end ?? '') });
+  if (a.kind === 'withdrawn_member') return i18n.t('alert.detail.withdrawn');
+  return '';
+}
+
+const kindTone = { bulk_reads: 'bad', off_hours: 'info', withdrawn_member: 'warn' } as const;
+
+export function AlertsPage() {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const { me } = useSession();
+  const can = capabilities(me);
+  const [status, setStatus] = useState<Status>('open');
+  const [alerts, setAlerts] = useState<Alert[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [busyId, setBusyId] = useState<string | null>(null);
+  const [done, setDone] = useState<Alert | null>(null);
+
+  const load = useCallback(async (s: Status) => {
+    setError(null);
+    setAlerts(null);
+    try {
+      const r = await api.get<{ alerts: Alert[] }>('/alerts', { status: s });
+      setAlerts(r.alerts);
+      if (s === 'open') window.dispatchEvent(new CustomEvent('mamori:open-alerts', { detail: r.alerts.length }));
+    } catch (err) {
+      setError(err);
+    }
+  }, []);
+
+  useEffect(() => {
+    void load(status);
+  }, [load, status]);
+
+  const acknowledge = async (a: Alert) => {
+    setBusyId(a.id);
+    setError(null);
+    try {
+      await api.post(`/alerts/${a.id}/acknowledge`);
+      setDone(a);
+      const rest = (alerts ?? []).filter((x) => x.id !== a.id);
+      setAlerts(rest);
+      window.dispatchEvent(new CustomEvent('mamori:open-alerts', { detail: rest.length }));
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusyId(null);
+    }
+  };
+
+  return (
+    <>
+      <PageHeader title={t('alerts.title')} description={t('alerts.lead')} />
+      <div className="tabs" role="tablist" aria-label={t('alerts.status')}>
+        {(['open', 'acknowledged'] as const).map((s) => (
+          <button
+            key={s}
+            type="button"
+            role="tab"
+            aria-selected={status === s}
+            className={`tab${status === s ? ' tab-active' : ''}`}
+            onClick={() => {
+              setDone(null);
+              setStatus(s);
+            }}
+          >
+            {t(s === 'open' ? 'alerts.tab.open' : 'alerts.tab.acknowledged')}
+          </button>
+        ))}
+      </div>
+      {done && (
+        <Notice tone="success" testId="ack-done">
+          {t('alerts.acknowledged', { kind: alertKindLabel(i18n, done.kind) })}
+        </Notice>
+      )}
+      {!can.acknowledgeAlerts && status === 'open' && <Notice tone="info">{t('alerts.readOnly')}</Notice>}
+      {error !== null && <ErrorNotice error={error} />}
+      <Card>
+        {!alerts && !error && <Loading />}
+        {alerts &&
+          (alerts.length === 0 ? (
+            <Empty title={t(status === 'open' ? 'alerts.none.open' : 'alerts.none.acknowledged')}>
+              {status === 'open' ? t('alerts.none.openHelp') : null}
+            </Empty>
+          ) : (
+            <div className="table-wrap">
+              <table className="table" data-testid="alerts-table">
+                <thead>
+                  <tr>
+                    <th scope="col">{t('alerts.col.kind')}</th>
+                    <th scope="col">{t('alerts.col.time')}</th>
+                    <th scope="col">{t('alerts.col.actor')}</th>
+                    <th scope="col">{t('alerts.col.member')}</th>
+                    <th scope="col">{t('alerts.col.detail')}</th>
+                    <th scope="col">
+                      {status === 'open' ? <span className="visually-hidden">{t('common.actions')}</span> : t('alerts.col.ackAt')}
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {alerts.map((a) => (
+                    <tr key={a.id} data-testid="alert-row" data-kind={a.kind} data-member={a.member_code ?? ''}>
+                      <td>
+                        <Badge tone={kindTone[a.kind] ?? 'neutral'}>{alertKindLabel(i18n, a.kind)}</Badge>
+                      </td>
+                      <td className="nowrap">{i18n.dateTime(a.created_at)}</td>
+                      <td>
+                        {a.actor_name ?? ''}
+                        {a.actor_login && <span className="sub">{a.actor_login}</span>}
+                      </td>
+                      <td className="mono">
+                        {a.member_id ? (
+                          <Link to={href(`/members/${a.member_id}/audit`, { code: a.member_code })}>
+                            {a.member_code ?? a.member_id.slice(0, 8)}
+                          </Link>
+                        ) : (
+                          <span className="muted">—</span>
+                        )}
+                      </td>
+                      <td>{describeAlert(i18n, a)}</td>
+                      <td className="nowrap">
+                        {status === 'open'
+                          ? can.acknowledgeAlerts && (
+                              <Button small variant="primary" busy={busyId === a.id} onClick={() => void acknowledge(a)}>
+                                {t('alerts.acknowledge')}
+                              </Button>
+                            )
+                          : a.acknowledged_at
+                            ? i18n.dateTime(a.acknowledged_at)
+                            : ''}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          ))}
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,107 @@
+/** Shapes of the mamori API answers the console reads (see /api/docs for the full OpenAPI document). */
+
+export type RoleKind = 'privacy_officer' | 'department_manager' | 'staff' | 'auditor' | 'system_admin';
+export type MfaStep = 'none' | 'totp' | 'enroll';
+
+export interface Purpose {
+  code: string;
+  number: number;
+  /** The published number as a circled digit, e.g. ④. */
+  label: string;
+  name: string;
+  name_en: string;
+  status: string;
+  items: string[];
+  permitted?: boolean;
+}
+
+export interface DataItem {
+  code: string;
+  name: string;
+  name_en: string;
+  sensitive: number;
+}
+
+export interface Named {
+  code: string;
+  name: string;
+  name_en: string;
+}
+
+export interface Me {
+  mfa: 'none';
+  user: { id: string; login: string; display_name: string };
+  organization: Named & { kind: string };
+  role: Named & { kind: RoleKind };
+  department: Named | null;
+  purposes: Purpose[];
+}
+
+export type MeAnswer = Me | { mfa: 'totp' | 'enroll' };
+
+export type MemberValue = string | number | null;
+/** A member as presented for one purpose: only the items that purpose allows are present. */
+export type Member = { id: string; version: number } & Record<string, MemberValue>;
+
+export interface AuditEntry {
+  seq: number;
+  ts: string;
+  actor_type: string;
+  actor_id: string | null;
+  actor_login: string | null;
+  actor_name: string | null;
+  action: string;
+  outcome: 'allowed' | 'refused' | 'ok' | 'failed';
+  purpose_code: string | null;
+  member_id: string | null;
+  error_code: string | null;
+  detail: Record<string, unknown>;
+  hash: string;
+}
+
+export interface AuditPage {
+  entries: AuditEntry[];
+  next_before: number | null;
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  entries: number;
+  lastSeq?: number;
+  firstBad?: { seq: number; problem: string; message_ja: string; message_en: string };
+}
+
+export interface Alert {
+  id: string;
+  kind: 'bulk_reads' | 'off_hours' | 'withdrawn_member';
+  actor_id: string | null;
+  actor_login: string | null;
+  actor_name: string | null;
+  member_id: string | null;
+  member_code: string | null;
+  audit_seq: number;
+  created_at: string;
+  detail: Record<string, unknown>;
+  status: 'open' | 'acknowledged';
+  acknowledged_by: string | null;
+  acknowledged_at: string | null;
+}
+
+export interface StaffUser {
+  id: string;
+  login: string;
+  display_name: string;
+  status: string;
+  role: string;
+  role_name: string;
+  role_kind: RoleKind;
+  department: string | null;
+  department_name: string | null;
+}
+
+export interface FieldIssue {
+  field: string;
+  code: string;
+  message_ja: string;
+  message_en: string;
+}

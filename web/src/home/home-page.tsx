@@ -1,0 +1,88 @@
+/** Home: who you are, which purposes of use your role may use (and with which items), where to go next. */
+import { Card, Notice, PageHeader } from '../components/ui.tsx';
+import { useI18n } from '../i18n/i18n.tsx';
+import { sortItems } from '../members/member-fields.ts';
+import { href, Link } from '../router.tsx';
+import { capabilities, useLabels, useSession } from '../session.tsx';
+
+export function HomePage() {
+  const { t, pick } = useI18n();
+  const { me } = useSession();
+  const labels = useLabels();
+  const can = capabilities(me);
+
+  return (
+    <>
+      <PageHeader
+        title={t('home.title', { name: me.user.display_name })}
+        description={t('home.lead', {
+          role: pick(me.role.name, me.role.name_en),
+          org: pick(me.organization.name, me.organization.name_en),
+        })}
+      />
+      <div className="quick-links">
+        {can.searchMembers && (
+          <Link to="/members" className="quick-link">
+            <span className="quick-link-title">{t('nav.members')}</span>
+            <span className="quick-link-text">{t('home.quick.members')}</span>
+          </Link>
+        )}
+        {can.audit && (
+          <Link to="/audit" className="quick-link">
+            <span className="quick-link-title">{t('nav.audit')}</span>
+            <span className="quick-link-text">{t('home.quick.audit')}</span>
+          </Link>
+        )}
+        {can.alerts && (
+          <Link to="/alerts" className="quick-link">
+            <span className="quick-link-title">{t('nav.alerts')}</span>
+            <span className="quick-link-text">{t('home.quick.alerts')}</span>
+          </Link>
+        )}
+      </div>
+      <Card title={t('home.purposes.title')}>
+        {me.purposes.length === 0 ? (
+          <Notice tone="info" title={t('home.purposes.none')}>
+            {t('home.purposes.noneHelp')}
+          </Notice>
+        ) : (
+          <>
+            <p className="card-lead">{t('home.purposes.lead')}</p>
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col" className="col-narrow">
+                    {t('purpose.number')}
+                  </th>
+                  <th scope="col">{t('purpose.name')}</th>
+                  <th scope="col">{t('purpose.items')}</th>
+                  <th scope="col" className="col-narrow">
+                    <span className="visually-hidden">{t('common.actions')}</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {me.purposes.map((p) => (
+                  <tr key={p.code}>
+                    <td className="purpose-number">{p.label}</td>
+                    <td>{pick(p.name, p.name_en)}</td>
+                    <td className="item-list">
+                      {sortItems(p.items)
+                        .map((i) => labels.item(i))
+                        .join('、')}
+                    </td>
+                    <td>
+                      <Link to={href('/members', { purpose: p.code })} className="btn btn-secondary btn-small">
+                        {t('home.purposes.search')}
+                      </Link>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </>
+        )}
+      </Card>
+    </>
+  );
+}

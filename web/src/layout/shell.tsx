@@ -1,0 +1,153 @@
+/** The signed-in frame: header (organization, user, role, language, sign-out), role-aware navigation, the screen. */
+import { useEffect, useState } from 'react';
+import { AlertsPage } from '../alerts/alerts-page.tsx';
+import { api } from '../api/client.ts';
+import type { Alert } from '../api/types.ts';
+import { AuditPage } from '../audit/audit-page.tsx';
+import { MemberAuditPage } from '../audit/member-audit-page.tsx';
+import { BrandMark } from '../components/brand.tsx';
+import { LangSwitch } from '../components/lang-switch.tsx';
+import { Empty } from '../components/ui.tsx';
+import { HomePage } from '../home/home-page.tsx';
+import { type MessageKey, useI18n } from '../i18n/i18n.tsx';
+import { MemberDetailPage } from '../members/member-detail-page.tsx';
+import { MemberSearchPage } from '../members/member-search-page.tsx';
+import { Link, matchPath, useLocation } from '../router.tsx';
+import { capabilities, useSession } from '../session.tsx';
+
+interface NavItem {
+  to: string;
+  label: MessageKey;
+  icon: string;
+  /** Paths that light this entry up. */
+  match: (path: string) => boolean;
+  badge?: number;
+}
+
+export function Shell() {
+  const { t, pick } = useI18n();
+  const { me, signOut } = useSession();
+  const location = useLocation();
+  const can = capabilities(me);
+  const openAlerts = useOpenAlertCount(can.alerts, location.href);
+
+  const nav: NavItem[] = [
+    { to: '/', label: 'nav.home', icon: '⌂', match: (p) => p === '/' },
+    ...(can.searchMembers
+      ? [
+          {
+            to: '/members',
+            label: 'nav.members' as const,
+            icon: '☰',
+            match: (p: string) => p.startsWith('/members') && !p.endsWith('/audit'),
+          },
+        ]
+      : []),
+    ...(can.audit
+      ? [{ to: '/audit', label: 'nav.audit' as const, icon: '⛓', match: (p: string) => p.startsWith('/audit') || p.endsWith('/audit') }]
+      : []),
+    ...(can.alerts
+      ? [{ to: '/alerts', label: 'nav.alerts' as const, icon: '⚑', match: (p: string) => p.startsWith('/alerts'), badge: openAlerts }]
+      : []),
+  ];
+
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        {t('nav.skip')}
+      </a>
+      <header className="topbar">
+        <Link to="/" className="topbar-brand">
+          <BrandMark />
+          <span className="topbar-product">mamori</span>
+          <span className="topbar-sub">{t('app.subtitle')}</span>
+        </Link>
+        <div className="topbar-org" data-testid="org-name">
+          {pick(me.organization.name, me.organization.name_en)}
+        </div>
+        <div className="topbar-right">
+          <LangSwitch />
+          <div className="topbar-user" data-testid="current-user">
+            <span className="topbar-user-name">{me.user.display_name}</span>
+            <span className="topbar-user-role">
+              {pick(me.role.name, me.role.name_en)}
+              {me.department && ` · ${pick(me.department.name, me.department.name_en)}`}
+            </span>
+          </div>
+          <button type="button" className="btn btn-ghost-light btn-small" onClick={() => void signOut()}>
+            {t('header.signOut')}
+          </button>
+        </div>
+      </header>
+      <div className="shell-body">
+        <nav className="sidenav" aria-label={t('nav.label')}>
+          <ul>
+            {nav.map((item) => {
+              const active = item.match(location.path);
+              return (
+                <li key={item.to}>
+                  <Link to={item.to} className={`sidenav-link${active ? ' active' : ''}`} aria-current={active ? 'page' : undefined}>
+                    <span className="sidenav-icon" aria-hidden="true">
+                      {item.icon}
+                    </span>
+                    <span>{t(item.label)}</span>
+                    {item.badge ? (
+                      <span className="sidenav-badge" title={t('nav.openAlerts', { n: item.badge })}>
+                        {item.badge}
+                      </span>
+                    ) : null}
+                  </Link>
+                </li>
+              );
+            })}
+          </ul>
+          <p className="sidenav-note">{t('nav.note')}</p>
+        </nav>
+        <main id="main" className="main" tabIndex={-1}>
+          <Routes />
+        </main>
+      </div>
+    </div>
+  );
+}
+
+function Routes() {
+  const { t } = useI18n();
+  const { path, query } = useLocation();
+  if (path === '/') return <HomePage />;
+  if (path === '/members') return <MemberSearchPage />;
+  const memberAudit = matchPath('/members/:id/audit', path);
+  if (memberAudit) return <MemberAuditPage memberId={memberAudit.id ?? ''} memberCode={query.get('code')} />;
+  const member = matchPath('/members/:id', path);
+  if (member) return <MemberDetailPage key={member.id} memberId={member.id ?? ''} purpose={query.get('purpose') ?? ''} />;
+  if (path === '/audit') return <AuditPage key={query.get('member') ?? ''} />;
+  if (path === '/alerts') return <AlertsPage />;
+  return (
+    <Empty title={t('notFound.title')}>
+      <Link to="/">{t('notFound.back')}</Link>
+    </Empty>
+  );
+}
+
+/** The number of open alerts for the navigation badge, refreshed on each navigation. */
+function useOpenAlertCount(enabled: boolean, href: string): number {
+  const [count, setCount] = useState(0);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: refresh on every navigation
+  useEffect(() => {
+    if (!enabled) return;
+    let live = true;
+    api
+      .get<{ alerts: Alert[] }>('/alerts', { status: 'open' })
+      .then((r) => live && setCount(r.alerts.length))
+      .catch(() => {});
+    return () => {
+      live = false;
+    };
+  }, [enabled, href]);
+  useEffect(() => {
+    const onChange = (e: Event) => setCount((e as CustomEvent<number>).detail);
+    window.addEventListener('mamori:open-alerts', onChange);
+    return () => window.removeEventListener('mamori:open-alerts', onChange);
+  }, []);
+  return count;
+}

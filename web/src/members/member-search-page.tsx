@@ -1,0 +1,238 @@
+/**
+ * Member search: first the purpose of use, then one search term (member code, kana prefix, name prefix or
+ * phone). The result shows only the fields the server returned for that purpose. Every search is audited.
+ */
+import { type FormEvent, useEffect, useState } from 'react';
+import { ApiError, api } from '../api/client.ts';
+import type { Member } from '../api/types.ts';
+import { PurposeSelect } from '../components/purpose-select.tsx';
+import { Badge, Button, Card, Empty, ErrorNotice, Field, Loading, Notice, PageHeader } from '../components/ui.tsx';
+import { type MessageKey, useI18n } from '../i18n/i18n.tsx';
+import { href, Link, navigate, useLocation } from '../router.tsx';
+import { useLabels, useSession } from '../session.tsx';
+import { displayValue, sortItems } from './member-fields.ts';
+
+const searchModes = [
+  { by: 'code', item: 'member_code', label: 'search.by.code', hint: 'search.hint.code' },
+  { by: 'kana', item: 'name_kana', label: 'search.by.kana', hint: 'search.hint.kana' },
+  { by: 'name', item: 'name', label: 'search.by.name', hint: 'search.hint.name' },
+  { by: 'phone', item: 'phone', label: 'search.by.phone', hint: 'search.hint.phone' },
+] as const satisfies readonly { by: string; item: string; label: MessageKey; hint: MessageKey }[];
+type SearchBy = (typeof searchModes)[number]['by'];
+
+const LIMIT = 50;
+// Going back from a member to the list shows the same result without searching (and auditing) again.
+const lastResults = new Map<string, Member[]>();
+
+export function MemberSearchPage() {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const { me } = useSession();
+  const labels = useLabels();
+  const { query } = useLocation();
+  const purpose = me.purposes.some((p) => p.code === query.get('purpose')) ? (query.get('purpose') ?? '') : '';
+  const by: SearchBy = (searchModes.find((m) => m.by === query.get('by'))?.by ?? 'kana') as SearchBy;
+  const q = query.get('q') ?? '';
+  const key = `${purpose}|${by}|${q}`;
+  const purposeItems = new Set(me.purposes.find((p) => p.code === purpose)?.items ?? []);
+
+  const [mode, setMode] = useState<SearchBy>(by);
+  const [term, setTerm] = useState(q);
+  const [termError, setTermError] = useState<string | undefined>();
+  const [result, setResult] = useState<{ key: string; members: Member[] } | null>(() => {
+    const cached = lastResults.get(key);
+    return cached ? { key, members: cached } : null;
+  });
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const [run, setRun] = useState(0);
+
+  useEffect(() => {
+    setMode(by);
+    setTerm(q);
+  }, [by, q]);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `run` re-runs the same search on request
+  useEffect(() => {
+    if (!purpose || !q) {
+      setResult(null);
+      setError(null);
+      return;
+    }
+    const cached = lastResults.get(key);
+    if (cached) {
+      setResult({ key, members: cached });
+      return;
+    }
+    let live = true;
+    setBusy(true);
+    setError(null);
+    api
+      .get<{ members: Member[] }>('/members', { purpose, [by]: q, limit: LIMIT })
+      .then((r) => {
+        if (!live) return;
+        lastResults.set(key, r.members);
+        setResult({ key, members: r.members });
+      })
+      .catch((err: unknown) => {
+        if (!live) return;
+        setResult(null);
+        if (err instanceof ApiError && err.issues.length > 0) setTermError(i18n.pick(err.issues[0]!.message_ja, err.issues[0]!.message_en));
+        setError(err);
+      })
+      .finally(() => live && setBusy(false));
+    return () => {
+      live = false;
+    };
+  }, [key, run]);
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const clean = term.trim();
+    if (!clean) {
+      setTermError(t('search.error.termRequired'));
+      return;
+    }
+    setTermError(undefined);
+    const next = `${purpose}|${mode}|${clean}`;
+    lastResults.delete(next);
+    if (next === key) setRun((n) => n + 1);
+    else navigate(href('/members', { purpose, by: mode, q: clean }));
+  };
+
+  const choosePurpose = (code: string) => {
+    lastResults.clear();
+    navigate(href('/members', { purpose: code }), { replace: true });
+  };
+
+  const members = result?.members ?? [];
+  const columns = sortItems([...new Set(members.flatMap((m) => Object.keys(m)))].filter((k) => k !== 'id' && k !== 'version'));
+  const modeInfo = searchModes.find((m) => m.by === mode)!;
+
+  return (
+    <>
+      <PageHeader title={t('search.title')} description={t('search.lead')} />
+      <Card title={t('search.step1')} className="step-card">
+        <PurposeSelect purposes={me.purposes} value={purpose} onChange={choosePurpose} hint={t('search.purposeHint')} />
+        {purpose && (
+          <p className="purpose-items" data-testid="purpose-items">
+            <span className="purpose-items-label">{t('search.purposeItems')}</span>
+            {sortItems([...purposeItems])
+              .map((i) => labels.item(i))
+              .join('、')}
+          </p>
+        )}
+      </Card>
+      <Card title={t('search.step2')} className={`step-card${purpose ? '' : ' step-disabled'}`}>
+        {!purpose && <p className="card-lead">{t('search.choosePurposeFirst')}</p>}
+        <form onSubmit={submit} className="search-form" noValidate>
+          <fieldset className="segmented" disabled={!purpose}>
+            <legend className="field-label">{t('search.by')}</legend>
+            {searchModes.map((m) => {
+              const allowed = purposeItems.has(m.item);
+              return (
+                <label key={m.by} className={`segmented-option${mode === m.by ? ' checked' : ''}${allowed ? '' : ' unavailable'}`}>
+                  <input
+                    type="radio"
+                    name="by"
+                    value={m.by}
+                    checked={mode === m.by}
+                    disabled={!allowed}
+                    onChange={() => {
+                      setMode(m.by);
+                      setTermError(undefined);
+                    }}
+                  />
+                  {t(m.label)}
+                </label>
+              );
+            })}
+          </fieldset>
+          <div className="search-row">
+            <Field label={t(modeInfo.label)} hint={t(modeInfo.hint)} error={termError} className="search-term">
+              {(p) => (
+                <input
+                  {...p}
+                  name="q"
+                  type="search"
+                  value={term}
+                  disabled={!purpose}
+                  inputMode={mode === 'code' || mode === 'phone' ? 'numeric' : undefined}
+                  onChange={(e) => setTerm(e.target.value)}
+                />
+              )}
+            </Field>
+            <Button type="submit" variant="primary" disabled={!purpose} busy={busy} className="search-button">
+              {t('search.submit')}
+            </Button>
+          </div>
+          {purpose && !purposeItems.has(modeInfo.item) && <Notice tone="warning">{t('search.modeNotInPurpose')}</Notice>}
+        </form>
+      </Card>
+      {error !== null && <ErrorNotice error={error} />}
+      {busy && <Loading label={t('search.searching')} />}
+      {!busy && result && purpose && (
+        <Card
+          title={t('search.results')}
+          actions={
+            <span className="result-count" data-testid="result-count">
+              {t('search.count', { n: members.length })}
+            </span>
+          }
+        >
+          {members.length === 0 ? (
+            <Empty title={t('search.none')}>{t('search.noneHelp')}</Empty>
+          ) : (
+            <>
+              <p className="card-lead">{t('search.resultsLead', { purpose: labels.purposeTitle(purpose) })}</p>
+              <div className="table-wrap">
+                <table className="table table-hover" data-testid="search-results">
+                  <thead>
+                    <tr>
+                      {columns.map((c) => (
+                        <th key={c} scope="col">
+                          {labels.item(c)}
+                        </th>
+                      ))}
+                      <th scope="col" className="col-narrow">
+                        <span className="visually-hidden">{t('common.actions')}</span>
+                      </th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {members.map((m) => {
+                      const to = href(`/members/${m.id}`, { purpose });
+                      return (
+                        <tr key={m.id} data-testid="member-row">
+                          {columns.map((c) => (
+                            <td key={c} className={c === 'member_code' ? 'mono' : undefined}>
+                              {c === 'status' ? (
+                                <Badge tone={m[c] === 'withdrawn' ? 'warn' : m[c] === 'suspended' ? 'neutral' : 'ok'}>
+                                  {displayValue(i18n, c, m[c])}
+                                </Badge>
+                              ) : c === 'member_code' || (c === 'name' && !columns.includes('member_code')) ? (
+                                <Link to={to}>{displayValue(i18n, c, m[c])}</Link>
+                              ) : (
+                                displayValue(i18n, c, m[c])
+                              )}
+                            </td>
+                          ))}
+                          <td>
+                            <Link to={to} className="btn btn-secondary btn-small">
+                              {t('search.open')}
+                            </Link>
+                          </td>
+                        </tr>
+                      );
+                    })}
+                  </tbody>
+                </table>
+              </div>
+              {members.length >= LIMIT && <p className="table-note">{t('search.limited', { n: LIMIT })}</p>}
+            </>
+          )}
+        </Card>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,69 @@
+/**
+ * Who is signed in and what the console may offer them: the organization, role and permitted purposes
+ * (from /auth/me) and the co-op's purpose and item registers (from /purposes) for labels.
+ */
+import { createContext, useContext } from 'react';
+import type { DataItem, Me, Purpose, RoleKind } from './api/types.ts';
+import { type I18n, useI18n } from './i18n/i18n.tsx';
+
+export interface Session {
+  me: Me;
+  /** Every purpose of the organization (with `permitted`), numbered as published. */
+  purposes: Purpose[];
+  items: DataItem[];
+  signOut: () => Promise<void>;
+}
+
+export const SessionContext = createContext<Session | null>(null);
+
+export function useSession(): Session {
+  const s = useContext(SessionContext);
+  if (!s) throw new Error('useSession outside a signed-in shell');
+  return s;
+}
+
+const auditKinds: readonly RoleKind[] = ['privacy_officer', 'auditor'];
+
+/** What the signed-in role may see in the console (the API enforces the same on its side). */
+export function capabilities(me: Me) {
+  return {
+    searchMembers: me.purposes.length > 0,
+    audit: auditKinds.includes(me.role.kind),
+    alerts: auditKinds.includes(me.role.kind),
+    acknowledgeAlerts: me.role.kind === 'privacy_officer',
+  };
+}
+
+/** Labels of purposes and items in the current language. */
+export function useLabels() {
+  const session = useContext(SessionContext);
+  const i18n = useI18n();
+  return labelsFor(session, i18n);
+}
+
+export function labelsFor(session: Session | null, { pick, t, has }: I18n) {
+  const purposes = new Map<string, Purpose>();
+  for (const p of session?.purposes ?? []) purposes.set(p.code, p);
+  for (const p of session?.me.purposes ?? []) if (!purposes.has(p.code)) purposes.set(p.code, p);
+  const items = new Map((session?.items ?? []).map((i) => [i.code, i]));
+  return {
+    purpose: (code: string | null | undefined) => (code ? purposes.get(code) : undefined),
+    /** `④ 商品のお届けまたはサービス提供のため` */
+    purposeTitle: (code: string | null | undefined) => {
+      if (!code) return '';
+      const p = purposes.get(code);
+      return p ? `${p.label} ${pick(p.name, p.name_en)}` : code;
+    },
+    purposeShort: (code: string | null | undefined) => {
+      if (!code) return '';
+      const p = purposes.get(code);
+      return p ? p.label : code;
+    },
+    item: (code: string) => {
+      const i = items.get(code);
+      if (i) return pick(i.name, i.name_en);
+      const key = `field.${code}`;
+      return has(key) ? t(key) : code;
+    },
+  };
+}
