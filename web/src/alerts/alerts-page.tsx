@@ -135,7 +135,10 @@ export function AlertsPage() {
                           <span className="muted">—</span>
                         )}
                       </td>
-                      <td>{describeAlert(i18n, a)}</td>
+                      <td>
+                        {describeAlert(i18n, a)}
+                        <span className="sub">{t('alerts.auditEntry', { seq: a.audit_seq })}</span>
+                      </td>
                       <td className="nowrap">
                         {status === 'open'
                           ? can.acknowledgeAlerts && (

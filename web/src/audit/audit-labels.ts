@@ -1,6 +1,7 @@
 /** Japanese (and English) words for what the audit trail and alerts record: actions, outcomes, refusal codes. */
 import type { AuditEntry } from '../api/types.ts';
 import type { I18n, MessageKey } from '../i18n/i18n.tsx';
+import { sortItems } from '../members/member-fields.ts';
 
 export const auditActions = [
   'member.read',
@@ -55,7 +56,7 @@ const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
 export function describeEntry(i18n: I18n, itemLabel: (code: string) => string, e: AuditEntry): string {
   const { t } = i18n;
   const d = e.detail ?? {};
-  const items = (codes: string[]) => (codes.includes('*') ? t('audit.detail.allItems') : codes.map(itemLabel).join('、'));
+  const items = (codes: string[]) => (codes.includes('*') ? t('audit.detail.allItems') : i18n.list(sortItems(codes).map(itemLabel)));
   switch (e.action) {
     case 'member.read': {
       const parts = [];
@@ -71,7 +72,15 @@ export function describeEntry(i18n: I18n, itemLabel: (code: string) => string, e
     case 'member.update':
     case 'member.import': {
       const parts = [];
-      if (list(d.fields).length) parts.push(t('audit.detail.fields', { items: items(list(d.fields)) }));
+      if (list(d.fields).length) {
+        const key =
+          e.action === 'member.create'
+            ? 'audit.detail.createdFields'
+            : e.action === 'member.import'
+              ? 'audit.detail.importedFields'
+              : 'audit.detail.fields';
+        parts.push(t(key, { items: items(list(d.fields)) }));
+      }
       if (typeof d.version === 'number') parts.push(t('audit.detail.version', { version: d.version }));
       return parts.join(' / ');
     }
@@ -83,6 +92,8 @@ export function describeEntry(i18n: I18n, itemLabel: (code: string) => string, e
       return t('audit.detail.lockedUntil', { until: typeof d.until === 'string' ? i18n.dateTime(d.until) : '' });
     case 'audit.verify':
       return t('audit.detail.verify', { n: Number(d.entries ?? 0) });
+    case 'alert.acknowledge':
+      return t('audit.detail.alert', { id: String(d.alert_id ?? '').slice(0, 8) });
     case 'input.my_number_rejected':
       return list(d.fields).join(', ');
     case 'audit.search': {

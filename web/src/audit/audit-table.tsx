@@ -34,7 +34,7 @@ export function AuditTable({ entries, showMember }: { entries: AuditEntry[]; sho
                 {e.seq}
               </td>
               <td className="nowrap">{i18n.dateTime(e.ts)}</td>
-              <td>
+              <td className="nowrap">
                 {e.actor_name ? (
                   <>
                     <span>{e.actor_name}</span>

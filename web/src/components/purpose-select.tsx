@@ -10,6 +10,7 @@ export function PurposeSelect({
   error,
   label,
   hint,
+  required = true,
 }: {
   purposes: Purpose[];
   value: string;
@@ -17,10 +18,11 @@ export function PurposeSelect({
   error?: string | undefined;
   label?: string;
   hint?: string;
+  required?: boolean;
 }) {
   const { t, pick } = useI18n();
   return (
-    <Field label={label ?? t('purpose.select')} hint={hint} error={error} required>
+    <Field label={label ?? t('purpose.select')} hint={hint} error={error} required={required}>
       {(p) => (
         <select {...p} name="purpose" className="purpose-select" value={value} onChange={(e) => onChange(e.target.value)}>
           <option value="">{t('purpose.choose')}</option>

@@ -6,7 +6,8 @@ import { href, Link } from '../router.tsx';
 import { capabilities, useLabels, useSession } from '../session.tsx';
 
 export function HomePage() {
-  const { t, pick } = useI18n();
+  const i18n = useI18n();
+  const { t, pick } = i18n;
   const { me } = useSession();
   const labels = useLabels();
   const can = capabilities(me);
@@ -66,11 +67,7 @@ export function HomePage() {
                   <tr key={p.code}>
                     <td className="purpose-number">{p.label}</td>
                     <td>{pick(p.name, p.name_en)}</td>
-                    <td className="item-list">
-                      {sortItems(p.items)
-                        .map((i) => labels.item(i))
-                        .join('、')}
-                    </td>
+                    <td className="item-list">{i18n.list(sortItems(p.items).map((i) => labels.item(i)))}</td>
                     <td>
                       <Link to={href('/members', { purpose: p.code })} className="btn btn-secondary btn-small">
                         {t('home.purposes.search')}

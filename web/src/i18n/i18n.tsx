@@ -24,6 +24,8 @@ export interface I18n {
   dateTime: (iso: string) => string;
   date: (isoDate: string) => string;
   number: (n: number) => string;
+  /** Joins words as the language does: 氏名、住所 / Name, Address. */
+  list: (words: readonly string[]) => string;
 }
 
 const I18nContext = createContext<I18n | null>(null);
@@ -66,6 +68,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
         return /^\d{4}-\d{2}-\d{2}$/.test(isoDate) && !Number.isNaN(d.getTime()) ? df.format(d) : isoDate;
       },
       number: (n) => nf.format(n),
+      list: (words) => words.join(lang === 'ja' ? '、' : ', '),
     };
   }, [lang, setLang]);
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;

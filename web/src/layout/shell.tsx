@@ -1,11 +1,12 @@
 /** The signed-in frame: header (organization, user, role, language, sign-out), role-aware navigation, the screen. */
-import { useEffect, useState } from 'react';
+import { type ReactNode, useEffect, useState } from 'react';
 import { AlertsPage } from '../alerts/alerts-page.tsx';
 import { api } from '../api/client.ts';
 import type { Alert } from '../api/types.ts';
 import { AuditPage } from '../audit/audit-page.tsx';
 import { MemberAuditPage } from '../audit/member-audit-page.tsx';
 import { BrandMark } from '../components/brand.tsx';
+import { icons } from '../components/icons.tsx';
 import { LangSwitch } from '../components/lang-switch.tsx';
 import { Empty } from '../components/ui.tsx';
 import { HomePage } from '../home/home-page.tsx';
@@ -18,7 +19,7 @@ import { capabilities, useSession } from '../session.tsx';
 interface NavItem {
   to: string;
   label: MessageKey;
-  icon: string;
+  icon: ReactNode;
   /** Paths that light this entry up. */
   match: (path: string) => boolean;
   badge?: number;
@@ -32,22 +33,37 @@ export function Shell() {
   const openAlerts = useOpenAlertCount(can.alerts, location.href);
 
   const nav: NavItem[] = [
-    { to: '/', label: 'nav.home', icon: '⌂', match: (p) => p === '/' },
+    { to: '/', label: 'nav.home', icon: icons.home, match: (p) => p === '/' },
     ...(can.searchMembers
       ? [
           {
             to: '/members',
             label: 'nav.members' as const,
-            icon: '☰',
+            icon: icons.search,
             match: (p: string) => p.startsWith('/members') && !p.endsWith('/audit'),
           },
         ]
       : []),
     ...(can.audit
-      ? [{ to: '/audit', label: 'nav.audit' as const, icon: '⛓', match: (p: string) => p.startsWith('/audit') || p.endsWith('/audit') }]
+      ? [
+          {
+            to: '/audit',
+            label: 'nav.audit' as const,
+            icon: icons.audit,
+            match: (p: string) => p.startsWith('/audit') || p.endsWith('/audit'),
+          },
+        ]
       : []),
     ...(can.alerts
-      ? [{ to: '/alerts', label: 'nav.alerts' as const, icon: '⚑', match: (p: string) => p.startsWith('/alerts'), badge: openAlerts }]
+      ? [
+          {
+            to: '/alerts',
+            label: 'nav.alerts' as const,
+            icon: icons.alert,
+            match: (p: string) => p.startsWith('/alerts'),
+            badge: openAlerts,
+          },
+        ]
       : []),
   ];
 

@@ -104,7 +104,13 @@ export function MemberDetailPage({ memberId, purpose }: { memberId: string; purp
             if (nextPurpose && nextPurpose !== purpose) navigate(href(`/members/${memberId}`, { purpose: nextPurpose }));
           }}
         >
-          <PurposeSelect purposes={me.purposes} value={nextPurpose} onChange={setNextPurpose} label={t('member.switchPurpose')} />
+          <PurposeSelect
+            purposes={me.purposes}
+            value={nextPurpose}
+            onChange={setNextPurpose}
+            label={t('member.switchPurpose')}
+            required={false}
+          />
           <Button type="submit" small disabled={!nextPurpose || nextPurpose === purpose}>
             {t('member.openForPurpose')}
           </Button>
@@ -197,7 +203,7 @@ export function MemberDetailPage({ memberId, purpose }: { memberId: string; purp
             <details className="hidden-items" data-testid="hidden-items">
               <summary>{t('member.hiddenItems', { n: hidden.length })}</summary>
               <p>{t('member.hiddenItemsHelp')}</p>
-              <p className="item-list">{hidden.map((f) => labels.item(f)).join('、')}</p>
+              <p className="item-list">{i18n.list(hidden.map((f) => labels.item(f)))}</p>
             </details>
           )}
         </>

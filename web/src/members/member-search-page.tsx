@@ -52,6 +52,15 @@ export function MemberSearchPage() {
     setTerm(q);
   }, [by, q]);
 
+  // A purpose that may not use the chosen search item (e.g. ⑦ has no kana): switch to one it may use.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only when the purpose changes
+  useEffect(() => {
+    const current = searchModes.find((m) => m.by === mode);
+    if (!purpose || (current && purposeItems.has(current.item))) return;
+    const first = searchModes.find((m) => purposeItems.has(m.item));
+    if (first) setMode(first.by);
+  }, [purpose]);
+
   // biome-ignore lint/correctness/useExhaustiveDependencies: `run` re-runs the same search on request
   useEffect(() => {
     if (!purpose || !q) {
@@ -117,9 +126,7 @@ export function MemberSearchPage() {
         {purpose && (
           <p className="purpose-items" data-testid="purpose-items">
             <span className="purpose-items-label">{t('search.purposeItems')}</span>
-            {sortItems([...purposeItems])
-              .map((i) => labels.item(i))
-              .join('、')}
+            {i18n.list(sortItems([...purposeItems]).map((i) => labels.item(i)))}
           </p>
         )}
       </Card>
