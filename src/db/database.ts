@@ -73,6 +73,72 @@ function withStatementCache(raw: BetterSqlite3.Database) {
   };
 }
 
+/**
+ * An open transaction on SQLite's raw better-sqlite3 handle: hot paths (the audited member read, the
+ * session lookup) run prepared statements on it synchronously instead of building and compiling Kysely
+ * queries, a few microseconds instead of tens per statement. Create it only with `sqliteTransaction`.
+ */
+export class SqliteTx {
+  readonly raw: BetterSqlite3.Database;
+  constructor(raw: BetterSqlite3.Database) {
+    this.raw = raw;
+  }
+  /** A statement prepared once per handle. Kept apart from Kysely's cache, so `.pluck()`/`.raw()` stay ours. */
+  prepare(sql: string): BetterSqlite3.Statement {
+    return prepared(this.raw, sql);
+  }
+}
+
+const preparedByHandle = new WeakMap<BetterSqlite3.Database, Map<string, BetterSqlite3.Statement>>();
+/** A statement prepared once per raw handle, for the fast paths (not shared with Kysely's cache). */
+export function prepared(raw: BetterSqlite3.Database, sql: string): BetterSqlite3.Statement {
+  let cache = preparedByHandle.get(raw);
+  if (!cache) {
+    cache = new Map();
+    preparedByHandle.set(raw, cache);
+  }
+  let stmt = cache.get(sql);
+  if (!stmt) {
+    stmt = raw.prepare(sql);
+    cache.set(sql, stmt);
+  }
+  return stmt;
+}
+
+/**
+ * Runs `fn` on the raw SQLite handle while holding Kysely's one connection, so that no Kysely query or
+ * transaction of this process interleaves with it (Kysely serialises SQLite through that connection).
+ * Anything that uses the raw handle of a shared `Db` must go through here or `sqliteTransaction`.
+ */
+export function withSqlite<T>(db: Db, raw: BetterSqlite3.Database, fn: (raw: BetterSqlite3.Database) => T | Promise<T>): Promise<T> {
+  return db.connection().execute(async () => fn(raw));
+}
+
+/**
+ * One SQLite transaction on the raw handle: BEGIN IMMEDIATE (the write lock up front, as Kysely's transactions
+ * here do), `fn`, COMMIT; ROLLBACK if `fn` throws. Holds Kysely's connection throughout (see `withSqlite`).
+ */
+export function sqliteTransaction<T>(db: Db, raw: BetterSqlite3.Database, fn: (tx: SqliteTx) => T | Promise<T>): Promise<T> {
+  return withSqlite(db, raw, async () => {
+    prepared(raw, 'begin immediate').run();
+    try {
+      const result = await fn(new SqliteTx(raw));
+      prepared(raw, 'commit').run();
+      return result;
+    } catch (error) {
+      if (raw.inTransaction) prepared(raw, 'rollback').run();
+      throw error;
+    }
+  });
+}
+
+const rawHandles = new WeakMap<Db, BetterSqlite3.Database>();
+
+/** The raw better-sqlite3 handle behind a `Db` opened by `openDatabase` on SQLite, if any. */
+export function sqliteHandleOf(db: Db): BetterSqlite3.Database | undefined {
+  return rawHandles.get(db);
+}
+
 export function openSqlite(file: string): BetterSqlite3.Database {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const raw = new BetterSqlite3(file);
@@ -98,6 +164,7 @@ export function openDatabase(url: string, options: OpenOptions = {}): OpenedData
     const db = new Kysely<Database>({
       dialect: new ImmediateSqliteDialect({ database: withStatementCache(raw) as never }),
     });
+    rawHandles.set(db, raw);
     return { db, dialect: 'sqlite', sqlite: raw, close: () => db.destroy() };
   }
   const pool = new pg.Pool({

@@ -5,7 +5,7 @@
  * - withdrawn_member: someone reads the record of a member who has left the co-op (every time).
  */
 import { randomUUID } from 'node:crypto';
-import type { DbOrTx, Tx } from '../../db/database.ts';
+import { type DbOrTx, SqliteTx, type Tx } from '../../db/database.ts';
 import type { AlertTable } from '../../db/schema.ts';
 import { iso } from '../../db/time.ts';
 import { isOffHours, type OrgSettings } from '../organizations/settings.ts';
@@ -23,7 +23,16 @@ export interface ReadContext {
   count?: number;
 }
 
-async function bump(tx: Tx, actorId: string, hour: string, by: number): Promise<number> {
+async function bump(tx: Tx | SqliteTx, actorId: string, hour: string, by: number): Promise<number> {
+  if (tx instanceof SqliteTx) {
+    const count = tx
+      .prepare(
+        'insert into access_counters (actor_id, hour, count) values (?, ?, ?) on conflict (actor_id, hour) do update set count = count + excluded.count returning count',
+      )
+      .pluck()
+      .get(actorId, hour, by);
+    return Number(count);
+  }
   const row = await tx
     .insertInto('access_counters')
     .values({ actor_id: actorId, hour, count: by })
@@ -33,27 +42,43 @@ async function bump(tx: Tx, actorId: string, hour: string, by: number): Promise<
   return Number(row.count);
 }
 
-async function raise(tx: Tx, ctx: ReadContext, kind: AlertTable['kind'], detail: Record<string, unknown>) {
-  await tx
-    .insertInto('alerts')
-    .values({
-      id: randomUUID(),
-      org_id: ctx.orgId,
-      kind,
-      actor_id: ctx.actorId,
-      member_id: kind === 'bulk_reads' ? null : ctx.memberId,
-      audit_seq: ctx.auditSeq,
-      created_at: iso(ctx.at),
-      detail: canonicalJson(detail),
-      status: 'open',
-      acknowledged_by: null,
-      acknowledged_at: null,
-    })
-    .execute();
+async function raise(tx: Tx | SqliteTx, ctx: ReadContext, kind: AlertTable['kind'], detail: Record<string, unknown>) {
+  const alert: AlertTable = {
+    id: randomUUID(),
+    org_id: ctx.orgId,
+    kind,
+    actor_id: ctx.actorId,
+    member_id: kind === 'bulk_reads' ? null : ctx.memberId,
+    audit_seq: ctx.auditSeq,
+    created_at: iso(ctx.at),
+    detail: canonicalJson(detail),
+    status: 'open',
+    acknowledged_by: null,
+    acknowledged_at: null,
+  };
+  if (tx instanceof SqliteTx) {
+    tx.prepare(
+      'insert into alerts (id, org_id, kind, actor_id, member_id, audit_seq, created_at, detail, status, acknowledged_by, acknowledged_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ).run(
+      alert.id,
+      alert.org_id,
+      alert.kind,
+      alert.actor_id,
+      alert.member_id,
+      alert.audit_seq,
+      alert.created_at,
+      alert.detail,
+      alert.status,
+      alert.acknowledged_by,
+      alert.acknowledged_at,
+    );
+    return;
+  }
+  await tx.insertInto('alerts').values(alert).execute();
 }
 
 /** Counts the read and raises any alert it triggers. */
-export async function checkReadAlerts(tx: Tx, ctx: ReadContext): Promise<void> {
+export async function checkReadAlerts(tx: Tx | SqliteTx, ctx: ReadContext): Promise<void> {
   const hour = iso(ctx.at).slice(0, 13);
   const count = ctx.count ?? 1;
   const total = await bump(tx, ctx.actorId, hour, count);

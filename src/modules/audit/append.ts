@@ -2,9 +2,12 @@
  * Appending to the audit chain. Always inside the caller's transaction, so an entry exists exactly when the
  * change it records does. The chain head row (`audit_head`) is updated first: on PostgreSQL its row lock
  * orders concurrent appenders, on SQLite the transaction already holds the write lock.
+ *
+ * Inside a raw SQLite transaction (`SqliteTx`, the hot read path) the same rows are written with prepared
+ * statements: read the head, insert the entry, move the head; safe because BEGIN IMMEDIATE holds the lock.
  */
 
-import type { Tx } from '../../db/database.ts';
+import { SqliteTx, type Tx } from '../../db/database.ts';
 import type { AuditLogTable } from '../../db/schema.ts';
 import { type Clock, iso, systemClock } from '../../db/time.ts';
 import { canonicalJson, entryHash } from './canonical.ts';
@@ -36,9 +39,37 @@ function toRow(actor: Actor, event: AuditEvent, seq: number, ts: string, prevHas
 }
 
 /** Appends one event. */
-export async function appendAudit(tx: Tx, actor: Actor, event: AuditEvent, clock: Clock = systemClock): Promise<AppendedEntry> {
+export async function appendAudit(tx: Tx | SqliteTx, actor: Actor, event: AuditEvent, clock: Clock = systemClock): Promise<AppendedEntry> {
+  if (tx instanceof SqliteTx) return appendAuditSqlite(tx, actor, event, clock);
   const [entry] = await appendAuditBatch(tx, actor, [event], clock);
   return entry!;
+}
+
+const insertSql = `insert into audit_log (seq, ts, org_id, actor_type, actor_id, action, outcome, purpose_code, member_id, error_code, detail, prev_hash, hash)
+  values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+/** Appends one event inside an open raw SQLite transaction, synchronously. */
+export function appendAuditSqlite(tx: SqliteTx, actor: Actor, event: AuditEvent, clock: Clock = systemClock): AppendedEntry {
+  if (!tx.raw.inTransaction) throw new Error('appendAuditSqlite needs an open transaction');
+  const head = tx.prepare('select seq, hash from audit_head where id = 1').get() as { seq: number; hash: string };
+  const row = toRow(actor, event, Number(head.seq) + 1, iso(clock()), head.hash);
+  tx.prepare(insertSql).run(
+    row.seq,
+    row.ts,
+    row.org_id,
+    row.actor_type,
+    row.actor_id,
+    row.action,
+    row.outcome,
+    row.purpose_code,
+    row.member_id,
+    row.error_code,
+    row.detail,
+    row.prev_hash,
+    row.hash,
+  );
+  tx.prepare('update audit_head set seq = ?, hash = ? where id = 1').run(row.seq, row.hash);
+  return { seq: row.seq, hash: row.hash, ts: row.ts };
 }
 
 /** Appends several events with one head update (bulk paths: import). */

@@ -6,6 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { AppContext } from '../../app/context.ts';
 import { AppError } from '../../app/errors.ts';
+import { type Db, prepared, withSqlite } from '../../db/database.ts';
 import type { RoleKind } from '../../db/schema.ts';
 import { iso } from '../../db/time.ts';
 import { appendAudit } from '../audit/append.ts';
@@ -186,7 +187,10 @@ export async function completeTotp(ctx: AppContext, policy: AuthPolicy, token: s
         .set({ failed_attempts: lock ? 0 : attempts, ...(lock ? { locked_until: until } : {}) })
         .where('id', '=', session.actor.id)
         .execute();
-      if (lock) await tx.deleteFrom('sessions').where('user_id', '=', session.actor.id).execute();
+      if (lock) {
+        await tx.deleteFrom('sessions').where('user_id', '=', session.actor.id).execute();
+        forgetUserSessions(ctx.db, session.actor.id);
+      }
       await appendAudit(
         tx,
         actor,
@@ -212,6 +216,7 @@ export async function completeTotp(ctx: AppContext, policy: AuthPolicy, token: s
   await ctx.db.transaction().execute(async (tx) => {
     await tx.updateTable('users').set({ failed_attempts: 0 }).where('id', '=', session.actor.id).execute();
     await tx.updateTable('sessions').set({ mfa_pending: 0 }).where('id', '=', session.sessionId).execute();
+    forgetSession(ctx.db, session.sessionId);
     await appendAudit(
       tx,
       actor,
@@ -247,6 +252,7 @@ export async function activateTotp(ctx: AppContext, policy: AuthPolicy, token: s
       .where('id', '=', session.actor.id)
       .execute();
     await tx.updateTable('sessions').set({ mfa_pending: 0 }).where('id', '=', session.sessionId).execute();
+    forgetSession(ctx.db, session.sessionId);
     await appendAudit(
       tx,
       session.actor,
@@ -266,6 +272,7 @@ export async function logout(ctx: AppContext, token: string): Promise<void> {
     .executeTakeFirst();
   await ctx.db.transaction().execute(async (tx) => {
     await tx.deleteFrom('sessions').where('id', '=', id).execute();
+    forgetSession(ctx.db, id);
     if (row)
       await appendAudit(
         tx,
@@ -276,9 +283,93 @@ export async function logout(ctx: AppContext, token: string): Promise<void> {
   });
 }
 
+// The session lookup runs on every API request: on SQLite as one prepared statement (same columns as below).
+const sessionSql = `select sessions.id as session_id, sessions.expires_at, sessions.last_seen_at, sessions.mfa_pending,
+    users.id, users.org_id, users.role_id, users.login, users.display_name, users.department_id, users.status, roles.kind as role_kind
+  from sessions inner join users on users.id = sessions.user_id inner join roles on roles.id = users.role_id
+  where sessions.id = ?`;
+interface SessionRow {
+  session_id: string;
+  expires_at: string;
+  last_seen_at: string;
+  mfa_pending: number;
+  id: string;
+  org_id: string;
+  role_id: string;
+  login: string;
+  display_name: string;
+  department_id: string | null;
+  status: 'active' | 'disabled';
+  role_kind: RoleKind;
+}
+
+/**
+ * Sessions looked up in the last few seconds, per database, by token hash: every API request needs its
+ * session, and the row rarely changes. An entry is used for at most `SESSION_CACHE_MS` (5 s, like the policy
+ * and settings caches); expiry is still checked on every request against the cached `expires_at`. This process
+ * forgets an entry at once on logout, lockout and completed TOTP steps; a user disabled or moved to another
+ * role, or a logout on another server process (several on one PostgreSQL), takes effect within those 5 s.
+ */
+const SESSION_CACHE_MS = 5000;
+const SESSION_CACHE_MAX = 10_000;
+const sessionCaches = new WeakMap<Db, Map<string, { at: number; row: SessionRow }>>();
+
+function sessionCache(db: Db): Map<string, { at: number; row: SessionRow }> {
+  let cache = sessionCaches.get(db);
+  if (!cache) {
+    cache = new Map();
+    sessionCaches.set(db, cache);
+  }
+  return cache;
+}
+
+function forgetSession(db: Db, sessionId: string): void {
+  sessionCache(db).delete(sessionId);
+}
+
+function forgetUserSessions(db: Db, userId: string): void {
+  const cache = sessionCache(db);
+  for (const [id, entry] of cache) if (entry.row.id === userId) cache.delete(id);
+}
+
+async function lookUpSession(ctx: AppContext, id: string): Promise<SessionRow | undefined> {
+  const cache = sessionCache(ctx.db);
+  const hit = cache.get(id);
+  if (hit && Date.now() - hit.at < SESSION_CACHE_MS) return hit.row;
+  const row = ctx.sqlite
+    ? await withSqlite(ctx.db, ctx.sqlite, (raw) => prepared(raw, sessionSql).get(id) as SessionRow | undefined)
+    : await ctx.db
+        .selectFrom('sessions')
+        .innerJoin('users', 'users.id', 'sessions.user_id')
+        .innerJoin('roles', 'roles.id', 'users.role_id')
+        .select([
+          'sessions.id as session_id',
+          'sessions.expires_at',
+          'sessions.last_seen_at',
+          'sessions.mfa_pending',
+          'users.id',
+          'users.org_id',
+          'users.role_id',
+          'users.login',
+          'users.display_name',
+          'users.department_id',
+          'users.status',
+          'roles.kind as role_kind',
+        ])
+        .where('sessions.id', '=', id)
+        .executeTakeFirst();
+  if (!row) {
+    cache.delete(id);
+    return undefined;
+  }
+  if (cache.size >= SESSION_CACHE_MAX) cache.delete(cache.keys().next().value!);
+  cache.set(id, { at: Date.now(), row });
+  return row;
+}
+
 /**
  * The session behind a cookie token, or null when unknown or expired. Sliding expiry: the expiry moves
- * on use, written at most once a minute so that reads stay cheap.
+ * on use, written at most once a minute so that reads stay cheap. Looked up through a 5-second cache (above).
  */
 export async function findSession(
   ctx: AppContext,
@@ -288,34 +379,15 @@ export async function findSession(
 ): Promise<SessionInfo | null> {
   if (!token || token.length > 100) return null;
   const now = ctx.clock();
-  const row = await ctx.db
-    .selectFrom('sessions')
-    .innerJoin('users', 'users.id', 'sessions.user_id')
-    .innerJoin('roles', 'roles.id', 'users.role_id')
-    .select([
-      'sessions.id as session_id',
-      'sessions.expires_at',
-      'sessions.last_seen_at',
-      'sessions.mfa_pending',
-      'users.id',
-      'users.org_id',
-      'users.role_id',
-      'users.login',
-      'users.display_name',
-      'users.department_id',
-      'users.status',
-      'roles.kind as role_kind',
-    ])
-    .where('sessions.id', '=', hashToken(token))
-    .executeTakeFirst();
+  const row = await lookUpSession(ctx, hashToken(token));
   if (!row || row.expires_at <= iso(now) || row.status !== 'active') return null;
   if (row.mfa_pending !== 0 && !opts.allowPending) return null;
   if (now.getTime() - Date.parse(row.last_seen_at) > 60_000) {
-    await ctx.db
-      .updateTable('sessions')
-      .set({ last_seen_at: iso(now), expires_at: iso(new Date(now.getTime() + policy.sessionIdleMinutes * 60_000)) })
-      .where('id', '=', row.session_id)
-      .execute();
+    const lastSeen = iso(now);
+    const expires = iso(new Date(now.getTime() + policy.sessionIdleMinutes * 60_000));
+    await ctx.db.updateTable('sessions').set({ last_seen_at: lastSeen, expires_at: expires }).where('id', '=', row.session_id).execute();
+    row.last_seen_at = lastSeen;
+    row.expires_at = expires;
   }
   return {
     sessionId: row.session_id,

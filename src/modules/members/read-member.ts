@@ -7,11 +7,13 @@
 import type { ExpressionBuilder } from 'kysely';
 import type { AppContext } from '../../app/context.ts';
 import { AppError } from '../../app/errors.ts';
-import type { Tx } from '../../db/database.ts';
-import type { Database, MemberTable } from '../../db/schema.ts';
+import { SqliteTx, sqliteTransaction, type Tx } from '../../db/database.ts';
+import type { BlockKind, Database, MemberTable } from '../../db/schema.ts';
+import type { AccessEngine } from '../access/decide.ts';
 import type { RefusalCode } from '../access/policy.ts';
 import { checkReadAlerts } from '../audit/alerts.ts';
 import { appendAudit } from '../audit/append.ts';
+import { type OrgSettings, parseOrgSettings } from '../organizations/settings.ts';
 import { getOrgSettings } from '../organizations/settings-cache.ts';
 import type { StaffActor } from './actor.ts';
 import { digitsOnly, kanaSearchKey, normalizeText } from './normalize.ts';
@@ -22,8 +24,29 @@ export function refusalToError(code: RefusalCode): AppError {
   return new AppError(code === 'member_out_of_scope' ? 'member_not_found' : code);
 }
 
-export async function loadBlocks(tx: Tx, memberId: string) {
+/** The member's opt-outs and stops, which the access engine weighs with the policy. */
+export async function loadBlocks(tx: Tx | SqliteTx, memberId: string): Promise<{ purposeId: string; kind: BlockKind }[]> {
+  if (tx instanceof SqliteTx) {
+    return tx.prepare('select purpose_id as purposeId, kind from member_purpose_blocks where member_id = ?').all(memberId) as {
+      purposeId: string;
+      kind: BlockKind;
+    }[];
+  }
   return tx.selectFrom('member_purpose_blocks').select(['purpose_id as purposeId', 'kind']).where('member_id', '=', memberId).execute();
+}
+
+async function loadMember(tx: Tx | SqliteTx, memberId: string): Promise<MemberTable | undefined> {
+  if (tx instanceof SqliteTx) return tx.prepare('select * from members where id = ?').get(memberId) as MemberTable | undefined;
+  return tx.selectFrom('members').selectAll().where('id', '=', memberId).executeTakeFirst();
+}
+
+/** Settings of another organization than the actor's (a joint user's read), read within the transaction. */
+async function settingsIn(tx: Tx | SqliteTx, orgId: string): Promise<OrgSettings> {
+  if (tx instanceof SqliteTx) {
+    const json = tx.prepare('select settings from organizations where id = ?').pluck().get(orgId) as string | undefined;
+    return parseOrgSettings(json ?? '{}');
+  }
+  return getOrgSettings(tx, orgId);
 }
 
 export interface ReadMemberOptions {
@@ -35,79 +58,97 @@ export interface ReadMemberOptions {
   via?: string;
 }
 
+/**
+ * Reads one member for a purpose: load the row and its blocks, decide, append the decision to the audit
+ * chain, count the read for alerts, present the allowed items — all in one transaction. On SQLite that
+ * transaction runs on the raw handle with prepared statements (`sqliteTransaction`): the same statements,
+ * without building and compiling Kysely queries on the API's hottest path.
+ */
 export async function readMember(ctx: AppContext, opts: ReadMemberOptions): Promise<PresentedMember> {
   const engine = await ctx.policy.engine();
   const now = ctx.clock();
-  const outcome = await ctx.db.transaction().execute(async (tx) => {
-    const row = await tx.selectFrom('members').selectAll().where('id', '=', opts.memberId).executeTakeFirst();
-    if (!row) {
-      await appendAudit(
-        tx,
-        opts.actor,
-        {
-          action: 'member.read',
-          outcome: 'refused',
-          orgId: opts.actor.orgId,
-          purpose: opts.purpose,
-          errorCode: 'member_not_found',
-          detail: { via: opts.via },
-        },
-        ctx.clock,
-      );
-      return { error: new AppError('member_not_found') };
-    }
-    const blocks = await loadBlocks(tx, row.id);
-    const decision = engine.decide({
-      actor: opts.actor,
-      purpose: opts.purpose,
-      action: 'read',
-      ...(opts.items ? { items: opts.items } : {}),
-      member: { orgId: row.org_id, blocks, status: row.status },
-      today: now.toISOString().slice(0, 10),
-    });
-    if (!decision.allowed) {
-      await appendAudit(
-        tx,
-        opts.actor,
-        {
-          action: 'member.read',
-          outcome: 'refused',
-          orgId: opts.actor.orgId,
-          memberId: row.id,
-          purpose: opts.purpose,
-          errorCode: decision.code,
-          detail: { ...(opts.items ? { items: opts.items } : {}), via: opts.via },
-        },
-        ctx.clock,
-      );
-      return { error: refusalToError(decision.code) };
-    }
-    const entry = await appendAudit(
+  // The actor's organization's settings (alerts) come from the cache before the transaction starts.
+  const actorSettings = await getOrgSettings(ctx.db, opts.actor.orgId);
+  const read = (tx: Tx | SqliteTx) => readInTransaction(ctx, tx, engine, opts, now, actorSettings);
+  const outcome = ctx.sqlite ? await sqliteTransaction(ctx.db, ctx.sqlite, read) : await ctx.db.transaction().execute(read);
+  if ('error' in outcome) throw outcome.error;
+  return outcome.member;
+}
+
+async function readInTransaction(
+  ctx: AppContext,
+  tx: Tx | SqliteTx,
+  engine: AccessEngine,
+  opts: ReadMemberOptions,
+  now: Date,
+  actorSettings: OrgSettings,
+): Promise<{ error: AppError } | { member: PresentedMember }> {
+  const row = await loadMember(tx, opts.memberId);
+  if (!row) {
+    await appendAudit(
       tx,
       opts.actor,
       {
         action: 'member.read',
-        outcome: 'allowed',
-        orgId: row.org_id,
-        memberId: row.id,
+        outcome: 'refused',
+        orgId: opts.actor.orgId,
         purpose: opts.purpose,
-        detail: { items: decision.items, ...(decision.jointUseId ? { joint_use: decision.jointUseId } : {}), via: opts.via },
+        errorCode: 'member_not_found',
+        detail: { via: opts.via },
       },
       ctx.clock,
     );
-    await checkReadAlerts(tx, {
-      orgId: row.org_id,
-      actorId: opts.actor.id,
-      memberId: row.id,
-      memberStatus: row.status,
-      auditSeq: entry.seq,
-      at: now,
-      settings: await getOrgSettings(tx, row.org_id),
-    });
-    return { member: presentMember(row, decision.items, ctx.keys) };
+    return { error: new AppError('member_not_found') };
+  }
+  const blocks = await loadBlocks(tx, row.id);
+  const decision = engine.decide({
+    actor: opts.actor,
+    purpose: opts.purpose,
+    action: 'read',
+    ...(opts.items ? { items: opts.items } : {}),
+    member: { orgId: row.org_id, blocks, status: row.status },
+    today: now.toISOString().slice(0, 10),
   });
-  if ('error' in outcome) throw outcome.error;
-  return outcome.member;
+  if (!decision.allowed) {
+    await appendAudit(
+      tx,
+      opts.actor,
+      {
+        action: 'member.read',
+        outcome: 'refused',
+        orgId: opts.actor.orgId,
+        memberId: row.id,
+        purpose: opts.purpose,
+        errorCode: decision.code,
+        detail: { ...(opts.items ? { items: opts.items } : {}), via: opts.via },
+      },
+      ctx.clock,
+    );
+    return { error: refusalToError(decision.code) };
+  }
+  const entry = await appendAudit(
+    tx,
+    opts.actor,
+    {
+      action: 'member.read',
+      outcome: 'allowed',
+      orgId: row.org_id,
+      memberId: row.id,
+      purpose: opts.purpose,
+      detail: { items: decision.items, ...(decision.jointUseId ? { joint_use: decision.jointUseId } : {}), via: opts.via },
+    },
+    ctx.clock,
+  );
+  await checkReadAlerts(tx, {
+    orgId: row.org_id,
+    actorId: opts.actor.id,
+    memberId: row.id,
+    memberStatus: row.status,
+    auditSeq: entry.seq,
+    at: now,
+    settings: row.org_id === opts.actor.orgId ? actorSettings : await settingsIn(tx, row.org_id),
+  });
+  return { member: presentMember(row, decision.items, ctx.keys) };
 }
 
 export interface SearchMembersOptions {
