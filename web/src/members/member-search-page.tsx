@@ -118,6 +118,17 @@ export function MemberSearchPage() {
   const columns = sortItems([...new Set(members.flatMap((m) => Object.keys(m)))].filter((k) => k !== 'id' && k !== 'version'));
   const modeInfo = searchModes.find((m) => m.by === mode)!;
 
+  if (me.purposes.length === 0) {
+    return (
+      <>
+        <PageHeader title={t('search.title')} />
+        <Notice tone="info" title={t('home.purposes.none')}>
+          {t('home.purposes.noneHelp')}
+        </Notice>
+      </>
+    );
+  }
+
   return (
     <>
       <PageHeader title={t('search.title')} description={t('search.lead')} />
@@ -136,7 +147,7 @@ export function MemberSearchPage() {
           <fieldset className="segmented" disabled={!purpose}>
             <legend className="field-label">{t('search.by')}</legend>
             {searchModes.map((m) => {
-              const allowed = purposeItems.has(m.item);
+              const allowed = !purpose || purposeItems.has(m.item);
               return (
                 <label key={m.by} className={`segmented-option${mode === m.by ? ' checked' : ''}${allowed ? '' : ' unavailable'}`}>
                   <input
