@@ -9,6 +9,7 @@ import { LoginPage } from './auth/login-page.tsx';
 import { ErrorNotice, Loading } from './components/ui.tsx';
 import { useI18n } from './i18n/i18n.tsx';
 import { Shell } from './layout/shell.tsx';
+import { forgetSearchResults } from './members/member-search-page.tsx';
 import { navigate } from './router.tsx';
 import { type Session, SessionContext } from './session.tsx';
 
@@ -42,12 +43,16 @@ export function App() {
   }, [load]);
 
   useEffect(() => {
-    setSignedOutHandler(() => setState({ status: 'signedOut', step: 'password', notice: t('login.sessionExpired') }));
+    setSignedOutHandler(() => {
+      forgetSearchResults();
+      setState({ status: 'signedOut', step: 'password', notice: t('login.sessionExpired') });
+    });
     return () => setSignedOutHandler(undefined);
   }, [t]);
 
   const signOut = useCallback(async () => {
     await api.post('/auth/logout').catch(() => {});
+    forgetSearchResults();
     resetCsrf();
     navigate('/', { replace: true });
     setState({ status: 'signedOut', step: 'password', notice: t('login.signedOut') });

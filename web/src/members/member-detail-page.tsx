@@ -13,6 +13,7 @@ import { href, Link, navigate } from '../router.tsx';
 import { capabilities, useLabels, useSession } from '../session.tsx';
 import { MemberEditForm } from './member-edit-form.tsx';
 import { displayValue, fieldOrder, sortItems } from './member-fields.ts';
+import { forgetSearchResults } from './member-search-page.tsx';
 
 const refusalCodes = new Set([
   'purpose_not_permitted',
@@ -176,6 +177,7 @@ export function MemberDetailPage({ memberId, purpose }: { memberId: string; purp
                 purpose={purpose}
                 onCancel={() => setEditing(false)}
                 onSaved={(m) => {
+                  forgetSearchResults();
                   setMember(m);
                   setSaved(m.version);
                   setEditing(false);

@@ -22,7 +22,12 @@ type SearchBy = (typeof searchModes)[number]['by'];
 
 const LIMIT = 50;
 // Going back from a member to the list shows the same result without searching (and auditing) again.
+// Kept in memory only, per signed-in user, and dropped at sign-out.
 const lastResults = new Map<string, Member[]>();
+
+export function forgetSearchResults(): void {
+  lastResults.clear();
+}
 
 export function MemberSearchPage() {
   const i18n = useI18n();
@@ -33,7 +38,7 @@ export function MemberSearchPage() {
   const purpose = me.purposes.some((p) => p.code === query.get('purpose')) ? (query.get('purpose') ?? '') : '';
   const by: SearchBy = (searchModes.find((m) => m.by === query.get('by'))?.by ?? 'kana') as SearchBy;
   const q = query.get('q') ?? '';
-  const key = `${purpose}|${by}|${q}`;
+  const key = `${me.user.id}|${purpose}|${by}|${q}`;
   const purposeItems = new Set(me.purposes.find((p) => p.code === purpose)?.items ?? []);
 
   const [mode, setMode] = useState<SearchBy>(by);
@@ -103,7 +108,7 @@ export function MemberSearchPage() {
       return;
     }
     setTermError(undefined);
-    const next = `${purpose}|${mode}|${clean}`;
+    const next = `${me.user.id}|${purpose}|${mode}|${clean}`;
     lastResults.delete(next);
     if (next === key) setRun((n) => n + 1);
     else navigate(href('/members', { purpose, by: mode, q: clean }));
