@@ -132,6 +132,106 @@ export function sqliteTransaction<T>(db: Db, raw: BetterSqlite3.Database, fn: (t
   });
 }
 
+interface Queued {
+  fn: (tx: SqliteTx) => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit for the short transactions of the hot read path. Every audited read writes its audit entry and
+ * counters and must commit before it answers; committing each alone costs a WAL write of the same few pages
+ * (chain head, the log's last page and its index pages) per read. Here the reads that arrive within one turn
+ * of the event loop share one transaction: each runs in its own SAVEPOINT — so a read that throws is rolled
+ * back alone — strictly one after another, and every caller's promise settles only after COMMIT, so no read
+ * answers before its audit entry is durable. A failed COMMIT fails every read of the group.
+ */
+class GroupCommit {
+  readonly #db: Db;
+  readonly #raw: BetterSqlite3.Database;
+  #queue: Queued[] = [];
+  #running = false;
+
+  constructor(db: Db, raw: BetterSqlite3.Database) {
+    this.#db = db;
+    this.#raw = raw;
+  }
+
+  run<T>(fn: (tx: SqliteTx) => T | Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.#running) this.#start();
+    });
+  }
+
+  #start(): void {
+    this.#running = true;
+    withSqlite(this.#db, this.#raw, () => this.#drain())
+      .catch((error: unknown) => {
+        for (const q of this.#queue.splice(0)) q.reject(error);
+      })
+      .finally(() => {
+        this.#running = false;
+        // Reads queued after the last commit, while the connection was being released, start the next group.
+        if (this.#queue.length > 0) this.#start();
+      });
+  }
+
+  async #drain(): Promise<void> {
+    const raw = this.#raw;
+    const tx = new SqliteTx(raw);
+    while (this.#queue.length > 0) {
+      const done: [Queued, unknown][] = [];
+      let current: Queued | undefined;
+      try {
+        prepared(raw, 'begin immediate').run();
+        // Take reads until none is waiting, then once more after the I/O callbacks of this loop turn have run.
+        for (let pass = 0; pass < 2; pass++) {
+          if (pass === 1) await new Promise<void>((resolve) => setImmediate(resolve));
+          for (current = this.#queue.shift(); current; current = this.#queue.shift()) {
+            prepared(raw, 'savepoint read').run();
+            let value: unknown;
+            try {
+              value = await current.fn(tx);
+            } catch (error) {
+              prepared(raw, 'rollback to read').run();
+              prepared(raw, 'release read').run();
+              current.reject(error);
+              continue;
+            }
+            prepared(raw, 'release read').run();
+            done.push([current, value]);
+          }
+        }
+        prepared(raw, 'commit').run();
+      } catch (error) {
+        // Only the statements above fail here (I/O, disk full): nothing of this group was committed.
+        if (raw.inTransaction) prepared(raw, 'rollback').run();
+        current?.reject(error);
+        for (const [q] of done) q.reject(error);
+        continue;
+      }
+      for (const [q, value] of done) q.resolve(value);
+    }
+  }
+}
+
+const groups = new WeakMap<BetterSqlite3.Database, GroupCommit>();
+
+/**
+ * Like `sqliteTransaction`, but the transaction may be shared with other callers of this function in the same
+ * turn of the event loop (group commit, see `GroupCommit`): `fn` runs in its own savepoint and must not wait for
+ * anything but its own statements. The result is returned only once the shared transaction has committed.
+ */
+export function sqliteGroupTransaction<T>(db: Db, raw: BetterSqlite3.Database, fn: (tx: SqliteTx) => T | Promise<T>): Promise<T> {
+  let group = groups.get(raw);
+  if (!group) {
+    group = new GroupCommit(db, raw);
+    groups.set(raw, group);
+  }
+  return group.run(fn);
+}
+
 const rawHandles = new WeakMap<Db, BetterSqlite3.Database>();
 
 /** The raw better-sqlite3 handle behind a `Db` opened by `openDatabase` on SQLite, if any. */

@@ -7,7 +7,7 @@
 import type { ExpressionBuilder } from 'kysely';
 import type { AppContext } from '../../app/context.ts';
 import { AppError } from '../../app/errors.ts';
-import { SqliteTx, sqliteTransaction, type Tx } from '../../db/database.ts';
+import { SqliteTx, sqliteGroupTransaction, type Tx } from '../../db/database.ts';
 import type { BlockKind, Database, MemberTable } from '../../db/schema.ts';
 import type { AccessEngine } from '../access/decide.ts';
 import type { RefusalCode } from '../access/policy.ts';
@@ -70,7 +70,7 @@ export async function readMember(ctx: AppContext, opts: ReadMemberOptions): Prom
   // The actor's organization's settings (alerts) come from the cache before the transaction starts.
   const actorSettings = await getOrgSettings(ctx.db, opts.actor.orgId);
   const read = (tx: Tx | SqliteTx) => readInTransaction(ctx, tx, engine, opts, now, actorSettings);
-  const outcome = ctx.sqlite ? await sqliteTransaction(ctx.db, ctx.sqlite, read) : await ctx.db.transaction().execute(read);
+  const outcome = ctx.sqlite ? await sqliteGroupTransaction(ctx.db, ctx.sqlite, read) : await ctx.db.transaction().execute(read);
   if ('error' in outcome) throw outcome.error;
   return outcome.member;
 }
