@@ -2,7 +2,7 @@
 // `npm test`: prepares what a fresh machine lacks for the tests, then runs lint, type check, the unit and
 // data tests (Vitest, on SQLite and PostgreSQL) and the browser journeys (Playwright in Debian's Chromium).
 // With MAMORI_TEST_STRICT=1 (set by .ci/run) a skipped PostgreSQL or browser suite fails the run.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { dirname, join } from 'node:path';

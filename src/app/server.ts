@@ -156,9 +156,13 @@ export async function buildServer(ctx: AppContext, config: Config, opts: ServerO
 
   const webDir = opts.webDir ? resolve(opts.webDir) : undefined;
   const hasWeb = webDir && existsSync(join(webDir, 'index.html'));
-  if (hasWeb) await app.register(fastifyStatic, { root: webDir, wildcard: false, index: ['index.html'] });
+  // Files are looked up on each request (a rebuilt console is served without a restart); any other GET
+  // outside the API and the asset folder is a console route and gets index.html.
+  if (hasWeb) await app.register(fastifyStatic, { root: webDir, wildcard: true, index: ['index.html'] });
   app.setNotFoundHandler((req, reply) => {
-    if (!req.url.startsWith('/api/') && hasWeb && req.method === 'GET') return reply.type('text/html').sendFile('index.html');
+    const path = req.url.split('?')[0]!;
+    const isConsoleRoute = !path.startsWith('/api/') && !path.startsWith('/assets/') && !/\.[a-z0-9]+$/i.test(path);
+    if (hasWeb && req.method === 'GET' && isConsoleRoute) return reply.type('text/html').sendFile('index.html');
     return reply.status(404).send(errorBody('not_found'));
   });
   return app;
