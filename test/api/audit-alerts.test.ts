@@ -56,6 +56,9 @@ describe.each(availableDialects())('audit and alerts over HTTP on %s', (dialect)
     const byPurpose = await officer.get('/api/v1/audit?purpose=P04&action=member.read');
     expect((byPurpose.body.entries as Entry[]).length).toBeGreaterThan(0);
     expect((byPurpose.body.entries as Entry[]).every((e) => e.purpose_code === 'P04')).toBe(true);
+    const byCode = (await officer.get('/api/v1/audit?member=1000003')).body.entries as (Entry & { member_code: string })[];
+    expect(byCode.length).toBeGreaterThanOrEqual(2);
+    expect(byCode.every((e) => e.member_id === id && e.member_code === '1000003')).toBe(true);
     const none = await officer.get(`/api/v1/audit?to=${encodeURIComponent(from)}&member=${id}`);
     expect(none.body.entries).toEqual([]);
   });

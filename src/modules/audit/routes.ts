@@ -47,9 +47,20 @@ export function auditRoutes(ctx: AppContext): FastifyPluginAsyncZod {
             .executeTakeFirst();
           actorId = u?.id ?? '00000000-0000-0000-0000-000000000000';
         }
+        // A member may be given by member code as well as by id.
+        let memberId = q.member;
+        if (memberId && !/^[0-9a-f-]{36}$/.test(memberId)) {
+          const m = await ctx.db
+            .selectFrom('members')
+            .select('id')
+            .where('org_id', '=', actor.orgId)
+            .where('member_code', '=', memberId.normalize('NFKC').trim().toUpperCase())
+            .executeTakeFirst();
+          memberId = m?.id ?? '00000000-0000-0000-0000-000000000000';
+        }
         const result = await searchAudit(ctx.db, {
           orgId: actor.orgId,
-          ...(q.member ? { memberId: q.member } : {}),
+          ...(memberId ? { memberId } : {}),
           ...(actorId ? { actorId } : {}),
           ...(q.purpose ? { purpose: q.purpose } : {}),
           ...(q.action ? { action: q.action } : {}),

@@ -21,6 +21,7 @@ export async function searchAudit(db: DbOrTx, q: AuditQuery) {
   let query = db
     .selectFrom('audit_log')
     .leftJoin('users', 'users.id', 'audit_log.actor_id')
+    .leftJoin('members', 'members.id', 'audit_log.member_id')
     .select([
       'audit_log.seq',
       'audit_log.ts',
@@ -32,6 +33,7 @@ export async function searchAudit(db: DbOrTx, q: AuditQuery) {
       'audit_log.outcome',
       'audit_log.purpose_code',
       'audit_log.member_id',
+      'members.member_code',
       'audit_log.error_code',
       'audit_log.detail',
       'audit_log.hash',

@@ -54,6 +54,7 @@ export interface AuditEntry {
   outcome: 'allowed' | 'refused' | 'ok' | 'failed';
   purpose_code: string | null;
   member_id: string | null;
+  member_code: string | null;
   error_code: string | null;
   detail: Record<string, unknown>;
   hash: string;

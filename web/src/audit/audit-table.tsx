@@ -55,8 +55,8 @@ export function AuditTable({ entries, showMember }: { entries: AuditEntry[]; sho
               {showMember && (
                 <td className="mono">
                   {e.member_id ? (
-                    <Link to={href(`/members/${e.member_id}/audit`)} title={e.member_id}>
-                      {e.member_id.slice(0, 8)}
+                    <Link to={href(`/members/${e.member_id}/audit`, { code: e.member_code })} title={e.member_id}>
+                      {e.member_code ?? e.member_id.slice(0, 8)}
                     </Link>
                   ) : (
                     ''
