@@ -2,10 +2,21 @@
  * `mamori audit verify`: walks the whole chain and reports the first entry that does not hold. An altered
  * row fails its own hash; a deleted row leaves a gap in the sequence and a broken link; an inserted or
  * reordered row breaks the link of the entry after it; a truncated tail no longer matches the chain head.
+ *
+ * The chain is checked as of one snapshot (the head and the sequence bounds are read together), in ranges of
+ * sequence numbers: each row's hash depends only on its own columns and its stored prev_hash, so ranges can be
+ * checked apart and joined in order (`ChainVerifier.pushRange` checks the links between them). On an SQLite
+ * file, worker threads with their own read-only connections check the ranges in parallel (10M entries in
+ * seconds); on PostgreSQL the ranges are keyset-paginated pages read through Kysely in a repeatable-read
+ * transaction. Either way the first bad entry reported is the one a serial walk would report.
  */
-import type { Db } from '../../db/database.ts';
-import type { AuditLogTable } from '../../db/schema.ts';
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import BetterSqlite3 from 'better-sqlite3';
+import { type Db, sqliteHandleOf } from '../../db/database.ts';
 import { type ChainFields, entryHash, GENESIS_HASH } from './canonical.ts';
+import { chainColumns, checkRows, type RangeReport } from './chain-range.ts';
 
 export type ChainProblem = 'hash_mismatch' | 'broken_link' | 'sequence_gap' | 'head_mismatch';
 
@@ -63,6 +74,29 @@ export class ChainVerifier {
     return true;
   }
 
+  /**
+   * Takes the report of the next range (`checkRows`): checks its first row's sequence number and link to what
+   * came before, then adopts its verdict. Returns false once a problem is found.
+   */
+  pushRange(r: RangeReport): boolean {
+    if (this.firstBad) return false;
+    if (r.count === 0) return true;
+    if (r.firstSeq !== this.#expectedSeq) {
+      this.entries++;
+      return this.#fail(r.firstSeq!, 'sequence_gap');
+    }
+    if (r.firstPrev !== this.#prevHash) {
+      this.entries++;
+      return this.#fail(r.firstSeq!, 'broken_link');
+    }
+    this.entries += r.count;
+    if (r.lastSeq !== undefined) {
+      this.#expectedSeq = r.lastSeq + 1;
+      this.#prevHash = r.lastHash!;
+    }
+    return r.bad ? this.#fail(r.bad.seq, r.bad.problem) : true;
+  }
+
   /** Compares the end of the chain with the head row. */
   finish(head: { seq: number; hash: string }): VerifyResult {
     if (!this.firstBad && (Number(head.seq) !== this.lastSeq || head.hash !== this.#prevHash)) {
@@ -78,37 +112,154 @@ export class ChainVerifier {
   }
 }
 
-const columns = [
-  'seq',
-  'ts',
-  'org_id',
-  'actor_type',
-  'actor_id',
-  'action',
-  'outcome',
-  'purpose_code',
-  'member_id',
-  'error_code',
-  'detail',
-  'prev_hash',
-  'hash',
-] as const satisfies readonly (keyof AuditLogTable)[];
+export interface VerifyOptions {
+  /** Rows per query on the Kysely path (PostgreSQL; SQLite without a file). */
+  batchSize?: number;
+  onProgress?: (seq: number) => void;
+  /** SQLite: worker threads (default: one per core, at most 8); 0 or 1 checks in this thread. */
+  workers?: number;
+  /** SQLite: entries per range handed to a worker (default: ~8 ranges per worker, at least 50,000). */
+  rangeSize?: number;
+  /** SQLite: chains shorter than this are checked in this thread (default 200,000: a worker's start costs more). */
+  parallelFrom?: number;
+}
 
-/** Verifies the whole chain through Kysely in keyset-paginated batches (both dialects). */
-export async function verifyAuditChain(
-  db: Db,
-  options: { batchSize?: number; onProgress?: (seq: number) => void } = {},
-): Promise<VerifyResult> {
-  const batchSize = options.batchSize ?? 20_000;
-  const verifier = new ChainVerifier();
-  let after = 0;
-  for (;;) {
-    const rows = await db.selectFrom('audit_log').select(columns).where('seq', '>', after).orderBy('seq').limit(batchSize).execute();
-    for (const row of rows) if (!verifier.push(row as StoredRow)) break;
-    if (verifier.firstBad || rows.length < batchSize) break;
-    after = Number(rows[rows.length - 1]!.seq);
-    options.onProgress?.(after);
+interface Snapshot {
+  head: { seq: number; hash: string };
+  lo: number | null;
+  hi: number | null;
+}
+
+/** Verifies the whole chain (see the top of this file for how). */
+export async function verifyAuditChain(db: Db, options: VerifyOptions = {}): Promise<VerifyResult> {
+  const raw = sqliteHandleOf(db);
+  if (raw && !raw.memory && raw.name) return verifySqliteFile(resolve(raw.name), options);
+  return verifyThroughKysely(db, options);
+}
+
+function ranges(lo: number, hi: number, size: number): { index: number; from: number; to: number }[] {
+  const out: { index: number; from: number; to: number }[] = [];
+  for (let from = lo, index = 0; from <= hi; from += size, index++) out.push({ index, from, to: Math.min(hi, from + size - 1) });
+  return out;
+}
+
+async function verifySqliteFile(file: string, options: VerifyOptions): Promise<VerifyResult> {
+  const reader = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+  try {
+    // One read transaction: the head and the bounds of the same moment; later appends are outside the check.
+    const snapshot = reader.transaction(
+      (): Snapshot => ({
+        head: reader.prepare('select seq, hash from audit_head where id = 1').get() as Snapshot['head'],
+        ...(reader.prepare('select min(seq) as lo, max(seq) as hi from audit_log').get() as { lo: number | null; hi: number | null }),
+      }),
+    )();
+    const verifier = new ChainVerifier();
+    if (snapshot.lo === null || snapshot.hi === null) return verifier.finish(snapshot.head);
+    const total = snapshot.hi - snapshot.lo + 1;
+    const workers = Math.min(options.workers ?? Math.min(availableParallelism(), 8), 64);
+    const parallel = workers > 1 && total >= (options.parallelFrom ?? 200_000);
+    const size = Math.max(1, options.rangeSize ?? Math.max(50_000, Math.ceil(total / (Math.max(workers, 1) * 8))));
+    const work = ranges(snapshot.lo, snapshot.hi, size);
+    if (parallel) {
+      await checkInWorkers(file, work, Math.min(workers, work.length), verifier, options.onProgress);
+    } else {
+      const select = reader.prepare(`select ${chainColumns.join(', ')} from audit_log where seq >= ? and seq <= ? order by seq`).raw(true);
+      for (const range of work) {
+        if (!verifier.pushRange(checkRows(select.iterate(range.from, range.to) as Iterable<unknown[]>))) break;
+        options.onProgress?.(range.to);
+        // Let a server that verifies in process answer requests between ranges.
+        if (work.length > 1) await new Promise<void>((r) => setImmediate(r));
+      }
+    }
+    return verifier.finish(snapshot.head);
+  } finally {
+    reader.close();
   }
-  const head = await db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirstOrThrow();
-  return verifier.finish(head);
+}
+
+/** Hands ranges to a pool of workers and joins their reports in sequence order, stopping at the first problem. */
+async function checkInWorkers(
+  file: string,
+  work: { index: number; from: number; to: number }[],
+  count: number,
+  verifier: ChainVerifier,
+  onProgress?: (seq: number) => void,
+): Promise<void> {
+  const url = new URL('./verify-worker.ts', import.meta.url);
+  const pool = Array.from({ length: count }, () => new Worker(url, { workerData: { file } }));
+  const reports: (RangeReport | undefined)[] = [];
+  let sent = 0;
+  let joined = 0;
+  try {
+    await new Promise<void>((resolveAll, reject) => {
+      let finished = false;
+      const done = () => {
+        finished = true;
+        resolveAll();
+      };
+      const send = (w: Worker) => {
+        if (sent < work.length) w.postMessage(work[sent++]);
+      };
+      for (const w of pool) {
+        w.on('message', (m: { index: number; report: RangeReport }) => {
+          if (finished) return;
+          reports[m.index] = m.report;
+          for (let r = reports[joined]; r; r = reports[joined]) {
+            reports[joined] = undefined;
+            if (!verifier.pushRange(r)) return done();
+            onProgress?.(work[joined]!.to);
+            joined++;
+          }
+          if (joined === work.length) return done();
+          send(w);
+        });
+        w.on('error', (error) => {
+          if (!finished) reject(error);
+        });
+        w.on('exit', (code) => {
+          if (!finished) reject(new Error(`audit verify worker exited with code ${code}`));
+        });
+      }
+      for (const w of pool) send(w);
+    });
+  } finally {
+    await Promise.all(pool.map((w) => w.terminate()));
+  }
+}
+
+/** Rows in `chainColumns` order from Kysely row objects. */
+const asArrays = (rows: Record<string, unknown>[]) => rows.map((row) => chainColumns.map((c) => row[c]));
+
+/** Verifies through Kysely (PostgreSQL, or SQLite without a file) in keyset-paginated pages, in one snapshot. */
+async function verifyThroughKysely(db: Db, options: VerifyOptions): Promise<VerifyResult> {
+  const batchSize = options.batchSize ?? 20_000;
+  return db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .execute(async (tx) => {
+      const head = await tx.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirstOrThrow();
+      const bounds = await tx
+        .selectFrom('audit_log')
+        .select((eb) => [eb.fn.min('seq').as('lo'), eb.fn.max('seq').as('hi')])
+        .executeTakeFirstOrThrow();
+      const verifier = new ChainVerifier();
+      if (bounds.lo === null || bounds.hi === null) return verifier.finish(head);
+      const hi = Number(bounds.hi);
+      let after = Number(bounds.lo) - 1;
+      while (after < hi) {
+        const rows = await tx
+          .selectFrom('audit_log')
+          .select(chainColumns)
+          .where('seq', '>', after)
+          .where('seq', '<=', hi)
+          .orderBy('seq')
+          .limit(batchSize)
+          .execute();
+        if (rows.length === 0) break;
+        if (!verifier.pushRange(checkRows(asArrays(rows)))) break;
+        after = Number(rows[rows.length - 1]!.seq);
+        options.onProgress?.(after);
+      }
+      return verifier.finish(head);
+    });
 }

@@ -1,0 +1,146 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { AuditLogTable } from '../../db/schema.ts';
+import { availableDialects, createTestDatabase, type TestDatabase } from '../../db/testing.ts';
+import { appendAudit } from './append.ts';
+import { entryHash } from './canonical.ts';
+import type { Actor } from './events.ts';
+import { ChainVerifier, type VerifyOptions, verifyAuditChain } from './verify.ts';
+
+const ENTRIES = 60;
+const actor: Actor = { type: 'user', id: 'u-1', orgId: 'org-1', roleId: 'r-1' };
+
+type Row = Omit<AuditLogTable, 'seq'> & { seq: number };
+
+describe.each(availableDialects())('audit chain verification on %s', (dialect) => {
+  let database: TestDatabase;
+  let original: Row[];
+  let originalHead: { seq: number; hash: string };
+
+  const rows = async () => (await database.db.selectFrom('audit_log').selectAll().orderBy('seq').execute()) as Row[];
+  const head = () => database.db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirstOrThrow();
+  /** What a plain serial walk over every row reports: the reference for the ranged and parallel paths. */
+  const serial = async () => {
+    const v = new ChainVerifier();
+    for (const row of await rows()) if (!v.push(row)) break;
+    return v.finish(await head());
+  };
+  // Many small ranges: in worker threads on SQLite, in this thread, and Kysely pages (PostgreSQL).
+  const paths: Record<string, VerifyOptions> = {
+    parallel: { workers: 3, rangeSize: 7, parallelFrom: 0, batchSize: 7 },
+    ranges: { workers: 0, rangeSize: 7, batchSize: 7 },
+    whole: {},
+  };
+  /** Every path reports exactly what the serial walk reports. */
+  const verifyAll = async () => {
+    const expected = await serial();
+    for (const [name, options] of Object.entries(paths)) {
+      expect({ path: name, result: await verifyAuditChain(database.db, options) }).toEqual({ path: name, result: expected });
+    }
+    return expected;
+  };
+  const edit = (seq: number, set: Partial<Omit<Row, 'seq'>>) =>
+    database.db.updateTable('audit_log').set(set).where('seq', '=', seq).execute();
+
+  beforeAll(async () => {
+    database = await createTestDatabase(dialect);
+    for (let i = 0; i < ENTRIES; i++) {
+      await database.db.transaction().execute((tx) =>
+        appendAudit(tx, actor, {
+          action: 'member.read',
+          outcome: i % 7 === 0 ? 'refused' : 'allowed',
+          orgId: 'org-1',
+          memberId: `m-${i}`,
+          purpose: 'P04',
+          ...(i % 7 === 0 ? { errorCode: 'purpose_not_permitted' } : {}),
+          detail: { items: ['name', 'phone'], via: 'api' },
+        }),
+      );
+    }
+    original = await rows();
+    originalHead = await head();
+  });
+  afterAll(async () => {
+    await database?.dispose();
+  });
+  // Each test tampers; put the chain back as it was.
+  beforeEach(async () => {
+    await database.db.deleteFrom('audit_log').execute();
+    for (const row of original) await database.db.insertInto('audit_log').values(row).execute();
+    await database.db.updateTable('audit_head').set(originalHead).where('id', '=', 1).execute();
+  });
+
+  it('finds an intact chain intact', async () => {
+    const result = await verifyAll();
+    expect(result).toEqual({ ok: true, entries: ENTRIES, lastSeq: ENTRIES });
+  });
+
+  it('reports an altered row as hash_mismatch at that entry', async () => {
+    await edit(20, { detail: original[19]!.detail.replace('phone', 'bank_account') });
+    expect((await verifyAll()).firstBad).toMatchObject({ seq: 20, problem: 'hash_mismatch' });
+  });
+
+  it('reports a deleted middle row at the entry after the gap', async () => {
+    await database.db.deleteFrom('audit_log').where('seq', '=', 30).execute();
+    expect((await verifyAll()).firstBad).toMatchObject({ seq: 31, problem: 'sequence_gap' });
+  });
+
+  it('reports a deleted first row, and a deleted first row of a range', async () => {
+    await database.db.deleteFrom('audit_log').where('seq', '=', 1).execute();
+    expect((await verifyAll()).firstBad).toMatchObject({ seq: 2, problem: 'sequence_gap' });
+    await database.db.insertInto('audit_log').values(original[0]!).execute();
+    // seq 15 starts the third range of 7 (15–21); seq 14 ends the second.
+    await database.db.deleteFrom('audit_log').where('seq', 'in', [14]).execute();
+    expect((await verifyAll()).firstBad).toMatchObject({ seq: 15, problem: 'sequence_gap' });
+  });
+
+  it('reports a forged row with a recomputed hash as a broken link at the next entry', async () => {
+    const forged = { ...original[39]!, detail: '{"items":["bank_account"],"via":"api"}' };
+    forged.hash = entryHash(forged.prev_hash, forged);
+    await edit(40, { detail: forged.detail, hash: forged.hash });
+    expect((await verifyAll()).firstBad).toMatchObject({ seq: 41, problem: 'broken_link' });
+  });
+
+  it('reports a row inserted in place of another, with its own link, as a broken link', async () => {
+    // Entry 22 replaced by an entry chained to 21 as if it had been appended then.
+    const prev = original[20]!;
+    const forged = { ...original[21]!, action: 'member.update', outcome: 'ok' as const, prev_hash: prev.hash };
+    forged.hash = entryHash(forged.prev_hash, forged);
+    await edit(22, { action: forged.action, outcome: forged.outcome, hash: forged.hash });
+    expect((await verifyAll()).firstBad).toMatchObject({ seq: 23, problem: 'broken_link' });
+  });
+
+  it('reports an entry forged after the last one as head_mismatch', async () => {
+    const last = original[ENTRIES - 1]!;
+    const forged = { ...last, seq: ENTRIES + 1, prev_hash: last.hash };
+    forged.hash = entryHash(forged.prev_hash, forged);
+    await database.db.insertInto('audit_log').values(forged).execute();
+    expect((await verifyAll()).firstBad).toMatchObject({ seq: ENTRIES + 1, problem: 'head_mismatch' });
+  });
+
+  it('reports a truncated tail as head_mismatch at the last entry left', async () => {
+    await database.db.deleteFrom('audit_log').where('seq', '>', 57).execute();
+    const result = await verifyAll();
+    expect(result).toMatchObject({ ok: false, entries: 57, lastSeq: 57, firstBad: { seq: 57, problem: 'head_mismatch' } });
+  });
+
+  it('finds the same first bad entry on every path when several rows are bad', async () => {
+    // A later range is bad too: the first in sequence order wins, whichever worker finishes first.
+    await edit(50, { detail: '{}' });
+    await edit(9, { prev_hash: '1'.repeat(64) });
+    await edit(33, { detail: '{}' });
+    expect((await verifyAll()).firstBad).toMatchObject({ seq: 9, problem: 'broken_link' });
+    await edit(9, { prev_hash: original[8]!.prev_hash });
+    expect((await verifyAll()).firstBad).toMatchObject({ seq: 33, problem: 'hash_mismatch' });
+  });
+
+  it('checks an empty chain against its head', async () => {
+    await database.db.deleteFrom('audit_log').execute();
+    expect((await verifyAll()).firstBad).toMatchObject({ seq: 0, problem: 'head_mismatch' });
+    await database.db
+      .updateTable('audit_head')
+      .set({ seq: 0, hash: '0'.repeat(64) })
+      .where('id', '=', 1)
+      .execute();
+    expect(await verifyAll()).toEqual({ ok: true, entries: 0, lastSeq: 0 });
+  });
+});
