@@ -1,0 +1,233 @@
+/**
+ * Member search among 1,000,000 members: p50/p95/p99 of `searchMembers` (the service, so each search includes
+ * the access decision, the query, the audit append and the alert count in one transaction) for a few hundred
+ * realistic terms: kana prefixes of 1–3 characters (as staff type them: katakana, hiragana or half-width) and
+ * phone numbers, whole or their first digits, with or without hyphens.
+ *
+ * The database (SQLite) gets the demo co-op's organizations, purposes and users from `seedDemo(ctx, 0)`, then
+ * 1M synthetic members written directly with a prepared statement: the values normalised and the search keys
+ * derived exactly as the ledger does (`normalizeMemberInput`, `toRow`), without a member.create audit entry
+ * each. BENCH_SEARCH_MEMBERS changes the size; BENCH_KEEP=1 keeps the database in bench/tmp/member-search/.
+ */
+import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { type AppContext, createContext } from '../src/app/context.ts';
+import { openDatabase } from '../src/db/database.ts';
+import { migrateToLatest } from '../src/db/migrate.ts';
+import type { MemberTable } from '../src/db/schema.ts';
+import { iso } from '../src/db/time.ts';
+import { type KeyRing, loadKeyRing } from '../src/modules/crypto/data-keys.ts';
+import { DEMO_ORG, seedDemo } from '../src/modules/demo/seed.ts';
+import { rng, syntheticMember } from '../src/modules/demo/synthetic.ts';
+import type { StaffActor } from '../src/modules/members/actor.ts';
+import { normalizeMemberInput } from '../src/modules/members/fields.ts';
+import { searchMembers } from '../src/modules/members/read-member.ts';
+import { toRow } from '../src/modules/members/write-member.ts';
+import type { BenchResult } from './types.ts';
+
+const TARGET_P95_MS = 50;
+const MEMBERS = Number(process.env.BENCH_SEARCH_MEMBERS ?? 1_000_000);
+const dir = join(import.meta.dirname, 'tmp', 'member-search');
+const dbFile = join(dir, `members-${MEMBERS}.db`);
+const keysFile = join(dir, 'keys.json');
+
+const memberColumns = [
+  'id',
+  'org_id',
+  'member_code',
+  'name',
+  'name_kana',
+  'name_kana_norm',
+  'gender',
+  'birth_date',
+  'postal_code',
+  'address',
+  'phone',
+  'phone_norm',
+  'email',
+  'bank_account_enc',
+  'delivery_type',
+  'join_date',
+  'leave_date',
+  'share_capital',
+  'status',
+  'note',
+  'version',
+  'created_at',
+  'updated_at',
+] as const satisfies readonly (keyof MemberTable)[];
+
+async function open(file: string, keys: KeyRing): Promise<{ ctx: AppContext; close(): Promise<void> }> {
+  const opened = openDatabase(`sqlite:${file}`);
+  await migrateToLatest(opened.db, 'sqlite');
+  const ctx = createContext({ db: opened.db, dialect: 'sqlite', ...(opened.sqlite ? { sqlite: opened.sqlite } : {}), keys });
+  return { ctx, close: () => opened.close() };
+}
+
+async function build(file: string, keys: KeyRing): Promise<void> {
+  const { ctx, close } = await open(file, keys);
+  await seedDemo(ctx, 0);
+  const org = await ctx.db.selectFrom('organizations').select('id').where('code', '=', DEMO_ORG).executeTakeFirstOrThrow();
+  const raw = ctx.sqlite!;
+  const insert = raw.prepare(`insert into members (${memberColumns.join(', ')}) values (${memberColumns.map(() => '?').join(', ')})`);
+  const now = iso(new Date());
+  const began = Date.now();
+  const batch = 50_000;
+  for (let first = 1; first <= MEMBERS; first += batch) {
+    raw.transaction(() => {
+      for (let i = first; i < Math.min(first + batch, MEMBERS + 1); i++) {
+        const { values, issues } = normalizeMemberInput(syntheticMember(i) as never, 'create');
+        if (issues.length) throw new Error(`synthetic member ${i}: ${JSON.stringify(issues)}`);
+        const row = {
+          id: crypto.randomUUID(),
+          org_id: org.id,
+          ...toRow(ctx, values),
+          version: 1,
+          created_at: now,
+          updated_at: now,
+        } as MemberTable;
+        insert.run(memberColumns.map((c) => row[c] ?? null));
+      }
+    })();
+    const done = Math.min(first + batch - 1, MEMBERS);
+    if (done % 200_000 === 0)
+      console.log(`  … ${done.toLocaleString()} members (${Math.round(done / ((Date.now() - began) / 1000)).toLocaleString()}/s)`);
+  }
+  raw.exec('analyze');
+  await close();
+}
+
+const fullKana = 'アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワヲンャュョッー';
+const halfKana = 'ｱｲｳｴｵｶｷｸｹｺｻｼｽｾｿﾀﾁﾂﾃﾄﾅﾆﾇﾈﾉﾊﾋﾌﾍﾎﾏﾐﾑﾒﾓﾔﾕﾖﾗﾘﾙﾚﾛﾜｦﾝｬｭｮｯｰ';
+/** Katakana as typed on a half-width keyboard (voiced marks as separate ﾞ/ﾟ). */
+const toHalfWidth = (s: string) =>
+  [...s.normalize('NFD')].map((c) => (c === '\u3099' ? 'ﾞ' : c === '\u309A' ? 'ﾟ' : (halfKana[fullKana.indexOf(c)] ?? c))).join('');
+const toHiragana = (s: string) => s.replace(/[\u30A1-\u30F6]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0x60));
+
+/** Search terms as staff type them. */
+function terms(phones: string[]): { kind: 'kana' | 'phone'; term: string }[] {
+  const r = rng(99);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(r() * list.length)]!;
+  const kanaNames = [...new Set(Array.from({ length: 2000 }, (_, i) => syntheticMember(i + 1).name_kana.replace(' ', '')))];
+  const out: { kind: 'kana' | 'phone'; term: string }[] = [];
+  for (let i = 0; i < 200; i++) {
+    const name = pick(kanaNames);
+    const prefix = name.slice(0, 1 + Math.floor(r() * 3));
+    const style = r();
+    out.push({ kind: 'kana', term: style < 0.6 ? prefix : style < 0.9 ? toHiragana(prefix) : toHalfWidth(prefix) });
+  }
+  for (const term of ['ア', 'ン', 'ヴ', 'ゾ', 'ぬ', 'ヲン']) out.push({ kind: 'kana', term }); // rare and no-hit prefixes
+  for (let i = 0; i < 200; i++) {
+    const phone = pick(phones);
+    const style = r();
+    const digits = phone.replaceAll('-', '');
+    const term =
+      style < 0.4
+        ? phone // full, with hyphens
+        : style < 0.6
+          ? digits // full, digits only
+          : style < 0.8
+            ? digits.slice(0, 3 + Math.floor(r() * 5)) // leading digits
+            : phone.slice(0, 4 + Math.floor(r() * 5)); // leading part as written
+    out.push({ kind: 'phone', term });
+  }
+  // Shuffle, so that kana and phone searches interleave.
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(r() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+
+export default async function run(): Promise<BenchResult[]> {
+  mkdirSync(dir, { recursive: true });
+  const keep = process.env.BENCH_KEEP === '1';
+  try {
+    const keys = loadKeyRing(keysFile);
+    if (!existsSync(dbFile)) {
+      const began = Date.now();
+      rmSync(`${dbFile}.building`, { force: true });
+      await build(`${dbFile}.building`, keys);
+      renameSync(`${dbFile}.building`, dbFile);
+      console.log(`  built ${MEMBERS.toLocaleString()} members in ${((Date.now() - began) / 1000).toFixed(0)} s`);
+    } else {
+      console.log(`  reusing ${dbFile}`);
+    }
+    const { ctx, close } = await open(dbFile, keys);
+    try {
+      const u = await ctx.db
+        .selectFrom('users')
+        .innerJoin('roles', 'roles.id', 'users.role_id')
+        .select(['users.id', 'users.org_id', 'users.role_id', 'users.login', 'users.department_id', 'roles.kind'])
+        .where('users.login', '=', 'staff')
+        .executeTakeFirstOrThrow();
+      const actor: StaffActor = {
+        type: 'user',
+        id: u.id,
+        orgId: u.org_id,
+        roleId: u.role_id,
+        roleKind: u.kind,
+        login: u.login,
+        departmentId: u.department_id,
+      };
+      const count = Number(
+        (
+          await ctx.db
+            .selectFrom('members')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+      // Phone numbers of real rows, spread over the ledger.
+      const phones = ctx
+        .sqlite!.prepare('select phone from members where phone is not null and rowid % 997 = 0 limit 2000')
+        .pluck()
+        .all() as string[];
+      const queries = terms(phones);
+      const search = (q: { kind: 'kana' | 'phone'; term: string }) =>
+        searchMembers(ctx, { actor, purpose: 'P04', [q.kind]: q.term, via: 'bench' });
+
+      for (const q of queries.slice(0, 50)) await search(q); // warm-up: statement caches, the page cache
+      const times: Record<'all' | 'kana' | 'phone', number[]> = { all: [], kana: [], phone: [] };
+      let hits = 0;
+      let empty = 0;
+      for (const q of queries) {
+        const t = performance.now();
+        const result = await search(q);
+        const ms = performance.now() - t;
+        times.all.push(ms);
+        times[q.kind].push(ms);
+        hits += result.members.length;
+        if (result.members.length === 0) empty++;
+      }
+      const stats = (xs: number[]) => {
+        const s = [...xs].sort((a, b) => a - b);
+        return { p50: percentile(s, 50), p95: percentile(s, 95), p99: percentile(s, 99), max: s[s.length - 1]! };
+      };
+      const all = stats(times.all);
+      const kana = stats(times.kana);
+      const phone = stats(times.phone);
+      const f = (n: number) => n.toFixed(2);
+      console.log(
+        `  ${queries.length} searches over ${count.toLocaleString()} members: p50 ${f(all.p50)} ms, p95 ${f(all.p95)} ms, p99 ${f(all.p99)} ms, max ${f(all.max)} ms; kana p95 ${f(kana.p95)}, phone p95 ${f(phone.p95)}; ${hits} hits, ${empty} empty`,
+      );
+      const size = statSync(dbFile).size;
+      return [
+        {
+          name: `member search p95, ${(count / 1e6).toLocaleString('en-US')}M members`,
+          target: `≤ ${TARGET_P95_MS} ms`,
+          value: Math.round(all.p95 * 100) / 100,
+          unit: 'ms',
+          ok: all.p95 <= TARGET_P95_MS,
+          notes: `searchMembers (decision + query + audit + alerts), ${queries.length} terms (${times.kana.length} kana prefixes 1–3 chars, ${times.phone.length} phone prefixes/full numbers), limit 20; p50 ${f(all.p50)} ms, p99 ${f(all.p99)} ms, max ${f(all.max)} ms; kana p95 ${f(kana.p95)} ms, phone p95 ${f(phone.p95)} ms; SQLite ${(size / 2 ** 30).toFixed(1)} GiB`,
+        },
+      ];
+    } finally {
+      await close();
+    }
+  } finally {
+    if (!keep) rmSync(dir, { recursive: true, force: true });
+  }
+}
