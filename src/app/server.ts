@@ -13,6 +13,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { startBackgroundCheckpoints } from '../db/database.ts';
 import { appendAudit } from '../modules/audit/append.ts';
 import { auditRoutes } from '../modules/audit/routes.ts';
 import { authRoutes } from '../modules/auth/routes.ts';
@@ -55,6 +56,12 @@ export async function buildServer(ctx: AppContext, config: Config, opts: ServerO
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
+
+  // SQLite: WAL checkpoints run in a background thread while the server runs (see db/database.ts).
+  if (ctx.sqlite) {
+    const checkpoints = startBackgroundCheckpoints(ctx.sqlite);
+    app.addHook('onClose', () => checkpoints.stop());
+  }
 
   await app.register(helmet, {
     contentSecurityPolicy: {

@@ -1,5 +1,8 @@
+import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 import {
   CompiledQuery,
@@ -230,6 +233,50 @@ export function sqliteGroupTransaction<T>(db: Db, raw: BetterSqlite3.Database, f
     groups.set(raw, group);
   }
   return group.run(fn);
+}
+
+// The checkpointer thread: its own connection, a PASSIVE checkpoint (never blocks the writer) every interval.
+const checkpointerCode = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.file, { fileMustExist: true });
+db.pragma('synchronous = NORMAL');
+const timer = setInterval(() => {
+  try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {}
+}, workerData.intervalMs);
+parentPort.on('message', () => { clearInterval(timer); db.close(); parentPort.close(); });
+`;
+
+/**
+ * Moves WAL checkpoints off the event loop of a busy server. By default the connection that commits runs the
+ * checkpoint (copy the WAL's pages into the database, fsync) whenever the WAL passes 1,000 pages: a stall of the
+ * event loop every few hundred audited reads. Here a worker thread checkpoints every `intervalMs` while the
+ * server keeps writing; the server's own automatic checkpoint stays as a backstop at `backstopPages` (it then
+ * finds almost everything copied already, and lets the WAL start over).
+ */
+export function startBackgroundCheckpoints(
+  raw: BetterSqlite3.Database,
+  opts: { intervalMs?: number; backstopPages?: number } = {},
+): { stop(): Promise<void> } {
+  if (raw.memory || !raw.name) return { stop: async () => {} };
+  const worker = new Worker(checkpointerCode, {
+    eval: true,
+    workerData: {
+      driver: createRequire(import.meta.url).resolve('better-sqlite3'),
+      file: resolve(raw.name),
+      intervalMs: opts.intervalMs ?? 100,
+    },
+  });
+  worker.unref();
+  raw.pragma(`wal_autocheckpoint = ${opts.backstopPages ?? 8000}`);
+  return {
+    async stop() {
+      const exited = once(worker, 'exit');
+      worker.postMessage('stop');
+      await exited;
+      if (raw.open) raw.pragma('wal_autocheckpoint = 1000');
+    },
+  };
 }
 
 const rawHandles = new WeakMap<Db, BetterSqlite3.Database>();
