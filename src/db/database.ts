@@ -79,7 +79,7 @@ function withStatementCache(raw: BetterSqlite3.Database) {
 /**
  * An open transaction on SQLite's raw better-sqlite3 handle: hot paths (the audited member read, the
  * session lookup) run prepared statements on it synchronously instead of building and compiling Kysely
- * queries, a few microseconds instead of tens per statement. Create it only with `sqliteTransaction`.
+ * queries, a few microseconds instead of tens per statement. Created by `sqliteGroupTransaction`.
  */
 export class SqliteTx {
   readonly raw: BetterSqlite3.Database;
@@ -111,28 +111,10 @@ export function prepared(raw: BetterSqlite3.Database, sql: string): BetterSqlite
 /**
  * Runs `fn` on the raw SQLite handle while holding Kysely's one connection, so that no Kysely query or
  * transaction of this process interleaves with it (Kysely serialises SQLite through that connection).
- * Anything that uses the raw handle of a shared `Db` must go through here or `sqliteTransaction`.
+ * Anything that uses the raw handle of a shared `Db` must go through here or `sqliteGroupTransaction`.
  */
 export function withSqlite<T>(db: Db, raw: BetterSqlite3.Database, fn: (raw: BetterSqlite3.Database) => T | Promise<T>): Promise<T> {
   return db.connection().execute(async () => fn(raw));
-}
-
-/**
- * One SQLite transaction on the raw handle: BEGIN IMMEDIATE (the write lock up front, as Kysely's transactions
- * here do), `fn`, COMMIT; ROLLBACK if `fn` throws. Holds Kysely's connection throughout (see `withSqlite`).
- */
-export function sqliteTransaction<T>(db: Db, raw: BetterSqlite3.Database, fn: (tx: SqliteTx) => T | Promise<T>): Promise<T> {
-  return withSqlite(db, raw, async () => {
-    prepared(raw, 'begin immediate').run();
-    try {
-      const result = await fn(new SqliteTx(raw));
-      prepared(raw, 'commit').run();
-      return result;
-    } catch (error) {
-      if (raw.inTransaction) prepared(raw, 'rollback').run();
-      throw error;
-    }
-  });
 }
 
 interface Queued {
@@ -222,9 +204,10 @@ class GroupCommit {
 const groups = new WeakMap<BetterSqlite3.Database, GroupCommit>();
 
 /**
- * Like `sqliteTransaction`, but the transaction may be shared with other callers of this function in the same
- * turn of the event loop (group commit, see `GroupCommit`): `fn` runs in its own savepoint and must not wait for
- * anything but its own statements. The result is returned only once the shared transaction has committed.
+ * Runs `fn` in a transaction on the raw SQLite handle (BEGIN IMMEDIATE, holding Kysely's connection), which may
+ * be shared with other callers of this function in the same turn of the event loop (group commit, see
+ * `GroupCommit`): `fn` runs in its own savepoint and must not wait for anything but its own statements. The
+ * result is returned only once the shared transaction has committed.
  */
 export function sqliteGroupTransaction<T>(db: Db, raw: BetterSqlite3.Database, fn: (tx: SqliteTx) => T | Promise<T>): Promise<T> {
   let group = groups.get(raw);

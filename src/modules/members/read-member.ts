@@ -61,8 +61,9 @@ export interface ReadMemberOptions {
 /**
  * Reads one member for a purpose: load the row and its blocks, decide, append the decision to the audit
  * chain, count the read for alerts, present the allowed items — all in one transaction. On SQLite that
- * transaction runs on the raw handle with prepared statements (`sqliteTransaction`): the same statements,
- * without building and compiling Kysely queries on the API's hottest path.
+ * transaction runs on the raw handle with prepared statements (`sqliteGroupTransaction`): the same statements,
+ * without building and compiling Kysely queries on the API's hottest path, and reads arriving together share
+ * one commit (each in its own savepoint; none answers before the commit).
  */
 export async function readMember(ctx: AppContext, opts: ReadMemberOptions): Promise<PresentedMember> {
   const engine = await ctx.policy.engine();

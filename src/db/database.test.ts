@@ -1,0 +1,67 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sqliteGroupTransaction } from './database.ts';
+import { createTestDatabase, type TestDatabase } from './testing.ts';
+
+describe('SQLite group commit', () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase('sqlite');
+    database.sqlite!.exec('create table t (n integer primary key)');
+  });
+  afterAll(async () => {
+    await database?.dispose();
+  });
+
+  const count = () => database.sqlite!.prepare('select count(*) from t').pluck().get() as number;
+
+  it('lets concurrent transactions share commits, rolls a failing one back alone, and answers only after COMMIT', async () => {
+    const raw = database.sqlite!;
+    const committedWhenAnswered: boolean[] = [];
+    const work = Array.from({ length: 40 }, (_, i) =>
+      sqliteGroupTransaction(database.db, raw, (tx) => {
+        tx.prepare('insert into t (n) values (?)').run(i);
+        if (i === 17) throw new Error('boom');
+        return i;
+      }).then(
+        (n) => {
+          // Another connection sees the row only once it is committed.
+          committedWhenAnswered.push(readCommitted(n));
+          return n;
+        },
+        (error: Error) => error.message,
+      ),
+    );
+    const results = await Promise.all(work);
+    expect(results[17]).toBe('boom');
+    expect(results.filter((r) => typeof r === 'number')).toHaveLength(39);
+    expect(committedWhenAnswered.every(Boolean)).toBe(true);
+    expect(count()).toBe(39);
+    expect(raw.prepare('select count(*) from t where n = 17').pluck().get()).toBe(0);
+  });
+
+  it('keeps Kysely queries and transactions out of a group, and serves them in between', async () => {
+    const raw = database.sqlite!;
+    const before = count();
+    const mixed = await Promise.all([
+      sqliteGroupTransaction(database.db, raw, (tx) => tx.prepare('insert into t (n) values (1000)').run().changes),
+      database.db.transaction().execute(async (tx) => {
+        await tx.selectFrom('audit_head').select('seq').execute();
+        return 'kysely';
+      }),
+      sqliteGroupTransaction(database.db, raw, (tx) => tx.prepare('insert into t (n) values (1001)').run().changes),
+    ]);
+    expect(mixed).toEqual([1, 'kysely', 1]);
+    expect(count()).toBe(before + 2);
+    expect(raw.inTransaction).toBe(false);
+  });
+
+  function readCommitted(n: number): boolean {
+    const other = new BetterSqlite3(database.sqlite!.name, { readonly: true });
+    try {
+      return other.prepare('select count(*) from t where n = ?').pluck().get(n) === 1;
+    } finally {
+      other.close();
+    }
+  }
+});
