@@ -5,7 +5,7 @@
 // bench/results/<YYYY-MM-DD>-<hostname>.json and .md (merged with earlier runs of the same day and machine).
 import { fork } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, hostname, release, totalmem, type } from 'node:os';
+import { cpus, hostname, loadavg, release, totalmem, type } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -59,10 +59,18 @@ const ranAt = new Date();
 const runs = {};
 for (const file of files) {
   const name = file.replace(/\.bench\.ts$/, '');
-  console.log(`\n▶ ${name}`);
+  // Other work on the machine skews a benchmark; the load average at its start is recorded with it.
+  const load = Math.round(loadavg()[0] * 100) / 100;
+  console.log(`\n▶ ${name} (load average ${load})`);
   const run = await runOne(file);
   if (run.error) console.error(`✗ ${name}: ${run.error}`);
-  runs[name] = { ranAt: new Date().toISOString(), seconds: run.seconds, results: run.results, ...(run.error ? { error: run.error } : {}) };
+  runs[name] = {
+    ranAt: new Date().toISOString(),
+    seconds: run.seconds,
+    loadAverageAtStart: load,
+    results: run.results,
+    ...(run.error ? { error: run.error } : {}),
+  };
 }
 
 // --- Table ---------------------------------------------------------------------------------------------
@@ -110,7 +118,9 @@ const md = [
   '|---|---|---|---|---|---|',
   ...table(record.benchmarks).map((r) => `| ${r.map((c) => c.replaceAll('|', '\\|')).join(' | ')} |`),
   '',
-  ...Object.entries(record.benchmarks).map(([b, r]) => `- \`${b}\`: run at ${r.ranAt}, took ${r.seconds} s`),
+  ...Object.entries(record.benchmarks).map(
+    ([b, r]) => `- \`${b}\`: finished ${r.ranAt}, took ${r.seconds} s, 1-minute load average at its start ${r.loadAverageAtStart ?? '?'}`,
+  ),
   '',
 ].join('\n');
 writeFileSync(`${base}.md`, md);
