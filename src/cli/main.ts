@@ -7,6 +7,7 @@ import { AppError, errorCatalogue } from '../app/errors.ts';
 import { adminCommands } from './admin.ts';
 import { auditCommands } from './audit.ts';
 import { demoCommands } from './demo.ts';
+import { importCommands } from './import.ts';
 import { memberCommands } from './members.ts';
 import { organizationCommands } from './organizations.ts';
 import { serveCommand } from './serve.ts';
@@ -19,6 +20,7 @@ serveCommand(program);
 auditCommands(program);
 demoCommands(program);
 adminCommands(program);
+importCommands(program);
 memberCommands(program);
 organizationCommands(program);
 

@@ -22,6 +22,11 @@ export type AuditEvent = Base &
     | { action: 'member.import'; outcome: 'ok'; detail: { run: string; change: 'created' | 'updated'; fields?: string[] } }
     | { action: 'import.run'; outcome: 'ok' | 'failed'; detail: Record<string, string | number> }
     | { action: 'input.my_number_rejected'; outcome: 'refused'; detail: { path: string; fields: string[] } }
+    | {
+        action: 'input.my_number_rejected';
+        outcome: 'refused';
+        detail: { path: 'import:members'; run: string; line: number; fields: string[] };
+      }
     | { action: 'auth.login'; outcome: 'ok' | 'failed'; detail: { login: string; step: 'password' | 'totp'; reason?: string } }
     | { action: 'auth.logout'; outcome: 'ok'; detail: Record<string, never> }
     | { action: 'auth.locked'; outcome: 'ok'; detail: { login: string; until: string } }

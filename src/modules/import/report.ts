@@ -1,0 +1,72 @@
+/**
+ * The report of rejected rows (取込エラー一覧): one CSV line per problem, with the line number, the member
+ * code, the field and the reason in Japanese and English. UTF-8 with a BOM so that Excel opens it as is.
+ * Written to a temporary file while the import runs and renamed into place once its outcome is final.
+ * It never contains a My Number: such a row is reported by field name only.
+ */
+import { once } from 'node:events';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { rename, unlink } from 'node:fs/promises';
+import { basename, dirname, extname, join } from 'node:path';
+import { type MemberField, memberFieldLabels } from '../members/fields.ts';
+
+export interface RejectedRow {
+  line: number;
+  memberCode: string;
+  field: string;
+  code: string;
+  message_ja: string;
+  message_en: string;
+}
+
+const columns = ['line', 'member_code', 'field', 'field_ja', 'code', 'message_ja', 'message_en'];
+
+/** `members.csv` → `members.rejected.csv`, next to the input. */
+export function defaultReportPath(input: string): string {
+  return join(dirname(input), `${basename(input, extname(input))}.rejected.csv`);
+}
+
+/** A CSV cell; a leading = + - @ is neutralised so that a spreadsheet never runs it as a formula. */
+function cell(value: string | number): string {
+  let s = String(value);
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+export class RejectionReport {
+  readonly path: string;
+  readonly #tmp: string;
+  readonly #out: WriteStream;
+
+  constructor(path: string) {
+    this.path = path;
+    this.#tmp = `${path}.${process.pid}.tmp`;
+    this.#out = createWriteStream(this.#tmp, { mode: 0o600 });
+    this.#out.write(`\uFEFF${columns.join(',')}\r\n`);
+  }
+
+  async add(rows: readonly RejectedRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    let text = '';
+    for (const r of rows) {
+      const label = memberFieldLabels[r.field as MemberField]?.ja ?? '';
+      text += `${[r.line, r.memberCode, r.field, label, r.code, r.message_ja, r.message_en].map(cell).join(',')}\r\n`;
+    }
+    if (!this.#out.write(text)) await once(this.#out, 'drain');
+  }
+
+  /** Puts the report in place. */
+  async commit(): Promise<void> {
+    this.#out.end();
+    await once(this.#out, 'close');
+    await rename(this.#tmp, this.path);
+  }
+
+  async discard(): Promise<void> {
+    if (!this.#out.closed) {
+      this.#out.end();
+      await once(this.#out, 'close').catch(() => {});
+    }
+    await unlink(this.#tmp).catch(() => {});
+  }
+}
