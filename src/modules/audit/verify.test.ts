@@ -52,7 +52,8 @@ describe.each(availableDialects())('audit chain verification on %s', (dialect) =
           memberId: `m-${i}`,
           purpose: 'P04',
           ...(i % 7 === 0 ? { errorCode: 'purpose_not_permitted' } : {}),
-          detail: { items: ['name', 'phone'], via: 'api' },
+          // Text that JSON escapes (quotes, backslashes, control characters, non-ASCII) hashes the same on every path.
+          detail: { items: ['name', 'phone'], via: i % 5 === 0 ? `窓口 "引用" \\ \n\t\u0001 😀 \u2028 ${i}` : 'api' },
         }),
       );
     }
@@ -131,6 +132,19 @@ describe.each(availableDialects())('audit chain verification on %s', (dialect) =
     expect((await verifyAll()).firstBad).toMatchObject({ seq: 9, problem: 'broken_link' });
     await edit(9, { prev_hash: original[8]!.prev_hash });
     expect((await verifyAll()).firstBad).toMatchObject({ seq: 33, problem: 'hash_mismatch' });
+  });
+
+  it.runIf(dialect === 'sqlite')('checks values SQLite cannot encode as JSON (a BLOB) the canonical way', async () => {
+    // A BLOB in the last entry, hashed as mamori would hash what it reads back: still a valid chain.
+    database.sqlite!.prepare('update audit_log set detail = ? where seq = ?').run(Buffer.from('{"items":[]}'), ENTRIES);
+    const [last] = (await rows()).slice(-1);
+    const rehashed = entryHash(last!.prev_hash, last!);
+    await edit(ENTRIES, { hash: rehashed });
+    await database.db.updateTable('audit_head').set({ hash: rehashed }).where('id', '=', 1).execute();
+    expect(await verifyAll()).toEqual({ ok: true, entries: ENTRIES, lastSeq: ENTRIES });
+    // One written over an entry's text is found as an alteration, not as an error.
+    database.sqlite!.prepare('update audit_log set detail = ? where seq = 12').run(Buffer.from('{}'));
+    expect((await verifyAll()).firstBad).toMatchObject({ seq: 12, problem: 'hash_mismatch' });
   });
 
   it('checks an empty chain against its head', async () => {

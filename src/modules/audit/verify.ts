@@ -16,7 +16,7 @@ import { Worker } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 import { type Db, sqliteHandleOf } from '../../db/database.ts';
 import { type ChainFields, entryHash, GENESIS_HASH } from './canonical.ts';
-import { chainColumns, checkRows, type RangeReport } from './chain-range.ts';
+import { chainColumns, checkRows, checkSqliteRange, type RangeReport } from './chain-range.ts';
 
 export type ChainProblem = 'hash_mismatch' | 'broken_link' | 'sequence_gap' | 'head_mismatch';
 
@@ -145,6 +145,7 @@ function ranges(lo: number, hi: number, size: number): { index: number; from: nu
 
 async function verifySqliteFile(file: string, options: VerifyOptions): Promise<VerifyResult> {
   const reader = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+  reader.pragma('mmap_size = 17179869184');
   try {
     // One read transaction: the head and the bounds of the same moment; later appends are outside the check.
     const snapshot = reader.transaction(
@@ -163,9 +164,8 @@ async function verifySqliteFile(file: string, options: VerifyOptions): Promise<V
     if (parallel) {
       await checkInWorkers(file, work, Math.min(workers, work.length), verifier, options.onProgress);
     } else {
-      const select = reader.prepare(`select ${chainColumns.join(', ')} from audit_log where seq >= ? and seq <= ? order by seq`).raw(true);
       for (const range of work) {
-        if (!verifier.pushRange(checkRows(select.iterate(range.from, range.to) as Iterable<unknown[]>))) break;
+        if (!verifier.pushRange(checkSqliteRange(reader, range.from, range.to))) break;
         options.onProgress?.(range.to);
         // Let a server that verifies in process answer requests between ranges.
         if (work.length > 1) await new Promise<void>((r) => setImmediate(r));
