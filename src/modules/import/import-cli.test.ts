@@ -1,0 +1,138 @@
+/**
+ * `mamori import members` as an operator runs it, a real process per run, on SQLite and PostgreSQL: killed
+ * (SIGKILL) in the middle of a file, the database is as it was (member count, audit chain) and the next run
+ * completes; exit codes for rejected rows and a bad header.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DialectName, type OpenedDatabase, openDatabase } from '../../db/database.ts';
+import { migrateToLatest } from '../../db/migrate.ts';
+import { availableDialects, postgresUrl } from '../../db/testing.ts';
+import { verifyAuditChain } from '../audit/verify.ts';
+import { csvColumns, csvLine, syntheticMember } from '../demo/synthetic.ts';
+import { createOrganization } from '../organizations/service.ts';
+
+const root = join(import.meta.dirname, '..', '..', '..');
+const ROWS = 60_000;
+
+describe.each(availableDialects())('mamori import members (CLI) on %s', (dialect: DialectName) => {
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+  let db: OpenedDatabase;
+  let dropSchema = async () => {};
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'mamori-import-cli-'));
+    let url = `sqlite:${join(dir, 'mamori.db')}`;
+    let schema: string | undefined;
+    if (dialect === 'postgres') {
+      schema = `t_${randomBytes(6).toString('hex')}`;
+      const admin = new pg.Client({ connectionString: postgresUrl()! });
+      await admin.connect();
+      await admin.query(`create schema ${schema}`);
+      await admin.end();
+      url = `${postgresUrl()}${postgresUrl()!.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+      dropSchema = async () => {
+        const c = new pg.Client({ connectionString: postgresUrl()! });
+        await c.connect();
+        await c.query(`drop schema ${schema} cascade`);
+        await c.end();
+      };
+    }
+    env = { ...process.env, DATABASE_URL: url, MAMORI_DATA_DIR: dir, MAMORI_KEY_FILE: join(dir, 'keys.json') };
+    delete env.MAMORI_DATA_KEYS;
+    db = openDatabase(url);
+    // The migration tables in this schema (Kysely would otherwise find another test schema's).
+    await migrateToLatest(db.db, dialect, schema ? { schema } : {});
+    const system = { type: 'system', id: null, orgId: null, label: 'test' } as const;
+    await db.db
+      .transaction()
+      .execute((tx) =>
+        createOrganization(tx, system, { code: 'test-coop', name: 'テスト生協', name_en: 'Test co-op', kind: 'coop' }, new Date()),
+      );
+    const lines = [csvColumns.join(',')];
+    for (let i = 1; i <= ROWS; i++) lines.push(csvLine(syntheticMember(i)));
+    writeFileSync(join(dir, 'members.csv'), `${lines.join('\n')}\n`);
+  });
+  afterAll(async () => {
+    await db?.close();
+    await dropSchema();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const mamori = (args: string[]) => {
+    const r = spawnSync(process.execPath, [join(root, 'bin', 'mamori.js'), ...args], { env, encoding: 'utf8', timeout: 90_000 });
+    return { code: r.status, out: r.stdout, err: r.stderr };
+  };
+  const members = async () =>
+    Number(
+      (
+        await db.db
+          .selectFrom('members')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  const runs = () => db.db.selectFrom('import_runs').select(['id', 'status']).orderBy('started_at').execute();
+
+  it('killed mid-way, leaves the database as it was; the next run completes and marks the killed one failed', async () => {
+    const child = spawn(
+      process.execPath,
+      [join(root, 'bin', 'mamori.js'), 'import', 'members', join(dir, 'members.csv'), '--org', 'test-coop'],
+      {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    // The first progress line comes after the first chunk was written inside the import's transaction.
+    await new Promise<void>((resolve, reject) => {
+      let err = '';
+      child.stderr.on('data', (d: Buffer) => {
+        err += d.toString();
+        if (err.includes('取込中 / importing')) resolve();
+      });
+      child.on('exit', () => reject(new Error(`the import ended before it could be killed: ${err}`)));
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+
+    expect(await members()).toBe(0);
+    expect(await runs()).toEqual([expect.objectContaining({ status: 'running' })]);
+    const chain = await verifyAuditChain(db.db);
+    expect(chain.ok).toBe(true);
+
+    const again = mamori(['import', 'members', join(dir, 'members.csv'), '--org', 'test-coop', '--json']);
+    expect(again.code, again.err).toBe(0);
+    const summary = JSON.parse(again.out);
+    expect(summary).toMatchObject({ status: 'completed', rows: ROWS, created: ROWS, rejected: 0, interruptedRuns: 1 });
+    expect(await members()).toBe(ROWS);
+    expect((await runs()).map((r) => r.status)).toEqual(['failed', 'completed']);
+    const after = await verifyAuditChain(db.db);
+    expect(after.ok).toBe(true);
+    expect(after.entries).toBe(chain.entries + ROWS + 1); // one entry per member and the run's summary
+  });
+
+  it('exits 2 when rows are rejected (printing them), 1 for a bad header', () => {
+    const bad = join(dir, 'bad-rows.csv');
+    writeFileSync(bad, 'member_code,name,name_kana,join_date\n3000001,良い 行,ヨイ ギョウ,2020-01-01\n3000002,悪い 行,Warui,2020-01-01\n');
+    const rejected = mamori(['import', 'members', bad, '--org', 'test-coop']);
+    expect(rejected.code).toBe(2);
+    expect(rejected.out).toMatch(/新規 \/ created\s+1/);
+    expect(rejected.out).toMatch(/3行目 \/ line 3 \[3000002\] name_kana: フリガナは/);
+    expect(rejected.out).toContain(join(dir, 'bad-rows.rejected.csv'));
+
+    const header = join(dir, 'bad-header.csv');
+    writeFileSync(header, 'member_code,name,name_kana,join_date,mystery\n');
+    const refused = mamori(['import', 'members', header, '--org', 'test-coop']);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/import_header_invalid/);
+    expect(refused.err).toMatch(/mystery/);
+  });
+});
