@@ -1,0 +1,135 @@
+/**
+ * Bulk member import: 1,000,000 rows of UTF-8 CSV into a fresh SQLite database through the real command,
+ * `mamori import members`, run as a child process so that its peak memory is its own. Targets: ≤ 30 s and
+ * ≤ 512 MB (on a 2-core machine). The time is the command's wall clock, start-up included; the memory is its
+ * maximum resident set size (`/usr/bin/time -v`, else the command's own `process.resourceUsage().maxRSS`).
+ *
+ * The file comes from the demo generator (`syntheticMember`, `csvLine`: 85% with a bank account to encrypt);
+ * the database gets the demo co-op's organizations first (`seedDemo(ctx, 0)`). BENCH_IMPORT_ROWS changes the
+ * size; BENCH_KEEP=1 keeps bench/tmp/import-members/ (the CSV is then reused by the next run).
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createWriteStream, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { createContext } from '../src/app/context.ts';
+import { openDatabase } from '../src/db/database.ts';
+import { migrateToLatest } from '../src/db/migrate.ts';
+import { loadKeyRing } from '../src/modules/crypto/data-keys.ts';
+import { DEMO_ORG, seedDemo } from '../src/modules/demo/seed.ts';
+import { csvColumns, csvLine, syntheticMember } from '../src/modules/demo/synthetic.ts';
+import type { BenchResult } from './types.ts';
+
+const TARGET_SECONDS = 30;
+const TARGET_MB = 512;
+const ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 1_000_000);
+const root = join(import.meta.dirname, '..');
+const dir = join(import.meta.dirname, 'tmp', 'import-members');
+const csv = join(dir, `members-${ROWS}.csv`);
+const dbFile = join(dir, 'mamori.db');
+const keysFile = join(dir, 'keys.json');
+
+async function writeCsv(file: string): Promise<void> {
+  const out = createWriteStream(file);
+  out.write(`${csvColumns.join(',')}\n`);
+  let chunk = '';
+  for (let i = 1; i <= ROWS; i++) {
+    chunk += `${csvLine(syntheticMember(i))}\n`;
+    if (chunk.length > 1 << 20) {
+      if (!out.write(chunk)) await once(out, 'drain');
+      chunk = '';
+    }
+  }
+  out.end(chunk);
+  await once(out, 'finish');
+}
+
+async function freshDatabase(): Promise<void> {
+  for (const f of [dbFile, `${dbFile}-wal`, `${dbFile}-shm`]) rmSync(f, { force: true });
+  const opened = openDatabase(`sqlite:${dbFile}`);
+  await migrateToLatest(opened.db, 'sqlite');
+  const ctx = createContext({
+    db: opened.db,
+    dialect: 'sqlite',
+    ...(opened.sqlite ? { sqlite: opened.sqlite } : {}),
+    keys: loadKeyRing(keysFile, {}),
+  });
+  await seedDemo(ctx, 0);
+  await opened.close();
+}
+
+interface CommandRun {
+  code: number | null;
+  seconds: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function importCommand(): Promise<CommandRun> {
+  const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+  const args = [
+    join(root, 'bin', 'mamori.js'),
+    'import',
+    'members',
+    csv,
+    '--org',
+    DEMO_ORG,
+    '--json',
+    '--report',
+    join(dir, 'rejected.csv'),
+  ];
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: `sqlite:${dbFile}`, MAMORI_DATA_DIR: dir, MAMORI_KEY_FILE: keysFile };
+  delete env.MAMORI_DATA_KEYS;
+  const started = performance.now();
+  const child = timeBin
+    ? spawn(timeBin, ['-v', process.execPath, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString();
+  });
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  const [code] = (await once(child, 'exit')) as [number | null];
+  return { code, seconds: (performance.now() - started) / 1000, stdout, stderr };
+}
+
+export default async function run(): Promise<BenchResult[]> {
+  mkdirSync(dir, { recursive: true });
+  if (!existsSync(csv)) await writeCsv(csv);
+  const fileMb = statSync(csv).size / 2 ** 20;
+  await freshDatabase();
+  const r = await importCommand();
+  const line = r.stdout.split('\n').find((l) => l.startsWith('{'));
+  const summary = line ? (JSON.parse(line) as { created: number; seconds: number; peak_rss_mb: number }) : null;
+  const timeRss = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr);
+  const cpu = ['User', 'System'].map((k) => Number(new RegExp(`${k} time \\(seconds\\): ([\\d.]+)`).exec(r.stderr)?.[1] ?? Number.NaN));
+  const peakMb = timeRss ? Math.round(Number(timeRss[1]) / 1024) : (summary?.peak_rss_mb ?? Number.NaN);
+  const complete = r.code === 0 && summary?.created === ROWS;
+  const problem = complete ? '' : ` FAILED (exit ${r.code}, created ${summary?.created ?? '?'}): ${r.stderr.slice(-500)}`;
+  if (process.env.BENCH_KEEP !== '1') rmSync(dir, { recursive: true, force: true });
+  const seconds = Math.round(r.seconds * 10) / 10;
+  return [
+    {
+      name: `import ${ROWS.toLocaleString('en-US')} members (SQLite, UTF-8 CSV)`,
+      target: `≤ ${TARGET_SECONDS} s`,
+      value: seconds,
+      unit: 's',
+      ok: complete && seconds <= TARGET_SECONDS,
+      notes:
+        `${Math.round(ROWS / r.seconds).toLocaleString('en-US')} rows/s end to end (command start to exit); ` +
+        `${summary?.seconds ?? '?'} s inside the import; CPU ${Number.isNaN(cpu[0]!) ? '?' : `user ${cpu[0]} s + system ${cpu[1]} s`}; ` +
+        `file ${fileMb.toFixed(0)} MB${problem}`,
+    },
+    {
+      name: 'import peak memory',
+      target: `≤ ${TARGET_MB} MB`,
+      value: peakMb,
+      unit: 'MB',
+      ok: complete && peakMb <= TARGET_MB,
+      notes: `maximum resident set size of the command (${timeRss ? '/usr/bin/time -v' : 'process.resourceUsage'}), all threads`,
+    },
+  ];
+}
