@@ -48,6 +48,11 @@ export interface ImportMembersOptions {
   workers?: number;
   /** Chunk size in bytes (tests use small chunks to cross chunk boundaries). */
   chunkBytes?: number;
+  /**
+   * SQLite: a load expected to insert at least this many members, and at least as many as the ledger holds,
+   * drops the ledger's secondary indexes and builds them again at the end (in the same transaction). Default 100,000.
+   */
+  bulkIndexRows?: number;
   onProgress?: (progress: ImportProgress) => void;
 }
 
@@ -141,6 +146,7 @@ export async function importMembers(ctx: AppContext, opts: ImportMembersOptions)
     strict: opts.strict ?? false,
     report,
     keep: opts.keepRejections ?? 100,
+    bulkIndexRows: opts.bulkIndexRows ?? BULK_ROWS,
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
   });
   let status: ImportSummary['status'] = dryRun ? 'dry_run' : 'completed';
@@ -152,18 +158,22 @@ export async function importMembers(ctx: AppContext, opts: ImportMembersOptions)
       await startRun(ctx.db, { id: runId, orgId: org.id, file, actor: opts.actor, at });
       try {
         await ctx.db.transaction().execute(async (tx) => {
-          await job.run(source, pool, tx);
-          if (job.strictFailed) throw new StrictRollback();
-          await job.restoreIndexes();
-          const done = iso(ctx.clock());
-          await finishRun(tx, runId, { status: 'completed', at: done, sha256: source.sha256(), counts: job.counts });
-          if (job.created + job.updated > 0) {
-            await appendAuditBatch(
-              tx,
-              opts.actor,
-              [{ action: 'import.run', outcome: 'ok', orgId: org.id, detail: runDetail(runId, file, source, job.counts) }],
-              ctx.clock,
-            );
+          try {
+            await job.run(source, pool, tx);
+            if (job.strictFailed) throw new StrictRollback();
+            await job.restoreIndexes();
+            const done = iso(ctx.clock());
+            await finishRun(tx, runId, { status: 'completed', at: done, sha256: source.sha256(), counts: job.counts });
+            if (job.created + job.updated > 0) {
+              await appendAuditBatch(
+                tx,
+                opts.actor,
+                [{ action: 'import.run', outcome: 'ok', orgId: org.id, detail: runDetail(runId, file, source, job.counts) }],
+                ctx.clock,
+              );
+            }
+          } finally {
+            job.release();
           }
         });
       } catch (error) {
@@ -243,6 +253,7 @@ interface JobOptions {
   strict: boolean;
   report: RejectionReport | null;
   keep: number;
+  bulkIndexRows: number;
   onProgress?: (progress: ImportProgress) => void;
 }
 
@@ -268,6 +279,7 @@ class ImportJob {
   #bulkDecided = false;
   #restore: (() => Promise<void>) | undefined;
   #bytesDone = 0;
+  #store: MemberStore | undefined;
 
   constructor(ctx: AppContext, o: JobOptions) {
     this.#ctx = ctx;
@@ -301,6 +313,7 @@ class ImportJob {
     } else {
       store = new KyselyMemberStore(tx ?? this.#ctx.db, orgId, { lock: tx !== null && this.#ctx.dialect === 'postgres' });
     }
+    this.#store = store;
     if (tx) {
       if (this.#ctx.dialect === 'postgres') await lockOrganizationImports(tx, orgId);
       this.interrupted = await markInterruptedRuns(tx, orgId, this.#o.runId, iso(this.#ctx.clock()));
@@ -323,6 +336,12 @@ class ImportJob {
     await pool.close();
   }
 
+  /** Gives back the store's changes to the connection. */
+  release(): void {
+    this.#store?.release?.();
+    this.#store = undefined;
+  }
+
   async restoreIndexes(): Promise<void> {
     await this.#restore?.();
     this.#restore = undefined;
@@ -340,7 +359,8 @@ class ImportJob {
     if (!this.#bulkDecided && result.rows > 0) {
       this.#bulkDecided = true;
       const newRows = Math.round((table.size * result.rows) / result.bytes) - table.org;
-      if (tx && this.#writing && store.deferIndexes && newRows >= BULK_ROWS && newRows >= table.all) this.#restore = store.deferIndexes();
+      if (tx && this.#writing && store.deferIndexes && newRows >= this.#o.bulkIndexRows && newRows >= table.all)
+        this.#restore = store.deferIndexes();
     }
     let existing = new Map<string, MemberTable>();
     if (this.#lookup) {

@@ -292,6 +292,37 @@ describe.each(availableDialects())('member import on %s', (dialect) => {
     expect(failed).toEqual([{ status: 'failed' }]);
   });
 
+  it('a bulk load rebuilds the secondary indexes; rolled back, it leaves them as they were', async () => {
+    const lines = [englishHeader];
+    for (let i = 0; i < 1000; i++) lines.push(csvLine(fresh(2100000 + i)));
+    const good = write('bulk.csv', `${lines.join('\n')}\n`);
+    const bad = write('bulk-bad.csv', `${lines.join('\n')}\n${csvLine(fresh(2101000, { join_date: 'いつか' }))}\n`);
+    const indexes = async () =>
+      f.ctx.sqlite
+        ? (f.ctx.sqlite
+            .prepare("select name from sqlite_master where type = 'index' and tbl_name = 'members' order by name")
+            .pluck()
+            .all() as string[])
+        : [];
+    const before = await indexes();
+    const cacheSize = f.ctx.sqlite?.pragma('cache_size', { simple: true });
+    const members = await count('members');
+
+    const rolledBack = await run(bad, { strict: true, bulkIndexRows: 500 });
+    expect(rolledBack).toMatchObject({ status: 'failed', created: 1000, rejected: 1 });
+    expect(await count('members')).toBe(members);
+    expect(await indexes()).toEqual(before);
+
+    const loaded = await run(good, { bulkIndexRows: 500 });
+    expect(loaded).toMatchObject({ status: 'completed', created: 1000 });
+    expect(await indexes()).toEqual(before);
+    if (f.ctx.sqlite) {
+      expect(before).toEqual(expect.arrayContaining(['members_kana', 'members_name', 'members_phone']));
+      expect(f.ctx.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
+      expect(f.ctx.sqlite.pragma('cache_size', { simple: true })).toBe(cacheSize);
+    }
+  });
+
   it('dry run and strict mode write no member (a My Number refusal is still audited)', async () => {
     const myNumber = `${'27182818284'}${myNumberCheckDigit('27182818284')}`;
     const file = write(

@@ -51,7 +51,7 @@ export class TransformPool {
     const worker = new Worker(new URL('./transform-worker.ts', import.meta.url), {
       workerData: { plan: this.#plan, keyRing: this.#keys.file },
       // A worker holds one chunk at a time; small heaps make V8 collect early instead of growing (memory target).
-      resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 16 },
+      resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 32 },
     });
     const slot: Slot = { worker, waiting: new Map() };
     worker.on('message', (reply: Reply) => {

@@ -24,7 +24,7 @@ export function importMembersInThread(opts: ThreadImportOptions, onProgress?: (p
   }
   const worker = new Worker(new URL('./import-thread.ts', import.meta.url), {
     workerData: { opts },
-    resourceLimits: { maxOldGenerationSizeMb: 128 + Math.ceil(size / (2 << 20)), maxYoungGenerationSizeMb: 16 },
+    resourceLimits: { maxOldGenerationSizeMb: 128 + Math.ceil(size / (2 << 20)), maxYoungGenerationSizeMb: 32 },
   });
   return new Promise<ImportSummary>((resolve, reject) => {
     let settled = false;
