@@ -71,6 +71,12 @@ export const errorCatalogue = {
   import_file_unreadable: [400, '取込ファイルを読み込めません。', 'The import file cannot be read.'],
   import_header_invalid: [400, '取込ファイルの見出し行が正しくありません。', 'The header row of the import file is not valid.'],
   import_mapping_invalid: [400, '項目対応ファイルが正しくありません。', 'The mapping file is not valid.'],
+  import_busy: [
+    409,
+    '別の取込または処理がデータベースに書き込み中です。終わってから、もう一度実行してください（何も取り込んでいません）。',
+    'Another import or process is writing to the database. Run the import again when it has finished (nothing was imported).',
+  ],
+  import_report_unwritable: [400, '却下行の一覧ファイルを書き込めません。', 'The report file of rejected rows cannot be written.'],
   internal_error: [
     500,
     'システムエラーが発生しました。管理者に連絡してください。',

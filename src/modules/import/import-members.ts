@@ -125,17 +125,24 @@ export async function importMembers(ctx: AppContext, opts: ImportMembersOptions)
       throw error;
     }
   } catch (error) {
-    // The attempt is on record even when the file or its header is refused.
-    if (!dryRun && error instanceof AppError)
-      await startRun(ctx.db, { id: runId, orgId: org.id, file, actor: opts.actor, at, status: 'failed' });
+    // The attempt is on record even when the file or its header is refused (best effort: the refusal is the news).
+    if (!dryRun && error instanceof AppError) {
+      await startRun(ctx.db, { id: runId, orgId: org.id, file, actor: opts.actor, at, status: 'failed' }).catch(() => {});
+    }
     throw error;
   }
 
+  let report: RejectionReport | null;
+  try {
+    report = opts.report === null ? null : new RejectionReport(opts.report ?? defaultReportPath(file));
+  } catch (error) {
+    source.close();
+    throw error;
+  }
   const cpus = availableParallelism();
   const workers = opts.workers ?? (source.size < SMALL_FILE || cpus < 2 ? 0 : Math.min(4, cpus));
   const transformPlan = { encoding: source.encoding, delimiter, fields: plan.fields, names: plan.names, constants: plan.constants };
   const pool = new TransformPool(transformPlan, ctx.keys, workers);
-  const report = opts.report === null ? null : new RejectionReport(opts.report ?? defaultReportPath(file));
   const job = new ImportJob(ctx, {
     orgId: org.id,
     runId,
@@ -194,7 +201,7 @@ export async function importMembers(ctx: AppContext, opts: ImportMembersOptions)
     await report?.commit();
   } catch (error) {
     await report?.discard();
-    throw error;
+    throw busy(error) ?? error;
   } finally {
     await pool.close();
     source.close();
@@ -216,6 +223,11 @@ export async function importMembers(ctx: AppContext, opts: ImportMembersOptions)
     reportFile: report?.path ?? null,
     interruptedRuns: job.interrupted,
   };
+}
+
+/** SQLite's "database is locked" after its busy timeout: another process holds the write lock. */
+function busy(error: unknown): AppError | undefined {
+  return (error as { code?: string })?.code === 'SQLITE_BUSY' ? new AppError('import_busy') : undefined;
 }
 
 function runDetail(runId: string, file: string, source: CsvSource, c: RunCounts): Record<string, string | number> {

@@ -6,6 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoFixture, type Fixture } from '../../../test/support/fixtures.ts';
@@ -321,6 +322,27 @@ describe.each(availableDialects())('member import on %s', (dialect) => {
       expect(f.ctx.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
       expect(f.ctx.sqlite.pragma('cache_size', { simple: true })).toBe(cacheSize);
     }
+  });
+
+  it('refuses an unwritable report place, and a database another process is writing to, importing nothing', async () => {
+    const file = write('small.csv', 'member_code,name,name_kana,join_date\n2000701,岡田 花,オカダ ハナ,2020-01-01\n');
+    await expect(run(file, { report: join(dir, 'no-such-dir', 'r.csv') })).rejects.toMatchObject({ code: 'import_report_unwritable' });
+    if (f.database.sqlite) {
+      const raw = f.database.sqlite;
+      const timeout = raw.pragma('busy_timeout', { simple: true });
+      raw.pragma('busy_timeout = 50');
+      const other = new BetterSqlite3(raw.name);
+      other.exec('begin immediate');
+      try {
+        await expect(run(file)).rejects.toMatchObject({ code: 'import_busy' });
+      } finally {
+        other.exec('rollback');
+        other.close();
+        raw.pragma(`busy_timeout = ${timeout}`);
+      }
+    }
+    expect(await member('2000701')).toBeUndefined();
+    expect((await run(file)).created).toBe(1);
   });
 
   it('dry run and strict mode write no member (a My Number refusal is still audited)', async () => {

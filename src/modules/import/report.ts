@@ -5,9 +5,10 @@
  * It never contains a My Number: such a row is reported by field name only.
  */
 import { once } from 'node:events';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, openSync, type WriteStream } from 'node:fs';
 import { rename, unlink } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
+import { AppError } from '../../app/errors.ts';
 import { type MemberField, memberFieldLabels } from '../members/fields.ts';
 
 export interface RejectedRow {
@@ -38,10 +39,29 @@ export class RejectionReport {
   readonly #tmp: string;
   readonly #out: WriteStream;
 
+  #error: Error | undefined;
+
+  /** Opens the temporary file now, so that an unwritable place is refused before the import starts. */
   constructor(path: string) {
     this.path = path;
     this.#tmp = `${path}.${process.pid}.tmp`;
-    this.#out = createWriteStream(this.#tmp, { mode: 0o600 });
+    let fd: number;
+    try {
+      fd = openSync(this.#tmp, 'w', 0o600);
+    } catch (error) {
+      throw new AppError('import_report_unwritable', [
+        {
+          field: 'report',
+          code: 'unwritable',
+          message_ja: `却下行の一覧 ${path} を書き込めません（--report で場所を指定できます）。`,
+          message_en: `Cannot write the report ${path}: ${(error as Error).message} (choose another place with --report).`,
+        },
+      ]);
+    }
+    this.#out = createWriteStream('', { fd });
+    this.#out.on('error', (error) => {
+      this.#error ??= error;
+    });
     this.#out.write(`\uFEFF${columns.join(',')}\r\n`);
   }
 
@@ -52,6 +72,7 @@ export class RejectionReport {
       const label = memberFieldLabels[r.field as MemberField]?.ja ?? '';
       text += `${[r.line, r.memberCode, r.field, label, r.code, r.message_ja, r.message_en].map(cell).join(',')}\r\n`;
     }
+    if (this.#error) throw this.#error;
     if (!this.#out.write(text)) await once(this.#out, 'drain');
   }
 
@@ -59,6 +80,7 @@ export class RejectionReport {
   async commit(): Promise<void> {
     this.#out.end();
     await once(this.#out, 'close');
+    if (this.#error) throw this.#error;
     await rename(this.#tmp, this.path);
   }
 

@@ -4,7 +4,6 @@
  * transaction as its data, or `failed`. A run still `running` when the next import of the organization
  * starts was interrupted (its data was rolled back); that import marks it `failed`.
  */
-import type { AppContext } from '../../app/context.ts';
 import type { DbOrTx } from '../../db/database.ts';
 import type { ImportRunTable } from '../../db/schema.ts';
 import type { Actor } from '../audit/events.ts';
@@ -61,9 +60,4 @@ export async function markInterruptedRuns(db: DbOrTx, orgId: string, currentId: 
     .where('id', '!=', currentId)
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
-}
-
-/** A run that failed outside its data transaction (header, file, database error): recorded on its own. */
-export async function failRun(ctx: AppContext, id: string, outcome: { at: string; sha256: string; counts: RunCounts }): Promise<void> {
-  await ctx.db.transaction().execute((tx) => finishRun(tx, id, { status: 'failed', ...outcome }));
 }
