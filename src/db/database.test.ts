@@ -56,6 +56,22 @@ describe('SQLite group commit', () => {
     expect(raw.inTransaction).toBe(false);
   });
 
+  it('fails the waiting transactions when the write lock cannot be had, and recovers', async () => {
+    const raw = database.sqlite!;
+    const other = new BetterSqlite3(raw.name);
+    other.exec('begin immediate');
+    raw.pragma('busy_timeout = 50');
+    try {
+      const attempt = sqliteGroupTransaction(database.db, raw, (tx) => tx.prepare('insert into t (n) values (2000)').run().changes);
+      await expect(attempt).rejects.toThrow(/locked|busy/i);
+    } finally {
+      other.exec('rollback');
+      other.close();
+      raw.pragma('busy_timeout = 10000');
+    }
+    expect(await sqliteGroupTransaction(database.db, raw, (tx) => tx.prepare('insert into t (n) values (2001)').run().changes)).toBe(1);
+  });
+
   function readCommitted(n: number): boolean {
     const other = new BetterSqlite3(database.sqlite!.name, { readonly: true });
     try {

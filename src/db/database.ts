@@ -166,10 +166,16 @@ class GroupCommit {
     const raw = this.#raw;
     const tx = new SqliteTx(raw);
     while (this.#queue.length > 0) {
+      try {
+        prepared(raw, 'begin immediate').run();
+      } catch (error) {
+        // No transaction (the write lock stayed with another process past the busy timeout): fail who waits.
+        for (const q of this.#queue.splice(0)) q.reject(error);
+        return;
+      }
       const done: [Queued, unknown][] = [];
       let current: Queued | undefined;
       try {
-        prepared(raw, 'begin immediate').run();
         // Take reads until none is waiting, then once more after the I/O callbacks of this loop turn have run.
         for (let pass = 0; pass < 2; pass++) {
           if (pass === 1) await new Promise<void>((resolve) => setImmediate(resolve));
