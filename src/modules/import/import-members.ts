@@ -11,21 +11,16 @@ import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { basename, resolve } from 'node:path';
 import type { AppContext } from '../../app/context.ts';
-import { AppError, type FieldIssue } from '../../app/errors.ts';
-import type { Tx } from '../../db/database.ts';
-import type { MemberTable } from '../../db/schema.ts';
+import { AppError } from '../../app/errors.ts';
 import { iso } from '../../db/time.ts';
 import { appendAuditBatch } from '../audit/append.ts';
-import type { Actor, AuditEvent } from '../audit/events.ts';
-import type { MemberField, MemberValues } from '../members/fields.ts';
-import { toRow } from '../members/write-member.ts';
+import type { Actor } from '../audit/events.ts';
 import { type ColumnPlan, type ImportEncoding, type ImportMapping, loadMapping, parseMapping, resolveColumns } from './columns.ts';
+import { ImportJob, type ImportProgress } from './import-job.ts';
 import { TransformPool } from './pool.ts';
 import { defaultReportPath, type RejectedRow, RejectionReport } from './report.ts';
-import { finishRun, markInterruptedRuns, type RunCounts, startRun } from './runs.ts';
+import { finishRun, type RunCounts, startRun } from './runs.ts';
 import { type CsvSource, type FileEncoding, openCsvSource } from './source.ts';
-import { KyselyMemberStore, lockOrganizationImports, type MemberCells, type MemberStore, SqliteMemberStore } from './store.ts';
-import { type ChunkItem, type ChunkResult, cellIndex, type RowColumn } from './transform.ts';
 
 export interface ImportMembersOptions {
   /** Organization code (`demo-coop`). */
@@ -56,16 +51,6 @@ export interface ImportMembersOptions {
   onProgress?: (progress: ImportProgress) => void;
 }
 
-export interface ImportProgress {
-  bytesDone: number;
-  bytesTotal: number;
-  rows: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  rejected: number;
-}
-
 export interface ImportSummary {
   runId: string;
   /** `failed`: strict mode found rejected rows and nothing was written. */
@@ -91,7 +76,6 @@ export interface ImportSummary {
 const SMALL_FILE = 2 << 20;
 /** A bulk load inserting at least this many members rebuilds the secondary indexes instead (SQLite). */
 const BULK_ROWS = 100_000;
-const AUDIT_SLICE = 500;
 
 class StrictRollback extends Error {}
 
@@ -244,280 +228,4 @@ function runDetail(runId: string, file: string, source: CsvSource, c: RunCounts)
   };
 }
 
-/**
- * A time-ordered UUID (version 7 layout: milliseconds since the epoch, then random bits). Imported members
- * get these so that a bulk load appends to the primary-key index and the audit trail's member index instead
- * of inserting at random places (measured: about half the cost of random v4 ids for a million rows).
- */
-export function timeOrderedUuid(now = Date.now()): string {
-  const random = randomUUID();
-  const t = now.toString(16).padStart(12, '0');
-  return `${t.slice(0, 8)}-${t.slice(8, 12)}-7${random.slice(15)}`;
-}
-
-interface JobOptions {
-  orgId: string;
-  runId: string;
-  at: string;
-  actor: Actor;
-  provided: MemberField[];
-  dryRun: boolean;
-  strict: boolean;
-  report: RejectionReport | null;
-  keep: number;
-  bulkIndexRows: number;
-  onProgress?: (progress: ImportProgress) => void;
-}
-
-type Pending = { id: string; version: number; set: Partial<MemberTable> };
-
-/** The state of one import: counters, the member codes seen, and what goes to the database per chunk. */
-class ImportJob {
-  readonly #ctx: AppContext;
-  readonly #o: JobOptions;
-  rows = 0;
-  created = 0;
-  updated = 0;
-  unchanged = 0;
-  rejected = 0;
-  interrupted = 0;
-  readonly sample: RejectedRow[] = [];
-  /** Member code → the line that first used it in this file (numeric codes as numbers: a million fit in ~30 MB). */
-  readonly #claimed = new Map<string | number, number>();
-  /** My Number refusals waiting for the outcome (dry run, strict mode). */
-  readonly #refusals: AuditEvent[] = [];
-  #writing: boolean;
-  #lookup = true;
-  #bulkDecided = false;
-  #restore: (() => Promise<void>) | undefined;
-  #bytesDone = 0;
-  #store: MemberStore | undefined;
-
-  constructor(ctx: AppContext, o: JobOptions) {
-    this.#ctx = ctx;
-    this.#o = o;
-    this.#writing = !o.dryRun;
-  }
-
-  get counts(): RunCounts {
-    return {
-      rows_total: this.rows,
-      rows_created: this.created,
-      rows_updated: this.updated,
-      rows_unchanged: this.unchanged,
-      rows_rejected: this.rejected,
-    };
-  }
-
-  get strictFailed(): boolean {
-    return this.#o.strict && this.rejected > 0;
-  }
-
-  /** Reads the whole file; inside `tx` unless this is a dry run. */
-  async run(source: CsvSource, pool: TransformPool, tx: Tx | null): Promise<void> {
-    const { orgId } = this.#o;
-    let store: MemberStore;
-    if (tx && this.#ctx.dialect === 'sqlite' && this.#ctx.sqlite) {
-      // Raw statements are atomic with the rest only inside the transaction Kysely opened (which also holds
-      // Kysely's one connection, so nothing else of this process uses the handle meanwhile).
-      if (!this.#ctx.sqlite.inTransaction) throw new Error('import: the SQLite handle is not in the transaction');
-      store = new SqliteMemberStore(this.#ctx.sqlite, orgId);
-    } else {
-      store = new KyselyMemberStore(tx ?? this.#ctx.db, orgId, { lock: tx !== null && this.#ctx.dialect === 'postgres' });
-    }
-    this.#store = store;
-    if (tx) {
-      if (this.#ctx.dialect === 'postgres') await lockOrganizationImports(tx, orgId);
-      this.interrupted = await markInterruptedRuns(tx, orgId, this.#o.runId, iso(this.#ctx.clock()));
-    }
-    const counts = await store.count();
-    this.#lookup = counts.org > 0;
-    // Results wait in memory until their turn: one per worker plus one keeps every thread busy.
-    const limit = pool.size + 1;
-    const inflight: Promise<ChunkResult>[] = [];
-    this.#bytesDone = source.dataStart;
-    const next = async () => this.#apply(await inflight.shift()!, store, tx, { ...counts, size: source.size });
-    for await (const chunk of source.chunks()) {
-      const result = pool.run(chunk);
-      result.catch(() => {}); // awaited in order below; an early failure must not count as unhandled
-      inflight.push(result);
-      if (inflight.length >= limit) await next();
-    }
-    while (inflight.length) await next();
-    // The workers' memory is not needed for the index rebuild and the commit that follow.
-    await pool.close();
-  }
-
-  /** Gives back the store's changes to the connection. */
-  release(): void {
-    this.#store?.release?.();
-    this.#store = undefined;
-  }
-
-  async restoreIndexes(): Promise<void> {
-    await this.#restore?.();
-    this.#restore = undefined;
-  }
-
-  /** Appends the buffered My Number refusals (in `tx`, or in a transaction of their own). */
-  async recordMyNumberRefusals(tx?: Tx): Promise<void> {
-    if (this.#refusals.length === 0) return;
-    if (tx) await appendAuditBatch(tx, this.#o.actor, this.#refusals, this.#ctx.clock);
-    else await this.#ctx.db.transaction().execute((t) => appendAuditBatch(t, this.#o.actor, this.#refusals, this.#ctx.clock));
-  }
-
-  async #apply(result: ChunkResult, store: MemberStore, tx: Tx | null, table: { org: number; all: number; size: number }) {
-    const { orgId, runId, at } = this.#o;
-    if (!this.#bulkDecided && result.rows > 0) {
-      this.#bulkDecided = true;
-      const newRows = Math.round((table.size * result.rows) / result.bytes) - table.org;
-      if (tx && this.#writing && store.deferIndexes && newRows >= this.#o.bulkIndexRows && newRows >= table.all)
-        this.#restore = store.deferIndexes();
-    }
-    let existing = new Map<string, MemberTable>();
-    if (this.#lookup) {
-      const codes = result.items.flatMap((i) => (i.ok && !this.#claimed.has(claimKey(codeOf(i))) ? [codeOf(i)] : []));
-      if (codes.length) existing = await store.find(codes);
-    }
-    const inserts: MemberCells[] = [];
-    const updates: Pending[] = [];
-    const events: AuditEvent[] = [];
-    const rejected: RejectedRow[] = [];
-    const reject = (line: number, memberCode: string, issues: readonly FieldIssue[]) => {
-      this.rejected++;
-      for (const i of issues) {
-        const r = { line, memberCode, field: i.field, code: i.code, message_ja: i.message_ja, message_en: i.message_en };
-        rejected.push(r);
-        if (this.sample.length < this.#o.keep) this.sample.push(r);
-      }
-    };
-    for (const item of result.items) {
-      if (!item.ok) {
-        reject(item.line, item.shownCode, item.issues);
-        if (item.code !== null && !this.#claimed.has(claimKey(item.code))) this.#claimed.set(claimKey(item.code), item.line);
-        if (item.myNumberFields.length) {
-          const refusal: AuditEvent = {
-            action: 'input.my_number_rejected',
-            outcome: 'refused',
-            orgId,
-            detail: { path: 'import:members', run: runId, line: item.line, fields: item.myNumberFields },
-          };
-          (this.#o.strict || this.#o.dryRun ? this.#refusals : events).push(refusal);
-        }
-        continue;
-      }
-      const code = codeOf(item);
-      const key = claimKey(code);
-      const first = this.#claimed.get(key);
-      if (first !== undefined) {
-        reject(item.line, code, [duplicateIssue(code, first)]);
-        continue;
-      }
-      this.#claimed.set(key, item.line);
-      const current = existing.get(code);
-      if (!current) {
-        this.created++;
-        if (!this.#writing) continue;
-        const id = timeOrderedUuid();
-        inserts.push([id, orgId, ...item.cells, 1, at, at]);
-        events.push({ action: 'member.import', outcome: 'ok', orgId, memberId: id, detail: { run: runId, change: 'created' } });
-        continue;
-      }
-      const changed = this.#changedFields(current, item);
-      if (changed.length === 0) {
-        this.unchanged++;
-        continue;
-      }
-      const values: Partial<Record<MemberField, unknown>> = {};
-      for (const f of changed) values[f] = f === 'bank_account' ? item.bank : item.cells[cellIndex[f]];
-      const set = toRow(this.#ctx, values as Partial<MemberValues>);
-      const issue = mergedIssue({ ...current, ...set });
-      if (issue) {
-        reject(item.line, code, [issue]);
-        continue;
-      }
-      this.updated++;
-      if (!this.#writing) continue;
-      updates.push({ id: current.id, version: current.version, set: { ...set, version: current.version + 1, updated_at: at } });
-      events.push({
-        action: 'member.import',
-        outcome: 'ok',
-        orgId,
-        memberId: current.id,
-        detail: { run: runId, change: 'updated', fields: changed },
-      });
-    }
-    this.rows += result.rows;
-    // Strict mode: after the first rejected row nothing more is written; the transaction will be rolled back.
-    if (this.strictFailed) this.#writing = false;
-    if (tx && this.#writing) {
-      await store.insert(inserts);
-      for (const u of updates) await store.update(u.id, u.version, u.set);
-      // In slices: one call's garbage (row objects, query nodes) then dies young instead of growing the heap.
-      for (let i = 0; i < events.length; i += AUDIT_SLICE) {
-        await appendAuditBatch(tx, this.#o.actor, events.slice(i, i + AUDIT_SLICE), this.#ctx.clock);
-      }
-    }
-    await this.#o.report?.add(rejected);
-    this.#bytesDone += result.bytes;
-    this.#o.onProgress?.({
-      bytesDone: this.#bytesDone,
-      bytesTotal: table.size,
-      rows: this.rows,
-      created: this.created,
-      updated: this.updated,
-      unchanged: this.unchanged,
-      rejected: this.rejected,
-    });
-  }
-
-  /** The fields the file provides whose value differs from the stored member. */
-  #changedFields(current: MemberTable, item: Extract<ChunkItem, { ok: true }>): MemberField[] {
-    const changed: MemberField[] = [];
-    for (const f of this.#o.provided) {
-      if (f === 'member_code') continue;
-      if (f === 'bank_account') {
-        const stored = current.bank_account_enc === null ? null : this.#ctx.keys.decrypt(current.bank_account_enc);
-        if (stored !== item.bank) changed.push(f);
-      } else if ((current[f] ?? null) !== item.cells[cellIndex[f as RowColumn]]) {
-        changed.push(f);
-      }
-    }
-    return changed;
-  }
-}
-
-const codeOf = (item: Extract<ChunkItem, { ok: true }>) => item.cells[cellIndex.member_code] as string;
-
-/** Numeric codes without a leading zero (most co-ops' codes) as small integers, which a Map stores inline. */
-const claimKey = (code: string): string | number => (/^[1-9]\d{0,8}$/.test(code) ? Number(code) : code);
-
-function duplicateIssue(code: string, firstLine: number): FieldIssue {
-  return {
-    field: 'member_code',
-    code: 'duplicate_in_file',
-    message_ja: `組合員コード ${code} はこのファイルの${firstLine}行目にもあります。最初の行だけを扱い、この行は取り込みません。`,
-    message_en: `Member code ${code} already appears on line ${firstLine} of this file; only the first row counts, this one is not imported.`,
-  };
-}
-
-/** The ledger's cross-field rules, on the stored member with the file's changes applied. */
-function mergedIssue(m: MemberTable): FieldIssue | null {
-  if (m.leave_date && m.leave_date < m.join_date) {
-    return {
-      field: 'leave_date',
-      code: 'before_join_date',
-      message_ja: '脱退日が加入日より前です。',
-      message_en: 'Leave date is before the join date.',
-    };
-  }
-  if (m.status === 'withdrawn' && !m.leave_date) {
-    return {
-      field: 'leave_date',
-      code: 'required',
-      message_ja: '脱退した組合員には脱退日が必要です。',
-      message_en: 'A withdrawn member needs a leave date.',
-    };
-  }
-  return null;
-}
+export type { ImportProgress };
