@@ -3,11 +3,13 @@
  * row imported or unchanged; 2 some rows were rejected (see the report); 1 nothing imported because of an
  * error (file, header, mapping, organization, database).
  */
+import { rmSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { AppError } from '../app/errors.ts';
 import { type ImportEncoding, importEncodings } from '../modules/import/columns.ts';
 import type { ImportProgress, ImportSummary } from '../modules/import/import-members.ts';
+import { defaultReportPath, temporaryReportPath } from '../modules/import/report.ts';
 import { importMembersInThread } from '../modules/import/run-in-thread.ts';
 import { cliActor } from './audit.ts';
 
@@ -59,6 +61,14 @@ export function importCommands(program: Command) {
       }
       const show = Math.max(0, Number(o.show) || 0);
       const progress = progressReporter(Boolean(o.json));
+      // Ctrl-C: the transaction is never committed (nothing is imported); the half-written report goes too.
+      const reportPath = typeof o.report === 'string' ? o.report : o.report === false ? null : defaultReportPath(file);
+      process.once('SIGINT', () => {
+        progress.stop();
+        if (reportPath) rmSync(temporaryReportPath(reportPath), { force: true });
+        console.error('\n中断しました。何も取り込んでいません。 / Interrupted: nothing was imported.');
+        process.exit(130);
+      });
       try {
         const summary = await importMembersInThread(
           {

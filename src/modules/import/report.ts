@@ -20,6 +20,9 @@ export interface RejectedRow {
   message_en: string;
 }
 
+/** Where the report is written while the import runs (this process's own name, put in place at the end). */
+export const temporaryReportPath = (path: string) => `${path}.${process.pid}.tmp`;
+
 const columns = ['line', 'member_code', 'field', 'field_ja', 'code', 'message_ja', 'message_en'];
 
 /** `members.csv` → `members.rejected.csv`, next to the input. */
@@ -44,7 +47,7 @@ export class RejectionReport {
   /** Opens the temporary file now, so that an unwritable place is refused before the import starts. */
   constructor(path: string) {
     this.path = path;
-    this.#tmp = `${path}.${process.pid}.tmp`;
+    this.#tmp = temporaryReportPath(path);
     let fd: number;
     try {
       fd = openSync(this.#tmp, 'w', 0o600);
