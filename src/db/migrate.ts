@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { type Migration, type MigrationProvider, type MigrationResultSet, Migrator } from 'kysely/migration';
 import type { Db, DialectName } from './database.ts';
 import { foundation } from './migrations/0001-foundation.ts';
@@ -21,10 +22,17 @@ class InCodeProvider implements MigrationProvider {
 
 /** Brings the schema to the latest migration; throws with the failing migration's name. */
 export async function migrateToLatest(db: Db, dialect: DialectName, opts: { schema?: string } = {}): Promise<MigrationResultSet> {
+  // On PostgreSQL, name the schema of the migration tables: Kysely otherwise finds another schema's tables
+  // (e.g. a second mamori in the same database) and then misses its own.
+  let schema = opts.schema;
+  if (dialect === 'postgres' && !schema) {
+    const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+    schema = rows[0]?.schema;
+  }
   const migrator = new Migrator({
     db,
     provider: new InCodeProvider(dialect),
-    ...(opts.schema ? { migrationTableSchema: opts.schema } : {}),
+    ...(schema ? { migrationTableSchema: schema } : {}),
   });
   const result = await migrator.migrateToLatest();
   if (result.error) {
