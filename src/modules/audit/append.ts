@@ -72,14 +72,53 @@ export function appendAuditSqlite(tx: SqliteTx, actor: Actor, event: AuditEvent,
   return { seq: row.seq, hash: row.hash, ts: row.ts };
 }
 
-/** Appends several events with one head update (bulk paths: import). */
+/** Appends several events with one head read and one head update, inside an open raw SQLite transaction. */
+function appendAuditBatchSqlite(tx: SqliteTx, actor: Actor, events: readonly AuditEvent[], clock: Clock): AppendedEntry[] {
+  if (!tx.raw.inTransaction) throw new Error('appendAuditBatch needs an open transaction');
+  const head = tx.prepare('select seq, hash from audit_head where id = 1').get() as { seq: number; hash: string };
+  const insert = tx.prepare(insertSql);
+  const ts = iso(clock());
+  let seq = Number(head.seq);
+  let prev = head.hash;
+  const out: AppendedEntry[] = [];
+  for (const event of events) {
+    seq += 1;
+    const r = toRow(actor, event, seq, ts, prev);
+    insert.run(
+      r.seq,
+      r.ts,
+      r.org_id,
+      r.actor_type,
+      r.actor_id,
+      r.action,
+      r.outcome,
+      r.purpose_code,
+      r.member_id,
+      r.error_code,
+      r.detail,
+      r.prev_hash,
+      r.hash,
+    );
+    prev = r.hash;
+    out.push({ seq, hash: r.hash, ts });
+  }
+  tx.prepare('update audit_head set seq = ?, hash = ? where id = 1').run(seq, prev);
+  return out;
+}
+
+/**
+ * Appends several events with one head update (bulk paths: import, demo seed). On SQLite, pass a `SqliteTx`
+ * over the raw handle of the connection the caller's transaction runs on: a prepared single-row insert per
+ * entry is much cheaper than compiling thousand-row Kysely inserts.
+ */
 export async function appendAuditBatch(
-  tx: Tx,
+  tx: Tx | SqliteTx,
   actor: Actor,
   events: readonly AuditEvent[],
   clock: Clock = systemClock,
 ): Promise<AppendedEntry[]> {
   if (events.length === 0) return [];
+  if (tx instanceof SqliteTx) return appendAuditBatchSqlite(tx, actor, events, clock);
   const head = await tx
     .updateTable('audit_head')
     .set((eb) => ({ seq: eb('seq', '+', events.length) }))

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../../app/context.ts';
 import type { FieldIssue } from '../../app/errors.ts';
-import type { Tx } from '../../db/database.ts';
+import { SqliteTx, type Tx } from '../../db/database.ts';
 import type { MemberTable } from '../../db/schema.ts';
 import { iso } from '../../db/time.ts';
 import { appendAuditBatch } from '../audit/append.ts';
@@ -242,8 +242,10 @@ export class ImportJob {
     if (tx && this.#writing) {
       await store.insert(inserts);
       for (const u of updates) await store.update(u.id, u.version, u.set);
+      // On SQLite the entries go through the raw handle of the connection the transaction runs on.
+      const auditTx = this.#ctx.sqlite ? new SqliteTx(this.#ctx.sqlite) : tx;
       for (let i = 0; i < events.length; i += AUDIT_SLICE) {
-        await appendAuditBatch(tx, this.#o.actor, events.slice(i, i + AUDIT_SLICE), this.#ctx.clock);
+        await appendAuditBatch(auditTx, this.#o.actor, events.slice(i, i + AUDIT_SLICE), this.#ctx.clock);
       }
     }
     await this.#o.report?.add(rejected);
