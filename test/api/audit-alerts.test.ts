@@ -152,6 +152,29 @@ describe.each(availableDialects())('audit and alerts over HTTP on %s', (dialect)
     expect(trail[0]).toMatchObject({ action: 'member.read', outcome: 'allowed', purpose_code: 'P15', actor_login: 'kyosai' });
   });
 
+  it('lets a joint user search the owner co-op’s members, showing only the joint use’s items', async () => {
+    const kyosai = new Client(app);
+    await kyosai.login(f, 'kyosai');
+    const me = await kyosai.get('/api/v1/auth/me');
+    const joint = me.body.joint_use as { org_code: string; purposes: { code: string; items: string[] }[] }[];
+    expect(joint.map((j) => j.org_code)).toEqual(['demo-coop']);
+    expect(joint[0]!.purposes.map((p) => p.code)).toEqual(['P14', 'P15']);
+    expect(joint[0]!.purposes[0]!.items).not.toContain('bank_account');
+    const hits = await kyosai.get('/api/v1/members?purpose=P14&org=demo-coop&code=1000007');
+    expect(hits.status).toBe(200);
+    const members = hits.body.members as Record<string, unknown>[];
+    expect(members.map((m) => m.member_code)).toEqual(['1000007']);
+    expect(Object.keys(members[0]!).sort()).toEqual(['address', 'id', 'member_code', 'name', 'name_kana', 'phone', 'version']);
+    // Its own organization (the default) has no such member; another co-op is out of scope; an unknown code is a clear error.
+    expect((await kyosai.get('/api/v1/members?purpose=P14&code=1000007')).body.members).toEqual([]);
+    expect((await kyosai.get('/api/v1/members?purpose=P14&org=demo-other-coop&code=6000001')).status).toBe(404);
+    expect((await kyosai.get('/api/v1/members?purpose=P14&org=no-such-org&code=1')).body.error?.code).toBe('organization_unknown');
+    const trail = (await officer.get('/api/v1/audit?action=member.search&actor=kyosai')).body.entries as Entry[];
+    expect(trail.length).toBe(0); // the actor filter resolves logins of the officer's own organization only
+    const owner = (await officer.get('/api/v1/audit?action=member.search&purpose=P14')).body.entries as Entry[];
+    expect(owner[0]).toMatchObject({ action: 'member.search', outcome: 'allowed', actor_login: 'kyosai' });
+  });
+
   it('verifies the chain from the API', async () => {
     const r = await officer.post('/api/v1/audit/verify');
     expect(r.body).toMatchObject({ ok: true });

@@ -109,9 +109,55 @@ export function authRoutes(ctx: AppContext, config: Config): FastifyPluginAsyncZ
           : undefined,
         listPurposes(ctx.db, actor.orgId),
       ]);
+      // Organizations whose members this user may use through a joint use (共同利用) in effect today, with the
+      // owner's purposes the user's role is granted among those the joint use covers.
+      const today = ctx.clock().toISOString().slice(0, 10);
+      const joint = await ctx.db
+        .selectFrom('joint_use_members')
+        .innerJoin('joint_use_groups', 'joint_use_groups.id', 'joint_use_members.group_id')
+        .innerJoin('organizations', 'organizations.id', 'joint_use_groups.owner_org_id')
+        .innerJoin('joint_use_purposes', 'joint_use_purposes.group_id', 'joint_use_groups.id')
+        .innerJoin('purposes', 'purposes.id', 'joint_use_purposes.purpose_id')
+        .innerJoin('role_purposes', (j) =>
+          j.onRef('role_purposes.purpose_id', '=', 'purposes.id').on('role_purposes.role_id', '=', actor.roleId),
+        )
+        .select([
+          'organizations.id as org_id',
+          'organizations.code as org_code',
+          'organizations.name as org_name',
+          'purposes.code',
+          'purposes.number',
+          'purposes.name',
+          'purposes.name_en',
+        ])
+        .where('joint_use_members.org_id', '=', actor.orgId)
+        .where('joint_use_groups.owner_org_id', '!=', actor.orgId)
+        .where('joint_use_groups.starts_on', '<=', today)
+        .where((eb) => eb.or([eb('joint_use_groups.ends_on', 'is', null), eb('joint_use_groups.ends_on', '>=', today)]))
+        .where('purposes.status', '=', 'active')
+        .orderBy('organizations.code')
+        .orderBy('purposes.number')
+        .execute();
+      const jointUse = new Map<
+        string,
+        {
+          org_code: string;
+          org_name: string;
+          purposes: { code: string; number: number; name: string; name_en: string; items: readonly string[] }[];
+        }
+      >();
+      for (const r of joint) {
+        const entry = jointUse.get(r.org_code) ?? { org_code: r.org_code, org_name: r.org_name, purposes: [] };
+        if (!entry.purposes.some((p) => p.code === r.code)) {
+          const view = engine.decide({ actor, purpose: r.code, action: 'read', member: { orgId: r.org_id, blocks: [] }, today });
+          if (view.allowed) entry.purposes.push({ code: r.code, number: r.number, name: r.name, name_en: r.name_en, items: view.items });
+        }
+        jointUse.set(r.org_code, entry);
+      }
       return {
         mfa: 'none',
         user: { id: actor.id, login: actor.login, display_name: s.displayName },
+        joint_use: [...jointUse.values()],
         organization: org,
         role,
         department: department ?? null,

@@ -155,6 +155,8 @@ async function readInTransaction(
 export interface SearchMembersOptions {
   actor: StaffActor;
   purpose: string;
+  /** Whose members: the actor's organization (default), or an organization whose members it jointly uses. */
+  orgId?: string;
   code?: string;
   /** Kana prefix (family name first), any width or hiragana. */
   kana?: string;
@@ -179,15 +181,10 @@ export async function searchMembers(ctx: AppContext, opts: SearchMembersOptions)
       { field: 'q', code: 'required', message_ja: '検索条件を入力してください。', message_en: 'Give a search term.' },
     ]);
   }
+  const orgId = opts.orgId ?? opts.actor.orgId;
   const outcome = await ctx.db.transaction().execute(async (tx) => {
-    const decision = engine.decide({
-      actor: opts.actor,
-      purpose: opts.purpose,
-      action: 'search',
-      items: [by],
-      member: { orgId: opts.actor.orgId, blocks: [] },
-      today: now.toISOString().slice(0, 10),
-    });
+    const base = { actor: opts.actor, purpose: opts.purpose, member: { orgId, blocks: [] }, today: now.toISOString().slice(0, 10) };
+    const decision = engine.decide({ ...base, action: 'search', items: [by] });
     if (!decision.allowed) {
       await appendAudit(
         tx,
@@ -204,8 +201,10 @@ export async function searchMembers(ctx: AppContext, opts: SearchMembersOptions)
       );
       return { error: refusalToError(decision.code) };
     }
-    const visible = engine.itemsOfPurpose(opts.actor.orgId, opts.purpose).filter((i) => (hitFields as readonly string[]).includes(i));
-    let q = tx.selectFrom('members').selectAll().where('members.org_id', '=', opts.actor.orgId);
+    // Hits show what a read for the purpose would show (for a joint user: the joint use's items), cut to hitFields.
+    const view = engine.decide({ ...base, action: 'read' });
+    const visible = (view.allowed ? view.items : [by]).filter((i) => (hitFields as readonly string[]).includes(i));
+    let q = tx.selectFrom('members').selectAll().where('members.org_id', '=', orgId);
     if (opts.code) q = q.where('member_code', '=', opts.code.normalize('NFKC').trim().toUpperCase());
     else if (opts.kana) q = q.where(startsWith('name_kana_norm', kanaSearchKey(opts.kana)));
     else if (opts.phone) {
@@ -234,7 +233,7 @@ export async function searchMembers(ctx: AppContext, opts: SearchMembersOptions)
       {
         action: 'member.search',
         outcome: 'allowed',
-        orgId: opts.actor.orgId,
+        orgId,
         purpose: opts.purpose,
         detail: { by, results: rows.length, member_ids: rows.map((r) => r.id) },
       },
@@ -243,13 +242,13 @@ export async function searchMembers(ctx: AppContext, opts: SearchMembersOptions)
     if (rows.length > 0) {
       const withdrawn = rows.find((r) => r.status === 'withdrawn');
       await checkReadAlerts(tx, {
-        orgId: opts.actor.orgId,
+        orgId,
         actorId: opts.actor.id,
         memberId: (withdrawn ?? rows[0]!).id,
         memberStatus: withdrawn ? 'withdrawn' : 'active',
         auditSeq: entry.seq,
         at: now,
-        settings: await getOrgSettings(tx, opts.actor.orgId),
+        settings: await getOrgSettings(tx, orgId),
         count: rows.length,
       });
     }

@@ -2,6 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../app/context.ts';
+import { AppError } from '../../app/errors.ts';
 import { requireKind, requireStaff } from '../../app/guard.ts';
 import { searchAudit } from '../audit/search.ts';
 import { readMember, searchMembers } from './read-member.ts';
@@ -16,9 +17,16 @@ export function memberRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       async (req) => {
         const actor = requireStaff(req);
         const q = req.query;
+        let orgId: string | undefined;
+        if (q.org) {
+          const org = await ctx.db.selectFrom('organizations').select('id').where('code', '=', q.org).executeTakeFirst();
+          if (!org) throw new AppError('organization_unknown');
+          orgId = org.id;
+        }
         return searchMembers(ctx, {
           actor,
           purpose: q.purpose,
+          ...(orgId ? { orgId } : {}),
           ...(q.code ? { code: q.code } : {}),
           ...(q.kana ? { kana: q.kana } : {}),
           ...(q.name ? { name: q.name } : {}),

@@ -18,6 +18,11 @@ export const readMemberQuery = z.strictObject({
 
 export const searchMembersQuery = z.strictObject({
   purpose: purposeCodeSchema,
+  org: z
+    .string()
+    .max(60)
+    .optional()
+    .describe('組織コード（共同利用先の組合員を検索するとき）/ organization code, to search a jointly used organization'),
   code: z.string().max(40).optional(),
   kana: z.string().max(100).optional(),
   name: z.string().max(100).optional(),

@@ -35,6 +35,12 @@ export interface Me {
   role: Named & { kind: RoleKind };
   department: Named | null;
   purposes: Purpose[];
+  /** Organizations whose members this user may use through a joint use (共同利用) in effect today. */
+  joint_use: {
+    org_code: string;
+    org_name: string;
+    purposes: { code: string; number: number; name: string; name_en: string; items: string[] }[];
+  }[];
 }
 
 export type MeAnswer = Me | { mfa: 'totp' | 'enroll' };

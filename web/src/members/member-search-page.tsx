@@ -4,7 +4,7 @@
  */
 import { type FormEvent, useEffect, useState } from 'react';
 import { ApiError, api } from '../api/client.ts';
-import type { Member } from '../api/types.ts';
+import type { Member, Purpose } from '../api/types.ts';
 import { PurposeSelect } from '../components/purpose-select.tsx';
 import { Badge, Button, Card, Empty, ErrorNotice, Field, Loading, Notice, PageHeader } from '../components/ui.tsx';
 import { type MessageKey, useI18n } from '../i18n/i18n.tsx';
@@ -35,11 +35,17 @@ export function MemberSearchPage() {
   const { me } = useSession();
   const labels = useLabels();
   const { query } = useLocation();
-  const purpose = me.purposes.some((p) => p.code === query.get('purpose')) ? (query.get('purpose') ?? '') : '';
+  // Whose members: the user's own organization, or one whose members it uses through a joint use (共同利用).
+  const joint = me.joint_use.find((j) => j.org_code === query.get('org'));
+  const org = joint?.org_code ?? '';
+  const purposes: Purpose[] = joint
+    ? joint.purposes.map((p) => ({ ...p, label: String.fromCharCode(0x2460 + p.number - 1), status: 'active' }))
+    : me.purposes;
+  const purpose = purposes.some((p) => p.code === query.get('purpose')) ? (query.get('purpose') ?? '') : '';
   const by: SearchBy = (searchModes.find((m) => m.by === query.get('by'))?.by ?? 'kana') as SearchBy;
   const q = query.get('q') ?? '';
-  const key = `${me.user.id}|${purpose}|${by}|${q}`;
-  const purposeItems = new Set(me.purposes.find((p) => p.code === purpose)?.items ?? []);
+  const key = `${me.user.id}|${org}|${purpose}|${by}|${q}`;
+  const purposeItems = new Set(purposes.find((p) => p.code === purpose)?.items ?? []);
 
   const [mode, setMode] = useState<SearchBy>(by);
   const [term, setTerm] = useState(q);
@@ -82,7 +88,7 @@ export function MemberSearchPage() {
     setBusy(true);
     setError(null);
     api
-      .get<{ members: Member[] }>('/members', { purpose, [by]: q, limit: LIMIT })
+      .get<{ members: Member[] }>('/members', { purpose, [by]: q, limit: LIMIT, ...(org ? { org } : {}) })
       .then((r) => {
         if (!live) return;
         lastResults.set(key, r.members);
@@ -108,22 +114,27 @@ export function MemberSearchPage() {
       return;
     }
     setTermError(undefined);
-    const next = `${me.user.id}|${purpose}|${mode}|${clean}`;
+    const next = `${me.user.id}|${org}|${purpose}|${mode}|${clean}`;
     lastResults.delete(next);
     if (next === key) setRun((n) => n + 1);
-    else navigate(href('/members', { purpose, by: mode, q: clean }));
+    else navigate(href('/members', { org, purpose, by: mode, q: clean }));
   };
 
   const choosePurpose = (code: string) => {
     lastResults.clear();
-    navigate(href('/members', { purpose: code }), { replace: true });
+    navigate(href('/members', { org, purpose: code }), { replace: true });
+  };
+
+  const chooseOrg = (code: string) => {
+    lastResults.clear();
+    navigate(href('/members', { org: code }), { replace: true });
   };
 
   const members = result?.members ?? [];
   const columns = sortItems([...new Set(members.flatMap((m) => Object.keys(m)))].filter((k) => k !== 'id' && k !== 'version'));
   const modeInfo = searchModes.find((m) => m.by === mode)!;
 
-  if (me.purposes.length === 0) {
+  if (me.purposes.length === 0 && me.joint_use.length === 0) {
     return (
       <>
         <PageHeader title={t('search.title')} />
@@ -138,7 +149,21 @@ export function MemberSearchPage() {
     <>
       <PageHeader title={t('search.title')} description={t('search.lead')} />
       <Card title={t('search.step1')} className="step-card">
-        <PurposeSelect purposes={me.purposes} value={purpose} onChange={choosePurpose} hint={t('search.purposeHint')} />
+        {me.joint_use.length > 0 && (
+          <Field label={t('search.org')} hint={t('search.orgHint')}>
+            {(p) => (
+              <select {...p} name="org" value={org} onChange={(e) => chooseOrg(e.target.value)}>
+                <option value="">{me.organization.name}</option>
+                {me.joint_use.map((j) => (
+                  <option key={j.org_code} value={j.org_code}>
+                    {t('search.orgJoint', { name: j.org_name })}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        )}
+        <PurposeSelect purposes={purposes} value={purpose} onChange={choosePurpose} hint={t('search.purposeHint')} />
         {purpose && (
           <p className="purpose-items" data-testid="purpose-items">
             <span className="purpose-items-label">{t('search.purposeItems')}</span>
