@@ -53,7 +53,18 @@ export function normalizePostalCode(value: string): string | null {
 }
 
 /** Dates: accepts `2024-04-01`, `2024/4/1`, `２０２４年４月１日`, `R6.4.1` / `令和6年4月1日`; null if not a real date. */
+const daysInMonth = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 export function normalizeDate(value: string): string | null {
+  // Fast path for what core systems export: YYYY-MM-DD in ASCII.
+  if (value.length === 10 && /^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    const y = Number(value.slice(0, 4));
+    const m = Number(value.slice(5, 7));
+    const d = Number(value.slice(8, 10));
+    const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+    if (m < 1 || m > 12 || d < 1 || d > (m === 2 && !leap ? 28 : daysInMonth[m - 1]!)) return null;
+    return value;
+  }
   const v = value.normalize('NFKC').trim();
   let y: number;
   let m: number;
