@@ -19,6 +19,7 @@ import { iso } from '../src/db/time.ts';
 import { type KeyRing, loadKeyRing } from '../src/modules/crypto/data-keys.ts';
 import { DEMO_ORG, seedDemo } from '../src/modules/demo/seed.ts';
 import { rng, syntheticMember } from '../src/modules/demo/synthetic.ts';
+import { memberColumns } from '../src/modules/import/store.ts';
 import type { StaffActor } from '../src/modules/members/actor.ts';
 import { normalizeMemberInput } from '../src/modules/members/fields.ts';
 import { searchMembers } from '../src/modules/members/read-member.ts';
@@ -30,32 +31,6 @@ const MEMBERS = Number(process.env.BENCH_SEARCH_MEMBERS ?? 1_000_000);
 const dir = join(import.meta.dirname, 'tmp', 'member-search');
 const dbFile = join(dir, `members-${MEMBERS}.db`);
 const keysFile = join(dir, 'keys.json');
-
-const memberColumns = [
-  'id',
-  'org_id',
-  'member_code',
-  'name',
-  'name_kana',
-  'name_kana_norm',
-  'gender',
-  'birth_date',
-  'postal_code',
-  'address',
-  'phone',
-  'phone_norm',
-  'email',
-  'bank_account_enc',
-  'delivery_type',
-  'join_date',
-  'leave_date',
-  'share_capital',
-  'status',
-  'note',
-  'version',
-  'created_at',
-  'updated_at',
-] as const satisfies readonly (keyof MemberTable)[];
 
 async function open(file: string, keys: KeyRing): Promise<{ ctx: AppContext; close(): Promise<void> }> {
   const opened = openDatabase(`sqlite:${file}`);

@@ -98,31 +98,16 @@ export async function loginWithPassword(ctx: AppContext, policy: AuthPolicy, log
   }
   const valid = await verifyPassword(user.password_hash, password);
   if (!valid) {
-    const attempts = user.failed_attempts + 1;
-    const lock = attempts >= policy.lockoutThreshold;
-    const until = iso(new Date(now.getTime() + policy.lockoutMinutes * 60_000));
-    await ctx.db.transaction().execute(async (tx) => {
-      await tx
-        .updateTable('users')
-        .set({ failed_attempts: lock ? 0 : attempts, locked_until: lock ? until : user.locked_until })
-        .where('id', '=', user.id)
-        .execute();
-      await appendAudit(
-        tx,
-        actor,
-        {
-          action: 'auth.login',
-          outcome: 'failed',
-          orgId: user.org_id,
-          errorCode: 'invalid_credentials',
-          detail: { login, step: 'password', reason: 'wrong_password' },
-        },
-        ctx.clock,
-      );
-      if (lock)
-        await appendAudit(tx, actor, { action: 'auth.locked', outcome: 'ok', orgId: user.org_id, detail: { login, until } }, ctx.clock);
+    const locked = await recordFailedAttempt(ctx, policy, {
+      actor,
+      login,
+      failedAttempts: user.failed_attempts,
+      lockedUntil: user.locked_until,
+      step: 'password',
+      errorCode: 'invalid_credentials',
+      reason: 'wrong_password',
     });
-    throw new AppError(lock ? 'account_locked' : 'invalid_credentials');
+    throw new AppError(locked ? 'account_locked' : 'invalid_credentials');
   }
   if (user.status !== 'active') {
     await ctx.db.transaction().execute((tx) =>
@@ -166,6 +151,56 @@ export async function loginWithPassword(ctx: AppContext, policy: AuthPolicy, log
   return { token, mfa };
 }
 
+/**
+ * A wrong password or TOTP code: counts it, locks the account at the threshold (the counter restarts), and
+ * records the failure, and the lock, in the audit trail. Returns true when this attempt locked the account.
+ */
+async function recordFailedAttempt(
+  ctx: AppContext,
+  policy: AuthPolicy,
+  f: {
+    actor: Extract<Actor, { type: 'user' }>;
+    login: string;
+    failedAttempts: number;
+    lockedUntil?: string | null;
+    step: 'password' | 'totp';
+    errorCode: 'invalid_credentials' | 'totp_invalid';
+    reason?: string;
+    /** A wrong second factor means the password is known: end the user's other sessions too. */
+    endSessionsOnLock?: boolean;
+  },
+): Promise<boolean> {
+  const attempts = f.failedAttempts + 1;
+  const lock = attempts >= policy.lockoutThreshold;
+  const until = iso(new Date(ctx.clock().getTime() + policy.lockoutMinutes * 60_000));
+  await ctx.db.transaction().execute(async (tx) => {
+    await tx
+      .updateTable('users')
+      .set({ failed_attempts: lock ? 0 : attempts, locked_until: lock ? until : (f.lockedUntil ?? null) })
+      .where('id', '=', f.actor.id)
+      .execute();
+    if (lock && f.endSessionsOnLock) {
+      await tx.deleteFrom('sessions').where('user_id', '=', f.actor.id).execute();
+      forgetUserSessions(ctx.db, f.actor.id);
+    }
+    const detail = { login: f.login, step: f.step, ...(f.reason ? { reason: f.reason } : {}) };
+    await appendAudit(
+      tx,
+      f.actor,
+      { action: 'auth.login', outcome: 'failed', orgId: f.actor.orgId, errorCode: f.errorCode, detail },
+      ctx.clock,
+    );
+    if (lock)
+      await appendAudit(
+        tx,
+        f.actor,
+        { action: 'auth.locked', outcome: 'ok', orgId: f.actor.orgId, detail: { login: f.login, until } },
+        ctx.clock,
+      );
+  });
+  return lock;
+}
+
 /** Step two: the TOTP code. Wrong codes count towards the lockout like wrong passwords. */
 export async function completeTotp(ctx: AppContext, policy: AuthPolicy, token: string, code: string): Promise<void> {
   const session = await findSession(ctx, token, policy, { allowPending: true });
@@ -178,40 +213,15 @@ export async function completeTotp(ctx: AppContext, policy: AuthPolicy, token: s
   const ok = user.totp_secret_enc !== null && verifyTotp(ctx.keys.decrypt(user.totp_secret_enc), code, ctx.clock());
   const actor: Actor = { type: 'user', id: session.actor.id, orgId: session.actor.orgId, roleId: session.actor.roleId };
   if (!ok) {
-    const attempts = user.failed_attempts + 1;
-    const lock = attempts >= policy.lockoutThreshold;
-    const until = iso(new Date(ctx.clock().getTime() + policy.lockoutMinutes * 60_000));
-    await ctx.db.transaction().execute(async (tx) => {
-      await tx
-        .updateTable('users')
-        .set({ failed_attempts: lock ? 0 : attempts, ...(lock ? { locked_until: until } : {}) })
-        .where('id', '=', session.actor.id)
-        .execute();
-      if (lock) {
-        await tx.deleteFrom('sessions').where('user_id', '=', session.actor.id).execute();
-        forgetUserSessions(ctx.db, session.actor.id);
-      }
-      await appendAudit(
-        tx,
-        actor,
-        {
-          action: 'auth.login',
-          outcome: 'failed',
-          orgId: session.actor.orgId,
-          errorCode: 'totp_invalid',
-          detail: { login: user.login, step: 'totp' },
-        },
-        ctx.clock,
-      );
-      if (lock)
-        await appendAudit(
-          tx,
-          actor,
-          { action: 'auth.locked', outcome: 'ok', orgId: session.actor.orgId, detail: { login: user.login, until } },
-          ctx.clock,
-        );
+    const locked = await recordFailedAttempt(ctx, policy, {
+      actor,
+      login: user.login,
+      failedAttempts: user.failed_attempts,
+      step: 'totp',
+      errorCode: 'totp_invalid',
+      endSessionsOnLock: true,
     });
-    throw new AppError(lock ? 'account_locked' : 'totp_invalid');
+    throw new AppError(locked ? 'account_locked' : 'totp_invalid');
   }
   await ctx.db.transaction().execute(async (tx) => {
     await tx.updateTable('users').set({ failed_attempts: 0 }).where('id', '=', session.actor.id).execute();

@@ -3,7 +3,7 @@
  * addresses, phones and accounts are made up from common parts (no real person's data). E-mail addresses use
  * the reserved domain example.jp. No value can contain a valid My Number (no 12-digit runs are produced).
  */
-import type { MemberValues } from '../members/fields.ts';
+import { type MemberValues, memberFieldCodes } from '../members/fields.ts';
 
 /** mulberry32: small, fast, good enough for test data. */
 export function rng(seed: number): () => number {
@@ -165,24 +165,7 @@ export function syntheticMember(index: number, seed = 2026): SyntheticMember {
 }
 
 /** The CSV header mamori's import reads (English keys; Japanese labels are accepted too). */
-export const csvColumns = [
-  'member_code',
-  'name',
-  'name_kana',
-  'gender',
-  'birth_date',
-  'postal_code',
-  'address',
-  'phone',
-  'email',
-  'bank_account',
-  'delivery_type',
-  'join_date',
-  'leave_date',
-  'share_capital',
-  'status',
-  'note',
-] as const;
+export const csvColumns = memberFieldCodes;
 
 function csvCell(v: string | number | null): string {
   if (v === null) return '';

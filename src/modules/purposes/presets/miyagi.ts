@@ -3,6 +3,8 @@
  * as published, with the items each may use. The item lists are mamori's reading of what each purpose needs
  * (the policy lists purposes and items, not the pairing); a co-op adjusts them in its registers.
  */
+import { memberFieldCodes } from '../../members/fields.ts';
+
 export interface PurposeDefinition {
   number: number;
   name: string;
@@ -10,24 +12,7 @@ export interface PurposeDefinition {
   items: string[];
 }
 
-const ledger = [
-  'member_code',
-  'name',
-  'name_kana',
-  'gender',
-  'birth_date',
-  'postal_code',
-  'address',
-  'phone',
-  'email',
-  'bank_account',
-  'delivery_type',
-  'join_date',
-  'leave_date',
-  'share_capital',
-  'status',
-  'note',
-];
+const ledger: string[] = [...memberFieldCodes];
 const contact = ['member_code', 'name', 'name_kana', 'postal_code', 'address', 'phone'];
 
 export const miyagiPurposes: PurposeDefinition[] = [
