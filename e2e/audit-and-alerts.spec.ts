@@ -40,6 +40,16 @@ test('officer: withdrawn-member alert acknowledged, audit trail filtered and pag
   await page.getByRole('tab', { name: '確認済み' }).click();
   await expect(page.locator(`[data-testid="alert-row"][data-member="${code}"]`).first()).toBeVisible();
 
+  // The alert conditions: the officer lowers the hourly limit; it is saved.
+  const settings = page.getByTestId('alert-settings');
+  await expect(settings.getByLabel('1時間あたりの参照件数の上限')).toHaveValue('200');
+  await settings.getByLabel('1時間あたりの参照件数の上限').fill('150');
+  await settings.getByRole('button', { name: '条件を保存' }).click();
+  await expect(settings).toContainText('アラートの条件を保存しました。');
+  await page.reload();
+  await expect(page.getByTestId('alert-settings').getByLabel('1時間あたりの参照件数の上限')).toHaveValue('150');
+  await shot(page, '21-alert-settings');
+
   // The co-op audit trail, filtered by staff member and action.
   await mainNav(page).getByRole('link', { name: '監査記録' }).click();
   const rows = page.getByTestId('audit-row');

@@ -10,6 +10,7 @@ import { Badge, Button, Card, Empty, ErrorNotice, Loading, Notice, PageHeader } 
 import { type I18n, useI18n } from '../i18n/i18n.tsx';
 import { href, Link } from '../router.tsx';
 import { capabilities, useSession } from '../session.tsx';
+import { AlertSettingsCard } from './alert-settings.tsx';
 
 type Status = 'open' | 'acknowledged';
 
@@ -157,6 +158,7 @@ export function AlertsPage() {
             </div>
           ))}
       </Card>
+      <AlertSettingsCard editable={can.acknowledgeAlerts} />
     </>
   );
 }

@@ -1,0 +1,127 @@
+/**
+ * The conditions that raise alerts, per organization: reads per hour by one person, and working hours
+ * (Japan time). The privacy officer changes them (audited); auditors see them.
+ */
+import { type FormEvent, useEffect, useState } from 'react';
+import { ApiError, api } from '../api/client.ts';
+import { Button, Card, ErrorNotice, Field, Loading, Notice } from '../components/ui.tsx';
+import { useI18n } from '../i18n/i18n.tsx';
+
+interface AlertSettings {
+  readsPerHour: number;
+  workStart: string;
+  workEnd: string;
+  workDays: number[];
+}
+
+const weekdays = [1, 2, 3, 4, 5, 6, 7] as const;
+
+export function AlertSettingsCard({ editable }: { editable: boolean }) {
+  const { t, pick } = useI18n();
+  const [saved, setSaved] = useState<AlertSettings | null>(null);
+  const [draft, setDraft] = useState<AlertSettings | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState(false);
+
+  useEffect(() => {
+    api
+      .get<{ settings: { alerts: AlertSettings } }>('/organization')
+      .then((org) => {
+        setSaved(org.settings.alerts);
+        setDraft(org.settings.alerts);
+      })
+      .catch(setError);
+  }, []);
+
+  if (!draft || !saved) return <Card title={t('alertSettings.title')}>{error ? <ErrorNotice error={error} /> : <Loading />}</Card>;
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    setFieldErrors({});
+    setDone(false);
+    try {
+      const next = await api.patch<{ alerts: AlertSettings }>('/organization/settings', { alerts: draft });
+      setSaved(next.alerts);
+      setDraft(next.alerts);
+      setDone(true);
+    } catch (err) {
+      if (err instanceof ApiError && err.issues.length > 0) {
+        setFieldErrors(Object.fromEntries(err.issues.map((i) => [i.field.replace(/^alerts\./, ''), pick(i.message_ja, i.message_en)])));
+      }
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const toggleDay = (d: number) =>
+    setDraft({ ...draft, workDays: draft.workDays.includes(d) ? draft.workDays.filter((x) => x !== d) : [...draft.workDays, d].sort() });
+
+  return (
+    <Card title={t('alertSettings.title')}>
+      <form className="alert-settings" onSubmit={submit} data-testid="alert-settings">
+        <p className="card-lead">{t('alertSettings.lead')}</p>
+        <div className="form-grid">
+          <Field label={t('alertSettings.readsPerHour')} hint={t('alertSettings.readsPerHourHint')} error={fieldErrors.readsPerHour}>
+            {(p) => (
+              <input
+                {...p}
+                name="readsPerHour"
+                type="number"
+                min={1}
+                disabled={!editable}
+                value={draft.readsPerHour}
+                onChange={(e) => setDraft({ ...draft, readsPerHour: Number(e.target.value) })}
+              />
+            )}
+          </Field>
+          <Field label={t('alertSettings.workStart')} error={fieldErrors.workStart}>
+            {(p) => (
+              <input
+                {...p}
+                name="workStart"
+                type="time"
+                disabled={!editable}
+                value={draft.workStart}
+                onChange={(e) => setDraft({ ...draft, workStart: e.target.value })}
+              />
+            )}
+          </Field>
+          <Field label={t('alertSettings.workEnd')} error={fieldErrors.workEnd}>
+            {(p) => (
+              <input
+                {...p}
+                name="workEnd"
+                type="time"
+                disabled={!editable}
+                value={draft.workEnd}
+                onChange={(e) => setDraft({ ...draft, workEnd: e.target.value })}
+              />
+            )}
+          </Field>
+        </div>
+        <fieldset className="weekday-set" disabled={!editable}>
+          <legend className="field-label">{t('alertSettings.workDays')}</legend>
+          {weekdays.map((d) => (
+            <label key={d} className="weekday">
+              <input type="checkbox" checked={draft.workDays.includes(d)} onChange={() => toggleDay(d)} /> {t(`alertSettings.day${d}`)}
+            </label>
+          ))}
+        </fieldset>
+        {done && <Notice tone="success" title={t('alertSettings.saved')} />}
+        {error !== null && Object.keys(fieldErrors).length === 0 && <ErrorNotice error={error} />}
+        {editable && (
+          <div className="form-actions">
+            <Button type="submit" variant="primary" busy={busy}>
+              {t('alertSettings.save')}
+            </Button>
+          </div>
+        )}
+      </form>
+    </Card>
+  );
+}
