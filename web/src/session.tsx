@@ -31,6 +31,7 @@ export function capabilities(me: Me) {
     audit: auditKinds.includes(me.role.kind),
     alerts: auditKinds.includes(me.role.kind),
     acknowledgeAlerts: me.role.kind === 'privacy_officer',
+    users: (['system_admin', 'privacy_officer', 'auditor'] as readonly RoleKind[]).includes(me.role.kind),
   };
 }
 

@@ -40,6 +40,13 @@ export const icons = {
       <path d="M8.5 10h7M8.5 14h7M8.5 18h4" />
     </Icon>
   ),
+  users: (
+    <Icon>
+      <circle cx="9" cy="8" r="3.5" />
+      <path d="M2.5 20c.8-3.6 3.4-5.5 6.5-5.5s5.7 1.9 6.5 5.5" />
+      <path d="M16 4.8a3.5 3.5 0 0 1 0 6.4M18 14.8c1.8.8 3 2.6 3.5 5.2" />
+    </Icon>
+  ),
   alert: (
     <Icon>
       <path d="M6 16V11a6 6 0 1 1 12 0v5l1.5 2h-15L6 16Z" />

@@ -15,6 +15,7 @@ import { MemberDetailPage } from '../members/member-detail-page.tsx';
 import { MemberSearchPage } from '../members/member-search-page.tsx';
 import { Link, matchPath, useLocation } from '../router.tsx';
 import { capabilities, useSession } from '../session.tsx';
+import { UsersPage } from '../users/users-page.tsx';
 
 interface NavItem {
   to: string;
@@ -65,6 +66,7 @@ export function Shell() {
           },
         ]
       : []),
+    ...(can.users ? [{ to: '/users', label: 'nav.users' as const, icon: icons.users, match: (p: string) => p.startsWith('/users') }] : []),
   ];
 
   return (
@@ -138,6 +140,7 @@ function Routes() {
   if (member) return <MemberDetailPage key={member.id} memberId={member.id ?? ''} purpose={query.get('purpose') ?? ''} />;
   if (path === '/audit') return <AuditPage key={query.get('member') ?? ''} />;
   if (path === '/alerts') return <AlertsPage />;
+  if (path === '/users') return <UsersPage />;
   return (
     <Empty title={t('notFound.title')}>
       <Link to="/">{t('notFound.back')}</Link>
