@@ -62,39 +62,11 @@ export async function loginWithPassword(ctx: AppContext, policy: AuthPolicy, log
     .executeTakeFirst();
   if (!user) {
     await verifyAgainstDummy(password);
-    await ctx.db.transaction().execute((tx) =>
-      appendAudit(
-        tx,
-        anonymous,
-        {
-          action: 'auth.login',
-          outcome: 'failed',
-          orgId: null,
-          errorCode: 'invalid_credentials',
-          detail: { login, step: 'password', reason: 'unknown_login' },
-        },
-        ctx.clock,
-      ),
-    );
-    throw new AppError('invalid_credentials');
+    throw await refuseSignIn(ctx, anonymous, login, 'invalid_credentials', 'unknown_login');
   }
   const actor: Actor = { type: 'user', id: user.id, orgId: user.org_id, roleId: user.role_id };
   if (user.locked_until && user.locked_until > iso(now)) {
-    await ctx.db.transaction().execute((tx) =>
-      appendAudit(
-        tx,
-        actor,
-        {
-          action: 'auth.login',
-          outcome: 'failed',
-          orgId: user.org_id,
-          errorCode: 'account_locked',
-          detail: { login, step: 'password', reason: 'locked' },
-        },
-        ctx.clock,
-      ),
-    );
-    throw new AppError('account_locked');
+    throw await refuseSignIn(ctx, actor, login, 'account_locked', 'locked');
   }
   const valid = await verifyPassword(user.password_hash, password);
   if (!valid) {
@@ -110,21 +82,7 @@ export async function loginWithPassword(ctx: AppContext, policy: AuthPolicy, log
     throw new AppError(locked ? 'account_locked' : 'invalid_credentials');
   }
   if (user.status !== 'active') {
-    await ctx.db.transaction().execute((tx) =>
-      appendAudit(
-        tx,
-        actor,
-        {
-          action: 'auth.login',
-          outcome: 'failed',
-          orgId: user.org_id,
-          errorCode: 'account_disabled',
-          detail: { login, step: 'password', reason: 'disabled' },
-        },
-        ctx.clock,
-      ),
-    );
-    throw new AppError('account_disabled');
+    throw await refuseSignIn(ctx, actor, login, 'account_disabled', 'disabled');
   }
   const mfa: MfaState = user.totp_enabled ? 1 : TOTP_REQUIRED_ROLES.includes(user.role_kind) ? 2 : 0;
   const token = randomBytes(32).toString('base64url');
@@ -149,6 +107,27 @@ export async function loginWithPassword(ctx: AppContext, policy: AuthPolicy, log
     );
   });
   return { token, mfa };
+}
+
+/** A sign-in refused before any password check counts: recorded in the trail, returned as the error to throw. */
+async function refuseSignIn(
+  ctx: AppContext,
+  actor: Actor,
+  login: string,
+  code: 'invalid_credentials' | 'account_locked' | 'account_disabled',
+  reason: string,
+): Promise<AppError> {
+  await ctx.db
+    .transaction()
+    .execute((tx) =>
+      appendAudit(
+        tx,
+        actor,
+        { action: 'auth.login', outcome: 'failed', orgId: actor.orgId, errorCode: code, detail: { login, step: 'password', reason } },
+        ctx.clock,
+      ),
+    );
+  return new AppError(code);
 }
 
 /**
