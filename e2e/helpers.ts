@@ -1,6 +1,6 @@
 /** Shared steps of the browser journeys: signing in (with the demo user's current TOTP code) and screenshots. */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { expect, type Page } from '@playwright/test';
 
 export const DEMO_PASSWORD = 'mamori-demo-2026';
@@ -9,11 +9,31 @@ export const E2E_DATA_DIR = 'test-results/e2e-data';
 const SHOTS = 'test-results/screenshots';
 
 /** The current TOTP code of a demo user, from the same CLI a person would use (`mamori demo totp officer`). */
-export function demoTotp(login: string): string {
-  return execFileSync(process.execPath, ['bin/mamori.js', 'demo', 'totp', login], {
+export function demoTotp(login: string, ahead = 0): string {
+  return execFileSync(process.execPath, ['bin/mamori.js', 'demo', 'totp', login, '--ahead', String(ahead)], {
     env: { ...process.env, MAMORI_DATA_DIR: E2E_DATA_DIR, LOG_LEVEL: 'error' },
     encoding: 'utf8',
   }).trim();
+}
+
+// The server accepts each 30-s step once per user (no replay). Journeys sign the same demo user in several
+// times, so the steps used are remembered (in a file: workers may restart) and a fresh one is taken: the
+// next step's code (one step of drift is accepted) or, failing that, the current one after the boundary.
+const STEPS_FILE = 'test-results/e2e-totp-steps.json';
+const usedSteps = (): Record<string, number> => (existsSync(STEPS_FILE) ? JSON.parse(readFileSync(STEPS_FILE, 'utf8')) : {});
+
+/** A TOTP code of a demo user whose step has not been used yet in this run. */
+export async function freshTotp(login: string): Promise<string> {
+  for (;;) {
+    const step = Math.floor(Date.now() / 30_000);
+    const last = usedSteps()[login] ?? -1;
+    const ahead = last < step ? 0 : last === step ? 1 : -1;
+    if (ahead >= 0) {
+      writeFileSync(STEPS_FILE, JSON.stringify({ ...usedSteps(), [login]: step + ahead }));
+      return demoTotp(login, ahead);
+    }
+    await new Promise((r) => setTimeout(r, 30_000 - (Date.now() % 30_000) + 200));
+  }
 }
 
 export async function fillPassword(page: Page, login: string, password = DEMO_PASSWORD) {
@@ -30,7 +50,7 @@ export async function signIn(page: Page, login: string, opts: { totp?: boolean }
   await fillPassword(page, login);
   if (opts.totp) {
     await expect(page.getByRole('heading', { name: '二要素認証' })).toBeVisible();
-    await page.getByLabel('確認コード').fill(demoTotp(login));
+    await page.getByLabel('確認コード').fill(await freshTotp(login));
     await page.getByRole('button', { name: '確認', exact: true }).click();
   }
   await expect(page.getByTestId('current-user')).toBeVisible();

@@ -4,7 +4,7 @@
  */
 import { expect, test } from '@playwright/test';
 import { Secret, TOTP } from 'otpauth';
-import { demoTotp, fillPassword, shot, signIn } from './helpers.ts';
+import { demoTotp, fillPassword, freshTotp, shot, signIn } from './helpers.ts';
 
 test('wrong password, lockout, TOTP, English', async ({ page }) => {
   await page.goto('/');
@@ -34,7 +34,7 @@ test('wrong password, lockout, TOTP, English', async ({ page }) => {
   await page.getByRole('button', { name: '確認', exact: true }).click();
   await expect(page.getByTestId('field-error')).toHaveText('確認コードが正しくありません。');
   await shot(page, '16-login-totp');
-  await page.getByLabel('確認コード').fill(demoTotp('officer'));
+  await page.getByLabel('確認コード').fill(await freshTotp('officer'));
   await page.getByRole('button', { name: '確認', exact: true }).click();
   await expect(page.getByTestId('current-user')).toContainText('保護 管理子');
 

@@ -41,6 +41,17 @@ export default async function setup(project: TestProject) {
     console.warn(banner);
   }
   project.provide('pgUrl', found);
+  if (!found) return;
+  const url = found;
+  // Test files create one schema each (src/db/testing.ts) and leave it: dropping it while another test
+  // process introspects the catalog fails that process. Every test schema goes here, once all files are done.
+  return async () => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    const { rows } = await client.query<{ nspname: string }>("select nspname from pg_namespace where nspname ~ '^t_[0-9a-f]{12}$'");
+    for (const { nspname } of rows) await client.query(`drop schema "${nspname}" cascade`);
+    await client.end();
+  };
 }
 
 declare module 'vitest' {

@@ -47,7 +47,14 @@ export function demoCommands(program: Command) {
   demo
     .command('totp <login>')
     .description('デモ職員の現在の確認コード（デモ組織のみ）/ current TOTP code of a demo user (demo organizations only)')
-    .action(async (login: string) => {
+    .option('--ahead <steps>', '何ステップ先（30秒単位、0か1）のコードか / the code this many 30-s steps ahead (0 or 1)', '0')
+    .action(async (login: string, o: { ahead: string }) => {
+      const ahead = Number(o.ahead);
+      if (ahead !== 0 && ahead !== 1) {
+        throw new AppError('validation_failed', [
+          { field: 'ahead', code: 'invalid', message_ja: '--ahead は 0 か 1 です。', message_en: '--ahead is 0 or 1.' },
+        ]);
+      }
       const m = await openMamori();
       const u = await m.ctx.db
         .selectFrom('users')
@@ -58,6 +65,6 @@ export function demoCommands(program: Command) {
       await m.close();
       if (!u) throw new AppError('user_not_found');
       if (!parseOrgSettings(u.settings).demo || !u.totp_secret_enc) throw new AppError('forbidden');
-      console.log(currentTotp(m.ctx.keys.decrypt(u.totp_secret_enc)));
+      console.log(currentTotp(m.ctx.keys.decrypt(u.totp_secret_enc), new Date(Date.now() + ahead * 30_000)));
     });
 }

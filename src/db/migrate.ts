@@ -2,11 +2,13 @@ import { sql } from 'kysely';
 import { type Migration, type MigrationProvider, type MigrationResultSet, Migrator } from 'kysely/migration';
 import type { Db, DialectName } from './database.ts';
 import { foundation } from './migrations/0001-foundation.ts';
+import { totpReplay } from './migrations/0002-totp-replay.ts';
 
 /** The one migration history, for both dialects. Append new migrations; never edit a landed one. */
 function migrationsFor(dialect: DialectName): Record<string, Migration> {
   return {
     '0001-foundation': foundation(dialect),
+    '0002-totp-replay': totpReplay,
   };
 }
 

@@ -54,6 +54,8 @@ export interface UserTable {
   /** Encrypted with the data key ring; null until the user enrols. */
   totp_secret_enc: string | null;
   totp_enabled: number;
+  /** The TOTP time step last accepted (codes at or before it are refused: no replay). */
+  totp_last_step: ColumnType<number | null, number | null | undefined, number | null>;
   failed_attempts: number;
   locked_until: string | null;
   status: 'active' | 'disabled';

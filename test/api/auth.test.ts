@@ -132,7 +132,32 @@ describe.each(availableDialects())('staff sign-in on %s', (dialect) => {
     });
   });
 
+  it('accepts a TOTP code once: the same code cannot be replayed', async () => {
+    now = new Date(now.getTime() + 60_000);
+    const u = await f.ctx.db.selectFrom('users').select('totp_secret_enc').where('login', '=', 'officer').executeTakeFirstOrThrow();
+    const code = currentTotp(f.ctx.keys.decrypt(u.totp_secret_enc!), now);
+    const first = new Client(app);
+    await first.post('/api/v1/auth/login', { login: 'officer', password: 'mamori-demo-2026' });
+    expect((await first.post('/api/v1/auth/totp', { code })).status).toBe(200);
+    const second = new Client(app);
+    await second.post('/api/v1/auth/login', { login: 'officer', password: 'mamori-demo-2026' });
+    const replay = await second.post('/api/v1/auth/totp', { code });
+    expect(replay.body.error?.code).toBe('totp_invalid');
+    const entry = await f.ctx.db
+      .selectFrom('audit_log')
+      .select('detail')
+      .where('action', '=', 'auth.login')
+      .where('outcome', '=', 'failed')
+      .orderBy('seq', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(entry.detail)).toMatchObject({ step: 'totp', reason: 'replayed' });
+    // The next time step's code is accepted.
+    now = new Date(now.getTime() + 30_000);
+    expect((await second.post('/api/v1/auth/totp', { code: currentTotp(f.ctx.keys.decrypt(u.totp_secret_enc!), now) })).status).toBe(200);
+  });
+
   it('refuses weak passwords and duplicate logins', async () => {
+    now = new Date(now.getTime() + 30_000); // a new TOTP step: the admin signed in with the previous one
     const admin = new Client(app);
     await admin.login(f, 'admin');
     const weak = await admin.post('/api/v1/users', { login: 'weak-user', display_name: 'x', password: 'short', role: 'delivery_staff' });

@@ -13,7 +13,7 @@ import { appendAudit } from '../audit/append.ts';
 import type { Actor } from '../audit/events.ts';
 import type { StaffActor } from '../members/actor.ts';
 import { verifyAgainstDummy, verifyPassword } from './passwords.ts';
-import { newTotpSecret, totpUri, verifyTotp } from './totp.ts';
+import { matchTotp, newTotpSecret, totpUri } from './totp.ts';
 
 export const TOTP_REQUIRED_ROLES: readonly RoleKind[] = ['privacy_officer', 'system_admin'];
 
@@ -186,24 +186,34 @@ export async function completeTotp(ctx: AppContext, policy: AuthPolicy, token: s
   if (session?.mfa !== 1) throw new AppError('not_authenticated');
   const user = await ctx.db
     .selectFrom('users')
-    .select(['totp_secret_enc', 'failed_attempts', 'login'])
+    .select(['totp_secret_enc', 'totp_last_step', 'failed_attempts', 'login'])
     .where('id', '=', session.actor.id)
     .executeTakeFirstOrThrow();
-  const ok = user.totp_secret_enc !== null && verifyTotp(ctx.keys.decrypt(user.totp_secret_enc), code, ctx.clock());
+  const step = user.totp_secret_enc === null ? null : matchTotp(ctx.keys.decrypt(user.totp_secret_enc), code, ctx.clock());
+  // A code is good once: a step at or before the last accepted one is a replay.
+  const replayed = step !== null && user.totp_last_step !== null && step <= Number(user.totp_last_step);
   const actor: Actor = { type: 'user', id: session.actor.id, orgId: session.actor.orgId, roleId: session.actor.roleId };
-  if (!ok) {
+  if (step === null || replayed) {
     const locked = await recordFailedAttempt(ctx, policy, {
       actor,
       login: user.login,
       failedAttempts: user.failed_attempts,
       step: 'totp',
       errorCode: 'totp_invalid',
+      ...(replayed ? { reason: 'replayed' } : {}),
       endSessionsOnLock: true,
     });
     throw new AppError(locked ? 'account_locked' : 'totp_invalid');
   }
   await ctx.db.transaction().execute(async (tx) => {
-    await tx.updateTable('users').set({ failed_attempts: 0 }).where('id', '=', session.actor.id).execute();
+    // Compare-and-set: of two requests with the same code, only one claims its step.
+    const claimed = await tx
+      .updateTable('users')
+      .set({ failed_attempts: 0, totp_last_step: step })
+      .where('id', '=', session.actor.id)
+      .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
+      .executeTakeFirst();
+    if (Number(claimed.numUpdatedRows) !== 1) throw new AppError('totp_invalid');
     await tx.updateTable('sessions').set({ mfa_pending: 0 }).where('id', '=', session.sessionId).execute();
     forgetSession(ctx.db, session.sessionId);
     await appendAudit(
@@ -222,7 +232,7 @@ export async function beginTotpEnrollment(ctx: AppContext, policy: AuthPolicy, t
   const secret = newTotpSecret();
   await ctx.db
     .updateTable('users')
-    .set({ totp_secret_enc: ctx.keys.encrypt(secret), totp_enabled: 0 })
+    .set({ totp_secret_enc: ctx.keys.encrypt(secret), totp_enabled: 0, totp_last_step: null })
     .where('id', '=', session.actor.id)
     .execute();
   return { secret, uri: totpUri(secret, session.actor.login) };
@@ -233,11 +243,12 @@ export async function activateTotp(ctx: AppContext, policy: AuthPolicy, token: s
   const session = await findSession(ctx, token, policy, { allowPending: true });
   if (!session || session.mfa === 1) throw new AppError('not_authenticated');
   const user = await ctx.db.selectFrom('users').select('totp_secret_enc').where('id', '=', session.actor.id).executeTakeFirstOrThrow();
-  if (!user.totp_secret_enc || !verifyTotp(ctx.keys.decrypt(user.totp_secret_enc), code, ctx.clock())) throw new AppError('totp_invalid');
+  const step = user.totp_secret_enc ? matchTotp(ctx.keys.decrypt(user.totp_secret_enc), code, ctx.clock()) : null;
+  if (step === null) throw new AppError('totp_invalid');
   await ctx.db.transaction().execute(async (tx) => {
     await tx
       .updateTable('users')
-      .set({ totp_enabled: 1, updated_at: iso(ctx.clock()) })
+      .set({ totp_enabled: 1, totp_last_step: step, updated_at: iso(ctx.clock()) })
       .where('id', '=', session.actor.id)
       .execute();
     await tx.updateTable('sessions').set({ mfa_pending: 0 }).where('id', '=', session.sessionId).execute();

@@ -14,11 +14,15 @@ export function totpUri(secret: string, login: string): string {
   return totp(secret, login).toString();
 }
 
-/** Accepts the code of the current step or one step either side (clock drift). */
-export function verifyTotp(secret: string, code: string, at: Date = new Date()): boolean {
+/**
+ * The time step (30-s counter) a code belongs to, accepting the current step or one either side (clock
+ * drift); null when the code is wrong. Callers refuse a step at or before the last one accepted (no replay).
+ */
+export function matchTotp(secret: string, code: string, at: Date = new Date()): number | null {
   const token = code.normalize('NFKC').replace(/\s/g, '');
-  if (!/^\d{6}$/.test(token)) return false;
-  return totp(secret).validate({ token, timestamp: at.getTime(), window: 1 }) !== null;
+  if (!/^\d{6}$/.test(token)) return null;
+  const delta = totp(secret).validate({ token, timestamp: at.getTime(), window: 1 });
+  return delta === null ? null : Math.floor(at.getTime() / 30_000) + delta;
 }
 
 export function currentTotp(secret: string, at: Date = new Date()): string {

@@ -24,7 +24,6 @@ describe.each(availableDialects())('mamori import members (CLI) on %s', (dialect
   let dir: string;
   let env: NodeJS.ProcessEnv;
   let db: OpenedDatabase;
-  let dropSchema = async () => {};
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'mamori-import-cli-'));
@@ -37,12 +36,7 @@ describe.each(availableDialects())('mamori import members (CLI) on %s', (dialect
       await admin.query(`create schema ${schema}`);
       await admin.end();
       url = `${postgresUrl()}${postgresUrl()!.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
-      dropSchema = async () => {
-        const c = new pg.Client({ connectionString: postgresUrl()! });
-        await c.connect();
-        await c.query(`drop schema ${schema} cascade`);
-        await c.end();
-      };
+      // Dropped with every test schema in the global teardown (test/global-setup.ts).
     }
     env = { ...process.env, DATABASE_URL: url, MAMORI_DATA_DIR: dir, MAMORI_KEY_FILE: join(dir, 'keys.json') };
     delete env.MAMORI_DATA_KEYS;
@@ -61,7 +55,6 @@ describe.each(availableDialects())('mamori import members (CLI) on %s', (dialect
   });
   afterAll(async () => {
     await db?.close();
-    await dropSchema();
     rmSync(dir, { recursive: true, force: true });
   });
 
