@@ -20,7 +20,7 @@ import { type KeyRing, loadKeyRing } from '../src/modules/crypto/data-keys.ts';
 import { DEMO_ORG, seedDemo } from '../src/modules/demo/seed.ts';
 import { rng, syntheticMember } from '../src/modules/demo/synthetic.ts';
 import { memberColumns } from '../src/modules/import/store.ts';
-import type { StaffActor } from '../src/modules/members/actor.ts';
+import { findStaffActor } from '../src/modules/members/actor.ts';
 import { normalizeMemberInput } from '../src/modules/members/fields.ts';
 import { searchMembers } from '../src/modules/members/read-member.ts';
 import { toRow } from '../src/modules/members/write-member.ts';
@@ -132,21 +132,7 @@ export default async function run(): Promise<BenchResult[]> {
     }
     const { ctx, close } = await open(dbFile, keys);
     try {
-      const u = await ctx.db
-        .selectFrom('users')
-        .innerJoin('roles', 'roles.id', 'users.role_id')
-        .select(['users.id', 'users.org_id', 'users.role_id', 'users.login', 'users.department_id', 'roles.kind'])
-        .where('users.login', '=', 'staff')
-        .executeTakeFirstOrThrow();
-      const actor: StaffActor = {
-        type: 'user',
-        id: u.id,
-        orgId: u.org_id,
-        roleId: u.role_id,
-        roleKind: u.kind,
-        login: u.login,
-        departmentId: u.department_id,
-      };
+      const actor = await findStaffActor(ctx.db, 'staff');
       const count = Number(
         (
           await ctx.db

@@ -4,23 +4,9 @@
  */
 import type { Command } from 'commander';
 import { openMamori } from '../app/bootstrap.ts';
-import type { AppContext } from '../app/context.ts';
-import { AppError } from '../app/errors.ts';
-import type { StaffActor } from '../modules/members/actor.ts';
+import { findStaffActor } from '../modules/members/actor.ts';
 import { type MemberField, memberFieldLabels } from '../modules/members/fields.ts';
 import { readMember, searchMembers } from '../modules/members/read-member.ts';
-
-async function staffActor(ctx: AppContext, login: string): Promise<StaffActor> {
-  const u = await ctx.db
-    .selectFrom('users')
-    .innerJoin('roles', 'roles.id', 'users.role_id')
-    .select(['users.id', 'users.org_id', 'users.role_id', 'users.login', 'users.department_id', 'users.status', 'roles.kind'])
-    .where('users.login', '=', login)
-    .executeTakeFirst();
-  if (!u) throw new AppError('user_not_found');
-  if (u.status !== 'active') throw new AppError('account_disabled');
-  return { type: 'user', id: u.id, orgId: u.org_id, roleId: u.role_id, roleKind: u.kind, login: u.login, departmentId: u.department_id };
-}
 
 function print(member: Record<string, unknown>, json: boolean) {
   if (json) return console.log(JSON.stringify(member));
@@ -43,7 +29,7 @@ export function memberCommands(program: Command) {
     .action(async (code: string, o: { as: string; purpose: string; items?: string; json?: boolean }) => {
       const m = await openMamori();
       try {
-        const actor = await staffActor(m.ctx, o.as);
+        const actor = await findStaffActor(m.ctx.db, o.as);
         const row = await m.ctx.db
           .selectFrom('members')
           .select('id')
@@ -77,7 +63,7 @@ export function memberCommands(program: Command) {
     .action(async (o: { as: string; purpose: string; code?: string; kana?: string; name?: string; phone?: string; limit: string }) => {
       const m = await openMamori();
       try {
-        const actor = await staffActor(m.ctx, o.as);
+        const actor = await findStaffActor(m.ctx.db, o.as);
         const { members } = await searchMembers(m.ctx, {
           actor,
           purpose: o.purpose,

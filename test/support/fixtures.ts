@@ -8,7 +8,7 @@ import { createTestDatabase, type TestDatabase } from '../../src/db/testing.ts';
 import type { Clock } from '../../src/db/time.ts';
 import { KeyRing } from '../../src/modules/crypto/data-keys.ts';
 import { seedDemo } from '../../src/modules/demo/seed.ts';
-import type { StaffActor } from '../../src/modules/members/actor.ts';
+import { findStaffActor, type StaffActor } from '../../src/modules/members/actor.ts';
 
 export interface Fixture {
   ctx: AppContext;
@@ -31,23 +31,7 @@ export async function demoFixture(dialect: DialectName, opts: { members?: number
   return {
     ctx,
     database,
-    async actor(login) {
-      const u = await ctx.db
-        .selectFrom('users')
-        .innerJoin('roles', 'roles.id', 'users.role_id')
-        .select(['users.id', 'users.org_id', 'users.role_id', 'users.login', 'users.department_id', 'roles.kind'])
-        .where('users.login', '=', login)
-        .executeTakeFirstOrThrow();
-      return {
-        type: 'user',
-        id: u.id,
-        orgId: u.org_id,
-        roleId: u.role_id,
-        roleKind: u.kind,
-        login: u.login,
-        departmentId: u.department_id,
-      };
-    },
+    actor: (login) => findStaffActor(ctx.db, login),
     async memberId(code) {
       const org = code.startsWith('6') ? 'demo-other-coop' : 'demo-coop';
       const row = await ctx.db

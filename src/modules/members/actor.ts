@@ -1,4 +1,6 @@
 /** The staff member acting, as the services see it (from a session, or from the CLI's --as option). */
+import { AppError } from '../../app/errors.ts';
+import type { DbOrTx } from '../../db/database.ts';
 import type { RoleKind } from '../../db/schema.ts';
 
 export interface StaffActor {
@@ -9,4 +11,17 @@ export interface StaffActor {
   roleKind: RoleKind;
   login: string;
   departmentId: string | null;
+}
+
+/** The active staff user with this login as an actor; `user_not_found` or `account_disabled` otherwise. */
+export async function findStaffActor(db: DbOrTx, login: string): Promise<StaffActor> {
+  const u = await db
+    .selectFrom('users')
+    .innerJoin('roles', 'roles.id', 'users.role_id')
+    .select(['users.id', 'users.org_id', 'users.role_id', 'users.login', 'users.department_id', 'users.status', 'roles.kind'])
+    .where('users.login', '=', login)
+    .executeTakeFirst();
+  if (!u) throw new AppError('user_not_found');
+  if (u.status !== 'active') throw new AppError('account_disabled');
+  return { type: 'user', id: u.id, orgId: u.org_id, roleId: u.role_id, roleKind: u.kind, login: u.login, departmentId: u.department_id };
 }
