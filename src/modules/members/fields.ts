@@ -17,25 +17,9 @@ import {
   normalizeText,
 } from './normalize.ts';
 
-export const memberFieldCodes = [
-  'member_code',
-  'name',
-  'name_kana',
-  'gender',
-  'birth_date',
-  'postal_code',
-  'address',
-  'phone',
-  'email',
-  'bank_account',
-  'delivery_type',
-  'join_date',
-  'leave_date',
-  'share_capital',
-  'status',
-  'note',
-] as const;
-export type MemberField = (typeof memberFieldCodes)[number];
+export { type MemberField, memberFieldCodes } from './field-codes.ts';
+
+import { type MemberField, memberFieldCodes } from './field-codes.ts';
 
 /** Japanese and English labels; the Japanese label is also accepted as a CSV header. */
 export const memberFieldLabels: Record<MemberField, { ja: string; en: string; aliases?: string[] }> = {

@@ -2,30 +2,12 @@
  * How the console shows and edits the member ledger's fields: their order, the input each needs, and the
  * display of coded values (gender, delivery type, status) in the current language.
  */
+import { memberFieldCodes } from '../../../src/modules/members/field-codes.ts';
 import type { MemberValue } from '../api/types.ts';
 import type { I18n, MessageKey } from '../i18n/i18n.tsx';
 
 /** The ledger's order (as in the server's field table), then items the ledger does not hold yet. */
-export const fieldOrder = [
-  'member_code',
-  'name',
-  'name_kana',
-  'gender',
-  'birth_date',
-  'postal_code',
-  'address',
-  'phone',
-  'email',
-  'bank_account',
-  'delivery_type',
-  'join_date',
-  'leave_date',
-  'share_capital',
-  'status',
-  'note',
-  'purchase_history',
-  'inquiries',
-] as const;
+export const fieldOrder = [...memberFieldCodes, 'purchase_history', 'inquiries'] as const;
 
 export function sortItems(items: readonly string[]): string[] {
   const rank = (c: string) => {
