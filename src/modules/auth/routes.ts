@@ -6,6 +6,7 @@ import type { Config } from '../../app/config.ts';
 import type { AppContext } from '../../app/context.ts';
 import { AppError } from '../../app/errors.ts';
 import { requireStaff, SESSION_COOKIE } from '../../app/guard.ts';
+import { circled } from '../purposes/presets/miyagi.ts';
 import { listPurposes } from '../purposes/service.ts';
 import { activateTotp, beginTotpEnrollment, completeTotp, loginWithPassword, logout } from './sessions.ts';
 
@@ -143,14 +144,22 @@ export function authRoutes(ctx: AppContext, config: Config): FastifyPluginAsyncZ
         {
           org_code: string;
           org_name: string;
-          purposes: { code: string; number: number; name: string; name_en: string; items: readonly string[] }[];
+          purposes: { code: string; number: number; label: string; name: string; name_en: string; items: readonly string[] }[];
         }
       >();
       for (const r of joint) {
         const entry = jointUse.get(r.org_code) ?? { org_code: r.org_code, org_name: r.org_name, purposes: [] };
         if (!entry.purposes.some((p) => p.code === r.code)) {
           const view = engine.decide({ actor, purpose: r.code, action: 'read', member: { orgId: r.org_id, blocks: [] }, today });
-          if (view.allowed) entry.purposes.push({ code: r.code, number: r.number, name: r.name, name_en: r.name_en, items: view.items });
+          if (view.allowed)
+            entry.purposes.push({
+              code: r.code,
+              number: r.number,
+              label: circled(r.number),
+              name: r.name,
+              name_en: r.name_en,
+              items: view.items,
+            });
         }
         jointUse.set(r.org_code, entry);
       }

@@ -39,7 +39,7 @@ export interface Me {
   joint_use: {
     org_code: string;
     org_name: string;
-    purposes: { code: string; number: number; name: string; name_en: string; items: string[] }[];
+    purposes: { code: string; number: number; label: string; name: string; name_en: string; items: string[] }[];
   }[];
 }
 

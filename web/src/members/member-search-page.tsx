@@ -38,9 +38,7 @@ export function MemberSearchPage() {
   // Whose members: the user's own organization, or one whose members it uses through a joint use (共同利用).
   const joint = me.joint_use.find((j) => j.org_code === query.get('org'));
   const org = joint?.org_code ?? '';
-  const purposes: Purpose[] = joint
-    ? joint.purposes.map((p) => ({ ...p, label: String.fromCharCode(0x2460 + p.number - 1), status: 'active' }))
-    : me.purposes;
+  const purposes: Purpose[] = joint ? joint.purposes.map((p) => ({ ...p, status: 'active' })) : me.purposes;
   const purpose = purposes.some((p) => p.code === query.get('purpose')) ? (query.get('purpose') ?? '') : '';
   const by: SearchBy = (searchModes.find((m) => m.by === query.get('by'))?.by ?? 'kana') as SearchBy;
   const q = query.get('q') ?? '';
