@@ -77,6 +77,40 @@ export const errorCatalogue = {
     'Another import or process is writing to the database. Run the import again when it has finished (nothing was imported).',
   ],
   import_report_unwritable: [400, '却下行の一覧ファイルを書き込めません。', 'The report file of rejected rows cannot be written.'],
+  // Policy registers and published notices
+  policy_file_invalid: [
+    400,
+    'ポリシーファイルに誤りがあります。行と項目を確認してください。',
+    'The policy file is not valid. See the line and field of each problem.',
+  ],
+  policy_invalid: [400, 'ポリシーの内容に誤りがあります。', 'The policy is not valid.'],
+  policy_lint_failed: [
+    422,
+    '法令上必要な記載が不足しているため公表できません。不足している項目を補ってください。',
+    'The policy lacks something the law requires and cannot be published. Fill in the gaps listed.',
+  ],
+  policy_notice_period: [
+    422,
+    '事前の通知・公表が必要な変更を含むため、この施行日にはできません。通知日以降の施行日を指定してください。',
+    'The change needs prior notice to members; it cannot take effect on this date. Choose an effective date after the notice period.',
+  ],
+  policy_effective_date_invalid: [
+    422,
+    '施行日は公表日以降、かつ前の版の施行日以降にしてください。',
+    'The effective date must be on or after today and after the previous version’s effective date.',
+  ],
+  policy_edit_conflict: [
+    409,
+    '他の担当者がこの下書きを更新しました。最新の内容を読み込んでから、もう一度変更してください。',
+    'Someone else has changed this draft. Reload it and make your change again.',
+  ],
+  policy_version_not_found: [404, '指定された版は存在しません。', 'No such policy version.'],
+  policy_not_published: [404, 'この組織のポリシーはまだ公表されていません。', 'This organization has not published a policy yet.'],
+  policy_org_mismatch: [
+    400,
+    'ポリシーの組織コードがこの組織と一致しません。',
+    'The policy’s organization code does not match this organization.',
+  ],
   internal_error: [
     500,
     'システムエラーが発生しました。管理者に連絡してください。',
@@ -92,6 +126,9 @@ export interface FieldIssue {
   code: string;
   message_ja: string;
   message_en: string;
+  /** Where the problem is in an uploaded file (1-based). */
+  line?: number;
+  column?: number;
 }
 
 export class AppError extends Error {

@@ -3,12 +3,14 @@ import { type Migration, type MigrationProvider, type MigrationResultSet, Migrat
 import type { Db, DialectName } from './database.ts';
 import { foundation } from './migrations/0001-foundation.ts';
 import { totpReplay } from './migrations/0002-totp-replay.ts';
+import { policyVersions } from './migrations/0003-policy-versions.ts';
 
 /** The one migration history, for both dialects. Append new migrations; never edit a landed one. */
 function migrationsFor(dialect: DialectName): Record<string, Migration> {
   return {
     '0001-foundation': foundation(dialect),
     '0002-totp-replay': totpReplay,
+    '0003-policy-versions': policyVersions,
   };
 }
 

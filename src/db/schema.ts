@@ -3,7 +3,7 @@
  * UTC text (`2026-11-22T01:02:03.456Z`), dates are `YYYY-MM-DD` text, booleans are 0/1 integers. Keeping one
  * representation means a row hashes the same way in the audit chain on SQLite and PostgreSQL.
  */
-import type { ColumnType } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 export type OrganizationKind = 'coop' | 'federation' | 'subsidiary';
 /** The five system roles; a co-op defines its own roles, each of one kind. */
@@ -95,6 +95,8 @@ export interface DataItemTable {
   name_en: string;
   /** 要配慮個人情報 (special care-required). */
   sensitive: number;
+  /** `retired` when the policy in effect no longer names the item. */
+  status: Generated<'active' | 'retired'>;
 }
 
 export interface PurposeItemTable {
@@ -111,6 +113,8 @@ export interface RolePurposeTable {
 export interface JointUseGroupTable {
   id: string;
   owner_org_id: string;
+  /** The joint use's code in the policy document (null for groups made before policies were versioned). */
+  code: string | null;
   name: string;
   starts_on: string;
   ends_on: string | null;
@@ -227,7 +231,36 @@ export interface ImportRunTable {
   actor: string;
 }
 
+export type PolicyVersionStatus = 'draft' | 'scheduled' | 'active' | 'superseded';
+
+/** A policy document: the organization's draft (number null) or a published version. */
+export interface PolicyVersionTable {
+  id: string;
+  org_id: string;
+  number: number | null;
+  status: PolicyVersionStatus;
+  /** The policy document as canonical JSON (see modules/policy/document.ts). */
+  document: string;
+  sha256: string;
+  revision: number;
+  summary: string | null;
+  /** JSON list of the changes from the previous version, with their notice flags. */
+  changes: string;
+  /** JSON list of lint warnings accepted when publishing. */
+  warnings: string;
+  /** The date the version was published as a notice to members (YYYY-MM-DD, Japan time). */
+  notice_on: string | null;
+  effective_on: string | null;
+  created_at: string;
+  updated_at: string;
+  updated_by: string | null;
+  published_at: string | null;
+  published_by: string | null;
+  activated_at: string | null;
+}
+
 export interface Database {
+  policy_versions: PolicyVersionTable;
   organizations: OrganizationTable;
   departments: DepartmentTable;
   roles: RoleTable;

@@ -1,0 +1,297 @@
+/**
+ * The policy document: one organization's privacy policy as data (個人情報保護方針 and its registers).
+ *
+ * This is the shape of a policy YAML file (`mamori policy export`), of a draft being edited in the console,
+ * and of every published version. The registers the access engine enforces (purposes, items, joint use) are
+ * materialised from the version in effect (see `materialize.ts`); the public notices are rendered from the
+ * published versions (see `../notices/`). Keys are English snake_case so a file reads the same in any
+ * editor; the values a member reads are Japanese first, with optional English beside them.
+ *
+ * The schema only checks shape. Whether the policy says everything the law requires (a joint use's
+ * responsible party with address and representative, a contact window, …) is `lint.ts`'s job, so that an
+ * incomplete draft can be saved and completed later, and only publishing is refused.
+ */
+import { z } from 'zod';
+
+export const POLICY_FORMAT = 'mamori-policy/1';
+
+const text = z.string().trim().min(1).max(4000);
+const shortText = z.string().trim().min(1).max(400);
+const optionalText = z.string().trim().max(4000).optional();
+/** Register codes: stable identifiers that survive renumbering and renaming. */
+const code = z
+  .string()
+  .trim()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/i, 'code: letters, digits, _ and - (up to 64)');
+const date = z.iso.date();
+const paragraphs = z.array(text).max(200);
+
+/** Who runs the policy: Art. 32 requires the name, address and representative to be available. */
+export const organizationSchema = z.strictObject({
+  /** The organization's code in mamori (e.g. `demo-coop`). */
+  code,
+  name: shortText,
+  name_en: shortText.optional(),
+  kind: z.enum(['coop', 'federation', 'subsidiary']).default('coop'),
+  postal_code: z.string().trim().max(16).optional(),
+  address: shortText.optional(),
+  /** As published, e.g. `代表理事 理事長 山田太郎`. */
+  representative: shortText.optional(),
+  website: z.url().optional(),
+});
+
+/** 基本方針: the policy's preamble and commitments, with its dates. */
+export const basicPolicySchema = z.strictObject({
+  title: shortText.default('個人情報保護方針'),
+  /** 基本理念: the opening statement, one entry per paragraph. */
+  philosophy: paragraphs.default([]),
+  /** The numbered commitments of the basic policy. */
+  commitments: paragraphs.default([]),
+  enacted_on: date.optional(),
+  revised_on: z.array(date).default([]),
+});
+
+/** 「商品・サービス」の範囲: what the purposes' "products and services" cover. */
+export const scopeEntrySchema = z.strictObject({
+  code,
+  name: shortText,
+  name_en: shortText.optional(),
+  /** A service for children (e.g. a programming club): their data needs a guardian's consent. */
+  child_facing: z.boolean().default(false),
+  /** The service obtains consent from a legal representative (保護者の同意) for children under the consent age. */
+  guardian_consent: z.boolean().default(false),
+});
+
+/** 情報項目: a kind of personal data the organization holds. */
+export const itemSchema = z.strictObject({
+  /** Ledger field codes (`name`, `address`, …) map to the member ledger's columns; others are registered only. */
+  code,
+  name: shortText,
+  name_en: shortText.optional(),
+  /** 要配慮個人情報 (special care-required personal information). */
+  sensitive: z.boolean().default(false),
+  description: optionalText,
+});
+
+/** 利用目的: numbered as published (① …). */
+export const purposeSchema = z.strictObject({
+  /** Stable code (`P01` …); defaults to P + the number when the file omits it. */
+  code: code.optional(),
+  number: z.int().min(1).max(999),
+  name: text,
+  name_en: shortText.optional(),
+  /** The items this purpose may use (codes of `items`). */
+  items: z.array(code).default([]),
+});
+
+/** The party responsible for a joint use (責任者): Art. 27(5)(iii) requires name, address and representative. */
+export const partySchema = z.strictObject({
+  name: shortText,
+  postal_code: z.string().trim().max(16).optional(),
+  address: shortText.optional(),
+  representative: shortText.optional(),
+});
+
+/** 共同利用: who else uses the data, which items, for which purposes, who is responsible, from when. */
+export const jointUseSchema = z.strictObject({
+  code,
+  name: shortText,
+  name_en: shortText.optional(),
+  /** The scope of joint users (共同利用者の範囲), as published. */
+  users: z
+    .array(
+      z.strictObject({
+        name: shortText,
+        /** The joint user's organization code in mamori, when it signs in to mamori: its staff get access. */
+        org: code.optional(),
+        note: optionalText,
+      }),
+    )
+    .default([]),
+  items: z.array(code).default([]),
+  /** Purpose codes of this organization. */
+  purposes: z.array(code).default([]),
+  responsible: partySchema.optional(),
+  starts_on: date,
+  ends_on: date.optional(),
+  note: optionalText,
+});
+
+/** Legal bases for providing personal data to a third party (APPI Art. 27(1) and consent). */
+export const legalBases = [
+  'consent',
+  'law',
+  'life_body_property',
+  'public_health_children',
+  'public_body',
+  'academic_research',
+] as const;
+export type LegalBasis = (typeof legalBases)[number];
+
+/** 第三者提供: a recipient (or a category of recipients), the legal basis and how the data is sent. */
+export const thirdPartySchema = z.strictObject({
+  code,
+  name: shortText,
+  name_en: shortText.optional(),
+  /** A named recipient, or a category such as 損害保険会社. */
+  kind: z.enum(['recipient', 'category']).default('category'),
+  address: shortText.optional(),
+  representative: shortText.optional(),
+  legal_basis: z.enum(legalBases).optional(),
+  items: z.array(code).default([]),
+  purpose: optionalText,
+  /** 提供方法: on paper, electronically, or both. */
+  transmission: z.array(z.enum(['paper', 'electronic'])).default([]),
+  /** Country of the recipient when outside Japan (Art. 28: the person is told before consenting). */
+  country: shortText.optional(),
+  country_regime: optionalText,
+  note: optionalText,
+});
+
+/** 委託先: a contractor handling personal data on the organization's behalf, with its contract and inspections. */
+export const contractorSchema = z.strictObject({
+  code,
+  name: shortText,
+  /** 委託業務: what it does (e.g. 宅配の配送, 印刷・封入). */
+  service: shortText,
+  items: z.array(code).default([]),
+  country: shortText.optional(),
+  contract: z
+    .strictObject({
+      signed_on: date.optional(),
+      expires_on: date.optional(),
+      /** 秘密保持 */
+      confidentiality: z.boolean().default(false),
+      /** 再提供の禁止 */
+      no_reprovision: z.boolean().default(false),
+      /** 事故時の責任分担 */
+      incident_liability: z.boolean().default(false),
+      /** 再委託: prohibited, only with prior written consent, or allowed. */
+      subcontracting: z.enum(['prohibited', 'with_consent', 'allowed']).default('prohibited'),
+      /** 契約終了時の返却・廃棄 */
+      return_or_destruction: z.boolean().default(false),
+    })
+    .prefault({}),
+  inspection: z
+    .strictObject({
+      interval_months: z.int().min(1).max(60).default(12),
+      last_on: date.optional(),
+    })
+    .prefault({}),
+  note: optionalText,
+});
+
+/** お問い合わせ窓口: where members make requests and complaints. */
+export const contactSchema = z.strictObject({
+  department: shortText,
+  phone: z.string().trim().min(1).max(40),
+  hours: shortText,
+  email: z.email().optional(),
+  postal_code: z.string().trim().max(16).optional(),
+  address: shortText.optional(),
+  /** Where complaints go, when not the same window (苦情の申出先). */
+  complaints: optionalText,
+});
+
+/** 開示等の請求の手続: how a person makes a request, the fee and the identity check (Art. 32, 37, 38). */
+export const requestsSchema = z.strictObject({
+  /** Ways to make a request (e.g. 窓口, 郵送, 組合員ページ). */
+  methods: z.array(shortText).default([]),
+  /** Kinds of request accepted, as published. */
+  kinds: z.array(shortText).default([]),
+  fee: z
+    .strictObject({
+      free: z.boolean().default(true),
+      amount_yen: z.int().min(0).optional(),
+      note: optionalText,
+    })
+    .prefault({}),
+  identity_check: optionalText,
+  agents: optionalText,
+});
+
+/** 安全管理措置 (Art. 23 and Art. 32): the measures, and the countries where data is stored (外的環境の把握). */
+export const safetySchema = z.strictObject({
+  organizational: paragraphs.default([]),
+  human: paragraphs.default([]),
+  physical: paragraphs.default([]),
+  technical: paragraphs.default([]),
+  storage: z
+    .array(
+      z.strictObject({
+        country: shortText,
+        /** Information on the country's personal-information regime (not needed for Japan). */
+        regime: optionalText,
+        note: optionalText,
+      }),
+    )
+    .default([]),
+});
+
+/** 匿名加工情報: releases of anonymously processed information (Art. 43: the items are published). */
+export const anonymizedSchema = z.strictObject({
+  code,
+  name: shortText,
+  items: z.array(shortText).default([]),
+  method_of_provision: optionalText,
+  recipients: optionalText,
+  published_on: date.optional(),
+});
+
+/** 保存期間: how long a kind of record is kept, and why. */
+export const retentionSchema = z.strictObject({
+  subject: shortText,
+  period: shortText,
+  basis: optionalText,
+});
+
+/** Free sections a policy publishes as they are (e.g. the website policy, cookies). */
+export const sectionSchema = z.strictObject({
+  title: shortText,
+  body: paragraphs.default([]),
+});
+
+export const policyDocumentSchema = z.strictObject({
+  format: z.literal(POLICY_FORMAT),
+  organization: organizationSchema,
+  basic_policy: basicPolicySchema.prefault({}),
+  scope: z.array(scopeEntrySchema).default([]),
+  items: z.array(itemSchema).default([]),
+  purposes: z.array(purposeSchema).default([]),
+  joint_uses: z.array(jointUseSchema).default([]),
+  third_parties: z.array(thirdPartySchema).default([]),
+  contractors: z.array(contractorSchema).default([]),
+  contact: contactSchema.optional(),
+  requests: requestsSchema.optional(),
+  safety_measures: safetySchema.optional(),
+  anonymized: z.array(anonymizedSchema).default([]),
+  retention: z.array(retentionSchema).default([]),
+  sections: z.array(sectionSchema).default([]),
+  /** Age under which a child's data needs a guardian's consent (PPC Q&A: about 12–15; the 2026 amendment: 16). */
+  child_consent_age: z.int().min(1).max(20).optional(),
+});
+
+/** A policy as stored and exchanged (defaults filled in). */
+export type PolicyDocument = z.infer<typeof policyDocumentSchema>;
+/** A policy as written in a file (defaults may be omitted). */
+export type PolicyDocumentInput = z.input<typeof policyDocumentSchema>;
+export type PolicyPurpose = PolicyDocument['purposes'][number];
+export type PolicyJointUse = PolicyDocument['joint_uses'][number];
+export type PolicyItem = PolicyDocument['items'][number];
+
+/** `P01` for purpose number 1: the code a purpose gets when the file does not name one. */
+export const purposeCodeOf = (p: { code?: string | undefined; number: number }): string =>
+  p.code ?? `P${String(p.number).padStart(2, '0')}`;
+
+/** Fills in purpose codes so every stored document names them (identity across versions rests on codes). */
+export function withPurposeCodes(doc: PolicyDocument): PolicyDocument {
+  return { ...doc, purposes: doc.purposes.map((p) => ({ ...p, code: purposeCodeOf(p) })) };
+}
+
+/** Circled numbers as published (①–㊿); plain numbers beyond. */
+export function circledNumber(n: number): string {
+  if (n >= 1 && n <= 20) return String.fromCodePoint(0x2460 + n - 1);
+  if (n >= 21 && n <= 35) return String.fromCodePoint(0x3251 + n - 21);
+  if (n >= 36 && n <= 50) return String.fromCodePoint(0x32b1 + n - 36);
+  return `(${n})`;
+}

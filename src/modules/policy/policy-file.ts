@@ -1,0 +1,122 @@
+/**
+ * Policy files: one human-readable YAML file per policy (`mamori policy export` / `import`, the console's
+ * download and upload). Reading a file reports every problem with its line and field, so an officer can fix
+ * a hand-edited file without guessing.
+ */
+import { isMap, isSeq, LineCounter, parseDocument, stringify } from 'yaml';
+import type { z } from 'zod';
+import { AppError, type FieldIssue } from '../../app/errors.ts';
+import { type PolicyDocument, policyDocumentSchema, withPurposeCodes } from './document.ts';
+
+const MAX_FILE_BYTES = 2 * 1024 * 1024;
+
+/** Parses and validates a policy file; throws `policy_file_invalid` with every problem located by line. */
+export function parsePolicyFile(source: string): PolicyDocument {
+  if (Buffer.byteLength(source, 'utf8') > MAX_FILE_BYTES) {
+    throw new AppError('policy_file_invalid', [
+      issue('', 'too_large', 'ファイルが大きすぎます（2MBまで）。', 'The file is too large (2 MB at most).'),
+    ]);
+  }
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(source.replace(/^\uFEFF/, ''), { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length) {
+    throw new AppError(
+      'policy_file_invalid',
+      doc.errors.map((e) => {
+        const pos = lineCounter.linePos(e.pos[0]);
+        return {
+          ...issue('', 'yaml_syntax', `YAMLの書式に誤りがあります: ${e.message}`, `YAML syntax error: ${e.message}`),
+          line: pos.line,
+          column: pos.col,
+        };
+      }),
+    );
+  }
+  const parsed = policyDocumentSchema.safeParse(doc.toJS({ maxAliasCount: 100 }));
+  if (parsed.success) return withPurposeCodes(parsed.data);
+  throw new AppError(
+    'policy_file_invalid',
+    parsed.error.issues.map((i) => {
+      const located = locate(doc, i.path as (string | number)[], lineCounter);
+      return { ...describeIssue(i), ...located };
+    }),
+  );
+}
+
+/** Writes a policy as YAML, with a header saying what it is. */
+export function formatPolicyFile(doc: PolicyDocument, header?: string): string {
+  const body = stringify(doc, { lineWidth: 0, indent: 2, defaultStringType: 'PLAIN', aliasDuplicateObjects: false });
+  const lines = [
+    '# mamori policy file (個人情報保護方針の登録簿). Import with: mamori policy import <file>',
+    ...(header ? header.split('\n').map((l) => `# ${l}`) : []),
+  ];
+  return `${lines.join('\n')}\n${body}`;
+}
+
+/** Validation issues of a document that did not come from a file (the console's editor, the API). */
+export function documentIssues(error: z.ZodError): FieldIssue[] {
+  return error.issues.map(describeIssue);
+}
+
+function describeIssue(i: z.core.$ZodIssue): FieldIssue {
+  const field = i.path.join('.');
+  switch (i.code) {
+    case 'invalid_type':
+      return i.input === undefined
+        ? issue(field, 'required', `${field} は必須です。`, `${field} is required.`)
+        : issue(field, 'invalid_type', `${field} の型が正しくありません（${i.expected}）。`, `${field} must be ${i.expected}.`);
+    case 'unrecognized_keys':
+      return issue(
+        field,
+        'unknown_field',
+        `受け付けない項目があります: ${i.keys.join(', ')}`,
+        `Unknown field${i.keys.length > 1 ? 's' : ''}: ${i.keys.join(', ')}`,
+      );
+    case 'invalid_value':
+      return issue(
+        field,
+        'invalid_value',
+        `${field} の値は次のいずれかです: ${i.values.join(', ')}`,
+        `${field} must be one of: ${i.values.join(', ')}`,
+      );
+    case 'too_small':
+      return issue(field, 'too_small', `${field} が空または小さすぎます。`, `${field} is empty or too small.`);
+    case 'too_big':
+      return issue(field, 'too_big', `${field} が長すぎるか大きすぎます。`, `${field} is too long or too large.`);
+    case 'invalid_format':
+      return issue(
+        field,
+        'invalid_format',
+        `${field} の形式が正しくありません（${i.format === 'date' ? 'YYYY-MM-DD' : i.format}）。`,
+        `${field} is not a valid ${i.format === 'date' ? 'date (YYYY-MM-DD)' : i.format}.`,
+      );
+    default:
+      return issue(field, i.code, `${field}: ${i.message}`, `${field}: ${i.message}`);
+  }
+}
+
+function issue(field: string, code: string, ja: string, en: string): FieldIssue {
+  return { field, code, message_ja: ja, message_en: en };
+}
+
+/** The line of the deepest node on `path` that exists in the file (a missing field points at its parent). */
+function locate(doc: ReturnType<typeof parseDocument>, path: (string | number)[], lineCounter: LineCounter) {
+  let node: unknown = doc.contents;
+  let offset: number | undefined = (doc.contents as { range?: number[] } | null)?.range?.[0];
+  for (const key of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === key);
+      if (!pair) break;
+      offset = (pair.key as { range?: number[] }).range?.[0] ?? offset;
+      node = pair.value;
+    } else if (isSeq(node) && typeof key === 'number') {
+      const item = node.items[key] as { range?: number[] } | undefined;
+      if (!item) break;
+      offset = item.range?.[0] ?? offset;
+      node = item;
+    } else break;
+  }
+  if (offset === undefined) return {};
+  const pos = lineCounter.linePos(offset);
+  return { line: pos.line, column: pos.col };
+}
