@@ -34,6 +34,9 @@ export const policyVersions = {
       .execute();
     await db.schema.createIndex('policy_versions_org_status').on('policy_versions').columns(['org_id', 'status']).execute();
     await db.schema.alterTable('joint_use_groups').addColumn('code', 'text').execute();
-    await db.schema.alterTable('data_items').addColumn('status', 'text', (c) => c.notNull().defaultTo('active')).execute();
+    await db.schema
+      .alterTable('data_items')
+      .addColumn('status', 'text', (c) => c.notNull().defaultTo('active'))
+      .execute();
   },
 };

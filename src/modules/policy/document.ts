@@ -118,14 +118,7 @@ export const jointUseSchema = z.strictObject({
 });
 
 /** Legal bases for providing personal data to a third party (APPI Art. 27(1) and consent). */
-export const legalBases = [
-  'consent',
-  'law',
-  'life_body_property',
-  'public_health_children',
-  'public_body',
-  'academic_research',
-] as const;
+export const legalBases = ['consent', 'law', 'life_body_property', 'public_health_children', 'public_body', 'academic_research'] as const;
 export type LegalBasis = (typeof legalBases)[number];
 
 /** 第三者提供: a recipient (or a category of recipients), the legal basis and how the data is sent. */
