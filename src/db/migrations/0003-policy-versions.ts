@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 /**
  * Versioned policies: every organization's policy document as a draft and as published versions with
@@ -31,6 +31,14 @@ export const policyVersions = {
       .addColumn('published_by', 'text')
       .addColumn('activated_at', 'text')
       .addUniqueConstraint('policy_versions_org_number', ['org_id', 'number'])
+      .execute();
+    // One draft per organization.
+    await db.schema
+      .createIndex('policy_versions_one_draft')
+      .on('policy_versions')
+      .column('org_id')
+      .unique()
+      .where(sql.ref('status'), '=', 'draft')
       .execute();
     await db.schema.createIndex('policy_versions_org_status').on('policy_versions').columns(['org_id', 'status']).execute();
     await db.schema.alterTable('joint_use_groups').addColumn('code', 'text').execute();

@@ -34,6 +34,14 @@ export type AuditEvent = Base &
     | { action: 'user.create' | 'user.update'; outcome: 'ok'; detail: { user_id: string; login: string; role?: string } }
     | { action: 'organization.create' | 'department.create'; outcome: 'ok'; detail: { id: string; code: string } }
     | { action: 'policy.change'; outcome: 'ok'; detail: Record<string, unknown> }
+    | { action: 'policy.draft_save'; outcome: 'ok'; detail: { revision: number; sha256: string; via: string } }
+    | {
+        action: 'policy.publish';
+        outcome: 'ok';
+        detail: { number: number; sha256: string; notice_on: string; effective_on: string; changes: number; prior_notice: boolean };
+      }
+    | { action: 'policy.activate'; outcome: 'ok'; detail: { number: number; effective_on: string } }
+    | { action: 'role.grants'; outcome: 'ok'; detail: { role: string; purposes: string[] } }
     | { action: 'audit.search'; outcome: 'ok'; detail: Record<string, string | number | null> }
     | { action: 'audit.verify'; outcome: 'ok' | 'failed'; detail: { entries: number; first_bad?: number | null } }
     | { action: 'alert.acknowledge'; outcome: 'ok'; detail: { alert_id: string } }

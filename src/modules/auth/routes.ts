@@ -6,6 +6,7 @@ import type { Config } from '../../app/config.ts';
 import type { AppContext } from '../../app/context.ts';
 import { AppError } from '../../app/errors.ts';
 import { requireStaff, SESSION_COOKIE } from '../../app/guard.ts';
+import { japanDate } from '../../db/time.ts';
 import { circled } from '../purposes/presets/miyagi.ts';
 import { listPurposes } from '../purposes/service.ts';
 import { activateTotp, beginTotpEnrollment, completeTotp, loginWithPassword, logout } from './sessions.ts';
@@ -112,7 +113,7 @@ export function authRoutes(ctx: AppContext, config: Config): FastifyPluginAsyncZ
       ]);
       // Organizations whose members this user may use through a joint use (共同利用) in effect today, with the
       // owner's purposes the user's role is granted among those the joint use covers.
-      const today = ctx.clock().toISOString().slice(0, 10);
+      const today = japanDate(ctx.clock());
       const joint = await ctx.db
         .selectFrom('joint_use_members')
         .innerJoin('joint_use_groups', 'joint_use_groups.id', 'joint_use_members.group_id')

@@ -19,6 +19,7 @@ import {
 
 export { type MemberField, memberFieldCodes } from './field-codes.ts';
 
+import { japanDate } from '../../db/time.ts';
 import { type MemberField, memberFieldCodes } from './field-codes.ts';
 
 /** Japanese and English labels; the Japanese label is also accepted as a CSV header. */
@@ -153,11 +154,11 @@ const nameRule = text(100, true, '氏名', 'Name') as (v: Raw) => Result<string>
 const birthDateRule = date(false, '生年月日', 'Birth date');
 const joinDateRule = date(true, '加入日', 'Join date') as (v: Raw) => Result<string>;
 
-/** Today (UTC date), recomputed at most once a minute. */
+/** Today in Japan, recomputed at most once a minute. */
 let today = { at: 0, value: '' };
 function todayIso(): string {
   const now = Date.now();
-  if (now - today.at > 60_000) today = { at: now, value: new Date(now).toISOString().slice(0, 10) };
+  if (now - today.at > 60_000) today = { at: now, value: japanDate(new Date(now)) };
   return today.value;
 }
 

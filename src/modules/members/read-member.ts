@@ -9,6 +9,7 @@ import type { AppContext } from '../../app/context.ts';
 import { AppError } from '../../app/errors.ts';
 import { SqliteTx, sqliteGroupTransaction, type Tx } from '../../db/database.ts';
 import type { BlockKind, Database, MemberTable } from '../../db/schema.ts';
+import { japanDate } from '../../db/time.ts';
 import type { AccessEngine } from '../access/decide.ts';
 import type { RefusalCode } from '../access/policy.ts';
 import { checkReadAlerts } from '../audit/alerts.ts';
@@ -108,7 +109,7 @@ async function readInTransaction(
     action: 'read',
     ...(opts.items ? { items: opts.items } : {}),
     member: { orgId: row.org_id, blocks, status: row.status },
-    today: now.toISOString().slice(0, 10),
+    today: japanDate(now),
   });
   if (!decision.allowed) {
     await appendAudit(
@@ -183,7 +184,7 @@ export async function searchMembers(ctx: AppContext, opts: SearchMembersOptions)
   }
   const orgId = opts.orgId ?? opts.actor.orgId;
   const outcome = await ctx.db.transaction().execute(async (tx) => {
-    const base = { actor: opts.actor, purpose: opts.purpose, member: { orgId, blocks: [] }, today: now.toISOString().slice(0, 10) };
+    const base = { actor: opts.actor, purpose: opts.purpose, member: { orgId, blocks: [] }, today: japanDate(now) };
     const decision = engine.decide({ ...base, action: 'search', items: [by] });
     if (!decision.allowed) {
       await appendAudit(

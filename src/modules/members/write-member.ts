@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../../app/context.ts';
 import { AppError } from '../../app/errors.ts';
 import type { MemberTable } from '../../db/schema.ts';
-import { iso } from '../../db/time.ts';
+import { iso, japanDate } from '../../db/time.ts';
 import { appendAudit } from '../audit/append.ts';
 import type { StaffActor } from './actor.ts';
 import { type MemberField, type MemberValues, normalizeMemberInput, searchKeys } from './fields.ts';
@@ -43,7 +43,7 @@ export async function createMember(ctx: AppContext, opts: CreateMemberOptions): 
       action: 'create',
       items: fields,
       member: { orgId: opts.actor.orgId, blocks: [] },
-      today: iso(now).slice(0, 10),
+      today: japanDate(now),
     });
     if (!decision.allowed) {
       await appendAudit(
@@ -126,7 +126,7 @@ export async function updateMember(ctx: AppContext, opts: UpdateMemberOptions): 
           action: 'update',
           items: fields,
           member: { orgId: row.org_id, blocks: await loadBlocks(tx, row.id), status: row.status },
-          today: iso(now).slice(0, 10),
+          today: japanDate(now),
         })
       : ({ allowed: false, code: 'member_out_of_scope' } as const);
     if (!row || !decision.allowed) {
@@ -188,7 +188,7 @@ export async function updateMember(ctx: AppContext, opts: UpdateMemberOptions): 
       purpose: opts.purpose,
       action: 'read',
       member: { orgId: row.org_id, blocks: [] },
-      today: iso(now).slice(0, 10),
+      today: japanDate(now),
     });
     return { member: presentMember(fresh, view.allowed ? view.items : fields, ctx.keys) };
   });

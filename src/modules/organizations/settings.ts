@@ -1,5 +1,6 @@
 /** Per-organization settings kept as JSON on the organization row, validated on read and write. */
 import { z } from 'zod';
+import { DEFAULT_PRIOR_NOTICE_DAYS } from '../policy/rules.ts';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/);
 
@@ -16,6 +17,12 @@ export const orgSettingsSchema = z
         workEnd: hhmm.default('20:00'),
         /** ISO weekdays (1 = Monday … 7 = Sunday) that are working days. */
         workDays: z.array(z.number().int().min(1).max(7)).default([1, 2, 3, 4, 5, 6]),
+      })
+      .prefault({}),
+    policy: z
+      .object({
+        /** Days of notice before a change that needs prior notice may take effect (rules.ts, confirm per co-op). */
+        priorNoticeDays: z.number().int().min(0).max(365).default(DEFAULT_PRIOR_NOTICE_DAYS),
       })
       .prefault({}),
   })

@@ -3,6 +3,7 @@
  * Filled in by `compareDocuments`; stored with each published version and shown in the console and on the
  * public version history.
  */
+import { circledNumber, type PolicyDocument, purposeCodeOf } from './document.ts';
 
 /**
  * - `prior`: members must be notified (or it made easily available) before the change takes effect
@@ -26,3 +27,186 @@ export interface PolicyChange {
   summary_ja: string;
   summary_en: string;
 }
+
+type Keyed = { [key: string]: unknown };
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+const changedFields = (a: Keyed, b: Keyed) => [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => !same(a[k], b[k])).sort();
+
+/**
+ * The changes from `before` to `after`, each with what it requires before taking effect. The first version
+ * of a policy (no `before`) is one change: the policy is published.
+ */
+export function compareDocuments(before: PolicyDocument | undefined, after: PolicyDocument): PolicyChange[] {
+  if (!before) {
+    return [{ section: 'policy', kind: 'added', notice: 'none', summary_ja: '初版を公表', summary_en: 'First version published' }];
+  }
+  const changes: PolicyChange[] = [];
+  const push = (c: PolicyChange): void => {
+    changes.push(c);
+  };
+
+  const orgFields = changedFields(before.organization, after.organization);
+  if (orgFields.length) {
+    push({
+      section: 'organization',
+      kind: 'changed',
+      fields: orgFields,
+      notice: 'after',
+      summary_ja: `組織の情報（${orgFields.join('、')}）を変更`,
+      summary_en: `Organization details changed (${orgFields.join(', ')})`,
+    });
+  }
+
+  keyed(before.purposes, after.purposes, purposeCodeOf, {
+    added: (p) => ({
+      notice: 'prior',
+      summary_ja: `利用目的${circledNumber(p.number)}を追加: ${p.name}`,
+      summary_en: `Purpose ${p.number} added: ${p.name_en ?? p.name}`,
+    }),
+    removed: (p) => ({
+      notice: 'none',
+      summary_ja: `利用目的${circledNumber(p.number)}を削除: ${p.name}`,
+      summary_en: `Purpose ${p.number} removed: ${p.name_en ?? p.name}`,
+    }),
+    changed: (p, fields) =>
+      fields.includes('name')
+        ? {
+            notice: 'prior',
+            summary_ja: `利用目的${circledNumber(p.number)}の内容を変更: ${p.name}`,
+            summary_en: `Purpose ${p.number} reworded: ${p.name_en ?? p.name}`,
+          }
+        : {
+            notice: 'none',
+            summary_ja: `利用目的${circledNumber(p.number)}の${fields.includes('items') ? '利用項目' : '番号・英語名'}を変更`,
+            summary_en: `Purpose ${p.number}: ${fields.join(', ')} changed`,
+          },
+  }).forEach((c) => void push({ section: 'purposes', ...c }));
+
+  keyed(before.joint_uses, after.joint_uses, (j) => j.code, {
+    added: (j) => ({
+      notice: 'prior',
+      summary_ja: `共同利用「${j.name}」を開始（${j.starts_on}から）`,
+      summary_en: `Joint use “${j.name_en ?? j.name}” added (from ${j.starts_on})`,
+    }),
+    removed: (j) => ({ notice: 'none', summary_ja: `共同利用「${j.name}」を終了`, summary_en: `Joint use “${j.name_en ?? j.name}” ended` }),
+    changed: (j, fields, old) => {
+      const prior: string[] = [];
+      const after: string[] = [];
+      if (fields.includes('purposes')) prior.push('利用目的');
+      if (fields.includes('items')) prior.push('共同利用する項目');
+      if (fields.includes('users')) prior.push('共同利用者の範囲');
+      if (fields.includes('responsible')) {
+        if (!same(old.responsible?.name, j.responsible?.name)) prior.push('管理責任者');
+        if (
+          !same(old.responsible?.address, j.responsible?.address) ||
+          !same(old.responsible?.representative, j.responsible?.representative)
+        ) {
+          after.push('管理責任者の住所・代表者');
+        }
+      }
+      const all = [...prior, ...after];
+      return {
+        notice: prior.length ? 'prior' : after.length ? 'after' : 'none',
+        summary_ja: `共同利用「${j.name}」の${all.length ? all.join('・') : fields.join('、')}を変更`,
+        summary_en: `Joint use “${j.name_en ?? j.name}”: ${fields.join(', ')} changed`,
+      };
+    },
+  }).forEach((c) => void push({ section: 'joint_uses', ...c }));
+
+  keyed(before.third_parties, after.third_parties, (t) => t.code, {
+    added: (t) => ({
+      notice: t.legal_basis === 'consent' || !t.legal_basis ? 'consent' : 'none',
+      summary_ja: `第三者提供先「${t.name}」を追加`,
+      summary_en: `Third-party recipient “${t.name_en ?? t.name}” added`,
+    }),
+    removed: (t) => ({
+      notice: 'none',
+      summary_ja: `第三者提供先「${t.name}」を削除`,
+      summary_en: `Recipient “${t.name_en ?? t.name}” removed`,
+    }),
+    changed: (t, fields) => ({
+      notice: fields.includes('items') && (t.legal_basis === 'consent' || !t.legal_basis) ? 'consent' : 'none',
+      summary_ja: `第三者提供先「${t.name}」の${fields.join('、')}を変更`,
+      summary_en: `Recipient “${t.name_en ?? t.name}”: ${fields.join(', ')} changed`,
+    }),
+  }).forEach((c) => void push({ section: 'third_parties', ...c }));
+
+  keyed(before.anonymized, after.anonymized, (a) => a.code, {
+    added: (a) => ({
+      notice: 'prior',
+      summary_ja: `匿名加工情報「${a.name}」を追加`,
+      summary_en: `Anonymized release “${a.name}” added`,
+    }),
+    removed: (a) => ({
+      notice: 'none',
+      summary_ja: `匿名加工情報「${a.name}」を削除`,
+      summary_en: `Anonymized release “${a.name}” removed`,
+    }),
+    changed: (a, fields) => ({
+      notice: fields.includes('items') || fields.includes('method_of_provision') ? 'prior' : 'none',
+      summary_ja: `匿名加工情報「${a.name}」の${fields.join('、')}を変更`,
+      summary_en: `Anonymized release “${a.name}”: ${fields.join(', ')} changed`,
+    }),
+  }).forEach((c) => void push({ section: 'anonymized', ...c }));
+
+  const simpleLists = [
+    ['items', '情報項目', 'Items', (i: { code: string }) => i.code],
+    ['scope', '商品・サービスの範囲', 'Scope of products and services', (i: { code: string }) => i.code],
+    ['contractors', '委託先', 'Contractors', (i: { code: string }) => i.code],
+  ] as const;
+  for (const [section, ja, en, key] of simpleLists) {
+    const list = keyed(before[section] as { code: string; name: string }[], after[section] as { code: string; name: string }[], key, {
+      added: (x) => ({ notice: 'none', summary_ja: `${ja}「${x.name}」を追加`, summary_en: `${en}: “${x.name}” added` }),
+      removed: (x) => ({ notice: 'none', summary_ja: `${ja}「${x.name}」を削除`, summary_en: `${en}: “${x.name}” removed` }),
+      changed: (x, fields) => ({
+        notice: 'none',
+        summary_ja: `${ja}「${x.name}」の${fields.join('、')}を変更`,
+        summary_en: `${en}: “${x.name}” ${fields.join(', ')} changed`,
+      }),
+    });
+    list.forEach((c) => void push({ section, ...c }));
+  }
+
+  const sections = [
+    ['basic_policy', '基本方針', 'Basic policy'],
+    ['contact', 'お問い合わせ窓口', 'Contact window'],
+    ['requests', '開示等の請求の手続', 'Request procedures'],
+    ['safety_measures', '安全管理措置', 'Safety management measures'],
+    ['retention', '保存期間', 'Retention'],
+    ['sections', 'その他の記載', 'Other sections'],
+    ['child_consent_age', '保護者の同意が必要な年齢', 'Age needing a guardian’s consent'],
+  ] as const;
+  for (const [section, ja, en] of sections) {
+    if (!same(before[section], after[section])) {
+      push({ section, kind: 'changed', notice: 'none', summary_ja: `${ja}を変更`, summary_en: `${en} changed` });
+    }
+  }
+  return changes;
+}
+
+type Outcome = Pick<PolicyChange, 'notice' | 'summary_ja' | 'summary_en'>;
+
+function keyed<T extends object>(
+  before: readonly T[],
+  after: readonly T[],
+  key: (t: T) => string,
+  describe: { added: (t: T) => Outcome; removed: (t: T) => Outcome; changed: (t: T, fields: string[], old: T) => Outcome },
+): Omit<PolicyChange, 'section'>[] {
+  const old = new Map(before.map((t) => [key(t), t]));
+  const now = new Map(after.map((t) => [key(t), t]));
+  const out: Omit<PolicyChange, 'section'>[] = [];
+  for (const [k, t] of now) {
+    const prev = old.get(k);
+    if (!prev) out.push({ key: k, kind: 'added', ...describe.added(t) });
+    else {
+      const fields = changedFields(prev as Keyed, t as Keyed);
+      if (fields.length) out.push({ key: k, kind: 'changed', fields, ...describe.changed(t, fields, prev) });
+    }
+  }
+  for (const [k, t] of old) if (!now.has(k)) out.push({ key: k, kind: 'removed', ...describe.removed(t) });
+  return out;
+}
+
+/** The changes that must be notified to members before the version takes effect. */
+export const priorNoticeChanges = (changes: readonly PolicyChange[]) => changes.filter((c) => c.notice === 'prior');

@@ -1,0 +1,362 @@
+/**
+ * Lint before publish: what a policy must say before it may be published, each gap with its exact place.
+ *
+ * Errors block publishing; warnings are shown and recorded with the version. The rules follow APPI (see
+ * ../../shared/docs/appi.md): Art. 27(5)(iii) for joint use, Art. 27(1) for third-party provision, Art. 32 for
+ * what must always be available to the person, the PPC Q&A on children, and the My Number law.
+ */
+import { circledNumber, type PolicyDocument, purposeCodeOf } from './document.ts';
+
+export type LintSeverity = 'error' | 'warning';
+
+export interface LintGap {
+  severity: LintSeverity;
+  code: string;
+  /** Where in the document, e.g. `joint_uses[1].responsible.address`. */
+  path: string;
+  message_ja: string;
+  message_en: string;
+}
+
+export interface LintOptions {
+  /** Today (YYYY-MM-DD) for date rules such as overdue contractor inspections. */
+  today: string;
+  /** Organization codes known to mamori: a joint user named by `org` must be one of them. */
+  knownOrgCodes?: ReadonlySet<string>;
+}
+
+/** Item names that denote a My Number (個人番号): never collected for members, never jointly used. */
+const MY_NUMBER_ITEM = /マイナンバー|個人番号|my[\s_-]?number/i;
+const JAPAN = /^(日本|japan|jp)$/i;
+
+/** Checks a policy document; returns every gap, errors first. */
+export function lintPolicy(doc: PolicyDocument, opts: LintOptions): LintGap[] {
+  const gaps: LintGap[] = [];
+  const add = (severity: LintSeverity, code: string, path: string, ja: string, en: string) =>
+    gaps.push({ severity, code, path, message_ja: ja, message_en: en });
+  const error = (code: string, path: string, ja: string, en: string) => add('error', code, path, ja, en);
+  const warning = (code: string, path: string, ja: string, en: string) => add('warning', code, path, ja, en);
+
+  // Art. 32: the name, address and representative are always available to the person.
+  const org = doc.organization;
+  if (!org.address)
+    error('organization_address_missing', 'organization.address', '組織の住所がありません。', 'The organization’s address is missing.');
+  if (!org.representative) {
+    error(
+      'organization_representative_missing',
+      'organization.representative',
+      '組織の代表者（氏名）がありません。',
+      'The organization’s representative is missing.',
+    );
+  }
+
+  duplicates(doc.items, (i) => i.code, 'items', error);
+  duplicates(doc.scope, (s) => s.code, 'scope', error);
+  duplicates(doc.purposes, purposeCodeOf, 'purposes', error);
+  duplicates(doc.joint_uses, (j) => j.code, 'joint_uses', error);
+  duplicates(doc.third_parties, (t) => t.code, 'third_parties', error);
+  duplicates(doc.contractors, (c) => c.code, 'contractors', error);
+  const numbers = new Map<number, number>();
+  doc.purposes.forEach((p, i) => {
+    if (numbers.has(p.number)) {
+      error(
+        'purpose_number_duplicate',
+        `purposes[${i}].number`,
+        `利用目的の番号 ${circledNumber(p.number)} が重複しています。`,
+        `Purpose number ${p.number} is used twice.`,
+      );
+    }
+    numbers.set(p.number, i);
+  });
+
+  const itemCodes = new Set(doc.items.map((i) => i.code));
+  const itemNames = new Map(doc.items.map((i) => [i.code, i.name]));
+  doc.items.forEach((item, i) => {
+    if (MY_NUMBER_ITEM.test(item.code) || MY_NUMBER_ITEM.test(item.name)) {
+      error(
+        'my_number_item',
+        `items[${i}]`,
+        `「${item.name}」: 個人番号（マイナンバー）は組合員の情報項目にできません。`,
+        `“${item.name}”: a My Number can never be an item of members’ data.`,
+      );
+    }
+  });
+
+  if (doc.purposes.length === 0)
+    error('purposes_missing', 'purposes', '利用目的が一つもありません。', 'The policy states no purposes of use.');
+  const usedItems = new Set<string>();
+  doc.purposes.forEach((p, i) => {
+    const label = `利用目的${circledNumber(p.number)}`;
+    if (p.items.length === 0) {
+      error(
+        'purpose_without_items',
+        `purposes[${i}].items`,
+        `${label}に利用する情報項目がありません。`,
+        `Purpose ${p.number} names no data items.`,
+      );
+    }
+    p.items.forEach((code, k) => {
+      usedItems.add(code);
+      if (!itemCodes.has(code)) {
+        error(
+          'purpose_item_unknown',
+          `purposes[${i}].items[${k}]`,
+          `${label}の情報項目「${code}」は項目一覧にありません。`,
+          `Purpose ${p.number} names item “${code}”, which is not in the items.`,
+        );
+      }
+    });
+  });
+
+  const purposeCodes = new Set(doc.purposes.map(purposeCodeOf));
+  const sensitive = new Set(doc.items.filter((i) => i.sensitive).map((i) => i.code));
+  doc.joint_uses.forEach((ju, i) => {
+    const at = `joint_uses[${i}]`;
+    const label = `共同利用「${ju.name}」`;
+    if (ju.users.length === 0) {
+      error(
+        'joint_use_users_missing',
+        `${at}.users`,
+        `${label}に共同利用者の範囲がありません。`,
+        `Joint use “${ju.name}” states no joint users.`,
+      );
+    }
+    if (ju.items.length === 0) {
+      error(
+        'joint_use_items_missing',
+        `${at}.items`,
+        `${label}に共同利用する項目がありません。`,
+        `Joint use “${ju.name}” states no items.`,
+      );
+    }
+    if (ju.purposes.length === 0) {
+      error(
+        'joint_use_purposes_missing',
+        `${at}.purposes`,
+        `${label}に利用目的がありません。`,
+        `Joint use “${ju.name}” states no purposes.`,
+      );
+    }
+    ju.items.forEach((code, k) => {
+      usedItems.add(code);
+      if (!itemCodes.has(code)) {
+        error(
+          'joint_use_item_unknown',
+          `${at}.items[${k}]`,
+          `${label}の項目「${code}」は項目一覧にありません。`,
+          `Joint use “${ju.name}” names item “${code}”, which is not in the items.`,
+        );
+      } else if (sensitive.has(code)) {
+        warning(
+          'joint_use_sensitive_item',
+          `${at}.items[${k}]`,
+          `${label}に要配慮個人情報「${itemNames.get(code)}」が含まれます。本人の同意を確認してください。`,
+          `Joint use “${ju.name}” includes special care-required data (“${code}”): make sure consent is obtained.`,
+        );
+      }
+    });
+    ju.purposes.forEach((code, k) => {
+      if (!purposeCodes.has(code)) {
+        error(
+          'joint_use_purpose_unknown',
+          `${at}.purposes[${k}]`,
+          `${label}の利用目的「${code}」は利用目的一覧にありません。`,
+          `Joint use “${ju.name}” names purpose “${code}”, which is not among the purposes.`,
+        );
+      }
+    });
+    ju.users.forEach((u, k) => {
+      if (u.org && opts.knownOrgCodes && !opts.knownOrgCodes.has(u.org)) {
+        error(
+          'joint_use_org_unknown',
+          `${at}.users[${k}].org`,
+          `${label}の共同利用者「${u.name}」の組織コード「${u.org}」はmamoriに登録されていません。`,
+          `Joint user “${u.name}” of “${ju.name}” names organization code “${u.org}”, which mamori does not know.`,
+        );
+      }
+    });
+    // Art. 27(5)(iii): the responsible party's name, address and representative.
+    if (!ju.responsible) {
+      error(
+        'joint_use_responsible_missing',
+        `${at}.responsible`,
+        `${label}に管理責任者（名称・住所・代表者）がありません。`,
+        `Joint use “${ju.name}” states no responsible party (name, address, representative).`,
+      );
+    } else {
+      if (!ju.responsible.address) {
+        error(
+          'joint_use_responsible_address_missing',
+          `${at}.responsible.address`,
+          `${label}の管理責任者「${ju.responsible.name}」の住所がありません。`,
+          `The responsible party “${ju.responsible.name}” of joint use “${ju.name}” has no address.`,
+        );
+      }
+      if (!ju.responsible.representative) {
+        error(
+          'joint_use_responsible_representative_missing',
+          `${at}.responsible.representative`,
+          `${label}の管理責任者「${ju.responsible.name}」の代表者がありません。`,
+          `The responsible party “${ju.responsible.name}” of joint use “${ju.name}” has no representative.`,
+        );
+      }
+    }
+    if (ju.ends_on && ju.ends_on < ju.starts_on) {
+      error(
+        'joint_use_dates_invalid',
+        `${at}.ends_on`,
+        `${label}の終了日が開始日より前です。`,
+        `Joint use “${ju.name}” ends before it starts.`,
+      );
+    }
+  });
+
+  doc.third_parties.forEach((tp, i) => {
+    const at = `third_parties[${i}]`;
+    if (!tp.legal_basis) {
+      error(
+        'third_party_legal_basis_missing',
+        `${at}.legal_basis`,
+        `第三者提供先「${tp.name}」に提供の根拠（同意・法令等）がありません。`,
+        `Third-party recipient “${tp.name}” has no legal basis (consent, law, …).`,
+      );
+    }
+    if (tp.country && !JAPAN.test(tp.country) && !tp.country_regime) {
+      error(
+        'third_party_foreign_regime_missing',
+        `${at}.country_regime`,
+        `外国の第三者「${tp.name}」（${tp.country}）について、その国の個人情報保護制度の情報がありません。`,
+        `Foreign recipient “${tp.name}” (${tp.country}) lacks information on that country’s regime (Art. 28).`,
+      );
+    }
+    tp.items.forEach((code, k) => {
+      usedItems.add(code);
+      if (!itemCodes.has(code)) {
+        error(
+          'third_party_item_unknown',
+          `${at}.items[${k}]`,
+          `第三者提供先「${tp.name}」の項目「${code}」は項目一覧にありません。`,
+          `Recipient “${tp.name}” names item “${code}”, which is not in the items.`,
+        );
+      }
+    });
+  });
+
+  doc.contractors.forEach((c, i) => {
+    const at = `contractors[${i}]`;
+    const missing = (
+      [
+        ['confidentiality', '秘密保持'],
+        ['no_reprovision', '再提供の禁止'],
+        ['incident_liability', '事故時の責任分担'],
+        ['return_or_destruction', '契約終了時の返却・廃棄'],
+      ] as const
+    ).filter(([key]) => !c.contract[key]);
+    if (missing.length) {
+      warning(
+        'contractor_contract_incomplete',
+        `${at}.contract`,
+        `委託先「${c.name}」の契約に次の定めがありません: ${missing.map(([, ja]) => ja).join('、')}`,
+        `The contract with “${c.name}” lacks: ${missing.map(([key]) => key).join(', ')}`,
+      );
+    }
+    const due = c.inspection.last_on ? addMonths(c.inspection.last_on, c.inspection.interval_months) : undefined;
+    if (!due || due < opts.today) {
+      warning(
+        'contractor_inspection_overdue',
+        `${at}.inspection`,
+        due ? `委託先「${c.name}」の定期点検の期限（${due}）を過ぎています。` : `委託先「${c.name}」の点検実施日が記録されていません。`,
+        due ? `The inspection of “${c.name}” was due on ${due}.` : `No inspection of “${c.name}” is recorded.`,
+      );
+    }
+  });
+
+  if (!doc.contact) {
+    error(
+      'contact_missing',
+      'contact',
+      'お問い合わせ窓口（部署・電話番号・受付時間）がありません。',
+      'The contact window (department, phone, hours) is missing.',
+    );
+  }
+  if (!doc.requests || doc.requests.methods.length === 0) {
+    error(
+      'requests_procedure_missing',
+      'requests.methods',
+      '開示等の請求の手続（請求の方法）がありません。',
+      'How to make requests (disclosure, correction, …) is not stated.',
+    );
+  }
+  const safety = doc.safety_measures;
+  if (!safety || [safety.organizational, safety.human, safety.physical, safety.technical].every((l) => l.length === 0)) {
+    error(
+      'safety_measures_missing',
+      'safety_measures',
+      '安全管理措置の記載がありません。',
+      'The safety management measures are not stated.',
+    );
+  } else {
+    safety.storage.forEach((s, i) => {
+      if (!JAPAN.test(s.country) && !s.regime) {
+        error(
+          'storage_country_regime_missing',
+          `safety_measures.storage[${i}].regime`,
+          `保管先の国「${s.country}」の個人情報保護制度の情報がありません（外的環境の把握）。`,
+          `Data stored in ${s.country}: information on that country’s regime is missing.`,
+        );
+      }
+    });
+  }
+
+  doc.scope.forEach((s, i) => {
+    if (s.child_facing && !s.guardian_consent) {
+      error(
+        'child_service_without_guardian_consent',
+        `scope[${i}].guardian_consent`,
+        `子ども向けのサービス「${s.name}」に保護者の同意の取得がありません。`,
+        `The children’s service “${s.name}” does not obtain a guardian’s consent.`,
+      );
+    }
+  });
+
+  doc.items.forEach((item, i) => {
+    if (!usedItems.has(item.code)) {
+      warning(
+        'item_unused',
+        `items[${i}]`,
+        `情報項目「${item.name}」はどの利用目的・共同利用・提供にも使われていません。`,
+        `Item “${item.name}” is not used by any purpose, joint use or provision.`,
+      );
+    }
+  });
+
+  return gaps.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
+}
+
+/** True when the gaps allow publishing (no errors). */
+export const publishable = (gaps: readonly LintGap[]): boolean => gaps.every((g) => g.severity !== 'error');
+
+function duplicates<T>(
+  list: readonly T[],
+  key: (t: T) => string,
+  section: string,
+  error: (code: string, path: string, ja: string, en: string) => void,
+): void {
+  const seen = new Set<string>();
+  list.forEach((entry, i) => {
+    const k = key(entry);
+    if (seen.has(k))
+      error('code_duplicate', `${section}[${i}].code`, `コード「${k}」が重複しています。`, `Code “${k}” is used twice in ${section}.`);
+    seen.add(k);
+  });
+}
+
+/** `YYYY-MM-DD` plus `months`, clamped to the month's last day. */
+export function addMonths(date: string, months: number): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const total = y * 12 + (m - 1) + months;
+  const year = Math.floor(total / 12);
+  const month = (total % 12) + 1;
+  const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return `${year}-${String(month).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
+}

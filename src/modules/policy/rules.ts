@@ -1,0 +1,24 @@
+/**
+ * The numbers of the policy rules, in one place (see ../../shared/docs/appi.md). Points the statute leaves
+ * open are defaults an organization can change in its settings; they are marked (confirm).
+ */
+
+/**
+ * Days between the notice of a change that needs prior notice (a new purpose, a joint use's purposes,
+ * items, users or responsible party) and the day it takes effect. APPI says "beforehand" without a number;
+ * 30 days is the co-ops' usual practice for member notices (confirm per co-op; settings.policy.priorNoticeDays).
+ */
+export const DEFAULT_PRIOR_NOTICE_DAYS = 30;
+
+/**
+ * Age under which a child's data needs a legal representative's consent. The PPC Q&A says about 12–15; the
+ * amendment reported as passed in 2026 says under 16 (confirm; the policy's `child_consent_age`).
+ */
+export const DEFAULT_CHILD_CONSENT_AGE = 16;
+
+/** `YYYY-MM-DD` plus `days`. */
+export function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
