@@ -7,6 +7,7 @@ import type { Db, DialectName } from '../db/database.ts';
 import { type Clock, systemClock } from '../db/time.ts';
 import { PolicyStore } from '../modules/access/policy-store.ts';
 import type { KeyRing } from '../modules/crypto/data-keys.ts';
+import { activateDueVersions } from '../modules/policy/versions.ts';
 
 export interface AppContext {
   db: Db;
@@ -24,12 +25,13 @@ export function createContext(opts: {
   keys: KeyRing;
   clock?: Clock;
 }): AppContext {
+  const clock = opts.clock ?? systemClock;
   return {
     db: opts.db,
     dialect: opts.dialect,
     ...(opts.sqlite ? { sqlite: opts.sqlite } : {}),
     keys: opts.keys,
-    policy: new PolicyStore(opts.db),
-    clock: opts.clock ?? systemClock,
+    policy: new PolicyStore(opts.db, 5000, { beforeLoad: () => activateDueVersions(opts.db, clock()) }),
+    clock,
   };
 }

@@ -21,6 +21,8 @@ import { findSession } from '../modules/auth/sessions.ts';
 import { memberRoutes } from '../modules/members/routes.ts';
 import { findMyNumberFields } from '../modules/my-number/detect.ts';
 import { organizationRoutes } from '../modules/organizations/routes.ts';
+import { setupRoutes } from '../modules/organizations/setup-routes.ts';
+import { policyRoutes } from '../modules/policy/routes.ts';
 import type { Config } from './config.ts';
 import type { AppContext } from './context.ts';
 import { AppError, errorBody } from './errors.ts';
@@ -156,6 +158,8 @@ export async function buildServer(ctx: AppContext, config: Config, opts: ServerO
       await api.register(memberRoutes(ctx));
       await api.register(auditRoutes(ctx));
       await api.register(organizationRoutes(ctx));
+      await api.register(policyRoutes(ctx));
+      await api.register(setupRoutes(ctx));
       api.get('/health', { schema: { tags: ['system'], summary: '稼働確認 / health' } }, async () => ({ ok: true }));
     },
     { prefix: '/api/v1' },

@@ -44,15 +44,22 @@ export class PolicyStore {
   #loading: Promise<AccessEngine> | undefined;
   readonly #db: DbOrTx;
   readonly #ttlMs: number;
+  readonly #beforeLoad: (() => Promise<unknown>) | undefined;
 
-  constructor(db: DbOrTx, ttlMs = 5000) {
+  /**
+   * `beforeLoad` runs before each reload: the context uses it to activate policy versions whose effective
+   * date has come, so the engine never enforces a version early or late by more than `ttlMs`.
+   */
+  constructor(db: DbOrTx, ttlMs = 5000, opts: { beforeLoad?: () => Promise<unknown> } = {}) {
     this.#db = db;
     this.#ttlMs = ttlMs;
+    this.#beforeLoad = opts.beforeLoad;
   }
 
   async engine(): Promise<AccessEngine> {
     if (this.#engine && Date.now() - this.#loadedAt < this.#ttlMs) return this.#engine;
-    this.#loading ??= loadPolicy(this.#db)
+    this.#loading ??= this.#prepare()
+      .then(() => loadPolicy(this.#db))
       .then((data) => {
         this.#engine = new AccessEngine(data);
         this.#loadedAt = Date.now();
@@ -62,6 +69,16 @@ export class PolicyStore {
         this.#loading = undefined;
       });
     return this.#loading;
+  }
+
+  async #prepare(): Promise<void> {
+    if (!this.#beforeLoad) return;
+    try {
+      await this.#beforeLoad();
+    } catch (e) {
+      // A failed activation must not stop access decisions under the version in effect; it is retried next load.
+      console.error('mamori: activating due policy versions failed:', e);
+    }
   }
 
   /** Call after changing purposes, items, grants or joint use. */

@@ -80,7 +80,16 @@ export interface CreateUserInput {
   email?: string | null;
 }
 
+/** Creates a staff user after checking the login and password rules. */
 export async function createUser(ctx: AppContext, actor: Actor, u: CreateUserInput): Promise<string> {
+  checkNewUser(u);
+  const passwordHash = await hashPassword(u.password);
+  const now = ctx.clock();
+  return ctx.db.transaction().execute((tx) => insertUser(tx, actor, u, passwordHash, now));
+}
+
+/** The login and password rules; `validation_failed` with every issue. */
+export function checkNewUser(u: Pick<CreateUserInput, 'login' | 'password'>): void {
   const issues = passwordIssues(u.password);
   if (!/^[a-z0-9._-]{3,40}$/.test(u.login)) {
     issues.push({
@@ -91,60 +100,60 @@ export async function createUser(ctx: AppContext, actor: Actor, u: CreateUserInp
     });
   }
   if (issues.length) throw new AppError('validation_failed', issues);
-  const passwordHash = await hashPassword(u.password);
-  const now = ctx.clock();
-  return ctx.db.transaction().execute(async (tx) => {
-    const org = await tx.selectFrom('organizations').select('id').where('code', '=', u.orgCode).executeTakeFirst();
-    if (!org) throw new AppError('organization_unknown');
-    const role = await tx
-      .selectFrom('roles')
-      .select(['id', 'code'])
+}
+
+/** Inserts a user (password already hashed) inside `tx`, with its audit entry. */
+export async function insertUser(tx: Tx, actor: Actor, u: CreateUserInput, passwordHash: string, now: Date): Promise<string> {
+  const org = await tx.selectFrom('organizations').select('id').where('code', '=', u.orgCode).executeTakeFirst();
+  if (!org) throw new AppError('organization_unknown');
+  const role = await tx
+    .selectFrom('roles')
+    .select(['id', 'code'])
+    .where('org_id', '=', org.id)
+    .where('code', '=', u.role)
+    .executeTakeFirst();
+  if (!role) throw new AppError('role_unknown');
+  let departmentId: string | null = null;
+  if (u.department) {
+    const dept = await tx
+      .selectFrom('departments')
+      .select('id')
       .where('org_id', '=', org.id)
-      .where('code', '=', u.role)
+      .where('code', '=', u.department)
       .executeTakeFirst();
-    if (!role) throw new AppError('role_unknown');
-    let departmentId: string | null = null;
-    if (u.department) {
-      const dept = await tx
-        .selectFrom('departments')
-        .select('id')
-        .where('org_id', '=', org.id)
-        .where('code', '=', u.department)
-        .executeTakeFirst();
-      if (!dept) throw new AppError('department_unknown');
-      departmentId = dept.id;
-    }
-    const taken = await tx.selectFrom('users').select('id').where('login', '=', u.login).executeTakeFirst();
-    if (taken) throw new AppError('login_taken');
-    const id = randomUUID();
-    await tx
-      .insertInto('users')
-      .values({
-        id,
-        org_id: org.id,
-        department_id: departmentId,
-        role_id: role.id,
-        login: u.login,
-        display_name: u.displayName,
-        email: u.email ?? null,
-        password_hash: passwordHash,
-        totp_secret_enc: null,
-        totp_enabled: 0,
-        failed_attempts: 0,
-        locked_until: null,
-        status: 'active',
-        created_at: iso(now),
-        updated_at: iso(now),
-      })
-      .execute();
-    await appendAudit(
-      tx,
-      actor,
-      { action: 'user.create', outcome: 'ok', orgId: org.id, detail: { user_id: id, login: u.login, role: role.code } },
-      ctx.clock,
-    );
-    return id;
-  });
+    if (!dept) throw new AppError('department_unknown');
+    departmentId = dept.id;
+  }
+  const taken = await tx.selectFrom('users').select('id').where('login', '=', u.login).executeTakeFirst();
+  if (taken) throw new AppError('login_taken');
+  const id = randomUUID();
+  await tx
+    .insertInto('users')
+    .values({
+      id,
+      org_id: org.id,
+      department_id: departmentId,
+      role_id: role.id,
+      login: u.login,
+      display_name: u.displayName,
+      email: u.email ?? null,
+      password_hash: passwordHash,
+      totp_secret_enc: null,
+      totp_enabled: 0,
+      failed_attempts: 0,
+      locked_until: null,
+      status: 'active',
+      created_at: iso(now),
+      updated_at: iso(now),
+    })
+    .execute();
+  await appendAudit(
+    tx,
+    actor,
+    { action: 'user.create', outcome: 'ok', orgId: org.id, detail: { user_id: id, login: u.login, role: role.code } },
+    () => now,
+  );
+  return id;
 }
 
 export async function listUsers(ctx: AppContext, orgId: string) {
