@@ -111,6 +111,7 @@ export const errorCatalogue = {
     'ポリシーの組織コードがこの組織と一致しません。',
     'The policy’s organization code does not match this organization.',
   ],
+  policy_preset_unknown: [404, '指定されたポリシーのひな形はありません。', 'No such policy preset.'],
   internal_error: [
     500,
     'システムエラーが発生しました。管理者に連絡してください。',
