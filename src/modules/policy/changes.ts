@@ -86,8 +86,8 @@ export function compareDocuments(before: PolicyDocument | undefined, after: Poli
   keyed(before.joint_uses, after.joint_uses, (j) => j.code, {
     added: (j) => ({
       notice: 'prior',
-      summary_ja: `共同利用「${j.name}」を開始（${j.starts_on}から）`,
-      summary_en: `Joint use “${j.name_en ?? j.name}” added (from ${j.starts_on})`,
+      summary_ja: `共同利用「${j.name}」を開始${j.starts_on ? `（${j.starts_on}から）` : ''}`,
+      summary_en: `Joint use “${j.name_en ?? j.name}” added${j.starts_on ? ` (from ${j.starts_on})` : ''}`,
     }),
     removed: (j) => ({ notice: 'none', summary_ja: `共同利用「${j.name}」を終了`, summary_en: `Joint use “${j.name_en ?? j.name}” ended` }),
     changed: (j, fields, old) => {

@@ -112,7 +112,8 @@ export const jointUseSchema = z.strictObject({
   /** Purpose codes of this organization. */
   purposes: z.array(code).default([]),
   responsible: partySchema.optional(),
-  starts_on: date,
+  /** When the joint use began or begins; when the policy does not say, it runs from the version's effective date. */
+  starts_on: date.optional(),
   ends_on: date.optional(),
   note: optionalText,
 });
@@ -160,7 +161,7 @@ export const contractorSchema = z.strictObject({
       /** 事故時の責任分担 */
       incident_liability: z.boolean().default(false),
       /** 再委託: prohibited, only with prior written consent, or allowed. */
-      subcontracting: z.enum(['prohibited', 'with_consent', 'allowed']).default('prohibited'),
+      subcontracting: z.enum(['prohibited', 'with_consent', 'allowed']).optional(),
       /** 契約終了時の返却・廃棄 */
       return_or_destruction: z.boolean().default(false),
     })
@@ -195,7 +196,8 @@ export const requestsSchema = z.strictObject({
   kinds: z.array(shortText).default([]),
   fee: z
     .strictObject({
-      free: z.boolean().default(true),
+      /** Free of charge; unset when the policy does not say (the lint warns). */
+      free: z.boolean().optional(),
       amount_yen: z.int().min(0).optional(),
       note: optionalText,
     })

@@ -201,7 +201,15 @@ export function lintPolicy(doc: PolicyDocument, opts: LintOptions): LintGap[] {
         );
       }
     }
-    if (ju.ends_on && ju.ends_on < ju.starts_on) {
+    if (!ju.starts_on) {
+      warning(
+        'joint_use_start_missing',
+        `${at}.starts_on`,
+        `${label}の開始日が記載されていません。この版の施行日から共同利用を開始したものとして扱います。`,
+        `Joint use “${ju.name}” has no start date: it is treated as starting on the version’s effective date.`,
+      );
+    }
+    if (ju.ends_on && ju.starts_on && ju.ends_on < ju.starts_on) {
       error(
         'joint_use_dates_invalid',
         `${at}.ends_on`,
@@ -244,7 +252,7 @@ export function lintPolicy(doc: PolicyDocument, opts: LintOptions): LintGap[] {
 
   doc.contractors.forEach((c, i) => {
     const at = `contractors[${i}]`;
-    const missing = (
+    const missing: (readonly [string, string])[] = (
       [
         ['confidentiality', '秘密保持'],
         ['no_reprovision', '再提供の禁止'],
@@ -252,6 +260,7 @@ export function lintPolicy(doc: PolicyDocument, opts: LintOptions): LintGap[] {
         ['return_or_destruction', '契約終了時の返却・廃棄'],
       ] as const
     ).filter(([key]) => !c.contract[key]);
+    if (!c.contract.subcontracting) missing.push(['subcontracting', '再委託の扱い']);
     if (missing.length) {
       warning(
         'contractor_contract_incomplete',
@@ -277,6 +286,22 @@ export function lintPolicy(doc: PolicyDocument, opts: LintOptions): LintGap[] {
       'contact',
       'お問い合わせ窓口（部署・電話番号・受付時間）がありません。',
       'The contact window (department, phone, hours) is missing.',
+    );
+  }
+  if (doc.contact && !doc.contact.hours) {
+    warning(
+      'contact_hours_missing',
+      'contact.hours',
+      'お問い合わせ窓口の受付時間がありません。',
+      'The contact window’s hours are not stated.',
+    );
+  }
+  if (doc.requests && doc.requests.fee.free === undefined && doc.requests.fee.amount_yen === undefined) {
+    warning(
+      'requests_fee_unstated',
+      'requests.fee',
+      '開示等の請求の手数料（無料か、金額）が記載されていません。',
+      'The fee for requests (free, or the amount) is not stated.',
     );
   }
   if (!doc.requests || doc.requests.methods.length === 0) {

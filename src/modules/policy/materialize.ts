@@ -99,7 +99,7 @@ async function syncJointUses(
     // Groups made before policies were versioned have no code: they are matched by name once.
     const match =
       existing.find((g) => g.code === ju.code) ?? existing.find((g) => g.code === null && g.name === ju.name && !kept.has(g.id));
-    const values = { code: ju.code, name: ju.name, starts_on: ju.starts_on, ends_on: ju.ends_on ?? null };
+    const values = { code: ju.code, name: ju.name, starts_on: ju.starts_on ?? effectiveOn, ends_on: ju.ends_on ?? null };
     let id: string;
     if (match) {
       id = match.id;
