@@ -1,6 +1,6 @@
 /**
  * (e) A joint user (the kyosai federation's staff) chooses the co-op whose members it jointly uses, searches
- * them for ⑭, and opens one: only the joint use's items are shown (no bank account, no e-mail).
+ * them for ⑭, and opens one: only the items the joint uses declare are shown (no kana, no delivery type).
  */
 import { expect, test } from '@playwright/test';
 import { mainNav, shot, signIn } from './helpers.ts';
@@ -20,7 +20,7 @@ test('joint user: searches the owner co-op for ⑭ and sees only the declared it
   await expect(page.getByTestId('purpose-banner')).toContainText('⑭');
   await expect(page.locator('[data-item="name"]')).toHaveCount(1);
   await expect(page.locator('[data-item="birth_date"]')).toHaveCount(1);
-  await expect(page.locator('[data-item="bank_account"]')).toHaveCount(0);
-  await expect(page.locator('[data-item="email"]')).toHaveCount(0);
+  await expect(page.locator('[data-item="name_kana"]')).toHaveCount(0);
+  await expect(page.locator('[data-item="delivery_type"]')).toHaveCount(0);
   await shot(page, '20-joint-use-member');
 });

@@ -159,12 +159,13 @@ describe.each(availableDialects())('audit and alerts over HTTP on %s', (dialect)
     const joint = me.body.joint_use as { org_code: string; purposes: { code: string; items: string[] }[] }[];
     expect(joint.map((j) => j.org_code)).toEqual(['demo-coop']);
     expect(joint[0]!.purposes.map((p) => p.code)).toEqual(['P14', 'P15']);
-    expect(joint[0]!.purposes[0]!.items).not.toContain('bank_account');
+    expect(joint[0]!.purposes[0]!.items).toContain('name');
+    expect(joint[0]!.purposes[0]!.items).not.toContain('name_kana');
     const hits = await kyosai.get('/api/v1/members?purpose=P14&org=demo-coop&code=1000007');
     expect(hits.status).toBe(200);
     const members = hits.body.members as Record<string, unknown>[];
     expect(members.map((m) => m.member_code)).toEqual(['1000007']);
-    expect(Object.keys(members[0]!).sort()).toEqual(['address', 'id', 'member_code', 'name', 'name_kana', 'phone', 'version']);
+    expect(Object.keys(members[0]!).sort()).toEqual(['address', 'id', 'member_code', 'name', 'phone', 'version']);
     // Its own organization (the default) has no such member; another co-op is out of scope; an unknown code is a clear error.
     expect((await kyosai.get('/api/v1/members?purpose=P14&code=1000007')).body.members).toEqual([]);
     expect((await kyosai.get('/api/v1/members?purpose=P14&org=demo-other-coop&code=6000001')).status).toBe(404);

@@ -140,27 +140,37 @@ describe.each(availableDialects())('policy registers over HTTP on %s', (dialect)
   });
 
   it('publishes, flags a joint-use purpose change for prior notice, and serves every version as a file', async () => {
-    const current = await draft();
-    const doc = completePolicy('demo-coop', { jointUserOrg: 'demo-kyosai' });
-    await officer.request('PUT', '/api/v1/policy/draft', { json: { revision: current.draft.revision, document: doc } });
-    const v1 = await officer.post('/api/v1/policy/publish', {
-      revision: current.draft.revision + 1,
-      effective_on: '2026-11-24',
-      summary: '初版',
-    });
-    expect(v1.status).toBe(201);
-
-    const d = await draft();
+    // The demo co-op runs version 1, made from the Miyagi seed: start the draft again from it (the test above left
+    // another document in the draft), then add ⑬ to its joint use with the kyosai federation.
+    const left = await draft();
+    const reset = await officer.post('/api/v1/policy/draft/reset', { revision: left.draft.revision, version: 1 });
+    expect(reset.status).toBe(200);
+    const d = reset.body as unknown as Draft;
+    expect((d.review as { changes: unknown[] }).changes).toEqual([]);
     const changed = structuredClone(d.draft.document) as ReturnType<typeof completePolicy>;
-    changed.joint_uses[0]!.purposes = ['P02', 'P03'];
-    await officer.request('PUT', '/api/v1/policy/draft', { json: { revision: d.draft.revision, document: changed } });
-    const review = (await draft()).review as { notice_required: boolean; earliest_effective_on: string };
+    const kyosaiUse = changed.joint_uses.find((j) => j.code === 'coop-kyosai-ren')!;
+    kyosaiUse.purposes = [...kyosaiUse.purposes, 'P13'];
+    expect((await officer.request('PUT', '/api/v1/policy/draft', { json: { revision: d.draft.revision, document: changed } })).status).toBe(
+      200,
+    );
+    const review = (await draft()).review as {
+      notice_required: boolean;
+      earliest_effective_on: string;
+      changes: { key: string; notice: string }[];
+    };
     expect(review).toMatchObject({ notice_required: true, earliest_effective_on: '2026-12-24' });
+    expect(review.changes).toEqual([expect.objectContaining({ key: 'coop-kyosai-ren', notice: 'prior' })]);
     const early = await officer.post('/api/v1/policy/publish', { revision: d.draft.revision + 1, effective_on: '2026-12-01' });
     expect(early.status).toBe(422);
     expect(early.body.error?.code).toBe('policy_notice_period');
-    const v2 = await officer.post('/api/v1/policy/publish', { revision: d.draft.revision + 1, effective_on: '2026-12-24' });
-    expect(v2.body.version).toMatchObject({ number: 2, status: 'scheduled' });
+    expect(early.body.error?.issues?.[0]).toMatchObject({ field: 'joint_uses.coop-kyosai-ren', code: 'prior_notice_required' });
+    const v2 = await officer.post('/api/v1/policy/publish', {
+      revision: d.draft.revision + 1,
+      effective_on: '2026-12-24',
+      summary: '⑬を追加',
+    });
+    expect(v2.status).toBe(201);
+    expect(v2.body.version).toMatchObject({ number: 2, status: 'scheduled', notice_on: '2026-11-24', effective_on: '2026-12-24' });
 
     const list = (await officer.get('/api/v1/policy/versions')).body.versions as { number: number; status: string }[];
     expect(list.map((v) => [v.number, v.status])).toEqual([
@@ -169,81 +179,85 @@ describe.each(availableDialects())('policy registers over HTTP on %s', (dialect)
     ]);
     const file = await officer.get('/api/v1/policy/versions/1/file');
     expect(file.headers['content-disposition']).toContain("filename*=UTF-8''demo-coop-");
-    expect(parsePolicyFile(file.raw).joint_uses[0]?.purposes).toEqual(['P03']);
+    expect(parsePolicyFile(file.raw).joint_uses.find((j) => j.code === 'coop-kyosai-ren')?.purposes).toEqual(['P14', 'P15']);
     expect((await officer.get('/api/v1/policy/versions/9')).body.error?.code).toBe('policy_version_not_found');
   });
 
-  it('lets the joint user read exactly the declared items for the declared purposes, from the effective date', async () => {
-    await setRolePurposes(f.ctx, { type: 'cli', id: null, orgId: (await f.actor('kyosai')).orgId, label: 'test' }, 'kyosai_staff', [
-      'demo-coop:P03',
-    ]);
+  it('lets the joint user read exactly the declared items for the declared purposes, with the new version from its date', async () => {
     const kyosai = await f.actor('kyosai');
+    const jointActor = { type: 'cli' as const, id: null, orgId: kyosai.orgId, label: 'test' };
     const id = await f.memberId('1000001');
-    const seen = await readMember(f.ctx, { actor: kyosai, memberId: id, purpose: 'P03' });
-    // P03 uses member_code, name, address, birth_date; the joint use shares member_code, name, birth_date.
-    expect(
-      Object.keys(seen)
-        .filter((k) => k !== 'id' && k !== 'version')
-        .sort(),
-    ).toEqual(['birth_date', 'member_code', 'name']);
-    await expect(readMember(f.ctx, { actor: kyosai, memberId: id, purpose: 'P02' })).rejects.toMatchObject({
+    // ⑬ is covered by the group-wide joint use (all sixteen purposes), whose users include the federation.
+    await expect(readMember(f.ctx, { actor: kyosai, memberId: id, purpose: 'P13' })).rejects.toMatchObject({
       code: 'purpose_not_permitted',
     });
+    await setRolePurposes(f.ctx, jointActor, 'kyosai_staff', ['demo-coop:P13', 'demo-coop:P14', 'demo-coop:P15']);
+    const seen = await readMember(f.ctx, { actor: kyosai, memberId: id, purpose: 'P13' });
+    // ⑬'s items (code, name, kana, phone, e-mail, account, purchases) that the joint use declares: not the kana.
+    expect(Object.keys(seen).sort()).toEqual(['bank_account', 'email', 'id', 'member_code', 'name', 'phone', 'version']);
 
-    // Version 2 (P02 added to the joint use) takes effect on 2026-12-24 and not a day before.
-    await setRolePurposes(f.ctx, { type: 'cli', id: null, orgId: kyosai.orgId, label: 'test' }, 'kyosai_staff', ['demo-coop:P03']);
+    const kyosaiPurposes = () =>
+      f.ctx.db
+        .selectFrom('joint_use_purposes')
+        .innerJoin('joint_use_groups', 'joint_use_groups.id', 'joint_use_purposes.group_id')
+        .innerJoin('purposes', 'purposes.id', 'joint_use_purposes.purpose_id')
+        .select('purposes.code')
+        .innerJoin('organizations', 'organizations.id', 'joint_use_groups.owner_org_id')
+        .where('organizations.code', '=', 'demo-coop')
+        .where('joint_use_groups.code', '=', 'coop-kyosai-ren')
+        .orderBy('purposes.code')
+        .execute()
+        .then((rows) => rows.map((r) => r.code));
     now = new Date('2026-12-23T03:00:00Z');
     f.ctx.policy.invalidate();
-    expect(
-      (await f.ctx.policy.engine()).decide({
-        actor: kyosai,
-        purpose: 'P02',
-        action: 'read',
-        member: {
-          orgId: (await f.ctx.db.selectFrom('organizations').select('id').where('code', '=', 'demo-coop').executeTakeFirstOrThrow()).id,
-          blocks: [],
-        },
-        today: '2026-12-23',
-      }),
-    ).toMatchObject({ allowed: false });
+    await f.ctx.policy.engine();
+    expect(await kyosaiPurposes()).toEqual(['P14', 'P15']);
     now = new Date('2026-12-24T03:00:00Z');
     f.ctx.policy.invalidate();
     await f.ctx.policy.engine();
+    expect(await kyosaiPurposes()).toEqual(['P13', 'P14', 'P15']);
     // Sessions last at most a day: sign in again a month later.
     officer = new Client(app);
     expect((await officer.login(f, 'officer')).status).toBe(200);
     const versions = (await officer.get('/api/v1/policy/versions')).body.versions as { number: number; status: string }[];
-    expect(versions[0]).toMatchObject({ number: 2, status: 'active' });
-    const offered = (
-      await f.ctx.db
-        .selectFrom('joint_use_purposes')
-        .innerJoin('purposes', 'purposes.id', 'joint_use_purposes.purpose_id')
-        .select('purposes.code')
-        .execute()
-    )
-      .map((r) => r.code)
-      .sort();
-    expect(offered).toContain('P02');
+    expect(versions.map((v) => [v.number, v.status])).toEqual([
+      [2, 'active'],
+      [1, 'superseded'],
+    ]);
   });
 
-  it('refuses a joint use starting later: not effective before its start date', async () => {
+  it('refuses a joint use that starts later: not in effect before its start date', async () => {
     const d = await draft();
     const doc = structuredClone(d.draft.document) as ReturnType<typeof completePolicy>;
-    doc.joint_uses[0]!.code = 'kyosai-2027';
-    doc.joint_uses[0]!.starts_on = '2027-04-01';
-    doc.joint_uses[0]!.purposes = ['P03'];
+    doc.purposes.push({ code: 'P17', number: 17, name: '共済の新しい商品のご案内のため', items: ['name', 'address', 'phone'] });
+    doc.joint_uses.push({
+      code: 'kyosai-2027',
+      name: '共済の新商品案内の共同利用（2027年度から）',
+      users: [{ name: 'デモ共済生活協同組合連合会', org: 'demo-kyosai' }],
+      items: ['name', 'address'],
+      purposes: ['P17'],
+      responsible: doc.joint_uses[0]!.responsible,
+      starts_on: '2027-04-01',
+    });
     await officer.request('PUT', '/api/v1/policy/draft', { json: { revision: d.draft.revision, document: doc } });
-    const review = (await draft()).review as { earliest_effective_on: string };
+    const review = (await draft()).review as { earliest_effective_on: string; notice_required: boolean };
+    expect(review).toMatchObject({ notice_required: true, earliest_effective_on: '2027-01-23' });
     const v = await officer.post('/api/v1/policy/publish', { revision: d.draft.revision + 1, effective_on: review.earliest_effective_on });
     expect(v.status).toBe(201);
-    now = new Date(`${review.earliest_effective_on}T03:00:00Z`);
+    now = new Date('2027-01-23T03:00:00Z');
     f.ctx.policy.invalidate();
     await f.ctx.policy.engine();
-    f.ctx.policy.invalidate();
     const kyosai = await f.actor('kyosai');
+    await setRolePurposes(f.ctx, { type: 'cli', id: null, orgId: kyosai.orgId, label: 'test' }, 'kyosai_staff', [
+      'demo-coop:P17',
+      'demo-coop:P14',
+    ]);
     const id = await f.memberId('1000002');
-    await expect(readMember(f.ctx, { actor: kyosai, memberId: id, purpose: 'P03' })).rejects.toMatchObject({
+    await expect(readMember(f.ctx, { actor: kyosai, memberId: id, purpose: 'P17' })).rejects.toMatchObject({
       code: 'joint_use_not_effective',
     });
+    now = new Date('2027-04-01T03:00:00Z');
+    const m = await readMember(f.ctx, { actor: kyosai, memberId: id, purpose: 'P17' });
+    expect(Object.keys(m).sort()).toEqual(['address', 'id', 'name', 'version']);
   });
 });

@@ -10,7 +10,7 @@
  *  2. the purpose exists (active) in the member's organization                                → purpose_unknown
  *  3. the actor's role may use the purpose                                                   → purpose_not_permitted
  *  4. for a joint user: a joint use covers this purpose                                       → member_out_of_scope
- *     … and is in effect today                                                               → joint_use_not_effective
+ *     … and one is in effect today (the items of all those in effect are shared)             → joint_use_not_effective
  *  5. every item asked for belongs to the purpose (and to the joint use)                     → item_not_in_purpose
  *  6. the member has not had this purpose stopped (利用停止)                                  → member_use_stopped
  *     … nor opted out of it                                                                  → member_opted_out
@@ -125,20 +125,21 @@ export class AccessEngine {
     let allowedItems = purpose.items;
     let jointUseId: string | undefined;
     if (jointUses) {
+      // Several joint uses may cover the purpose (e.g. a group-wide one and one with extra items for a
+      // federation): the joint user may use the items any of those in effect today declares.
       let covering = false;
-      let effective: CompiledJointUse | undefined;
+      let shared: Uint32Array | undefined;
       for (const ju of jointUses) {
         if (!ju.purposeIds.has(purpose.id)) continue;
         covering = true;
         if (ju.startsOn <= req.today && (ju.endsOn === null || req.today <= ju.endsOn)) {
-          effective = ju;
-          break;
+          shared = shared ? union(shared, ju.items) : ju.items;
+          jointUseId ??= ju.id;
         }
       }
       if (!covering) return { allowed: false, code: 'member_out_of_scope', purposeId: purpose.id };
-      if (!effective) return { allowed: false, code: 'joint_use_not_effective', purposeId: purpose.id };
-      allowedItems = intersect(purpose.items, effective.items);
-      jointUseId = effective.id;
+      if (!shared) return { allowed: false, code: 'joint_use_not_effective', purposeId: purpose.id };
+      allowedItems = intersect(purpose.items, shared);
     }
 
     let items: readonly string[];
@@ -200,6 +201,11 @@ function setBit(bits: Uint32Array, index: number): void {
 }
 function hasBit(bits: Uint32Array, index: number): boolean {
   return ((bits[index >>> 5] ?? 0) & (1 << (index & 31))) !== 0;
+}
+function union(a: Uint32Array, b: Uint32Array): Uint32Array {
+  const out = new Uint32Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = a[i]! | (b[i] ?? 0);
+  return out;
 }
 function intersect(a: Uint32Array, b: Uint32Array): Uint32Array {
   const out = new Uint32Array(a.length);

@@ -7,7 +7,7 @@ import type { AppContext } from '../../app/context.ts';
 import { AppError } from '../../app/errors.ts';
 import { requireStaff, SESSION_COOKIE } from '../../app/guard.ts';
 import { japanDate } from '../../db/time.ts';
-import { circled } from '../purposes/presets/miyagi.ts';
+import { circledNumber } from '../policy/document.ts';
 import { listPurposes } from '../purposes/service.ts';
 import { activateTotp, beginTotpEnrollment, completeTotp, loginWithPassword, logout } from './sessions.ts';
 
@@ -156,7 +156,7 @@ export function authRoutes(ctx: AppContext, config: Config): FastifyPluginAsyncZ
             entry.purposes.push({
               code: r.code,
               number: r.number,
-              label: circled(r.number),
+              label: circledNumber(r.number),
               name: r.name,
               name_en: r.name_en,
               items: view.items,

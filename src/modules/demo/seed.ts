@@ -15,8 +15,8 @@ import { newTotpSecret } from '../auth/totp.ts';
 import { normalizeMemberInput } from '../members/fields.ts';
 import { toRow } from '../members/write-member.ts';
 import { createDepartment, createOrganization, createRole } from '../organizations/service.ts';
-import { miyagiPurposes, purposeCode } from '../purposes/presets/miyagi.ts';
-import { applyPurposePreset } from '../purposes/service.ts';
+import { purposeCodeOf } from '../policy/document.ts';
+import { publishDemoPolicy } from './demo-policy.ts';
 import { syntheticMember } from './synthetic.ts';
 
 export const DEMO_ORG = 'demo-coop';
@@ -24,7 +24,7 @@ export const DEMO_JOINT_ORG = 'demo-kyosai';
 export const DEMO_OTHER_ORG = 'demo-other-coop';
 export const DEMO_PASSWORD = 'mamori-demo-2026';
 
-const P = (...numbers: number[]) => numbers.map(purposeCode);
+const P = (...numbers: number[]) => numbers.map((number) => purposeCodeOf({ number }));
 
 const roles: { code: string; name: string; name_en: string; kind: RoleKind; purposes: string[] }[] = [
   {
@@ -131,52 +131,20 @@ export async function seedDemo(ctx: AppContext, memberCount: number): Promise<De
         now,
       ),
     );
-    let jointUse: { groupId: string; purposeIds: string[] } | undefined;
     for (const [code, orgId] of [...orgs]) {
-      const { purposeIds, itemIds } = await applyPurposePreset(tx, orgId, miyagiPurposes);
+      // Every demo organization starts from the Miyagi seed's published policy (version 1, in effect today).
+      await publishDemoPolicy(tx, orgId, code, now);
+      const purposeRows = await tx.selectFrom('purposes').select(['id', 'code']).where('org_id', '=', orgId).execute();
+      const purposeIds = new Map(purposeRows.map((p) => [p.code, p.id]));
       const deptIds = new Map<string, string>();
       for (const d of departments) deptIds.set(d.code, await createDepartment(tx, system, { orgId, ...d }, now));
       const roleIds = new Map<string, string>();
       for (const r of roles) {
-        // The joint user's kyosai staff are granted the owner's kyosai purposes (see the joint use below).
         const ids = r.purposes.map((c) => purposeIds.get(c)!);
         roleIds.set(
           r.code,
           await createRole(tx, system, { orgId, code: r.code, name: r.name, name_en: r.name_en, kind: r.kind, purposeIds: ids }, now),
         );
-      }
-      if (code === DEMO_ORG) {
-        // 共同利用: the federation may use name, code, birth date, contact and account data for kyosai (⑭⑮).
-        const groupId = randomUUID();
-        await tx
-          .insertInto('joint_use_groups')
-          .values({ id: groupId, owner_org_id: orgId, name: '共済事業における共同利用', starts_on: '2022-06-10', ends_on: null })
-          .execute();
-        await tx
-          .insertInto('joint_use_members')
-          .values([{ group_id: groupId, org_id: orgId }])
-          .execute();
-        await tx
-          .insertInto('joint_use_purposes')
-          .values(P(14, 15).map((c) => ({ group_id: groupId, purpose_id: purposeIds.get(c)! })))
-          .execute();
-        const shared = [
-          'member_code',
-          'name',
-          'name_kana',
-          'gender',
-          'birth_date',
-          'postal_code',
-          'address',
-          'phone',
-          'join_date',
-          'leave_date',
-        ];
-        await tx
-          .insertInto('joint_use_items')
-          .values(shared.map((c) => ({ group_id: groupId, item_id: itemIds.get(c)! })))
-          .execute();
-        jointUse = { groupId, purposeIds: P(14, 15).map((c) => purposeIds.get(c)!) };
       }
       for (const u of users.filter((x) => x.org === code)) {
         await tx
@@ -200,11 +168,17 @@ export async function seedDemo(ctx: AppContext, memberCount: number): Promise<De
           })
           .execute();
       }
-      if (code === DEMO_JOINT_ORG && jointUse) {
-        await tx.insertInto('joint_use_members').values({ group_id: jointUse.groupId, org_id: orgId }).execute();
+      if (code === DEMO_JOINT_ORG) {
+        // The federation's kyosai staff may use the co-op's kyosai purposes (⑭⑮) under its joint uses.
+        const owner = await tx
+          .selectFrom('purposes')
+          .select('id')
+          .where('org_id', '=', orgs.get(DEMO_ORG)!)
+          .where('code', 'in', P(14, 15))
+          .execute();
         await tx
           .insertInto('role_purposes')
-          .values(jointUse.purposeIds.map((purpose_id) => ({ role_id: roleIds.get('kyosai_staff')!, purpose_id })))
+          .values(owner.map((p) => ({ role_id: roleIds.get('kyosai_staff')!, purpose_id: p.id })))
           .execute();
       }
     }

@@ -85,22 +85,24 @@ describe.each(availableDialects())('member ledger on %s', (dialect) => {
     const kyosai = await f.actor('kyosai');
     const id = await f.memberId('1000004');
     const m = await readMember(f.ctx, { actor: kyosai, memberId: id, purpose: 'P14' });
+    // ⑭'s items that the demo co-op's two joint uses covering ⑭ declare (the Miyagi seed's lists): kana and postal
+    // code belong to ⑭ but to neither joint use.
     expect(Object.keys(m).sort()).toEqual([
       'address',
+      'bank_account',
       'birth_date',
+      'email',
       'gender',
       'id',
       'join_date',
       'leave_date',
       'member_code',
       'name',
-      'name_kana',
       'phone',
-      'postal_code',
       'version',
     ]);
     expect(JSON.parse((await lastAudit()).detail).joint_use).toBeTruthy();
-    await expect(readMember(f.ctx, { actor: kyosai, memberId: id, purpose: 'P14', items: ['bank_account'] })).rejects.toMatchObject({
+    await expect(readMember(f.ctx, { actor: kyosai, memberId: id, purpose: 'P14', items: ['name_kana'] })).rejects.toMatchObject({
       code: 'item_not_in_purpose',
     });
     await expect(readMember(f.ctx, { actor: kyosai, memberId: id, purpose: 'P04' })).rejects.toMatchObject({

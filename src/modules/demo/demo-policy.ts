@@ -1,0 +1,63 @@
+/**
+ * The demo organizations' policies: the Miyagi seed's published policy (its purposes, scope, items and
+ * joint-use lists, as the seeds allow), with a fictitious name, address, representative and phone, published
+ * as version 1 in effect on the day of the seed. In the demo co-op, the kyosai federation of the demo stands in
+ * for 日本コープ共済連 as a joint user that signs in to mamori.
+ */
+import type { Tx } from '../../db/database.ts';
+import { japanDate } from '../../db/time.ts';
+import type { Actor } from '../audit/events.ts';
+import { type PolicyDocument, policyDocumentSchema } from '../policy/document.ts';
+import { loadPreset } from '../policy/presets.ts';
+import { getDraft, publishPolicy, saveDraft } from '../policy/versions.ts';
+
+const DEMO_ADDRESS = '宮城県仙台市青葉区見本町1丁目2-3（デモ用の架空の住所）';
+const DEMO_REPRESENTATIVE = '代表理事 理事長 見本 太郎（架空）';
+
+/** The Miyagi preset made into `org`'s policy; `jointUserOrg` becomes a joint user of its kyosai joint uses. */
+export function demoPolicy(org: { code: string; name: string; name_en: string }, jointUserOrg?: string): PolicyDocument {
+  const preset = loadPreset('miyagi');
+  // The published text names the co-op throughout; the demo says its own name instead.
+  const renamed = JSON.parse(
+    JSON.stringify(preset).replaceAll('みやぎ生活協同組合', org.name).replaceAll('みやぎ生協', org.name),
+  ) as PolicyDocument;
+  const party = { name: org.name, address: DEMO_ADDRESS, representative: DEMO_REPRESENTATIVE };
+  const joint = jointUserOrg
+    ? { name: 'デモ共済生活協同組合連合会', org: jointUserOrg, note: 'デモでは日本コープ共済生活協同組合連合会の役割を担います。' }
+    : undefined;
+  return policyDocumentSchema.parse({
+    ...renamed,
+    organization: {
+      ...renamed.organization,
+      code: org.code,
+      name: org.name,
+      name_en: org.name_en,
+      address: DEMO_ADDRESS,
+      representative: DEMO_REPRESENTATIVE,
+    },
+    joint_uses: renamed.joint_uses.map((ju) => ({
+      ...ju,
+      responsible: party,
+      users: joint && ju.purposes.includes('P14') ? [...ju.users, joint] : ju.users,
+    })),
+    contact: renamed.contact ? { ...renamed.contact, phone: '000-0000-0000' } : undefined,
+  });
+}
+
+/** Saves and publishes the demo policy of `orgId` inside the seed's transaction. */
+export async function publishDemoPolicy(tx: Tx, orgId: string, code: string, now: Date): Promise<void> {
+  const org = await tx.selectFrom('organizations').select(['code', 'name', 'name_en']).where('id', '=', orgId).executeTakeFirstOrThrow();
+  const document = demoPolicy(org, code === 'demo-coop' ? 'demo-kyosai' : undefined);
+  const draft = await getDraft(tx, orgId, now);
+  const actor: Actor = { type: 'system', id: null, orgId, label: 'demo-seed' };
+  const saved = await saveDraft(tx, { orgId, actor, revision: draft.revision, document, now, via: 'preset' });
+  await publishPolicy(tx, {
+    orgId,
+    actor,
+    revision: saved.revision,
+    effectiveOn: japanDate(now),
+    summary: 'デモ用の初版（みやぎ生協の公表されたポリシーをもとに作成）',
+    now,
+    priorNoticeDays: 0,
+  });
+}
