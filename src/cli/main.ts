@@ -10,6 +10,7 @@ import { demoCommands } from './demo.ts';
 import { importCommands } from './import.ts';
 import { memberCommands } from './members.ts';
 import { organizationCommands } from './organizations.ts';
+import { policyCommands } from './policy.ts';
 import { serveCommand } from './serve.ts';
 
 const program = new Command('mamori')
@@ -23,6 +24,7 @@ adminCommands(program);
 importCommands(program);
 memberCommands(program);
 organizationCommands(program);
+policyCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -113,7 +113,7 @@ describe.each(availableDialects())('policy registers over HTTP on %s', (dialect)
     expect(issues).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ field: 'purposes.0.number', line: 6 }),
-        expect.objectContaining({ field: 'purposes.0', code: 'unknown_field', line: 6 }),
+        expect.objectContaining({ field: 'purposes.0', code: 'unknown_field', line: 8 }),
       ]),
     );
     const broken = await officer.post('/api/v1/policy/draft/file', { revision: before.draft.revision, yaml: 'format: [unclosed' });

@@ -32,12 +32,14 @@ export function parsePolicyFile(source: string): PolicyDocument {
       }),
     );
   }
-  const parsed = policyDocumentSchema.safeParse(doc.toJS({ maxAliasCount: 100 }));
+  const parsed = policyDocumentSchema.safeParse(doc.toJS({ maxAliasCount: 100 }), { reportInput: true });
   if (parsed.success) return withPurposeCodes(parsed.data);
   throw new AppError(
     'policy_file_invalid',
     parsed.error.issues.map((i) => {
-      const located = locate(doc, i.path as (string | number)[], lineCounter);
+      // An unknown field is found at its own key, not at the object that holds it.
+      const path = i.code === 'unrecognized_keys' ? [...i.path, i.keys[0]!] : i.path;
+      const located = locate(doc, path as (string | number)[], lineCounter);
       return { ...describeIssue(i), ...located };
     }),
   );

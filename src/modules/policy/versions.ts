@@ -68,7 +68,7 @@ export function blankPolicy(org: { code: string; name: string; name_en: string; 
 
 /** Validates a document from the editor or the API; `policy_invalid` lists every problem by path. */
 export function validatePolicyDocument(input: unknown): PolicyDocument {
-  const parsed = policyDocumentSchema.safeParse(input);
+  const parsed = policyDocumentSchema.safeParse(input, { reportInput: true });
   if (!parsed.success) {
     throw new AppError(
       'policy_invalid',
