@@ -149,6 +149,11 @@ function pairRuns(removed: string[], added: string[], out: DiffLine[]): void {
 function fold(lines: DiffLine[]): DiffLine[] {
   const out: DiffLine[] = [];
   let run: string[] = [];
+  // Folding fewer than three lines saves nothing.
+  const hide = (lines: string[]) => {
+    if (lines.length >= 3) out.push({ kind: 'folded', lines });
+    else for (const text of lines) out.push({ kind: 'same', text });
+  };
   const flush = (atStart: boolean, atEnd: boolean) => {
     const keepBefore = atStart ? 0 : CONTEXT_LINES;
     const keepAfter = atEnd ? 0 : CONTEXT_LINES;
@@ -158,12 +163,10 @@ function fold(lines: DiffLine[]): DiffLine[] {
       // The heading of the part the next change is in stays visible, so that change reads in its place.
       const heading = atEnd ? -1 : hidden.findLastIndex((t) => SUB_HEADING.test(t));
       if (heading >= 0) {
-        if (heading > 0) out.push({ kind: 'folded', lines: hidden.slice(0, heading) });
+        hide(hidden.slice(0, heading));
         out.push({ kind: 'same', text: hidden[heading]! });
-        const rest = hidden.slice(heading + 1);
-        if (rest.length > 1) out.push({ kind: 'folded', lines: rest });
-        else for (const text of rest) out.push({ kind: 'same', text });
-      } else out.push({ kind: 'folded', lines: hidden });
+        hide(hidden.slice(heading + 1));
+      } else hide(hidden);
       for (const text of run.slice(run.length - keepAfter)) out.push({ kind: 'same', text });
     } else for (const text of run) out.push({ kind: 'same', text });
     run = [];
