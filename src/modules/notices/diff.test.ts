@@ -83,7 +83,7 @@ describe('diff of two versions', () => {
       newer: demoPolicyV2(),
     });
     expect(html).toContain('<p class="added"><ins>⑨ご本人に関する行動');
-    expect(html).toContain('<p class="removed"><del>　　・④商品のお届けまたはサービス提供のため</del></p>');
+    expect(html).toContain('<p class="removed">　　<del>・④商品のお届けまたはサービス提供のため</del></p>');
     expect(html).toMatch(
       /<p class="changed">　すべての保有個人データの利用目的は、「利用目的」に記載のとおりです（①〜(<del>⑧<\/del><ins>⑨<\/ins>|<ins>⑨<\/ins><del>⑧<\/del>)）。<\/p>/,
     );

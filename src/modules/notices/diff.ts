@@ -187,9 +187,12 @@ function renderLine(l: DiffLine): string {
     case 'same':
       return `<p>${esc(l.text)}</p>`;
     case 'added':
-      return `<p class="added"><ins>${esc(l.text)}</ins></p>`;
-    case 'removed':
-      return `<p class="removed"><del>${esc(l.text)}</del></p>`;
+    case 'removed': {
+      // The indent is layout, not text: it stays outside the mark.
+      const [indent = ''] = /^　*/.exec(l.text) ?? [];
+      const tag = l.kind === 'added' ? 'ins' : 'del';
+      return `<p class="${l.kind}">${indent}<${tag}>${esc(l.text.slice(indent.length))}</${tag}></p>`;
+    }
     case 'changed':
       return `<p class="changed">${l.parts.map((p) => (p.added ? `<ins>${esc(p.value)}</ins>` : p.removed ? `<del>${esc(p.value)}</del>` : esc(p.value))).join('')}</p>`;
     case 'folded':
