@@ -20,6 +20,7 @@ import { authRoutes } from '../modules/auth/routes.ts';
 import { findSession } from '../modules/auth/sessions.ts';
 import { memberRoutes } from '../modules/members/routes.ts';
 import { findMyNumberFields } from '../modules/my-number/detect.ts';
+import { noticePageRoutes, publicNoticeApiRoutes } from '../modules/notices/routes.ts';
 import { organizationRoutes } from '../modules/organizations/routes.ts';
 import { setupRoutes } from '../modules/organizations/setup-routes.ts';
 import { policyRoutes } from '../modules/policy/routes.ts';
@@ -160,10 +161,14 @@ export async function buildServer(ctx: AppContext, config: Config, opts: ServerO
       await api.register(organizationRoutes(ctx));
       await api.register(policyRoutes(ctx));
       await api.register(setupRoutes(ctx));
+      await api.register(publicNoticeApiRoutes(ctx));
       api.get('/health', { schema: { tags: ['system'], summary: '稼働確認 / health' } }, async () => ({ ok: true }));
     },
     { prefix: '/api/v1' },
   );
+
+  // The public notices (HTML, no sign-in) are routes of their own, so the console's fallback never answers them.
+  await app.register(noticePageRoutes(ctx));
 
   const webDir = opts.webDir ? resolve(opts.webDir) : undefined;
   const hasWeb = webDir && existsSync(join(webDir, 'index.html'));

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../app/context.ts';
 import { requireKind } from '../../app/guard.ts';
 import type { RoleKind } from '../../db/schema.ts';
+import { forgetNotices } from '../notices/cache.ts';
 import { parseOrgSettings } from '../organizations/settings.ts';
 import type { PolicyDocument } from './document.ts';
 import { formatPolicyFile, parsePolicyFile } from './policy-file.ts';
@@ -155,6 +156,7 @@ export function policyRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           }),
         );
         ctx.policy.invalidate();
+        forgetNotices(actor.orgId);
         return reply.status(201).send({ version });
       },
     );

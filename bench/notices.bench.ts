@@ -1,0 +1,164 @@
+/**
+ * The public notices over HTTP: a real `mamori serve` (SQLite, demo co-op with a few members) in a child
+ * process, the demo policy's three published versions and a draft written into `policy_versions` directly
+ * (as the publishing service would leave them), then autocannon with 50 connections, no sign-in, against
+ * `GET /notices/demo-coop` (the page in effect, with the upcoming version announced), the embedding JSON
+ * `GET /api/v1/public/notices/demo-coop` and a comparison page `GET /notices/demo-coop/diff?from=1&to=2`.
+ * Each gets 5,000 warm-up requests and then a fixed number sized for about 10 s (twice the warm-up rate, which is still compiling; at most 60,000, so that one
+ * route's requests from this one address stay below the public routes' 100,000 a minute: see
+ * docs/notices.md). Every answer must be 2xx; the page must not contain the draft.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { openDatabase } from '../src/db/database.ts';
+import { DEMO_ORG } from '../src/modules/demo/seed.ts';
+import { DRAFT_MARKER, insertDemoVersions } from '../src/modules/notices/fixtures/versions.ts';
+import type { BenchResult } from './types.ts';
+
+const root = join(import.meta.dirname, '..');
+const TARGET_RPS = 2000;
+const CONNECTIONS = 50;
+const WARM_UP = 5000;
+const MEASURE_SECONDS = 10;
+const MAX_MEASURED = 60_000;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function startServer(dataDir: string, port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [join(root, 'bin', 'mamori.js'), 'serve', '--port', String(port)], {
+    cwd: root,
+    env: { ...process.env, MAMORI_DATA_DIR: dataDir, MAMORI_DEMO_MEMBERS: '20', LOG_LEVEL: 'warn', MAMORI_COOKIE_SECURE: 'false' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (d) => {
+    output += d;
+  });
+  child.stderr!.on('data', (d) => {
+    output += d;
+  });
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}):\n${output}`);
+    try {
+      const r = await fetch(`http://127.0.0.1:${port}/api/v1/health`);
+      if (r.ok) return child;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((res) => setTimeout(res, 250));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`server did not start within 120 s:\n${output}`);
+}
+
+async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((res) => child.once('exit', res));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Writes the demo versions for the demo co-op, after any version the server's own seed may have published. */
+async function publishDemoPolicy(dbFile: string): Promise<void> {
+  const opened = openDatabase(`sqlite:${dbFile}`);
+  try {
+    const org = await opened.db.selectFrom('organizations').select('id').where('code', '=', DEMO_ORG).executeTakeFirstOrThrow();
+    const last = await opened.db
+      .selectFrom('policy_versions')
+      .select((eb) => eb.fn.max('number').as('n'))
+      .where('org_id', '=', org.id)
+      .executeTakeFirst();
+    await insertDemoVersions(opened.db, org.id, { numberOffset: Number(last?.n ?? 0) });
+  } finally {
+    await opened.close();
+  }
+}
+
+interface Measured {
+  rps: number;
+  seconds: number;
+  result: Awaited<ReturnType<typeof autocannon>>;
+  amount: number;
+  bytes: number;
+}
+
+async function measure(base: string, path: string): Promise<Measured> {
+  const probe = await fetch(base + path);
+  const body = await probe.text();
+  if (!probe.ok) throw new Error(`GET ${path} failed before the run: ${probe.status} ${body.slice(0, 300)}`);
+  if (body.includes(DRAFT_MARKER)) throw new Error(`GET ${path} shows the draft`);
+  // Samples every 100 ms: a run of a fixed amount ends at the first sample after its last answer (1 s by default).
+  const run = (amount: number) =>
+    autocannon({
+      url: base,
+      connections: CONNECTIONS,
+      amount,
+      timeout: 10,
+      sampleInt: 100,
+      requests: [{ method: 'GET', path }],
+    } as Parameters<typeof autocannon>[0]);
+  const warm = await run(WARM_UP);
+  if (warm.non2xx || warm.errors) throw new Error(`warm-up of ${path}: ${warm.non2xx} non-2xx, ${warm.errors} errors`);
+  const warmRate = warm['2xx'] / warm.duration;
+  const amount = Math.min(MAX_MEASURED, Math.max(10_000, Math.round((warmRate * 2 * MEASURE_SECONDS) / 1000) * 1000));
+  const started = performance.now();
+  const result = await run(amount);
+  const seconds = (performance.now() - started) / 1000;
+  const rps = result['2xx'] / seconds;
+  console.log(
+    `  ${path}: ${Math.round(rps).toLocaleString()} req/s (${amount.toLocaleString()} in ${seconds.toFixed(2)} s; warm-up ${Math.round(warmRate).toLocaleString()}/s); latency p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms; non-2xx ${result.non2xx}, errors ${result.errors + result.timeouts}; ${Buffer.byteLength(body).toLocaleString()} bytes`,
+  );
+  return { rps, seconds, result, amount, bytes: Buffer.byteLength(body) };
+}
+
+export default async function run(): Promise<BenchResult[]> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'mamori-bench-notices-'));
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  let server: ChildProcess | undefined;
+  try {
+    server = await startServer(dataDir, port);
+    await publishDemoPolicy(join(dataDir, 'mamori.db'));
+    console.log(`  server up on :${port}; demo policy published (3 versions and a draft)`);
+
+    const page = await measure(base, `/notices/${DEMO_ORG}`);
+    const json = await measure(base, `/api/v1/public/notices/${DEMO_ORG}`);
+    const diffPage = await measure(base, `/notices/${DEMO_ORG}/diff?from=1&to=2`);
+    const all = [page, json, diffPage];
+    const errors = all.reduce((sum, m) => sum + m.result.errors + m.result.timeouts + m.result.non2xx, 0);
+
+    const row = (name: string, m: Measured): BenchResult => ({
+      name,
+      target: `≥ ${TARGET_RPS.toLocaleString('en-US')}/s`,
+      value: Math.round(m.rps),
+      unit: 'req/s',
+      ok: m.rps >= TARGET_RPS,
+      notes: `${m.amount.toLocaleString('en-US')} requests in ${m.seconds.toFixed(2)} s after ${WARM_UP.toLocaleString('en-US')} warm-up, ${CONNECTIONS} connections, ${Math.round(m.bytes / 1024)} KiB per answer; p50 ${m.result.latency.p50} ms, p99 ${m.result.latency.p99} ms`,
+    });
+    return [
+      row('notice page GET /notices/:org', page),
+      row('embedding JSON GET /api/v1/public/notices/:org', json),
+      row('comparison page GET /notices/:org/diff', diffPage),
+      { name: 'errors (incl. non-2xx)', target: '0', value: errors, unit: '', ok: errors === 0 },
+    ];
+  } finally {
+    if (server) await stopServer(server);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * The published notices of one organization, as the pages and the JSON need them: the organization, its
+ * published versions placed on today's timeline (Japan time, by the context's clock), and each version's
+ * document. Reads go through the caches in `cache.ts`; nothing here knows about HTTP.
+ */
+import { AppError } from '../../app/errors.ts';
+import type { DbOrTx } from '../../db/database.ts';
+import type { Clock } from '../../db/time.ts';
+import { type PolicyDocument, policyDocumentSchema } from '../policy/document.ts';
+import { cachedOrganization, cachedVersionList, noticeDocuments, once, rememberOrganization, rememberVersionList } from './cache.ts';
+import { todayInJapan } from './japan-date.ts';
+import { findNoticeOrganization, listPublishedVersions, type NoticeOrganization, readPublishedDocument } from './queries.ts';
+import { type PublishedVersion, type Timeline, timelineOn } from './timeline.ts';
+
+export interface OrgNotices {
+  org: NoticeOrganization;
+  timeline: Timeline;
+}
+
+const ORG_CODE = /^[a-z0-9][a-z0-9_-]{0,63}$/i;
+const dbIds = new WeakMap<object, number>();
+let nextDbId = 0;
+const dbId = (db: object) => {
+  let id = dbIds.get(db);
+  if (id === undefined) {
+    id = nextDbId++;
+    dbIds.set(db, id);
+  }
+  return id;
+};
+
+/**
+ * The organization's published versions on today's timeline. An unknown organization and one that has not
+ * published yet are the same refusal (`policy_not_published`), so the public pages do not reveal which
+ * organization codes exist.
+ */
+export async function findOrgNotices(ctx: { db: DbOrTx; clock: Clock }, orgCode: string): Promise<OrgNotices> {
+  if (!ORG_CODE.test(orgCode)) throw new AppError('policy_not_published');
+  let known = cachedOrganization(ctx.db, orgCode);
+  if (!known) {
+    const org = await once(`org:${dbId(ctx.db)}:${orgCode}`, () => findNoticeOrganization(ctx.db, orgCode));
+    rememberOrganization(ctx.db, orgCode, org);
+    known = { at: Date.now(), value: org };
+  }
+  const org = known.value;
+  if (!org) throw new AppError('policy_not_published');
+  let versions = cachedVersionList(org.id);
+  if (!versions) {
+    versions = await once(`versions:${org.id}`, () => listPublishedVersions(ctx.db, org.id));
+    rememberVersionList(org.id, versions);
+  }
+  if (versions.length === 0) throw new AppError('policy_not_published');
+  return { org, timeline: timelineOf(versions, todayInJapan(ctx.clock)) };
+}
+
+/** Timelines by version list (the cached list object) for the day they were computed. */
+const timelines = new WeakMap<PublishedVersion[], Timeline>();
+
+function timelineOf(versions: PublishedVersion[], today: string): Timeline {
+  const hit = timelines.get(versions);
+  if (hit?.today === today) return hit;
+  const timeline = timelineOn(versions, today);
+  timelines.set(versions, timeline);
+  return timeline;
+}
+
+/** The version with this number, or `policy_version_not_found`. */
+export function findVersion(notices: OrgNotices, number: number): PublishedVersion {
+  const version = notices.timeline.versions.find((v) => v.number === number);
+  if (!version) throw new AppError('policy_version_not_found');
+  return version;
+}
+
+/** The version's document, parsed and validated (cached per version: it never changes). */
+export async function loadNoticeDocument(db: DbOrTx, version: PublishedVersion): Promise<PolicyDocument> {
+  const hit = noticeDocuments.get(version.id);
+  if (hit) return hit;
+  return once(`document:${version.id}`, async () => {
+    const json = await readPublishedDocument(db, version.id);
+    if (json === undefined) throw new AppError('policy_version_not_found');
+    const doc = policyDocumentSchema.parse(JSON.parse(json));
+    noticeDocuments.set(version.id, doc);
+    return doc;
+  });
+}

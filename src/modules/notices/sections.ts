@@ -1,0 +1,380 @@
+/**
+ * A policy document as the sections a member reads, in order. Both the HTML page (`render.ts`) and the
+ * plain-text form the diff compares (`diff.ts`) are made from these sections, so the comparison shows
+ * exactly what was published. Blocks hold plain text; escaping is the renderers' job.
+ *
+ * What is published, and why it is there: the joint uses carry the five items of APPI Art. 27(5)(iii); the
+ * section 保有個人データに関する事項 carries what Art. 32 requires to be always available; third-party
+ * provision names the legal basis and, for a foreign recipient, the country and its regime (Art. 28).
+ * Contractors are published by the work outsourced and the contract terms, not by name, and never with
+ * their inspections: the law asks for supervision, not for publishing who and how (a public list of
+ * contractors also invites impersonation: "this is your delivery company, please confirm your address").
+ */
+import { circledNumber, type PolicyDocument } from '../policy/document.ts';
+import { japaneseDate } from './japan-date.ts';
+import { legalBasisJa, recipientKindJa, subcontractingJa, transmissionJa } from './labels.ts';
+
+export type Block =
+  | { kind: 'p'; text: string; link?: { href: string; label: string } }
+  /** `numbered`: the items carry their published numbers (①, 1.) and need no bullet. */
+  | { kind: 'list'; items: string[]; numbered?: boolean }
+  | { kind: 'fields'; rows: { term: string; values: string[] }[] }
+  | { kind: 'table'; head: string[]; rows: string[][] }
+  | { kind: 'sub'; id: string; heading: string; blocks: Block[] };
+
+export interface Section {
+  /** Stable identity across versions (the diff pairs sections by it). */
+  key: string;
+  /** HTML anchor. */
+  id: string;
+  heading: string;
+  blocks: Block[];
+}
+
+/** The sections of a document, in the order they are published. */
+export function noticeSections(doc: PolicyDocument): Section[] {
+  const sections: Section[] = [];
+  const add = (id: string, heading: string, blocks: Block[], key = id) => {
+    if (blocks.length) sections.push({ key, id, heading, blocks });
+  };
+  const itemName = itemNamer(doc);
+  const purposeName = purposeNamer(doc);
+
+  add(
+    'philosophy',
+    '基本理念',
+    doc.basic_policy.philosophy.map((text) => ({ kind: 'p', text })),
+  );
+  if (doc.basic_policy.commitments.length) {
+    add('basic-policy', '基本方針', [
+      { kind: 'list', numbered: true, items: doc.basic_policy.commitments.map((c, i) => `${i + 1}. ${c}`) },
+    ]);
+  }
+  if (doc.items.length) {
+    add('items', '取り扱う個人情報の項目', [
+      {
+        kind: 'list',
+        items: doc.items.map((i) => `${i.name}${i.sensitive ? '（要配慮個人情報）' : ''}${i.description ? `：${i.description}` : ''}`),
+      },
+    ]);
+  }
+  add('purposes', '利用目的', purposeBlocks(doc));
+  add('joint-use', '個人データの共同利用', jointUseBlocks(doc, itemName, purposeName));
+  add('third-parties', '個人データの第三者提供', thirdPartyBlocks(doc, itemName));
+  add('outsourcing', '個人データの取扱いの委託', outsourcingBlocks(doc, itemName));
+  add('anonymized', '匿名加工情報', anonymizedBlocks(doc));
+  add('retained-data', '保有個人データに関する事項', retainedDataBlocks(doc));
+  if (doc.retention.length) {
+    add('retention', '保存期間', [
+      { kind: 'table', head: ['対象', '保存期間', '根拠'], rows: doc.retention.map((r) => [r.subject, r.period, r.basis ?? '']) },
+    ]);
+  }
+  doc.sections.forEach((s, i) => {
+    add(
+      `section-${i + 1}`,
+      s.title,
+      s.body.map((text) => ({ kind: 'p', text })),
+      `section:${s.title}`,
+    );
+  });
+  if (doc.contact) add('contact', 'お問い合わせ窓口', [{ kind: 'fields', rows: contactRows(doc) }]);
+  const dates = [
+    ...(doc.basic_policy.enacted_on ? [`${japaneseDate(doc.basic_policy.enacted_on)} 制定`] : []),
+    ...doc.basic_policy.revised_on.map((d) => `${japaneseDate(d)} 改定`),
+  ];
+  if (dates.length) add('history', '制定・改定', [{ kind: 'list', items: dates }]);
+  return sections;
+}
+
+function itemNamer(doc: PolicyDocument) {
+  const names = new Map(doc.items.map((i) => [i.code, i.name]));
+  return (codes: string[]) => codes.map((c) => names.get(c) ?? c).join('、');
+}
+
+function purposeNamer(doc: PolicyDocument) {
+  const byCode = new Map(doc.purposes.map((p) => [p.code ?? '', p]));
+  return (code: string) => {
+    const p = byCode.get(code);
+    return p ? `${circledNumber(p.number)}${p.name}` : code;
+  };
+}
+
+function purposeBlocks(doc: PolicyDocument): Block[] {
+  const blocks: Block[] = [];
+  if (doc.purposes.length) {
+    blocks.push({ kind: 'p', text: '取得した個人情報は、次の目的の達成に必要な範囲で利用します。' });
+    const sorted = [...doc.purposes].sort((a, b) => a.number - b.number);
+    blocks.push({ kind: 'list', numbered: true, items: sorted.map((p) => `${circledNumber(p.number)}${p.name}`) });
+  }
+  if (doc.scope.length) {
+    const scope: Block[] = [
+      { kind: 'list', numbered: true, items: doc.scope.map((s, i) => `${circledNumber(i + 1)}${s.name}${scopeNote(s)}`) },
+    ];
+    blocks.push({ kind: 'sub', id: 'scope', heading: '「商品・サービス」の範囲', blocks: scope });
+  }
+  const forChildren = doc.scope.some((s) => s.child_facing);
+  if (doc.child_consent_age || forChildren) {
+    const age = doc.child_consent_age ? `${doc.child_consent_age}歳未満の` : '';
+    blocks.push({
+      kind: 'p',
+      text: `${age}お子さまの個人情報は、保護者（法定代理人）の同意を得て取り扱います。`,
+    });
+  }
+  return blocks;
+}
+
+function scopeNote(s: PolicyDocument['scope'][number]): string {
+  if (s.child_facing && s.guardian_consent) return '（お子さま向けのサービスです。保護者の同意を得て取り扱います）';
+  if (s.child_facing) return '（お子さま向けのサービスです）';
+  return '';
+}
+
+function jointUseBlocks(doc: PolicyDocument, itemName: (codes: string[]) => string, purposeName: (code: string) => string): Block[] {
+  if (doc.joint_uses.length === 0) return [{ kind: 'p', text: '個人データの共同利用は行っていません。' }];
+  const blocks: Block[] = [
+    {
+      kind: 'p',
+      text: '次のとおり、個人データを特定の者との間で共同して利用します（個人情報保護法第27条第5項第3号）。',
+    },
+  ];
+  for (const j of doc.joint_uses) {
+    const r = j.responsible;
+    const rows = [
+      { term: '共同して利用される個人データの項目', values: [itemName(j.items) || '—'] },
+      {
+        term: '共同して利用する者の範囲',
+        values: j.users.length ? j.users.map((u) => `${u.name}${u.note ? `（${u.note}）` : ''}`) : ['—'],
+      },
+      { term: '利用する者の利用目的', values: j.purposes.length ? j.purposes.map(purposeName) : ['—'] },
+      { term: '個人データの管理について責任を有する者の名称', values: [r?.name ?? '—'] },
+      { term: '責任を有する者の住所', values: [r?.address ? withPostal(r.postal_code, r.address) : '—'] },
+      { term: '責任を有する者の代表者', values: [r?.representative ?? '—'] },
+      { term: '共同利用の開始日', values: [japaneseDate(j.starts_on)] },
+      ...(j.ends_on ? [{ term: '共同利用の終了日', values: [japaneseDate(j.ends_on)] }] : []),
+      ...(j.note ? [{ term: '備考', values: [j.note] }] : []),
+    ];
+    blocks.push({
+      kind: 'sub',
+      id: `joint-use-${j.code}`,
+      heading: j.name,
+      blocks: [
+        { kind: 'p', text: `${j.name}として、次の個人データを共同して利用します。` },
+        { kind: 'fields', rows },
+      ],
+    });
+  }
+  return blocks;
+}
+
+function thirdPartyBlocks(doc: PolicyDocument, itemName: (codes: string[]) => string): Block[] {
+  const blocks: Block[] = [
+    {
+      kind: 'p',
+      text: 'ご本人の同意がある場合、法令に基づく場合その他個人情報保護法が認める場合を除き、個人データを第三者に提供することはありません。',
+    },
+  ];
+  if (doc.third_parties.length === 0) return blocks;
+  blocks.push({ kind: 'p', text: '個人データを提供する第三者と、その根拠及び方法は次のとおりです。' });
+  for (const t of doc.third_parties) {
+    const rows = [
+      { term: recipientKindJa[t.kind], values: [t.name] },
+      ...(t.address ? [{ term: '所在地', values: [t.address] }] : []),
+      ...(t.representative ? [{ term: '代表者', values: [t.representative] }] : []),
+      ...(t.items.length ? [{ term: '提供する個人データの項目', values: [itemName(t.items)] }] : []),
+      ...(t.purpose ? [{ term: '提供の目的', values: [t.purpose] }] : []),
+      ...(t.legal_basis ? [{ term: '提供の根拠', values: [legalBasisJa[t.legal_basis]] }] : []),
+      ...(t.transmission.length ? [{ term: '提供の方法', values: [t.transmission.map((m) => transmissionJa[m]).join('又は')] }] : []),
+      ...(t.country
+        ? [
+            { term: '提供先の所在国', values: [t.country] },
+            { term: '当該国の個人情報の保護に関する制度', values: [t.country_regime ?? '—'] },
+          ]
+        : []),
+      ...(t.note ? [{ term: '備考', values: [t.note] }] : []),
+    ];
+    blocks.push({ kind: 'sub', id: `third-party-${t.code}`, heading: t.name, blocks: [{ kind: 'fields', rows }] });
+  }
+  return blocks;
+}
+
+function contractTerms(c: PolicyDocument['contractors'][number]['contract']): string {
+  const terms = [
+    c.confidentiality && '秘密保持',
+    c.no_reprovision && '再提供の禁止',
+    c.incident_liability && '事故時の責任分担',
+    c.return_or_destruction && '契約終了時の返却・廃棄',
+  ].filter(Boolean);
+  return terms.length ? terms.join('、') : '—';
+}
+
+function outsourcingBlocks(doc: PolicyDocument, itemName: (codes: string[]) => string): Block[] {
+  if (doc.contractors.length === 0) return [{ kind: 'p', text: '個人データの取扱いを外部に委託していません。' }];
+  const abroad = doc.contractors.some((c) => c.country);
+  const head = ['委託する業務', '取り扱う個人データの項目', '契約で定める事項', '再委託', ...(abroad ? ['委託先の所在国'] : [])];
+  const seen = new Set<string>();
+  const rows: string[][] = [];
+  for (const c of doc.contractors) {
+    const row = [
+      c.service,
+      itemName(c.items) || '—',
+      contractTerms(c.contract),
+      c.contract.subcontracting ? subcontractingJa[c.contract.subcontracting] : '記載なし',
+      ...(abroad ? [c.country ?? '日本'] : []),
+    ];
+    const key = row.join('\u0000');
+    if (!seen.has(key)) rows.push(row);
+    seen.add(key);
+  }
+  return [
+    {
+      kind: 'p',
+      text: '利用目的の達成に必要な範囲で、個人データの取扱いを外部に委託しています。委託先は個人情報の取扱いが適切な事業者を選び、次の事項を定めた契約を結んだうえで、必要かつ適切な監督を行います。',
+    },
+    { kind: 'table', head, rows },
+  ];
+}
+
+function anonymizedBlocks(doc: PolicyDocument): Block[] {
+  if (doc.anonymized.length === 0) return [];
+  const blocks: Block[] = [
+    {
+      kind: 'p',
+      text: '特定の個人を識別できず、復元もできないように加工した匿名加工情報を、個人情報保護委員会規則の基準に従って作成し、提供しています。提供先には匿名加工情報であることを明示し、ご本人を識別する行為は行いません。',
+    },
+  ];
+  for (const a of doc.anonymized) {
+    const rows = [
+      { term: '匿名加工情報に含まれる個人に関する情報の項目', values: [a.items.join('、') || '—'] },
+      ...(a.method_of_provision ? [{ term: '提供の方法', values: [a.method_of_provision] }] : []),
+      ...(a.recipients ? [{ term: '提供先', values: [a.recipients] }] : []),
+      ...(a.published_on ? [{ term: '公表日', values: [japaneseDate(a.published_on)] }] : []),
+    ];
+    blocks.push({ kind: 'sub', id: `anonymized-${a.code}`, heading: a.name, blocks: [{ kind: 'fields', rows }] });
+  }
+  return blocks;
+}
+
+function withPostal(postal: string | undefined, address: string): string {
+  return postal ? `〒${postal} ${address}` : address;
+}
+
+function contactLine(doc: PolicyDocument): string {
+  const c = doc.contact;
+  return c ? `${c.department}（電話 ${c.phone}、受付時間 ${c.hours}）` : '下記「お問い合わせ窓口」';
+}
+
+/** Art. 32: what is always available to the person about the retained personal data. */
+function retainedDataBlocks(doc: PolicyDocument): Block[] {
+  const o = doc.organization;
+  const purposeRange = purposeRangeText(doc);
+  const blocks: Block[] = [
+    { kind: 'p', text: '個人情報保護法第32条に基づき、保有個人データについて次の事項を公表します。' },
+    {
+      kind: 'sub',
+      id: 'controller',
+      heading: '個人情報取扱事業者の名称、住所及び代表者',
+      blocks: [
+        {
+          kind: 'fields',
+          rows: [
+            { term: '名称', values: [o.name] },
+            { term: '住所', values: [o.address ? withPostal(o.postal_code, o.address) : '—'] },
+            { term: '代表者', values: [o.representative ?? '—'] },
+          ],
+        },
+      ],
+    },
+    {
+      kind: 'sub',
+      id: 'retained-purposes',
+      heading: 'すべての保有個人データの利用目的',
+      blocks: [
+        {
+          kind: 'p',
+          text: `すべての保有個人データの利用目的は、「利用目的」に記載のとおりです${purposeRange}。`,
+          link: { href: '#purposes', label: '利用目的へ' },
+        },
+      ],
+    },
+    { kind: 'sub', id: 'requests', heading: '開示等の請求の手続', blocks: requestBlocks(doc) },
+  ];
+  const safety = safetyBlocks(doc);
+  if (safety.length) blocks.push({ kind: 'sub', id: 'safety', heading: '保有個人データの安全管理のために講じた措置', blocks: safety });
+  const complaints = doc.contact?.complaints;
+  blocks.push({
+    kind: 'sub',
+    id: 'complaints',
+    heading: '苦情の申出先',
+    blocks: [...(complaints ? [{ kind: 'p' as const, text: complaints }] : []), { kind: 'p', text: `苦情の申出先：${contactLine(doc)}` }],
+  });
+  return blocks;
+}
+
+function purposeRangeText(doc: PolicyDocument): string {
+  if (doc.purposes.length === 0) return '';
+  const numbers = doc.purposes.map((p) => p.number);
+  const [min, max] = [Math.min(...numbers), Math.max(...numbers)];
+  return min === max ? `（${circledNumber(min)}）` : `（${circledNumber(min)}〜${circledNumber(max)}）`;
+}
+
+function requestBlocks(doc: PolicyDocument): Block[] {
+  const r = doc.requests;
+  const rows: { term: string; values: string[] }[] = [{ term: '請求先', values: [contactLine(doc)] }];
+  if (r) {
+    if (r.kinds.length) rows.push({ term: '請求できる内容', values: r.kinds });
+    if (r.methods.length) rows.push({ term: '請求の方法', values: r.methods });
+    const fee = r.fee.free ? '無料' : r.fee.amount_yen !== undefined ? `1件につき${r.fee.amount_yen.toLocaleString('ja-JP')}円` : '有料';
+    rows.push({ term: '手数料', values: [r.fee.note ? `${fee}（${r.fee.note}）` : fee] });
+    if (r.identity_check) rows.push({ term: 'ご本人の確認', values: [r.identity_check] });
+    if (r.agents) rows.push({ term: '代理人による請求', values: [r.agents] });
+  }
+  return [
+    {
+      kind: 'p',
+      text: '保有個人データの利用目的の通知、開示（第三者提供記録の開示を含む）、内容の訂正・追加・削除、利用の停止・消去及び第三者への提供の停止のご請求は、次の手続でお受けします。',
+    },
+    { kind: 'fields', rows },
+  ];
+}
+
+function safetyBlocks(doc: PolicyDocument): Block[] {
+  const s = doc.safety_measures;
+  if (!s) return [];
+  const blocks: Block[] = [];
+  const group = (id: string, heading: string, items: string[]) => {
+    if (items.length) blocks.push({ kind: 'sub', id, heading, blocks: [{ kind: 'list', items }] });
+  };
+  group('safety-organizational', '組織的安全管理措置', s.organizational);
+  group('safety-human', '人的安全管理措置', s.human);
+  group('safety-physical', '物理的安全管理措置', s.physical);
+  group('safety-technical', '技術的安全管理措置', s.technical);
+  if (s.storage.length) {
+    blocks.push({
+      kind: 'sub',
+      id: 'safety-external',
+      heading: '外的環境の把握',
+      blocks: [
+        { kind: 'p', text: '個人データを保管している国と、その国の個人情報の保護に関する制度は次のとおりです。' },
+        {
+          kind: 'fields',
+          rows: s.storage.map((x) => ({
+            term: x.country,
+            values: [x.regime ?? (x.country === '日本' ? '個人情報保護法' : '—'), ...(x.note ? [x.note] : [])],
+          })),
+        },
+      ],
+    });
+  }
+  return blocks;
+}
+
+function contactRows(doc: PolicyDocument): { term: string; values: string[] }[] {
+  const c = doc.contact!;
+  return [
+    { term: '窓口', values: [c.department] },
+    { term: '電話番号', values: [c.phone] },
+    ...(c.hours ? [{ term: '受付時間', values: [c.hours] }] : []),
+    ...(c.email ? [{ term: 'メールアドレス', values: [c.email] }] : []),
+    ...(c.address ? [{ term: '所在地', values: [withPostal(c.postal_code, c.address)] }] : []),
+  ];
+}
