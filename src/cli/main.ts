@@ -8,6 +8,7 @@ import { adminCommands } from './admin.ts';
 import { auditCommands } from './audit.ts';
 import { demoCommands } from './demo.ts';
 import { importCommands } from './import.ts';
+import { ledgerCommands } from './ledger.ts';
 import { memberCommands } from './members.ts';
 import { organizationCommands } from './organizations.ts';
 import { serveCommand } from './serve.ts';
@@ -21,6 +22,7 @@ auditCommands(program);
 demoCommands(program);
 adminCommands(program);
 importCommands(program);
+ledgerCommands(program);
 memberCommands(program);
 organizationCommands(program);
 
