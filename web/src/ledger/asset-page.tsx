@@ -177,7 +177,9 @@ export function AssetPage({ assetId }: { assetId: string }) {
                       ) : (
                         <>
                           <td className="pre-wrap">
-                            {!r.applicable && <Badge tone="neutral">{t('ledger.risk.notApplicable')}</Badge>} {r.threats}
+                            {!r.applicable && <Badge tone="neutral">{t('ledger.risk.notApplicable')}</Badge>}
+                            {!r.applicable && r.threats ? ' ' : ''}
+                            {r.threats}
                           </td>
                           <td className="pre-wrap">{r.countermeasures}</td>
                           <td>{r.applicable && r.residual_risk ? <ResidualBadge level={r.residual_risk} /> : '—'}</td>
