@@ -20,6 +20,7 @@ import { ApiError, api } from '../api/client.ts';
 import type { Named } from '../api/types.ts';
 import { Button, ErrorNotice, Field, Notice } from '../components/ui.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
+import { sortItems } from '../members/member-fields.ts';
 import { useSession } from '../session.tsx';
 import { type Asset, type AssetDraft, changesOf, japanToday, payloadOf, type RiskDraft, risksToSend, textFields } from './ledger-model.ts';
 
@@ -42,7 +43,9 @@ function placeIssues(issues: ApiError['issues'], stages: string[], pick: (ja: st
 export function AssetForm(props: Props) {
   const i18n = useI18n();
   const { t, pick } = i18n;
-  const { me, items, purposes } = useSession();
+  const { me, items: register, purposes } = useSession();
+  // Ledger fields first, in ledger order, as everywhere else in the console.
+  const items = sortItems(register.map((i) => i.code)).map((code) => register.find((i) => i.code === code)!);
   const [draft, setDraft] = useState<AssetDraft>(props.initial);
   const [departments, setDepartments] = useState<Named[]>(me.department ? [me.department] : []);
   const [issues, setIssues] = useState<Record<string, string>>({});

@@ -140,12 +140,12 @@ export function LedgerPage() {
               <select
                 {...p}
                 name="department"
-                value={draft.department}
+                value={ownDepartmentOnly ? (me.department?.code ?? '') : draft.department}
                 disabled={ownDepartmentOnly}
                 onChange={(e) => setDraft({ ...draft, department: e.target.value })}
               >
                 <option value="">{t('common.all')}</option>
-                {departments.map((d) => (
+                {(ownDepartmentOnly && me.department ? [me.department] : departments).map((d) => (
                   <option key={d.code} value={d.code}>
                     {pick(d.name, d.name_en)}
                   </option>
