@@ -112,6 +112,30 @@ export const errorCatalogue = {
     'The policy’s organization code does not match this organization.',
   ],
   policy_preset_unknown: [404, '指定されたポリシーのひな形はありません。', 'No such policy preset.'],
+  // Ledger of personal information (個人情報管理台帳)
+  ledger_asset_not_found: [404, '台帳に該当する情報資産が見つかりません。', 'No such information asset in the ledger.'],
+  ledger_department_forbidden: [
+    403,
+    '他の部署の情報資産は扱えません。部門管理者は自部署の情報資産だけを登録・変更できます。',
+    'Department managers may only handle their own department’s information assets.',
+  ],
+  ledger_item_unknown: [
+    400,
+    '登録されていない情報項目のコードが含まれています。情報項目の登録簿にあるコードを指定してください。',
+    'The asset names a data item code that is not in the register of data items.',
+  ],
+  ledger_purpose_unknown: [
+    400,
+    '登録されていない利用目的のコードが含まれています。利用目的の登録簿にあるコードを指定してください。',
+    'The asset names a purpose code that is not in the register of purposes.',
+  ],
+  ledger_code_taken: [409, 'この台帳番号は既に使われています。', 'This ledger number is already in use.'],
+  ledger_version_conflict: [
+    409,
+    '他の担当者がこの情報資産を先に更新しました。最新の内容を読み込んでから、もう一度変更してください。',
+    'Someone else changed this asset first. Reload it and make your change again.',
+  ],
+  ledger_asset_retired: [409, 'この情報資産は廃止済みのため変更できません。', 'This asset is retired and cannot be changed.'],
   internal_error: [
     500,
     'システムエラーが発生しました。管理者に連絡してください。',

@@ -18,6 +18,7 @@ import { appendAudit } from '../modules/audit/append.ts';
 import { auditRoutes } from '../modules/audit/routes.ts';
 import { authRoutes } from '../modules/auth/routes.ts';
 import { findSession } from '../modules/auth/sessions.ts';
+import { ledgerRoutes } from '../modules/ledger/routes.ts';
 import { memberRoutes } from '../modules/members/routes.ts';
 import { findMyNumberFields } from '../modules/my-number/detect.ts';
 import { noticePageRoutes, publicNoticeApiRoutes } from '../modules/notices/routes.ts';
@@ -162,6 +163,7 @@ export async function buildServer(ctx: AppContext, config: Config, opts: ServerO
       await api.register(policyRoutes(ctx));
       await api.register(setupRoutes(ctx));
       await api.register(publicNoticeApiRoutes(ctx));
+      await api.register(ledgerRoutes(ctx));
       api.get('/health', { schema: { tags: ['system'], summary: '稼働確認 / health' } }, async () => ({ ok: true }));
     },
     { prefix: '/api/v1' },

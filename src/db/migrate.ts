@@ -4,6 +4,7 @@ import type { Db, DialectName } from './database.ts';
 import { foundation } from './migrations/0001-foundation.ts';
 import { totpReplay } from './migrations/0002-totp-replay.ts';
 import { policyVersions } from './migrations/0003-policy-versions.ts';
+import { ledger } from './migrations/0004-ledger.ts';
 
 /** The one migration history, for both dialects. Append new migrations; never edit a landed one. */
 function migrationsFor(dialect: DialectName): Record<string, Migration> {
@@ -11,6 +12,7 @@ function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0001-foundation': foundation(dialect),
     '0002-totp-replay': totpReplay,
     '0003-policy-versions': policyVersions,
+    '0004-ledger': ledger,
   };
 }
 

@@ -259,6 +259,80 @@ export interface PolicyVersionTable {
   activated_at: string | null;
 }
 
+/** 個人情報管理台帳: one information asset (paper or system) holding personal information (JIS Q 15001). */
+export interface LedgerAssetTable {
+  id: string;
+  org_id: string;
+  /** 台帳番号, unique in the organization (e.g. `L-0001`). */
+  code: string;
+  name: string;
+  /** The owning department (its 部門管理者 may edit the asset). */
+  department_id: string;
+  medium: 'paper' | 'electronic' | 'both';
+  description: string;
+  data_subjects: string;
+  record_count: number | null;
+  /** JSON array of data item codes of the organization's register. */
+  items: string;
+  other_items: string;
+  /** JSON array of purpose codes of the organization's register. */
+  purposes: string;
+  storage_location: string;
+  storage_method: string;
+  access_scope: string;
+  period_of_use: string;
+  retention: string;
+  disposal_method: string;
+  /** 要配慮個人情報 present (0/1). */
+  sensitive: number;
+  sensitive_note: string;
+  acquisition_method: 'direct_written' | 'direct_other' | 'indirect' | null;
+  acquisition_note: string;
+  notice_method: string;
+  consent: string;
+  provision: string;
+  joint_use: string;
+  /** JSON array of contractors (委託先): free text or contractor codes of the policy document. */
+  contractors: string;
+  review_interval_months: number;
+  last_reviewed_on: string | null;
+  /** Kept with the row so that "overdue" is an indexed comparison. */
+  next_review_on: string;
+  status: 'active' | 'retired';
+  retired_on: string | null;
+  retire_reason: string | null;
+  version: number;
+  created_at: string;
+  created_by: string | null;
+  updated_at: string;
+  updated_by: string | null;
+}
+
+/** The risk assessment of an asset: one row per lifecycle stage assessed. */
+export interface LedgerRiskTable {
+  asset_id: string;
+  stage: 'acquire' | 'transfer' | 'use' | 'store' | 'dispose' | 'outsource' | 'provide';
+  /** 0 when the stage does not occur for this asset (e.g. no outsourcing). */
+  applicable: number;
+  threats: string;
+  countermeasures: string;
+  residual_risk: 'low' | 'medium' | 'high' | null;
+}
+
+/** A review of an asset (見直し): who, when, the result and notes. */
+export interface LedgerReviewTable {
+  id: string;
+  asset_id: string;
+  org_id: string;
+  reviewed_on: string;
+  result: 'no_change' | 'updated' | 'action_required';
+  notes: string;
+  reviewer_id: string | null;
+  /** As shown at the time, so the history reads the same after the user is renamed or removed. */
+  reviewer_name: string;
+  created_at: string;
+}
+
 export interface Database {
   policy_versions: PolicyVersionTable;
   organizations: OrganizationTable;
@@ -281,4 +355,7 @@ export interface Database {
   alerts: AlertTable;
   access_counters: AccessCounterTable;
   import_runs: ImportRunTable;
+  ledger_assets: LedgerAssetTable;
+  ledger_risks: LedgerRiskTable;
+  ledger_reviews: LedgerReviewTable;
 }

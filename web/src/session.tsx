@@ -32,6 +32,9 @@ export function capabilities(me: Me) {
     alerts: auditKinds.includes(me.role.kind),
     acknowledgeAlerts: me.role.kind === 'privacy_officer',
     users: (['system_admin', 'privacy_officer', 'auditor'] as readonly RoleKind[]).includes(me.role.kind),
+    /** 個人情報管理台帳: officers and auditors all of it, a department manager their department's (see ledger/permissions.ts). */
+    ledger: auditKinds.includes(me.role.kind) || (me.role.kind === 'department_manager' && me.department !== null),
+    editLedger: me.role.kind === 'privacy_officer' || (me.role.kind === 'department_manager' && me.department !== null),
   };
 }
 

@@ -46,6 +46,17 @@ export type AuditEvent = Base &
     | { action: 'audit.verify'; outcome: 'ok' | 'failed'; detail: { entries: number; first_bad?: number | null } }
     | { action: 'alert.acknowledge'; outcome: 'ok'; detail: { alert_id: string } }
     | { action: 'keys.rotate'; outcome: 'ok'; detail: { key_id: string; reencrypted: number } }
+    | {
+        action: 'ledger.create' | 'ledger.update' | 'ledger.retire';
+        outcome: 'ok';
+        detail: { asset_id: string; code: string; version: number; fields?: string[]; via?: string };
+      }
+    | {
+        action: 'ledger.review';
+        outcome: 'ok';
+        detail: { asset_id: string; code: string; review_id: string; result: string; reviewed_on: string; next_review_on: string };
+      }
+    | { action: 'ledger.export'; outcome: 'ok'; detail: { assets: number; department: string | null; via: string } }
   );
 
 export type AuditOutcome = AuditLogTable['outcome'];

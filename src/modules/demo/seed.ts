@@ -12,6 +12,7 @@ import { appendAuditBatch } from '../audit/append.ts';
 import type { Actor, AuditEvent } from '../audit/events.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { newTotpSecret } from '../auth/totp.ts';
+import { seedDemoLedger } from '../ledger/demo.ts';
 import { normalizeMemberInput } from '../members/fields.ts';
 import { toRow } from '../members/write-member.ts';
 import { createDepartment, createOrganization, createRole } from '../organizations/service.ts';
@@ -182,6 +183,7 @@ export async function seedDemo(ctx: AppContext, memberCount: number): Promise<De
           .execute();
       }
     }
+    await seedDemoLedger(tx, orgs.get(DEMO_ORG)!, now);
     return orgs;
   });
   ctx.policy.invalidate();

@@ -24,6 +24,11 @@ export const auditActions = [
   'audit.verify',
   'alert.acknowledge',
   'keys.rotate',
+  'ledger.create',
+  'ledger.update',
+  'ledger.review',
+  'ledger.retire',
+  'ledger.export',
 ] as const;
 
 export const auditOutcomes = ['allowed', 'refused', 'ok', 'failed'] as const;

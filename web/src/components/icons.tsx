@@ -47,6 +47,13 @@ export const icons = {
       <path d="M16 4.8a3.5 3.5 0 0 1 0 6.4M18 14.8c1.8.8 3 2.6 3.5 5.2" />
     </Icon>
   ),
+  ledger: (
+    <Icon>
+      <path d="M5 4h11l3 3v13H5z" />
+      <path d="M8 9h8M8 13h8M8 17h5" />
+      <path d="M16 4v3h3" />
+    </Icon>
+  ),
   alert: (
     <Icon>
       <path d="M6 16V11a6 6 0 1 1 12 0v5l1.5 2h-15L6 16Z" />

@@ -34,6 +34,12 @@ export function HomePage() {
             <span className="quick-link-text">{t('home.quick.audit')}</span>
           </Link>
         )}
+        {can.ledger && (
+          <Link to="/ledger" className="quick-link">
+            <span className="quick-link-title">{t('nav.ledger')}</span>
+            <span className="quick-link-text">{t('home.quick.ledger')}</span>
+          </Link>
+        )}
         {can.alerts && (
           <Link to="/alerts" className="quick-link">
             <span className="quick-link-title">{t('nav.alerts')}</span>

@@ -11,6 +11,9 @@ import { LangSwitch } from '../components/lang-switch.tsx';
 import { Empty } from '../components/ui.tsx';
 import { HomePage } from '../home/home-page.tsx';
 import { type MessageKey, useI18n } from '../i18n/i18n.tsx';
+import { AssetPage } from '../ledger/asset-page.tsx';
+import { LedgerPage } from '../ledger/ledger-page.tsx';
+import { NewAssetPage } from '../ledger/new-asset-page.tsx';
 import { MemberDetailPage } from '../members/member-detail-page.tsx';
 import { MemberSearchPage } from '../members/member-search-page.tsx';
 import { Link, matchPath, useLocation } from '../router.tsx';
@@ -65,6 +68,9 @@ export function Shell() {
             badge: openAlerts,
           },
         ]
+      : []),
+    ...(can.ledger
+      ? [{ to: '/ledger', label: 'nav.ledger' as const, icon: icons.ledger, match: (p: string) => p.startsWith('/ledger') }]
       : []),
     ...(can.users ? [{ to: '/users', label: 'nav.users' as const, icon: icons.users, match: (p: string) => p.startsWith('/users') }] : []),
   ];
@@ -141,6 +147,10 @@ function Routes() {
   if (path === '/audit') return <AuditPage key={query.get('member') ?? ''} />;
   if (path === '/alerts') return <AlertsPage />;
   if (path === '/users') return <UsersPage />;
+  if (path === '/ledger') return <LedgerPage />;
+  if (path === '/ledger/new') return <NewAssetPage />;
+  const asset = matchPath('/ledger/:id', path);
+  if (asset) return <AssetPage key={asset.id} assetId={asset.id ?? ''} />;
   return (
     <Empty title={t('notFound.title')}>
       <Link to="/">{t('notFound.back')}</Link>
