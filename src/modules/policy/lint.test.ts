@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { completePolicy } from '../../../test/support/policy-fixture.ts';
+import { compareDocuments } from './changes.ts';
+import type { PolicyDocument } from './document.ts';
+import { lintPolicy, publishable } from './lint.ts';
+
+const today = '2026-11-22';
+const errorsOf = (doc: PolicyDocument) =>
+  lintPolicy(doc, { today, knownOrgCodes: new Set(['test-coop', 'demo-kyosai']) })
+    .filter((g) => g.severity === 'error')
+    .map((g) => `${g.code}@${g.path}`);
+const edited = (edit: (d: PolicyDocument) => void) => {
+  const d = completePolicy('test-coop', { jointUserOrg: 'demo-kyosai' });
+  edit(d);
+  return d;
+};
+
+describe('lint before publish', () => {
+  it('passes a complete policy', () => {
+    expect(errorsOf(completePolicy('test-coop'))).toEqual([]);
+  });
+
+  it.each([
+    [
+      'joint use without the responsible party’s address',
+      (d: PolicyDocument) => delete d.joint_uses[0]!.responsible!.address,
+      'joint_use_responsible_address_missing@joint_uses[0].responsible.address',
+    ],
+    [
+      'joint use without its representative',
+      (d: PolicyDocument) => delete d.joint_uses[0]!.responsible!.representative,
+      'joint_use_responsible_representative_missing@joint_uses[0].responsible.representative',
+    ],
+    ['a purpose with no items', (d: PolicyDocument) => (d.purposes[1]!.items = []), 'purpose_without_items@purposes[1].items'],
+    ['no contact window', (d: PolicyDocument) => delete d.contact, 'contact_missing@contact'],
+    [
+      'a recipient without a legal basis',
+      (d: PolicyDocument) => delete d.third_parties[0]!.legal_basis,
+      'third_party_legal_basis_missing@third_parties[0].legal_basis',
+    ],
+    [
+      'a children’s service without guardian consent',
+      (d: PolicyDocument) => (d.scope[0]!.child_facing = true),
+      'child_service_without_guardian_consent@scope[0].guardian_consent',
+    ],
+    [
+      'an item that is a My Number',
+      (d: PolicyDocument) => d.items.push({ code: 'my_number', name: '個人番号', sensitive: false }),
+      'my_number_item@items[5]',
+    ],
+    [
+      'a joint user unknown to mamori',
+      (d: PolicyDocument) => (d.joint_uses[0]!.users[0]!.org = 'nowhere'),
+      'joint_use_org_unknown@joint_uses[0].users[0].org',
+    ],
+    [
+      'a purpose naming an unknown item',
+      (d: PolicyDocument) => d.purposes[0]!.items.push('shoe_size'),
+      'purpose_item_unknown@purposes[0].items[5]',
+    ],
+    [
+      'data stored abroad without its regime',
+      (d: PolicyDocument) => d.safety_measures!.storage.push({ country: 'シンガポール' }),
+      'storage_country_regime_missing@safety_measures.storage[1].regime',
+    ],
+  ])('refuses %s with the exact gap', (_name, edit, gap) => {
+    const doc = edited(edit as (d: PolicyDocument) => void);
+    expect(errorsOf(doc)).toContain(gap);
+    expect(publishable(lintPolicy(doc, { today, knownOrgCodes: new Set(['demo-kyosai']) }))).toBe(false);
+  });
+});
+
+describe('changes and their notice', () => {
+  const base = completePolicy('test-coop');
+  it.each([
+    ['a new purpose', (d: PolicyDocument) => d.purposes.push({ code: 'P04', number: 4, name: '新しい目的', items: ['name'] }), 'prior'],
+    ['a joint use’s purposes', (d: PolicyDocument) => d.joint_uses[0]!.purposes.push('P02'), 'prior'],
+    ['the responsible party', (d: PolicyDocument) => (d.joint_uses[0]!.responsible!.name = '別の法人'), 'prior'],
+    ['the responsible party’s address', (d: PolicyDocument) => (d.joint_uses[0]!.responsible!.address = '東京都千代田区1-1'), 'after'],
+    [
+      'a recipient on consent',
+      (d: PolicyDocument) =>
+        d.third_parties.push({
+          code: 'insurer',
+          name: '損害保険会社',
+          kind: 'category',
+          legal_basis: 'consent',
+          items: ['name'],
+          transmission: ['paper'],
+        }),
+      'consent',
+    ],
+    ['the contact hours', (d: PolicyDocument) => (d.contact!.hours = '10:00〜16:00'), 'none'],
+    ['the items a purpose uses', (d: PolicyDocument) => d.purposes[1]!.items.push('birth_date'), 'none'],
+  ])('classifies %s', (_name, edit, notice) => {
+    const after = structuredClone(base);
+    (edit as (d: PolicyDocument) => void)(after);
+    const changes = compareDocuments(base, after);
+    expect(changes).toHaveLength(1);
+    expect(changes[0]!.notice).toBe(notice);
+  });
+
+  it('reports no change for an identical document, and one change for a first version', () => {
+    expect(compareDocuments(base, structuredClone(base))).toEqual([]);
+    expect(compareDocuments(undefined, base)).toEqual([expect.objectContaining({ kind: 'added', notice: 'none' })]);
+  });
+});
