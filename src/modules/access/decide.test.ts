@@ -194,3 +194,43 @@ describe('access engine decisions', () => {
     expect(big.decide({ ...req, items: ['item34'] })).toMatchObject({ allowed: false, code: 'item_not_in_purpose' });
   });
 });
+
+describe('several joint uses covering one purpose', () => {
+  const extra: PolicyData = {
+    ...policy,
+    jointUse: [
+      ...policy.jointUse,
+      // A second joint use of P04 with B sharing the address too; a third, ended, sharing the bank account.
+      {
+        id: 'JU-address',
+        ownerOrgId: 'A',
+        userOrgIds: ['B'],
+        purposeIds: ['A.P04'],
+        itemIds: ['A.address'],
+        startsOn: '2026-01-01',
+        endsOn: null,
+      },
+      {
+        id: 'JU-ended',
+        ownerOrgId: 'A',
+        userOrgIds: ['B'],
+        purposeIds: ['A.P04'],
+        itemIds: ['A.bank_account'],
+        startsOn: '2020-01-01',
+        endsOn: '2025-12-31',
+      },
+    ],
+  };
+  const several = new AccessEngine(extra);
+
+  it('shares the items of every joint use in effect, within the purpose’s items', () => {
+    const d = several.decide({ ...base, actor: { roleId: 'B.staff', orgId: 'B' }, purpose: 'P04' });
+    expect(d).toMatchObject({ allowed: true, jointUseId: 'JU-delivery' });
+    expect(d.allowed && [...d.items].sort()).toEqual(['address', 'member_code', 'name', 'phone']);
+  });
+
+  it('drops a joint use before its start date', () => {
+    const d = several.decide({ ...base, today: '2025-12-31', actor: { roleId: 'B.staff', orgId: 'B' }, purpose: 'P04' });
+    expect(d.allowed && [...d.items].sort()).toEqual(['member_code', 'name', 'phone']);
+  });
+});
