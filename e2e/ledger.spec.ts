@@ -42,7 +42,7 @@ test('officer: register an asset with a risk row, see it overdue, record a revie
   await expect(page.getByTestId('saved')).toContainText('情報資産を登録しました');
   await expect(page.getByRole('heading', { level: 1, name: NAME })).toBeVisible();
   await expect(page.getByTestId('overdue-notice')).toContainText('見直し期限');
-  await expect(page.getByTestId('asset-items')).toContainText('組合員コード、氏名');
+  await expect(page.getByTestId('asset-items')).toContainText('メンバー（組合員）コード、氏名');
   await expect(page.getByTestId('asset-risks').locator('[data-stage="transfer"]')).toContainText('施錠できる回収ボックスで運搬');
   await expect(page.getByTestId('asset-risks').locator('[data-stage="acquire"]')).toContainText('未評価');
   await shot(page, '30-ledger-asset-overdue');

@@ -3,6 +3,7 @@
  * stopped local server. Without one the PostgreSQL suites are skipped loudly, and with MAMORI_TEST_STRICT=1
  * (CI) the run fails instead.
  */
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 
@@ -41,14 +42,18 @@ export default async function setup(project: TestProject) {
     console.warn(banner);
   }
   project.provide('pgUrl', found);
+  // Schemas are named per run, so that this run's teardown never drops another run's schemas (two test runs
+  // may share one PostgreSQL database, e.g. a developer's and CI's).
+  const run = randomBytes(4).toString('hex');
+  project.provide('pgRun', run);
   if (!found) return;
   const url = found;
   // Test files create one schema each (src/db/testing.ts) and leave it: dropping it while another test
-  // process introspects the catalog fails that process. Every test schema goes here, once all files are done.
+  // process introspects the catalog fails that process. This run's test schemas go here, once all files are done.
   return async () => {
     const client = new pg.Client({ connectionString: url });
     await client.connect();
-    const { rows } = await client.query<{ nspname: string }>("select nspname from pg_namespace where nspname ~ '^t_[0-9a-f]{12}$'");
+    const { rows } = await client.query<{ nspname: string }>('select nspname from pg_namespace where nspname like $1', [`t_${run}_%`]);
     for (const { nspname } of rows) await client.query(`drop schema "${nspname}" cascade`);
     await client.end();
   };
@@ -57,5 +62,7 @@ export default async function setup(project: TestProject) {
 declare module 'vitest' {
   export interface ProvidedContext {
     pgUrl: string | null;
+    /** This run's prefix for test schema names (`t_<run>_…`). */
+    pgRun: string;
   }
 }

@@ -38,7 +38,7 @@ export async function createTestDatabase(dialect: DialectName): Promise<TestData
   }
   const url = postgresUrl();
   if (!url) throw new Error('PostgreSQL is not available for tests');
-  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const schema = testSchemaName();
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   await admin.query(`create schema ${schema}`);
@@ -51,6 +51,11 @@ export async function createTestDatabase(dialect: DialectName): Promise<TestData
     // another test process whose migrator is introspecting the catalog.
     dispose: () => opened.close(),
   };
+}
+
+/** A new schema name of this test run (`t_<run>_<random>`), dropped by the run's global teardown. */
+export function testSchemaName(): string {
+  return `t_${inject('pgRun')}_${randomBytes(6).toString('hex')}`;
 }
 
 /** The dialects a data test should run on now: PostgreSQL only when the global setup found it. */

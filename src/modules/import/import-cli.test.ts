@@ -4,7 +4,6 @@
  * completes; exit codes for rejected rows and a bad header.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +11,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DialectName, type OpenedDatabase, openDatabase } from '../../db/database.ts';
 import { migrateToLatest } from '../../db/migrate.ts';
-import { availableDialects, postgresUrl } from '../../db/testing.ts';
+import { availableDialects, postgresUrl, testSchemaName } from '../../db/testing.ts';
 import { verifyAuditChain } from '../audit/verify.ts';
 import { csvColumns, csvLine, syntheticMember } from '../demo/synthetic.ts';
 import { createOrganization } from '../organizations/service.ts';
@@ -30,7 +29,7 @@ describe.each(availableDialects())('mamori import members (CLI) on %s', (dialect
     let url = `sqlite:${join(dir, 'mamori.db')}`;
     let schema: string | undefined;
     if (dialect === 'postgres') {
-      schema = `t_${randomBytes(6).toString('hex')}`;
+      schema = testSchemaName();
       const admin = new pg.Client({ connectionString: postgresUrl()! });
       await admin.connect();
       await admin.query(`create schema ${schema}`);
@@ -110,7 +109,7 @@ describe.each(availableDialects())('mamori import members (CLI) on %s', (dialect
     const after = await verifyAuditChain(db.db);
     expect(after.ok).toBe(true);
     expect(after.entries).toBe(chain.entries + ROWS + 1); // one entry per member and the run's summary
-  });
+  }, 120_000);
 
   it('exits 2 when rows are rejected (printing them), 1 for a bad header', () => {
     const bad = join(dir, 'bad-rows.csv');
