@@ -13,6 +13,7 @@ import { HomePage } from '../home/home-page.tsx';
 import { type MessageKey, useI18n } from '../i18n/i18n.tsx';
 import { MemberDetailPage } from '../members/member-detail-page.tsx';
 import { MemberSearchPage } from '../members/member-search-page.tsx';
+import { PolicyNavGroup, policyScreen } from '../policy/policy-nav.tsx';
 import { Link, matchPath, useLocation } from '../router.tsx';
 import { capabilities, useSession } from '../session.tsx';
 import { UsersPage } from '../users/users-page.tsx';
@@ -119,6 +120,7 @@ export function Shell() {
               );
             })}
           </ul>
+          <PolicyNavGroup me={me} path={location.path} />
           <p className="sidenav-note">{t('nav.note')}</p>
         </nav>
         <main id="main" className="main" tabIndex={-1}>
@@ -131,6 +133,7 @@ export function Shell() {
 
 function Routes() {
   const { t } = useI18n();
+  const { me } = useSession();
   const { path, query } = useLocation();
   if (path === '/') return <HomePage />;
   if (path === '/members') return <MemberSearchPage />;
@@ -141,6 +144,8 @@ function Routes() {
   if (path === '/audit') return <AuditPage key={query.get('member') ?? ''} />;
   if (path === '/alerts') return <AlertsPage />;
   if (path === '/users') return <UsersPage />;
+  const policy = policyScreen(me, path);
+  if (policy) return policy;
   return (
     <Empty title={t('notFound.title')}>
       <Link to="/">{t('notFound.back')}</Link>
