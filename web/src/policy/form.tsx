@@ -16,6 +16,16 @@ export interface EditorContextValue {
 export const EditorContext = createContext<EditorContextValue>({ readOnly: true, messages: new Map() });
 export const useEditor = () => useContext(EditorContext);
 
+/** A short visible label whose accessible name also says which entry it belongs to: 「共同利用者 2 の」名称. */
+export function Numbered({ prefix, label }: { prefix: string; label: string }) {
+  return (
+    <>
+      <span className="visually-hidden">{prefix}</span>
+      {label}
+    </>
+  );
+}
+
 /** Empty text is "not stated": optional fields are left out of the document rather than sent as "". */
 export const opt = (v: string): string | undefined => (v.trim() === '' ? undefined : v);
 

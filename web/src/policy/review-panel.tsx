@@ -131,7 +131,13 @@ export function ReviewPanel({
 
       {editable && (
         <div className="review-actions">
-          <Button variant="primary" className="btn-block" disabled={dirty} onClick={onPublish} data-testid="open-publish">
+          <Button
+            variant="primary"
+            className="btn-block"
+            disabled={dirty || !review.publishable}
+            onClick={onPublish}
+            data-testid="open-publish"
+          >
             {t('policy.publish.open')}
           </Button>
           {dirty && <p className="field-hint">{t('policy.publish.saveFirst')}</p>}

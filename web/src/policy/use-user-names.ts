@@ -1,6 +1,7 @@
 /**
  * Names for the user ids the policy API returns (who saved the draft, who published a version). The staff
- * list is readable by officers, administrators and auditors; others see "you" for themselves and a short id.
+ * list (of this organization) is readable by officers, administrators and auditors; anyone else — another
+ * organization's administrator who set it up, or for readers without the list — is shown by a short id.
  */
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api/client.ts';
@@ -24,7 +25,7 @@ export function useUserNames(): (id: string | null) => string {
     (id: string | null) => {
       if (!id) return t('policy.user.system');
       if (id === me.user.id) return t('policy.user.you', { name: me.user.display_name });
-      return names.get(id) ?? id.slice(0, 8);
+      return names.get(id) ?? t('policy.user.other', { id: id.slice(0, 8) });
     },
     [names, me.user, t],
   );

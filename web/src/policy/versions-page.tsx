@@ -32,6 +32,7 @@ export function VersionsPage() {
   if (error) return <ErrorNotice error={error} />;
   if (!versions) return <Loading />;
   const justPublished = versions.find((v) => v.number === published);
+  const publicBase = `/notices/${encodeURIComponent(me.organization.code)}`;
 
   return (
     <>
@@ -97,10 +98,12 @@ export function VersionsPage() {
                         </details>
                       )}
                     </td>
-                    <td className="nowrap">
+                    <td className="version-actions">
                       <a className="btn btn-secondary btn-small" href={`/api/v1/policy/versions/${v.number}/file`} download>
                         {t('policy.versions.yaml')}
                       </a>
+                      <a href={`${publicBase}/versions/${v.number}`}>{t('policy.versions.publicVersion')}</a>
+                      {v.number > 1 && <a href={`${publicBase}/diff?to=${v.number}`}>{t('policy.versions.publicDiff')}</a>}
                     </td>
                   </tr>
                 ))}

@@ -5,7 +5,7 @@
  */
 import { Button } from '../../components/ui.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
-import { CheckList, DateInput, nextCode, opt, RowList, TextInput, useEditor } from '../form.tsx';
+import { CheckList, DateInput, Numbered, nextCode, opt, RowList, TextInput, useEditor } from '../form.tsx';
 import { itemOptions, pruned, purposeOptions, type TabProps } from '../labels.ts';
 import type { JointUse } from '../types.ts';
 
@@ -112,26 +112,25 @@ function JointUsers({ at, users, onChange }: { at: string; users: User[]; onChan
   return (
     <fieldset className="sub-list" data-path={at} tabIndex={-1} data-testid="joint-users">
       <legend className="field-label">{t('policy.jointUses.users')}</legend>
-      {users.length === 0 && <p className="field-hint">{t('policy.jointUses.noUsers')}</p>}
+      <p className="field-hint">{users.length === 0 ? t('policy.jointUses.noUsers') : t('policy.jointUses.userOrgHint')}</p>
       {users.map((u, i) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: users have no code of their own
-        <div key={i} className="sub-list-row" data-path={`${at}[${i}]`}>
+        <div key={i} className="sub-list-row sub-list-row-wide" data-path={`${at}[${i}]`}>
           <TextInput
-            label={t('policy.jointUses.userName', { n: i + 1 })}
+            label={<Numbered prefix={t('policy.jointUses.userN', { n: i + 1 })} label={t('policy.f.name')} />}
             path={`${at}[${i}].name`}
             required
             value={u.name}
             onChange={(v) => set(i, { ...u, name: v })}
           />
           <TextInput
-            label={t('policy.jointUses.userOrg', { n: i + 1 })}
+            label={<Numbered prefix={t('policy.jointUses.userN', { n: i + 1 })} label={t('policy.jointUses.orgCode')} />}
             path={`${at}[${i}].org`}
-            hint={t('policy.jointUses.userOrgHint')}
             value={u.org}
             onChange={(v) => set(i, { ...u, org: opt(v) })}
           />
           <TextInput
-            label={t('policy.jointUses.userNote', { n: i + 1 })}
+            label={<Numbered prefix={t('policy.jointUses.userN', { n: i + 1 })} label={t('policy.f.note')} />}
             path={`${at}[${i}].note`}
             value={u.note}
             onChange={(v) => set(i, { ...u, note: opt(v) })}

@@ -4,7 +4,7 @@
  */
 import { Button } from '../../components/ui.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
-import { opt, StringList, TextInput, useEditor } from '../form.tsx';
+import { Numbered, opt, StringList, TextInput, useEditor } from '../form.tsx';
 import type { TabProps } from '../labels.ts';
 import type { Doc } from '../types.ts';
 
@@ -45,21 +45,21 @@ export function SafetyTab({ doc, change }: TabProps) {
             // biome-ignore lint/suspicious/noArrayIndexKey: storage places have no code of their own
             <div key={i} className="sub-list-row" data-path={at}>
               <TextInput
-                label={t('policy.safety.storageCountry', { n: i + 1 })}
+                label={<Numbered prefix={t('policy.safety.storageN', { n: i + 1 })} label={t('policy.f.country')} />}
                 path={`${at}.country`}
                 required
                 value={st.country}
                 onChange={(v) => setStorage(i, { country: v })}
               />
               <TextInput
-                label={t('policy.safety.storageRegime', { n: i + 1 })}
+                label={<Numbered prefix={t('policy.safety.storageN', { n: i + 1 })} label={t('policy.safety.regime')} />}
                 path={`${at}.regime`}
                 hint={t('policy.safety.regimeHint')}
                 value={st.regime}
                 onChange={(v) => setStorage(i, { regime: opt(v) })}
               />
               <TextInput
-                label={t('policy.safety.storageNote', { n: i + 1 })}
+                label={<Numbered prefix={t('policy.safety.storageN', { n: i + 1 })} label={t('policy.f.note')} />}
                 path={`${at}.note`}
                 value={st.note}
                 onChange={(v) => setStorage(i, { note: opt(v) })}
