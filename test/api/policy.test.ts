@@ -112,7 +112,7 @@ describe.each(availableDialects())('policy registers over HTTP on %s', (dialect)
     const issues = r.body.error?.issues as { field: string; code: string; line: number }[];
     expect(issues).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ field: 'purposes.0.number', line: 6 }),
+        expect.objectContaining({ field: 'purposes.0.number', code: 'invalid_type', line: 6 }),
         expect.objectContaining({ field: 'purposes.0', code: 'unknown_field', line: 6 }),
       ]),
     );

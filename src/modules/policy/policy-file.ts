@@ -32,7 +32,9 @@ export function parsePolicyFile(source: string): PolicyDocument {
       }),
     );
   }
-  const parsed = policyDocumentSchema.safeParse(doc.toJS({ maxAliasCount: 100 }));
+  // reportInput: zod 4 leaves `input` out of issues by default, and describeIssue tells a missing field
+  // (input undefined) from a wrong type by it; the input itself is never put into a message.
+  const parsed = policyDocumentSchema.safeParse(doc.toJS({ maxAliasCount: 100 }), { reportInput: true });
   if (parsed.success) return withPurposeCodes(parsed.data);
   throw new AppError(
     'policy_file_invalid',
