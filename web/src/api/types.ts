@@ -111,4 +111,7 @@ export interface FieldIssue {
   code: string;
   message_ja: string;
   message_en: string;
+  /** Where the problem is in an uploaded file (1-based), for file uploads. */
+  line?: number;
+  column?: number;
 }

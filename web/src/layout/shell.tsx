@@ -16,6 +16,7 @@ import { LedgerPage } from '../ledger/ledger-page.tsx';
 import { NewAssetPage } from '../ledger/new-asset-page.tsx';
 import { MemberDetailPage } from '../members/member-detail-page.tsx';
 import { MemberSearchPage } from '../members/member-search-page.tsx';
+import { PolicyNavGroup, policyScreen } from '../policy/policy-nav.tsx';
 import { Link, matchPath, useLocation } from '../router.tsx';
 import { capabilities, useSession } from '../session.tsx';
 import { UsersPage } from '../users/users-page.tsx';
@@ -125,6 +126,7 @@ export function Shell() {
               );
             })}
           </ul>
+          <PolicyNavGroup me={me} path={location.path} />
           <p className="sidenav-note">{t('nav.note')}</p>
         </nav>
         <main id="main" className="main" tabIndex={-1}>
@@ -137,6 +139,7 @@ export function Shell() {
 
 function Routes() {
   const { t } = useI18n();
+  const { me } = useSession();
   const { path, query } = useLocation();
   if (path === '/') return <HomePage />;
   if (path === '/members') return <MemberSearchPage />;
@@ -151,6 +154,8 @@ function Routes() {
   if (path === '/ledger/new') return <NewAssetPage />;
   const asset = matchPath('/ledger/:id', path);
   if (asset) return <AssetPage key={asset.id} assetId={asset.id ?? ''} />;
+  const policy = policyScreen(me, path);
+  if (policy) return policy;
   return (
     <Empty title={t('notFound.title')}>
       <Link to="/">{t('notFound.back')}</Link>

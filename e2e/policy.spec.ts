@@ -1,0 +1,294 @@
+/**
+ * (g) The policy registers in the console, on a new organization so that the journeys do not depend on the
+ * demo co-op's policy: (a) the system admin sets up a co-op with its first privacy officer, who enrols TOTP,
+ * fills in the blank registers until no gap is left, publishes version 1 effective today and grants a role a
+ * purpose; (b) a joint use's purposes change, which needs prior notice: publishing today is refused, the
+ * earliest date is accepted and the version is scheduled; (c) the public page is linked from the history;
+ * (d) a YAML file with an error shows its line, and a save after someone else's is refused as a conflict.
+ */
+import { type Browser, type BrowserContext, expect, type Locator, type Page, test } from '@playwright/test';
+import { Secret, TOTP } from 'otpauth';
+import { fillPassword, mainNav, shot, signIn } from './helpers.ts';
+
+test.describe.configure({ mode: 'serial' });
+
+const suffix = Date.now().toString(36);
+const org = { code: `e2e-coop-${suffix}`, name: 'テスト生活協同組合', nameEn: 'Test Consumer Co-operative' };
+const officer = { login: `e2e-po-${suffix}`, name: '方針 責任子', password: 'mamori-e2e-officer-2026' };
+const PRIOR_NOTICE_DAYS = 30;
+
+/** Today in Japan (the server's policy dates are Japan dates). */
+const japanToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tokyo' }).format(new Date());
+function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+// One signed-in page for the whole file: the new officer enrols TOTP once and keeps the session.
+let context: BrowserContext;
+let page: Page;
+test.beforeAll(async ({ browser }) => {
+  context = await browser.newContext();
+  page = await context.newPage();
+});
+test.afterAll(async () => {
+  await context.close();
+});
+
+const policyNav = (p: Page) => mainNav(p);
+const review = (p: Page) => p.getByTestId('review-panel');
+const errorCount = async (p: Page) => Number(await review(p).getByTestId('error-count').textContent());
+const tab = (p: Page, name: string) => p.getByRole('tab', { name }).click();
+const lastRow = (p: Page, list: string) => p.getByTestId(`${list}-row`).last();
+
+async function save(p: Page) {
+  await p.getByRole('button', { name: '下書きを保存' }).click();
+  await expect(p.getByTestId('saved')).toContainText('下書きを保存しました');
+}
+
+async function setUpOrganization(browser: Browser) {
+  const context = await browser.newContext();
+  const admin = await context.newPage();
+  await signIn(admin, 'admin', { totp: true });
+  await policyNav(admin).getByRole('link', { name: '組織の新規設定' }).click();
+  const form = admin.getByTestId('org-form');
+  await form.getByLabel('組織コード').fill(org.code);
+  await form.getByLabel('組織の名称').fill(org.name);
+  await form.getByLabel('英語の名称').fill(org.nameEn);
+  await form.getByLabel('種別').selectOption('coop');
+  await expect(form.getByLabel('方針のひな形')).toHaveValue('');
+  await form.getByLabel('ログインID').fill(officer.login);
+  await form.getByLabel('氏名').fill(officer.name);
+  await form.getByLabel('初期パスワード').fill(officer.password);
+  await form.getByLabel('メールアドレス').fill(`${officer.login}@example.jp`);
+  await form.getByRole('button', { name: '組織を作成する' }).click();
+  await expect(admin.getByTestId('org-created')).toContainText(`組織「${org.name}」（${org.code}）を作成しました。`);
+  await shot(admin, '23-organization-setup');
+  await context.close();
+}
+
+async function enrolOfficer(p: Page) {
+  await p.goto('/');
+  await fillPassword(p, officer.login, officer.password);
+  await expect(p.getByRole('heading', { name: '二要素認証の登録' })).toBeVisible();
+  const secret = ((await p.getByTestId('totp-secret').textContent()) ?? '').replace(/\s/g, '');
+  const code = new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate();
+  await p.getByLabel('確認コード').fill(code);
+  await p.getByRole('button', { name: '登録して続ける' }).click();
+  await expect(p.getByTestId('current-user')).toContainText(officer.name);
+  await expect(p.getByTestId('org-name')).toHaveText(org.name);
+}
+
+async function addListEntry(scope: Page | Locator, button: string, label: string, value: string) {
+  await scope.getByRole('button', { name: button }).click();
+  // Required fields' names end with 必須 (the label's badge).
+  await scope.getByLabel(new RegExp(`^${label}(必須)?$`)).fill(value);
+}
+
+test('(a) a co-op configured from scratch: blank registers, gaps to none, version 1 in effect, a role granted a purpose', async ({
+  browser,
+}) => {
+  // Two sign-ins with TOTP (each may wait for a fresh 30-s step) and a long form.
+  test.setTimeout(180_000);
+  await setUpOrganization(browser);
+  await enrolOfficer(page);
+
+  await policyNav(page).getByRole('link', { name: '登録簿の編集' }).click();
+  await expect(page.getByRole('heading', { name: '登録簿の編集' })).toBeVisible();
+  await expect(page.getByTestId('draft-status')).toContainText('改訂 2');
+  const blankErrors = await errorCount(page);
+  expect(blankErrors).toBeGreaterThanOrEqual(5);
+  await expect(review(page).getByTestId('gap').filter({ hasText: '利用目的が一つもありません。' })).toBeVisible();
+  await shot(page, '24-policy-blank');
+
+  // A gap leads to its tab and input.
+  await review(page)
+    .getByRole('button', { name: /組織の住所がありません。/ })
+    .click();
+  await expect(page.getByRole('tab', { name: '組織' })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByLabel('住所', { exact: true })).toBeFocused();
+  await page.getByLabel('住所', { exact: true }).fill('宮城県仙台市青葉区本町1-1-1');
+  await page.getByLabel('代表者', { exact: true }).fill('代表理事 理事長 試験太郎');
+
+  await tab(page, '情報項目');
+  await page.getByRole('button', { name: '情報項目を追加' }).click();
+  const item = lastRow(page, 'items');
+  await item.getByLabel(/^名称/).fill('氏名');
+  await item.getByLabel('英語の名称').fill('Name');
+  await item.getByLabel(/^コード/).fill('name');
+
+  await tab(page, '利用目的');
+  for (const name of ['組合員台帳の作成・管理のため', '商品のお届けのため']) {
+    await page.getByRole('button', { name: '利用目的を追加' }).click();
+    const purpose = lastRow(page, 'purposes');
+    await purpose.getByLabel(/^利用目的/).fill(name);
+    await purpose.getByTestId('purpose-items').getByLabel('氏名').check();
+  }
+  await expect(lastRow(page, 'purposes')).toContainText('② 商品のお届けのため');
+
+  await save(page);
+  const afterFirstSave = await errorCount(page);
+  expect(afterFirstSave).toBeLessThan(blankErrors);
+
+  // A joint use with a partner (so that (b) can change its purposes later).
+  await tab(page, '共同利用');
+  await page.getByRole('button', { name: '共同利用を追加' }).click();
+  const jointUse = lastRow(page, 'joint_uses');
+  await jointUse.getByLabel(/^名称/).fill('テスト事業連合との共同利用');
+  await jointUse.getByLabel(/^コード/).fill('federation');
+  await addListEntry(jointUse, '共同利用者を追加', '共同利用者 1 の名称', 'テスト事業連合');
+  await jointUse.getByTestId('joint-use-items').getByLabel('氏名').check();
+  await jointUse.getByTestId('joint-use-purposes').getByLabel('① 組合員台帳の作成・管理のため').check();
+  await jointUse.getByLabel('管理責任者の名称').fill('テスト生活協同組合');
+  await jointUse.getByLabel('管理責任者の住所').fill('宮城県仙台市青葉区本町1-1-1');
+  await jointUse.getByLabel('管理責任者の代表者').fill('代表理事 理事長 試験太郎');
+
+  await tab(page, '窓口・開示等の手続');
+  await page.getByLabel(/^窓口の部署/).fill('個人情報相談窓口');
+  await page.getByLabel(/^電話番号/).fill('022-000-0000');
+  await page.getByLabel('受付時間').fill('平日 9:00〜17:00');
+  await addListEntry(page, '請求の方法を追加', '請求の方法 1', '窓口');
+  await addListEntry(page, '請求の方法を追加', '請求の方法 2', '郵送');
+  await page.getByLabel('手数料', { exact: true }).selectOption('free');
+
+  await tab(page, '安全管理措置');
+  await addListEntry(page, '組織的安全管理措置を追加', '組織的安全管理措置 1', '個人情報保護管理責任者を置き、取扱規程を定めています。');
+  await addListEntry(page, '人的安全管理措置を追加', '人的安全管理措置 1', '職員に定期的な研修を行っています。');
+  await addListEntry(page, '物理的安全管理措置を追加', '物理的安全管理措置 1', '入退室を管理しています。');
+  await addListEntry(page, '技術的安全管理措置を追加', '技術的安全管理措置 1', 'アクセス制御と二要素認証を行っています。');
+
+  await save(page);
+  await expect(review(page).getByTestId('error-count')).toHaveText('0');
+  await expect(review(page).getByTestId('review-ok')).toContainText('公表に必要な記載はそろっています。');
+  await expect(review(page).getByTestId('earliest-date')).toHaveText(japanToday());
+  await shot(page, '25-policy-complete');
+
+  await page.getByRole('button', { name: '公表する…' }).click();
+  const dialog = page.getByRole('dialog', { name: '公表' });
+  await expect(dialog.getByLabel(/^施行日/)).toHaveValue(japanToday());
+  await dialog.getByLabel('改定の概要').fill('初版を制定');
+  await shot(page, '26-policy-publish');
+  await dialog.getByRole('button', { name: '公表する', exact: true }).click();
+
+  await expect(page).toHaveURL(/\/policy\/versions\?published=1$/);
+  await expect(page.getByTestId('published')).toContainText(`第1版を公表しました（施行日 ${japanToday()}）。`);
+  const v1 = page.locator('[data-testid="version-row"][data-number="1"]');
+  await expect(v1.getByTestId('version-status')).toHaveText('施行中');
+  await expect(v1).toContainText('初版を制定');
+  await shot(page, '27-policy-versions');
+
+  // The purposes now in effect can be granted: 職員 may use ①.
+  await policyNav(page).getByRole('link', { name: '役割と利用目的' }).click();
+  const grant = page.getByTestId('grant-staff-P01');
+  await expect(grant).not.toBeChecked();
+  await grant.check();
+  await page.getByTestId('save-role-staff').click();
+  await expect(page.getByTestId('roles-saved')).toContainText('「職員」の利用目的を保存しました。');
+  await shot(page, '28-roles');
+  await page.reload();
+  await expect(page.getByTestId('grant-staff-P01')).toBeChecked();
+  await expect(page.getByTestId('grant-staff-P02')).not.toBeChecked();
+});
+
+test('(b) a joint use gets another purpose: prior notice, publishing today refused, scheduled at the earliest date', async () => {
+  await page.goto('/policy?tab=joint_uses');
+  const jointUse = lastRow(page, 'joint_uses');
+  await jointUse.getByTestId('joint-use-purposes').getByLabel('② 商品のお届けのため').check();
+  await expect(page.getByTestId('draft-status')).toContainText('未保存の変更があります。');
+  await save(page);
+
+  const earliest = addDays(japanToday(), PRIOR_NOTICE_DAYS);
+  const change = review(page).locator('[data-testid="change"][data-notice="prior"]');
+  await expect(change).toContainText('共同利用「テスト事業連合との共同利用」の利用目的を変更');
+  await expect(change).toContainText('事前通知が必要');
+  await expect(review(page).getByTestId('earliest-date')).toHaveText(earliest);
+  await expect(review(page).getByTestId('prior-notice')).toHaveText(
+    `この変更は会員への事前通知が必要です。施行日は ${earliest} 以降になります。`,
+  );
+  await shot(page, '29-policy-prior-notice');
+
+  await page.getByRole('button', { name: '公表する…' }).click();
+  const dialog = page.getByRole('dialog', { name: '公表' });
+  await expect(dialog.getByTestId('publish-prior-notice')).toContainText(`施行日は ${earliest} 以降になります。`);
+  await dialog.getByLabel(/^施行日/).fill(japanToday());
+  await dialog.getByRole('button', { name: '公表する', exact: true }).click();
+  const refusal = dialog.getByTestId('publish-error');
+  await expect(refusal).toContainText('事前の通知・公表が必要な変更を含むため、この施行日にはできません。');
+  await expect(refusal.getByTestId('publish-issue')).toContainText(`事前の通知が必要です。施行日は ${earliest} 以降`);
+  await shot(page, '30-policy-publish-refused');
+
+  await dialog.getByLabel(/^施行日/).fill(earliest);
+  await dialog.getByLabel('改定の概要').fill('共同利用の利用目的に②を追加');
+  await dialog.getByRole('button', { name: '公表する', exact: true }).click();
+  await expect(page).toHaveURL(/\/policy\/versions\?published=2$/);
+  const v2 = page.locator('[data-testid="version-row"][data-number="2"]');
+  await expect(v2.getByTestId('version-status')).toHaveText('施行予定');
+  await expect(v2.getByTestId('effective-on')).toHaveText(earliest);
+  await expect(v2.getByTestId('notice-prior')).toBeVisible();
+  await expect(page.locator('[data-testid="version-row"][data-number="1"]').getByTestId('version-status')).toHaveText('施行中');
+  await shot(page, '31-policy-versions-scheduled');
+
+  // A version opens read-only.
+  await v2.getByRole('link', { name: '第2版' }).click();
+  await expect(page.getByRole('heading', { name: '第2版' })).toBeVisible();
+  await page.getByRole('tab', { name: '共同利用' }).click();
+  await expect(page.getByTestId('joint-use-purposes').getByLabel('② 商品のお届けのため')).toBeChecked();
+  await expect(page.getByTestId('joint-use-purposes').getByLabel('② 商品のお届けのため')).toBeDisabled();
+});
+
+test('(c) the public page is linked from the history', async () => {
+  await page.goto('/policy/versions');
+  const link = page.getByTestId('public-link');
+  await expect(link).toHaveAttribute('href', `/notices/${org.code}`);
+  // The public pages are served by the server itself (not the console); on a build without them the
+  // console's index.html answers, and only the link is checked.
+  const html = await (await page.request.get(`/notices/${org.code}`)).text();
+  if (!html.includes('id="root"')) {
+    await link.click();
+    await expect(page.getByRole('heading', { level: 1 })).toContainText(org.name);
+    await shot(page, '32-public-notice');
+  }
+});
+
+test('(d) a YAML file with an error shows its line; a save after someone else’s is a conflict', async () => {
+  await page.goto('/policy');
+  const status = await page.getByTestId('draft-status').textContent();
+  const yaml = [
+    'format: mamori-policy/1',
+    'organization:',
+    `  code: ${org.code}`,
+    `  name: ${org.name}`,
+    'items:',
+    '  - code: name',
+    '    name: 氏名',
+    '    sensitive: maybe',
+    '',
+  ].join('\n');
+  await page
+    .getByLabel('YAMLファイルを読み込む')
+    .setInputFiles({ name: 'broken.yaml', mimeType: 'application/yaml', buffer: Buffer.from(yaml) });
+  const problems = page.getByTestId('sources-error');
+  await expect(problems).toContainText('ポリシーファイルに誤りがあります。行と項目を確認してください。');
+  await expect(problems.getByTestId('file-issue')).toContainText('8行目');
+  await expect(problems.getByTestId('file-issue')).toContainText('items[0].sensitive');
+  await expect(page.getByTestId('draft-status')).toHaveText(status ?? '');
+  await shot(page, '33-policy-yaml-error');
+
+  // Two tabs on the same draft: the later save is refused, and the officer reloads.
+  const other = await context.newPage();
+  await other.goto('/policy?tab=organization');
+  await other.getByLabel('郵便番号').fill('980-0000');
+  await other.getByRole('button', { name: '下書きを保存' }).click();
+  await expect(other.getByTestId('saved')).toBeVisible();
+  await other.close();
+
+  await page.getByLabel('ウェブサイト').fill('https://coop.example.jp/');
+  await page.getByRole('button', { name: '下書きを保存' }).click();
+  await expect(page.getByTestId('conflict')).toContainText('他の担当者がこの下書きを先に保存したため、保存できませんでした。');
+  await shot(page, '34-policy-conflict');
+  await page.getByRole('button', { name: '最新の下書きを読み込む' }).click();
+  await expect(page.getByTestId('conflict')).toHaveCount(0);
+  await expect(page.getByLabel('郵便番号')).toHaveValue('980-0000');
+  await expect(page.getByLabel('ウェブサイト')).toHaveValue('');
+});

@@ -1,0 +1,151 @@
+/**
+ * 窓口・開示等の手続: the contact window for requests and complaints, and how a person makes a request
+ * (ways, kinds, fee, identity check, agents) — what Art. 32 requires to be always available.
+ */
+import { useI18n } from '../../i18n/i18n.tsx';
+import { NumberInput, opt, SelectInput, StringList, TextInput } from '../form.tsx';
+import { pruned, type TabProps } from '../labels.ts';
+import type { Doc } from '../types.ts';
+
+type Contact = NonNullable<Doc['contact']>;
+type Requests = NonNullable<Doc['requests']>;
+
+export function ContactTab({ doc, change }: TabProps) {
+  const { t } = useI18n();
+  const c: Partial<Contact> = doc.contact ?? {};
+  // The window is left out while nothing of it is stated (the lint then reports it as missing).
+  const setContact = (patch: Partial<Contact>) => {
+    const next = pruned({ ...c, ...patch });
+    change({ contact: next ? { ...next, department: next.department ?? '', phone: next.phone ?? '' } : undefined });
+  };
+  const r: Requests = doc.requests ?? { methods: [], kinds: [], fee: {} };
+  const setRequests = (patch: Partial<Requests>) => {
+    const next = { ...r, ...patch };
+    const empty =
+      !next.methods.length && !next.kinds.length && !pruned(next.fee) && next.identity_check === undefined && next.agents === undefined;
+    change({ requests: empty ? undefined : next });
+  };
+  const fee = r.fee;
+  const feeChoice = fee.free === undefined ? undefined : fee.free ? 'free' : 'paid';
+  const feeOptions = [
+    { value: 'free' as const, label: t('policy.requests.fee.free') },
+    { value: 'paid' as const, label: t('policy.requests.fee.paid') },
+  ];
+  return (
+    <>
+      <section className="sub-section" data-path="contact" tabIndex={-1}>
+        <h3 className="sub-section-title">{t('policy.contact.title')}</h3>
+        <div className="form-grid">
+          <TextInput
+            label={t('policy.contact.department')}
+            path="contact.department"
+            required
+            value={c.department}
+            onChange={(v) => setContact({ department: opt(v) })}
+          />
+          <TextInput
+            label={t('policy.contact.phone')}
+            path="contact.phone"
+            type="tel"
+            required
+            value={c.phone}
+            onChange={(v) => setContact({ phone: opt(v) })}
+          />
+          <TextInput
+            label={t('policy.contact.hours')}
+            path="contact.hours"
+            hint={t('policy.contact.hoursHint')}
+            value={c.hours}
+            onChange={(v) => setContact({ hours: opt(v) })}
+          />
+          <TextInput
+            label={t('policy.contact.email')}
+            path="contact.email"
+            type="email"
+            value={c.email}
+            onChange={(v) => setContact({ email: opt(v) })}
+          />
+          <TextInput
+            label={t('policy.f.postalCode')}
+            path="contact.postal_code"
+            value={c.postal_code}
+            onChange={(v) => setContact({ postal_code: opt(v) })}
+          />
+          <TextInput
+            label={t('policy.f.address')}
+            path="contact.address"
+            value={c.address}
+            onChange={(v) => setContact({ address: opt(v) })}
+          />
+          <TextInput
+            className="span-2"
+            label={t('policy.contact.complaints')}
+            path="contact.complaints"
+            hint={t('policy.contact.complaintsHint')}
+            value={c.complaints}
+            onChange={(v) => setContact({ complaints: opt(v) })}
+          />
+        </div>
+      </section>
+      <section className="sub-section" data-path="requests" tabIndex={-1}>
+        <h3 className="sub-section-title">{t('policy.requests.title')}</h3>
+        <StringList
+          label={t('policy.requests.methods')}
+          itemLabel={t('policy.requests.method')}
+          path="requests.methods"
+          values={r.methods}
+          onChange={(methods) => setRequests({ methods })}
+          addLabel={t('policy.requests.addMethod')}
+        />
+        <StringList
+          label={t('policy.requests.kinds')}
+          itemLabel={t('policy.requests.kind')}
+          path="requests.kinds"
+          values={r.kinds}
+          onChange={(kinds) => setRequests({ kinds })}
+          addLabel={t('policy.requests.addKind')}
+        />
+        <div className="form-grid" data-path="requests.fee" tabIndex={-1}>
+          <SelectInput
+            label={t('policy.requests.fee')}
+            path="requests.fee.free"
+            value={feeChoice}
+            options={feeOptions}
+            emptyLabel={t('policy.form.notStated')}
+            onChange={(v) => setRequests({ fee: { ...fee, free: v === undefined ? undefined : v === 'free' } })}
+          />
+          <NumberInput
+            label={t('policy.requests.amount')}
+            path="requests.fee.amount_yen"
+            min={0}
+            value={fee.amount_yen}
+            onChange={(v) => setRequests({ fee: { ...fee, amount_yen: v } })}
+          />
+          <TextInput
+            className="span-2"
+            label={t('policy.requests.feeNote')}
+            path="requests.fee.note"
+            value={fee.note}
+            onChange={(v) => setRequests({ fee: { ...fee, note: opt(v) } })}
+          />
+        </div>
+        <TextInput
+          label={t('policy.requests.identity')}
+          path="requests.identity_check"
+          multiline
+          rows={2}
+          value={r.identity_check}
+          onChange={(v) => setRequests({ identity_check: opt(v) })}
+        />
+        <TextInput
+          label={t('policy.requests.agents')}
+          path="requests.agents"
+          multiline
+          rows={2}
+          value={r.agents}
+          onChange={(v) => setRequests({ agents: opt(v) })}
+        />
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,185 @@
+/**
+ * 共同利用: who else uses the data (with their mamori organization code when they sign in to mamori), which
+ * items, for which purposes, the responsible party (name, address, representative: Art. 27(5)(iii)) and the
+ * dates. A change of users, items, purposes or responsible party needs prior notice: the review says so.
+ */
+import { Button } from '../../components/ui.tsx';
+import { useI18n } from '../../i18n/i18n.tsx';
+import { CheckList, DateInput, Numbered, nextCode, opt, RowList, TextInput, useEditor } from '../form.tsx';
+import { itemOptions, pruned, purposeOptions, type TabProps } from '../labels.ts';
+import type { JointUse } from '../types.ts';
+
+export function JointUsesTab({ doc, change }: TabProps) {
+  const i18n = useI18n();
+  const { t, pick } = i18n;
+  const items = itemOptions(doc, i18n);
+  const purposes = purposeOptions(doc, i18n);
+  return (
+    <>
+      <p className="tab-lead">{t('policy.jointUses.lead')}</p>
+      <RowList
+        path="joint_uses"
+        rows={doc.joint_uses}
+        onChange={(joint_uses) => change({ joint_uses })}
+        newRow={() => ({
+          code: nextCode(
+            'joint-use',
+            doc.joint_uses.map((j) => j.code),
+          ),
+          name: '',
+          users: [],
+          items: [],
+          purposes: [],
+        })}
+        addLabel={t('policy.jointUses.add')}
+        rowTitle={(j, i) => pick(j.name, j.name_en) || t('policy.jointUses.untitled', { n: i + 1 })}
+        empty={t('policy.jointUses.empty')}
+      >
+        {(j, set, at) => (
+          <>
+            <div className="form-grid">
+              <TextInput label={t('policy.f.name')} path={`${at}.name`} required value={j.name} onChange={(v) => set({ ...j, name: v })} />
+              <TextInput
+                label={t('policy.f.nameEn')}
+                path={`${at}.name_en`}
+                value={j.name_en}
+                onChange={(v) => set({ ...j, name_en: opt(v) })}
+              />
+              <TextInput
+                label={t('policy.f.code')}
+                path={`${at}.code`}
+                hint={t('policy.f.codeHint')}
+                required
+                value={j.code}
+                onChange={(v) => set({ ...j, code: v })}
+              />
+              <div />
+              <DateInput
+                label={t('policy.jointUses.startsOn')}
+                path={`${at}.starts_on`}
+                value={j.starts_on}
+                onChange={(v) => set({ ...j, starts_on: v })}
+              />
+              <DateInput
+                label={t('policy.jointUses.endsOn')}
+                path={`${at}.ends_on`}
+                value={j.ends_on}
+                onChange={(v) => set({ ...j, ends_on: v })}
+              />
+            </div>
+            <JointUsers at={`${at}.users`} users={j.users} onChange={(users) => set({ ...j, users })} />
+            <CheckList
+              legend={t('policy.jointUses.items')}
+              path={`${at}.items`}
+              options={items}
+              selected={j.items}
+              onChange={(v) => set({ ...j, items: v })}
+              empty={t('policy.form.noItems')}
+              testId="joint-use-items"
+            />
+            <CheckList
+              legend={t('policy.jointUses.purposes')}
+              path={`${at}.purposes`}
+              options={purposes}
+              selected={j.purposes}
+              onChange={(v) => set({ ...j, purposes: v })}
+              empty={t('policy.form.noPurposes')}
+              testId="joint-use-purposes"
+            />
+            <Responsible at={`${at}.responsible`} value={j.responsible} onChange={(responsible) => set({ ...j, responsible })} />
+            <TextInput
+              label={t('policy.f.note')}
+              path={`${at}.note`}
+              multiline
+              rows={2}
+              value={j.note}
+              onChange={(v) => set({ ...j, note: opt(v) })}
+            />
+          </>
+        )}
+      </RowList>
+    </>
+  );
+}
+
+type User = JointUse['users'][number];
+
+/** 共同利用者の範囲: one line per joint user (or group of users, as published). */
+function JointUsers({ at, users, onChange }: { at: string; users: User[]; onChange: (u: User[]) => void }) {
+  const { t } = useI18n();
+  const { readOnly } = useEditor();
+  const set = (i: number, u: User) => onChange(users.map((x, k) => (k === i ? u : x)));
+  return (
+    <fieldset className="sub-list" data-path={at} tabIndex={-1} data-testid="joint-users">
+      <legend className="field-label">{t('policy.jointUses.users')}</legend>
+      <p className="field-hint">{users.length === 0 ? t('policy.jointUses.noUsers') : t('policy.jointUses.userOrgHint')}</p>
+      {users.map((u, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: users have no code of their own
+        <div key={i} className="sub-list-row sub-list-row-wide" data-path={`${at}[${i}]`}>
+          <TextInput
+            label={<Numbered prefix={t('policy.jointUses.userN', { n: i + 1 })} label={t('policy.f.name')} />}
+            path={`${at}[${i}].name`}
+            required
+            value={u.name}
+            onChange={(v) => set(i, { ...u, name: v })}
+          />
+          <TextInput
+            label={<Numbered prefix={t('policy.jointUses.userN', { n: i + 1 })} label={t('policy.jointUses.orgCode')} />}
+            path={`${at}[${i}].org`}
+            value={u.org}
+            onChange={(v) => set(i, { ...u, org: opt(v) })}
+          />
+          <TextInput
+            label={<Numbered prefix={t('policy.jointUses.userN', { n: i + 1 })} label={t('policy.f.note')} />}
+            path={`${at}[${i}].note`}
+            value={u.note}
+            onChange={(v) => set(i, { ...u, note: opt(v) })}
+          />
+          {!readOnly && (
+            <Button small variant="ghost" className="sub-list-remove" onClick={() => onChange(users.filter((_, k) => k !== i))}>
+              {t('policy.form.remove')}
+            </Button>
+          )}
+        </div>
+      ))}
+      {!readOnly && (
+        <Button small onClick={() => onChange([...users, { name: '' }])}>
+          ＋ {t('policy.jointUses.addUser')}
+        </Button>
+      )}
+    </fieldset>
+  );
+}
+
+type Party = NonNullable<JointUse['responsible']>;
+
+/** 管理責任者: left out of the document while nothing of it is filled in (the lint then asks for it). */
+function Responsible({ at, value, onChange }: { at: string; value: Party | undefined; onChange: (p: Party | undefined) => void }) {
+  const { t } = useI18n();
+  const p: Partial<Party> = value ?? {};
+  const set = (patch: Partial<Party>) => {
+    const next = pruned({ ...p, ...patch });
+    onChange(next ? { ...next, name: next.name ?? '' } : undefined);
+  };
+  return (
+    <fieldset className="sub-group" data-path={at} tabIndex={-1}>
+      <legend className="field-label">{t('policy.jointUses.responsible')}</legend>
+      <div className="form-grid">
+        <TextInput label={t('policy.party.name')} path={`${at}.name`} value={p.name} onChange={(v) => set({ name: opt(v) })} />
+        <TextInput
+          label={t('policy.party.representative')}
+          path={`${at}.representative`}
+          value={p.representative}
+          onChange={(v) => set({ representative: opt(v) })}
+        />
+        <TextInput
+          label={t('policy.party.postalCode')}
+          path={`${at}.postal_code`}
+          value={p.postal_code}
+          onChange={(v) => set({ postal_code: opt(v) })}
+        />
+        <TextInput label={t('policy.party.address')} path={`${at}.address`} value={p.address} onChange={(v) => set({ address: opt(v) })} />
+      </div>
+    </fieldset>
+  );
+}

@@ -1,0 +1,54 @@
+/** 組織: who runs the policy. Art. 32 requires the name, address and representative to be available. */
+import { useI18n } from '../../i18n/i18n.tsx';
+import { opt, SelectInput, TextInput } from '../form.tsx';
+import { orgKindOptions, type TabProps } from '../labels.ts';
+
+export function OrganizationTab({ doc, change }: TabProps) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const org = doc.organization;
+  const set = (patch: Partial<typeof org>) => change({ organization: { ...org, ...patch } });
+  return (
+    <div className="form-grid" data-path="organization" tabIndex={-1}>
+      <TextInput
+        locked
+        label={t('policy.f.orgCode')}
+        path="organization.code"
+        hint={t('policy.org.codeHint')}
+        value={org.code}
+        onChange={() => {}}
+      />
+      <SelectInput
+        label={t('policy.f.kind')}
+        path="organization.kind"
+        value={org.kind}
+        options={orgKindOptions(i18n)}
+        onChange={(v) => set({ kind: v ?? 'coop' })}
+      />
+      <TextInput label={t('policy.f.orgName')} path="organization.name" required value={org.name} onChange={(v) => set({ name: v })} />
+      <TextInput label={t('policy.f.nameEn')} path="organization.name_en" value={org.name_en} onChange={(v) => set({ name_en: opt(v) })} />
+      <TextInput
+        label={t('policy.f.postalCode')}
+        path="organization.postal_code"
+        value={org.postal_code}
+        onChange={(v) => set({ postal_code: opt(v) })}
+      />
+      <TextInput label={t('policy.f.address')} path="organization.address" value={org.address} onChange={(v) => set({ address: opt(v) })} />
+      <TextInput
+        label={t('policy.f.representative')}
+        path="organization.representative"
+        hint={t('policy.org.representativeHint')}
+        value={org.representative}
+        onChange={(v) => set({ representative: opt(v) })}
+      />
+      <TextInput
+        label={t('policy.f.website')}
+        path="organization.website"
+        type="url"
+        hint={t('policy.org.websiteHint')}
+        value={org.website}
+        onChange={(v) => set({ website: opt(v) })}
+      />
+    </div>
+  );
+}
