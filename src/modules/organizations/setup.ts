@@ -12,7 +12,7 @@ import { appendAudit } from '../audit/append.ts';
 import type { Actor } from '../audit/events.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import type { PolicyDocument } from '../policy/document.ts';
-import { loadPreset } from '../policy/presets.ts';
+import { adoptPreset } from '../policy/presets.ts';
 import { blankPolicy, getDraft, saveDraft } from '../policy/versions.ts';
 import { checkNewUser, createDepartment, createOrganization, createRole, insertUser } from './service.ts';
 
@@ -37,7 +37,6 @@ export interface SetUpOrganizationInput {
 /** Creates the organization and everything its officer needs to configure it; returns its id. */
 export async function setUpOrganization(ctx: AppContext, actor: Actor, input: SetUpOrganizationInput): Promise<string> {
   checkNewUser(input.officer);
-  const starting: PolicyDocument | undefined = input.preset ? loadPreset(input.preset) : undefined;
   const passwordHash = await hashPassword(input.officer.password);
   const now = ctx.clock();
   return ctx.db.transaction().execute(async (tx: Tx) => {
@@ -66,8 +65,8 @@ export async function setUpOrganization(ctx: AppContext, actor: Actor, input: Se
     );
     const draft = await getDraft(tx, orgId, now);
     const identity = { code: input.code, name: input.name, name_en: input.name_en, kind: input.kind };
-    const document = starting ? { ...starting, organization: { ...starting.organization, ...identity } } : blankPolicy(identity);
-    await saveDraft(tx, { orgId, actor, revision: draft.revision, document, now, via: starting ? 'preset' : 'editor' });
+    const document: PolicyDocument = input.preset ? adoptPreset(input.preset, identity) : blankPolicy(identity);
+    await saveDraft(tx, { orgId, actor, revision: draft.revision, document, now, via: input.preset ? 'preset' : 'editor' });
     return orgId;
   });
 }

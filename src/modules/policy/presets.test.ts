@@ -3,7 +3,7 @@ import { AppError } from '../../app/errors.ts';
 import { memberFieldCodes } from '../members/field-codes.ts';
 import { purposeCodeOf } from './document.ts';
 import { formatPolicyFile, parsePolicyFile } from './policy-file.ts';
-import { loadPreset, policyPresets, presetIds } from './presets.ts';
+import { adoptPreset, loadPreset, policyPresets, presetIds } from './presets.ts';
 
 /** Purposes as each seed numbers them (Kita-Tokyo: 1–7, its 8 and 9 being the joint use and retention). */
 const purposeCounts: Record<string, number> = {
@@ -147,5 +147,14 @@ describe('policy presets', () => {
     } catch (e) {
       expect((e as AppError).code).toBe('policy_preset_unknown');
     }
+  });
+});
+
+describe('adopting a preset', () => {
+  it('keeps the registers but never the seed co-op’s identity', () => {
+    const doc = adoptPreset('miyagi', { code: 'my-coop', name: 'わたしの生協', name_en: 'My Co-op', kind: 'coop' });
+    expect(doc.organization).toEqual({ code: 'my-coop', name: 'わたしの生協', name_en: 'My Co-op', kind: 'coop' });
+    expect(doc.purposes).toHaveLength(16);
+    expect(JSON.stringify(doc.organization)).not.toContain('八乙女');
   });
 });

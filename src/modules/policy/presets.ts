@@ -57,3 +57,16 @@ export function readPresetFile(id: string): string {
 export function loadPreset(id: string): PolicyDocument {
   return parsePolicyFile(readPresetFile(id));
 }
+
+/**
+ * A preset as another organization's starting point: its registers, with the organization's own identity in
+ * place of the seed co-op's. The address and representative are left empty (the lint asks for them) rather
+ * than carrying the seed co-op's into another organization's policy.
+ */
+export function adoptPreset(
+  id: string,
+  org: { code: string; name: string; name_en: string; kind: PolicyDocument['organization']['kind'] },
+): PolicyDocument {
+  const preset = loadPreset(id);
+  return { ...preset, organization: { code: org.code, name: org.name, name_en: org.name_en, kind: org.kind } };
+}

@@ -14,7 +14,7 @@ import { forgetNotices } from '../notices/cache.ts';
 import { parseOrgSettings } from '../organizations/settings.ts';
 import type { PolicyDocument } from './document.ts';
 import { formatPolicyFile, parsePolicyFile } from './policy-file.ts';
-import { loadPreset, policyPresets } from './presets.ts';
+import { adoptPreset, policyPresets } from './presets.ts';
 import { getDraft, getVersion, listVersions, publishPolicy, reviewDocument, saveDraft, validatePolicyDocument } from './versions.ts';
 
 const readers: RoleKind[] = ['privacy_officer', 'system_admin', 'auditor', 'department_manager'];
@@ -111,8 +111,7 @@ export function policyRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         let document: PolicyDocument;
         if ('preset' in req.body) {
           // A preset is another co-op's published policy: it becomes this organization's starting point.
-          const preset = loadPreset(req.body.preset);
-          document = { ...preset, organization: { ...preset.organization, code: org.code, name: org.name, name_en: org.name_en } };
+          document = adoptPreset(req.body.preset, { ...org, kind: org.kind as PolicyDocument['organization']['kind'] });
         } else {
           document = (await getVersion(ctx.db, actor.orgId, req.body.version)).document;
         }
