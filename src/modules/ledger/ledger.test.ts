@@ -293,6 +293,41 @@ describe.each(availableDialects())('ledger of personal information on %s', (dial
     });
   });
 
+  it('shows a contractor code with the name the policy in effect registers, and free text as it is', async () => {
+    const document = { contractors: [{ code: 'print-co', name: 'デモ印刷株式会社', service: '印刷・封入' }] };
+    await f.ctx.db
+      .insertInto('policy_versions')
+      .values({
+        id: crypto.randomUUID(),
+        org_id: orgId,
+        number: 1,
+        status: 'active',
+        document: JSON.stringify(document),
+        sha256: '0'.repeat(64),
+        revision: 1,
+        summary: null,
+        changes: '[]',
+        warnings: '[]',
+        notice_on: null,
+        effective_on: '2026-04-01',
+        created_at: NOW.toISOString(),
+        updated_at: NOW.toISOString(),
+        updated_by: null,
+        published_at: null,
+        published_by: null,
+        activated_at: null,
+      })
+      .execute();
+    const a = await createAsset(f.ctx, {
+      actor: officer,
+      input: { ...order, name: '委託先の表示', contractors: ['print-co', '地元の配送業者'] },
+    });
+    expect(a.contractors).toEqual([
+      { value: 'print-co', code: 'print-co', name: 'デモ印刷株式会社', service: '印刷・封入' },
+      { value: '地元の配送業者', code: null, name: '地元の配送業者', service: null },
+    ]);
+  });
+
   it('searches by name or number, filters by department', async () => {
     expect((await list(officer, { q: '通話' })).assets.map((a) => a.code)).toEqual(['L-0005']);
     expect((await list(officer, { q: 'L-0004' })).assets.map((a) => a.name)).toEqual(['福祉サービス利用者記録']);
