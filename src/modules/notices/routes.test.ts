@@ -22,6 +22,7 @@ import {
   insertPolicyVersion,
 } from './fixtures/versions.ts';
 import { publicNoticeSchema, publicNoticeVersionSchema } from './notice-json.ts';
+import { RENDER_RATE_LIMIT } from './routes.ts';
 
 describe.each(availableDialects())('public notices over HTTP on %s', (dialect) => {
   let database: TestDatabase;
@@ -223,6 +224,37 @@ describe.each(availableDialects())('public notices over HTTP on %s', (dialect) =
     expect(doc.paths['/api/v1/public/notices/{org}/versions/{number}']?.get?.tags).toEqual(['notices']);
     expect(Object.keys(doc.paths).some((p) => p.startsWith('/notices'))).toBe(false);
   });
+
+  // The limiter is in memory, the same on both dialects.
+  if (dialect === 'sqlite') {
+    it('limits renders of uncached answers per address, not the cached answers', async () => {
+      const max = RENDER_RATE_LIMIT.max;
+      RENDER_RATE_LIMIT.max = 2;
+      const ctx = createContext({
+        db: database.db,
+        dialect,
+        ...(database.sqlite ? { sqlite: database.sqlite } : {}),
+        keys: KeyRing.generate(),
+        clock: () => now,
+      });
+      const limited = await buildServer(ctx, loadConfig({}, { logLevel: 'silent', cookieSecure: false }), { logger: false });
+      RENDER_RATE_LIMIT.max = max;
+      try {
+        const hit = (url: string) => limited.inject({ method: 'GET', url, remoteAddress: '192.0.2.7' });
+        // Comparisons nobody asked for yet: two renders pass, the third is refused with the Japanese 429 page.
+        expect((await hit('/notices/demo-coop/diff?from=3&to=1')).statusCode).toBe(200);
+        expect((await hit('/notices/demo-coop/diff?from=2&to=1')).statusCode).toBe(200);
+        const refused = await hit('/notices/demo-coop/diff?from=3&to=2');
+        expect(refused.statusCode).toBe(429);
+        expect(refused.body).toContain('リクエストが多すぎます。');
+        // What is cached is still served.
+        expect((await hit('/notices/demo-coop/diff?from=3&to=1')).statusCode).toBe(200);
+        expect((await hit('/notices/demo-coop')).statusCode).toBe(200);
+      } finally {
+        await limited.close();
+      }
+    });
+  }
 
   it('shows the new version as current from its effective day, without the announcement', async () => {
     now = new Date('2026-11-30T15:00:00Z'); // 1 December, 00:00 in Japan
