@@ -29,7 +29,7 @@ function addDays(date: string, days: number): string {
 let context: BrowserContext;
 let page: Page;
 test.beforeAll(async ({ browser }) => {
-  context = await browser.newContext();
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   page = await context.newPage();
 });
 test.afterAll(async () => {
@@ -41,6 +41,12 @@ const review = (p: Page) => p.getByTestId('review-panel');
 const errorCount = async (p: Page) => Number(await review(p).getByTestId('error-count').textContent());
 const tab = (p: Page, name: string) => p.getByRole('tab', { name }).click();
 const lastRow = (p: Page, list: string) => p.getByTestId(`${list}-row`).last();
+
+/** A screenshot from the top of the page (the save bar and the review panel are sticky). */
+async function snap(p: Page, name: string) {
+  await p.evaluate(() => window.scrollTo(0, 0));
+  await shot(p, name);
+}
 
 async function save(p: Page) {
   await p.getByRole('button', { name: '下書きを保存' }).click();
@@ -64,7 +70,7 @@ async function setUpOrganization(browser: Browser) {
   await form.getByLabel('メールアドレス').fill(`${officer.login}@example.jp`);
   await form.getByRole('button', { name: '組織を作成する' }).click();
   await expect(admin.getByTestId('org-created')).toContainText(`組織「${org.name}」（${org.code}）を作成しました。`);
-  await shot(admin, '23-organization-setup');
+  await shot(admin, 'policy-01-organization-setup');
   await context.close();
 }
 
@@ -100,7 +106,7 @@ test('(a) a co-op configured from scratch: blank registers, gaps to none, versio
   const blankErrors = await errorCount(page);
   expect(blankErrors).toBeGreaterThanOrEqual(5);
   await expect(review(page).getByTestId('gap').filter({ hasText: '利用目的が一つもありません。' })).toBeVisible();
-  await shot(page, '24-policy-blank');
+  await snap(page, 'policy-02-blank');
 
   // A gap leads to its tab and input.
   await review(page)
@@ -162,13 +168,13 @@ test('(a) a co-op configured from scratch: blank registers, gaps to none, versio
   await expect(review(page).getByTestId('error-count')).toHaveText('0');
   await expect(review(page).getByTestId('review-ok')).toContainText('公表に必要な記載はそろっています。');
   await expect(review(page).getByTestId('earliest-date')).toHaveText(japanToday());
-  await shot(page, '25-policy-complete');
+  await snap(page, 'policy-03-complete');
 
   await page.getByRole('button', { name: '公表する…' }).click();
   const dialog = page.getByRole('dialog', { name: '公表' });
   await expect(dialog.getByLabel(/^施行日/)).toHaveValue(japanToday());
   await dialog.getByLabel('改定の概要').fill('初版を制定');
-  await shot(page, '26-policy-publish');
+  await snap(page, 'policy-04-publish');
   await dialog.getByRole('button', { name: '公表する', exact: true }).click();
 
   await expect(page).toHaveURL(/\/policy\/versions\?published=1$/);
@@ -176,7 +182,7 @@ test('(a) a co-op configured from scratch: blank registers, gaps to none, versio
   const v1 = page.locator('[data-testid="version-row"][data-number="1"]');
   await expect(v1.getByTestId('version-status')).toHaveText('施行中');
   await expect(v1).toContainText('初版を制定');
-  await shot(page, '27-policy-versions');
+  await snap(page, 'policy-05-versions');
 
   // The purposes now in effect can be granted: 職員 may use ①.
   await policyNav(page).getByRole('link', { name: '役割と利用目的' }).click();
@@ -185,7 +191,7 @@ test('(a) a co-op configured from scratch: blank registers, gaps to none, versio
   await grant.check();
   await page.getByTestId('save-role-staff').click();
   await expect(page.getByTestId('roles-saved')).toContainText('「職員」の利用目的を保存しました。');
-  await shot(page, '28-roles');
+  await snap(page, 'policy-06-roles');
   await page.reload();
   await expect(page.getByTestId('grant-staff-P01')).toBeChecked();
   await expect(page.getByTestId('grant-staff-P02')).not.toBeChecked();
@@ -196,6 +202,10 @@ test('(b) a joint use gets another purpose: prior notice, publishing today refus
   const jointUse = lastRow(page, 'joint_uses');
   await jointUse.getByTestId('joint-use-purposes').getByLabel('② 商品のお届けのため').check();
   await expect(page.getByTestId('draft-status')).toContainText('未保存の変更があります。');
+  // Leaving with unsaved changes asks first; staying keeps them.
+  page.once('dialog', (d) => void d.dismiss());
+  await policyNav(page).getByRole('link', { name: '版の履歴' }).click();
+  await expect(page).toHaveURL(/\/policy\?tab=joint_uses$/);
   await save(page);
 
   const earliest = addDays(japanToday(), PRIOR_NOTICE_DAYS);
@@ -206,7 +216,7 @@ test('(b) a joint use gets another purpose: prior notice, publishing today refus
   await expect(review(page).getByTestId('prior-notice')).toHaveText(
     `この変更は会員への事前通知が必要です。施行日は ${earliest} 以降になります。`,
   );
-  await shot(page, '29-policy-prior-notice');
+  await snap(page, 'policy-07-prior-notice');
 
   await page.getByRole('button', { name: '公表する…' }).click();
   const dialog = page.getByRole('dialog', { name: '公表' });
@@ -216,7 +226,7 @@ test('(b) a joint use gets another purpose: prior notice, publishing today refus
   const refusal = dialog.getByTestId('publish-error');
   await expect(refusal).toContainText('事前の通知・公表が必要な変更を含むため、この施行日にはできません。');
   await expect(refusal.getByTestId('publish-issue')).toContainText(`事前の通知が必要です。施行日は ${earliest} 以降`);
-  await shot(page, '30-policy-publish-refused');
+  await snap(page, 'policy-08-publish-refused');
 
   await dialog.getByLabel(/^施行日/).fill(earliest);
   await dialog.getByLabel('改定の概要').fill('共同利用の利用目的に②を追加');
@@ -227,7 +237,7 @@ test('(b) a joint use gets another purpose: prior notice, publishing today refus
   await expect(v2.getByTestId('effective-on')).toHaveText(earliest);
   await expect(v2.getByTestId('notice-prior')).toBeVisible();
   await expect(page.locator('[data-testid="version-row"][data-number="1"]').getByTestId('version-status')).toHaveText('施行中');
-  await shot(page, '31-policy-versions-scheduled');
+  await snap(page, 'policy-09-versions-scheduled');
 
   // A version opens read-only.
   await v2.getByRole('link', { name: '第2版' }).click();
@@ -247,7 +257,7 @@ test('(c) the public page is linked from the history', async () => {
   if (!html.includes('id="root"')) {
     await link.click();
     await expect(page.getByRole('heading', { level: 1 })).toContainText(org.name);
-    await shot(page, '32-public-notice');
+    await snap(page, 'policy-10-public-notice');
   }
 });
 
@@ -273,7 +283,7 @@ test('(d) a YAML file with an error shows its line; a save after someone else’
   await expect(problems.getByTestId('file-issue')).toContainText('8行目');
   await expect(problems.getByTestId('file-issue')).toContainText('items[0].sensitive');
   await expect(page.getByTestId('draft-status')).toHaveText(status ?? '');
-  await shot(page, '33-policy-yaml-error');
+  await snap(page, 'policy-11-yaml-error');
 
   // Two tabs on the same draft: the later save is refused, and the officer reloads.
   const other = await context.newPage();
@@ -286,7 +296,7 @@ test('(d) a YAML file with an error shows its line; a save after someone else’
   await page.getByLabel('ウェブサイト').fill('https://coop.example.jp/');
   await page.getByRole('button', { name: '下書きを保存' }).click();
   await expect(page.getByTestId('conflict')).toContainText('他の担当者がこの下書きを先に保存したため、保存できませんでした。');
-  await shot(page, '34-policy-conflict');
+  await snap(page, 'policy-12-conflict');
   await page.getByRole('button', { name: '最新の下書きを読み込む' }).click();
   await expect(page.getByTestId('conflict')).toHaveCount(0);
   await expect(page.getByLabel('郵便番号')).toHaveValue('980-0000');

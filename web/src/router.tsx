@@ -30,8 +30,20 @@ export function useLocation(): Location {
   return { path: url.pathname, query: url.searchParams, href };
 }
 
+let navigationGuard: (() => string | null) | undefined;
+
+/**
+ * Lets a screen holding unsaved work (the policy editor) ask before the console moves elsewhere: the guard
+ * returns the question to confirm, or null when there is nothing to lose. Pass undefined to remove it.
+ */
+export function setNavigationGuard(guard: (() => string | null) | undefined): void {
+  navigationGuard = guard;
+}
+
 export function navigate(to: string, opts: { replace?: boolean } = {}): void {
   if (to === snapshot()) return;
+  const question = navigationGuard?.();
+  if (question && !window.confirm(question)) return;
   if (opts.replace) window.history.replaceState(null, '', to);
   else window.history.pushState(null, '', to);
   window.scrollTo(0, 0);

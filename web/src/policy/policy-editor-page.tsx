@@ -8,7 +8,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError, api } from '../api/client.ts';
 import { Button, ErrorNotice, Loading, Notice, PageHeader } from '../components/ui.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
-import { href, Link, navigate, useLocation } from '../router.tsx';
+import { href, Link, navigate, setNavigationGuard, useLocation } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { DraftSources } from './draft-sources.tsx';
 import { focusPath, normalisePath, tabOf } from './paths.ts';
@@ -58,13 +58,17 @@ export function PolicyEditorPage() {
     void load();
   }, [load]);
 
-  // Leaving the page (reload, closing the tab) with unsaved changes asks first.
+  // Leaving with unsaved changes (another screen, a reload, closing the tab) asks first.
   useEffect(() => {
     if (!dirty) return;
     const warn = (e: BeforeUnloadEvent) => e.preventDefault();
     window.addEventListener('beforeunload', warn);
-    return () => window.removeEventListener('beforeunload', warn);
-  }, [dirty]);
+    setNavigationGuard(() => t('policy.editor.leave'));
+    return () => {
+      window.removeEventListener('beforeunload', warn);
+      setNavigationGuard(undefined);
+    };
+  }, [dirty, t]);
 
   // After a gap or issue is chosen, its tab renders first, then its input is focused.
   useEffect(() => {

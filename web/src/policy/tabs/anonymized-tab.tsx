@@ -1,7 +1,8 @@
 /** 匿名加工情報: releases of anonymously processed information, their items (published, Art. 43) and recipients. */
 import { useI18n } from '../../i18n/i18n.tsx';
-import { DateInput, nextCode, opt, RowList, StringList, TextInput } from '../form.tsx';
+import { DateInput, opt, TextInput } from '../form.tsx';
 import type { TabProps } from '../labels.ts';
+import { nextCode, RowList, StringList } from '../lists.tsx';
 
 export function AnonymizedTab({ doc, change }: TabProps) {
   const { t } = useI18n();

@@ -1,7 +1,8 @@
 /** 基本方針: the policy's title, its opening statement and commitments, and its dates. */
 import { useI18n } from '../../i18n/i18n.tsx';
-import { DateInput, StringList, TextInput } from '../form.tsx';
+import { DateInput, TextInput } from '../form.tsx';
 import type { TabProps } from '../labels.ts';
+import { StringList } from '../lists.tsx';
 
 export function BasicPolicyTab({ doc, change }: TabProps) {
   const { t } = useI18n();

@@ -3,8 +3,9 @@
  * (ways, kinds, fee, identity check, agents) — what Art. 32 requires to be always available.
  */
 import { useI18n } from '../../i18n/i18n.tsx';
-import { NumberInput, opt, SelectInput, StringList, TextInput } from '../form.tsx';
+import { NumberInput, opt, SelectInput, TextInput } from '../form.tsx';
 import { pruned, type TabProps } from '../labels.ts';
+import { StringList } from '../lists.tsx';
 import type { Doc } from '../types.ts';
 
 type Contact = NonNullable<Doc['contact']>;

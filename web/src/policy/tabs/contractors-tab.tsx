@@ -3,8 +3,9 @@
  * about a missing clause) and when they were last inspected (the lint warns when an inspection is overdue).
  */
 import { useI18n } from '../../i18n/i18n.tsx';
-import { CheckInput, CheckList, DateInput, NumberInput, nextCode, opt, RowList, SelectInput, TextInput } from '../form.tsx';
+import { CheckInput, CheckList, DateInput, NumberInput, opt, SelectInput, TextInput } from '../form.tsx';
 import { itemOptions, type TabProps } from '../labels.ts';
+import { nextCode, RowList } from '../lists.tsx';
 import type { Contractor } from '../types.ts';
 
 const clauses = ['confidentiality', 'no_reprovision', 'incident_liability', 'return_or_destruction'] as const;

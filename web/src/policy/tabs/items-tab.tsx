@@ -1,7 +1,8 @@
 /** 情報項目: the kinds of personal data held. Ledger field codes (`name`, `address`, …) bind to the member ledger. */
 import { useI18n } from '../../i18n/i18n.tsx';
-import { CheckInput, nextCode, opt, RowList, TextInput } from '../form.tsx';
+import { CheckInput, opt, TextInput } from '../form.tsx';
 import type { TabProps } from '../labels.ts';
+import { nextCode, RowList } from '../lists.tsx';
 
 export function ItemsTab({ doc, change }: TabProps) {
   const { t, pick } = useI18n();

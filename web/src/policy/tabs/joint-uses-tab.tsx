@@ -5,8 +5,9 @@
  */
 import { Button } from '../../components/ui.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
-import { CheckList, DateInput, Numbered, nextCode, opt, RowList, TextInput, useEditor } from '../form.tsx';
+import { CheckList, DateInput, Numbered, opt, TextInput, useEditor } from '../form.tsx';
 import { itemOptions, pruned, purposeOptions, type TabProps } from '../labels.ts';
+import { nextCode, RowList } from '../lists.tsx';
 import type { JointUse } from '../types.ts';
 
 export function JointUsesTab({ doc, change }: TabProps) {

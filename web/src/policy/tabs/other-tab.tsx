@@ -1,7 +1,8 @@
 /** その他: free sections published as they are (the website policy, cookies, …) and the guardian-consent age. */
 import { useI18n } from '../../i18n/i18n.tsx';
-import { NumberInput, RowList, StringList, TextInput } from '../form.tsx';
+import { NumberInput, TextInput } from '../form.tsx';
 import type { TabProps } from '../labels.ts';
+import { RowList, StringList } from '../lists.tsx';
 
 export function OtherTab({ doc, change }: TabProps) {
   const { t } = useI18n();

@@ -1,7 +1,8 @@
 /** 利用目的: numbered as published (①, ②, …), each with the items it may use. */
 import { useI18n } from '../../i18n/i18n.tsx';
-import { CheckList, NumberInput, opt, RowList, TextInput } from '../form.tsx';
+import { CheckList, NumberInput, opt, TextInput } from '../form.tsx';
 import { itemOptions, type TabProps } from '../labels.ts';
+import { RowList } from '../lists.tsx';
 import { circledNumber } from '../types.ts';
 
 export function PurposesTab({ doc, change }: TabProps) {

@@ -1,7 +1,8 @@
 /** 保存期間: how long each kind of record is kept, and why (law, accounting periods, claim periods). */
 import { useI18n } from '../../i18n/i18n.tsx';
-import { opt, RowList, TextInput } from '../form.tsx';
+import { opt, TextInput } from '../form.tsx';
 import type { TabProps } from '../labels.ts';
+import { RowList } from '../lists.tsx';
 
 export function RetentionTab({ doc, change }: TabProps) {
   const { t } = useI18n();

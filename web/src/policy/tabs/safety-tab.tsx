@@ -4,8 +4,9 @@
  */
 import { Button } from '../../components/ui.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
-import { Numbered, opt, StringList, TextInput, useEditor } from '../form.tsx';
+import { Numbered, opt, TextInput, useEditor } from '../form.tsx';
 import type { TabProps } from '../labels.ts';
+import { StringList } from '../lists.tsx';
 import type { Doc } from '../types.ts';
 
 type Safety = NonNullable<Doc['safety_measures']>;

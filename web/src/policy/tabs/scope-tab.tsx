@@ -1,7 +1,8 @@
 /** 「商品・サービス」の範囲: what the purposes' "products and services" cover; services for children. */
 import { useI18n } from '../../i18n/i18n.tsx';
-import { CheckInput, nextCode, opt, RowList, TextInput } from '../form.tsx';
+import { CheckInput, opt, TextInput } from '../form.tsx';
 import type { TabProps } from '../labels.ts';
+import { nextCode, RowList } from '../lists.tsx';
 
 export function ScopeTab({ doc, change }: TabProps) {
   const { t, pick } = useI18n();

@@ -3,8 +3,9 @@
  * the items, how the data is sent, and for a foreign recipient its country and that country's regime (Art. 28).
  */
 import { useI18n } from '../../i18n/i18n.tsx';
-import { CheckInput, CheckList, nextCode, opt, RowList, SelectInput, TextInput } from '../form.tsx';
+import { CheckInput, CheckList, opt, SelectInput, TextInput } from '../form.tsx';
 import { itemOptions, legalBasisOptions, type TabProps } from '../labels.ts';
+import { nextCode, RowList } from '../lists.tsx';
 import type { ThirdParty } from '../types.ts';
 
 const transmissions = ['paper', 'electronic'] as const;
