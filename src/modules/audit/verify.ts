@@ -223,8 +223,25 @@ async function checkInWorkers(
       for (const w of pool) send(w);
     });
   } finally {
-    await Promise.all(pool.map((w) => w.terminate()));
+    await Promise.all(pool.map(closeWorker));
   }
+}
+
+/**
+ * Asks a worker to close its database and exit, and waits for it. Terminating a worker instead can catch it
+ * while it is still loading the native SQLite module, which aborts the whole process (a Node.js fatal error);
+ * the request is queued behind that load. A worker that does not exit within 10 s is terminated.
+ */
+async function closeWorker(w: Worker): Promise<void> {
+  if (w.threadId === -1) return; // already gone
+  const exited = new Promise<void>((resolveExit) => w.once('exit', () => resolveExit()));
+  w.postMessage('close');
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolveLate) => {
+    timer = setTimeout(() => void w.terminate().then(() => resolveLate()), 10_000);
+  });
+  await Promise.race([exited, late]);
+  clearTimeout(timer);
 }
 
 /** Rows in `chainColumns` order from Kysely row objects. */
