@@ -296,7 +296,12 @@ describe.each(availableDialects())('ledger of personal information on %s', (dial
   it('shows a contractor code with the name the policy in effect registers, and free text as it is', async () => {
     const document = { contractors: [{ code: 'print-co', name: 'デモ印刷株式会社', service: '印刷・封入' }] };
     // The demo co-op's version 1 gives way to a version naming the contractor.
-    await f.ctx.db.updateTable('policy_versions').set({ status: 'superseded' }).where('org_id', '=', orgId).where('status', '=', 'active').execute();
+    await f.ctx.db
+      .updateTable('policy_versions')
+      .set({ status: 'superseded' })
+      .where('org_id', '=', orgId)
+      .where('status', '=', 'active')
+      .execute();
     await f.ctx.db
       .insertInto('policy_versions')
       .values({
