@@ -311,8 +311,19 @@ export async function publishPolicy(
   return (await getVersion(tx, opts.orgId, number)).summary;
 }
 
-/** Puts version `number` into effect: materialises it and supersedes the versions before it. */
-async function activateVersion(tx: Tx, orgId: string, number: number, actor: Actor, now: Date): Promise<void> {
+/**
+ * Puts version `number` into effect: claims it (scheduled → active; on PostgreSQL a second server's claim waits
+ * for this transaction and then finds nothing to claim), materialises it and supersedes the versions before it.
+ */
+async function activateVersion(tx: Tx, orgId: string, number: number, actor: Actor, now: Date): Promise<boolean> {
+  const claimed = await tx
+    .updateTable('policy_versions')
+    .set({ status: 'active', activated_at: iso(now) })
+    .where('org_id', '=', orgId)
+    .where('number', '=', number)
+    .where('status', '=', 'scheduled')
+    .executeTakeFirst();
+  if (Number(claimed.numUpdatedRows) !== 1) return false;
   const row = await tx
     .selectFrom('policy_versions')
     .selectAll()
@@ -327,17 +338,13 @@ async function activateVersion(tx: Tx, orgId: string, number: number, actor: Act
     .where('number', '<', number)
     .where('status', 'in', ['active', 'scheduled'])
     .execute();
-  await tx
-    .updateTable('policy_versions')
-    .set({ status: 'active', activated_at: iso(now) })
-    .where('id', '=', row.id)
-    .execute();
   await appendAudit(
     tx,
     actor,
     { action: 'policy.activate', outcome: 'ok', orgId, detail: { number, effective_on: row.effective_on ?? '' } },
     () => now,
   );
+  return true;
 }
 
 /**
@@ -371,8 +378,9 @@ export async function activateDueVersions(
         .limit(1)
         .executeTakeFirst();
       if (!next?.number) return;
-      await activateVersion(tx, org_id, next.number, { ...system, orgId: org_id }, now);
-      activated.push({ orgId: org_id, number: next.number });
+      if (await activateVersion(tx, org_id, next.number, { ...system, orgId: org_id }, now)) {
+        activated.push({ orgId: org_id, number: next.number });
+      }
     });
   }
   return activated;
