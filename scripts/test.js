@@ -94,13 +94,14 @@ say('単体・データテスト（SQLite と PostgreSQL）', 'Unit and data tes
 run(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${join(reports, 'vitest.json')}`]);
 
 // --- Browser journeys -------------------------------------------------------------------------------
+let playwrightStatus = 0;
 const hasE2e = existsSync(join(root, 'e2e')) && readdirSync(join(root, 'e2e')).some((f) => f.endsWith('.spec.ts'));
 if (browserReady && hasE2e) {
   say('管理画面のビルド', 'Building the web console');
   if (run(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn']) !== 0)
     failedSteps.push('vite build');
   say('ブラウザのテスト（Chromium）', 'Browser journeys (Playwright, Chromium)');
-  run(bin('playwright'), ['test'], { env: { PLAYWRIGHT_JSON_OUTPUT_NAME: join(reports, 'playwright.json') } });
+  playwrightStatus = run(bin('playwright'), ['test'], { env: { PLAYWRIGHT_JSON_OUTPUT_NAME: join(reports, 'playwright.json') } });
 }
 
 // --- One closing line -------------------------------------------------------------------------------
@@ -124,6 +125,9 @@ if (existsSync(pwFile)) {
   failed += s.unexpected;
   skipped += s.skipped;
   if (s.flaky) console.warn(`flaky: ${s.flaky}`);
+  // A server that never started (e.g. its port taken) fails the run with no test counted as failed.
+  if (playwrightStatus !== 0 && s.unexpected === 0) failedSteps.push(`playwright (exit ${playwrightStatus})`);
+  if (hasE2e && browserReady && s.expected === 0) failedSteps.push('playwright (no journey ran)');
 } else if (hasE2e && browserReady) {
   failedSteps.push('playwright (no report)');
 }
