@@ -84,7 +84,7 @@ async function publishDemoPolicy(dbFile: string): Promise<void> {
       .select((eb) => eb.fn.max('number').as('n'))
       .where('org_id', '=', org.id)
       .executeTakeFirst();
-    await insertDemoVersions(opened.db, org.id, { numberOffset: Number(last?.n ?? 0) });
+    await insertDemoVersions(opened.db, org.id, { numberOffset: Number(last?.n ?? 0), draft: false });
   } finally {
     await opened.close();
   }
