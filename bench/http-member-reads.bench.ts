@@ -9,9 +9,8 @@
  * but not what this measures. Working hours stay as they are: a run outside them (JST) also counts the
  * off-hours reads and writes one off_hours alert per hour, and the notes say which case was measured.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -21,61 +20,13 @@ import { verifyAuditChain } from '../src/modules/audit/verify.ts';
 import { DEMO_ORG, DEMO_PASSWORD } from '../src/modules/demo/seed.ts';
 import { rng } from '../src/modules/demo/synthetic.ts';
 import { isOffHours, parseOrgSettings } from '../src/modules/organizations/settings.ts';
+import { freePort, startServer, stopServer } from './server.ts';
 import type { BenchResult } from './types.ts';
 
-const root = join(import.meta.dirname, '..');
 const TARGET_RPS = 5000;
 const TARGET_P99_MS = 25;
 const CONNECTIONS = 50;
 const MEASURE_SECONDS = 12;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function startServer(dataDir: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [join(root, 'bin', 'mamori.js'), 'serve', '--port', String(port)], {
-    cwd: root,
-    env: { ...process.env, MAMORI_DATA_DIR: dataDir, MAMORI_DEMO_MEMBERS: '10000', LOG_LEVEL: 'warn', MAMORI_COOKIE_SECURE: 'false' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (d) => {
-    output += d;
-  });
-  child.stderr!.on('data', (d) => {
-    output += d;
-  });
-  const deadline = Date.now() + 180_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}):\n${output}`);
-    try {
-      const r = await fetch(`http://127.0.0.1:${port}/api/v1/health`);
-      if (r.ok) return child;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((res) => setTimeout(res, 250));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`server did not start within 180 s:\n${output}`);
-}
-
-async function stopServer(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((res) => child.once('exit', res));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
 
 /** Signs in like the web console: CSRF token (and its cookie), then the login with the header. */
 async function signIn(base: string, login: string): Promise<string> {
@@ -129,7 +80,7 @@ export default async function run(): Promise<BenchResult[]> {
   let server: ChildProcess | undefined;
   try {
     const seedStart = Date.now();
-    server = await startServer(dataDir, port);
+    server = await startServer(dataDir, port, 10000);
     console.log(`  server up on :${port} with the demo co-op seeded (${((Date.now() - seedStart) / 1000).toFixed(1)} s)`);
 
     // Raise the bulk-read threshold before the first read (the server caches settings on first use).

@@ -8,71 +8,22 @@
  * route's requests from this one address stay below the public routes' 100,000 a minute: see
  * docs/notices.md). Every answer must be 2xx; the page must not contain the draft.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { openDatabase } from '../src/db/database.ts';
 import { DEMO_ORG } from '../src/modules/demo/seed.ts';
 import { DRAFT_MARKER, insertDemoVersions } from '../src/modules/notices/fixtures/versions.ts';
+import { freePort, startServer, stopServer } from './server.ts';
 import type { BenchResult } from './types.ts';
 
-const root = join(import.meta.dirname, '..');
 const TARGET_RPS = 2000;
 const CONNECTIONS = 50;
 const WARM_UP = 5000;
 const MEASURE_SECONDS = 10;
 const MAX_MEASURED = 60_000;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function startServer(dataDir: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [join(root, 'bin', 'mamori.js'), 'serve', '--port', String(port)], {
-    cwd: root,
-    env: { ...process.env, MAMORI_DATA_DIR: dataDir, MAMORI_DEMO_MEMBERS: '20', LOG_LEVEL: 'warn', MAMORI_COOKIE_SECURE: 'false' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (d) => {
-    output += d;
-  });
-  child.stderr!.on('data', (d) => {
-    output += d;
-  });
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}):\n${output}`);
-    try {
-      const r = await fetch(`http://127.0.0.1:${port}/api/v1/health`);
-      if (r.ok) return child;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((res) => setTimeout(res, 250));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`server did not start within 120 s:\n${output}`);
-}
-
-async function stopServer(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((res) => child.once('exit', res));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
 
 /** Writes the demo versions for the demo co-op, after any version the server's own seed may have published. */
 async function publishDemoPolicy(dbFile: string): Promise<void> {
@@ -133,7 +84,7 @@ export default async function run(): Promise<BenchResult[]> {
   const base = `http://127.0.0.1:${port}`;
   let server: ChildProcess | undefined;
   try {
-    server = await startServer(dataDir, port);
+    server = await startServer(dataDir, port, 20);
     await publishDemoPolicy(join(dataDir, 'mamori.db'));
     console.log(`  server up on :${port}; demo policy published (3 versions and a draft)`);
 

@@ -1,0 +1,64 @@
+/**
+ * A real `mamori serve` for HTTP benchmarks: a free port, the server started as a child process with a demo
+ * data folder and waited for until healthy, and stopped (SIGTERM, then SIGKILL after 10 s).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+const root = join(import.meta.dirname, '..');
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts the server on `port` with its data in `dataDir` and `demoMembers` demo members; resolves when healthy. */
+export async function startServer(dataDir: string, port: number, demoMembers: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [join(root, 'bin', 'mamori.js'), 'serve', '--port', String(port)], {
+    cwd: root,
+    env: {
+      ...process.env,
+      MAMORI_DATA_DIR: dataDir,
+      MAMORI_DEMO_MEMBERS: String(demoMembers),
+      LOG_LEVEL: 'warn',
+      MAMORI_COOKIE_SECURE: 'false',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (d) => {
+    output += d;
+  });
+  child.stderr!.on('data', (d) => {
+    output += d;
+  });
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}):\n${output}`);
+    try {
+      const r = await fetch(`http://127.0.0.1:${port}/api/v1/health`);
+      if (r.ok) return child;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((res) => setTimeout(res, 250));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`server did not start within 120 s:\n${output}`);
+}
+
+export async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((res) => child.once('exit', res));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
