@@ -60,4 +60,24 @@ export const icons = {
       <path d="M10 20.5a2 2 0 0 0 4 0" />
     </Icon>
   ),
+  editor: (
+    <Icon>
+      <path d="M4 20h4L19 9l-4-4L4 16v4ZM13.5 6.5l4 4" />
+    </Icon>
+  ),
+  versions: (
+    <Icon>
+      <path d="M12 7v5l3 2M3.5 12a8.5 8.5 0 1 0 2.5-6M3 4v4h4" />
+    </Icon>
+  ),
+  roles: (
+    <Icon>
+      <path d="M4 5h16v14H4zM4 10h16M10 10v9" />
+    </Icon>
+  ),
+  organization: (
+    <Icon>
+      <path d="M4 21V7l8-4 8 4v14M9 21v-5h6v5M8 10h.01M12 10h.01M16 10h.01" />
+    </Icon>
+  ),
 };

@@ -5,6 +5,7 @@
 import type { ReactNode } from 'react';
 import './policy.css';
 import type { Me, RoleKind } from '../api/types.ts';
+import { icons } from '../components/icons.tsx';
 import { type MessageKey, useI18n } from '../i18n/i18n.tsx';
 import { OrganizationSetupPage } from '../organizations/organization-setup-page.tsx';
 import { Link, matchPath } from '../router.tsx';
@@ -24,31 +25,6 @@ export function policyCapabilities(me: Me) {
     setUpOrganizations: me.role.kind === 'system_admin',
   };
 }
-
-function Icon({ d }: { d: string }) {
-  return (
-    <svg
-      width="18"
-      height="18"
-      viewBox="0 0 24 24"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth="1.8"
-      strokeLinecap="round"
-      strokeLinejoin="round"
-      aria-hidden="true"
-    >
-      <path d={d} />
-    </svg>
-  );
-}
-
-const icons = {
-  editor: <Icon d="M4 20h4L19 9l-4-4L4 16v4ZM13.5 6.5l4 4" />,
-  versions: <Icon d="M12 7v5l3 2M3.5 12a8.5 8.5 0 1 0 2.5-6M3 4v4h4" />,
-  roles: <Icon d="M4 5h16v14H4zM4 10h16M10 10v9" />,
-  organization: <Icon d="M4 21V7l8-4 8 4v14M9 21v-5h6v5M8 10h.01M12 10h.01M16 10h.01" />,
-};
 
 interface Entry {
   to: string;
