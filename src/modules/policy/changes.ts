@@ -42,13 +42,10 @@ export function compareDocuments(before: PolicyDocument | undefined, after: Poli
     return [{ section: 'policy', kind: 'added', notice: 'none', summary_ja: '初版を公表', summary_en: 'First version published' }];
   }
   const changes: PolicyChange[] = [];
-  const push = (c: PolicyChange): void => {
-    changes.push(c);
-  };
 
   const orgFields = changedFields(before.organization, after.organization);
   if (orgFields.length) {
-    push({
+    changes.push({
       section: 'organization',
       kind: 'changed',
       fields: orgFields,
@@ -58,97 +55,109 @@ export function compareDocuments(before: PolicyDocument | undefined, after: Poli
     });
   }
 
-  keyed(before.purposes, after.purposes, purposeCodeOf, {
-    added: (p) => ({
-      notice: 'prior',
-      summary_ja: `利用目的${circledNumber(p.number)}を追加: ${p.name}`,
-      summary_en: `Purpose ${p.number} added: ${p.name_en ?? p.name}`,
+  changes.push(
+    ...keyed('purposes', before.purposes, after.purposes, purposeCodeOf, {
+      added: (p) => ({
+        notice: 'prior',
+        summary_ja: `利用目的${circledNumber(p.number)}を追加: ${p.name}`,
+        summary_en: `Purpose ${p.number} added: ${p.name_en ?? p.name}`,
+      }),
+      removed: (p) => ({
+        notice: 'none',
+        summary_ja: `利用目的${circledNumber(p.number)}を削除: ${p.name}`,
+        summary_en: `Purpose ${p.number} removed: ${p.name_en ?? p.name}`,
+      }),
+      changed: (p, fields) =>
+        fields.includes('name')
+          ? {
+              notice: 'prior',
+              summary_ja: `利用目的${circledNumber(p.number)}の内容を変更: ${p.name}`,
+              summary_en: `Purpose ${p.number} reworded: ${p.name_en ?? p.name}`,
+            }
+          : {
+              notice: 'none',
+              summary_ja: `利用目的${circledNumber(p.number)}の${fields.includes('items') ? '利用項目' : '番号・英語名'}を変更`,
+              summary_en: `Purpose ${p.number}: ${fields.join(', ')} changed`,
+            },
     }),
-    removed: (p) => ({
-      notice: 'none',
-      summary_ja: `利用目的${circledNumber(p.number)}を削除: ${p.name}`,
-      summary_en: `Purpose ${p.number} removed: ${p.name_en ?? p.name}`,
-    }),
-    changed: (p, fields) =>
-      fields.includes('name')
-        ? {
-            notice: 'prior',
-            summary_ja: `利用目的${circledNumber(p.number)}の内容を変更: ${p.name}`,
-            summary_en: `Purpose ${p.number} reworded: ${p.name_en ?? p.name}`,
+  );
+
+  changes.push(
+    ...keyed('joint_uses', before.joint_uses, after.joint_uses, (j) => j.code, {
+      added: (j) => ({
+        notice: 'prior',
+        summary_ja: `共同利用「${j.name}」を開始${j.starts_on ? `（${j.starts_on}から）` : ''}`,
+        summary_en: `Joint use “${j.name_en ?? j.name}” added${j.starts_on ? ` (from ${j.starts_on})` : ''}`,
+      }),
+      removed: (j) => ({
+        notice: 'none',
+        summary_ja: `共同利用「${j.name}」を終了`,
+        summary_en: `Joint use “${j.name_en ?? j.name}” ended`,
+      }),
+      changed: (j, fields, old) => {
+        const prior: string[] = [];
+        const after: string[] = [];
+        if (fields.includes('purposes')) prior.push('利用目的');
+        if (fields.includes('items')) prior.push('共同利用する項目');
+        if (fields.includes('users')) prior.push('共同利用者の範囲');
+        if (fields.includes('responsible')) {
+          if (!same(old.responsible?.name, j.responsible?.name)) prior.push('管理責任者');
+          if (
+            !same(old.responsible?.address, j.responsible?.address) ||
+            !same(old.responsible?.representative, j.responsible?.representative)
+          ) {
+            after.push('管理責任者の住所・代表者');
           }
-        : {
-            notice: 'none',
-            summary_ja: `利用目的${circledNumber(p.number)}の${fields.includes('items') ? '利用項目' : '番号・英語名'}を変更`,
-            summary_en: `Purpose ${p.number}: ${fields.join(', ')} changed`,
-          },
-  }).forEach((c) => void push({ section: 'purposes', ...c }));
-
-  keyed(before.joint_uses, after.joint_uses, (j) => j.code, {
-    added: (j) => ({
-      notice: 'prior',
-      summary_ja: `共同利用「${j.name}」を開始${j.starts_on ? `（${j.starts_on}から）` : ''}`,
-      summary_en: `Joint use “${j.name_en ?? j.name}” added${j.starts_on ? ` (from ${j.starts_on})` : ''}`,
-    }),
-    removed: (j) => ({ notice: 'none', summary_ja: `共同利用「${j.name}」を終了`, summary_en: `Joint use “${j.name_en ?? j.name}” ended` }),
-    changed: (j, fields, old) => {
-      const prior: string[] = [];
-      const after: string[] = [];
-      if (fields.includes('purposes')) prior.push('利用目的');
-      if (fields.includes('items')) prior.push('共同利用する項目');
-      if (fields.includes('users')) prior.push('共同利用者の範囲');
-      if (fields.includes('responsible')) {
-        if (!same(old.responsible?.name, j.responsible?.name)) prior.push('管理責任者');
-        if (
-          !same(old.responsible?.address, j.responsible?.address) ||
-          !same(old.responsible?.representative, j.responsible?.representative)
-        ) {
-          after.push('管理責任者の住所・代表者');
         }
-      }
-      const all = [...prior, ...after];
-      return {
-        notice: prior.length ? 'prior' : after.length ? 'after' : 'none',
-        summary_ja: `共同利用「${j.name}」の${all.length ? all.join('・') : fields.join('、')}を変更`,
-        summary_en: `Joint use “${j.name_en ?? j.name}”: ${fields.join(', ')} changed`,
-      };
-    },
-  }).forEach((c) => void push({ section: 'joint_uses', ...c }));
+        const all = [...prior, ...after];
+        return {
+          notice: prior.length ? 'prior' : after.length ? 'after' : 'none',
+          summary_ja: `共同利用「${j.name}」の${all.length ? all.join('・') : fields.join('、')}を変更`,
+          summary_en: `Joint use “${j.name_en ?? j.name}”: ${fields.join(', ')} changed`,
+        };
+      },
+    }),
+  );
 
-  keyed(before.third_parties, after.third_parties, (t) => t.code, {
-    added: (t) => ({
-      notice: t.legal_basis === 'consent' || !t.legal_basis ? 'consent' : 'none',
-      summary_ja: `第三者提供先「${t.name}」を追加`,
-      summary_en: `Third-party recipient “${t.name_en ?? t.name}” added`,
+  changes.push(
+    ...keyed('third_parties', before.third_parties, after.third_parties, (t) => t.code, {
+      added: (t) => ({
+        notice: t.legal_basis === 'consent' || !t.legal_basis ? 'consent' : 'none',
+        summary_ja: `第三者提供先「${t.name}」を追加`,
+        summary_en: `Third-party recipient “${t.name_en ?? t.name}” added`,
+      }),
+      removed: (t) => ({
+        notice: 'none',
+        summary_ja: `第三者提供先「${t.name}」を削除`,
+        summary_en: `Recipient “${t.name_en ?? t.name}” removed`,
+      }),
+      changed: (t, fields) => ({
+        notice: fields.includes('items') && (t.legal_basis === 'consent' || !t.legal_basis) ? 'consent' : 'none',
+        summary_ja: `第三者提供先「${t.name}」の${fields.join('、')}を変更`,
+        summary_en: `Recipient “${t.name_en ?? t.name}”: ${fields.join(', ')} changed`,
+      }),
     }),
-    removed: (t) => ({
-      notice: 'none',
-      summary_ja: `第三者提供先「${t.name}」を削除`,
-      summary_en: `Recipient “${t.name_en ?? t.name}” removed`,
-    }),
-    changed: (t, fields) => ({
-      notice: fields.includes('items') && (t.legal_basis === 'consent' || !t.legal_basis) ? 'consent' : 'none',
-      summary_ja: `第三者提供先「${t.name}」の${fields.join('、')}を変更`,
-      summary_en: `Recipient “${t.name_en ?? t.name}”: ${fields.join(', ')} changed`,
-    }),
-  }).forEach((c) => void push({ section: 'third_parties', ...c }));
+  );
 
-  keyed(before.anonymized, after.anonymized, (a) => a.code, {
-    added: (a) => ({
-      notice: 'prior',
-      summary_ja: `匿名加工情報「${a.name}」を追加`,
-      summary_en: `Anonymized release “${a.name}” added`,
+  changes.push(
+    ...keyed('anonymized', before.anonymized, after.anonymized, (a) => a.code, {
+      added: (a) => ({
+        notice: 'prior',
+        summary_ja: `匿名加工情報「${a.name}」を追加`,
+        summary_en: `Anonymized release “${a.name}” added`,
+      }),
+      removed: (a) => ({
+        notice: 'none',
+        summary_ja: `匿名加工情報「${a.name}」を削除`,
+        summary_en: `Anonymized release “${a.name}” removed`,
+      }),
+      changed: (a, fields) => ({
+        notice: fields.includes('items') || fields.includes('method_of_provision') ? 'prior' : 'none',
+        summary_ja: `匿名加工情報「${a.name}」の${fields.join('、')}を変更`,
+        summary_en: `Anonymized release “${a.name}”: ${fields.join(', ')} changed`,
+      }),
     }),
-    removed: (a) => ({
-      notice: 'none',
-      summary_ja: `匿名加工情報「${a.name}」を削除`,
-      summary_en: `Anonymized release “${a.name}” removed`,
-    }),
-    changed: (a, fields) => ({
-      notice: fields.includes('items') || fields.includes('method_of_provision') ? 'prior' : 'none',
-      summary_ja: `匿名加工情報「${a.name}」の${fields.join('、')}を変更`,
-      summary_en: `Anonymized release “${a.name}”: ${fields.join(', ')} changed`,
-    }),
-  }).forEach((c) => void push({ section: 'anonymized', ...c }));
+  );
 
   const simpleLists = [
     ['items', '情報項目', 'Items', (i: { code: string }) => i.code],
@@ -156,16 +165,17 @@ export function compareDocuments(before: PolicyDocument | undefined, after: Poli
     ['contractors', '委託先', 'Contractors', (i: { code: string }) => i.code],
   ] as const;
   for (const [section, ja, en, key] of simpleLists) {
-    const list = keyed(before[section] as { code: string; name: string }[], after[section] as { code: string; name: string }[], key, {
-      added: (x) => ({ notice: 'none', summary_ja: `${ja}「${x.name}」を追加`, summary_en: `${en}: “${x.name}” added` }),
-      removed: (x) => ({ notice: 'none', summary_ja: `${ja}「${x.name}」を削除`, summary_en: `${en}: “${x.name}” removed` }),
-      changed: (x, fields) => ({
-        notice: 'none',
-        summary_ja: `${ja}「${x.name}」の${fields.join('、')}を変更`,
-        summary_en: `${en}: “${x.name}” ${fields.join(', ')} changed`,
+    changes.push(
+      ...keyed(section, before[section] as { code: string; name: string }[], after[section] as { code: string; name: string }[], key, {
+        added: (x) => ({ notice: 'none', summary_ja: `${ja}「${x.name}」を追加`, summary_en: `${en}: “${x.name}” added` }),
+        removed: (x) => ({ notice: 'none', summary_ja: `${ja}「${x.name}」を削除`, summary_en: `${en}: “${x.name}” removed` }),
+        changed: (x, fields) => ({
+          notice: 'none',
+          summary_ja: `${ja}「${x.name}」の${fields.join('、')}を変更`,
+          summary_en: `${en}: “${x.name}” ${fields.join(', ')} changed`,
+        }),
       }),
-    });
-    list.forEach((c) => void push({ section, ...c }));
+    );
   }
 
   const sections = [
@@ -179,7 +189,7 @@ export function compareDocuments(before: PolicyDocument | undefined, after: Poli
   ] as const;
   for (const [section, ja, en] of sections) {
     if (!same(before[section], after[section])) {
-      push({ section, kind: 'changed', notice: 'none', summary_ja: `${ja}を変更`, summary_en: `${en} changed` });
+      changes.push({ section, kind: 'changed', notice: 'none', summary_ja: `${ja}を変更`, summary_en: `${en} changed` });
     }
   }
   return changes;
@@ -188,23 +198,24 @@ export function compareDocuments(before: PolicyDocument | undefined, after: Poli
 type Outcome = Pick<PolicyChange, 'notice' | 'summary_ja' | 'summary_en'>;
 
 function keyed<T extends object>(
+  section: string,
   before: readonly T[],
   after: readonly T[],
   key: (t: T) => string,
   describe: { added: (t: T) => Outcome; removed: (t: T) => Outcome; changed: (t: T, fields: string[], old: T) => Outcome },
-): Omit<PolicyChange, 'section'>[] {
+): PolicyChange[] {
   const old = new Map(before.map((t) => [key(t), t]));
   const now = new Map(after.map((t) => [key(t), t]));
-  const out: Omit<PolicyChange, 'section'>[] = [];
+  const out: PolicyChange[] = [];
   for (const [k, t] of now) {
     const prev = old.get(k);
-    if (!prev) out.push({ key: k, kind: 'added', ...describe.added(t) });
+    if (!prev) out.push({ section, key: k, kind: 'added', ...describe.added(t) });
     else {
       const fields = changedFields(prev as Keyed, t as Keyed);
-      if (fields.length) out.push({ key: k, kind: 'changed', fields, ...describe.changed(t, fields, prev) });
+      if (fields.length) out.push({ section, key: k, kind: 'changed', fields, ...describe.changed(t, fields, prev) });
     }
   }
-  for (const [k, t] of old) if (!now.has(k)) out.push({ key: k, kind: 'removed', ...describe.removed(t) });
+  for (const [k, t] of old) if (!now.has(k)) out.push({ section, key: k, kind: 'removed', ...describe.removed(t) });
   return out;
 }
 
