@@ -188,10 +188,4 @@ export function ledgerFileNames(org: { code: string; name: string }, today: stri
   return { ja: safe(`個人情報管理台帳_${org.name}_${today}.xlsx`), ascii: safe(`ledger_${org.code}_${today}.xlsx`) };
 }
 
-/** `Content-Disposition` with an ASCII fallback and the UTF-8 name (RFC 6266 / RFC 5987). */
-export function contentDisposition(names: { ja: string; ascii: string }): string {
-  const encoded = encodeURIComponent(names.ja).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  return `attachment; filename="${names.ascii.replace(/[^\x20-\x7e]|"/g, '_')}"; filename*=UTF-8''${encoded}`;
-}
-
 export const XLSX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';

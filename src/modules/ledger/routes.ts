@@ -2,9 +2,10 @@
 import { PassThrough } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../app/context.ts';
+import { contentDisposition } from '../../app/downloads.ts';
 import { requireStaff } from '../../app/guard.ts';
 import { prepareLedgerExport } from './export-ledger.ts';
-import { contentDisposition, ledgerFileNames, writeLedgerXlsx, XLSX_MEDIA_TYPE } from './export-xlsx.ts';
+import { ledgerFileNames, writeLedgerXlsx, XLSX_MEDIA_TYPE } from './export-xlsx.ts';
 import { readScope } from './permissions.ts';
 import { getAsset, listAssets } from './read-assets.ts';
 import { recordReview } from './record-review.ts';

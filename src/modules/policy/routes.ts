@@ -4,10 +4,10 @@
  * version history with YAML downloads. Officers edit and publish; auditors, administrators and department
  * managers read.
  */
-import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../app/context.ts';
+import { contentDisposition } from '../../app/downloads.ts';
 import { requireKind } from '../../app/guard.ts';
 import type { RoleKind } from '../../db/schema.ts';
 import { forgetNotices } from '../notices/cache.ts';
@@ -20,13 +20,7 @@ import { getDraft, getVersion, listVersions, publishPolicy, reviewDocument, save
 const readers: RoleKind[] = ['privacy_officer', 'system_admin', 'auditor', 'department_manager'];
 const editors: RoleKind[] = ['privacy_officer'];
 const revision = z.int().min(1);
-
-/** `attachment` with an ASCII fallback and the UTF-8 name (RFC 5987). */
-export function attachment(reply: FastifyReply, fileName: string, asciiName: string, type: string) {
-  return reply
-    .header('content-type', type)
-    .header('content-disposition', `attachment; filename="${asciiName}"; filename*=UTF-8''${encodeURIComponent(fileName)}`);
-}
+const YAML_MEDIA_TYPE = 'application/yaml; charset=utf-8';
 
 export function policyRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   const priorNoticeDays = async (orgId: string) => {
@@ -126,7 +120,12 @@ export function policyRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         const actor = requireKind(req, readers);
         const draft = await getDraft(ctx.db, actor.orgId, ctx.clock());
         const code = draft.document.organization.code;
-        attachment(reply, `${code}-個人情報保護方針-下書き.yaml`, `${code}-policy-draft.yaml`, 'application/yaml; charset=utf-8');
+        reply
+          .header('content-type', YAML_MEDIA_TYPE)
+          .header(
+            'content-disposition',
+            contentDisposition({ ja: `${code}-個人情報保護方針-下書き.yaml`, ascii: `${code}-policy-draft.yaml` }),
+          );
         return formatPolicyFile(draft.document, `draft, revision ${draft.revision}`);
       },
     );
@@ -194,11 +193,12 @@ export function policyRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         const actor = requireKind(req, readers);
         const { summary, document } = await getVersion(ctx.db, actor.orgId, req.params.number);
         const code = document.organization.code;
-        attachment(
-          reply,
-          `${code}-個人情報保護方針-第${summary.number}版.yaml`,
-          `${code}-policy-v${summary.number}.yaml`,
-          'application/yaml; charset=utf-8',
+        reply.header('content-type', YAML_MEDIA_TYPE).header(
+          'content-disposition',
+          contentDisposition({
+            ja: `${code}-個人情報保護方針-第${summary.number}版.yaml`,
+            ascii: `${code}-policy-v${summary.number}.yaml`,
+          }),
         );
         return formatPolicyFile(document, `version ${summary.number}, effective ${summary.effective_on}, sha256 ${summary.sha256}`);
       },
