@@ -241,8 +241,8 @@ export async function publishPolicy(
         .map((g) => ({ field: g.path, code: g.code, message_ja: g.message_ja, message_en: g.message_en })),
     );
   }
-  const latest = await latestPublished(tx, opts.orgId);
-  if (opts.effectiveOn < today || (latest?.effective_on && opts.effectiveOn < latest.effective_on)) {
+  const latest = review.base;
+  if (opts.effectiveOn < today || (latest && opts.effectiveOn < latest.effective_on)) {
     throw new AppError('policy_effective_date_invalid', [
       {
         field: 'effective_on',
