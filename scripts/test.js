@@ -63,10 +63,15 @@ if (!(await portOpen(5432))) {
 // --- Chromium and Japanese fonts for the browser journeys -----------------------------------------
 const chromium = '/usr/bin/chromium';
 const cjkFont = () => existsSync('/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc');
-if ((!existsSync(chromium) || !cjkFont()) && isRoot) {
-  say('Chromium と日本語フォントを導入します（apt-get）', "Installing Debian's chromium and fonts-noto-cjk (apt-get)");
+// poppler-utils (pdftoppm, pdftotext): the disclosure PDF test renders the PDF to check its Japanese text.
+const pdfTools = () => existsSync('/usr/bin/pdftoppm');
+if ((!existsSync(chromium) || !cjkFont() || !pdfTools()) && isRoot) {
+  say(
+    'Chromium・日本語フォント・PDFツールを導入します（apt-get）',
+    "Installing Debian's chromium, fonts-noto-cjk and poppler-utils (apt-get)",
+  );
   spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
-  spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium', 'fonts-noto-cjk'], {
+  spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium', 'fonts-noto-cjk', 'poppler-utils'], {
     stdio: 'inherit',
     env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
   });
@@ -76,6 +81,12 @@ if (!browserReady) {
   loud(
     'Chromium がないため、ブラウザのテストを省略します。root で apt-get install chromium fonts-noto-cjk を実行してください。',
     'Chromium is missing: the browser journeys are SKIPPED. Install it as root: apt-get install chromium fonts-noto-cjk',
+  );
+}
+if (!cjkFont() || !pdfTools()) {
+  loud(
+    '日本語フォントまたは poppler-utils がないため、開示PDFの描画テストは失敗します。root で apt-get install fonts-noto-cjk poppler-utils を実行してください。',
+    'fonts-noto-cjk or poppler-utils is missing: the disclosure PDF rendering test will fail. Install them as root: apt-get install fonts-noto-cjk poppler-utils',
   );
 }
 

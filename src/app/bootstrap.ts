@@ -3,6 +3,7 @@
 import { type OpenedDatabase, openDatabase } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { loadKeyRing } from '../modules/crypto/data-keys.ts';
+import { createMailer } from '../modules/notify/mailer.ts';
 import { type Config, loadConfig } from './config.ts';
 import { type AppContext, createContext } from './context.ts';
 
@@ -18,8 +19,24 @@ export async function openMamori(overrides: Partial<Config> = {}): Promise<Opene
   const database = openDatabase(config.databaseUrl);
   await migrateToLatest(database.db, database.dialect);
   const keys = loadKeyRing(config.keyFile);
-  const ctx = createContext({ db: database.db, dialect: database.dialect, ...(database.sqlite ? { sqlite: database.sqlite } : {}), keys });
-  return { config, database, ctx, close: () => database.close() };
+  const mailer = createMailer({ smtpUrl: config.smtpUrl, outboxDir: config.outboxDir, from: config.mailFrom });
+  const ctx = createContext({
+    db: database.db,
+    dialect: database.dialect,
+    ...(database.sqlite ? { sqlite: database.sqlite } : {}),
+    keys,
+    mailer,
+    publicUrl: config.publicUrl,
+  });
+  return {
+    config,
+    database,
+    ctx,
+    close: async () => {
+      mailer.close();
+      await database.close();
+    },
+  };
 }
 
 /** True when no organization exists yet (a fresh database). */

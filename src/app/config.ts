@@ -34,6 +34,15 @@ const configSchema = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   /** Demo seeding on first start (members to generate). 0 turns the demo off. */
   demoMembers: z.coerce.number().int().min(0),
+  /** SMTP server for mails (`smtp://user:pass@host:587`); unset, mails are written to `outboxDir`. */
+  smtpUrl: z
+    .string()
+    .refine((v) => v.startsWith('smtp://') || v.startsWith('smtps://'), { message: 'MAMORI_SMTP_URL must start with smtp:// or smtps://' })
+    .optional(),
+  outboxDir: z.string().min(1),
+  mailFrom: z.string().min(3),
+  /** The address members use to reach mamori, for links in mails. */
+  publicUrl: z.url(),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -54,6 +63,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     bodyLimit: env.MAMORI_BODY_LIMIT ?? 256 * 1024,
     logLevel: env.LOG_LEVEL ?? 'info',
     demoMembers: env.MAMORI_DEMO_MEMBERS ?? 10_000,
+    smtpUrl: env.MAMORI_SMTP_URL || undefined,
+    outboxDir: env.MAMORI_OUTBOX_DIR ?? `${dataDir}/outbox`,
+    mailFrom: env.MAMORI_MAIL_FROM ?? 'mamori <no-reply@localhost>',
+    publicUrl: env.MAMORI_PUBLIC_URL ?? `http://localhost:${env.PORT ?? 8080}`,
     ...overrides,
   };
   const parsed = configSchema.safeParse(raw);

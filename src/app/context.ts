@@ -2,11 +2,14 @@
  * What every service function needs, built once per process: the database, the key ring, the access
  * policy and the clock. Routes, the CLI and jobs pass it down; tests build their own.
  */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Db, DialectName } from '../db/database.ts';
 import { type Clock, systemClock } from '../db/time.ts';
 import { PolicyStore } from '../modules/access/policy-store.ts';
 import type { KeyRing } from '../modules/crypto/data-keys.ts';
+import { createMailer, type Mailer } from '../modules/notify/mailer.ts';
 import { activateDueVersions } from '../modules/policy/versions.ts';
 
 export interface AppContext {
@@ -16,6 +19,10 @@ export interface AppContext {
   keys: KeyRing;
   policy: PolicyStore;
   clock: Clock;
+  /** E-mail to members and the privacy office (SMTP, or the outbox folder by default). */
+  mailer: Mailer;
+  /** The member page's address, for links in mails (e.g. `http://localhost:8080`). */
+  publicUrl: string;
 }
 
 export function createContext(opts: {
@@ -24,6 +31,8 @@ export function createContext(opts: {
   sqlite?: BetterSqlite3.Database;
   keys: KeyRing;
   clock?: Clock;
+  mailer?: Mailer;
+  publicUrl?: string;
 }): AppContext {
   const clock = opts.clock ?? systemClock;
   return {
@@ -33,5 +42,8 @@ export function createContext(opts: {
     keys: opts.keys,
     policy: new PolicyStore(opts.db, 5000, { beforeLoad: () => activateDueVersions(opts.db, clock()) }),
     clock,
+    // Tests and tools that do not pass a mailer write to an outbox folder under the system's temp directory.
+    mailer: opts.mailer ?? createMailer({ outboxDir: join(tmpdir(), 'mamori-outbox'), from: 'mamori <no-reply@localhost>' }),
+    publicUrl: opts.publicUrl ?? 'http://localhost:8080',
   };
 }

@@ -136,6 +136,93 @@ export const errorCatalogue = {
     'Someone else changed this asset first. Reload it and make your change again.',
   ],
   ledger_asset_retired: [409, 'この情報資産は廃止済みのため変更できません。', 'This asset is retired and cannot be changed.'],
+  // The member page (本人のページ): sign-in never tells whether a member code exists.
+  member_sign_in_failed: [401, '組合員コードまたはパスワードが正しくありません。', 'The member code or password is wrong.'],
+  member_code_invalid: [
+    401,
+    '確認コードが正しくないか、有効期限が切れています。もう一度コードを送ってください。',
+    'The one-time code is wrong or has expired. Ask for a new code.',
+  ],
+  member_account_locked: [
+    423,
+    'サインインの失敗が続いたため、一時的にロックしました。しばらくしてから再度お試しください。',
+    'Sign-in is locked for a while after repeated failures. Try again later.',
+  ],
+  member_not_signed_in: [401, 'サインインが必要です。', 'You need to sign in.'],
+  member_password_weak: [
+    400,
+    'パスワードは10文字以上で、組合員コードと異なるものにしてください。',
+    'The password must have at least 10 characters and differ from the member code.',
+  ],
+  guardian_link_invalid: [404, 'この方のページを管理する権限が確認できません。', 'You are not registered as the guardian of this person.'],
+  guardian_link_exists: [409, 'この保護者は既に登録されています。', 'This guardian is already registered.'],
+  guardian_self_link: [400, '本人を自分の保護者として登録することはできません。', 'A member cannot be their own guardian.'],
+  // Consent and preferences
+  consent_subject_unknown: [400, '指定された利用目的または提供先はありません。', 'No such purpose or third-party recipient.'],
+  consent_not_applicable: [
+    400,
+    'この利用目的は同意・停止の選択の対象ではありません。利用の停止は「利用停止の請求」から行えます。',
+    'This purpose takes no consent or opt-out. To stop its use, file a request for cessation of use.',
+  ],
+  guardian_consent_required: [
+    403,
+    '保護者の同意が必要です。保護者の方が手続きしてください。',
+    'A guardian’s consent is required: the guardian must make this choice.',
+  ],
+  member_consent_missing: [
+    403,
+    'この組合員からこの利用目的への同意を得ていないため、利用できません。',
+    'The member has not consented to this purpose.',
+  ],
+  // Requests from the person (開示等の請求)
+  request_not_found: [404, '請求が見つかりません。', 'No such request.'],
+  request_transition_invalid: [
+    409,
+    'この請求の現在の状態では、その操作はできません。',
+    'This step is not possible in the request’s current state.',
+  ],
+  request_identity_unverified: [
+    409,
+    '本人確認（代理人の場合は代理権の確認）が済んでいません。',
+    'The person’s identity (and an agent’s authority) has not been verified yet.',
+  ],
+  request_reason_required: [400, '理由を入力してください（本人に通知されます）。', 'Give the reason (it is sent to the person).'],
+  request_version_conflict: [
+    409,
+    '他の担当者がこの請求を先に更新しました。最新の内容を読み込んでからやり直してください。',
+    'Someone else changed this request first. Reload it and try again.',
+  ],
+  request_detail_invalid: [400, '請求の内容に誤りがあります。', 'The request’s details are not valid.'],
+  request_member_erased: [
+    409,
+    'この方の情報は削除請求により消去済みです。法令で保存が必要な情報の開示のみ受け付けます。',
+    'This person’s data was erased on request; only disclosure of what the law requires keeping is possible.',
+  ],
+  request_duplicate_open: [
+    409,
+    '同じ種類の請求が処理中です。処理が終わるまでお待ちください。',
+    'A request of the same kind is already being handled.',
+  ],
+  document_too_large: [413, '書類のファイルが大きすぎます（上限 5MB）。', 'The document is too large (at most 5 MB).'],
+  document_type_unsupported: [415, '書類はPDF・JPEG・PNGのいずれかで提出してください。', 'Documents must be PDF, JPEG or PNG.'],
+  document_not_found: [404, '書類が見つかりません。', 'No such document.'],
+  disclosure_not_ready: [
+    409,
+    '開示の準備ができていません。回答後にダウンロードできます。',
+    'The disclosure is not ready: it can be downloaded once the request is answered.',
+  ],
+  // Third-party provision records (Arts. 29–30)
+  third_party_unknown: [400, '提供先が第三者提供の登録簿にありません。', 'The recipient is not in the register of third parties.'],
+  provision_consent_missing: [
+    403,
+    '本人の同意がないため、この提供先へは提供できません。',
+    'The person has not consented to provision to this recipient.',
+  ],
+  provision_stopped: [
+    403,
+    '本人の請求により、この提供先への第三者提供は停止されています。',
+    'Provision to this recipient has been stopped at the person’s request.',
+  ],
   internal_error: [
     500,
     'システムエラーが発生しました。管理者に連絡してください。',

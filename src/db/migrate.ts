@@ -5,6 +5,7 @@ import { foundation } from './migrations/0001-foundation.ts';
 import { totpReplay } from './migrations/0002-totp-replay.ts';
 import { policyVersions } from './migrations/0003-policy-versions.ts';
 import { ledger } from './migrations/0004-ledger.ts';
+import { memberRequests } from './migrations/0005-member-requests.ts';
 
 /** The one migration history, for both dialects. Append new migrations; never edit a landed one. */
 function migrationsFor(dialect: DialectName): Record<string, Migration> {
@@ -13,6 +14,7 @@ function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0002-totp-replay': totpReplay,
     '0003-policy-versions': policyVersions,
     '0004-ledger': ledger,
+    '0005-member-requests': memberRequests,
   };
 }
 

@@ -11,7 +11,11 @@ export type RoleKind = 'privacy_officer' | 'department_manager' | 'staff' | 'aud
 export type MemberStatus = 'active' | 'suspended' | 'withdrawn';
 export type DeliveryType = 'group' | 'individual' | 'store_only';
 export type Gender = 'female' | 'male' | 'other' | 'unknown';
-export type BlockKind = 'opt_out' | 'stopped';
+/**
+ * A member's flag on one purpose, weighed by the access engine: an opt-out (オプトアウト) or a cessation of use
+ * (利用停止) blocks the purpose; `consented` records the person's consent to a purpose that needs it (opt-in).
+ */
+export type BlockKind = 'opt_out' | 'stopped' | 'consented';
 
 export interface OrganizationTable {
   id: string;
@@ -84,7 +88,10 @@ export interface PurposeTable {
   name: string;
   name_en: string;
   status: 'active' | 'retired';
+  /** The person's say (see the policy document's purpose `consent`). */
+  consent_mode: ColumnType<ConsentMode, ConsentMode | undefined, ConsentMode>;
 }
+export type ConsentMode = 'none' | 'opt_out' | 'opt_in';
 
 export interface DataItemTable {
   id: string;
@@ -156,6 +163,8 @@ export interface MemberTable {
   share_capital: number;
   status: MemberStatus;
   note: string | null;
+  /** Set when a deletion request was carried out: only what the law requires keeping is left, restricted. */
+  erased_at: string | null;
   version: number;
   created_at: string;
   updated_at: string;
@@ -333,6 +342,197 @@ export interface LedgerReviewTable {
   created_at: string;
 }
 
+/** A member's (or a guardian's) sign-in to the member page. The member code is the login. */
+export interface MemberAccountTable {
+  id: string;
+  member_id: string;
+  org_id: string;
+  /** Null until the first sign-in with a one-time code sets a password. */
+  password_hash: string | null;
+  status: 'active' | 'disabled';
+  failed_attempts: number;
+  locked_until: string | null;
+  last_sign_in_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface MemberSessionTable {
+  /** SHA-256 of the cookie token. */
+  id: string;
+  account_id: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+}
+
+/** A one-time code sent by e-mail for the first sign-in or a recovery. */
+export interface MemberOneTimeCodeTable {
+  id: string;
+  account_id: string;
+  purpose: 'first_sign_in' | 'recovery';
+  code_hash: string;
+  attempts: number;
+  expires_at: string;
+  used_at: string | null;
+  created_at: string;
+}
+
+/** A guardian (保護者・法定代理人) who manages a child member's page, linked by staff after checking proof. */
+export interface GuardianLinkTable {
+  id: string;
+  org_id: string;
+  child_member_id: string;
+  guardian_member_id: string;
+  relationship: 'parent' | 'legal_guardian' | 'other';
+  /** What staff checked (e.g. 健康保険証と続柄の確認). */
+  proof: string;
+  verified_by: string;
+  created_at: string;
+  ended_at: string | null;
+}
+
+export type ConsentSubjectKind = 'purpose' | 'third_party';
+export type ConsentState = 'granted' | 'withdrawn' | 'opted_out';
+export type ConsentSource = 'page' | 'paper' | 'phone' | 'counter' | 'request' | 'import';
+
+/** One change of a person's consent or preference; the history is never rewritten. */
+export interface ConsentEventTable {
+  id: string;
+  org_id: string;
+  member_id: string;
+  subject_kind: ConsentSubjectKind;
+  /** A purpose code (`P16`) or a third-party code of the policy. */
+  subject_code: string;
+  state: ConsentState;
+  source: ConsentSource;
+  actor_type: 'member' | 'guardian' | 'user' | 'system';
+  actor_id: string | null;
+  guardian_member_id: string | null;
+  /** The guardian's name as given on paper or by phone (when the guardian is not a member). */
+  guardian_name: string | null;
+  /** The policy version the person was shown. */
+  policy_version: number | null;
+  request_id: string | null;
+  note: string | null;
+  created_at: string;
+}
+
+/** The current state per person and subject (the last event), for the page and the engine's flags. */
+export interface MemberConsentTable {
+  member_id: string;
+  subject_kind: ConsentSubjectKind;
+  subject_code: string;
+  state: ConsentState;
+  event_id: string;
+  updated_at: string;
+}
+
+export type RequestKind =
+  | 'disclosure'
+  | 'correction'
+  | 'deletion'
+  | 'cessation'
+  | 'provision_cessation'
+  | 'provision_records'
+  | 'safety_measures';
+export type RequestState = 'received' | 'verified' | 'in_progress' | 'approved' | 'answered' | 'refused' | 'withdrawn' | 'closed';
+export type RequestChannel = 'page' | 'phone' | 'paper' | 'counter' | 'mail';
+export type Requester = 'self' | 'legal_representative' | 'mandated_agent';
+
+/** A request from the person (本人からの請求等, APPI Arts. 32–35). */
+export interface SubjectRequestTable {
+  id: string;
+  org_id: string;
+  member_id: string;
+  /** 受付番号, e.g. `R2026-00012`. */
+  reference: string;
+  kind: RequestKind;
+  state: RequestState;
+  channel: RequestChannel;
+  requester: Requester;
+  agent_name: string | null;
+  agent_relationship: string | null;
+  /** What proves the agent's authority (委任状, 戸籍謄本 …), as checked by staff. */
+  agent_proof: string | null;
+  identity_method: 'signed_in' | 'documents' | 'callback' | null;
+  identity_note: string | null;
+  verified_at: string | null;
+  verified_by: string | null;
+  /** JSON: what is asked (fields to correct, purposes to stop, third parties, free text). */
+  detail: string;
+  delivery_form: 'json' | 'csv' | 'pdf' | 'paper';
+  fee_yen: number;
+  fee_paid_at: string | null;
+  received_at: string;
+  due_on: string;
+  /** Why refused, withdrawn, or the grounds of a partial answer. */
+  reason: string | null;
+  /** What was done, as told to the person. */
+  answer: string | null;
+  answered_at: string | null;
+  closed_at: string | null;
+  /** The last day a reminder went out (one per day at most). */
+  reminded_on: string | null;
+  filed_by_type: 'member' | 'guardian' | 'user';
+  filed_by_id: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RequestEventTable {
+  id: string;
+  request_id: string;
+  at: string;
+  actor_type: 'member' | 'guardian' | 'user' | 'system';
+  actor_id: string | null;
+  action: string;
+  from_state: RequestState | null;
+  to_state: RequestState | null;
+  note: string | null;
+}
+
+/** An identity document or proof of an agent's authority, encrypted at rest. */
+export interface RequestDocumentTable {
+  id: string;
+  request_id: string;
+  kind: 'identity' | 'agent_proof' | 'other';
+  file_name: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+  content_enc: string;
+  uploaded_at: string;
+  uploaded_by_type: 'member' | 'guardian' | 'user';
+  uploaded_by_id: string | null;
+}
+
+/** A record of providing personal data to a third party (Art. 29) or receiving it from one (Art. 30). */
+export interface ProvisionRecordTable {
+  id: string;
+  org_id: string;
+  member_id: string;
+  direction: 'provided' | 'received';
+  /** The recipient's code in the policy's third-party register, when it is one. */
+  third_party_code: string | null;
+  counterparty_name: string;
+  counterparty_address: string | null;
+  counterparty_representative: string | null;
+  /** JSON array of item codes. */
+  items: string;
+  legal_basis: string;
+  consent_event_id: string | null;
+  /** For receipts: how the provider obtained the data (取得の経緯). */
+  acquisition: string | null;
+  occurred_on: string;
+  /** Kept 3 years (Rule 20/24), then disposed of. */
+  keep_until: string;
+  note: string | null;
+  created_at: string;
+  created_by: string | null;
+}
+
 export interface Database {
   policy_versions: PolicyVersionTable;
   organizations: OrganizationTable;
@@ -358,4 +558,14 @@ export interface Database {
   ledger_assets: LedgerAssetTable;
   ledger_risks: LedgerRiskTable;
   ledger_reviews: LedgerReviewTable;
+  member_accounts: MemberAccountTable;
+  member_sessions: MemberSessionTable;
+  member_one_time_codes: MemberOneTimeCodeTable;
+  guardian_links: GuardianLinkTable;
+  consent_events: ConsentEventTable;
+  member_consents: MemberConsentTable;
+  subject_requests: SubjectRequestTable;
+  request_events: RequestEventTable;
+  request_documents: RequestDocumentTable;
+  provision_records: ProvisionRecordTable;
 }

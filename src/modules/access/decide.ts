@@ -14,12 +14,15 @@
  *  5. every item asked for belongs to the purpose (and to the joint use)                     → item_not_in_purpose
  *  6. the member has not had this purpose stopped (利用停止)                                  → member_use_stopped
  *     … nor opted out of it                                                                  → member_opted_out
+ *     … and, for a purpose used only with consent (opt-in), has consented                    → member_consent_missing
  */
 import type { AccessRequest, Decision, PolicyData } from './policy.ts';
 
 interface CompiledPurpose {
   id: string;
   orgId: string;
+  /** Used only with the member's consent (a `consented` flag). */
+  optIn: boolean;
   /** Item bitset over the organization's item index. */
   items: Uint32Array;
 }
@@ -70,7 +73,7 @@ export class AccessEngine {
     const purposeById = new Map<string, CompiledPurpose>();
     for (const p of policy.purposes) {
       const o = org(p.orgId);
-      const compiled: CompiledPurpose = { id: p.id, orgId: p.orgId, items: new Uint32Array(o.words) };
+      const compiled: CompiledPurpose = { id: p.id, orgId: p.orgId, optIn: p.consentMode === 'opt_in', items: new Uint32Array(o.words) };
       o.purposes.set(p.code, compiled);
       purposeById.set(p.id, compiled);
     }
@@ -165,6 +168,13 @@ export class AccessEngine {
         return { allowed: false, code: 'member_opted_out', purposeId: purpose.id };
       }
     }
+    if (
+      purpose.optIn &&
+      (req.action === 'read' || req.action === 'update') &&
+      !req.member.blocks.some((b) => b.purposeId === purpose.id && b.kind === 'consented')
+    ) {
+      return { allowed: false, code: 'member_consent_missing', purposeId: purpose.id };
+    }
     return jointUseId ? { allowed: true, purposeId: purpose.id, items, jointUseId } : { allowed: true, purposeId: purpose.id, items };
   }
 
@@ -174,6 +184,11 @@ export class AccessEngine {
     const org = this.#orgs.get(orgId);
     if (!granted || !org) return [];
     return [...org.purposes.entries()].filter(([, p]) => granted.has(p.id)).map(([code]) => code);
+  }
+
+  /** True when the purpose is used only with the member's consent (opt-in). */
+  needsConsent(orgId: string, purposeCode: string): boolean {
+    return this.#orgs.get(orgId)?.purposes.get(purposeCode)?.optIn ?? false;
   }
 
   /** The item codes a purpose of `orgId` may use. */

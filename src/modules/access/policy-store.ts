@@ -10,7 +10,11 @@ import type { PolicyData } from './policy.ts';
 
 export async function loadPolicy(db: DbOrTx): Promise<PolicyData> {
   const [purposes, items, purposeItems, rolePurposes, groups, groupMembers, groupPurposes, groupItems] = await Promise.all([
-    db.selectFrom('purposes').select(['id', 'org_id as orgId', 'code']).where('status', '=', 'active').execute(),
+    db
+      .selectFrom('purposes')
+      .select(['id', 'org_id as orgId', 'code', 'consent_mode as consentMode'])
+      .where('status', '=', 'active')
+      .execute(),
     db.selectFrom('data_items').select(['id', 'org_id as orgId', 'code']).orderBy('org_id').orderBy('code').execute(),
     db.selectFrom('purpose_items').select(['purpose_id as purposeId', 'item_id as itemId']).execute(),
     db.selectFrom('role_purposes').select(['role_id as roleId', 'purpose_id as purposeId']).execute(),

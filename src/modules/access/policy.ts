@@ -4,10 +4,11 @@
  * organizations may use its members' data under a declared joint use (共同利用), for which purposes and
  * items, from which date. The engine (`decide.ts`) compiles this once and answers many requests.
  */
-import type { BlockKind } from '../../db/schema.ts';
+import type { BlockKind, ConsentMode } from '../../db/schema.ts';
 
 export interface PolicyData {
-  purposes: { id: string; orgId: string; code: string }[];
+  /** `consentMode` defaults to `none`; `opt_in` purposes need the member's `consented` flag. */
+  purposes: { id: string; orgId: string; code: string; consentMode?: ConsentMode }[];
   items: { id: string; orgId: string; code: string }[];
   purposeItems: { purposeId: string; itemId: string }[];
   rolePurposes: { roleId: string; purposeId: string }[];
@@ -45,6 +46,7 @@ export type RefusalCode =
   | 'member_out_of_scope'
   | 'joint_use_not_effective'
   | 'member_opted_out'
+  | 'member_consent_missing'
   | 'member_use_stopped';
 
 export type Decision =

@@ -212,7 +212,8 @@ export async function searchMembers(ctx: AppContext, opts: SearchMembersOptions)
       const digits = digitsOnly(opts.phone);
       q = digits.length >= 10 ? q.where('phone_norm', '=', digits) : q.where(startsWith('phone_norm', digits));
     } else if (opts.name) q = q.where(startsWith('name', normalizeText(opts.name)));
-    // Members who stopped or opted out of this purpose are not found through it.
+    // Members who stopped or opted out of this purpose are not found through it, nor, for a purpose used
+    // only with consent, those who have not consented.
     q = q.where((eb) =>
       eb.not(
         eb.exists(
@@ -220,10 +221,23 @@ export async function searchMembers(ctx: AppContext, opts: SearchMembersOptions)
             .selectFrom('member_purpose_blocks')
             .select('member_purpose_blocks.member_id')
             .whereRef('member_purpose_blocks.member_id', '=', 'members.id')
-            .where('member_purpose_blocks.purpose_id', '=', decision.purposeId),
+            .where('member_purpose_blocks.purpose_id', '=', decision.purposeId)
+            .where('member_purpose_blocks.kind', 'in', ['opt_out', 'stopped']),
         ),
       ),
     );
+    if (engine.needsConsent(orgId, opts.purpose)) {
+      q = q.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('member_purpose_blocks')
+            .select('member_purpose_blocks.member_id')
+            .whereRef('member_purpose_blocks.member_id', '=', 'members.id')
+            .where('member_purpose_blocks.purpose_id', '=', decision.purposeId)
+            .where('member_purpose_blocks.kind', '=', 'consented'),
+        ),
+      );
+    }
     const rows: MemberTable[] = await q
       .orderBy(by === 'member_code' ? 'member_code' : by === 'phone' ? 'phone_norm' : 'name_kana_norm')
       .limit(limit)

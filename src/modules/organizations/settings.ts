@@ -25,6 +25,23 @@ export const orgSettingsSchema = z
         priorNoticeDays: z.number().int().min(0).max(365).default(DEFAULT_PRIOR_NOTICE_DAYS),
       })
       .prefault({}),
+    requests: z
+      .object({
+        /** Days to answer a request from the person (the law says 遅滞なく; the co-op sets its own, e.g. 14). */
+        dueDays: z.number().int().min(1).max(90).default(14),
+        /** Reminders to the privacy office start this many days before the due date (and continue while overdue). */
+        remindDaysBefore: z.number().int().min(0).max(30).default(3),
+        /** Fee in yen for a disclosure; the seeds promise free of charge as a rule. */
+        disclosureFeeYen: z.number().int().min(0).max(100_000).default(0),
+        /**
+         * Items kept after a deletion request because a law requires them (co-op law: the membership and share
+         * capital records, 10 years). Everything else is erased; what is kept is restricted to this purpose.
+         */
+        retainOnDeletion: z.array(z.string()).default(['member_code', 'name', 'join_date', 'leave_date', 'share_capital']),
+        /** Where the privacy office receives reminders and new-request notices (defaults to its officers' e-mail). */
+        officeEmail: z.string().email().optional(),
+      })
+      .prefault({}),
   })
   .prefault({});
 

@@ -82,6 +82,12 @@ export const purposeSchema = z.strictObject({
   name_en: shortText.optional(),
   /** The items this purpose may use (codes of `items`). */
   items: z.array(code).default([]),
+  /**
+   * The person's say in this purpose: `none` (a purpose of the membership itself; only a request for
+   * cessation of use stops it), `opt_out` (used unless the person opts out: direct mail, profiling for
+   * recommendations) or `opt_in` (used only with the person's consent: a new purpose, provision with consent).
+   */
+  consent: z.enum(['none', 'opt_out', 'opt_in']).optional(),
 });
 
 /** The party responsible for a joint use (責任者): Art. 27(5)(iii) requires name, address and representative. */

@@ -47,7 +47,13 @@ async function syncPurposes(tx: Tx, orgId: string, doc: PolicyDocument, itemIds:
   for (const p of doc.purposes) {
     const code = purposeCodeOf(p);
     named.add(code);
-    const values = { number: p.number, name: p.name, name_en: p.name_en ?? p.name, status: 'active' as const };
+    const values = {
+      number: p.number,
+      name: p.name,
+      name_en: p.name_en ?? p.name,
+      status: 'active' as const,
+      consent_mode: p.consent ?? 'none',
+    };
     const id = ids.get(code);
     if (id) await tx.updateTable('purposes').set(values).where('id', '=', id).execute();
     else {
