@@ -21,7 +21,31 @@ export interface AppendedEntry {
 
 type Row = Omit<AuditLogTable, 'seq'> & { seq: number };
 
-function toRow(actor: Actor, event: AuditEvent, seq: number, ts: string, prevHash: string): Row {
+/**
+ * The stored detail of events in one batch. Bulk callers pass the same detail object for many events (an
+ * import's `{run, change: "created"}`); its canonical JSON is made once. Details are plain data that nobody
+ * changes while the batch is appended (the append is synchronous from here on).
+ */
+class DetailCache {
+  /** Who acted, for actors that are not users (the CLI, jobs): recorded in the detail. */
+  readonly #label: { actor: string } | undefined;
+  #last: AuditEvent['detail'] | undefined;
+  #json = '';
+
+  constructor(actor: Actor) {
+    this.#label = actor.type !== 'user' && 'label' in actor ? { actor: actor.label } : undefined;
+  }
+
+  json(detail: AuditEvent['detail']): string {
+    if (detail !== this.#last) {
+      this.#last = detail;
+      this.#json = canonicalJson({ ...detail, ...this.#label });
+    }
+    return this.#json;
+  }
+}
+
+function toRow(actor: Actor, event: AuditEvent, seq: number, ts: string, prevHash: string, details = new DetailCache(actor)): Row {
   const fields = {
     seq,
     ts,
@@ -33,7 +57,7 @@ function toRow(actor: Actor, event: AuditEvent, seq: number, ts: string, prevHas
     purpose_code: event.purpose ?? null,
     member_id: event.memberId ?? null,
     error_code: event.errorCode ?? null,
-    detail: canonicalJson({ ...event.detail, ...(actor.type !== 'user' && 'label' in actor ? { actor: actor.label } : {}) }),
+    detail: details.json(event.detail),
   };
   return { ...fields, prev_hash: prevHash, hash: entryHash(prevHash, fields) };
 }
@@ -72,36 +96,53 @@ export function appendAuditSqlite(tx: SqliteTx, actor: Actor, event: AuditEvent,
   return { seq: row.seq, hash: row.hash, ts: row.ts };
 }
 
+/**
+ * Entries per INSERT statement in a bulk append on SQLite: one call into SQLite for 64 entries took about a
+ * third less CPU time per entry than a statement each (a million entries); 64 × 13 parameters are far below
+ * SQLite's limit.
+ */
+const ENTRIES_PER_INSERT = 64;
+const insertManySql = `insert into audit_log (seq, ts, org_id, actor_type, actor_id, action, outcome, purpose_code, member_id, error_code, detail, prev_hash, hash)
+  values ${Array(ENTRIES_PER_INSERT).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`;
+const COLUMNS = 13;
+
 /** Appends several events with one head read and one head update, inside an open raw SQLite transaction. */
 function appendAuditBatchSqlite(tx: SqliteTx, actor: Actor, events: readonly AuditEvent[], clock: Clock): AppendedEntry[] {
   if (!tx.raw.inTransaction) throw new Error('appendAuditBatch needs an open transaction');
   const head = tx.prepare('select seq, hash from audit_head where id = 1').get() as { seq: number; hash: string };
-  const insert = tx.prepare(insertSql);
+  const insertOne = tx.prepare(insertSql);
+  const insertMany = tx.prepare(insertManySql);
   const ts = iso(clock());
   let seq = Number(head.seq);
   let prev = head.hash;
   const out: AppendedEntry[] = [];
+  const params: unknown[] = new Array(COLUMNS * ENTRIES_PER_INSERT);
+  const details = new DetailCache(actor);
+  let p = 0;
   for (const event of events) {
     seq += 1;
-    const r = toRow(actor, event, seq, ts, prev);
-    insert.run(
-      r.seq,
-      r.ts,
-      r.org_id,
-      r.actor_type,
-      r.actor_id,
-      r.action,
-      r.outcome,
-      r.purpose_code,
-      r.member_id,
-      r.error_code,
-      r.detail,
-      r.prev_hash,
-      r.hash,
-    );
+    const r = toRow(actor, event, seq, ts, prev, details);
+    params[p++] = r.seq;
+    params[p++] = r.ts;
+    params[p++] = r.org_id;
+    params[p++] = r.actor_type;
+    params[p++] = r.actor_id;
+    params[p++] = r.action;
+    params[p++] = r.outcome;
+    params[p++] = r.purpose_code;
+    params[p++] = r.member_id;
+    params[p++] = r.error_code;
+    params[p++] = r.detail;
+    params[p++] = r.prev_hash;
+    params[p++] = r.hash;
+    if (p === params.length) {
+      insertMany.run(params);
+      p = 0;
+    }
     prev = r.hash;
     out.push({ seq, hash: r.hash, ts });
   }
+  for (let i = 0; i < p; i += COLUMNS) insertOne.run(params.slice(i, i + COLUMNS));
   tx.prepare('update audit_head set seq = ?, hash = ? where id = 1').run(seq, prev);
   return out;
 }
@@ -129,9 +170,10 @@ export async function appendAuditBatch(
   let seq = Number(head.seq) - events.length;
   let prev = head.hash;
   const rows: Row[] = [];
+  const details = new DetailCache(actor);
   for (const event of events) {
     seq += 1;
-    const row = toRow(actor, event, seq, ts, prev);
+    const row = toRow(actor, event, seq, ts, prev, details);
     rows.push(row);
     prev = row.hash;
   }

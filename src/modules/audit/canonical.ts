@@ -3,7 +3,7 @@
  * SHA-256(prev_hash ‖ "\n" ‖ JSON array of the entry's columns in a fixed order), hex-encoded; the detail is
  * hashed as the exact text stored. Changing this encoding breaks every existing chain: don't.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -38,7 +38,8 @@ export function canonicalEncoding(e: ChainFields): string {
 }
 
 export function entryHash(prevHash: string, e: ChainFields): string {
-  return createHash('sha256').update(prevHash).update('\n').update(canonicalEncoding(e)).digest('hex');
+  // One-shot hashing of the joined text: the same bytes as hashing the three parts, without a Hash object.
+  return hash('sha256', `${prevHash}\n${canonicalEncoding(e)}`, 'hex');
 }
 
 /** JSON with object keys sorted at every level: the same payload always gives the same text. */

@@ -17,8 +17,8 @@ import type { TransformPool } from './pool.ts';
 import type { RejectedRow, RejectionReport } from './report.ts';
 import { markInterruptedRuns, type RunCounts } from './runs.ts';
 import type { CsvSource } from './source.ts';
-import { KyselyMemberStore, lockOrganizationImports, type MemberCells, type MemberStore, SqliteMemberStore } from './store.ts';
-import { type ChunkItem, type ChunkResult, cellIndex, type RowColumn } from './transform.ts';
+import { KyselyMemberStore, lockOrganizationImports, type MemberStore, type NewMembers, SqliteMemberStore } from './store.ts';
+import { type ChunkResult, cellIndex, type RefusedRow, type RowColumn, rowColumns } from './transform.ts';
 
 /** Audit entries per `appendAuditBatch` call: one call's garbage then dies young instead of growing the heap. */
 const AUDIT_SLICE = 500;
@@ -34,14 +34,23 @@ export interface ImportProgress {
 }
 
 /**
- * A time-ordered UUID (version 7 layout: milliseconds since the epoch, then random bits). Imported members
+ * Time-ordered UUIDs (version 7 layout: milliseconds since the epoch, then random bits). Imported members
  * get these so that a bulk load appends to the primary-key index and the audit trail's member index instead
- * of inserting at random places (measured: about half the cost of random v4 ids for a million rows).
+ * of inserting at random places (measured: about half the cost of random v4 ids for a million rows). The
+ * time part is formatted once per millisecond.
  */
-export function timeOrderedUuid(now = Date.now()): string {
-  const random = randomUUID();
-  const t = now.toString(16).padStart(12, '0');
-  return `${t.slice(0, 8)}-${t.slice(8, 12)}-7${random.slice(15)}`;
+export class TimeOrderedIds {
+  #ms = -1;
+  #prefix = '';
+
+  next(now = Date.now()): string {
+    if (now !== this.#ms) {
+      const t = now.toString(16).padStart(12, '0');
+      this.#ms = now;
+      this.#prefix = `${t.slice(0, 8)}-${t.slice(8, 12)}-7`;
+    }
+    return this.#prefix + randomUUID().slice(15);
+  }
 }
 
 export interface JobOptions {
@@ -80,12 +89,15 @@ export class ImportJob {
   #bulkDecided = false;
   #restore: (() => Promise<void>) | undefined;
   #bytesDone = 0;
-  #store: MemberStore | undefined;
+  readonly #ids = new TimeOrderedIds();
+  /** One detail object for every created member's entry: the audit append encodes it once per batch. */
+  readonly #createdDetail: { run: string; change: 'created' };
 
   constructor(ctx: AppContext, o: JobOptions) {
     this.#ctx = ctx;
     this.#o = o;
     this.#writing = !o.dryRun;
+    this.#createdDetail = { run: o.runId, change: 'created' };
   }
 
   get counts(): RunCounts {
@@ -114,15 +126,16 @@ export class ImportJob {
     } else {
       store = new KyselyMemberStore(tx ?? this.#ctx.db, orgId, { lock: tx !== null && this.#ctx.dialect === 'postgres' });
     }
-    this.#store = store;
     if (tx) {
       if (this.#ctx.dialect === 'postgres') await lockOrganizationImports(tx, orgId);
       this.interrupted = await markInterruptedRuns(tx, orgId, this.#o.runId, iso(this.#ctx.clock()));
     }
     const counts = await store.count();
     this.#lookup = counts.org > 0;
-    // Results wait in memory until their turn: one per worker plus one keeps every thread busy.
-    const limit = pool.size + 1;
+    // Results wait in memory until their turn (a few MB): four per worker keep the workers busy while the
+    // chunk the writer needs next is still in a worker that runs less often (at a lower priority, see
+    // transform-worker.ts).
+    const limit = pool.size * 4 + 1;
     const inflight: Promise<ChunkResult>[] = [];
     this.#bytesDone = source.dataStart;
     const next = async () => this.#apply(await inflight.shift()!, store, tx, { ...counts, size: source.size });
@@ -135,12 +148,6 @@ export class ImportJob {
     while (inflight.length) await next();
     // The workers' memory is not needed for the index rebuild and the commit that follow.
     await pool.close();
-  }
-
-  /** Gives back the store's changes to the connection. */
-  release(): void {
-    this.#store?.release?.();
-    this.#store = undefined;
   }
 
   async restoreIndexes(): Promise<void> {
@@ -163,12 +170,15 @@ export class ImportJob {
       if (tx && this.#writing && store.deferIndexes && newRows >= this.#o.bulkIndexRows && newRows >= table.all)
         this.#restore = store.deferIndexes();
     }
+    const { cells, lines, refused } = result;
+    const codeAt = (row: number) => cells[row * ROW_WIDTH + cellIndex.member_code] as string;
     let existing = new Map<string, MemberTable>();
     if (this.#lookup) {
-      const codes = result.items.flatMap((i) => (i.ok && !this.#claimed.has(claimKey(codeOf(i))) ? [codeOf(i)] : []));
+      const codes: string[] = [];
+      for (let row = 0; row < lines.length; row++) if (!this.#claimed.has(claimKey(codeAt(row)))) codes.push(codeAt(row));
       if (codes.length) existing = await store.find(codes);
     }
-    const inserts: MemberCells[] = [];
+    const inserts: NewMembers = { cells, rows: [], ids: [] };
     const updates: Pending[] = [];
     const events: AuditEvent[] = [];
     const rejected: RejectedRow[] = [];
@@ -180,49 +190,42 @@ export class ImportJob {
         if (this.sample.length < this.#o.keep) this.sample.push(r);
       }
     };
-    for (const item of result.items) {
-      if (!item.ok) {
-        reject(item.line, item.shownCode, item.issues);
-        if (item.code !== null && !this.#claimed.has(claimKey(item.code))) this.#claimed.set(claimKey(item.code), item.line);
-        if (item.myNumberFields.length) {
-          const refusal: AuditEvent = {
-            action: 'input.my_number_rejected',
-            outcome: 'refused',
-            orgId,
-            detail: { path: 'import:members', run: runId, line: item.line, fields: item.myNumberFields },
-          };
-          (this.#o.strict || this.#o.dryRun ? this.#refusals : events).push(refusal);
-        }
-        continue;
-      }
-      const code = codeOf(item);
+    // Passed and refused rows come in two lists, each in file order; they are taken in order of their lines,
+    // because the first row with a member code claims it, refused or not.
+    let next = 0;
+    for (let row = 0; row <= lines.length; row++) {
+      const line = row < lines.length ? lines[row]! : Number.POSITIVE_INFINITY;
+      for (; next < refused.length && refused[next]!.line < line; next++) this.#refuse(refused[next]!, reject, events);
+      if (row === lines.length) break;
+      const code = codeAt(row);
       const key = claimKey(code);
       const first = this.#claimed.get(key);
       if (first !== undefined) {
-        reject(item.line, code, [duplicateIssue(code, first)]);
+        reject(line, code, [duplicateIssue(code, first)]);
         continue;
       }
-      this.#claimed.set(key, item.line);
+      this.#claimed.set(key, line);
       const current = existing.get(code);
       if (!current) {
         this.created++;
         if (!this.#writing) continue;
-        const id = timeOrderedUuid();
-        inserts.push([id, orgId, ...item.cells, 1, at, at]);
-        events.push({ action: 'member.import', outcome: 'ok', orgId, memberId: id, detail: { run: runId, change: 'created' } });
+        const id = this.#ids.next();
+        inserts.rows.push(row);
+        inserts.ids.push(id);
+        events.push({ action: 'member.import', outcome: 'ok', orgId, memberId: id, detail: this.#createdDetail });
         continue;
       }
-      const changed = this.#changedFields(current, item);
+      const changed = this.#changedFields(current, result, row);
       if (changed.length === 0) {
         this.unchanged++;
         continue;
       }
       const values: Partial<Record<MemberField, unknown>> = {};
-      for (const f of changed) values[f] = f === 'bank_account' ? item.bank : item.cells[cellIndex[f]];
+      for (const f of changed) values[f] = f === 'bank_account' ? result.banks[row] : cells[row * ROW_WIDTH + cellIndex[f as RowColumn]];
       const set = toRow(this.#ctx, values as Partial<MemberValues>);
       const issue = mergedIssue({ ...current, ...set });
       if (issue) {
-        reject(item.line, code, [issue]);
+        reject(line, code, [issue]);
         continue;
       }
       this.updated++;
@@ -240,7 +243,7 @@ export class ImportJob {
     // Strict mode: after the first rejected row nothing more is written; the transaction will be rolled back.
     if (this.strictFailed) this.#writing = false;
     if (tx && this.#writing) {
-      await store.insert(inserts);
+      await store.insert(inserts, at);
       for (const u of updates) await store.update(u.id, u.version, u.set);
       // On SQLite the entries go through the raw handle of the connection the transaction runs on.
       const auditTx = this.#ctx.sqlite ? new SqliteTx(this.#ctx.sqlite) : tx;
@@ -261,15 +264,30 @@ export class ImportJob {
     });
   }
 
+  /** A row the transform refused: it claims its code, and a My Number refusal is audited (names only). */
+  #refuse(item: RefusedRow, reject: (line: number, code: string, issues: readonly FieldIssue[]) => void, events: AuditEvent[]) {
+    reject(item.line, item.shownCode, item.issues);
+    if (item.code !== null && !this.#claimed.has(claimKey(item.code))) this.#claimed.set(claimKey(item.code), item.line);
+    if (item.myNumberFields.length) {
+      const refusal: AuditEvent = {
+        action: 'input.my_number_rejected',
+        outcome: 'refused',
+        orgId: this.#o.orgId,
+        detail: { path: 'import:members', run: this.#o.runId, line: item.line, fields: item.myNumberFields },
+      };
+      (this.#o.strict || this.#o.dryRun ? this.#refusals : events).push(refusal);
+    }
+  }
+
   /** The fields the file provides whose value differs from the stored member. */
-  #changedFields(current: MemberTable, item: Extract<ChunkItem, { ok: true }>): MemberField[] {
+  #changedFields(current: MemberTable, result: ChunkResult, row: number): MemberField[] {
     const changed: MemberField[] = [];
     for (const f of this.#o.provided) {
       if (f === 'member_code') continue;
       if (f === 'bank_account') {
         const stored = current.bank_account_enc === null ? null : this.#ctx.keys.decrypt(current.bank_account_enc);
-        if (stored !== item.bank) changed.push(f);
-      } else if ((current[f] ?? null) !== item.cells[cellIndex[f as RowColumn]]) {
+        if (stored !== result.banks[row]) changed.push(f);
+      } else if ((current[f] ?? null) !== result.cells[row * ROW_WIDTH + cellIndex[f as RowColumn]]) {
         changed.push(f);
       }
     }
@@ -277,7 +295,7 @@ export class ImportJob {
   }
 }
 
-const codeOf = (item: Extract<ChunkItem, { ok: true }>) => item.cells[cellIndex.member_code] as string;
+const ROW_WIDTH = rowColumns.length;
 
 /** Numeric codes without a leading zero (most co-ops' codes) as small integers, which a Map stores inline. */
 const claimKey = (code: string): string | number => (/^[1-9]\d{0,8}$/.test(code) ? Number(code) : code);

@@ -21,6 +21,7 @@ import { TransformPool } from './pool.ts';
 import { defaultReportPath, type RejectedRow, RejectionReport } from './report.ts';
 import { finishRun, type RunCounts, startRun } from './runs.ts';
 import { type CsvSource, type FileEncoding, openCsvSource } from './source.ts';
+import { withImportSettings } from './store.ts';
 
 export interface ImportMembersOptions {
   /** Organization code (`demo-coop`). */
@@ -148,13 +149,10 @@ export async function importMembers(ctx: AppContext, opts: ImportMembersOptions)
     } else {
       await startRun(ctx.db, { id: runId, orgId: org.id, file, actor: opts.actor, at });
       try {
-        await ctx.db.transaction().execute(async (tx) => {
-          try {
+        await withImportSettings(ctx, () =>
+          ctx.db.transaction().execute(async (tx) => {
             await job.run(source, pool, tx);
             if (job.strictFailed) throw new StrictRollback();
-            await job.restoreIndexes();
-            const done = iso(ctx.clock());
-            await finishRun(tx, runId, { status: 'completed', at: done, sha256: source.sha256(), counts: job.counts });
             if (job.created + job.updated > 0) {
               await appendAuditBatch(
                 tx,
@@ -163,10 +161,13 @@ export async function importMembers(ctx: AppContext, opts: ImportMembersOptions)
                 ctx.clock,
               );
             }
-          } finally {
-            job.release();
-          }
-        });
+            // After the run's entry: the rebuild writes many pages, and SQLite then need not write the audit
+            // chain's pages again at commit (see migration 0007).
+            await job.restoreIndexes();
+            const done = iso(ctx.clock());
+            await finishRun(tx, runId, { status: 'completed', at: done, sha256: source.sha256(), counts: job.counts });
+          }),
+        );
       } catch (error) {
         if (!(error instanceof StrictRollback)) {
           await ctx.db

@@ -40,6 +40,12 @@ const LF = 0x0a;
 const CR = 0x0d;
 const QUOTE = 0x22;
 const READ_SIZE = 1 << 20;
+/**
+ * Bytes per chunk (about 1,200 members). A worker holds everything it makes from a chunk until the chunk is
+ * done, and V8 copies what is alive at each minor garbage collection: with 1 MiB chunks the collections took
+ * more than twice the CPU time they take with 256 KiB ones.
+ */
+const CHUNK_BYTES = 256 << 10;
 /** A record (or an unclosed quote) longer than this stops the import instead of filling memory. */
 const MAX_RECORD_BYTES = 4 << 20;
 /** Encoding detection looks at this much of the start of the file. */
@@ -172,7 +178,7 @@ function countLines(bytes: Uint8Array): number {
 
 /**
  * Opens the file: detects the encoding, reads the header row, and returns the source of data chunks (each
- * about 1 MiB). Throws `import_file_unreadable` for a missing, empty or undecodable file.
+ * about 256 KiB). Throws `import_file_unreadable` for a missing, empty or undecodable file.
  */
 export async function openCsvSource(
   file: string,
@@ -188,7 +194,7 @@ export async function openCsvSource(
       fileIssue('not_found', `取込ファイル ${file} を開けません。`, `Cannot open the import file ${file}: ${(error as Error).message}`),
     ]);
   }
-  const chunkBytes = opts.chunkBytes ?? READ_SIZE;
+  const chunkBytes = opts.chunkBytes ?? CHUNK_BYTES;
   const delimiter = opts.delimiter.charCodeAt(0);
   const hash = createHash('sha256');
   const stream = createReadStream(file, { highWaterMark: Math.min(READ_SIZE, chunkBytes) });

@@ -12,6 +12,7 @@ import { type MemberField, normalizeMemberInput } from '../members/fields.ts';
 import { toRow } from '../members/write-member.ts';
 import { containsMyNumber } from '../my-number/detect.ts';
 import type { ColumnPlan } from './columns.ts';
+import { type CsvRecords, readCsvRecords } from './csv-records.ts';
 import { csvParseOptions, decodeChunk, type FileChunk, type FileEncoding, fileIssue } from './source.ts';
 
 /** What a worker needs to know about the file (plain data: it crosses the thread boundary). */
@@ -49,32 +50,36 @@ export type RowCells = (string | number | null)[];
 /** Column → index in `RowCells`. */
 export const cellIndex = Object.fromEntries(rowColumns.map((c, i) => [c, i])) as Record<RowColumn, number>;
 
-export type ChunkItem =
-  | {
-      ok: true;
-      line: number;
-      cells: RowCells;
-      /** Plaintext, to compare with a stored (encrypted) account. */
-      bank: string | null;
-    }
-  | {
-      ok: false;
-      line: number;
-      /** The normalised member code when the code itself is valid (it still claims the code in this file). */
-      code: string | null;
-      /** What the report shows as the member code ('' when the cell held a My Number). */
-      shownCode: string;
-      issues: FieldIssue[];
-      /** Columns that held a My Number (names only), for the audit entry. */
-      myNumberFields: string[];
-    };
+/** A row refused by the transform (the importer adds duplicates and cross-field rejections of its own). */
+export interface RefusedRow {
+  line: number;
+  /** The normalised member code when the code itself is valid (it still claims the code in this file). */
+  code: string | null;
+  /** What the report shows as the member code ('' when the cell held a My Number). */
+  shownCode: string;
+  issues: FieldIssue[];
+  /** Columns that held a My Number (names only), for the audit entry. */
+  myNumberFields: string[];
+}
 
+/**
+ * A chunk's rows. Rows that passed are flat (`rowColumns.length` cells each, one array for the chunk): copying
+ * a result between threads costs a third of what an object per row costs, and the importer, which sets the
+ * pace, reads them without allocating.
+ */
 export interface ChunkResult {
   seq: number;
   bytes: number;
   /** Data records read (blank lines are not records). */
   rows: number;
-  items: ChunkItem[];
+  /** The cells of the rows that passed, row after row. */
+  cells: RowCells;
+  /** Per row that passed: its line. */
+  lines: number[];
+  /** Per row that passed: the bank account in plaintext, to compare with a stored (encrypted) one. */
+  banks: (string | null)[];
+  /** Rows refused, in file order (their lines interleave with `lines`). */
+  refused: RefusedRow[];
 }
 
 const myNumberIssue = (field: string): FieldIssue => ({
@@ -89,47 +94,32 @@ const clip = (s: string) => (s.length > 30 ? `${s.slice(0, 30)}…` : s);
 export function transformChunk(chunk: FileChunk, plan: TransformPlan, keys: KeyRing): ChunkResult {
   const bytes = chunk.bytes.byteLength;
   const text = decodeChunk(chunk.bytes, plan.encoding, chunk.startLine);
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parse(text, csvParseOptions(plan.delimiter)) as unknown as typeof records; // with `info`, records come wrapped
-  } catch (error) {
-    const at = (error as { lines?: number }).lines;
-    const line = at ? chunk.startLine + at - 1 : chunk.startLine;
-    throw new AppError('import_file_unreadable', [
-      fileIssue(
-        'csv_syntax',
-        `${line}行目付近をCSVとして読めません（引用符の対応などを確認してください）。`,
-        `The file is not valid CSV near line ${line}: ${(error as Error).message}`,
-      ),
-    ]);
-  }
+  const { records, lines } = readCsvRecords(text, plan.delimiter) ?? parseWithCsvParse(text, plan.delimiter, chunk.startLine);
   const { fields, names, constants } = plan;
   const codeColumn = fields.indexOf('member_code');
   const hasConstants = Object.keys(constants).length > 0;
-  const items: ChunkItem[] = [];
-  let rows = 0;
-  let nextLine = chunk.startLine;
-  for (const { record, info } of records) {
-    const line = nextLine;
-    nextLine = chunk.startLine + info.lines;
+  const out: ChunkResult = { seq: chunk.seq, bytes, rows: 0, cells: [], lines: [], banks: [], refused: [] };
+  for (let r = 0; r < records.length; r++) {
+    const record = records[r]!;
+    const line = chunk.startLine + lines[r]!;
     if (record.every((cell) => cell.trim() === '')) continue; // a blank line, or a spreadsheet's empty row
-    rows++;
+    out.rows++;
     const myNumberFields: string[] = [];
     for (let i = 0; i < record.length; i++) {
       if (containsMyNumber(record[i]!)) myNumberFields.push(names[i] ?? `column ${i + 1}`);
     }
     const rawCode = codeColumn >= 0 ? (record[codeColumn] ?? '') : '';
     const codeIsSafe = !(codeColumn >= 0 && myNumberFields.includes(names[codeColumn]!));
-    const rejected = (issues: FieldIssue[], code: string | null) =>
-      items.push({ ok: false, line, code, shownCode: codeIsSafe ? clip(rawCode.trim()) : '', issues, myNumberFields });
+    const refuse = (issues: FieldIssue[], code: string | null) =>
+      out.refused.push({ line, code, shownCode: codeIsSafe ? clip(rawCode.trim()) : '', issues, myNumberFields });
     const validCode = () => (codeIsSafe ? (normalizeMemberInput({ member_code: rawCode }, 'update').values.member_code ?? null) : null);
 
     if (myNumberFields.length) {
-      rejected(myNumberFields.map(myNumberIssue), validCode());
+      refuse(myNumberFields.map(myNumberIssue), validCode());
       continue;
     }
     if (record.length !== fields.length) {
-      rejected(
+      refuse(
         [
           {
             field: '(row)',
@@ -149,13 +139,40 @@ export function transformChunk(chunk: FileChunk, plan: TransformPlan, keys: KeyR
     }
     const { values, issues } = normalizeMemberInput(input, 'create');
     if (issues.length) {
-      rejected(issues, values.member_code ?? null);
+      refuse(issues, values.member_code ?? null);
       continue;
     }
     const row = toRow({ keys }, values) as Record<RowColumn, string | number | null>;
-    const cells: RowCells = new Array(rowColumns.length);
-    for (let i = 0; i < rowColumns.length; i++) cells[i] = row[rowColumns[i]!] ?? null;
-    items.push({ ok: true, line, cells, bank: values.bank_account ?? null });
+    for (const column of rowColumns) out.cells.push(row[column] ?? null);
+    out.lines.push(line);
+    out.banks.push(values.bank_account ?? null);
   }
-  return { seq: chunk.seq, bytes, rows, items };
+  return out;
+}
+
+/** The general reader, for what `readCsvRecords` leaves to it; a syntax error stops the import with its line. */
+function parseWithCsvParse(text: string, delimiter: string, startLine: number): CsvRecords {
+  let parsed: { record: string[]; info: { lines: number } }[];
+  try {
+    parsed = parse(text, csvParseOptions(delimiter)) as unknown as typeof parsed; // with `info`, records come wrapped
+  } catch (error) {
+    const at = (error as { lines?: number }).lines;
+    const line = at ? startLine + at - 1 : startLine;
+    throw new AppError('import_file_unreadable', [
+      fileIssue(
+        'csv_syntax',
+        `${line}行目付近をCSVとして読めません（引用符の対応などを確認してください）。`,
+        `The file is not valid CSV near line ${line}: ${(error as Error).message}`,
+      ),
+    ]);
+  }
+  const records: string[][] = [];
+  const lines: number[] = [];
+  let next = 0;
+  for (const { record, info } of parsed) {
+    records.push(record);
+    lines.push(next);
+    next = info.lines;
+  }
+  return { records, lines };
 }
