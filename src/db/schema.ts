@@ -184,7 +184,7 @@ export interface AuditLogTable {
   seq: ColumnType<number, number, never>;
   ts: string;
   org_id: string | null;
-  actor_type: 'user' | 'system' | 'cli' | 'anonymous';
+  actor_type: 'user' | 'system' | 'cli' | 'anonymous' | 'member';
   actor_id: string | null;
   action: string;
   outcome: 'allowed' | 'refused' | 'ok' | 'failed';

@@ -9,7 +9,8 @@ export type Actor =
   | { type: 'user'; id: string; orgId: string; roleId: string; login?: string }
   | { type: 'cli'; id: string | null; orgId: string | null; label: string }
   | { type: 'system'; id: null; orgId: string | null; label: string }
-  | { type: 'anonymous'; id: null; orgId: null };
+  | { type: 'anonymous'; id: null; orgId: null }
+  | { type: 'member'; id: string; orgId: string };
 
 type Base = { orgId: string | null; memberId?: string | null; purpose?: string | null; errorCode?: string | null };
 
@@ -57,6 +58,55 @@ export type AuditEvent = Base &
         detail: { asset_id: string; code: string; review_id: string; result: string; reviewed_on: string; next_review_on: string };
       }
     | { action: 'ledger.export'; outcome: 'ok'; detail: { assets: number; department: string | null; via: string } }
+    | {
+        action: 'consent.change';
+        outcome: 'ok';
+        detail: {
+          subject_kind: string;
+          subject_code: string;
+          state: string;
+          source: string;
+          event: string;
+          policy_version: number | null;
+          by_guardian?: boolean;
+        };
+      }
+    | {
+        action: 'provision.record';
+        outcome: 'ok' | 'refused';
+        detail: { record?: string; third_party: string | null; direction: string; items: string[] };
+      }
+    | {
+        action: 'request.file' | 'request.step' | 'request.update' | 'request.document';
+        outcome: 'ok';
+        detail: {
+          request: string;
+          reference: string;
+          kind: string;
+          step?: string;
+          from?: string;
+          to?: string;
+          channel?: string;
+          requester?: string;
+          document?: string;
+        };
+      }
+    | {
+        action: 'request.effect';
+        outcome: 'ok';
+        detail: {
+          request: string;
+          reference: string;
+          kind: string;
+          effect: string;
+          fields?: string[];
+          purposes?: string[];
+          third_parties?: string[];
+        };
+      }
+    | { action: 'disclosure.package'; outcome: 'ok'; detail: { request: string | null; form: string; via: string } }
+    | { action: 'member.self_update'; outcome: 'ok'; detail: { fields: string[]; version: number; by_guardian?: boolean } }
+    | { action: 'notify.sent' | 'notify.failed'; outcome: 'ok' | 'failed'; detail: { template: string; request?: string; error?: string } }
   );
 
 export type AuditOutcome = AuditLogTable['outcome'];
