@@ -25,6 +25,7 @@ import { noticePageRoutes, publicNoticeApiRoutes } from '../modules/notices/rout
 import { organizationRoutes } from '../modules/organizations/routes.ts';
 import { setupRoutes } from '../modules/organizations/setup-routes.ts';
 import { policyRoutes } from '../modules/policy/routes.ts';
+import { requestRoutes } from '../modules/requests/routes.ts';
 import type { Config } from './config.ts';
 import type { AppContext } from './context.ts';
 import { AppError, errorBody } from './errors.ts';
@@ -164,6 +165,7 @@ export async function buildServer(ctx: AppContext, config: Config, opts: ServerO
       await api.register(setupRoutes(ctx));
       await api.register(publicNoticeApiRoutes(ctx));
       await api.register(ledgerRoutes(ctx));
+      await api.register(requestRoutes(ctx));
       api.get('/health', { schema: { tags: ['system'], summary: '稼働確認 / health' } }, async () => ({ ok: true }));
     },
     { prefix: '/api/v1' },
