@@ -27,7 +27,7 @@ const actorLabels = { member: '本人 / the person', system: 'システム / sys
 export async function buildPackage(
   ctx: AppContext,
   memberId: string,
-  opts: { request?: SubjectRequestTable; kind?: RequestKind } = {},
+  opts: { request?: SubjectRequestTable; kind?: RequestKind; accesses?: boolean } = {},
 ): Promise<DisclosurePackage> {
   const kind = opts.kind ?? opts.request?.kind ?? 'disclosure';
   const db = ctx.db;
@@ -47,7 +47,7 @@ export async function buildPackage(
     full ? consentHistory(db, member.id) : [],
     wantsProvision ? listProvisionRecords(db, member.id) : [],
     full ? requestsOf(db, member.id) : [],
-    full ? accessesOf(db, member) : [],
+    full && opts.accesses !== false ? accessesOf(db, member) : [],
   ]);
   return {
     format: 'mamori.disclosure/1',
