@@ -16,7 +16,11 @@ import { toRow } from '../members/write-member.ts';
 import { selfServiceFields } from '../requests/kinds.ts';
 import type { MemberActor } from './actor.ts';
 
-export type MyData = Omit<DisclosurePackage, 'accesses'> & { version: number };
+/** The package for the page: purposes carry their English name too (the page switches language). */
+export type MyData = Omit<DisclosurePackage, 'accesses' | 'purposes'> & {
+  purposes: (DisclosurePackage['purposes'][number] & { name_en: string })[];
+  version: number;
+};
 
 /** The bank account is shown masked on the page (it is disclosed in full in a disclosure package). */
 function maskAccount(value: string | number | null): string | null {
@@ -26,12 +30,17 @@ function maskAccount(value: string | number | null): string | null {
 }
 
 export async function myData(ctx: AppContext, actor: MemberActor): Promise<MyData> {
-  const pkg = await buildPackage(ctx, actor.subjectId, { accesses: false });
+  const [pkg, row, englishNames] = await Promise.all([
+    buildPackage(ctx, actor.subjectId, { accesses: false }),
+    ctx.db.selectFrom('members').select('version').where('id', '=', actor.subjectId).executeTakeFirstOrThrow(),
+    ctx.db.selectFrom('purposes').select(['code', 'name_en']).where('org_id', '=', actor.orgId).execute(),
+  ]);
   const { accesses: _accesses, ...rest } = pkg;
-  const row = await ctx.db.selectFrom('members').select('version').where('id', '=', actor.subjectId).executeTakeFirstOrThrow();
+  const nameEn = new Map(englishNames.map((p) => [p.code, p.name_en]));
   return {
     ...rest,
     items: rest.items.map((i) => (i.code === 'bank_account' ? { ...i, value: maskAccount(i.value) } : i)),
+    purposes: rest.purposes.map((p) => ({ ...p, name_en: nameEn.get(p.code) || p.name })),
     version: row.version,
   };
 }
