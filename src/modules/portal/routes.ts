@@ -22,7 +22,7 @@ import { actAs, describeSignedIn } from './subject.ts';
 export const PORTAL_CODE_RATE_LIMIT = { max: 10, timeWindow: 60_000 };
 export const PORTAL_SIGN_IN_RATE_LIMIT = { max: 20, timeWindow: 60_000 };
 
-const tags = ['portal'];
+const tags = ['member page'];
 
 /** The same answer whether or not the member exists or has an e-mail address. */
 const codeAccepted = {
