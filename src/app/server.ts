@@ -25,7 +25,8 @@ import { noticePageRoutes, publicNoticeApiRoutes } from '../modules/notices/rout
 import { organizationRoutes } from '../modules/organizations/routes.ts';
 import { setupRoutes } from '../modules/organizations/setup-routes.ts';
 import { policyRoutes } from '../modules/policy/routes.ts';
-import { MEMBER_SESSION_COOKIE } from '../modules/portal/guard.ts';
+import { portalDataRoutes } from '../modules/portal/data-routes.ts';
+import { MEMBER_SESSION_COOKIE, requireMember } from '../modules/portal/guard.ts';
 import { portalAuthRoutes } from '../modules/portal/routes.ts';
 import { findMemberSession } from '../modules/portal/sessions.ts';
 import { requestRoutes } from '../modules/requests/routes.ts';
@@ -179,6 +180,7 @@ export async function buildServer(ctx: AppContext, config: Config, opts: ServerO
       await api.register(ledgerRoutes(ctx));
       await api.register(requestRoutes(ctx));
       await api.register(portalAuthRoutes(ctx, config));
+      await api.register(portalDataRoutes(ctx, requireMember));
       api.get('/health', { schema: { tags: ['system'], summary: '稼働確認 / health' } }, async () => ({ ok: true }));
     },
     { prefix: '/api/v1' },
