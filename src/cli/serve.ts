@@ -7,6 +7,7 @@ import { isEmpty, openMamori } from '../app/bootstrap.ts';
 import { buildServer } from '../app/server.ts';
 import { pruneAccessCounters } from '../modules/audit/alerts.ts';
 import { seedDemo } from '../modules/demo/seed.ts';
+import { pruneMemberSignIns } from '../modules/portal/sessions.ts';
 import { sendReminders } from '../modules/requests/notify.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -51,13 +52,13 @@ export function serveCommand(program: Command) {
         );
       }
       console.log(`メール / mail: ${m.ctx.mailer.kind === 'smtp' ? 'SMTP' : 'outbox'} ${m.ctx.mailer.target}`);
-      // Hourly housekeeping: alert counters older than two days, expired sessions, and the daily reminders of
+      // Hourly housekeeping: alert counters older than two days, expired sessions, stale member sign-in rows, and the daily reminders of
       // requests due soon or overdue (each request is in at most one reminder a day).
       const housekeeping = async () => {
         const now = new Date();
         await pruneAccessCounters(m.ctx.db, now);
         await m.ctx.db.deleteFrom('sessions').where('expires_at', '<', now.toISOString()).execute();
-        await m.ctx.db.deleteFrom('member_sessions').where('expires_at', '<', now.toISOString()).execute();
+        await pruneMemberSignIns(m.ctx, now);
         await sendReminders(m.ctx);
       };
       const prune = setInterval(
