@@ -95,7 +95,9 @@ export async function requestSignInCode(ctx: AppContext, login: MemberLogin): Pr
       { action: 'portal.code_request', outcome: 'ok', orgId: member.orgId, memberId: member.memberId, detail: { purpose } },
       ctx.clock,
     );
-    return codeMail({ to: member.email, code, orgName: member.orgName, orgNameEn: member.orgNameEn, expires, url: ctx.publicUrl });
+    // The member page's code screen (web/src/my/), with the co-op filled in.
+    const url = `${ctx.publicUrl}/my/code?org=${encodeURIComponent(login.org.trim())}`;
+    return codeMail({ to: member.email, code, orgName: member.orgName, orgNameEn: member.orgNameEn, expires, url });
   });
   if (mail && member) sendAfterAnswer(ctx, mail, member);
 }

@@ -50,7 +50,10 @@ describe.each(availableDialects())('member page data on %s', (dialect) => {
     expect(items.find((i) => i.code === 'member_code')?.value).toBe(DEMO_MEMBER_CODE);
     const account = items.find((i) => i.code === 'bank_account')?.value;
     if (account !== null) expect(String(account)).toMatch(/^\*+\d{4}$/);
-    expect((my.body.purposes as unknown[]).length).toBe(16);
+    const purposes = my.body.purposes as { code: string; name: string; name_en: string }[];
+    expect(purposes.length).toBe(16);
+    // The page switches language: each purpose carries its English name too.
+    expect(purposes.find((p) => p.code === 'P16')?.name_en).toMatch(/profiling/i);
     expect((my.body.joint_uses as unknown[]).length).toBeGreaterThan(0);
     expect(my.body.accesses).toBeUndefined();
   });

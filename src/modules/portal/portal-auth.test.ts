@@ -64,6 +64,7 @@ describe.each(availableDialects())('member page sign-in on %s', (dialect) => {
     const mail = mailer.sent.at(-1)!;
     expect(mail.subject).toMatch(/^【デモ生活協同組合】本人のページの確認コード/);
     expect(mail.text.indexOf('確認コード')).toBeLessThan(mail.text.indexOf('Your sign-in code')); // Japanese first
+    expect(mail.text).toContain('/my/code?org=demo-coop'); // the member page's code screen, co-op filled in
 
     const stored = await f.ctx.db.selectFrom('member_one_time_codes').selectAll().orderBy('created_at', 'desc').executeTakeFirstOrThrow();
     expect(stored.code_hash).not.toContain(code!);

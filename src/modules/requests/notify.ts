@@ -23,7 +23,7 @@ export interface PendingMail extends MailText {
 
 /** The mails a step of a request sends. */
 export async function notifyStep(tx: Tx, ctx: AppContext, row: SubjectRequestTable, step: string): Promise<PendingMail[]> {
-  const org = await tx.selectFrom('organizations').select(['id', 'name']).where('id', '=', row.org_id).executeTakeFirstOrThrow();
+  const org = await tx.selectFrom('organizations').select(['id', 'code', 'name']).where('id', '=', row.org_id).executeTakeFirstOrThrow();
   const kind = kindLabels[row.kind];
   const base = { orgId: row.org_id, requestId: row.id };
   const out: PendingMail[] = [];
@@ -42,7 +42,7 @@ export async function notifyStep(tx: Tx, ctx: AppContext, row: SubjectRequestTab
           dueOn: row.due_on,
           reason: row.reason,
           answer: row.answer,
-          pageUrl: `${ctx.publicUrl}/my`,
+          pageUrl: `${ctx.publicUrl}/my?org=${encodeURIComponent(org.code)}`,
         }),
       });
     }

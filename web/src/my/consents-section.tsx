@@ -85,13 +85,16 @@ export function ConsentsSection({
 
 function ConsentRow({ consent: c, onSaved }: { consent: ConsentView; onSaved: (message: string) => Promise<void> }) {
   const { t, pick, dateTime } = useI18n();
-  const [busy, setBusy] = useState(false);
+  // The choice shows as made while it is saved; a refusal puts the current state back.
+  const [pending, setPending] = useState<Choice['state'] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const title = topicTitle(c, pick);
+  const busy = pending !== null;
+  const shown = pending ?? c.state;
 
   const choose = async (state: Choice['state']) => {
     if (state === c.state) return;
-    setBusy(true);
+    setPending(state);
     setError(null);
     try {
       await api.post('/portal/consents', { subject_kind: c.kind, subject_code: c.code, state });
@@ -99,7 +102,7 @@ function ConsentRow({ consent: c, onSaved }: { consent: ConsentView; onSaved: (m
     } catch (err) {
       setError(err);
     } finally {
-      setBusy(false);
+      setPending(null);
     }
   };
 
@@ -115,11 +118,11 @@ function ConsentRow({ consent: c, onSaved }: { consent: ConsentView; onSaved: (m
       </p>
       <div className="my-choices">
         {choicesFor[c.mode].map((choice) => (
-          <label key={choice.state} className={`my-choice${c.state === choice.state ? ' checked' : ''}`}>
+          <label key={choice.state} className={`my-choice${shown === choice.state ? ' checked' : ''}`}>
             <input
               type="radio"
               name={`consent-${c.kind}-${c.code}`}
-              checked={c.state === choice.state}
+              checked={shown === choice.state}
               onChange={() => void choose(choice.state)}
             />
             <span>{t(choice.label)}</span>
@@ -156,7 +159,7 @@ function ConsentHistory({ consents }: { consents: MyConsents }) {
                 <tr key={h.id}>
                   <td className="nowrap">{dateTime(h.at)}</td>
                   <td>{topic ? topicTitle(topic, pick) : h.subject_code}</td>
-                  <td>{t(consentStateLabel[h.state])}</td>
+                  <td className="nowrap">{t(consentStateLabel[h.state])}</td>
                   <td>{t(actorLabel[h.actor_type])}</td>
                 </tr>
               );

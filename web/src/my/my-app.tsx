@@ -50,7 +50,8 @@ export function MyApp() {
   }, [load]);
 
   useEffect(() => {
-    setSignedOutHandler(() => setState({ status: 'signedOut', notice: t('my.signIn.expired') }));
+    // Only a session that was open can run out; the first look at /portal/me simply finds none.
+    setSignedOutHandler(() => setState((s) => (s.status === 'signedIn' ? { status: 'signedOut', notice: t('my.signIn.expired') } : s)));
     return () => setSignedOutHandler(undefined);
   }, [t]);
 

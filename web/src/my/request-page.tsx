@@ -11,16 +11,7 @@ import { circledNumber } from '../policy/types.ts';
 import { Link, useLocation } from '../router.tsx';
 import { itemLabels } from './data-sections.tsx';
 import { eventLabel, formLabel, kindHelp, kindLabel, pickSlashed, stateLabel, stateTone } from './labels.ts';
-import {
-  disclosingKinds,
-  type MyConsents,
-  type MyData,
-  openStates,
-  type PackageForm,
-  packageForms,
-  type RequestState,
-  type RequestView,
-} from './types.ts';
+import { disclosingKinds, type MyConsents, type MyData, openStates, type PackageForm, packageForms, type RequestView } from './types.ts';
 
 interface Loaded {
   request: RequestView;
@@ -220,7 +211,7 @@ function Downloads({ request }: { request: RequestView }) {
               </Button>
             ))}
           </div>
-          <ErrorNotice error={error} />
+          <ErrorNotice error={error} testId="download-error" />
         </>
       )}
     </Card>
@@ -304,7 +295,6 @@ const notedSteps = new Set(['answer', 'refuse', 'withdraw', 'verify']);
 function History({ request }: { request: RequestView }) {
   const { t, dateTime, lang } = useI18n();
   const events = request.events ?? [];
-  const stateText = (state: string) => (state in stateLabel ? t(stateLabel[state as RequestState]) : state);
   if (events.length === 0) return null;
   return (
     <Card title={t('my.request.history')}>
@@ -314,10 +304,7 @@ function History({ request }: { request: RequestView }) {
           return (
             <li key={`${e.at}-${e.action}`}>
               <span className="my-timeline-at">{dateTime(e.at)}</span>
-              <span className="my-timeline-what">
-                {key ? t(key) : e.action}
-                {e.to_state && e.to_state !== e.from_state && ` → ${stateText(e.to_state)}`}
-              </span>
+              <span className="my-timeline-what">{key ? t(key) : e.action}</span>
               {e.note && notedSteps.has(e.action) && <span className="my-timeline-note">{pickSlashed(e.note, lang)}</span>}
             </li>
           );

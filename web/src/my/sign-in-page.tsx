@@ -134,17 +134,23 @@ export function CodePage({ onSignedIn }: { onSignedIn: () => void }) {
   const { t, pick } = useI18n();
   const [org, setOrg] = useState(useInitialOrg());
   const [memberCode, setMemberCode] = useState('');
+  // Step 2 opens once a code was asked for here, or straight away for a member who has one (the mail's link).
+  const [step, setStep] = useState<'ask' | 'enter'>('ask');
   const [sent, setSent] = useState<{ ja: string; en: string; again: boolean } | null>(null);
   const [errors, setErrors] = useState<Errors>({});
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
 
-  const ask = async (e?: FormEvent) => {
-    e?.preventDefault();
+  const identified = () => {
     const found = requireIdentity(t, org, memberCode);
     setErrors(found);
     setError(null);
-    if (Object.keys(found).length) return;
+    return Object.keys(found).length === 0;
+  };
+
+  const ask = async (e?: FormEvent) => {
+    e?.preventDefault();
+    if (!identified()) return;
     setBusy(true);
     try {
       const answer = await api.post<{ message_ja: string; message_en: string }>('/portal/auth/code', {
@@ -152,6 +158,7 @@ export function CodePage({ onSignedIn }: { onSignedIn: () => void }) {
         member_code: clean(memberCode),
       });
       setSent((before) => ({ ja: answer.message_ja, en: answer.message_en, again: before !== null }));
+      setStep('enter');
     } catch (err) {
       setError(err);
     } finally {
@@ -163,7 +170,7 @@ export function CodePage({ onSignedIn }: { onSignedIn: () => void }) {
     <div className="my-narrow">
       <h1 className="my-title">{t('my.code.title')}</h1>
       <p className="my-lead">{t('my.code.lead')}</p>
-      {!sent ? (
+      {step === 'ask' ? (
         <form onSubmit={ask} noValidate className="my-card">
           <h2 className="my-step">{t('my.code.step1')}</h2>
           <ErrorNotice error={error} testId="sign-in-error" />
@@ -172,12 +179,17 @@ export function CodePage({ onSignedIn }: { onSignedIn: () => void }) {
           <Button type="submit" variant="primary" busy={busy} className="btn-block my-big">
             {t('my.code.send')}
           </Button>
+          <button type="button" className="link-button my-resend" onClick={() => identified() && setStep('enter')}>
+            {t('my.code.have')}
+          </button>
         </form>
       ) : (
         <>
-          <Notice tone="success" testId="code-sent" {...(sent.again ? { title: t('my.code.sentAgain') } : {})}>
-            {pick(sent.ja, sent.en)}
-          </Notice>
+          {sent && (
+            <Notice tone="success" testId="code-sent" {...(sent.again ? { title: t('my.code.sentAgain') } : {})}>
+              {pick(sent.ja, sent.en)}
+            </Notice>
+          )}
           <ErrorNotice error={error} testId="sign-in-error" />
           <NewPasswordForm org={org.trim()} memberCode={clean(memberCode)} onSignedIn={onSignedIn} onResend={() => void ask()} />
         </>
