@@ -80,10 +80,11 @@ class TextSetter {
   }
 }
 
+/** A cell set in lines: its text in the cell's font, then its grey line in the small font. */
 interface Measured {
+  font: TextSetter;
   lines: string[];
-  sub: string[] | null;
-  height: number;
+  sub: string[];
 }
 
 /** Draws a table from `doc.y` on, adding pages as needed; leaves `doc.y` below the table. */
@@ -102,56 +103,77 @@ export function drawTable(doc: PDFKit.PDFDocument, spec: TableSpec): void {
   const measure = (cell: Cell, col: number, font: TextSetter): Measured => {
     const inner = widths[col]! - 2 * PAD_X;
     const text = typeof cell === 'string' ? cell : cell.text;
-    const subText = typeof cell === 'string' ? null : (cell.sub ?? null);
-    const lines = font.linesOf(text, inner);
-    const sub = subText === null ? null : small.linesOf(subText, inner);
-    return { lines, sub, height: lines.length * font.lineHeight + (sub ? sub.length * small.lineHeight : 0) };
+    const sub = typeof cell === 'string' ? null : (cell.sub ?? null);
+    return { font, lines: font.linesOf(text, inner), sub: sub === null ? [] : small.linesOf(sub, inner) };
+  };
+  const heightOf = (m: Measured) => m.lines.length * m.font.lineHeight + m.sub.length * small.lineHeight;
+  const rowHeight = (cells: readonly Measured[]) => Math.max(...cells.map(heightOf)) + 2 * PAD_Y;
+
+  /** The lines of a cell that fit in `room`, and the rest, for a row taller than a page. */
+  const splitCell = (m: Measured, room: number): [Measured, Measured] => {
+    const main = Math.min(m.lines.length, Math.floor(room / m.font.lineHeight));
+    const sub = main < m.lines.length ? 0 : Math.min(m.sub.length, Math.floor((room - main * m.font.lineHeight) / small.lineHeight));
+    return [
+      { font: m.font, lines: m.lines.slice(0, main), sub: m.sub.slice(0, sub) },
+      { font: m.font, lines: m.lines.slice(main), sub: m.sub.slice(sub) },
+    ];
   };
 
   // Main texts first, then the grey lines under them: one colour change each instead of one per cell.
-  const drawCells = (cells: readonly Measured[], y: number, fonts: (col: number) => TextSetter) => {
+  const drawRow = (cells: readonly Measured[], fill: string | null) => {
+    const y = doc.y;
+    const height = rowHeight(cells);
+    if (fill) doc.rect(left, y, width, height).fill(fill);
     doc.fillColor(INK);
     cells.forEach((m, col) => {
-      fonts(col).draw(m.lines, xs[col]! + PAD_X, y + PAD_Y);
+      m.font.draw(m.lines, xs[col]! + PAD_X, y + PAD_Y);
     });
-    if (cells.every((m) => m.sub === null)) return;
-    doc.fillColor(MUTED);
-    cells.forEach((m, col) => {
-      if (m.sub) small.draw(m.sub, xs[col]! + PAD_X, y + PAD_Y + m.lines.length * fonts(col).lineHeight);
-    });
+    if (cells.some((m) => m.sub.length > 0)) {
+      doc.fillColor(MUTED);
+      cells.forEach((m, col) => {
+        small.draw(m.sub, xs[col]! + PAD_X, y + PAD_Y + m.lines.length * m.font.lineHeight);
+      });
+    }
+    doc.y = y + height;
   };
 
   const header = spec.headless ? null : spec.columns.map((c, col) => measure({ text: c.header.ja, sub: c.header.en }, col, bold));
-  const headerHeight = header ? Math.max(...header.map((m) => m.height)) + 2 * PAD_Y : 0;
-  const drawHeader = () => {
-    if (!header) return;
-    const y = doc.y;
-    doc.rect(left, y, width, headerHeight).fill(HEADER_FILL);
-    drawCells(header, y, () => bold);
-    doc.y = y + headerHeight;
-  };
+  const continuedHeight = spec.continued ? small.lineHeight + 2 : 0;
   const newPage = () => {
     doc.addPage();
     if (spec.continued) {
       doc.fillColor(MUTED);
       small.draw([`${spec.continued.ja} / ${spec.continued.en}`], left, doc.y);
-      doc.y += small.lineHeight + 2;
+      doc.y += continuedHeight;
     }
-    drawHeader();
+    if (header) drawRow(header, HEADER_FILL);
   };
+  const roomOnNewPage = bottom() - doc.page.margins.top - continuedHeight - (header ? rowHeight(header) : 0);
 
-  if (doc.y + headerHeight + 3 * body.lineHeight > bottom()) doc.addPage();
-  drawHeader();
+  if (doc.y + (header ? rowHeight(header) : 0) + 3 * body.lineHeight > bottom()) doc.addPage();
+  if (header) drawRow(header, HEADER_FILL);
   let stripe = false;
   for (const row of spec.rows) {
-    const cells = row.map((cell, col) => measure(cell, col, fontOf(col)));
-    const height = Math.max(...cells.map((m) => m.height)) + 2 * PAD_Y;
-    if (doc.y + height > bottom()) newPage();
-    const y = doc.y;
-    if (stripe) doc.rect(left, y, width, height).fill(STRIPE_FILL);
+    let cells = row.map((cell, col) => measure(cell, col, fontOf(col)));
+    for (;;) {
+      const height = rowHeight(cells);
+      if (doc.y + height <= bottom()) break;
+      const room = bottom() - doc.y - 2 * PAD_Y;
+      if (height <= roomOnNewPage || room < 3 * body.lineHeight) {
+        newPage();
+        continue;
+      }
+      // Taller than a page: what fits here, the rest on the next page (under the repeated header).
+      const parts = cells.map((m) => splitCell(m, room));
+      drawRow(
+        parts.map(([here]) => here),
+        stripe ? STRIPE_FILL : null,
+      );
+      cells = parts.map(([, rest]) => rest);
+      newPage();
+    }
+    drawRow(cells, stripe ? STRIPE_FILL : null);
     stripe = !stripe;
-    drawCells(cells, y, fontOf);
-    doc.y = y + height;
   }
   doc
     .moveTo(left, doc.y)

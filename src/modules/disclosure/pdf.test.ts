@@ -147,6 +147,17 @@ describe('disclosure PDF', () => {
     expect(stamps).toHaveLength(3000 + pkg.consents.length + pkg.consent_history.length);
   });
 
+  it('splits a cell taller than a page over the following pages, losing no line', async () => {
+    const markers = Array.from({ length: 300 }, (_, i) => `【${String(i + 1).padStart(3, '0')}】`);
+    const long = syntheticPackage();
+    long.items.find((i) => i.code === 'inquiries')!.value = markers.map((m) => `${m}お届けした商品についてのお申し出を記録しました。`).join('');
+    const file = join(dir, 'long.pdf');
+    writeFileSync(file, await renderDisclosurePdf(long));
+    expect(pageCount(file)).toBeGreaterThanOrEqual(pageCount(small) + 3);
+    expect(poppler('pdftotext', file, '-').match(/【\d{3}】/g)).toEqual(markers);
+    expect(pageText(file, 3)).toContain('保有している情報（続き）');
+  });
+
   it('shows access times in Japan time', () => {
     const first = pkg.accesses[0]!;
     const jst = new Date(Date.parse(first.at) + 9 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
