@@ -150,7 +150,9 @@ describe('disclosure PDF', () => {
   it('splits a cell taller than a page over the following pages, losing no line', async () => {
     const markers = Array.from({ length: 300 }, (_, i) => `【${String(i + 1).padStart(3, '0')}】`);
     const long = syntheticPackage();
-    long.items.find((i) => i.code === 'inquiries')!.value = markers.map((m) => `${m}お届けした商品についてのお申し出を記録しました。`).join('');
+    long.items.find((i) => i.code === 'inquiries')!.value = markers
+      .map((m) => `${m}お届けした商品についてのお申し出を記録しました。`)
+      .join('');
     const file = join(dir, 'long.pdf');
     writeFileSync(file, await renderDisclosurePdf(long));
     expect(pageCount(file)).toBeGreaterThanOrEqual(pageCount(small) + 3);

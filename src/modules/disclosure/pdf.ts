@@ -141,8 +141,11 @@ function bilingual(doc: PDFKit.PDFDocument, l: Labelled): void {
   paragraph(doc, l.en, { size: 7.5, color: MUTED });
 }
 
-/** A numbered heading, kept on one page with the first `keep` points of what follows it. */
-function heading(doc: PDFKit.PDFDocument, n: number, l: Labelled, keep = 70): void {
+/**
+ * A numbered heading, kept on one page with the first `keep` points of what follows it (by default the
+ * heading itself, a table's header row and a few rows).
+ */
+function heading(doc: PDFKit.PDFDocument, n: number, l: Labelled, keep = 120): void {
   const left = doc.page.margins.left;
   const right = doc.page.width - doc.page.margins.right;
   if (doc.y + keep > doc.page.height - doc.page.margins.bottom) doc.addPage();
@@ -157,7 +160,7 @@ function heading(doc: PDFKit.PDFDocument, n: number, l: Labelled, keep = 70): vo
 
 function subheading(doc: PDFKit.PDFDocument, l: { ja: string; en?: string | undefined }): void {
   const left = doc.page.margins.left;
-  if (doc.y + 50 > doc.page.height - doc.page.margins.bottom) doc.addPage();
+  if (doc.y + 90 > doc.page.height - doc.page.margins.bottom) doc.addPage();
   else doc.y += 6;
   doc.font(FONT_BOLD).fontSize(9.5).fillColor(INK).text(l.ja, left, doc.y, { lineBreak: false });
   if (l.en) doc.font(FONT_BODY).fontSize(7.5).fillColor(MUTED).text(`  ${l.en}`, { lineBreak: false });
@@ -305,8 +308,8 @@ function consentsSection(doc: PDFKit.PDFDocument, pkg: DisclosurePackage, names:
     drawTable(doc, {
       columns: [
         { header: { ja: '日時', en: 'At (JST)' }, weight: 1 },
-        { header: { ja: '対象', en: 'Subject' }, weight: 2.4 },
-        { header: { ja: '状態', en: 'State' }, weight: 1 },
+        { header: { ja: '対象', en: 'Subject' }, weight: 2.2 },
+        { header: { ja: '状態', en: 'State' }, weight: 1.2 },
         { header: { ja: '方法', en: 'How' }, weight: 0.8 },
         { header: { ja: '操作した人', en: 'By' }, weight: 0.7 },
         { header: { ja: '方針', en: 'Policy' }, weight: 0.5 },
