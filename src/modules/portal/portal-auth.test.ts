@@ -63,7 +63,8 @@ describe.each(availableDialects())('member page sign-in on %s', (dialect) => {
     expect(code).toMatch(/^\d{6}$/);
     const mail = mailer.sent.at(-1)!;
     expect(mail.subject).toMatch(/^【デモ生活協同組合】確認コードのお知らせ/);
-    expect(mail.text.indexOf('確認コード')).toBeLessThan(mail.text.indexOf('Your sign-in code')); // Japanese first
+    expect(mail.text.indexOf('確認コード')).toBeLessThan(mail.text.indexOf('Code: ')); // Japanese first
+    expect(mail.text).not.toContain(email); // the code mail carries no personal data
 
     const stored = await f.ctx.db.selectFrom('member_one_time_codes').selectAll().orderBy('created_at', 'desc').executeTakeFirstOrThrow();
     expect(stored.code_hash).not.toContain(code!);
