@@ -7,30 +7,29 @@
 import PDFDocument from 'pdfkit';
 import { japaneseDate } from '../notices/japan-date.ts';
 import { pdfFonts } from './fonts.ts';
+import { consentModeLabels, itemValueLabels, labelOf, memberStatusLabels, purposeStatusLabels, requestKindLabels } from './labels.ts';
 import {
-  accessActionLabels,
-  consentModeLabels,
-  consentSourceLabels,
-  consentStateLabels,
-  consentSubjectKindLabels,
-  directionLabels,
-  itemValueLabels,
-  labelOf,
-  legalBasisLabels,
-  memberStatusLabels,
-  outcomeLabels,
-  purposeStatusLabels,
-  requestKindLabels,
-  requestStateLabels,
-} from './labels.ts';
+  bilingual,
+  circled,
+  emptyOr,
+  fields,
+  heading,
+  japanDateTime,
+  japanDay,
+  labelCell,
+  type Names,
+  namesOf,
+  orDash,
+  paragraph,
+  subheading,
+} from './pdf-blocks.ts';
+import { accessesSection, consentsSection, provisionsSection, requestsSection } from './pdf-records.ts';
 import { type Cell, drawTable, FONT_BODY, FONT_BOLD, INK, MUTED } from './pdf-table.ts';
 import type { DisclosurePackage, Labelled } from './types.ts';
 
 export const PDF_TITLE: Labelled = { ja: '保有個人データ開示書', en: 'Disclosure of retained personal data' };
 
 const MARGIN = { top: 48, bottom: 52, left: 42, right: 42 };
-const NONE: Labelled = { ja: '該当する記録はありません。', en: 'No records.' };
-const JST_OFFSET_MS = 9 * 3600_000;
 
 /** Renders `pkg` as a PDF. Throws the bilingual font error (fonts.ts) when no Japanese font is installed. */
 export async function renderDisclosurePdf(pkg: DisclosurePackage): Promise<Buffer> {
@@ -81,105 +80,6 @@ function collect(doc: PDFKit.PDFDocument): Promise<Buffer> {
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
   });
-}
-
-/** Item labels and purpose numbers by code, for the sections that name items and purposes by code. */
-interface Names {
-  item(code: string): string;
-  purpose(code: string | null, name?: string | null): string;
-  subject(kind: string, code: string): string;
-}
-
-function namesOf(pkg: DisclosurePackage): Names {
-  const items = new Map(pkg.items.map((i) => [i.code, i.label.ja]));
-  const purposes = new Map(pkg.purposes.map((p) => [p.code, p]));
-  const subjects = new Map(pkg.consents.map((c) => [`${c.subject_kind}:${c.subject_code}`, c.subject_name]));
-  return {
-    item: (code) => items.get(code) ?? code,
-    purpose: (code, name) => {
-      const p = code ? purposes.get(code) : undefined;
-      if (p) return `${circled(p.number)} ${p.name}`;
-      return name ?? code ?? '—';
-    },
-    subject: (kind, code) => {
-      const p = kind === 'purpose' ? purposes.get(code) : undefined;
-      if (p) return `${circled(p.number)} ${p.name}`;
-      return subjects.get(`${kind}:${code}`) ?? code;
-    },
-  };
-}
-
-/** ①–⑳, ㉑–㊿ as published; beyond fifty, (51). */
-export function circled(n: number): string {
-  if (n >= 1 && n <= 20) return String.fromCodePoint(0x2460 + n - 1);
-  if (n >= 21 && n <= 35) return String.fromCodePoint(0x3251 + n - 21);
-  if (n >= 36 && n <= 50) return String.fromCodePoint(0x32b1 + n - 36);
-  return `(${n})`;
-}
-
-/** `2026-06-15T01:05:00Z` → `2026-06-15 10:05` in Japan time (the log is read in the person's time). */
-export function japanDateTime(at: string): string {
-  return new Date(Date.parse(at) + JST_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ');
-}
-
-const japanDay = (at: string) => japaneseDate(japanDateTime(at).slice(0, 10));
-const labelCell = (l: Labelled): Cell => ({ text: l.ja, sub: l.en });
-const orDash = (v: string | null | undefined) => (v === null || v === undefined || v === '' ? '—' : v);
-
-function paragraph(doc: PDFKit.PDFDocument, text: string, opts: { size?: number; color?: string; gap?: number } = {}): void {
-  const left = doc.page.margins.left;
-  doc
-    .font(FONT_BODY)
-    .fontSize(opts.size ?? 9)
-    .fillColor(opts.color ?? INK)
-    .text(text, left, doc.y, { width: doc.page.width - left - doc.page.margins.right, lineGap: 1.5 });
-  doc.y += opts.gap ?? 4;
-}
-
-function bilingual(doc: PDFKit.PDFDocument, l: Labelled): void {
-  paragraph(doc, l.ja, { gap: 0 });
-  paragraph(doc, l.en, { size: 7.5, color: MUTED });
-}
-
-/**
- * A numbered heading, kept on one page with the first `keep` points of what follows it (by default the
- * heading itself, a table's header row and a few rows).
- */
-function heading(doc: PDFKit.PDFDocument, n: number, l: Labelled, keep = 120): void {
-  const left = doc.page.margins.left;
-  const right = doc.page.width - doc.page.margins.right;
-  if (doc.y + keep > doc.page.height - doc.page.margins.bottom) doc.addPage();
-  else doc.y += 10;
-  doc.font(FONT_BOLD).fontSize(12).fillColor(INK).text(`${n}　${l.ja}`, left, doc.y, { lineBreak: false });
-  doc.y += doc.currentLineHeight(true);
-  doc.font(FONT_BODY).fontSize(8).fillColor(MUTED).text(`${n}  ${l.en}`, left, doc.y, { lineBreak: false });
-  doc.y += doc.currentLineHeight(true) + 2;
-  doc.moveTo(left, doc.y).lineTo(right, doc.y).lineWidth(0.8).strokeColor(INK).stroke();
-  doc.y += 5;
-}
-
-function subheading(doc: PDFKit.PDFDocument, l: { ja: string; en?: string | undefined }): void {
-  const left = doc.page.margins.left;
-  if (doc.y + 90 > doc.page.height - doc.page.margins.bottom) doc.addPage();
-  else doc.y += 6;
-  doc.font(FONT_BOLD).fontSize(9.5).fillColor(INK).text(l.ja, left, doc.y, { lineBreak: false });
-  if (l.en) doc.font(FONT_BODY).fontSize(7.5).fillColor(MUTED).text(`  ${l.en}`, { lineBreak: false });
-  doc.y += 16;
-}
-
-const fieldColumns = [
-  { header: { ja: '項目', en: 'Field' }, weight: 1 },
-  { header: { ja: '内容', en: 'Content' }, weight: 3 },
-];
-
-/** A list of labelled values, as a table without a header. */
-function fields(doc: PDFKit.PDFDocument, rows: readonly [Labelled, string][]): void {
-  drawTable(doc, { columns: fieldColumns, rows: rows.map(([l, v]) => [labelCell(l), v]), headless: true, boldFirstColumn: true });
-}
-
-function emptyOr<T>(doc: PDFKit.PDFDocument, list: readonly T[], draw: () => void): void {
-  if (list.length === 0) paragraph(doc, `${NONE.ja} / ${NONE.en}`, { size: 8.5, color: MUTED });
-  else draw();
 }
 
 function titleBlock(doc: PDFKit.PDFDocument, pkg: DisclosurePackage): void {
@@ -285,139 +185,6 @@ function jointUsesSection(doc: PDFKit.PDFDocument, pkg: DisclosurePackage, names
       ]);
     }
   });
-}
-
-function consentsSection(doc: PDFKit.PDFDocument, pkg: DisclosurePackage, names: Names): void {
-  heading(doc, 4, { ja: '同意・選択の状況', en: 'Consents and choices' });
-  emptyOr(doc, pkg.consents, () =>
-    drawTable(doc, {
-      columns: [
-        { header: { ja: '対象', en: 'Subject' }, weight: 3 },
-        { header: { ja: '現在の状態', en: 'Current state' }, weight: 1.2 },
-        { header: { ja: '更新日時', en: 'Updated (JST)' }, weight: 1 },
-      ],
-      rows: pkg.consents.map((c) => [
-        { text: names.subject(c.subject_kind, c.subject_code), sub: labelOf(consentSubjectKindLabels, c.subject_kind).en },
-        labelCell(labelOf(consentStateLabels, c.state)),
-        japanDateTime(c.updated_at),
-      ]),
-    }),
-  );
-  subheading(doc, { ja: '同意・選択の履歴', en: 'History of consents and choices' });
-  emptyOr(doc, pkg.consent_history, () =>
-    drawTable(doc, {
-      columns: [
-        { header: { ja: '日時', en: 'At (JST)' }, weight: 1 },
-        { header: { ja: '対象', en: 'Subject' }, weight: 2.2 },
-        { header: { ja: '状態', en: 'State' }, weight: 1.2 },
-        { header: { ja: '方法', en: 'How' }, weight: 0.8 },
-        { header: { ja: '操作した人', en: 'By' }, weight: 0.7 },
-        { header: { ja: '方針', en: 'Policy' }, weight: 0.5 },
-      ],
-      continued: { ja: '同意・選択の履歴（続き）', en: 'History of consents and choices (continued)' },
-      rows: pkg.consent_history.map((e) => [
-        japanDateTime(e.at),
-        names.subject(e.subject_kind, e.subject_code),
-        labelCell(labelOf(consentStateLabels, e.state)),
-        labelCell(labelOf(consentSourceLabels, e.source)),
-        e.actor,
-        e.policy_version === null ? '—' : `第${e.policy_version}版`,
-      ]),
-    }),
-  );
-}
-
-function provisionsSection(doc: PDFKit.PDFDocument, pkg: DisclosurePackage, names: Names): void {
-  heading(doc, 5, { ja: '第三者提供・受領の記録', en: 'Records of provision to and receipt from third parties' });
-  emptyOr(doc, pkg.provision_records, () =>
-    drawTable(doc, {
-      columns: [
-        { header: { ja: '年月日', en: 'Date' }, weight: 1 },
-        { header: { ja: '区分', en: 'Direction' }, weight: 0.6 },
-        { header: { ja: '相手方', en: 'Counterparty' }, weight: 2.1 },
-        { header: { ja: '項目', en: 'Items' }, weight: 1.6 },
-        { header: { ja: '根拠', en: 'Basis' }, weight: 1.2 },
-        { header: { ja: '取得の経緯', en: 'How obtained' }, weight: 1.2 },
-      ],
-      continued: { ja: '第三者提供・受領の記録（続き）', en: 'Provision records (continued)' },
-      rows: pkg.provision_records.map((r) => [
-        japaneseDate(r.occurred_on),
-        labelCell(labelOf(directionLabels, r.direction)),
-        {
-          text: r.counterparty,
-          sub: [r.counterparty_address, r.counterparty_representative].filter(Boolean).join(' ') || null,
-        },
-        r.items.map(names.item).join('、'),
-        labelCell(labelOf(legalBasisLabels, r.legal_basis)),
-        orDash(r.acquisition),
-      ]),
-    }),
-  );
-}
-
-function requestsSection(doc: PDFKit.PDFDocument, pkg: DisclosurePackage): void {
-  heading(doc, 6, { ja: '請求の履歴', en: 'Requests' });
-  emptyOr(doc, pkg.requests, () =>
-    drawTable(doc, {
-      columns: [
-        { header: { ja: '受付番号', en: 'Reference' }, weight: 0.9 },
-        { header: { ja: '種類', en: 'Kind' }, weight: 1.3 },
-        { header: { ja: '状態', en: 'State' }, weight: 0.9 },
-        { header: { ja: '受付日', en: 'Received' }, weight: 1 },
-        { header: { ja: '期限', en: 'Due' }, weight: 1 },
-        { header: { ja: '回答日', en: 'Answered' }, weight: 1 },
-        { header: { ja: '理由など', en: 'Reason' }, weight: 1.5 },
-      ],
-      continued: { ja: '請求の履歴（続き）', en: 'Requests (continued)' },
-      rows: pkg.requests.map((r) => [
-        r.reference,
-        labelCell(labelOf(requestKindLabels, r.kind)),
-        labelCell(labelOf(requestStateLabels, r.state)),
-        japanDay(r.received_at),
-        japaneseDate(r.due_on),
-        r.answered_at ? japanDay(r.answered_at) : '—',
-        orDash(r.reason),
-      ]),
-    }),
-  );
-}
-
-function accessesSection(doc: PDFKit.PDFDocument, pkg: DisclosurePackage, names: Names): void {
-  heading(doc, 7, { ja: 'アクセス記録', en: 'Access log' });
-  paragraph(
-    doc,
-    'あなたの情報を、いつ、どの組織・部署・役割の職員が、どの利用目的で扱ったかの記録です（職員の氏名は記載していません）。日時は日本時間です。\nWho handled your data, when, and for which purpose: organization, department and role (staff names are not shown). Times are Japan time.',
-    { size: 8 },
-  );
-  emptyOr(doc, pkg.accesses, () =>
-    drawTable(doc, {
-      columns: [
-        { header: { ja: '日時', en: 'At (JST)' }, weight: 1.05 },
-        { header: { ja: '組織', en: 'Organization' }, weight: 1.35 },
-        { header: { ja: '部署', en: 'Department' }, weight: 0.9 },
-        { header: { ja: '役割', en: 'Role' }, weight: 1.25 },
-        { header: { ja: '利用目的', en: 'Purpose' }, weight: 2.45 },
-        { header: { ja: '操作', en: 'Action' }, weight: 0.5 },
-        { header: { ja: '結果', en: 'Result' }, weight: 0.5 },
-      ],
-      continued: { ja: 'アクセス記録（続き）', en: 'Access log (continued)' },
-      rows: accessRows(pkg, names),
-    }),
-  );
-}
-
-function* accessRows(pkg: DisclosurePackage, names: Names): Generator<Cell[]> {
-  for (const a of pkg.accesses) {
-    yield [
-      japanDateTime(a.at),
-      a.organization,
-      orDash(a.department),
-      orDash(a.role),
-      names.purpose(a.purpose_code, a.purpose_name),
-      labelOf(accessActionLabels, a.action).ja,
-      labelOf(outcomeLabels, a.outcome).ja,
-    ];
-  }
 }
 
 function safetySection(doc: PDFKit.PDFDocument, pkg: DisclosurePackage): void {
