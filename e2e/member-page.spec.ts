@@ -221,11 +221,17 @@ test('a member sets a new password with a code by e-mail', async ({ page }) => {
   await page.getByRole('button', { name: 'パスワードを設定してログイン' }).click();
   await expect(page.getByTestId('my-page-title')).toHaveText('守田 陽子 さんのページ');
 
-  // Signed out, the new password works; English is one click away.
+  // Signed out, a link into the page (as in a mail) asks for the new password, then opens where it pointed.
   await page.getByRole('button', { name: 'ログアウト' }).click();
   await expect(page.getByText('ログアウトしました。')).toBeVisible();
-  await memberSignIn(page, newPassword);
-  await expect(page.getByTestId('my-page-title')).toHaveText('守田 陽子 さんのページ');
+  await page.goto('/my/contact?org=demo-coop');
+  await expect(page).toHaveURL(/\/my\/sign-in\?org=demo-coop&next=/);
+  await page.getByLabel('組合員コード').fill(DEMO_MEMBER_CODE);
+  await page.getByLabel('パスワード').fill(newPassword);
+  await page.getByRole('button', { name: 'ログイン', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('連絡先の変更');
+  // English is one click away.
+  await page.getByRole('link', { name: '← 本人のページに戻る' }).click();
   await page.getByRole('button', { name: 'English' }).click();
   await expect(page.getByTestId('my-page-title')).toHaveText("守田 陽子's page");
   await shot(page, '68-my-page-english');

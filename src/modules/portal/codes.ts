@@ -16,6 +16,7 @@ import type { Actor, AuditEvent } from '../audit/events.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import type { AuthPolicy } from '../auth/sessions.ts';
 import type { Mail } from '../notify/mailer.ts';
+import { oneTimeCode } from '../notify/templates.ts';
 import { ensureAccount, findLoginMember, type LoginMember, type MemberLogin, memberPasswordIssues } from './accounts.ts';
 import { auditActorOf, startMemberSession } from './sessions.ts';
 
@@ -95,9 +96,7 @@ export async function requestSignInCode(ctx: AppContext, login: MemberLogin): Pr
       { action: 'portal.code_request', outcome: 'ok', orgId: member.orgId, memberId: member.memberId, detail: { purpose } },
       ctx.clock,
     );
-    // The member page's code screen (web/src/my/), with the co-op filled in.
-    const url = `${ctx.publicUrl}/my/code?org=${encodeURIComponent(login.org.trim())}`;
-    return codeMail({ to: member.email, code, orgName: member.orgName, orgNameEn: member.orgNameEn, expires, url });
+    return { to: member.email, ...oneTimeCode({ orgName: member.orgName, code, minutes: CODE_VALID_MINUTES, purpose }) };
   });
   if (mail && member) sendAfterAnswer(ctx, mail, member);
 }
@@ -145,38 +144,6 @@ function sendAfterAnswer(ctx: AppContext, mail: Mail, member: LoginMember): void
       )
       .catch(() => undefined),
   );
-}
-
-/** Japan time for the mail (`2026-11-24 11:15`). */
-const japanTime = (d: Date) => new Date(d.getTime() + 9 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
-
-function codeMail(m: { to: string; code: string; orgName: string; orgNameEn: string; expires: Date; url: string }): Mail {
-  const until = japanTime(m.expires);
-  return {
-    to: m.to,
-    subject: `【${m.orgName}】本人のページの確認コード / Your sign-in code`,
-    text: [
-      `${m.orgName} 本人のページ（組合員ページ）の確認コードをお送りします。`,
-      '',
-      `確認コード: ${m.code}`,
-      `有効期限: ${until}（日本時間、${CODE_VALID_MINUTES}分間）`,
-      '',
-      'サインイン画面でこのコードを入力し、新しいパスワードを設定してください。',
-      'お心当たりのない場合は、このメールを破棄してください。コードは誰にも教えないでください。',
-      m.url,
-      '',
-      '----',
-      `Your sign-in code for the member page of ${m.orgNameEn}:`,
-      '',
-      `Code: ${m.code}`,
-      `Valid until ${until} Japan time (${CODE_VALID_MINUTES} minutes).`,
-      '',
-      'Enter it on the sign-in page and set a new password.',
-      'If you did not ask for this code, ignore this mail. Never share the code with anyone.',
-      m.url,
-      '',
-    ].join('\n'),
-  };
 }
 
 export interface VerifyCodeInput extends MemberLogin {

@@ -62,9 +62,9 @@ describe.each(availableDialects())('member page sign-in on %s', (dialect) => {
     const code = mailer.lastCode(email);
     expect(code).toMatch(/^\d{6}$/);
     const mail = mailer.sent.at(-1)!;
-    expect(mail.subject).toMatch(/^【デモ生活協同組合】本人のページの確認コード/);
-    expect(mail.text.indexOf('確認コード')).toBeLessThan(mail.text.indexOf('Your sign-in code')); // Japanese first
-    expect(mail.text).toContain('/my/code?org=demo-coop'); // the member page's code screen, co-op filled in
+    expect(mail.subject).toMatch(/^【デモ生活協同組合】確認コードのお知らせ/);
+    expect(mail.text.indexOf('確認コード')).toBeLessThan(mail.text.indexOf('Code: ')); // Japanese first
+    expect(mail.text).not.toContain(email); // the code mail carries no personal data
 
     const stored = await f.ctx.db.selectFrom('member_one_time_codes').selectAll().orderBy('created_at', 'desc').executeTakeFirstOrThrow();
     expect(stored.code_hash).not.toContain(code!);

@@ -25,7 +25,7 @@ export function capturingMailer(): CapturingMailer {
     close() {},
     lastCode(to) {
       const mail = sent.findLast((m) => m.to === to);
-      return mail?.text.match(/確認コード: (\d{6})/)?.[1];
+      return mail?.text.match(/確認コード[:：]\s*(\d{6})/)?.[1];
     },
   };
 }

@@ -77,12 +77,5 @@ export const officerSteps: readonly RequestStep[] = ['approve', 'answer', 'refus
 
 export const openStates: readonly RequestState[] = ['received', 'verified', 'in_progress', 'approved'];
 
-export const kindLabels: Record<RequestKind, { ja: string; en: string }> = {
-  disclosure: { ja: '開示', en: 'Disclosure' },
-  correction: { ja: '訂正・追加', en: 'Correction or addition' },
-  deletion: { ja: '削除', en: 'Deletion' },
-  cessation: { ja: '利用停止', en: 'Cessation of use' },
-  provision_cessation: { ja: '第三者提供の停止', en: 'Cessation of third-party provision' },
-  provision_records: { ja: '第三者提供記録の開示', en: 'Disclosure of provision records' },
-  safety_measures: { ja: '安全管理措置の開示', en: 'Disclosure of safety measures' },
-};
+/** The kinds' names, Japanese and English: one list for mails, PDF and screens. */
+export { requestKindLabels as kindLabels } from '../notify/templates.ts';

@@ -9,10 +9,19 @@ import type { DbOrTx, Tx } from '../../db/database.ts';
 import type { SubjectRequestTable } from '../../db/schema.ts';
 import { japanDate } from '../../db/time.ts';
 import { appendAudit } from '../audit/append.ts';
+import {
+  type MailText,
+  officeNewRequest,
+  officeReminder,
+  requestAnswered,
+  requestReceived,
+  requestRefused,
+  requestWithdrawn,
+} from '../notify/templates.ts';
 import { getOrgSettings } from '../organizations/settings-cache.ts';
+import { policyInEffect } from '../policy/in-effect.ts';
 import { addDays } from '../policy/rules.ts';
-import { kindLabels, openStates } from './kinds.ts';
-import { type MailText, reminderMail, requestMail } from './mail-texts.ts';
+import { disclosingKinds, kindLabels, openStates } from './kinds.ts';
 
 export interface PendingMail extends MailText {
   to: string;
@@ -23,47 +32,34 @@ export interface PendingMail extends MailText {
 
 /** The mails a step of a request sends. */
 export async function notifyStep(tx: Tx, ctx: AppContext, row: SubjectRequestTable, step: string): Promise<PendingMail[]> {
-  const org = await tx.selectFrom('organizations').select(['id', 'code', 'name']).where('id', '=', row.org_id).executeTakeFirstOrThrow();
-  const kind = kindLabels[row.kind];
-  const base = { orgId: row.org_id, requestId: row.id };
-  const out: PendingMail[] = [];
-  const personal = { file: 'received', answer: 'answered', refuse: 'refused', withdraw: 'withdrawn' } as const;
-  const template = personal[step as keyof typeof personal];
-  if (template) {
-    for (const to of await personAddresses(tx, row)) {
-      out.push({
-        ...base,
-        to,
-        template: `request.${template}`,
-        ...requestMail(template, {
-          orgName: org.name,
-          reference: row.reference,
-          kind,
-          dueOn: row.due_on,
-          reason: row.reason,
-          answer: row.answer,
-          pageUrl: `${ctx.publicUrl}/my?org=${encodeURIComponent(org.code)}`,
-        }),
-      });
-    }
+  const org = await tx.selectFrom('organizations').select(['id', 'name']).where('id', '=', row.org_id).executeTakeFirstOrThrow();
+  const base = { orgName: org.name, reference: row.reference, kindLabel: kindLabels[row.kind] };
+  const pageUrl = `${ctx.publicUrl}/my/requests/${row.id}`;
+  let personal: MailText | undefined;
+  if (step === 'file') personal = requestReceived({ ...base, dueOn: row.due_on, pageUrl });
+  if (step === 'answer') {
+    personal = requestAnswered({
+      ...base,
+      answer: row.answer ?? '',
+      ...(disclosingKinds.includes(row.kind) ? { downloadUrl: pageUrl } : {}),
+    });
   }
+  if (step === 'refuse') personal = requestRefused({ ...base, reason: row.reason ?? '', contact: await contactLine(tx, row.org_id) });
+  if (step === 'withdraw') personal = requestWithdrawn(base);
+  const out: PendingMail[] = [];
+  const mail = { orgId: row.org_id, requestId: row.id };
+  if (personal) for (const to of await personAddresses(tx, row)) out.push({ ...mail, to, template: `request.${step}`, ...personal });
   if (step === 'file') {
-    for (const to of await officeAddresses(tx, row.org_id)) {
-      out.push({
-        ...base,
-        to,
-        template: 'office.new_request',
-        ...requestMail('office_new', {
-          orgName: org.name,
-          reference: row.reference,
-          kind,
-          dueOn: row.due_on,
-          pageUrl: `${ctx.publicUrl}/requests/${row.id}`,
-        }),
-      });
-    }
+    const text = officeNewRequest({ ...base, dueOn: row.due_on, consoleUrl: `${ctx.publicUrl}/requests/${row.id}` });
+    for (const to of await officeAddresses(tx, row.org_id)) out.push({ ...mail, to, template: 'office.new_request', ...text });
   }
   return out;
+}
+
+/** Where the person turns with questions about a refusal: the contact window of the policy in effect. */
+async function contactLine(db: DbOrTx, orgId: string): Promise<string> {
+  const contact = (await policyInEffect(db, orgId))?.document.contact;
+  return contact ? [contact.department, contact.phone, contact.email].filter(Boolean).join(' ') : '';
 }
 
 /** Sends and records each mail; a failed send is recorded and left for the office to follow up. */
@@ -125,10 +121,10 @@ export async function sendReminders(ctx: AppContext): Promise<{ organizations: n
         )
         .execute();
       const org = await tx.selectFrom('organizations').select('name').where('id', '=', org_id).executeTakeFirstOrThrow();
-      const text = reminderMail({
+      const text = officeReminder({
         orgName: org.name,
-        due: due.map((d) => ({ reference: d.reference, kind: kindLabels[d.kind], dueOn: d.due_on, overdue: d.due_on < today })),
-        pageUrl: `${ctx.publicUrl}/requests?state=open`,
+        due: due.map((d) => ({ reference: d.reference, kindLabel: kindLabels[d.kind], dueOn: d.due_on, overdue: d.due_on < today })),
+        consoleUrl: `${ctx.publicUrl}/requests?state=overdue`,
       });
       requests += due.length;
       return (await officeAddresses(tx, org_id)).map((to) => ({ to, orgId: org_id, template: 'office.reminder', ...text }));

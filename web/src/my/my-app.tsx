@@ -9,7 +9,7 @@ import { BrandMark } from '../components/brand.tsx';
 import { LangSwitch } from '../components/lang-switch.tsx';
 import { Button, Empty, ErrorNotice, Loading } from '../components/ui.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
-import { Link, matchPath, navigate, useLocation } from '../router.tsx';
+import { href, Link, matchPath, navigate, useLocation } from '../router.tsx';
 import { ContactPage } from './contact-page.tsx';
 import { MyHomePage } from './home-page.tsx';
 import { type MemberSession, MemberSessionContext, useMemberSession } from './member-session.tsx';
@@ -27,9 +27,15 @@ type State =
 
 const signInPaths = new Set(['/my/sign-in', '/my/code']);
 
+/** Where a member goes after signing in: the page a link asked for (`?next=`, member page paths only), or home. */
+function afterSignIn(query: URLSearchParams): string {
+  const next = query.get('next');
+  return next && /^\/my(\/[\w-]|\?|$)/.test(next) ? next : '/my';
+}
+
 export function MyApp() {
   const { t } = useI18n();
-  const { path, href } = useLocation();
+  const { path, href: here } = useLocation();
   const [state, setState] = useState<State>({ status: 'loading' });
 
   useEffect(() => {
@@ -58,9 +64,13 @@ export function MyApp() {
   const signedIn = state.status === 'signedIn';
   // The sign-in screens have their own URLs; a signed-in member landing there goes to their page.
   useEffect(() => {
-    if (signedIn && signInPaths.has(path)) navigate('/my', { replace: true });
-    if (state.status === 'signedOut' && !signInPaths.has(path)) navigate(`/my/sign-in${href.slice(path.length)}`, { replace: true });
-  }, [signedIn, state.status, path, href]);
+    const search = new URLSearchParams(here.slice(path.length));
+    if (signedIn && signInPaths.has(path)) navigate(afterSignIn(search), { replace: true });
+    if (state.status === 'signedOut' && !signInPaths.has(path)) {
+      // A link from a mail (a request's page) opens the sign-in, then the page it pointed to.
+      navigate(href('/my/sign-in', { org: search.get('org'), next: path === '/my' ? null : here }), { replace: true });
+    }
+  }, [signedIn, state.status, path, here]);
 
   const signOut = useCallback(async () => {
     await api.post('/portal/auth/logout').catch(() => {});
