@@ -32,7 +32,8 @@ export function consentsSection(doc: PDFKit.PDFDocument, pkg: DisclosurePackage,
       rows: pkg.consents.map((c) => [
         { text: names.subject(c.subject_kind, c.subject_code), sub: labelOf(consentSubjectKindLabels, c.subject_kind).en },
         labelCell(labelOf(consentStateLabels, c.state)),
-        japanDateTime(c.updated_at),
+        // A choice nobody has made yet (an opt-out purpose in use by default) has no time.
+        c.updated_at ? japanDateTime(c.updated_at) : '—',
       ]),
     }),
   );

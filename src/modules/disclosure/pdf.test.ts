@@ -165,6 +165,13 @@ describe('disclosure PDF', () => {
     const jst = new Date(Date.parse(first.at) + 9 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
     expect(poppler('pdftotext', small, '-')).toContain(jst);
   });
+
+  it('renders a choice nobody has made yet (an opt-out purpose in use by default, no time) with a dash', async () => {
+    const untouched = { ...pkg, consents: pkg.consents.map((c) => ({ ...c, updated_at: '' })) };
+    const file = join(dir, 'untouched.pdf');
+    writeFileSync(file, await renderDisclosurePdf(untouched));
+    expect(poppler('pdftotext', '-layout', file, '-')).toMatch(/同意・選択の状況[\s\S]*—/);
+  });
 });
 
 describe('the Japanese font', () => {

@@ -139,6 +139,10 @@ describe.each(availableDialects())('member page data on %s', (dialect) => {
     // The package discloses the bank account in full (it is the person's own data).
     const account = pkg.items.find((i) => i.code === 'bank_account')?.value;
     if (account !== null) expect(String(account)).not.toContain('*');
+    // The form the member asked for on the page by default.
+    const pdf = await member.get(`/api/v1/portal/requests/${r.id}/package?form=pdf`);
+    expect(pdf.status, pdf.raw.slice(0, 300)).toBe(200);
+    expect(pdf.raw.startsWith('%PDF-')).toBe(true);
 
     // Another member's request: a staff-entered one for a synthetic member.
     const otherId = await f.memberId('1000002');
