@@ -9,21 +9,13 @@
  * derived exactly as the ledger does (`normalizeMemberInput`, `toRow`), without a member.create audit entry
  * each. BENCH_SEARCH_MEMBERS changes the size; BENCH_KEEP=1 keeps the database in bench/tmp/member-search/.
  */
-import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { type AppContext, createContext } from '../src/app/context.ts';
-import { openDatabase } from '../src/db/database.ts';
-import { migrateToLatest } from '../src/db/migrate.ts';
-import type { MemberTable } from '../src/db/schema.ts';
-import { iso } from '../src/db/time.ts';
-import { type KeyRing, loadKeyRing } from '../src/modules/crypto/data-keys.ts';
-import { DEMO_ORG, seedDemo } from '../src/modules/demo/seed.ts';
+import { loadKeyRing } from '../src/modules/crypto/data-keys.ts';
 import { rng, syntheticMember } from '../src/modules/demo/synthetic.ts';
-import { memberColumns } from '../src/modules/import/store.ts';
 import { findStaffActor } from '../src/modules/members/actor.ts';
-import { normalizeMemberInput } from '../src/modules/members/fields.ts';
 import { searchMembers } from '../src/modules/members/read-member.ts';
-import { toRow } from '../src/modules/members/write-member.ts';
+import { openMemberDb, percentile, prepareMemberDb } from './member-db.ts';
 import type { BenchResult } from './types.ts';
 
 const TARGET_P95_MS = 50;
@@ -31,46 +23,6 @@ const MEMBERS = Number(process.env.BENCH_SEARCH_MEMBERS ?? 1_000_000);
 const dir = join(import.meta.dirname, 'tmp', 'member-search');
 const dbFile = join(dir, `members-${MEMBERS}.db`);
 const keysFile = join(dir, 'keys.json');
-
-async function open(file: string, keys: KeyRing): Promise<{ ctx: AppContext; close(): Promise<void> }> {
-  const opened = openDatabase(`sqlite:${file}`);
-  await migrateToLatest(opened.db, 'sqlite');
-  const ctx = createContext({ db: opened.db, dialect: 'sqlite', ...(opened.sqlite ? { sqlite: opened.sqlite } : {}), keys });
-  return { ctx, close: () => opened.close() };
-}
-
-async function build(file: string, keys: KeyRing): Promise<void> {
-  const { ctx, close } = await open(file, keys);
-  await seedDemo(ctx, 0);
-  const org = await ctx.db.selectFrom('organizations').select('id').where('code', '=', DEMO_ORG).executeTakeFirstOrThrow();
-  const raw = ctx.sqlite!;
-  const insert = raw.prepare(`insert into members (${memberColumns.join(', ')}) values (${memberColumns.map(() => '?').join(', ')})`);
-  const now = iso(new Date());
-  const began = Date.now();
-  const batch = 50_000;
-  for (let first = 1; first <= MEMBERS; first += batch) {
-    raw.transaction(() => {
-      for (let i = first; i < Math.min(first + batch, MEMBERS + 1); i++) {
-        const { values, issues } = normalizeMemberInput(syntheticMember(i) as never, 'create');
-        if (issues.length) throw new Error(`synthetic member ${i}: ${JSON.stringify(issues)}`);
-        const row = {
-          id: crypto.randomUUID(),
-          org_id: org.id,
-          ...toRow(ctx, values),
-          version: 1,
-          created_at: now,
-          updated_at: now,
-        } as MemberTable;
-        insert.run(memberColumns.map((c) => row[c] ?? null));
-      }
-    })();
-    const done = Math.min(first + batch - 1, MEMBERS);
-    if (done % 200_000 === 0)
-      console.log(`  … ${done.toLocaleString()} members (${Math.round(done / ((Date.now() - began) / 1000)).toLocaleString()}/s)`);
-  }
-  raw.exec('analyze');
-  await close();
-}
 
 const fullKana = 'アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワヲンャュョッー';
 const halfKana = 'ｱｲｳｴｵｶｷｸｹｺｻｼｽｾｿﾀﾁﾂﾃﾄﾅﾆﾇﾈﾉﾊﾋﾌﾍﾎﾏﾐﾑﾒﾓﾔﾕﾖﾗﾘﾙﾚﾛﾜｦﾝｬｭｮｯｰ';
@@ -114,23 +66,13 @@ function terms(phones: string[]): { kind: 'kana' | 'phone'; term: string }[] {
   return out;
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-
 export default async function run(): Promise<BenchResult[]> {
   mkdirSync(dir, { recursive: true });
   const keep = process.env.BENCH_KEEP === '1';
   try {
     const keys = loadKeyRing(keysFile);
-    if (!existsSync(dbFile)) {
-      const began = Date.now();
-      rmSync(`${dbFile}.building`, { force: true });
-      await build(`${dbFile}.building`, keys);
-      renameSync(`${dbFile}.building`, dbFile);
-      console.log(`  built ${MEMBERS.toLocaleString()} members in ${((Date.now() - began) / 1000).toFixed(0)} s`);
-    } else {
-      console.log(`  reusing ${dbFile}`);
-    }
-    const { ctx, close } = await open(dbFile, keys);
+    await prepareMemberDb(dbFile, keys, MEMBERS);
+    const { ctx, close } = await openMemberDb(dbFile, keys);
     try {
       const actor = await findStaffActor(ctx.db, 'staff');
       const count = Number(

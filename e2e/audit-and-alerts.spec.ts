@@ -71,10 +71,13 @@ test('officer: withdrawn-member alert acknowledged, audit trail filtered and pag
   // Paging through the whole trail (the demo seed alone wrote 300 entries).
   await filters.getByRole('button', { name: '条件をクリア' }).click();
   await expect(page.getByTestId('pager-status')).toHaveText('1 ページ目（50 件）');
-  const newest = await rows.first().locator('td').first().textContent();
+  await expect(rows).toHaveCount(50);
+  const firstSeq = async () => Number(await rows.first().locator('td').first().textContent());
+  const newest = await firstSeq();
   await page.getByRole('button', { name: '古い記録 →' }).click();
   await expect(page.getByTestId('pager-status')).toHaveText('2 ページ目（50 件）');
-  expect(Number(await rows.first().locator('td').first().textContent())).toBeLessThan(Number(newest));
+  // The rows follow the status line once the page's answer has rendered.
+  await expect.poll(firstSeq).toBeLessThan(newest);
   await page.getByRole('button', { name: '← 新しい記録' }).click();
   await expect(page.getByTestId('pager-status')).toHaveText('1 ページ目（50 件）');
 

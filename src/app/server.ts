@@ -25,6 +25,11 @@ import { noticePageRoutes, publicNoticeApiRoutes } from '../modules/notices/rout
 import { organizationRoutes } from '../modules/organizations/routes.ts';
 import { setupRoutes } from '../modules/organizations/setup-routes.ts';
 import { policyRoutes } from '../modules/policy/routes.ts';
+import { portalDataRoutes } from '../modules/portal/data-routes.ts';
+import { MEMBER_SESSION_COOKIE, requireMember } from '../modules/portal/guard.ts';
+import { portalAuthRoutes } from '../modules/portal/routes.ts';
+import { findMemberSession } from '../modules/portal/sessions.ts';
+import { requestRoutes } from '../modules/requests/routes.ts';
 import type { Config } from './config.ts';
 import type { AppContext } from './context.ts';
 import { AppError, errorBody } from './errors.ts';
@@ -116,6 +121,15 @@ export async function buildServer(ctx: AppContext, config: Config, opts: ServerO
       if (session) req.session = session;
     }
   });
+  // The member page (本人のページ) has its own cookie and session, looked up for its URLs only.
+  app.addHook('onRequest', async (req) => {
+    if (!req.url.startsWith('/api/v1/portal/')) return;
+    const token = req.cookies[MEMBER_SESSION_COOKIE];
+    if (token) {
+      const session = await findMemberSession(ctx, token, config.sessionIdleMinutes);
+      if (session) req.memberSession = session;
+    }
+  });
   app.addHook('onRequest', (req, reply, done) => {
     if (req.url.startsWith('/api/v1/') && unsafeMethod(req.method)) return app.csrfProtection(req, reply, done);
     done();
@@ -125,7 +139,7 @@ export async function buildServer(ctx: AppContext, config: Config, opts: ServerO
   app.addHook('preValidation', async (req) => {
     if (!req.url.startsWith('/api/')) return;
     const fields = [...findMyNumberFields(req.body ?? {}, 'body'), ...findMyNumberFields(req.query ?? {}, 'query')].filter(
-      (f) => !/^body\.(password|code)$/.test(f),
+      (f) => !/^body\.(password|new_password|code)$/.test(f),
     );
     if (fields.length === 0) return;
     const actor = req.session?.actor;
@@ -164,6 +178,9 @@ export async function buildServer(ctx: AppContext, config: Config, opts: ServerO
       await api.register(setupRoutes(ctx));
       await api.register(publicNoticeApiRoutes(ctx));
       await api.register(ledgerRoutes(ctx));
+      await api.register(requestRoutes(ctx));
+      await api.register(portalAuthRoutes(ctx, config));
+      await api.register(portalDataRoutes(ctx, requireMember));
       api.get('/health', { schema: { tags: ['system'], summary: '稼働確認 / health' } }, async () => ({ ok: true }));
     },
     { prefix: '/api/v1' },

@@ -12,6 +12,7 @@ import { ledgerCommands } from './ledger.ts';
 import { memberCommands } from './members.ts';
 import { organizationCommands } from './organizations.ts';
 import { policyCommands } from './policy.ts';
+import { requestCommands } from './requests.ts';
 import { serveCommand } from './serve.ts';
 
 const program = new Command('mamori')
@@ -27,6 +28,7 @@ ledgerCommands(program);
 memberCommands(program);
 organizationCommands(program);
 policyCommands(program);
+requestCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -7,6 +7,8 @@ import { isEmpty, openMamori } from '../app/bootstrap.ts';
 import { buildServer } from '../app/server.ts';
 import { pruneAccessCounters } from '../modules/audit/alerts.ts';
 import { seedDemo } from '../modules/demo/seed.ts';
+import { pruneMemberSignIns } from '../modules/portal/sessions.ts';
+import { sendReminders } from '../modules/requests/notify.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -49,11 +51,15 @@ export function serveCommand(program: Command) {
           'デモのログインは初回起動時に表示されました（パスワード mamori-demo-2026）。/ demo logins were printed on first start (password mamori-demo-2026).',
         );
       }
-      // Hourly housekeeping: alert counters older than two days, and expired sessions.
+      console.log(`メール / mail: ${m.ctx.mailer.kind === 'smtp' ? 'SMTP' : 'outbox'} ${m.ctx.mailer.target}`);
+      // Hourly housekeeping: alert counters older than two days, expired sessions, stale member sign-in rows, and the daily reminders of
+      // requests due soon or overdue (each request is in at most one reminder a day).
       const housekeeping = async () => {
         const now = new Date();
         await pruneAccessCounters(m.ctx.db, now);
         await m.ctx.db.deleteFrom('sessions').where('expires_at', '<', now.toISOString()).execute();
+        await pruneMemberSignIns(m.ctx, now);
+        await sendReminders(m.ctx);
       };
       const prune = setInterval(
         () => void housekeeping().catch((error: unknown) => app.log.error({ err: error }, 'housekeeping failed')),

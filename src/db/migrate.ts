@@ -6,6 +6,7 @@ import { totpReplay } from './migrations/0002-totp-replay.ts';
 import { policyVersions } from './migrations/0003-policy-versions.ts';
 import { ledger } from './migrations/0004-ledger.ts';
 import { memberRequests } from './migrations/0005-member-requests.ts';
+import { portalSessions } from './migrations/0006-portal-sessions.ts';
 import { auditIndexes } from './migrations/0007-audit-indexes.ts';
 
 /** The one migration history, for both dialects. Append new migrations; never edit a landed one. */
@@ -16,6 +17,7 @@ function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0003-policy-versions': policyVersions,
     '0004-ledger': ledger,
     '0005-member-requests': memberRequests,
+    '0006-portal-sessions': portalSessions,
     '0007-audit-indexes': auditIndexes,
   };
 }

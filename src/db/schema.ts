@@ -184,7 +184,7 @@ export interface AuditLogTable {
   seq: ColumnType<number, number, never>;
   ts: string;
   org_id: string | null;
-  actor_type: 'user' | 'system' | 'cli' | 'anonymous';
+  actor_type: 'user' | 'system' | 'cli' | 'anonymous' | 'member';
   actor_id: string | null;
   action: string;
   outcome: 'allowed' | 'refused' | 'ok' | 'failed';
@@ -364,6 +364,20 @@ export interface MemberSessionTable {
   created_at: string;
   last_seen_at: string;
   expires_at: string;
+  /** Whose page is open: null for the member's own, else a ward's member id (checked against an active guardian link on every request). */
+  subject_member_id: string | null;
+}
+
+/**
+ * Failed sign-ins under a member code that has no password account (unknown, or never signed in), keyed by
+ * the SHA-256 of organization code and member code: such a code locks like a real account, so the lockout
+ * never tells whether a member code exists.
+ */
+export interface MemberSignInThrottleTable {
+  key_hash: string;
+  failed_attempts: number;
+  locked_until: string | null;
+  updated_at: string;
 }
 
 /** A one-time code sent by e-mail for the first sign-in or a recovery. */
@@ -560,6 +574,7 @@ export interface Database {
   ledger_reviews: LedgerReviewTable;
   member_accounts: MemberAccountTable;
   member_sessions: MemberSessionTable;
+  member_sign_in_throttle: MemberSignInThrottleTable;
   member_one_time_codes: MemberOneTimeCodeTable;
   guardian_links: GuardianLinkTable;
   consent_events: ConsentEventTable;

@@ -1,7 +1,18 @@
+import { lazy, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './app.tsx';
 import { I18nProvider } from './i18n/i18n.tsx';
+import { useLocation } from './router.tsx';
 import './styles.css';
+
+// Two apps in one build, each its own chunk: a member on a phone never loads the staff console.
+const App = lazy(() => import('./app.tsx').then((m) => ({ default: m.App })));
+const MyApp = lazy(() => import('./my/my-app.tsx').then((m) => ({ default: m.MyApp })));
+
+/** `/my…` is the member page (本人のページ), everything else the staff console. */
+function Root() {
+  const { path } = useLocation();
+  return <Suspense fallback={null}>{path === '/my' || path.startsWith('/my/') ? <MyApp /> : <App />}</Suspense>;
+}
 
 const root = document.getElementById('root');
 if (root) {
@@ -9,7 +20,7 @@ if (root) {
   // member is an audited access.
   createRoot(root).render(
     <I18nProvider>
-      <App />
+      <Root />
     </I18nProvider>,
   );
 }

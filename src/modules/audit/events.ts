@@ -9,7 +9,9 @@ export type Actor =
   | { type: 'user'; id: string; orgId: string; roleId: string; login?: string }
   | { type: 'cli'; id: string | null; orgId: string | null; label: string }
   | { type: 'system'; id: null; orgId: string | null; label: string }
-  | { type: 'anonymous'; id: null; orgId: null };
+  | { type: 'anonymous'; id: null; orgId: null }
+  /** A member signed in to the member page (本人のページ); `id` is the member_accounts row. */
+  | { type: 'member'; id: string; orgId: string };
 
 type Base = { orgId: string | null; memberId?: string | null; purpose?: string | null; errorCode?: string | null };
 
@@ -57,6 +59,76 @@ export type AuditEvent = Base &
         detail: { asset_id: string; code: string; review_id: string; result: string; reviewed_on: string; next_review_on: string };
       }
     | { action: 'ledger.export'; outcome: 'ok'; detail: { assets: number; department: string | null; via: string } }
+    | {
+        action: 'consent.change';
+        outcome: 'ok';
+        detail: {
+          subject_kind: string;
+          subject_code: string;
+          state: string;
+          source: string;
+          event: string;
+          policy_version: number | null;
+          by_guardian?: boolean;
+        };
+      }
+    | {
+        action: 'provision.record';
+        outcome: 'ok' | 'refused';
+        detail: { record?: string; third_party: string | null; direction: string; items: string[] };
+      }
+    | {
+        action: 'request.file' | 'request.step' | 'request.update' | 'request.document';
+        outcome: 'ok';
+        detail: {
+          request: string;
+          reference: string;
+          kind: string;
+          step?: string;
+          from?: string;
+          to?: string;
+          channel?: string;
+          requester?: string;
+          document?: string;
+        };
+      }
+    | {
+        action: 'request.effect';
+        outcome: 'ok';
+        detail: {
+          request: string;
+          reference: string;
+          kind: string;
+          effect: string;
+          fields?: string[];
+          purposes?: string[];
+          third_parties?: string[];
+        };
+      }
+    | { action: 'disclosure.package'; outcome: 'ok'; detail: { request: string | null; form: string; via: string } }
+    | { action: 'member.self_update'; outcome: 'ok'; detail: { fields: string[]; version: number; by_guardian?: boolean } }
+    | { action: 'notify.sent' | 'notify.failed'; outcome: 'ok' | 'failed'; detail: { template: string; request?: string; error?: string } }
+    // The member page's sign-in (本人のページ). Never the member code typed, the one-time code or the e-mail address.
+    | {
+        action: 'portal.code_request';
+        outcome: 'ok' | 'refused' | 'failed';
+        detail: {
+          purpose?: 'first_sign_in' | 'recovery';
+          reason?: 'unknown_member' | 'no_email' | 'too_many' | 'disabled' | 'mail_failed';
+        };
+      }
+    | { action: 'portal.sign_in'; outcome: 'ok' | 'failed'; detail: { step: 'password' | 'code'; reason?: string } }
+    | { action: 'portal.password_set'; outcome: 'ok'; detail: { purpose: 'first_sign_in' | 'recovery' } }
+    | { action: 'portal.locked'; outcome: 'ok'; detail: { until: string } }
+    | { action: 'portal.logout'; outcome: 'ok'; detail: Record<string, never> }
+    | { action: 'portal.act_as'; outcome: 'ok' | 'refused'; detail: { as: 'self' | 'ward'; link_id?: string; reason?: string } }
+    // Guardian links (保護者・法定代理人), registered by staff after checking proof.
+    | {
+        action: 'guardian.link' | 'guardian.unlink';
+        outcome: 'ok';
+        detail: { link_id: string; guardian_member_id: string; relationship: string };
+      }
+    | { action: 'guardian.list'; outcome: 'ok'; detail: { links: number } }
   );
 
 export type AuditOutcome = AuditLogTable['outcome'];

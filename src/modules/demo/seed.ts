@@ -18,6 +18,7 @@ import { toRow } from '../members/write-member.ts';
 import { createDepartment, createOrganization, createRole } from '../organizations/service.ts';
 import { purposeCodeOf } from '../policy/document.ts';
 import { publishDemoPolicy } from './demo-policy.ts';
+import { seedDemoPortal } from './demo-portal.ts';
 import { syntheticMember } from './synthetic.ts';
 
 export const DEMO_ORG = 'demo-coop';
@@ -189,6 +190,7 @@ export async function seedDemo(ctx: AppContext, memberCount: number): Promise<De
   ctx.policy.invalidate();
   await insertSyntheticMembers(ctx, orgIds.get(DEMO_ORG)!, 1, memberCount);
   await insertSyntheticMembers(ctx, orgIds.get(DEMO_OTHER_ORG)!, 5_000_001, Math.min(200, memberCount));
+  await seedDemoPortal(ctx, orgIds.get(DEMO_ORG)!);
   return { users, password: DEMO_PASSWORD, members: memberCount };
 }
 

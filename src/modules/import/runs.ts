@@ -15,6 +15,7 @@ export const noCounts: RunCounts = { rows_total: 0, rows_created: 0, rows_update
 export function actorName(actor: Actor): string {
   if (actor.type === 'user') return actor.login ?? actor.id;
   if (actor.type === 'anonymous') return 'anonymous';
+  if (actor.type === 'member') return `member:${actor.id}`;
   return actor.label;
 }
 

@@ -55,36 +55,80 @@ function withQuery(path: string, query?: Query): string {
   return qs ? `${path}?${qs}` : path;
 }
 
-async function send<T>(method: Method, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
-  let response: Response;
+async function fetchApi(method: Method, path: string, init: { body?: unknown; headers?: Record<string, string>; accept?: string } = {}) {
+  const { body, headers = {}, accept = 'application/json' } = init;
   try {
-    response = await fetch(`/api/v1${path}`, {
+    return await fetch(`/api/v1${path}`, {
       method,
       credentials: 'same-origin',
-      headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      headers: { accept, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
   } catch {
     throw new ApiError(0, 'network_error', 'サーバーに接続できません。', 'Cannot reach the server.');
   }
-  const text = await response.text();
-  let data: unknown = null;
+}
+
+function parseJson(text: string): unknown {
   try {
-    data = text ? JSON.parse(text) : null;
+    return text ? JSON.parse(text) : null;
   } catch {
-    data = null;
+    return null;
   }
-  if (!response.ok) {
-    const error = (data as { error?: { code?: string; message_ja?: string; message_en?: string; issues?: FieldIssue[] } } | null)?.error;
-    throw new ApiError(
-      response.status,
-      error?.code ?? 'internal_error',
-      error?.message_ja ?? `サーバーエラー（${response.status}）が発生しました。`,
-      error?.message_en ?? `Server error (${response.status}).`,
-      error?.issues ?? [],
-    );
-  }
+}
+
+function refusal(status: number, data: unknown): ApiError {
+  const error = (data as { error?: { code?: string; message_ja?: string; message_en?: string; issues?: FieldIssue[] } } | null)?.error;
+  return new ApiError(
+    status,
+    error?.code ?? 'internal_error',
+    error?.message_ja ?? `サーバーエラー（${status}）が発生しました。`,
+    error?.message_en ?? `Server error (${status}).`,
+    error?.issues ?? [],
+  );
+}
+
+async function send<T>(method: Method, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+  const response = await fetchApi(method, path, { body, headers });
+  const data = parseJson(await response.text());
+  if (!response.ok) throw refusal(response.status, data);
   return data as T;
+}
+
+/** The file name of a `Content-Disposition` (the UTF-8 one when given), or the fallback. */
+function fileNameOf(disposition: string | null, fallback: string): string {
+  const utf8 = disposition && /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1];
+  if (utf8) return decodeURIComponent(utf8);
+  return (disposition && /filename="([^"]+)"/i.exec(disposition)?.[1]) || fallback;
+}
+
+/**
+ * Fetches a file from the API and hands it to the browser as a download. Unlike a plain link, a refusal
+ * (not ready, signed out, a server error) is thrown as an `ApiError` the screen can show.
+ */
+export async function downloadFile(path: string, fallbackName: string): Promise<void> {
+  const response = await fetchApi('GET', path, { accept: '*/*' });
+  if (!response.ok) {
+    const error = refusal(response.status, parseJson(await response.text()));
+    if (sessionEnded(error.code, path)) onSignedOut?.();
+    throw error;
+  }
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileNameOf(response.headers.get('content-disposition'), fallbackName);
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // The browser has taken the file once the click is handled; free the blob a moment later.
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** The console's and the member page's session ran out (their own sign-in calls answer these codes too). */
+function sessionEnded(code: string, path: string): boolean {
+  if (code === 'not_authenticated') return !path.startsWith('/auth/');
+  if (code === 'member_not_signed_in') return !path.startsWith('/portal/auth/');
+  return false;
 }
 
 async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
@@ -97,7 +141,7 @@ async function request<T>(method: Method, path: string, body?: unknown): Promise
       resetCsrf();
       return send<T>(method, path, body ?? {}, { 'x-csrf-token': await getCsrfToken() });
     }
-    if (error instanceof ApiError && error.code === 'not_authenticated' && !path.startsWith('/auth/')) onSignedOut?.();
+    if (error instanceof ApiError && sessionEnded(error.code, path)) onSignedOut?.();
     throw error;
   }
 }

@@ -54,6 +54,12 @@ export const icons = {
       <path d="M16 4v3h3" />
     </Icon>
   ),
+  requests: (
+    <Icon>
+      <path d="M4 13l2.5-8h11L20 13v6H4z" />
+      <path d="M4 13h4.5l1 2h5l1-2H20" />
+    </Icon>
+  ),
   alert: (
     <Icon>
       <path d="M6 16V11a6 6 0 1 1 12 0v5l1.5 2h-15L6 16Z" />

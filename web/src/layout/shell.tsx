@@ -17,6 +17,9 @@ import { NewAssetPage } from '../ledger/new-asset-page.tsx';
 import { MemberDetailPage } from '../members/member-detail-page.tsx';
 import { MemberSearchPage } from '../members/member-search-page.tsx';
 import { PolicyNavGroup, policyScreen } from '../policy/policy-nav.tsx';
+import { NewRequestPage } from '../requests/new-request-page.tsx';
+import { RequestPage } from '../requests/request-page.tsx';
+import { RequestsPage } from '../requests/requests-page.tsx';
 import { Link, matchPath, useLocation } from '../router.tsx';
 import { capabilities, useSession } from '../session.tsx';
 import { UsersPage } from '../users/users-page.tsx';
@@ -46,6 +49,16 @@ export function Shell() {
             label: 'nav.members' as const,
             icon: icons.search,
             match: (p: string) => p.startsWith('/members') && !p.endsWith('/audit'),
+          },
+        ]
+      : []),
+    ...(can.requests
+      ? [
+          {
+            to: '/requests',
+            label: 'nav.requests' as const,
+            icon: icons.requests,
+            match: (p: string) => p.startsWith('/requests'),
           },
         ]
       : []),
@@ -147,6 +160,10 @@ function Routes() {
   if (memberAudit) return <MemberAuditPage memberId={memberAudit.id ?? ''} memberCode={query.get('code')} />;
   const member = matchPath('/members/:id', path);
   if (member) return <MemberDetailPage key={member.id} memberId={member.id ?? ''} purpose={query.get('purpose') ?? ''} />;
+  if (path === '/requests') return <RequestsPage />;
+  if (path === '/requests/new') return <NewRequestPage key={query.get('member') ?? ''} />;
+  const request = matchPath('/requests/:id', path);
+  if (request) return <RequestPage key={request.id} requestId={request.id ?? ''} />;
   if (path === '/audit') return <AuditPage key={query.get('member') ?? ''} />;
   if (path === '/alerts') return <AlertsPage />;
   if (path === '/users') return <UsersPage />;

@@ -1,7 +1,8 @@
 /**
  * One member, opened for one purpose of use: the server returns only that purpose's items, and the screen
  * says so — the purpose is shown above the record, and the items the purpose does not allow are named but
- * not shown. Opening for another purpose is a new, audited read.
+ * not shown. Opening for another purpose is a new, audited read. Below the record, roles that handle requests
+ * see the person's consents, requests and provision records (web/src/requests/member-records.tsx).
  */
 import { useCallback, useEffect, useState } from 'react';
 import { ApiError, api } from '../api/client.ts';
@@ -9,6 +10,7 @@ import type { Member } from '../api/types.ts';
 import { PurposeSelect } from '../components/purpose-select.tsx';
 import { Button, Card, ErrorNotice, Loading, Notice, PageHeader } from '../components/ui.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
+import { MemberPrivacyPanels, NewRequestLink } from '../requests/member-records.tsx';
 import { href, Link, navigate } from '../router.tsx';
 import { capabilities, useLabels, useSession } from '../session.tsx';
 import { MemberEditForm } from './member-edit-form.tsx';
@@ -78,11 +80,16 @@ export function MemberDetailPage({ memberId, purpose }: { memberId: string; purp
         }
         title={code ? t('member.titleWithCode', { code }) : t('member.title')}
         actions={
-          can.audit && (
-            <Link to={href(`/members/${memberId}/audit`, { code })} className="btn btn-secondary">
-              {t('member.auditTrail')}
-            </Link>
-          )
+          <>
+            {can.handleRequests && member && (
+              <NewRequestLink member={{ id: memberId, code, name: member.name ? String(member.name) : null }} />
+            )}
+            {can.audit && (
+              <Link to={href(`/members/${memberId}/audit`, { code })} className="btn btn-secondary">
+                {t('member.auditTrail')}
+              </Link>
+            )}
+          </>
         }
       />
       <section className="purpose-banner" data-testid="purpose-banner" aria-label={t('member.purposeBanner')}>
@@ -208,6 +215,7 @@ export function MemberDetailPage({ memberId, purpose }: { memberId: string; purp
               <p className="item-list">{i18n.list(hidden.map((f) => labels.item(f)))}</p>
             </details>
           )}
+          <MemberPrivacyPanels memberId={memberId} />
         </>
       )}
     </>

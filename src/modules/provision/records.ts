@@ -1,0 +1,173 @@
+/**
+ * Records of third-party provision (APPI Art. 29) and receipt (Art. 30), per person, kept three years.
+ * Providing to a recipient of the policy's third-party register follows the register's legal basis: with
+ * `consent`, only when the person has consented and has not had provision to it stopped on request.
+ * The person sees these records on their page and in the disclosure package (Art. 33(5)).
+ */
+import { randomUUID } from 'node:crypto';
+import type { AppContext } from '../../app/context.ts';
+import { AppError } from '../../app/errors.ts';
+import type { DbOrTx } from '../../db/database.ts';
+import type { ProvisionRecordTable } from '../../db/schema.ts';
+import { iso, japanDate } from '../../db/time.ts';
+import { appendAudit } from '../audit/append.ts';
+import type { StaffActor } from '../members/actor.ts';
+import { policyInEffect } from '../policy/in-effect.ts';
+
+export interface ProvisionInput {
+  memberId: string;
+  direction: 'provided' | 'received';
+  /** A recipient of the third-party register; or a counterparty named here (receipts, one-off cases). */
+  thirdPartyCode?: string;
+  counterparty?: { name: string; address?: string; representative?: string };
+  items: string[];
+  legalBasis?: string;
+  /** Receipts: how the provider obtained the data (取得の経緯). */
+  acquisition?: string;
+  occurredOn?: string;
+  note?: string;
+}
+
+/** Records are kept three years from the provision (Rule 20, Rule 24). */
+const keepYears = 3;
+
+export async function recordProvision(ctx: AppContext, actor: StaffActor, input: ProvisionInput): Promise<ProvisionRecordTable> {
+  const now = ctx.clock();
+  // A refusal commits its audit entry and nothing else, then is raised.
+  const outcome = await ctx.db.transaction().execute(async (tx): Promise<{ record: ProvisionRecordTable } | { refused: AppError }> => {
+    const member = await tx.selectFrom('members').select(['id', 'org_id']).where('id', '=', input.memberId).executeTakeFirst();
+    if (!member || member.org_id !== actor.orgId) throw new AppError('member_not_found');
+    const items = await tx.selectFrom('data_items').select('code').where('org_id', '=', member.org_id).execute();
+    const unknownItems = input.items.filter((i) => !items.some((r) => r.code === i));
+    if (unknownItems.length || input.items.length === 0) {
+      throw new AppError(
+        'validation_failed',
+        (unknownItems.length ? unknownItems : ['']).map((i) => ({
+          field: 'items',
+          code: i ? 'unknown' : 'required',
+          message_ja: i ? `登録されていない情報項目です: ${i}` : '提供した項目を指定してください。',
+          message_en: i ? `Unknown item: ${i}` : 'Name the items provided.',
+        })),
+      );
+    }
+    const policy = await policyInEffect(tx, member.org_id);
+    const party = input.thirdPartyCode ? policy?.document.third_parties.find((t) => t.code === input.thirdPartyCode) : undefined;
+    if (input.thirdPartyCode && !party) throw new AppError('third_party_unknown');
+    const counterparty =
+      input.counterparty ?? (party ? { name: party.name, address: party.address, representative: party.representative } : undefined);
+    if (!counterparty?.name) {
+      throw new AppError('validation_failed', [
+        {
+          field: 'counterparty.name',
+          code: 'required',
+          message_ja: '提供先・提供元の名称を入力してください。',
+          message_en: 'Name the counterparty.',
+        },
+      ]);
+    }
+    const legalBasis = party?.legal_basis ?? input.legalBasis ?? 'consent';
+    let consentEventId: string | null = null;
+    if (input.direction === 'provided' && legalBasis === 'consent') {
+      const consent = input.thirdPartyCode
+        ? await tx
+            .selectFrom('member_consents')
+            .innerJoin('consent_events', 'consent_events.id', 'member_consents.event_id')
+            .select(['member_consents.state', 'member_consents.event_id', 'consent_events.request_id'])
+            .where('member_consents.member_id', '=', member.id)
+            .where('member_consents.subject_kind', '=', 'third_party')
+            .where('member_consents.subject_code', '=', input.thirdPartyCode)
+            .executeTakeFirst()
+        : undefined;
+      if (consent?.state !== 'granted') {
+        const code = consent?.request_id ? 'provision_stopped' : 'provision_consent_missing';
+        await appendAudit(
+          tx,
+          actor,
+          {
+            action: 'provision.record',
+            outcome: 'refused',
+            orgId: member.org_id,
+            memberId: member.id,
+            errorCode: code,
+            detail: { third_party: input.thirdPartyCode ?? null, direction: input.direction, items: input.items },
+          },
+          ctx.clock,
+        );
+        return { refused: new AppError(code) };
+      }
+      consentEventId = consent.event_id;
+    }
+    const occurredOn = input.occurredOn ?? japanDate(now);
+    const row: ProvisionRecordTable = {
+      id: randomUUID(),
+      org_id: member.org_id,
+      member_id: member.id,
+      direction: input.direction,
+      third_party_code: input.thirdPartyCode ?? null,
+      counterparty_name: counterparty.name,
+      counterparty_address: counterparty.address ?? null,
+      counterparty_representative: counterparty.representative ?? null,
+      items: JSON.stringify(input.items),
+      legal_basis: legalBasis,
+      consent_event_id: consentEventId,
+      acquisition: input.acquisition ?? null,
+      occurred_on: occurredOn,
+      keep_until: `${Number(occurredOn.slice(0, 4)) + keepYears}${occurredOn.slice(4)}`,
+      note: input.note ?? null,
+      created_at: iso(now),
+      created_by: actor.id,
+    };
+    await tx.insertInto('provision_records').values(row).execute();
+    await appendAudit(
+      tx,
+      actor,
+      {
+        action: 'provision.record',
+        outcome: 'ok',
+        orgId: member.org_id,
+        memberId: member.id,
+        detail: { record: row.id, third_party: row.third_party_code, direction: row.direction, items: input.items },
+      },
+      ctx.clock,
+    );
+    return { record: row };
+  });
+  if ('refused' in outcome) throw outcome.refused;
+  return outcome.record;
+}
+
+export interface ProvisionView {
+  id: string;
+  direction: 'provided' | 'received';
+  third_party_code: string | null;
+  counterparty_name: string;
+  counterparty_address: string | null;
+  counterparty_representative: string | null;
+  items: string[];
+  legal_basis: string;
+  acquisition: string | null;
+  occurred_on: string;
+  keep_until: string;
+}
+
+export async function listProvisionRecords(db: DbOrTx, memberId: string): Promise<ProvisionView[]> {
+  const rows = await db
+    .selectFrom('provision_records')
+    .selectAll()
+    .where('member_id', '=', memberId)
+    .orderBy('occurred_on', 'desc')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    direction: r.direction,
+    third_party_code: r.third_party_code,
+    counterparty_name: r.counterparty_name,
+    counterparty_address: r.counterparty_address,
+    counterparty_representative: r.counterparty_representative,
+    items: JSON.parse(r.items) as string[],
+    legal_basis: r.legal_basis,
+    acquisition: r.acquisition,
+    occurred_on: r.occurred_on,
+    keep_until: r.keep_until,
+  }));
+}

@@ -1,0 +1,43 @@
+/**
+ * Handing over a disclosure package in the form asked (JSON, CSV or PDF), to the person on their page or to
+ * the privacy office for a paper answer. Each hand-over is recorded in the audit trail.
+ */
+import type { FastifyReply } from 'fastify';
+import type { AppContext } from '../../app/context.ts';
+import { contentDisposition } from '../../app/downloads.ts';
+import type { SubjectRequestTable } from '../../db/schema.ts';
+import { appendAudit } from '../audit/append.ts';
+import { auditActor } from '../consent/consents.ts';
+import { buildPackage } from '../disclosure/build.ts';
+import { packageToCsv } from '../disclosure/csv.ts';
+import { renderDisclosurePdf } from '../disclosure/pdf.ts';
+import type { RequestActor } from './requests.ts';
+
+export const packageForms = ['pdf', 'json', 'csv'] as const;
+export type PackageForm = (typeof packageForms)[number];
+
+export async function deliverPackage(
+  ctx: AppContext,
+  reply: FastifyReply,
+  actor: RequestActor,
+  row: SubjectRequestTable,
+  form: PackageForm,
+  via: 'page' | 'console',
+): Promise<FastifyReply> {
+  const pkg = await buildPackage(ctx, row.member_id, { request: row });
+  await ctx.db
+    .transaction()
+    .execute((tx) =>
+      appendAudit(
+        tx,
+        auditActor(actor),
+        { action: 'disclosure.package', outcome: 'ok', orgId: row.org_id, memberId: row.member_id, detail: { request: row.id, form, via } },
+        ctx.clock,
+      ),
+    );
+  const name = { ja: `開示_${row.reference}.${form}`, ascii: `disclosure-${row.reference}.${form}` };
+  reply.header('content-disposition', contentDisposition(name)).header('cache-control', 'no-store');
+  if (form === 'json') return reply.type('application/json; charset=utf-8').send(JSON.stringify(pkg, null, 2));
+  if (form === 'csv') return reply.type('text/csv; charset=utf-8').send(packageToCsv(pkg));
+  return reply.type('application/pdf').send(await renderDisclosurePdf(pkg));
+}

@@ -1,0 +1,391 @@
+/**
+ * The privacy office's API for requests from the person, consents entered on paper or by phone, and
+ * provision records. Staff of the member's organization only; deciding steps are the privacy officer's.
+ */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppContext } from '../../app/context.ts';
+import { AppError } from '../../app/errors.ts';
+import { requireKind } from '../../app/guard.ts';
+import { japanDate } from '../../db/time.ts';
+import { appendAudit } from '../audit/append.ts';
+import { changeConsent, consentHistory, listConsents } from '../consent/consents.ts';
+import type { StaffActor } from '../members/actor.ts';
+import { listProvisionRecords, recordProvision } from '../provision/records.ts';
+import { disclosingKinds, requestKinds } from './kinds.ts';
+import { deliverPackage, packageForms } from './package.ts';
+import { addDocument, fileRequest, getRequest, listRequests, loadForActor, readDocument, stepRequest, updateRequest } from './requests.ts';
+
+const handlers = ['privacy_officer', 'department_manager', 'staff'] as const;
+const readers = [...handlers, 'auditor'] as const;
+
+const idParams = z.strictObject({ id: z.uuid() });
+const requestStates = ['received', 'verified', 'in_progress', 'approved', 'answered', 'refused', 'withdrawn', 'closed'] as const;
+const date = z.iso.date();
+
+export const documentBody = z.strictObject({
+  kind: z.enum(['identity', 'agent_proof', 'other']),
+  file_name: z.string().trim().min(1).max(200),
+  /** The file, base64-encoded (at most 5 MB decoded). */
+  data_base64: z.string().min(1),
+});
+
+/** Document uploads carry a base64 file: a larger body than the API's default, still bounded. */
+export const documentBodyLimit = 8 * 1024 * 1024;
+
+async function memberInOrg(ctx: AppContext, actor: StaffActor, memberId: string): Promise<void> {
+  const row = await ctx.db.selectFrom('members').select('org_id').where('id', '=', memberId).executeTakeFirst();
+  if (!row || row.org_id !== actor.orgId) throw new AppError('member_not_found');
+}
+
+export function requestRoutes(ctx: AppContext): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.get(
+      '/requests',
+      {
+        schema: {
+          tags: ['requests'],
+          summary: '請求の一覧（期限順）/ requests by due date',
+          querystring: z.strictObject({
+            state: z.enum([...requestStates, 'open', 'overdue', 'all']).optional(),
+            kind: z.enum(requestKinds).optional(),
+            member_id: z.uuid().optional(),
+          }),
+        },
+      },
+      async (req) => {
+        const actor = requireKind(req, readers);
+        const q = req.query;
+        const requests = await listRequests(
+          ctx.db,
+          actor.orgId,
+          {
+            ...(q.state ? { state: q.state } : {}),
+            ...(q.kind ? { kind: q.kind } : {}),
+            ...(q.member_id ? { memberId: q.member_id } : {}),
+          },
+          japanDate(ctx.clock()),
+        );
+        return { requests };
+      },
+    );
+
+    app.post(
+      '/requests',
+      {
+        schema: {
+          tags: ['requests'],
+          summary: '請求の受付（電話・書面・窓口）/ enter a request received by phone, paper or at the counter',
+          body: z.strictObject({
+            member_id: z.uuid(),
+            kind: z.enum(requestKinds),
+            detail: z.record(z.string(), z.unknown()).default({}),
+            channel: z.enum(['phone', 'paper', 'counter', 'mail']),
+            requester: z.enum(['self', 'legal_representative', 'mandated_agent']).default('self'),
+            agent_name: z.string().trim().max(200).optional(),
+            agent_relationship: z.string().trim().max(200).optional(),
+            agent_proof: z.string().trim().max(500).optional(),
+            delivery_form: z.enum(['json', 'csv', 'pdf', 'paper']).optional(),
+            received_on: date.optional(),
+          }),
+        },
+      },
+      async (req, reply) => {
+        const actor = requireKind(req, handlers);
+        const b = req.body;
+        const view = await fileRequest(ctx, actor, {
+          memberId: b.member_id,
+          kind: b.kind,
+          detail: b.detail,
+          channel: b.channel,
+          requester: b.requester,
+          ...(b.agent_name ? { agentName: b.agent_name } : {}),
+          ...(b.agent_relationship ? { agentRelationship: b.agent_relationship } : {}),
+          ...(b.agent_proof ? { agentProof: b.agent_proof } : {}),
+          ...(b.delivery_form ? { deliveryForm: b.delivery_form } : {}),
+          ...(b.received_on ? { receivedAt: receivedOn(b.received_on, ctx.clock()) } : {}),
+        });
+        return reply.status(201).send(view);
+      },
+    );
+
+    app.get('/requests/:id', { schema: { tags: ['requests'], summary: '請求の詳細 / a request', params: idParams } }, async (req) => {
+      const actor = requireKind(req, readers);
+      return getRequest(ctx.db, actor, req.params.id, { withEvents: true, today: japanDate(ctx.clock()) });
+    });
+
+    app.post(
+      '/requests/:id/steps',
+      {
+        schema: {
+          tags: ['requests'],
+          summary: '請求の処理を進める / take a step (verify, start, approve, answer, refuse, withdraw, close)',
+          params: idParams,
+          body: z.strictObject({
+            step: z.enum(['verify', 'start', 'approve', 'answer', 'refuse', 'withdraw', 'close']),
+            version: z.int().min(1),
+            reason: z.string().trim().max(2000).optional(),
+            answer: z.string().trim().max(4000).optional(),
+            identity_method: z.enum(['documents', 'callback']).optional(),
+            identity_note: z.string().trim().max(500).optional(),
+          }),
+        },
+      },
+      async (req) => {
+        const actor = requireKind(req, handlers);
+        const b = req.body;
+        return stepRequest(ctx, actor, req.params.id, {
+          step: b.step,
+          version: b.version,
+          ...(b.reason ? { reason: b.reason } : {}),
+          ...(b.answer ? { answer: b.answer } : {}),
+          ...(b.identity_method ? { identityMethod: b.identity_method } : {}),
+          ...(b.identity_note ? { identityNote: b.identity_note } : {}),
+        });
+      },
+    );
+
+    app.patch(
+      '/requests/:id',
+      {
+        schema: {
+          tags: ['requests'],
+          summary: '請求内容・方法・手数料の調整 / adjust what is asked, the form, the fee',
+          params: idParams,
+          body: z.strictObject({
+            version: z.int().min(1),
+            detail: z.record(z.string(), z.unknown()).optional(),
+            delivery_form: z.enum(['json', 'csv', 'pdf', 'paper']).optional(),
+            fee_yen: z.int().min(0).max(100_000).optional(),
+            fee_paid: z.boolean().optional(),
+            agent_proof: z.string().trim().max(500).optional(),
+            due_on: date.optional(),
+          }),
+        },
+      },
+      async (req) => {
+        const actor = requireKind(req, handlers);
+        const b = req.body;
+        return updateRequest(ctx, actor, req.params.id, {
+          version: b.version,
+          ...(b.detail ? { detail: b.detail } : {}),
+          ...(b.delivery_form ? { deliveryForm: b.delivery_form } : {}),
+          ...(b.fee_yen !== undefined ? { feeYen: b.fee_yen } : {}),
+          ...(b.fee_paid !== undefined ? { feePaid: b.fee_paid } : {}),
+          ...(b.agent_proof !== undefined ? { agentProof: b.agent_proof } : {}),
+          ...(b.due_on ? { dueOn: b.due_on } : {}),
+        });
+      },
+    );
+
+    app.post(
+      '/requests/:id/documents',
+      {
+        bodyLimit: documentBodyLimit,
+        schema: {
+          tags: ['requests'],
+          summary: '本人確認書類・代理権の証明の登録 / add an identity document or proof',
+          params: idParams,
+          body: documentBody,
+        },
+      },
+      async (req, reply) => {
+        const actor = requireKind(req, handlers);
+        const doc = await addDocument(ctx, actor, req.params.id, {
+          kind: req.body.kind,
+          fileName: req.body.file_name,
+          data: decodeBase64(req.body.data_base64),
+        });
+        return reply.status(201).send(doc);
+      },
+    );
+
+    app.get(
+      '/requests/:id/documents/:documentId',
+      {
+        schema: { tags: ['requests'], summary: '書類の表示 / a document', params: z.strictObject({ id: z.uuid(), documentId: z.uuid() }) },
+      },
+      async (req, reply) => {
+        const actor = requireKind(req, ['privacy_officer']);
+        const doc = await readDocument(ctx, actor, req.params.id, req.params.documentId);
+        await ctx.db.transaction().execute(async (tx) => {
+          const row = await loadForActor(tx, actor, req.params.id);
+          await appendAudit(
+            tx,
+            actor,
+            {
+              action: 'request.document',
+              outcome: 'ok',
+              orgId: row.org_id,
+              memberId: row.member_id,
+              detail: { request: row.id, reference: row.reference, kind: row.kind, step: 'view', document: req.params.documentId },
+            },
+            ctx.clock,
+          );
+        });
+        return reply.type(doc.contentType).header('cache-control', 'no-store').send(doc.data);
+      },
+    );
+
+    app.get(
+      '/requests/:id/package',
+      {
+        schema: {
+          tags: ['requests'],
+          summary: '開示パッケージ（JSON・CSV・PDF）/ the disclosure package',
+          params: idParams,
+          querystring: z.strictObject({ form: z.enum(packageForms).default('pdf') }),
+        },
+      },
+      async (req, reply) => {
+        const actor = requireKind(req, ['privacy_officer']);
+        const row = await loadForActor(ctx.db, actor, req.params.id);
+        if (!disclosingKinds.includes(row.kind) || (row.state !== 'answered' && row.state !== 'closed' && row.state !== 'approved')) {
+          throw new AppError('disclosure_not_ready');
+        }
+        return deliverPackage(ctx, reply, actor, row, req.query.form, 'console');
+      },
+    );
+
+    // Consents entered by staff (paper, phone, counter), and a member's consent history.
+    app.get(
+      '/members/:id/consents',
+      { schema: { tags: ['consents'], summary: '同意・選択の状況と履歴 / consents and their history', params: idParams } },
+      async (req) => {
+        const actor = requireKind(req, readers);
+        await memberInOrg(ctx, actor, req.params.id);
+        const [consents, history] = await Promise.all([
+          listConsents(ctx.db, actor.orgId, req.params.id),
+          consentHistory(ctx.db, req.params.id),
+        ]);
+        return { consents, history };
+      },
+    );
+
+    app.post(
+      '/members/:id/consents',
+      {
+        schema: {
+          tags: ['consents'],
+          summary: '同意・オプトアウトの記録（書面・電話・窓口）/ record a consent or opt-out',
+          params: idParams,
+          body: z.strictObject({
+            subject_kind: z.enum(['purpose', 'third_party']),
+            subject_code: z.string().trim().min(1).max(64),
+            state: z.enum(['granted', 'withdrawn', 'opted_out']),
+            source: z.enum(['paper', 'phone', 'counter']),
+            guardian_name: z.string().trim().max(200).optional(),
+            note: z.string().trim().max(1000).optional(),
+          }),
+        },
+      },
+      async (req) => {
+        const actor = requireKind(req, handlers);
+        const b = req.body;
+        return changeConsent(ctx, actor, {
+          memberId: req.params.id,
+          subject: { kind: b.subject_kind, code: b.subject_code },
+          state: b.state,
+          source: b.source,
+          ...(b.guardian_name ? { guardianName: b.guardian_name } : {}),
+          ...(b.note ? { note: b.note } : {}),
+        });
+      },
+    );
+
+    app.get(
+      '/members/:id/provisions',
+      { schema: { tags: ['provision'], summary: '第三者提供・受領の記録 / provision and receipt records', params: idParams } },
+      async (req) => {
+        const actor = requireKind(req, readers);
+        await memberInOrg(ctx, actor, req.params.id);
+        return { records: await listProvisionRecords(ctx.db, req.params.id) };
+      },
+    );
+
+    app.post(
+      '/members/:id/provisions',
+      {
+        schema: {
+          tags: ['provision'],
+          summary: '第三者提供・受領の記録 / record a provision or receipt',
+          params: idParams,
+          body: z.strictObject({
+            direction: z.enum(['provided', 'received']),
+            third_party_code: z.string().trim().min(1).max(64).optional(),
+            counterparty: z
+              .strictObject({
+                name: z.string().trim().min(1).max(200),
+                address: z.string().trim().max(300).optional(),
+                representative: z.string().trim().max(200).optional(),
+              })
+              .optional(),
+            items: z.array(z.string().trim().min(1).max(64)).min(1).max(100),
+            legal_basis: z
+              .enum(['consent', 'law', 'life_body_property', 'public_health_children', 'public_body', 'academic_research'])
+              .optional(),
+            acquisition: z.string().trim().max(1000).optional(),
+            occurred_on: date.optional(),
+            note: z.string().trim().max(1000).optional(),
+          }),
+        },
+      },
+      async (req, reply) => {
+        const actor = requireKind(req, ['privacy_officer', 'department_manager']);
+        const b = req.body;
+        const row = await recordProvision(ctx, actor, {
+          memberId: req.params.id,
+          direction: b.direction,
+          items: b.items,
+          ...(b.third_party_code ? { thirdPartyCode: b.third_party_code } : {}),
+          ...(b.counterparty
+            ? {
+                counterparty: {
+                  name: b.counterparty.name,
+                  ...(b.counterparty.address ? { address: b.counterparty.address } : {}),
+                  ...(b.counterparty.representative ? { representative: b.counterparty.representative } : {}),
+                },
+              }
+            : {}),
+          ...(b.legal_basis ? { legalBasis: b.legal_basis } : {}),
+          ...(b.acquisition ? { acquisition: b.acquisition } : {}),
+          ...(b.occurred_on ? { occurredOn: b.occurred_on } : {}),
+          ...(b.note ? { note: b.note } : {}),
+        });
+        return reply.status(201).send({ id: row.id, keep_until: row.keep_until });
+      },
+    );
+  };
+}
+
+/** A date of receipt entered by staff, at the current time of day (the due date counts from that date). */
+function receivedOn(date: string, now: Date): Date {
+  const at = new Date(`${date}T${now.toISOString().slice(11)}`);
+  if (Number.isNaN(at.getTime()) || at > now) {
+    throw new AppError('validation_failed', [
+      {
+        field: 'received_on',
+        code: 'future',
+        message_ja: '受付日に未来の日付は指定できません。',
+        message_en: 'The date received cannot be in the future.',
+      },
+    ]);
+  }
+  return at;
+}
+
+/** Strict base64 (a file, not text that happens to decode). */
+export function decodeBase64(data: string): Buffer {
+  const clean = data.replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length % 4 !== 0) {
+    throw new AppError('validation_failed', [
+      {
+        field: 'data_base64',
+        code: 'invalid_base64',
+        message_ja: 'ファイルの形式が正しくありません。',
+        message_en: 'The file is not valid base64.',
+      },
+    ]);
+  }
+  return Buffer.from(clean, 'base64');
+}
