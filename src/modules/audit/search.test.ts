@@ -72,25 +72,28 @@ describe.each(availableDialects())('audit search on %s', (dialect) => {
     expect(await seqs({ actorId: 'user-1', memberId: 'm-2' })).toEqual([5]);
   });
 
-  it.runIf(dialect === 'sqlite')('walks the index meant for each search, without sorting', () => {
-    // Without statistics SQLite breaks ties between indexes by their order in the schema: the organization's
-    // index made last (as on a database where it was rebuilt) must still not be chosen for a member or an actor.
-    database.sqlite!.exec('drop index audit_org_seq; create index audit_org_seq on audit_log (org_id, seq)');
-    const plan = (q: Omit<AuditQuery, 'orgId'>) => {
-      const { sql, parameters } = auditSearchQuery(database.db, { orgId: ORG, ...q }, 100).compile();
-      const rows = database.sqlite!.prepare(`explain query plan ${sql}`).all(...parameters) as { detail: string }[];
-      return rows.map((r) => r.detail).join(' | ');
-    };
-    for (const [q, index] of [
-      [{}, 'audit_org_seq'],
-      [{ before: 5 }, 'audit_org_seq'],
-      [{ from: '2026-04-01T09:00:00.000Z', action: 'member.read' }, 'audit_org_seq'],
-      [{ memberId: 'm-1' }, 'audit_member'],
-      [{ actorId: 'user-1', from: '2026-04-01T09:00:00.000Z' }, 'audit_actor'],
-    ] as const) {
-      const p = plan(q);
-      expect(p, JSON.stringify(q)).toMatch(new RegExp(`SEARCH audit_log USING INDEX ${index} `));
-      expect(p, JSON.stringify(q)).not.toContain('TEMP B-TREE');
-    }
-  });
+  // SQLite's query planner only: defined for that dialect, never skipped on the other.
+  if (dialect === 'sqlite') {
+    it('walks the index meant for each search, without sorting', () => {
+      // Without statistics SQLite breaks ties between indexes by their order in the schema: the organization's
+      // index made last (as on a database where it was rebuilt) must still not be chosen for a member or an actor.
+      database.sqlite!.exec('drop index audit_org_seq; create index audit_org_seq on audit_log (org_id, seq)');
+      const plan = (q: Omit<AuditQuery, 'orgId'>) => {
+        const { sql, parameters } = auditSearchQuery(database.db, { orgId: ORG, ...q }, 100).compile();
+        const rows = database.sqlite!.prepare(`explain query plan ${sql}`).all(...parameters) as { detail: string }[];
+        return rows.map((r) => r.detail).join(' | ');
+      };
+      for (const [q, index] of [
+        [{}, 'audit_org_seq'],
+        [{ before: 5 }, 'audit_org_seq'],
+        [{ from: '2026-04-01T09:00:00.000Z', action: 'member.read' }, 'audit_org_seq'],
+        [{ memberId: 'm-1' }, 'audit_member'],
+        [{ actorId: 'user-1', from: '2026-04-01T09:00:00.000Z' }, 'audit_actor'],
+      ] as const) {
+        const p = plan(q);
+        expect(p, JSON.stringify(q)).toMatch(new RegExp(`SEARCH audit_log USING INDEX ${index} `));
+        expect(p, JSON.stringify(q)).not.toContain('TEMP B-TREE');
+      }
+    });
+  }
 });
