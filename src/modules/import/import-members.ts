@@ -21,7 +21,7 @@ import { TransformPool } from './pool.ts';
 import { defaultReportPath, type RejectedRow, RejectionReport } from './report.ts';
 import { finishRun, type RunCounts, startRun } from './runs.ts';
 import { type CsvSource, type FileEncoding, openCsvSource } from './source.ts';
-import { withImportSettings } from './store.ts';
+import { type ImportJournal, withImportSettings } from './store.ts';
 
 export interface ImportMembersOptions {
   /** Organization code (`demo-coop`). */
@@ -72,6 +72,11 @@ export interface ImportSummary {
   reportFile: string | null;
   /** Earlier runs of the organization found interrupted and marked failed. */
   interruptedRuns: number;
+  /**
+   * SQLite: `rollback` when a large import had the database to itself and wrote its pages once, with a
+   * rollback journal (see store.ts); `wal` otherwise. `null` on PostgreSQL and for a dry run.
+   */
+  journal: ImportJournal;
 }
 
 const SMALL_FILE = 2 << 20;
@@ -142,6 +147,7 @@ export async function importMembers(ctx: AppContext, opts: ImportMembersOptions)
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
   });
   let status: ImportSummary['status'] = dryRun ? 'dry_run' : 'completed';
+  let journal: ImportJournal = null;
   try {
     if (dryRun) {
       await job.run(source, pool, null);
@@ -149,8 +155,9 @@ export async function importMembers(ctx: AppContext, opts: ImportMembersOptions)
     } else {
       await startRun(ctx.db, { id: runId, orgId: org.id, file, actor: opts.actor, at });
       try {
-        await withImportSettings(ctx, () =>
+        await withImportSettings(ctx, { large: source.size >= SMALL_FILE }, (used) =>
           ctx.db.transaction().execute(async (tx) => {
+            journal = used;
             await job.run(source, pool, tx);
             if (job.strictFailed) throw new StrictRollback();
             if (job.created + job.updated > 0) {
@@ -207,6 +214,7 @@ export async function importMembers(ctx: AppContext, opts: ImportMembersOptions)
     rejections: job.sample,
     reportFile: report?.path ?? null,
     interruptedRuns: job.interrupted,
+    journal,
   };
 }
 

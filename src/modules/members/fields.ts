@@ -9,6 +9,7 @@ import {
   digitsOnly,
   isKana,
   kanaSearchKey,
+  nfkc,
   normalizeBankAccount,
   normalizeDate,
   normalizeKana,
@@ -222,9 +223,7 @@ export const fieldRules: { [K in MemberField]: (v: Raw) => Result<MemberValues[K
   join_date: joinDateRule,
   leave_date: date(false, '脱退日', 'Leave date'),
   share_capital: (v) => {
-    const s = str(v)
-      .normalize('NFKC')
-      .replace(/[,円¥\s]/g, '');
+    const s = nfkc(str(v)).replace(/[,円¥\s]/g, '');
     if (!s) return ok(0);
     if (!/^\d{1,12}$/.test(s))
       return bad(
