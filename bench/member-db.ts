@@ -14,8 +14,7 @@ import type { KeyRing } from '../src/modules/crypto/data-keys.ts';
 import { DEMO_ORG, seedDemo } from '../src/modules/demo/seed.ts';
 import { syntheticMember } from '../src/modules/demo/synthetic.ts';
 import { memberColumns } from '../src/modules/import/store.ts';
-import { normalizeMemberInput } from '../src/modules/members/fields.ts';
-import { toRow } from '../src/modules/members/write-member.ts';
+import { normalizeMemberInput, toRow } from '../src/modules/members/fields.ts';
 
 export const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 

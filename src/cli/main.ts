@@ -4,31 +4,33 @@
  */
 import { Command } from 'commander';
 import { AppError, errorCatalogue } from '../app/errors.ts';
-import { adminCommands } from './admin.ts';
-import { auditCommands } from './audit.ts';
-import { demoCommands } from './demo.ts';
-import { importCommands } from './import.ts';
-import { ledgerCommands } from './ledger.ts';
-import { memberCommands } from './members.ts';
-import { organizationCommands } from './organizations.ts';
-import { policyCommands } from './policy.ts';
-import { requestCommands } from './requests.ts';
-import { serveCommand } from './serve.ts';
+
+type Register = (program: Command) => void;
+
+/**
+ * The command groups and the top-level commands each registers. Only the group of the command asked for is
+ * loaded (`mamori import …` does not load the server, the policy registers or the PDF fonts): about 0.6 s
+ * less start-up for every command. Help and anything unknown load them all.
+ */
+const groups: [names: string[], load: () => Promise<Register>][] = [
+  [['serve', 'migrate'], async () => (await import('./serve.ts')).serveCommand],
+  [['audit'], async () => (await import('./audit.ts')).auditCommands],
+  [['demo'], async () => (await import('./demo.ts')).demoCommands],
+  [['users', 'keys'], async () => (await import('./admin.ts')).adminCommands],
+  [['import'], async () => (await import('./import.ts')).importCommands],
+  [['ledger'], async () => (await import('./ledger.ts')).ledgerCommands],
+  [['members'], async () => (await import('./members.ts')).memberCommands],
+  [['orgs'], async () => (await import('./organizations.ts')).organizationCommands],
+  [['policy'], async () => (await import('./policy.ts')).policyCommands],
+  [['requests'], async () => (await import('./requests.ts')).requestCommands],
+];
 
 const program = new Command('mamori')
   .description('mamori — 生協の個人情報保護マネジメントシステム / personal-information protection for co-ops')
   .showHelpAfterError();
 
-serveCommand(program);
-auditCommands(program);
-demoCommands(program);
-adminCommands(program);
-importCommands(program);
-ledgerCommands(program);
-memberCommands(program);
-organizationCommands(program);
-policyCommands(program);
-requestCommands(program);
+const asked = groups.find(([names]) => names.includes(process.argv[2] ?? ''));
+for (const register of await Promise.all((asked ? [asked] : groups).map(([, load]) => load()))) register(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -10,8 +10,7 @@ import { iso, japanDate } from '../../db/time.ts';
 import { appendAuditBatch } from '../audit/append.ts';
 import type { Actor, AuditEvent } from '../audit/events.ts';
 import { hashPassword } from '../auth/passwords.ts';
-import { normalizeMemberInput } from '../members/fields.ts';
-import { toRow } from '../members/write-member.ts';
+import { normalizeMemberInput, toRow } from '../members/fields.ts';
 
 export const DEMO_MEMBER_CODE = '9000001';
 export const DEMO_CHILD_CODE = '9000002';

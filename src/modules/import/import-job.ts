@@ -12,7 +12,7 @@ import { iso } from '../../db/time.ts';
 import { appendAuditBatch } from '../audit/append.ts';
 import type { Actor, AuditEvent } from '../audit/events.ts';
 import type { MemberField, MemberValues } from '../members/fields.ts';
-import { toRow } from '../members/write-member.ts';
+import { toRow } from '../members/fields.ts';
 import type { TransformPool } from './pool.ts';
 import type { RejectedRow, RejectionReport } from './report.ts';
 import { markInterruptedRuns, type RunCounts } from './runs.ts';

@@ -20,6 +20,8 @@ import {
 
 export { type MemberField, memberFieldCodes } from './field-codes.ts';
 
+import type { AppContext } from '../../app/context.ts';
+import type { MemberTable } from '../../db/schema.ts';
 import { japanDate } from '../../db/time.ts';
 import { type MemberField, memberFieldCodes } from './field-codes.ts';
 
@@ -282,4 +284,15 @@ export function searchKeys(v: Partial<MemberValues>): { name_kana_norm?: string;
   if (v.name_kana !== undefined) out.name_kana_norm = kanaSearchKey(v.name_kana);
   if (v.phone !== undefined) out.phone_norm = v.phone ? digitsOnly(v.phone) : null;
   return out;
+}
+
+/**
+ * The ledger row for normalised values (encrypting the bank account). Here, beside the rules, so that the
+ * import's transform threads load the rules without the services around them.
+ */
+export function toRow(ctx: Pick<AppContext, 'keys'>, values: Partial<MemberValues>): Partial<MemberTable> {
+  const { bank_account, ...rest } = values;
+  const row: Partial<MemberTable> = { ...rest, ...searchKeys(values) };
+  if (bank_account !== undefined) row.bank_account_enc = bank_account === null ? null : ctx.keys.encrypt(bank_account);
+  return row;
 }

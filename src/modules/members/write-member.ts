@@ -9,19 +9,11 @@ import type { MemberTable } from '../../db/schema.ts';
 import { iso, japanDate } from '../../db/time.ts';
 import { appendAudit } from '../audit/append.ts';
 import type { StaffActor } from './actor.ts';
-import { type MemberField, type MemberValues, normalizeMemberInput, searchKeys } from './fields.ts';
+import { type MemberField, normalizeMemberInput, toRow } from './fields.ts';
 import { type PresentedMember, presentMember } from './presenter.ts';
 import { loadBlocks, refusalToError } from './read-member.ts';
 
 type Input = Partial<Record<MemberField, string | number | null>>;
-
-/** The ledger row for normalised values (encrypting the bank account). */
-export function toRow(ctx: Pick<AppContext, 'keys'>, values: Partial<MemberValues>): Partial<MemberTable> {
-  const { bank_account, ...rest } = values;
-  const row: Partial<MemberTable> = { ...rest, ...searchKeys(values) };
-  if (bank_account !== undefined) row.bank_account_enc = bank_account === null ? null : ctx.keys.encrypt(bank_account);
-  return row;
-}
 
 export interface CreateMemberOptions {
   actor: StaffActor;

@@ -11,8 +11,7 @@ import { appendAudit } from '../audit/append.ts';
 import { auditActor } from '../consent/consents.ts';
 import { buildPackage } from '../disclosure/build.ts';
 import type { DisclosurePackage } from '../disclosure/types.ts';
-import { normalizeMemberInput } from '../members/fields.ts';
-import { toRow } from '../members/write-member.ts';
+import { normalizeMemberInput, toRow } from '../members/fields.ts';
 import { selfServiceFields } from '../requests/kinds.ts';
 import type { MemberActor } from './actor.ts';
 
