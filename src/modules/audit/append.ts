@@ -46,7 +46,7 @@ class DetailCache {
 }
 
 function toRow(actor: Actor, event: AuditEvent, seq: number, ts: string, prevHash: string, details = new DetailCache(actor)): Row {
-  const fields = {
+  const row: Row = {
     seq,
     ts,
     org_id: event.orgId ?? actor.orgId ?? null,
@@ -58,8 +58,11 @@ function toRow(actor: Actor, event: AuditEvent, seq: number, ts: string, prevHas
     member_id: event.memberId ?? null,
     error_code: event.errorCode ?? null,
     detail: details.json(event.detail),
+    prev_hash: prevHash,
+    hash: '',
   };
-  return { ...fields, prev_hash: prevHash, hash: entryHash(prevHash, fields) };
+  row.hash = entryHash(prevHash, row); // the encoding reads the chain's fields only
+  return row;
 }
 
 /** Appends one event. */
