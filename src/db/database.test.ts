@@ -1,6 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sqliteGroupTransaction } from './database.ts';
+import { openSqlite, sqliteGroupTransaction } from './database.ts';
 import { createTestDatabase, type TestDatabase } from './testing.ts';
 
 describe('SQLite group commit', () => {
@@ -80,4 +83,29 @@ describe('SQLite group commit', () => {
       other.close();
     }
   }
+});
+
+describe('opening SQLite while another process holds the file', () => {
+  it('waits for the busy timeout, then says so in Japanese and English', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mamori-busy-'));
+    const file = join(dir, 'busy.db');
+    // What a large import alone on the database does: a rollback journal and the write lock until it ends.
+    const holder = new BetterSqlite3(file);
+    try {
+      holder.exec('create table t (x)');
+      holder.pragma('journal_mode = DELETE');
+      holder.exec('begin exclusive');
+      holder.exec('insert into t values (1)');
+      const started = Date.now();
+      expect(() => openSqlite(file)).toThrow(/使用中の処理.*Another process holds the database/);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(9_000);
+      holder.exec('rollback');
+      const raw = openSqlite(file);
+      expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+      raw.close();
+    } finally {
+      holder.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
 });

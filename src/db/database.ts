@@ -282,9 +282,22 @@ export function sqliteHandleOf(db: Db): BetterSqlite3.Database | undefined {
 export function openSqlite(file: string): BetterSqlite3.Database {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const raw = new BetterSqlite3(file);
-  raw.pragma('journal_mode = WAL');
-  raw.pragma('synchronous = NORMAL');
   raw.pragma('busy_timeout = 10000');
+  try {
+    raw.pragma('journal_mode = WAL');
+  } catch (error) {
+    raw.close();
+    // A large import alone on the database writes through a rollback journal (import/store.ts) and holds the
+    // file until it ends; entering WAL mode waits for it up to the busy timeout.
+    if ((error as { code?: string }).code === 'SQLITE_BUSY') {
+      throw new Error(
+        `データベース ${file} を使用中の処理（大量の取込など）があります。終わってから、もう一度実行してください。 / ` +
+          `Another process holds the database ${file} (a large import, for instance); run this again when it has finished.`,
+      );
+    }
+    throw error;
+  }
+  raw.pragma('synchronous = NORMAL');
   raw.pragma('foreign_keys = ON');
   raw.pragma('cache_size = -65536');
   return raw;
