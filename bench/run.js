@@ -4,6 +4,7 @@
 // next, prints a table, and records the results with the machine and date in
 // bench/results/<YYYY-MM-DD>-<hostname>.json and .md (merged with earlier runs of the same day and machine).
 import { fork } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, hostname, loadavg, release, totalmem, type } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -55,19 +56,41 @@ function runOne(file) {
   });
 }
 
+/**
+ * A fixed piece of CPU work (hashing, JSON, strings), timed just before each benchmark: the speed the machine
+ * had at that moment. A shared VM's vCPUs vary by twice or more over an hour (Cedar's rate in the same bench
+ * went from 8,430 to 3,178 decisions/s in one day), so a result is read together with this figure. The median
+ * of three runs, in milliseconds: lower is faster.
+ */
+function calibrate() {
+  const data = Buffer.alloc(8 << 20, 7);
+  const times = [];
+  for (let run = 0; run < 3; run++) {
+    const started = performance.now();
+    for (let i = 0; i < 4; i++) createHash('sha256').update(data).digest();
+    let n = 0;
+    for (let i = 0; i < 200_000; i++) n += JSON.stringify({ i, kana: `ヤマダ ハナコ${i}` }).normalize('NFKC').length;
+    if (n === 0) throw new Error('unreachable');
+    times.push(performance.now() - started);
+  }
+  return Math.round(times.sort((a, b) => a - b)[1]);
+}
+
 const ranAt = new Date();
 const runs = {};
 for (const file of files) {
   const name = file.replace(/\.bench\.ts$/, '');
   // Other work on the machine skews a benchmark; the load average at its start is recorded with it.
   const load = Math.round(loadavg()[0] * 100) / 100;
-  console.log(`\n▶ ${name} (load average ${load})`);
+  const calibrationMs = calibrate();
+  console.log(`\n▶ ${name} (load average ${load}, calibration ${calibrationMs} ms)`);
   const run = await runOne(file);
   if (run.error) console.error(`✗ ${name}: ${run.error}`);
   runs[name] = {
     ranAt: new Date().toISOString(),
     seconds: run.seconds,
     loadAverageAtStart: load,
+    calibrationMs,
     results: run.results,
     ...(run.error ? { error: run.error } : {}),
   };
@@ -119,7 +142,9 @@ const md = [
   ...table(record.benchmarks).map((r) => `| ${r.map((c) => c.replaceAll('|', '\\|')).join(' | ')} |`),
   '',
   ...Object.entries(record.benchmarks).map(
-    ([b, r]) => `- \`${b}\`: finished ${r.ranAt}, took ${r.seconds} s, 1-minute load average at its start ${r.loadAverageAtStart ?? '?'}`,
+    ([b, r]) =>
+      `- \`${b}\`: finished ${r.ranAt}, took ${r.seconds} s, 1-minute load average at its start ${r.loadAverageAtStart ?? '?'}` +
+      (r.calibrationMs ? `, calibration ${r.calibrationMs} ms (fixed CPU work just before it; lower is faster)` : ''),
   ),
   '',
 ].join('\n');
