@@ -23,14 +23,6 @@ import { type ChunkResult, cellIndex, type RefusedRow, type RowColumn, rowColumn
 /** Audit entries per `appendAuditBatch` call: one call's garbage then dies young instead of growing the heap. */
 const AUDIT_SLICE = 500;
 
-/**
- * An organization with at most this many members has its member codes read once at the start: a row whose
- * code is not among them is new without asking the database (a million new members: 1.3 s of lookups less
- * on the thread that sets the pace). A larger ledger is asked per chunk, for the codes of that chunk, so that
- * the import's memory does not grow with the ledger.
- */
-const KNOWN_CODES_LIMIT = 200_000;
-
 export interface ImportProgress {
   bytesDone: number;
   bytesTotal: number;
@@ -72,6 +64,8 @@ export interface JobOptions {
   report: RejectionReport | null;
   keep: number;
   bulkIndexRows: number;
+  /** See `ImportMembersOptions.knownCodesLimit`. */
+  knownCodesLimit: number;
   onProgress?: (progress: ImportProgress) => void;
 }
 
@@ -94,7 +88,7 @@ export class ImportJob {
   readonly #refusals: AuditEvent[] = [];
   #writing: boolean;
   #lookup = true;
-  /** The organization's member codes when it had few at the start (`KNOWN_CODES_LIMIT`); else null. */
+  /** The organization's member codes when it had few at the start (`knownCodesLimit`); else null. */
   #known: Set<string | number> | null = null;
   #bulkDecided = false;
   #restore: (() => Promise<void>) | undefined;
@@ -142,7 +136,7 @@ export class ImportJob {
     }
     const counts = await store.count();
     this.#lookup = counts.org > 0;
-    if (this.#lookup && counts.org <= KNOWN_CODES_LIMIT) this.#known = new Set((await store.codes()).map(claimKey));
+    if (this.#lookup && counts.org <= this.#o.knownCodesLimit) this.#known = new Set((await store.codes()).map(claimKey));
     // Results wait in memory until their turn (a few MB): four per worker keep the workers busy while the
     // chunk the writer needs next is still in a worker that runs less often (at a lower priority, see
     // transform-worker.ts).
