@@ -68,7 +68,7 @@ export type ImportJournal = 'wal' | 'rollback' | null;
  * Runs `fn` (the import's transaction) with the import's connection settings on SQLite.
  *
  * `large`: a large file. When no other connection has the database open (no server, no other command), its
- * transaction then runs with a rollback journal instead of the write-ahead log (`journalFor`).
+ * transaction then runs with a rollback journal instead of the write-ahead log (`useRollbackJournalIfAlone`).
  */
 export async function withImportSettings<T>(
   ctx: Pick<AppContext, 'db' | 'sqlite'>,
