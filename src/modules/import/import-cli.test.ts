@@ -69,32 +69,33 @@ describe.each(availableDialects())('mamori import members (CLI) on %s', (dialect
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const mamori = (args: string[]) => {
-    const r = spawnSync(process.execPath, [join(root, 'bin', 'mamori.js'), ...args], { env, encoding: 'utf8', timeout: 90_000 });
+  const mamori = (args: string[], environment = env) => {
+    const r = spawnSync(process.execPath, [join(root, 'bin', 'mamori.js'), ...args], {
+      env: environment,
+      encoding: 'utf8',
+      timeout: 90_000,
+    });
     return { code: r.status, out: r.stdout, err: r.stderr };
   };
-  const members = async () =>
+  const members = async (on = db) =>
     Number(
       (
-        await db.db
+        await on.db
           .selectFrom('members')
           .select((eb) => eb.fn.countAll().as('n'))
           .executeTakeFirstOrThrow()
       ).n,
     );
-  const runs = () => db.db.selectFrom('import_runs').select(['id', 'status']).orderBy('started_at').execute();
-
-  it('killed mid-way, leaves the database as it was; the next run completes and marks the killed one failed', async () => {
-    const child = spawn(
-      process.execPath,
-      [join(root, 'bin', 'mamori.js'), 'import', 'members', join(dir, 'members.csv'), '--org', 'test-coop'],
-      {
-        env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+  /**
+   * Starts `mamori import members` of the test file and waits for its first progress line, which comes after
+   * the first chunk was written inside the import's transaction.
+   */
+  const importUntilProgress = async (environment: NodeJS.ProcessEnv, org: string) => {
+    const child = spawn(process.execPath, [join(root, 'bin', 'mamori.js'), 'import', 'members', join(dir, 'members.csv'), '--org', org], {
+      env: environment,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
-    // The first progress line comes after the first chunk was written inside the import's transaction.
     await new Promise<void>((resolve, reject) => {
       let err = '';
       child.stderr.on('data', (d: Buffer) => {
@@ -103,6 +104,12 @@ describe.each(availableDialects())('mamori import members (CLI) on %s', (dialect
       });
       child.on('exit', () => reject(new Error(`the import ended before it could be killed: ${err}`)));
     });
+    return { child, exited };
+  };
+  const runs = () => db.db.selectFrom('import_runs').select(['id', 'status']).orderBy('started_at').execute();
+
+  it('killed mid-way, leaves the database as it was; the next run completes and marks the killed one failed', async () => {
+    const { child, exited } = await importUntilProgress(env, 'test-coop');
     await new Promise((r) => setTimeout(r, 300));
     child.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
@@ -139,23 +146,7 @@ describe.each(availableDialects())('mamori import members (CLI) on %s', (dialect
         );
       await setup.close();
 
-      const child = spawn(
-        process.execPath,
-        [join(root, 'bin', 'mamori.js'), 'import', 'members', join(dir, 'members.csv'), '--org', 'alone-coop'],
-        {
-          env: alone,
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      );
-      const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
-      await new Promise<void>((resolve, reject) => {
-        let err = '';
-        child.stderr.on('data', (d: Buffer) => {
-          err += d.toString();
-          if (err.includes('取込中 / importing')) resolve();
-        });
-        child.on('exit', () => reject(new Error(`the import ended before it could be killed: ${err}`)));
-      });
+      const { child, exited } = await importUntilProgress(alone, 'alone-coop');
       // The transaction writes through a rollback journal: the database left the write-ahead log.
       expect(existsSync(`${file}-journal`)).toBe(true);
       expect([...header(file)]).toEqual([1, 1]);
@@ -168,33 +159,21 @@ describe.each(availableDialects())('mamori import members (CLI) on %s', (dialect
       try {
         expect(after.sqlite!.pragma('journal_mode', { simple: true })).toBe('wal');
         expect(existsSync(`${file}-journal`)).toBe(false);
-        const count = await after.db
-          .selectFrom('members')
-          .select((eb) => eb.fn.countAll().as('n'))
-          .executeTakeFirstOrThrow();
-        expect(Number(count.n)).toBe(0);
+        expect(await members(after)).toBe(0);
         expect((await verifyAuditChain(after.db)).ok).toBe(true);
       } finally {
         await after.close();
       }
 
-      const r = spawnSync(
-        process.execPath,
-        [join(root, 'bin', 'mamori.js'), 'import', 'members', join(dir, 'members.csv'), '--org', 'alone-coop', '--json'],
-        { env: alone, encoding: 'utf8', timeout: 90_000 },
-      );
-      expect(r.status, r.stderr).toBe(0);
-      expect(JSON.parse(r.stdout)).toMatchObject({ status: 'completed', created: ROWS, interruptedRuns: 1, journal: 'rollback' });
+      const r = mamori(['import', 'members', join(dir, 'members.csv'), '--org', 'alone-coop', '--json'], alone);
+      expect(r.code, r.err).toBe(0);
+      expect(JSON.parse(r.out)).toMatchObject({ status: 'completed', created: ROWS, interruptedRuns: 1, journal: 'rollback' });
       // Back in WAL mode when the import ended: the file format's read and write versions (bytes 18–19) are 2
       // for WAL, 1 for a rollback journal (read from the file, before a connection could set it again).
       expect([...header(file)]).toEqual([2, 2]);
       const done = openDatabase(`sqlite:${file}`);
       try {
-        const count = await done.db
-          .selectFrom('members')
-          .select((eb) => eb.fn.countAll().as('n'))
-          .executeTakeFirstOrThrow();
-        expect(Number(count.n)).toBe(ROWS);
+        expect(await members(done)).toBe(ROWS);
         expect((await verifyAuditChain(done.db)).ok).toBe(true);
       } finally {
         await done.close();
