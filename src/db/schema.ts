@@ -8,6 +8,8 @@ import type { ColumnType, Generated } from 'kysely';
 export type OrganizationKind = 'coop' | 'federation' | 'subsidiary';
 /** The five system roles; a co-op defines its own roles, each of one kind. */
 export type RoleKind = 'privacy_officer' | 'department_manager' | 'staff' | 'auditor' | 'system_admin';
+/** Work a role does beyond purposes of use (organizations/duties.ts). */
+export type Duty = 'member_requests' | 'provision_records';
 export type MemberStatus = 'active' | 'suspended' | 'withdrawn';
 export type DeliveryType = 'group' | 'individual' | 'store_only';
 export type Gender = 'female' | 'male' | 'other' | 'unknown';
@@ -44,6 +46,8 @@ export interface RoleTable {
   name: string;
   name_en: string;
   kind: RoleKind;
+  /** JSON array of duties (organizations/duties.ts) granted to a staff or department-manager role. */
+  duties: ColumnType<string, string | undefined, string>;
 }
 
 export interface UserTable {

@@ -44,6 +44,7 @@ export type AuditEvent = Base &
       }
     | { action: 'policy.activate'; outcome: 'ok'; detail: { number: number; effective_on: string } }
     | { action: 'role.grants'; outcome: 'ok'; detail: { role: string; purposes: string[] } }
+    | { action: 'role.duties'; outcome: 'ok'; detail: { role: string; duties: string[]; before: string[] } }
     | { action: 'audit.search'; outcome: 'ok'; detail: Record<string, string | number | null> }
     | { action: 'audit.verify'; outcome: 'ok' | 'failed'; detail: { entries: number; first_bad?: number | null } }
     | { action: 'alert.acknowledge'; outcome: 'ok'; detail: { alert_id: string } }

@@ -7,6 +7,7 @@ import type { AppContext } from '../../app/context.ts';
 import { AppError } from '../../app/errors.ts';
 import { requireStaff, SESSION_COOKIE } from '../../app/guard.ts';
 import { japanDate } from '../../db/time.ts';
+import { dutyAccessMap } from '../organizations/duties.ts';
 import { circledNumber } from '../policy/document.ts';
 import { listPurposes } from '../purposes/service.ts';
 import { activateTotp, beginTotpEnrollment, completeTotp, loginWithPassword, logout } from './sessions.ts';
@@ -170,6 +171,8 @@ export function authRoutes(ctx: AppContext, config: Config): FastifyPluginAsyncZ
         joint_use: [...jointUse.values()],
         organization: org,
         role,
+        /** What the role may do with the registers beyond purposes: `handle`, `read` or `null` per duty. */
+        duties: dutyAccessMap(actor),
         department: department ?? null,
         purposes: purposes.filter((p) => permitted.has(p.code)),
       };

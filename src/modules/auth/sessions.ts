@@ -12,6 +12,7 @@ import { iso } from '../../db/time.ts';
 import { appendAudit } from '../audit/append.ts';
 import type { Actor } from '../audit/events.ts';
 import type { StaffActor } from '../members/actor.ts';
+import { parseDuties } from '../organizations/duties.ts';
 import { verifyAgainstDummy, verifyPassword } from './passwords.ts';
 import { matchTotp, newTotpSecret, totpUri } from './totp.ts';
 
@@ -285,7 +286,7 @@ export async function logout(ctx: AppContext, token: string): Promise<void> {
 
 // The session lookup runs on every API request: on SQLite as one prepared statement (same columns as below).
 const sessionSql = `select sessions.id as session_id, sessions.expires_at, sessions.last_seen_at, sessions.mfa_pending,
-    users.id, users.org_id, users.role_id, users.login, users.display_name, users.department_id, users.status, roles.kind as role_kind
+    users.id, users.org_id, users.role_id, users.login, users.display_name, users.department_id, users.status, roles.kind as role_kind, roles.duties as role_duties
   from sessions inner join users on users.id = sessions.user_id inner join roles on roles.id = users.role_id
   where sessions.id = ?`;
 interface SessionRow {
@@ -301,6 +302,7 @@ interface SessionRow {
   department_id: string | null;
   status: 'active' | 'disabled';
   role_kind: RoleKind;
+  role_duties: string;
 }
 
 /**
@@ -325,6 +327,11 @@ function sessionCache(db: Db): Map<string, { at: number; row: SessionRow }> {
 
 function forgetSession(db: Db, sessionId: string): void {
   sessionCache(db).delete(sessionId);
+}
+
+/** Forgets every cached session of this process, e.g. after a role's duties changed (the rows carry them). */
+export function forgetCachedSessions(db: Db): void {
+  sessionCache(db).clear();
 }
 
 function forgetUserSessions(db: Db, userId: string): void {
@@ -355,6 +362,7 @@ async function lookUpSession(ctx: AppContext, id: string): Promise<SessionRow | 
           'users.department_id',
           'users.status',
           'roles.kind as role_kind',
+          'roles.duties as role_duties',
         ])
         .where('sessions.id', '=', id)
         .executeTakeFirst();
@@ -399,6 +407,7 @@ export async function findSession(
       orgId: row.org_id,
       roleId: row.role_id,
       roleKind: row.role_kind,
+      duties: parseDuties(row.role_duties),
       login: row.login,
       departmentId: row.department_id,
     },

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../../app/context.ts';
 import type { Tx } from '../../db/database.ts';
-import type { MemberTable, RoleKind } from '../../db/schema.ts';
+import type { Duty, MemberTable, RoleKind } from '../../db/schema.ts';
 import { iso } from '../../db/time.ts';
 import { appendAuditBatch } from '../audit/append.ts';
 import type { Actor, AuditEvent } from '../audit/events.ts';
@@ -27,7 +27,11 @@ export const DEMO_PASSWORD = 'mamori-demo-2026';
 
 const P = (...numbers: number[]) => numbers.map((number) => purposeCodeOf({ number }));
 
-const roles: { code: string; name: string; name_en: string; kind: RoleKind; purposes: string[] }[] = [
+/** Duties (organizations/duties.ts): member services and the department manager handle requests, consents and
+ * provision records; delivery, kyosai, welfare staff and analysts only use their purposes' items. */
+const allDuties: Duty[] = ['member_requests', 'provision_records'];
+
+const roles: { code: string; name: string; name_en: string; kind: RoleKind; purposes: string[]; duties?: Duty[] }[] = [
   {
     code: 'privacy_officer',
     name: '個人情報保護管理責任者',
@@ -41,9 +45,17 @@ const roles: { code: string; name: string; name_en: string; kind: RoleKind; purp
     name_en: 'Department manager',
     kind: 'department_manager',
     purposes: P(2, 3, 4, 6, 13),
+    duties: allDuties,
   },
   { code: 'delivery_staff', name: '宅配担当職員', name_en: 'Delivery staff', kind: 'staff', purposes: P(3, 4, 13) },
-  { code: 'member_service', name: '組合員サービス担当', name_en: 'Member services', kind: 'staff', purposes: P(1, 2, 6, 7, 9, 10, 11) },
+  {
+    code: 'member_service',
+    name: '組合員サービス担当',
+    name_en: 'Member services',
+    kind: 'staff',
+    purposes: P(1, 2, 6, 7, 9, 10, 11),
+    duties: allDuties,
+  },
   { code: 'kyosai_staff', name: '共済担当職員', name_en: 'Mutual-aid (kyosai) staff', kind: 'staff', purposes: P(14, 15) },
   { code: 'welfare_staff', name: '福祉担当職員', name_en: 'Welfare staff', kind: 'staff', purposes: P(8) },
   { code: 'analyst', name: '商品分析担当', name_en: 'Product analyst', kind: 'staff', purposes: P(16) },
@@ -144,7 +156,20 @@ export async function seedDemo(ctx: AppContext, memberCount: number): Promise<De
         const ids = r.purposes.map((c) => purposeIds.get(c)!);
         roleIds.set(
           r.code,
-          await createRole(tx, system, { orgId, code: r.code, name: r.name, name_en: r.name_en, kind: r.kind, purposeIds: ids }, now),
+          await createRole(
+            tx,
+            system,
+            {
+              orgId,
+              code: r.code,
+              name: r.name,
+              name_en: r.name_en,
+              kind: r.kind,
+              purposeIds: ids,
+              ...(r.duties ? { duties: r.duties } : {}),
+            },
+            now,
+          ),
         );
       }
       for (const u of users.filter((x) => x.org === code)) {

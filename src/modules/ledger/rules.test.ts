@@ -43,6 +43,7 @@ describe('who may use the ledger', () => {
     orgId: 'org',
     roleId: 'r',
     roleKind,
+    duties: [],
     login: 'x',
     departmentId,
   });

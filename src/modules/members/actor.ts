@@ -1,7 +1,8 @@
 /** The staff member acting, as the services see it (from a session, or from the CLI's --as option). */
 import { AppError } from '../../app/errors.ts';
 import type { DbOrTx } from '../../db/database.ts';
-import type { RoleKind } from '../../db/schema.ts';
+import type { Duty, RoleKind } from '../../db/schema.ts';
+import { parseDuties } from '../organizations/duties.ts';
 
 export interface StaffActor {
   type: 'user';
@@ -9,6 +10,8 @@ export interface StaffActor {
   orgId: string;
   roleId: string;
   roleKind: RoleKind;
+  /** The duties granted to the role (organizations/duties.ts#dutyAccess weighs them with the kind). */
+  duties: readonly Duty[];
   login: string;
   departmentId: string | null;
 }
@@ -18,10 +21,28 @@ export async function findStaffActor(db: DbOrTx, login: string): Promise<StaffAc
   const u = await db
     .selectFrom('users')
     .innerJoin('roles', 'roles.id', 'users.role_id')
-    .select(['users.id', 'users.org_id', 'users.role_id', 'users.login', 'users.department_id', 'users.status', 'roles.kind'])
+    .select([
+      'users.id',
+      'users.org_id',
+      'users.role_id',
+      'users.login',
+      'users.department_id',
+      'users.status',
+      'roles.kind',
+      'roles.duties',
+    ])
     .where('users.login', '=', login)
     .executeTakeFirst();
   if (!u) throw new AppError('user_not_found');
   if (u.status !== 'active') throw new AppError('account_disabled');
-  return { type: 'user', id: u.id, orgId: u.org_id, roleId: u.role_id, roleKind: u.kind, login: u.login, departmentId: u.department_id };
+  return {
+    type: 'user',
+    id: u.id,
+    orgId: u.org_id,
+    roleId: u.role_id,
+    roleKind: u.kind,
+    duties: parseDuties(u.duties),
+    login: u.login,
+    departmentId: u.department_id,
+  };
 }

@@ -3,11 +3,12 @@ import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../../app/context.ts';
 import { AppError } from '../../app/errors.ts';
 import type { Tx } from '../../db/database.ts';
-import type { OrganizationKind, RoleKind } from '../../db/schema.ts';
+import type { Duty, OrganizationKind, RoleKind } from '../../db/schema.ts';
 import { iso } from '../../db/time.ts';
 import { appendAudit } from '../audit/append.ts';
 import type { Actor } from '../audit/events.ts';
 import { hashPassword, passwordIssues } from '../auth/passwords.ts';
+import { storeDuties } from './duties.ts';
 import { orgSettingsSchema } from './settings.ts';
 
 export async function createOrganization(
@@ -46,15 +47,18 @@ export async function createDepartment(tx: Tx, actor: Actor, d: { orgId: string;
   return id;
 }
 
-/** A role of the organization's own naming, of one of the five system kinds, granted some purposes. */
+/** A role of the organization's own naming, of one of the five system kinds, granted some purposes and duties. */
 export async function createRole(
   tx: Tx,
   actor: Actor,
-  r: { orgId: string; code: string; name: string; name_en: string; kind: RoleKind; purposeIds?: string[] },
+  r: { orgId: string; code: string; name: string; name_en: string; kind: RoleKind; purposeIds?: string[]; duties?: Duty[] },
   now: Date,
 ) {
   const id = randomUUID();
-  await tx.insertInto('roles').values({ id, org_id: r.orgId, code: r.code, name: r.name, name_en: r.name_en, kind: r.kind }).execute();
+  await tx
+    .insertInto('roles')
+    .values({ id, org_id: r.orgId, code: r.code, name: r.name, name_en: r.name_en, kind: r.kind, duties: storeDuties(r.duties ?? []) })
+    .execute();
   if (r.purposeIds?.length) {
     await tx
       .insertInto('role_purposes')
@@ -64,7 +68,17 @@ export async function createRole(
   await appendAudit(
     tx,
     actor,
-    { action: 'policy.change', outcome: 'ok', orgId: r.orgId, detail: { role: r.code, kind: r.kind, purposes: r.purposeIds?.length ?? 0 } },
+    {
+      action: 'policy.change',
+      outcome: 'ok',
+      orgId: r.orgId,
+      detail: {
+        role: r.code,
+        kind: r.kind,
+        purposes: r.purposeIds?.length ?? 0,
+        ...(r.duties?.length ? { duties: r.duties } : {}),
+      },
+    },
     () => now,
   );
   return id;

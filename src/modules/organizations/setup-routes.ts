@@ -3,7 +3,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../app/context.ts';
 import { requireKind } from '../../app/guard.ts';
-import { grantablePurposes, setRolePurposes, setUpOrganization } from './setup.ts';
+import { duties, parseDuties } from './duties.ts';
+import { grantablePurposes, setRoleDuties, setRolePurposes, setUpOrganization } from './setup.ts';
 
 const codePattern = /^[a-z0-9][a-z0-9-]{1,39}$/;
 
@@ -42,7 +43,7 @@ export function setupRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       const [roles, grants, offered] = await Promise.all([
         ctx.db
           .selectFrom('roles')
-          .select(['id', 'code', 'name', 'name_en', 'kind'])
+          .select(['id', 'code', 'name', 'name_en', 'kind', 'duties'])
           .where('org_id', '=', actor.orgId)
           .orderBy('code')
           .execute(),
@@ -56,8 +57,10 @@ export function setupRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       ]);
       const keyOf = new Map(offered.map((p) => [p.id, p.key]));
       return {
-        roles: roles.map(({ id, ...r }) => ({
+        roles: roles.map(({ id, duties: stored, ...r }) => ({
           ...r,
+          /** Granted duties (staff and department managers); the other kinds' follow from the kind. */
+          duties: parseDuties(stored),
           purposes: grants.filter((g) => g.role_id === id && keyOf.has(g.purpose_id)).map((g) => keyOf.get(g.purpose_id)!),
         })),
         purposes: offered.map(({ id: _id, ...p }) => p),
@@ -77,6 +80,23 @@ export function setupRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       async (req) => {
         const actor = requireKind(req, ['privacy_officer']);
         await setRolePurposes(ctx, actor, req.params.code, req.body.purposes);
+        return { ok: true };
+      },
+    );
+
+    app.put(
+      '/roles/:code/duties',
+      {
+        schema: {
+          tags: ['organizations'],
+          summary: '役割に業務（請求・同意の受付、提供記録）を付与 / set the duties of a staff or manager role',
+          params: z.object({ code: z.string().max(60) }),
+          body: z.strictObject({ duties: z.array(z.enum(duties)).max(duties.length * 2) }),
+        },
+      },
+      async (req) => {
+        const actor = requireKind(req, ['privacy_officer']);
+        await setRoleDuties(ctx, actor, req.params.code, req.body.duties);
         return { ok: true };
       },
     );

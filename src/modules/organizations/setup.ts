@@ -11,9 +11,11 @@ import type { OrganizationKind, RoleKind } from '../../db/schema.ts';
 import { appendAudit } from '../audit/append.ts';
 import type { Actor } from '../audit/events.ts';
 import { hashPassword } from '../auth/passwords.ts';
+import { forgetCachedSessions } from '../auth/sessions.ts';
 import type { PolicyDocument } from '../policy/document.ts';
 import { adoptPreset } from '../policy/presets.ts';
 import { blankPolicy, getDraft, saveDraft } from '../policy/versions.ts';
+import { type Duty, grantableKinds, parseDuties, storeDuties } from './duties.ts';
 import { checkNewUser, createDepartment, createOrganization, createRole, insertUser } from './service.ts';
 
 export const standardRoles: { code: string; name: string; name_en: string; kind: RoleKind }[] = [
@@ -118,6 +120,47 @@ export async function setRolePurposes(ctx: AppContext, actor: Actor & { orgId: s
     );
   });
   ctx.policy.invalidate();
+}
+
+/**
+ * Sets the duties of a staff or department-manager role (the other kinds' duties follow from the kind, see
+ * duties.ts). Sessions cached by this process are dropped so that the change holds at the next request.
+ */
+export async function setRoleDuties(ctx: AppContext, actor: Actor & { orgId: string }, roleCode: string, granted: Duty[]): Promise<void> {
+  const now = ctx.clock();
+  await ctx.db.transaction().execute(async (tx) => {
+    const role = await tx
+      .selectFrom('roles')
+      .select(['id', 'code', 'kind', 'duties'])
+      .where('org_id', '=', actor.orgId)
+      .where('code', '=', roleCode)
+      .executeTakeFirst();
+    if (!role) throw new AppError('role_unknown');
+    if (!grantableKinds.includes(role.kind)) {
+      throw new AppError('validation_failed', [
+        {
+          field: 'duties',
+          code: 'duties_fixed_by_kind',
+          message_ja: 'この役割の業務は役割の種類で決まっており、変更できません。',
+          message_en: 'The duties of this role follow from its kind and cannot be changed.',
+        },
+      ]);
+    }
+    const stored = storeDuties(granted);
+    await tx.updateTable('roles').set({ duties: stored }).where('id', '=', role.id).execute();
+    await appendAudit(
+      tx,
+      actor,
+      {
+        action: 'role.duties',
+        outcome: 'ok',
+        orgId: actor.orgId,
+        detail: { role: role.code, duties: JSON.parse(stored) as string[], before: parseDuties(role.duties) },
+      },
+      () => now,
+    );
+  });
+  forgetCachedSessions(ctx.db);
 }
 
 /** The purposes a role of `orgId` may be granted: its own active purposes and those of joint uses naming it. */

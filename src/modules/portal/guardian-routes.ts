@@ -1,10 +1,13 @@
 /**
- * Staff API for guardian links (保護者の登録): privacy officers and department managers register, list and
- * end the guardians of a member of their organization, after checking proof.
+ * Staff API for guardian links (保護者の登録): privacy officers and department managers whose role has the
+ * `member_requests` duty (organizations/duties.ts) register, list and end the guardians of a member of their
+ * organization, after checking proof.
  */
+
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../app/context.ts';
-import { requireKind } from '../../app/guard.ts';
+import { requireDuty } from '../../app/guard.ts';
 import type { RoleKind } from '../../db/schema.ts';
 import { memberIdParams } from '../members/schemas.ts';
 import { endGuardianLink, linkGuardian, listGuardianLinks } from './guardians.ts';
@@ -12,13 +15,14 @@ import { guardianLinkParams, linkGuardianBody } from './schemas.ts';
 
 export const GUARDIAN_MANAGERS: readonly RoleKind[] = ['privacy_officer', 'department_manager'];
 const tags = ['guardians'];
+const guardianManager = (req: FastifyRequest) => requireDuty(req, 'member_requests', 'handle', GUARDIAN_MANAGERS);
 
 export function guardianRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
     app.get(
       '/members/:id/guardians',
       { schema: { tags, summary: '組合員の保護者（終了分を含む）/ a member’s guardians, ended links included', params: memberIdParams } },
-      async (req) => ({ links: await listGuardianLinks(ctx, { actor: requireKind(req, GUARDIAN_MANAGERS), childId: req.params.id }) }),
+      async (req) => ({ links: await listGuardianLinks(ctx, { actor: guardianManager(req), childId: req.params.id }) }),
     );
 
     app.post(
@@ -32,7 +36,7 @@ export function guardianRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         },
       },
       async (req, reply) => {
-        const actor = requireKind(req, GUARDIAN_MANAGERS);
+        const actor = guardianManager(req);
         const link = await linkGuardian(ctx, {
           actor,
           childId: req.params.id,
@@ -47,8 +51,7 @@ export function guardianRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.delete(
       '/members/:id/guardians/:linkId',
       { schema: { tags, summary: '保護者の登録の終了 / end a guardian link', params: guardianLinkParams } },
-      async (req) =>
-        endGuardianLink(ctx, { actor: requireKind(req, GUARDIAN_MANAGERS), childId: req.params.id, linkId: req.params.linkId }),
+      async (req) => endGuardianLink(ctx, { actor: guardianManager(req), childId: req.params.id, linkId: req.params.linkId }),
     );
   };
 }

@@ -13,6 +13,7 @@ import { iso, japanDate } from '../../db/time.ts';
 import { appendAudit } from '../audit/append.ts';
 import { auditActor } from '../consent/consents.ts';
 import type { StaffActor } from '../members/actor.ts';
+import { dutyAccess } from '../organizations/duties.ts';
 import { getOrgSettings } from '../organizations/settings-cache.ts';
 import { policyInEffect } from '../policy/in-effect.ts';
 import { addDays } from '../policy/rules.ts';
@@ -210,7 +211,7 @@ export async function stepRequest(ctx: AppContext, actor: RequestActor, requestI
     const rule = steps[input.step];
     if (actor.type === 'member' && input.step !== 'withdraw') throw new AppError('forbidden');
     if (actor.type === 'user') {
-      if (actor.roleKind === 'auditor' || actor.roleKind === 'system_admin') throw new AppError('forbidden');
+      if (dutyAccess(actor, 'member_requests') !== 'handle') throw new AppError('forbidden');
       if (officerSteps.includes(input.step) && actor.roleKind !== 'privacy_officer') throw new AppError('forbidden');
     }
     if (input.version !== undefined && input.version !== row.version) throw new AppError('request_version_conflict');
@@ -305,7 +306,7 @@ export async function updateRequest(
   const now = ctx.clock();
   await ctx.db.transaction().execute(async (tx) => {
     const row = await loadForActor(tx, actor, requestId);
-    if (actor.roleKind === 'auditor' || actor.roleKind === 'system_admin') throw new AppError('forbidden');
+    if (dutyAccess(actor, 'member_requests') !== 'handle') throw new AppError('forbidden');
     if (input.version !== row.version) throw new AppError('request_version_conflict');
     if (!openStates.includes(row.state) || row.state === 'approved') throw new AppError('request_transition_invalid');
     const set: Partial<SubjectRequestTable> = { version: row.version + 1, updated_at: iso(now) };

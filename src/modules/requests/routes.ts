@@ -1,12 +1,14 @@
 /**
  * The privacy office's API for requests from the person, consents entered on paper or by phone, and
- * provision records. Staff of the member's organization only; deciding steps are the privacy officer's.
+ * provision records. Staff of the member's organization only, and only roles with the duty
+ * (organizations/duties.ts: `member_requests` for requests and consents, `provision_records` for provision
+ * records; auditors read); deciding steps, documents and packages are the privacy officer's.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../app/context.ts';
 import { AppError } from '../../app/errors.ts';
-import { requireKind } from '../../app/guard.ts';
+import { requireDuty } from '../../app/guard.ts';
 import { japanDate } from '../../db/time.ts';
 import { appendAudit } from '../audit/append.ts';
 import { changeConsent, consentHistory, listConsents } from '../consent/consents.ts';
@@ -15,9 +17,6 @@ import { listProvisionRecords, recordProvision } from '../provision/records.ts';
 import { disclosingKinds, requestKinds } from './kinds.ts';
 import { deliverPackage, packageForms } from './package.ts';
 import { addDocument, fileRequest, getRequest, listRequests, loadForActor, readDocument, stepRequest, updateRequest } from './requests.ts';
-
-const handlers = ['privacy_officer', 'department_manager', 'staff'] as const;
-const readers = [...handlers, 'auditor'] as const;
 
 const idParams = z.strictObject({ id: z.uuid() });
 const requestStates = ['received', 'verified', 'in_progress', 'approved', 'answered', 'refused', 'withdrawn', 'closed'] as const;
@@ -54,7 +53,7 @@ export function requestRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         },
       },
       async (req) => {
-        const actor = requireKind(req, readers);
+        const actor = requireDuty(req, 'member_requests', 'read');
         const q = req.query;
         const requests = await listRequests(
           ctx.db,
@@ -91,7 +90,7 @@ export function requestRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         },
       },
       async (req, reply) => {
-        const actor = requireKind(req, handlers);
+        const actor = requireDuty(req, 'member_requests', 'handle');
         const b = req.body;
         const view = await fileRequest(ctx, actor, {
           memberId: b.member_id,
@@ -110,7 +109,7 @@ export function requestRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     );
 
     app.get('/requests/:id', { schema: { tags: ['requests'], summary: '請求の詳細 / a request', params: idParams } }, async (req) => {
-      const actor = requireKind(req, readers);
+      const actor = requireDuty(req, 'member_requests', 'read');
       return getRequest(ctx.db, actor, req.params.id, { withEvents: true, today: japanDate(ctx.clock()) });
     });
 
@@ -132,7 +131,7 @@ export function requestRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         },
       },
       async (req) => {
-        const actor = requireKind(req, handlers);
+        const actor = requireDuty(req, 'member_requests', 'handle');
         const b = req.body;
         return stepRequest(ctx, actor, req.params.id, {
           step: b.step,
@@ -164,7 +163,7 @@ export function requestRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         },
       },
       async (req) => {
-        const actor = requireKind(req, handlers);
+        const actor = requireDuty(req, 'member_requests', 'handle');
         const b = req.body;
         return updateRequest(ctx, actor, req.params.id, {
           version: b.version,
@@ -190,7 +189,7 @@ export function requestRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         },
       },
       async (req, reply) => {
-        const actor = requireKind(req, handlers);
+        const actor = requireDuty(req, 'member_requests', 'handle');
         const doc = await addDocument(ctx, actor, req.params.id, {
           kind: req.body.kind,
           fileName: req.body.file_name,
@@ -206,7 +205,7 @@ export function requestRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         schema: { tags: ['requests'], summary: '書類の表示 / a document', params: z.strictObject({ id: z.uuid(), documentId: z.uuid() }) },
       },
       async (req, reply) => {
-        const actor = requireKind(req, ['privacy_officer']);
+        const actor = requireDuty(req, 'member_requests', 'handle', ['privacy_officer']);
         const doc = await readDocument(ctx, actor, req.params.id, req.params.documentId);
         await ctx.db.transaction().execute(async (tx) => {
           const row = await loadForActor(tx, actor, req.params.id);
@@ -238,7 +237,7 @@ export function requestRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         },
       },
       async (req, reply) => {
-        const actor = requireKind(req, ['privacy_officer']);
+        const actor = requireDuty(req, 'member_requests', 'handle', ['privacy_officer']);
         const row = await loadForActor(ctx.db, actor, req.params.id);
         if (!disclosingKinds.includes(row.kind) || (row.state !== 'answered' && row.state !== 'closed' && row.state !== 'approved')) {
           throw new AppError('disclosure_not_ready');
@@ -252,7 +251,7 @@ export function requestRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       '/members/:id/consents',
       { schema: { tags: ['consents'], summary: '同意・選択の状況と履歴 / consents and their history', params: idParams } },
       async (req) => {
-        const actor = requireKind(req, readers);
+        const actor = requireDuty(req, 'member_requests', 'read');
         await memberInOrg(ctx, actor, req.params.id);
         const [consents, history] = await Promise.all([
           listConsents(ctx.db, actor.orgId, req.params.id),
@@ -280,7 +279,7 @@ export function requestRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         },
       },
       async (req) => {
-        const actor = requireKind(req, handlers);
+        const actor = requireDuty(req, 'member_requests', 'handle');
         const b = req.body;
         return changeConsent(ctx, actor, {
           memberId: req.params.id,
@@ -297,7 +296,7 @@ export function requestRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       '/members/:id/provisions',
       { schema: { tags: ['provision'], summary: '第三者提供・受領の記録 / provision and receipt records', params: idParams } },
       async (req) => {
-        const actor = requireKind(req, readers);
+        const actor = requireDuty(req, 'provision_records', 'read');
         await memberInOrg(ctx, actor, req.params.id);
         return { records: await listProvisionRecords(ctx.db, req.params.id) };
       },
@@ -331,7 +330,7 @@ export function requestRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         },
       },
       async (req, reply) => {
-        const actor = requireKind(req, ['privacy_officer', 'department_manager']);
+        const actor = requireDuty(req, 'provision_records', 'handle', ['privacy_officer', 'department_manager']);
         const b = req.body;
         const row = await recordProvision(ctx, actor, {
           memberId: req.params.id,

@@ -1,0 +1,270 @@
+/**
+ * Minimum necessary on every screen (issue 10, §3): the registers beyond a purpose's items — consents, requests
+ * from the person (with identity documents and guardian links) and provision records — are reached only by the
+ * roles whose work they are (duties, organizations/duties.ts). One table of roles × capabilities, each cell
+ * asserted over the real HTTP server, on SQLite and PostgreSQL; then the duty granted and taken back through
+ * the role grants API, and a member opened for a purpose answering that purpose's items and nothing else.
+ */
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { availableDialects } from '../../src/db/testing.ts';
+import { createRole } from '../../src/modules/organizations/service.ts';
+import { demoFixture, type Fixture } from '../support/fixtures.ts';
+import { Client, type Response, testServer } from '../support/http.ts';
+
+type Role = 'officer' | 'auditor' | 'manager' | 'managerNoDuty' | 'service' | 'delivery' | 'admin';
+const roles: Role[] = ['officer', 'auditor', 'manager', 'managerNoDuty', 'service', 'delivery', 'admin'];
+/** The demo login of each row (`analyst` is moved to a department-manager role without duties). */
+const logins: Record<Role, string> = {
+  officer: 'officer',
+  auditor: 'auditor',
+  manager: 'manager',
+  managerNoDuty: 'analyst',
+  service: 'service',
+  delivery: 'staff',
+  admin: 'admin',
+};
+
+type Capability =
+  | 'consents.read'
+  | 'consents.record'
+  | 'requests.list'
+  | 'requests.read'
+  | 'requests.intake'
+  | 'requests.step'
+  | 'requests.adjust'
+  | 'requests.addDocument'
+  | 'requests.readDocument'
+  | 'requests.package'
+  | 'provisions.read'
+  | 'provisions.record'
+  | 'guardians.list'
+  | 'guardians.link';
+
+const Y = true;
+const N = false;
+// biome-ignore format: the table reads as a table
+const table: Record<Capability, Record<Role, boolean>> = {
+  //                        officer  auditor  manager  mgr-no-duty  service  delivery  admin
+  'consents.read':         { officer: Y, auditor: Y, manager: Y, managerNoDuty: N, service: Y, delivery: N, admin: N },
+  'consents.record':       { officer: Y, auditor: N, manager: Y, managerNoDuty: N, service: Y, delivery: N, admin: N },
+  'requests.list':         { officer: Y, auditor: Y, manager: Y, managerNoDuty: N, service: Y, delivery: N, admin: N },
+  'requests.read':         { officer: Y, auditor: Y, manager: Y, managerNoDuty: N, service: Y, delivery: N, admin: N },
+  'requests.intake':       { officer: Y, auditor: N, manager: Y, managerNoDuty: N, service: Y, delivery: N, admin: N },
+  'requests.step':         { officer: Y, auditor: N, manager: Y, managerNoDuty: N, service: Y, delivery: N, admin: N },
+  'requests.adjust':       { officer: Y, auditor: N, manager: Y, managerNoDuty: N, service: Y, delivery: N, admin: N },
+  'requests.addDocument':  { officer: Y, auditor: N, manager: Y, managerNoDuty: N, service: Y, delivery: N, admin: N },
+  'requests.readDocument': { officer: Y, auditor: N, manager: N, managerNoDuty: N, service: N, delivery: N, admin: N },
+  'requests.package':      { officer: Y, auditor: N, manager: N, managerNoDuty: N, service: N, delivery: N, admin: N },
+  'provisions.read':       { officer: Y, auditor: Y, manager: Y, managerNoDuty: N, service: Y, delivery: N, admin: N },
+  'provisions.record':     { officer: Y, auditor: N, manager: Y, managerNoDuty: N, service: N, delivery: N, admin: N },
+  'guardians.list':        { officer: Y, auditor: N, manager: Y, managerNoDuty: N, service: N, delivery: N, admin: N },
+  'guardians.link':        { officer: Y, auditor: N, manager: Y, managerNoDuty: N, service: N, delivery: N, admin: N },
+};
+
+/** /auth/me's `duties` per row. */
+const meDuties: Record<Role, Record<string, string | null>> = {
+  officer: { member_requests: 'handle', provision_records: 'handle' },
+  auditor: { member_requests: 'read', provision_records: 'read' },
+  manager: { member_requests: 'handle', provision_records: 'handle' },
+  managerNoDuty: { member_requests: null, provision_records: null },
+  service: { member_requests: 'handle', provision_records: 'handle' },
+  delivery: { member_requests: null, provision_records: null },
+  admin: { member_requests: null, provision_records: null },
+};
+
+interface Req {
+  id: string;
+  version: number;
+  documents?: { id: string }[];
+}
+
+const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64)]).toString('base64');
+
+describe.each(availableDialects())('minimum necessary: roles × registers on %s', (dialect) => {
+  let f: Fixture;
+  let app: FastifyInstance;
+  const clients = {} as Record<Role, Client>;
+  let memberId: string;
+  /** A request with a document, for reads; an answered disclosure, for the package. */
+  let request: Req;
+  let documentId: string;
+  let answered: Req;
+  /** Members handed out one per cell where a write must not collide with another (intake, guardian links). */
+  let nextCode = 1000010;
+  const freshMember = async () => f.memberId(String(nextCode++));
+
+  const officerFile = async (member: string, body: Record<string, unknown> = {}): Promise<Req> => {
+    const r = await clients.officer.post('/api/v1/requests', { channel: 'phone', member_id: member, kind: 'disclosure', ...body });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    return r.body as unknown as Req;
+  };
+
+  beforeAll(async () => {
+    f = await demoFixture(dialect, { members: 60 });
+    // A department manager's role without duties (a co-op's other manager), granted ④ like delivery staff.
+    await f.ctx.db.transaction().execute(async (tx) => {
+      const org = await tx.selectFrom('organizations').select('id').where('code', '=', 'demo-coop').executeTakeFirstOrThrow();
+      const p04 = await tx
+        .selectFrom('purposes')
+        .select('id')
+        .where('org_id', '=', org.id)
+        .where('code', '=', 'P04')
+        .executeTakeFirstOrThrow();
+      const roleId = await createRole(
+        tx,
+        { type: 'system', id: null, orgId: null, label: 'test' },
+        {
+          orgId: org.id,
+          code: 'store_manager',
+          name: '店舗部門管理者',
+          name_en: 'Store manager',
+          kind: 'department_manager',
+          purposeIds: [p04.id],
+        },
+        new Date(),
+      );
+      await tx.updateTable('users').set({ role_id: roleId }).where('login', '=', 'analyst').where('org_id', '=', org.id).execute();
+    });
+    f.ctx.policy.invalidate();
+    app = await testServer(f, { sessionIdleMinutes: 24 * 60 });
+    for (const role of roles) {
+      clients[role] = new Client(app);
+      const res = await clients[role].login(f, logins[role]);
+      expect(res.status, `${role}: ${JSON.stringify(res.body)}`).toBe(200);
+    }
+    memberId = await f.memberId('1000001');
+    request = await officerFile(memberId);
+    const doc = await clients.officer.post(`/api/v1/requests/${request.id}/documents`, {
+      kind: 'identity',
+      file_name: '本人確認書類.png',
+      data_base64: png,
+    });
+    expect(doc.status, JSON.stringify(doc.body)).toBe(201);
+    documentId = String(doc.body.id);
+    let a = await officerFile(await f.memberId('1000002'));
+    for (const step of [{ step: 'verify', identity_method: 'callback' }, { step: 'start' }, { step: 'approve' }, { step: 'answer' }]) {
+      const res = await clients.officer.post(`/api/v1/requests/${a.id}/steps`, { version: a.version, ...step });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      a = res.body as unknown as Req;
+    }
+    answered = a;
+  });
+  afterAll(async () => {
+    await app?.close();
+    await f?.dispose();
+  });
+
+  /** Each capability as one call; writes get what they need fresh, so each cell stands on its own. */
+  const calls: Record<Capability, (c: Client) => Promise<Response>> = {
+    'consents.read': (c) => c.get(`/api/v1/members/${memberId}/consents`),
+    'consents.record': (c) =>
+      c.post(`/api/v1/members/${memberId}/consents`, { subject_kind: 'purpose', subject_code: 'P16', state: 'opted_out', source: 'paper' }),
+    'requests.list': (c) => c.get(`/api/v1/requests?member_id=${memberId}&state=all`),
+    'requests.read': (c) => c.get(`/api/v1/requests/${request.id}`),
+    'requests.intake': async (c) => c.post('/api/v1/requests', { channel: 'paper', member_id: await freshMember(), kind: 'disclosure' }),
+    'requests.step': async (c) => {
+      const r = await officerFile(await freshMember());
+      return c.post(`/api/v1/requests/${r.id}/steps`, { version: r.version, step: 'verify', identity_method: 'callback' });
+    },
+    'requests.adjust': async (c) => {
+      const r = await officerFile(await freshMember());
+      return c.patch(`/api/v1/requests/${r.id}`, { version: r.version, fee_yen: 0 });
+    },
+    'requests.addDocument': (c) =>
+      c.post(`/api/v1/requests/${request.id}/documents`, { kind: 'other', file_name: '書類.png', data_base64: png }),
+    'requests.readDocument': (c) => c.get(`/api/v1/requests/${request.id}/documents/${documentId}`),
+    'requests.package': (c) => c.get(`/api/v1/requests/${answered.id}/package?form=json`),
+    'provisions.read': (c) => c.get(`/api/v1/members/${memberId}/provisions`),
+    'provisions.record': (c) =>
+      c.post(`/api/v1/members/${memberId}/provisions`, {
+        direction: 'provided',
+        counterparty: { name: '架空運送株式会社' },
+        items: ['name', 'address'],
+        legal_basis: 'law',
+      }),
+    'guardians.list': (c) => c.get(`/api/v1/members/${memberId}/guardians`),
+    'guardians.link': async (c) => {
+      const child = await freshMember();
+      return c.post(`/api/v1/members/${child}/guardians`, {
+        guardian_member_code: String(nextCode++),
+        relationship: 'parent',
+        proof: '健康保険証で続柄を確認',
+      });
+    },
+  };
+
+  const cells = (Object.keys(table) as Capability[]).flatMap((cap) => roles.map((role) => [cap, role, table[cap][role]] as const));
+
+  it.each(cells)('%s by %s: allowed = %s', async (cap, role, allowed) => {
+    const res = await calls[cap](clients[role]);
+    if (allowed) {
+      expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBeGreaterThanOrEqual(200);
+      expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBeLessThan(300);
+    } else {
+      expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(403);
+      expect(res.body.error?.code).toBe('forbidden');
+    }
+  });
+
+  it.each(roles)('/auth/me tells %s their duties', async (role) => {
+    const me = await clients[role].get('/api/v1/auth/me');
+    expect(me.status).toBe(200);
+    expect(me.body.duties).toEqual(meDuties[role]);
+  });
+
+  it('a member opened for ④ answers ④’s items and nothing else, for delivery staff and a manager alike', async () => {
+    const me = (await clients.delivery.get('/api/v1/auth/me')).body as unknown as { purposes: { code: string; items: string[] }[] };
+    const p04 = me.purposes.find((p) => p.code === 'P04');
+    expect(p04?.items.length).toBeGreaterThan(0);
+    for (const role of ['delivery', 'managerNoDuty', 'officer'] as const) {
+      const res = await clients[role].get(`/api/v1/members/${memberId}?purpose=P04`);
+      expect(res.status, role).toBe(200);
+      const extra = Object.keys(res.body).filter((k) => k !== 'id' && k !== 'version' && !p04!.items.includes(k));
+      expect(extra, role).toEqual([]);
+      expect(res.body).toHaveProperty('address');
+      expect(res.body).not.toHaveProperty('bank_account');
+    }
+    // Member services have no ④: the read is refused, whatever their duties.
+    expect((await clients.service.get(`/api/v1/members/${memberId}?purpose=P04`)).body.error?.code).toBe('purpose_not_permitted');
+  });
+
+  it('the privacy officer grants a duty to delivery staff and takes it back; each change is audited and holds at once', async () => {
+    const list = () => clients.delivery.get(`/api/v1/requests?member_id=${memberId}`);
+    expect((await list()).status).toBe(403);
+    expect(
+      (await clients.delivery.request('PUT', '/api/v1/roles/delivery_staff/duties', { json: { duties: ['member_requests'] } })).status,
+    ).toBe(403);
+
+    const grant = await clients.officer.request('PUT', '/api/v1/roles/delivery_staff/duties', { json: { duties: ['member_requests'] } });
+    expect(grant.status, JSON.stringify(grant.body)).toBe(200);
+    expect((await list()).status).toBe(200);
+    expect((await clients.delivery.get(`/api/v1/members/${memberId}/provisions`)).status).toBe(403);
+    expect((await clients.delivery.get('/api/v1/auth/me')).body.duties).toEqual({ member_requests: 'handle', provision_records: null });
+    const listed = (await clients.officer.get('/api/v1/roles')).body.roles as { code: string; duties: string[] }[];
+    expect(listed.find((r) => r.code === 'delivery_staff')?.duties).toEqual(['member_requests']);
+    expect(listed.find((r) => r.code === 'member_service')?.duties).toEqual(['member_requests', 'provision_records']);
+
+    const revoke = await clients.officer.request('PUT', '/api/v1/roles/delivery_staff/duties', { json: { duties: [] } });
+    expect(revoke.status).toBe(200);
+    expect((await list()).status).toBe(403);
+
+    const trail = await f.ctx.db
+      .selectFrom('audit_log')
+      .select(['detail', 'outcome'])
+      .where('action', '=', 'role.duties')
+      .orderBy('seq')
+      .execute();
+    expect(trail.map((e) => JSON.parse(e.detail))).toEqual([
+      { role: 'delivery_staff', duties: ['member_requests'], before: [] },
+      { role: 'delivery_staff', duties: [], before: ['member_requests'] },
+    ]);
+
+    // The kinds whose duties follow from the kind cannot be given any; unknown duties are not accepted.
+    const fixed = await clients.officer.request('PUT', '/api/v1/roles/auditor/duties', { json: { duties: ['member_requests'] } });
+    expect(fixed.status).toBe(400);
+    expect(fixed.body.error?.issues?.[0]?.code).toBe('duties_fixed_by_kind');
+    const unknown = await clients.officer.request('PUT', '/api/v1/roles/delivery_staff/duties', { json: { duties: ['everything'] } });
+    expect(unknown.status).toBe(400);
+  });
+});
