@@ -6,9 +6,11 @@
  * the role grants API, and a member opened for a purpose answering that purpose's items and nothing else.
  */
 import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { roleDuties } from '../../src/db/migrations/0008-role-duties.ts';
 import { availableDialects } from '../../src/db/testing.ts';
-import { createRole } from '../../src/modules/organizations/service.ts';
+import { createOrganization, createRole } from '../../src/modules/organizations/service.ts';
 import { demoFixture, type Fixture } from '../support/fixtures.ts';
 import { Client, type Response, testServer } from '../support/http.ts';
 
@@ -266,5 +268,51 @@ describe.each(availableDialects())('minimum necessary: roles × registers on %s'
     expect(fixed.body.error?.issues?.[0]?.code).toBe('duties_fixed_by_kind');
     const unknown = await clients.officer.request('PUT', '/api/v1/roles/delivery_staff/duties', { json: { duties: ['everything'] } });
     expect(unknown.status).toBe(400);
+  });
+});
+
+describe.each(availableDialects())('migration 0008 on an existing database (%s)', (dialect) => {
+  let f: Fixture;
+  beforeAll(async () => {
+    f = await demoFixture(dialect, { members: 3 });
+  });
+  afterAll(async () => {
+    await f?.dispose();
+  });
+
+  it('gives no existing role a duty except the demo co-op’s member services and department manager', async () => {
+    const system = { type: 'system', id: null, orgId: null, label: 'test' } as const;
+    await f.ctx.db.transaction().execute(async (tx) => {
+      const now = new Date();
+      const orgId = await createOrganization(
+        tx,
+        system,
+        { code: 'real-coop', name: '実在しない生協', name_en: 'Real Co-op', kind: 'coop' },
+        now,
+      );
+      for (const kind of ['staff', 'department_manager'] as const) {
+        await createRole(tx, system, { orgId, code: kind, name: kind, name_en: kind, kind, duties: ['member_requests'] }, now);
+      }
+      // Also a role named like the demo's, in a co-op that is not a demo: it gets nothing either.
+      await createRole(tx, system, { orgId, code: 'member_service', name: '窓口', name_en: 'Counter', kind: 'staff' }, now);
+    });
+    // The database as it was before 0008: no duties column. Then the migration runs over it.
+    await sql`alter table roles drop column duties`.execute(f.ctx.db);
+    await roleDuties.up(f.ctx.db);
+    const rows = await f.ctx.db
+      .selectFrom('roles')
+      .innerJoin('organizations', 'organizations.id', 'roles.org_id')
+      .select(['organizations.code as org', 'roles.code', 'roles.duties'])
+      .where('roles.duties', '!=', '[]')
+      .orderBy('organizations.code')
+      .orderBy('roles.code')
+      .execute();
+    const granted = ['member_requests', 'provision_records'];
+    expect(rows.map((r) => [r.org, r.code, JSON.parse(r.duties)])).toEqual(
+      ['demo-coop', 'demo-kyosai', 'demo-other-coop'].flatMap((org) => [
+        [org, 'department_manager', granted],
+        [org, 'member_service', granted],
+      ]),
+    );
   });
 });
