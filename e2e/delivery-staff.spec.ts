@@ -56,3 +56,59 @@ test('delivery staff: code and phone search, ④ without the bank account, refus
   await page.goto('/audit');
   await expect(page.getByTestId('error').first()).toContainText('この操作を行う権限がありません。');
 });
+
+/**
+ * Minimum necessary (issue 10, §3): a member opened for ④ shows the delivery items and nothing of the person's
+ * consents, requests, provision records or documents, and a request page does not open by URL. Member services,
+ * whose role has the duty, see those panels.
+ */
+test('delivery staff see only ④’s items: no consent, request or provision panel, no request page by URL', async ({ page }) => {
+  const panels = ['同意・選択', 'この組合員の請求', '第三者提供記録'];
+
+  // Member services (duty 本人からの請求・同意の受付) see the panels, and find a request to try the URL with.
+  await signIn(page, 'service');
+  await expect(mainNav(page).getByRole('link', { name: '開示等の請求' })).toHaveCount(1);
+  await mainNav(page).getByRole('link', { name: '組合員検索' }).click();
+  await page.getByLabel('利用目的').selectOption('P01');
+  await page.getByRole('radio', { name: '組合員コード' }).check();
+  await page.getByRole('searchbox').fill('1000001');
+  await page.getByRole('button', { name: '検索', exact: true }).click();
+  await page.getByTestId('member-row').filter({ hasText: '1000001' }).getByRole('link', { name: '開く' }).click();
+  await expect(page.getByTestId('purpose-banner')).toContainText('①');
+  for (const name of panels) await expect(page.getByRole('heading', { name, exact: true })).toHaveCount(1);
+  await expect(page.getByTestId('consent-form')).toHaveCount(1);
+  await expect(page.getByTestId('member-new-request')).toHaveCount(1);
+  await shot(page, '57-member-p01-service-panels');
+  const memberId = memberIdOf(page);
+  const filed = await page.request.post('/api/v1/requests', {
+    data: { member_id: memberId, kind: 'disclosure', channel: 'counter' },
+    headers: { 'x-csrf-token': String((await (await page.request.get('/api/v1/auth/csrf')).json()).token) },
+  });
+  expect(filed.status()).toBe(201);
+  const requestId = String((await filed.json()).id);
+  await page.goto(`/requests/${requestId}`);
+  await expect(page.getByTestId('request-state')).toHaveCount(1);
+  await page.getByRole('button', { name: 'ログアウト' }).click();
+
+  // Delivery staff open the same member for ④: the delivery items, none of the panels.
+  await signIn(page, 'staff');
+  await expect(mainNav(page).getByRole('link', { name: '開示等の請求' })).toHaveCount(0);
+  await page.goto(`/members/${memberId}?purpose=P04`);
+  await expect(page.getByTestId('purpose-banner')).toContainText('④');
+  await expect(page.locator('[data-item="address"]')).toHaveCount(1);
+  for (const name of panels) await expect(page.getByRole('heading', { name, exact: true })).toHaveCount(0);
+  await expect(page.getByTestId('consent-form')).toHaveCount(0);
+  await expect(page.getByTestId('member-new-request')).toHaveCount(0);
+  await shot(page, '58-member-p04-staff-no-panels');
+
+  // The request's page, opened by URL, says it is not their work and shows nothing of it; the API refuses too.
+  await page.goto(`/requests/${requestId}`);
+  await expect(page.getByTestId('not-your-duty')).toContainText('この画面はあなたの役割の業務ではありません');
+  await expect(page.getByTestId('request-state')).toHaveCount(0);
+  await page.goto('/requests');
+  await expect(page.getByTestId('not-your-duty')).toHaveCount(1);
+  await shot(page, '59-request-page-refused-staff');
+  expect((await page.request.get(`/api/v1/requests/${requestId}`)).status()).toBe(403);
+  expect((await page.request.get(`/api/v1/members/${memberId}/consents`)).status()).toBe(403);
+  expect((await page.request.get(`/api/v1/members/${memberId}/provisions`)).status()).toBe(403);
+});

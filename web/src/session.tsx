@@ -23,8 +23,6 @@ export function useSession(): Session {
 }
 
 const auditKinds: readonly RoleKind[] = ['privacy_officer', 'auditor'];
-/** Who handles requests from the person and consents entered on paper (the API's `handlers`); auditors read. */
-const requestHandlers: readonly RoleKind[] = ['privacy_officer', 'department_manager', 'staff'];
 
 /** What the signed-in role may see in the console (the API enforces the same on its side). */
 export function capabilities(me: Me) {
@@ -37,9 +35,14 @@ export function capabilities(me: Me) {
     /** 個人情報管理台帳: officers and auditors all of it, a department manager their department's (see ledger/permissions.ts). */
     ledger: auditKinds.includes(me.role.kind) || (me.role.kind === 'department_manager' && me.department !== null),
     editLedger: me.role.kind === 'privacy_officer' || (me.role.kind === 'department_manager' && me.department !== null),
-    /** 開示等の請求, consents and provision records: read by handlers and auditors (see requests/routes.ts). */
-    requests: requestHandlers.includes(me.role.kind) || me.role.kind === 'auditor',
-    handleRequests: requestHandlers.includes(me.role.kind),
+    /**
+     * 開示等の請求 and consents (with identity documents and guardian links): roles with the `member_requests`
+     * duty handle them, auditors read them; provision records likewise with `provision_records`
+     * (/auth/me's `duties`, see src/modules/organizations/duties.ts; the API refuses the same).
+     */
+    requests: me.duties.member_requests !== null,
+    handleRequests: me.duties.member_requests === 'handle',
+    provisions: me.duties.provision_records !== null,
     /** Approving, answering, refusing, opening documents and downloading packages: the privacy office only. */
     decideRequests: me.role.kind === 'privacy_officer',
   };

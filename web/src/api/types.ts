@@ -28,11 +28,16 @@ export interface Named {
   name_en: string;
 }
 
+export type Duty = 'member_requests' | 'provision_records';
+export type DutyAccess = 'handle' | 'read' | null;
+
 export interface Me {
   mfa: 'none';
   user: { id: string; login: string; display_name: string };
   organization: Named & { kind: string };
   role: Named & { kind: RoleKind };
+  /** Work beyond purposes (organizations/duties.ts): handle, read only, or none. */
+  duties: Record<Duty, DutyAccess>;
   department: Named | null;
   purposes: Purpose[];
   /** Organizations whose members this user may use through a joint use (共同利用) in effect today. */

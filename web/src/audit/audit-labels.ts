@@ -24,6 +24,7 @@ export const auditActions = [
   'audit.verify',
   'alert.acknowledge',
   'keys.rotate',
+  'role.duties',
   'ledger.create',
   'ledger.update',
   'ledger.review',

@@ -8,7 +8,7 @@ import { MemberAuditPage } from '../audit/member-audit-page.tsx';
 import { BrandMark } from '../components/brand.tsx';
 import { icons } from '../components/icons.tsx';
 import { LangSwitch } from '../components/lang-switch.tsx';
-import { Empty } from '../components/ui.tsx';
+import { Empty, Notice } from '../components/ui.tsx';
 import { HomePage } from '../home/home-page.tsx';
 import { type MessageKey, useI18n } from '../i18n/i18n.tsx';
 import { AssetPage } from '../ledger/asset-page.tsx';
@@ -160,10 +160,14 @@ function Routes() {
   if (memberAudit) return <MemberAuditPage memberId={memberAudit.id ?? ''} memberCode={query.get('code')} />;
   const member = matchPath('/members/:id', path);
   if (member) return <MemberDetailPage key={member.id} memberId={member.id ?? ''} purpose={query.get('purpose') ?? ''} />;
-  if (path === '/requests') return <RequestsPage />;
-  if (path === '/requests/new') return <NewRequestPage key={query.get('member') ?? ''} />;
-  const request = matchPath('/requests/:id', path);
-  if (request) return <RequestPage key={request.id} requestId={request.id ?? ''} />;
+  if (path === '/requests' || path.startsWith('/requests/')) {
+    // Requests, with their identity-check notes, open only for roles with the duty (the API refuses the same).
+    if (!capabilities(me).requests) return <NotYourDuty />;
+    if (path === '/requests') return <RequestsPage />;
+    if (path === '/requests/new') return <NewRequestPage key={query.get('member') ?? ''} />;
+    const request = matchPath('/requests/:id', path);
+    if (request) return <RequestPage key={request.id} requestId={request.id ?? ''} />;
+  }
   if (path === '/audit') return <AuditPage key={query.get('member') ?? ''} />;
   if (path === '/alerts') return <AlertsPage />;
   if (path === '/users') return <UsersPage />;
@@ -177,6 +181,19 @@ function Routes() {
     <Empty title={t('notFound.title')}>
       <Link to="/">{t('notFound.back')}</Link>
     </Empty>
+  );
+}
+
+/** A request page opened (e.g. by URL) by a role whose work requests are not: said plainly, nothing fetched. */
+function NotYourDuty() {
+  const { t } = useI18n();
+  return (
+    <Notice tone="warning" title={t('duty.requests.title')} testId="not-your-duty">
+      <p>{t('duty.requests.text')}</p>
+      <p>
+        <Link to="/">{t('notFound.back')}</Link>
+      </p>
+    </Notice>
   );
 }
 

@@ -1,11 +1,13 @@
 /**
  * 役割と利用目的: which role may use which purpose — the organization's own purposes in effect and, for a joint
  * user, the owner's purposes under a joint use naming this organization (labelled with the owner's name).
- * The privacy officer saves each role's column; administrators and auditors read it.
+ * Below the purposes, the duties (業務) of staff and department-manager roles: handling requests from the
+ * person and consents, and provision records; the other kinds' duties follow from the kind and are shown as
+ * such. The privacy officer saves each role's column; administrators and auditors read it.
  */
 import { Fragment, useCallback, useEffect, useState } from 'react';
 import { api } from '../api/client.ts';
-import type { RoleKind } from '../api/types.ts';
+import type { Duty, RoleKind } from '../api/types.ts';
 import { Badge, Button, Card, Empty, ErrorNotice, Loading, Notice, PageHeader } from '../components/ui.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { Link } from '../router.tsx';
@@ -18,6 +20,7 @@ interface Role {
   name_en: string;
   kind: RoleKind;
   purposes: string[];
+  duties: Duty[];
 }
 interface Grantable {
   key: string;
@@ -30,6 +33,15 @@ interface Grantable {
 
 const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
 
+const allDuties: readonly Duty[] = ['member_requests', 'provision_records'];
+/** Kinds whose duties the officer grants; the others' follow from the kind (src/modules/organizations/duties.ts). */
+const dutyGrantable = (kind: RoleKind) => kind === 'staff' || kind === 'department_manager';
+const fixedDuty: Partial<Record<RoleKind, 'roles.duty.always' | 'roles.duty.readOnly' | 'roles.duty.none'>> = {
+  privacy_officer: 'roles.duty.always',
+  auditor: 'roles.duty.readOnly',
+  system_admin: 'roles.duty.none',
+};
+
 export function RolesPage() {
   const { t, pick } = useI18n();
   const { me } = useSession();
@@ -37,6 +49,7 @@ export function RolesPage() {
   const [roles, setRoles] = useState<Role[] | null>(null);
   const [purposes, setPurposes] = useState<Grantable[]>([]);
   const [grants, setGrants] = useState<Record<string, string[]>>({});
+  const [dutyGrants, setDutyGrants] = useState<Record<string, Duty[]>>({});
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
@@ -47,6 +60,7 @@ export function RolesPage() {
       setRoles(r.roles);
       setPurposes(r.purposes);
       setGrants(Object.fromEntries(r.roles.map((role) => [role.code, role.purposes])));
+      setDutyGrants(Object.fromEntries(r.roles.map((role) => [role.code, role.duties])));
     } catch (err) {
       setError(err);
     }
@@ -61,6 +75,11 @@ export function RolesPage() {
     setSaved(null);
     setGrants((g) => ({ ...g, [role]: on ? [...(g[role] ?? []), key] : (g[role] ?? []).filter((k) => k !== key) }));
   };
+  const toggleDuty = (role: string, duty: Duty, on: boolean) => {
+    setSaved(null);
+    setDutyGrants((g) => ({ ...g, [role]: on ? [...(g[role] ?? []), duty] : (g[role] ?? []).filter((d) => d !== duty) }));
+  };
+  const changed = (r: Role) => !same(grants[r.code] ?? [], r.purposes) || !same(dutyGrants[r.code] ?? [], r.duties);
   const save = async (role: Role) => {
     setBusy(role.code);
     setError(null);
@@ -68,8 +87,10 @@ export function RolesPage() {
     try {
       // Sent in the matrix's order so the audit entry lists them as shown.
       const keys = purposes.map((p) => p.key).filter((k) => grants[role.code]?.includes(k));
-      await api.put(`/roles/${encodeURIComponent(role.code)}/purposes`, { purposes: keys });
-      setRoles((rs) => rs?.map((r) => (r.code === role.code ? { ...r, purposes: keys } : r)) ?? rs);
+      const duties = allDuties.filter((d) => dutyGrants[role.code]?.includes(d));
+      if (!same(keys, role.purposes)) await api.put(`/roles/${encodeURIComponent(role.code)}/purposes`, { purposes: keys });
+      if (!same(duties, role.duties)) await api.put(`/roles/${encodeURIComponent(role.code)}/duties`, { duties });
+      setRoles((rs) => rs?.map((r) => (r.code === role.code ? { ...r, purposes: keys, duties } : r)) ?? rs);
       setSaved(pick(role.name, role.name_en));
     } catch (err) {
       setError(err);
@@ -109,7 +130,7 @@ export function RolesPage() {
                   {roles.map((r) => (
                     <th key={r.code} scope="col" className="role-col">
                       {pick(r.name, r.name_en)}
-                      {!same(grants[r.code] ?? [], r.purposes) && <span className="role-changed">{t('roles.changed')}</span>}
+                      {changed(r) && <span className="role-changed">{t('roles.changed')}</span>}
                     </th>
                   ))}
                 </tr>
@@ -146,6 +167,38 @@ export function RolesPage() {
                     })}
                   </Fragment>
                 ))}
+                <tr className="role-group">
+                  <th colSpan={roles.length + 1} scope="colgroup">
+                    {t('roles.duties')}
+                  </th>
+                </tr>
+                {allDuties.map((d) => (
+                  <tr key={d} data-testid="role-duty-row" data-duty={d}>
+                    <th scope="row" className="role-purpose">
+                      {t(`roles.duty.${d}`)}
+                      <span className="sub">{t(`roles.duty.${d}.help`)}</span>
+                    </th>
+                    {roles.map((r) => {
+                      const fixed = fixedDuty[r.kind];
+                      return (
+                        <td key={r.code} className="role-cell">
+                          {dutyGrantable(r.kind) ? (
+                            <input
+                              type="checkbox"
+                              aria-label={`${pick(r.name, r.name_en)}：${t(`roles.duty.${d}`)}`}
+                              data-testid={`duty-${r.code}-${d}`}
+                              checked={dutyGrants[r.code]?.includes(d) ?? false}
+                              disabled={!editable}
+                              onChange={(e) => toggleDuty(r.code, d, e.target.checked)}
+                            />
+                          ) : (
+                            fixed && <span className="muted small">{t(fixed)}</span>
+                          )}
+                        </td>
+                      );
+                    })}
+                  </tr>
+                ))}
               </tbody>
               {editable && (
                 <tfoot>
@@ -157,7 +210,7 @@ export function RolesPage() {
                           small
                           variant="primary"
                           busy={busy === r.code}
-                          disabled={same(grants[r.code] ?? [], r.purposes) || (busy !== null && busy !== r.code)}
+                          disabled={!changed(r) || (busy !== null && busy !== r.code)}
                           aria-label={t('roles.saveRole', { role: pick(r.name, r.name_en) })}
                           data-testid={`save-role-${r.code}`}
                           onClick={() => void save(r)}

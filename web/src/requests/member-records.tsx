@@ -116,15 +116,18 @@ export function MemberProvisionsCard({ memberId }: { memberId: string }) {
   );
 }
 
-/** The member page's panels on the person's say, requests and provisions, for those who handle or audit them. */
+/**
+ * The member page's panels on the person's say, requests and provisions, only for roles whose work they are
+ * (duties): a member opened for delivery shows the delivery items and nothing of these.
+ */
 export function MemberPrivacyPanels({ memberId }: { memberId: string }) {
   const { me } = useSession();
-  if (!capabilities(me).requests) return null;
+  const can = capabilities(me);
   return (
     <>
-      <MemberConsentsCard memberId={memberId} />
-      <MemberRequestsCard memberId={memberId} />
-      <MemberProvisionsCard memberId={memberId} />
+      {can.requests && <MemberConsentsCard memberId={memberId} />}
+      {can.requests && <MemberRequestsCard memberId={memberId} />}
+      {can.provisions && <MemberProvisionsCard memberId={memberId} />}
     </>
   );
 }
