@@ -195,6 +195,21 @@ test('(a) a co-op configured from scratch: blank registers, gaps to none, versio
   await page.reload();
   await expect(page.getByTestId('grant-staff-P01')).toBeChecked();
   await expect(page.getByTestId('grant-staff-P02')).not.toBeChecked();
+
+  // Duties: a new organization's staff role has none; the officer gives it requests and consents. The other
+  // kinds' duties follow from the kind (the auditor reads, the officer always has them).
+  const duty = page.getByTestId('duty-staff-member_requests');
+  await expect(duty).not.toBeChecked();
+  await expect(page.getByTestId('duty-auditor-member_requests')).toHaveCount(0);
+  const dutyRow = page.locator('[data-testid="role-duty-row"][data-duty="member_requests"]');
+  await expect(dutyRow).toContainText('閲覧のみ');
+  await expect(dutyRow).toContainText('常に');
+  await duty.check();
+  await page.getByTestId('save-role-staff').click();
+  await expect(page.getByTestId('roles-saved')).toContainText('「職員」の利用目的を保存しました。');
+  await page.reload();
+  await expect(page.getByTestId('duty-staff-member_requests')).toBeChecked();
+  await expect(page.getByTestId('duty-staff-provision_records')).not.toBeChecked();
 });
 
 test('(b) a joint use gets another purpose: prior notice, publishing today refused, scheduled at the earliest date', async () => {
