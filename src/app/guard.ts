@@ -9,6 +9,14 @@ declare module 'fastify' {
   interface FastifyRequest {
     session?: SessionInfo;
   }
+  interface FastifyContextConfig {
+    /**
+     * The role kinds that may use the route. The server's onRequest hook refuses everyone else (401 without
+     * a session, 403 for another role) before the body is parsed or validated, so a refused caller learns
+     * nothing of the route's schema; the handler's own `requireKind` stays as the second line.
+     */
+    roles?: readonly RoleKind[];
+  }
 }
 
 export const SESSION_COOKIE = 'mamori_session';
@@ -26,4 +34,10 @@ export function requireKind(request: FastifyRequest, kinds: readonly RoleKind[])
   const actor = requireStaff(request);
   if (!kinds.includes(actor.roleKind)) throw new AppError('forbidden');
   return actor;
+}
+
+/** The route's declared roles (`config: { roles }`), checked before anything else looks at the request. */
+export function checkDeclaredRoles(request: FastifyRequest): void {
+  const roles = request.routeOptions.config.roles;
+  if (roles) requireKind(request, roles);
 }

@@ -17,13 +17,17 @@ export function guardianRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
     app.get(
       '/members/:id/guardians',
-      { schema: { tags, summary: '組合員の保護者（終了分を含む）/ a member’s guardians, ended links included', params: memberIdParams } },
+      {
+        config: { roles: GUARDIAN_MANAGERS },
+        schema: { tags, summary: '組合員の保護者（終了分を含む）/ a member’s guardians, ended links included', params: memberIdParams },
+      },
       async (req) => ({ links: await listGuardianLinks(ctx, { actor: requireKind(req, GUARDIAN_MANAGERS), childId: req.params.id }) }),
     );
 
     app.post(
       '/members/:id/guardians',
       {
+        config: { roles: GUARDIAN_MANAGERS },
         schema: {
           tags,
           summary: '保護者の登録（書類確認後）/ register a guardian after checking proof',
@@ -46,7 +50,10 @@ export function guardianRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 
     app.delete(
       '/members/:id/guardians/:linkId',
-      { schema: { tags, summary: '保護者の登録の終了 / end a guardian link', params: guardianLinkParams } },
+      {
+        config: { roles: GUARDIAN_MANAGERS },
+        schema: { tags, summary: '保護者の登録の終了 / end a guardian link', params: guardianLinkParams },
+      },
       async (req) =>
         endGuardianLink(ctx, { actor: requireKind(req, GUARDIAN_MANAGERS), childId: req.params.id, linkId: req.params.linkId }),
     );

@@ -43,6 +43,7 @@ export function requestRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.get(
       '/requests',
       {
+        config: { roles: readers },
         schema: {
           tags: ['requests'],
           summary: '請求の一覧（期限順）/ requests by due date',
@@ -73,6 +74,7 @@ export function requestRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.post(
       '/requests',
       {
+        config: { roles: handlers },
         schema: {
           tags: ['requests'],
           summary: '請求の受付（電話・書面・窓口）/ enter a request received by phone, paper or at the counter',
@@ -109,14 +111,19 @@ export function requestRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
     );
 
-    app.get('/requests/:id', { schema: { tags: ['requests'], summary: '請求の詳細 / a request', params: idParams } }, async (req) => {
-      const actor = requireKind(req, readers);
-      return getRequest(ctx.db, actor, req.params.id, { withEvents: true, today: japanDate(ctx.clock()) });
-    });
+    app.get(
+      '/requests/:id',
+      { config: { roles: readers }, schema: { tags: ['requests'], summary: '請求の詳細 / a request', params: idParams } },
+      async (req) => {
+        const actor = requireKind(req, readers);
+        return getRequest(ctx.db, actor, req.params.id, { withEvents: true, today: japanDate(ctx.clock()) });
+      },
+    );
 
     app.post(
       '/requests/:id/steps',
       {
+        config: { roles: handlers },
         schema: {
           tags: ['requests'],
           summary: '請求の処理を進める / take a step (verify, start, approve, answer, refuse, withdraw, close)',
@@ -148,6 +155,7 @@ export function requestRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.patch(
       '/requests/:id',
       {
+        config: { roles: handlers },
         schema: {
           tags: ['requests'],
           summary: '請求内容・方法・手数料の調整 / adjust what is asked, the form, the fee',
@@ -181,6 +189,7 @@ export function requestRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.post(
       '/requests/:id/documents',
       {
+        config: { roles: handlers },
         bodyLimit: documentBodyLimit,
         schema: {
           tags: ['requests'],
@@ -203,6 +212,7 @@ export function requestRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.get(
       '/requests/:id/documents/:documentId',
       {
+        config: { roles: ['privacy_officer'] },
         schema: { tags: ['requests'], summary: '書類の表示 / a document', params: z.strictObject({ id: z.uuid(), documentId: z.uuid() }) },
       },
       async (req, reply) => {
@@ -230,6 +240,7 @@ export function requestRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.get(
       '/requests/:id/package',
       {
+        config: { roles: ['privacy_officer'] },
         schema: {
           tags: ['requests'],
           summary: '開示パッケージ（JSON・CSV・PDF）/ the disclosure package',
@@ -250,7 +261,10 @@ export function requestRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     // Consents entered by staff (paper, phone, counter), and a member's consent history.
     app.get(
       '/members/:id/consents',
-      { schema: { tags: ['consents'], summary: '同意・選択の状況と履歴 / consents and their history', params: idParams } },
+      {
+        config: { roles: readers },
+        schema: { tags: ['consents'], summary: '同意・選択の状況と履歴 / consents and their history', params: idParams },
+      },
       async (req) => {
         const actor = requireKind(req, readers);
         await memberInOrg(ctx, actor, req.params.id);
@@ -265,6 +279,7 @@ export function requestRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.post(
       '/members/:id/consents',
       {
+        config: { roles: handlers },
         schema: {
           tags: ['consents'],
           summary: '同意・オプトアウトの記録（書面・電話・窓口）/ record a consent or opt-out',
@@ -295,7 +310,10 @@ export function requestRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 
     app.get(
       '/members/:id/provisions',
-      { schema: { tags: ['provision'], summary: '第三者提供・受領の記録 / provision and receipt records', params: idParams } },
+      {
+        config: { roles: readers },
+        schema: { tags: ['provision'], summary: '第三者提供・受領の記録 / provision and receipt records', params: idParams },
+      },
       async (req) => {
         const actor = requireKind(req, readers);
         await memberInOrg(ctx, actor, req.params.id);
@@ -306,6 +324,7 @@ export function requestRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.post(
       '/members/:id/provisions',
       {
+        config: { roles: ['privacy_officer', 'department_manager'] },
         schema: {
           tags: ['provision'],
           summary: '第三者提供・受領の記録 / record a provision or receipt',
