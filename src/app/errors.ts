@@ -6,6 +6,11 @@
 export const errorCatalogue = {
   // Input
   invalid_json: [400, '送信されたJSONの形式が正しくありません。', 'The request body is not valid JSON.'],
+  json_too_deep: [
+    400,
+    '送信されたJSONの入れ子が深すぎます（上限 64 段）。',
+    'The request body nests objects or arrays too deeply (at most 64 levels).',
+  ],
   validation_failed: [400, '入力内容に誤りがあります。', 'The input is not valid.'],
   unknown_field: [400, '受け付けない項目が含まれています。', 'The input contains a field that is not accepted.'],
   body_too_large: [413, '送信データが大きすぎます。', 'The request body is too large.'],
@@ -246,6 +251,8 @@ export interface FieldIssue {
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly issues: FieldIssue[] | undefined;
+  /** Set when the refusal is already in the audit trail (the access engine's), so the HTTP edge adds nothing. */
+  audited = false;
   constructor(code: ErrorCode, issues?: FieldIssue[], detail?: string) {
     super(detail ?? errorCatalogue[code][2]);
     this.name = 'AppError';

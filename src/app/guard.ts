@@ -10,6 +10,16 @@ declare module 'fastify' {
   interface FastifyRequest {
     session?: SessionInfo;
   }
+  interface FastifyContextConfig {
+    /**
+     * The role kinds that may use the route. The server's onRequest hook refuses everyone else (401 without
+     * a session, 403 for another role) before the body is parsed or validated, so a refused caller learns
+     * nothing of the route's schema; the handler's own `requireKind` stays as the second line.
+     */
+    roles?: readonly RoleKind[];
+    /** The duty the route's work needs (organizations/duties.ts), checked at the same moment as `roles`. */
+    duty?: { duty: Duty; access: 'read' | 'handle' };
+  }
 }
 
 export const SESSION_COOKIE = 'mamori_session';
@@ -39,4 +49,11 @@ export function requireDuty(request: FastifyRequest, duty: Duty, access: 'read' 
   if (has === null || (access === 'handle' && has !== 'handle')) throw new AppError('forbidden');
   if (kinds && !kinds.includes(actor.roleKind)) throw new AppError('forbidden');
   return actor;
+}
+
+/** The route's declared roles and duty (`config: { roles, duty }`), checked before anything else looks at the request. */
+export function checkDeclaredRoles(request: FastifyRequest): void {
+  const { roles, duty } = request.routeOptions.config;
+  if (duty) requireDuty(request, duty.duty, duty.access, roles);
+  else if (roles) requireKind(request, roles);
 }

@@ -1,9 +1,17 @@
 /**
  * Turns every error that reaches the HTTP edge into the one error body (stable code, Japanese and English
- * message). Validation problems name their fields. Nothing else leaks: no stack, no SQL, no internals.
+ * message). Validation problems name their fields. Nothing else leaks: no stack, no SQL, no internals, and
+ * only server errors (5xx) are logged with their stack; a client's error (4xx) is not logged at all.
+ *
+ * A signed-in caller refused access to personal data or a register (a role that may not, another co-op's
+ * member or request, a member page reaching another person) leaves an `access.refused` entry in the audit
+ * trail, naming the route's pattern, the error code and the ids the request named; the answer stays the same.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { appendAudit } from '../modules/audit/append.ts';
+import type { Actor } from '../modules/audit/events.ts';
+import type { AppContext } from './context.ts';
 import { AppError, type ErrorCode, errorBody, type FieldIssue, httpStatusOf } from './errors.ts';
 
 const zodIssueText: Record<string, [string, string]> = {
@@ -42,6 +50,85 @@ function validationIssues(error: FastifyError & { validation: unknown[] }): { co
 export function clientErrorResponse(): string {
   const body = JSON.stringify(errorBody('validation_failed'));
   return `HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
+}
+
+/**
+ * Refusals that mean "you may not reach this": a role without the right, or a record outside the caller's
+ * reach, answered as if it did not exist (`*_not_found`, so another co-op's ids are never confirmed).
+ */
+export const AUDITED_REFUSALS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'forbidden',
+  'ledger_department_forbidden',
+  'member_not_found',
+  'request_not_found',
+  'document_not_found',
+  'guardian_link_invalid',
+  'ledger_asset_not_found',
+  'user_not_found',
+  'alert_not_found',
+]);
+
+const ID_LIKE = /^[0-9A-Za-z_.:-]{1,64}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The ids a refused request named: its path parameters and a body's `member_id` (never other input). */
+function targetsOf(request: FastifyRequest): Record<string, string> {
+  const targets: Record<string, string> = {};
+  const add = (name: string, value: unknown) => {
+    if (typeof value === 'string') targets[name] = ID_LIKE.test(value) ? value : '(not an id)';
+  };
+  for (const [name, value] of Object.entries((request.params ?? {}) as Record<string, unknown>)) add(name, value);
+  const body = request.body as Record<string, unknown> | null | undefined;
+  if (body && typeof body === 'object' && !Array.isArray(body) && 'member_id' in body) add('body.member_id', body.member_id);
+  return targets;
+}
+
+/** Who was refused: the member page's signed-in member on its routes, the staff session elsewhere. */
+function refusedActor(request: FastifyRequest): Actor | undefined {
+  const route = request.routeOptions.url ?? '';
+  if (route.startsWith('/api/v1/portal/')) {
+    const m = request.memberSession?.actor;
+    return m ? { type: 'member', id: m.accountId, orgId: m.orgId } : undefined;
+  }
+  const s = request.session;
+  return s && s.mfa === 0 ? s.actor : undefined;
+}
+
+async function auditRefusal(ctx: AppContext, request: FastifyRequest, error: AppError): Promise<void> {
+  if (error.audited || !AUDITED_REFUSALS.has(error.code)) return;
+  const actor = refusedActor(request);
+  if (!actor) return;
+  const route = request.routeOptions.url ?? '(none)';
+  const targets = targetsOf(request);
+  const memberId = route.startsWith('/api/v1/members/:id') && UUID.test(targets.id ?? '') ? targets.id! : null;
+  try {
+    await ctx.db.transaction().execute((tx) =>
+      appendAudit(
+        tx,
+        actor,
+        {
+          action: 'access.refused',
+          outcome: 'refused',
+          orgId: actor.orgId,
+          memberId,
+          errorCode: error.code,
+          detail: { route, method: request.method, targets },
+        },
+        ctx.clock,
+      ),
+    );
+  } catch (err) {
+    // The caller gets the same answer either way; the failure to record is the operator's to see.
+    request.log.error({ err }, 'could not record a refusal in the audit trail');
+  }
+}
+
+/** The server's error handler (see the file comment). */
+export function errorHandler(ctx: AppContext) {
+  return async (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    if (error instanceof AppError) await auditRefusal(ctx, request, error);
+    return handleError(error, request, reply);
+  };
 }
 
 export function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {

@@ -1,6 +1,7 @@
 /**
  * The Fastify server: security plugins, the session hook, the My Number guard, the API under /api/v1 with
- * its OpenAPI document at /api/docs, and the built web console. Every error leaves through `handleError`.
+ * its OpenAPI document at /api/docs, and the built web console. Every error leaves through
+ * `errorHandler`.
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -11,7 +12,7 @@ import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { startBackgroundCheckpoints } from '../db/database.ts';
 import { appendAudit } from '../modules/audit/append.ts';
@@ -33,16 +34,36 @@ import { requestRoutes } from '../modules/requests/routes.ts';
 import type { Config } from './config.ts';
 import type { AppContext } from './context.ts';
 import { AppError, errorBody } from './errors.ts';
-import { SESSION_COOKIE } from './guard.ts';
-import { clientErrorResponse, handleError } from './http-errors.ts';
+import { checkDeclaredRoles, SESSION_COOKIE } from './guard.ts';
+import { clientErrorResponse, errorHandler } from './http-errors.ts';
+import { installJsonParser } from './json-body.ts';
 
 export interface ServerOptions {
   /** Folder of the built web console (`web/dist`); the API runs without it. */
   webDir?: string;
   logger?: boolean;
+  /** Where the log goes (standard output by default); tests read it. */
+  logStream?: { write(line: string): void };
 }
 
 const unsafeMethod = (m: string) => m !== 'GET' && m !== 'HEAD' && m !== 'OPTIONS';
+
+/** Is this request routed to one of the member page's routes (by the route's pattern, not the raw URL)? */
+const isPortalRoute = (req: FastifyRequest) => req.routeOptions.url?.startsWith('/api/v1/portal/') === true;
+
+/**
+ * The path as a router might read it, for the fallback's decisions only: percent-decoded, repeated slashes
+ * collapsed, lower case. `/%61pi/…`, `//api/…` and `/API/…` all count as API paths.
+ */
+export function routedPath(url: string): string {
+  let path = url.split('?')[0]!;
+  try {
+    path = decodeURIComponent(path);
+  } catch {
+    // Not valid percent-encoding: judged as written.
+  }
+  return path.replace(/[\\/]+/g, '/').toLowerCase();
+}
 
 export async function buildServer(ctx: AppContext, config: Config, opts: ServerOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
@@ -55,6 +76,7 @@ export async function buildServer(ctx: AppContext, config: Config, opts: ServerO
         ? false
         : {
             level: config.logLevel,
+            ...(opts.logStream ? { stream: opts.logStream } : {}),
             // Never log personal data or secrets: no query strings (search terms), cookies or bodies.
             redact: ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'],
             serializers: {
@@ -64,7 +86,8 @@ export async function buildServer(ctx: AppContext, config: Config, opts: ServerO
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  app.setErrorHandler(handleError);
+  app.setErrorHandler(errorHandler(ctx));
+  installJsonParser(app);
 
   // SQLite: WAL checkpoints run in a background thread while the server runs (see db/database.ts).
   if (ctx.sqlite) {
@@ -112,64 +135,75 @@ export async function buildServer(ctx: AppContext, config: Config, opts: ServerO
     sessionIdleMinutes: config.sessionIdleMinutes,
   };
 
-  // Who is asking (every API request), then CSRF for every state-changing API request.
-  app.addHook('onRequest', async (req) => {
-    if (!req.url.startsWith('/api/v1/')) return;
-    const token = req.cookies[SESSION_COOKIE];
-    if (token) {
-      const session = await findSession(ctx, token, policy, { allowPending: true });
-      if (session) req.session = session;
-    }
-  });
-  // The member page (本人のページ) has its own cookie and session, looked up for its URLs only.
-  app.addHook('onRequest', async (req) => {
-    if (!req.url.startsWith('/api/v1/portal/')) return;
-    const token = req.cookies[MEMBER_SESSION_COOKIE];
-    if (token) {
-      const session = await findMemberSession(ctx, token, config.sessionIdleMinutes);
-      if (session) req.memberSession = session;
-    }
-  });
-  app.addHook('onRequest', (req, reply, done) => {
-    if (req.url.startsWith('/api/v1/') && unsafeMethod(req.method)) return app.csrfProtection(req, reply, done);
-    done();
-  });
-
-  // My Number is refused on every input path before anything else looks at the input.
-  app.addHook('preValidation', async (req) => {
-    if (!req.url.startsWith('/api/')) return;
-    const fields = [...findMyNumberFields(req.body ?? {}, 'body'), ...findMyNumberFields(req.query ?? {}, 'query')].filter(
-      (f) => !/^body\.(password|new_password|code)$/.test(f),
-    );
-    if (fields.length === 0) return;
-    const actor = req.session?.actor;
-    await ctx.db.transaction().execute((tx) =>
-      appendAudit(
-        tx,
-        actor ?? { type: 'anonymous', id: null, orgId: null },
-        {
-          action: 'input.my_number_rejected',
-          outcome: 'refused',
-          orgId: actor?.orgId ?? null,
-          errorCode: 'my_number_rejected',
-          detail: { path: req.url.split('?')[0]!, fields },
-        },
-        ctx.clock,
-      ),
-    );
-    throw new AppError(
-      'my_number_rejected',
-      fields.map((field) => ({
-        field,
-        code: 'my_number',
-        message_ja: 'マイナンバーと思われる番号が含まれています。',
-        message_en: 'Looks like a My Number.',
-      })),
-    );
-  });
-
+  // Everything under /api/v1 runs these hooks: they belong to the plugin scope, so they run for every API
+  // route however its URL was written (`/%61pi/v1/…` is routed to the same handler), never by testing the
+  // raw URL. Order: who is asking, CSRF for state-changing methods, the route's declared roles, then (once
+  // the body is parsed) the My Number guard; validation comes after all of them.
   await app.register(
     async (api) => {
+      // Who is asking (every API request).
+      api.addHook('onRequest', async (req) => {
+        const token = req.cookies[SESSION_COOKIE];
+        if (token) {
+          const session = await findSession(ctx, token, policy, { allowPending: true });
+          if (session) req.session = session;
+        }
+      });
+      // The member page (本人のページ) has its own cookie and session, looked up for its routes only.
+      api.addHook('onRequest', async (req) => {
+        if (!isPortalRoute(req)) return;
+        const token = req.cookies[MEMBER_SESSION_COOKIE];
+        if (token) {
+          const session = await findMemberSession(ctx, token, config.sessionIdleMinutes);
+          if (session) req.memberSession = session;
+        }
+      });
+      api.addHook('onRequest', (req, reply, done) => {
+        if (unsafeMethod(req.method)) return app.csrfProtection(req, reply, done);
+        done();
+      });
+      // A route that declares `config: { roles }` refuses every other role here, before its body is validated.
+      api.addHook('onRequest', async (req) => checkDeclaredRoles(req));
+
+      // My Number is refused on every input path before anything else looks at the input.
+      api.addHook('preValidation', async (req) => {
+        const fields = [...findMyNumberFields(req.body ?? {}, 'body'), ...findMyNumberFields(req.query ?? {}, 'query')].filter(
+          (f) => !/^body\.(password|new_password|code)$/.test(f),
+        );
+        if (fields.length === 0) return;
+        const actor = req.session?.actor;
+        await ctx.db.transaction().execute((tx) =>
+          appendAudit(
+            tx,
+            actor ?? { type: 'anonymous', id: null, orgId: null },
+            {
+              action: 'input.my_number_rejected',
+              outcome: 'refused',
+              orgId: actor?.orgId ?? null,
+              errorCode: 'my_number_rejected',
+              detail: { path: req.url.split('?')[0]!, fields },
+            },
+            ctx.clock,
+          ),
+        );
+        throw new AppError(
+          'my_number_rejected',
+          fields.map((field) => ({
+            field,
+            code: 'my_number',
+            message_ja: 'マイナンバーと思われる番号が含まれています。',
+            message_en: 'Looks like a My Number.',
+          })),
+        );
+      });
+
+      // Answers of signed-in users carry personal data: never stored by a browser or a proxy. Other answers
+      // keep the caching their route chose (the public notices' JSON) and are otherwise not stored either.
+      api.addHook('onSend', async (req, reply) => {
+        if (req.session || req.memberSession || !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+      });
+      api.setNotFoundHandler((_req, reply) => reply.status(404).send(errorBody('not_found')));
+
       await api.register(authRoutes(ctx, config));
       await api.register(memberRoutes(ctx));
       await api.register(auditRoutes(ctx));
@@ -195,7 +229,7 @@ export async function buildServer(ctx: AppContext, config: Config, opts: ServerO
   // outside the API and the asset folder is a console route and gets index.html.
   if (hasWeb) await app.register(fastifyStatic, { root: webDir, wildcard: true, index: ['index.html'] });
   app.setNotFoundHandler((req, reply) => {
-    const path = req.url.split('?')[0]!;
+    const path = routedPath(req.url);
     const isConsoleRoute = !path.startsWith('/api/') && !path.startsWith('/assets/') && !/\.[a-z0-9]+$/i.test(path);
     if (hasWeb && req.method === 'GET' && isConsoleRoute) return reply.type('text/html').sendFile('index.html');
     return reply.status(404).send(errorBody('not_found'));

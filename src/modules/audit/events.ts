@@ -29,6 +29,8 @@ export type AuditEvent = Base &
         outcome: 'refused';
         detail: { path: 'import:members'; run: string; line: number; fields: string[] };
       }
+    // A signed-in caller refused a record or a register at the HTTP edge (role, another co-op's or person's record).
+    | { action: 'access.refused'; outcome: 'refused'; detail: { route: string; method: string; targets: Record<string, string> } }
     | { action: 'auth.login'; outcome: 'ok' | 'failed'; detail: { login: string; step: 'password' | 'totp'; reason?: string } }
     | { action: 'auth.logout'; outcome: 'ok'; detail: Record<string, never> }
     | { action: 'auth.locked'; outcome: 'ok'; detail: { login: string; until: string } }

@@ -17,6 +17,7 @@ export function auditRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.get(
       '/audit',
       {
+        config: { roles: ['privacy_officer', 'auditor'] },
         schema: {
           tags: ['audit'],
           summary: '監査記録の検索 / search the audit trail',
@@ -88,32 +89,40 @@ export function auditRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
     );
 
-    app.post('/audit/verify', { schema: { tags: ['audit'], summary: '監査記録の連鎖検証 / verify the audit chain' } }, async (req) => {
-      const actor = requireKind(req, ['privacy_officer', 'auditor', 'system_admin']);
-      const result = await verifyAuditChain(ctx.db);
-      // The verdict is returned even when recording it fails (a forged entry may hold the next sequence number).
-      await ctx.db
-        .transaction()
-        .execute((tx) =>
-          appendAudit(
-            tx,
-            actor,
-            {
-              action: 'audit.verify',
-              outcome: result.ok ? 'ok' : 'failed',
-              orgId: actor.orgId,
-              detail: { entries: result.entries, first_bad: result.firstBad?.seq ?? null },
-            },
-            ctx.clock,
-          ),
-        )
-        .catch((error: unknown) => req.log.error({ err: error }, 'could not record the audit verification'));
-      return result;
-    });
+    app.post(
+      '/audit/verify',
+      {
+        config: { roles: ['privacy_officer', 'auditor', 'system_admin'] },
+        schema: { tags: ['audit'], summary: '監査記録の連鎖検証 / verify the audit chain' },
+      },
+      async (req) => {
+        const actor = requireKind(req, ['privacy_officer', 'auditor', 'system_admin']);
+        const result = await verifyAuditChain(ctx.db);
+        // The verdict is returned even when recording it fails (a forged entry may hold the next sequence number).
+        await ctx.db
+          .transaction()
+          .execute((tx) =>
+            appendAudit(
+              tx,
+              actor,
+              {
+                action: 'audit.verify',
+                outcome: result.ok ? 'ok' : 'failed',
+                orgId: actor.orgId,
+                detail: { entries: result.entries, first_bad: result.firstBad?.seq ?? null },
+              },
+              ctx.clock,
+            ),
+          )
+          .catch((error: unknown) => req.log.error({ err: error }, 'could not record the audit verification'));
+        return result;
+      },
+    );
 
     app.get(
       '/alerts',
       {
+        config: { roles: ['privacy_officer', 'auditor'] },
         schema: {
           tags: ['audit'],
           summary: 'アラート一覧 / alerts',
@@ -128,7 +137,10 @@ export function auditRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 
     app.post(
       '/alerts/:id/acknowledge',
-      { schema: { tags: ['audit'], summary: 'アラートの確認 / acknowledge an alert', params: z.strictObject({ id: z.string().max(64) }) } },
+      {
+        config: { roles: ['privacy_officer'] },
+        schema: { tags: ['audit'], summary: 'アラートの確認 / acknowledge an alert', params: z.strictObject({ id: z.string().max(64) }) },
+      },
       async (req) => {
         const actor = requireKind(req, ['privacy_officer']);
         const done = await ctx.db.transaction().execute(async (tx) => {

@@ -1,16 +1,23 @@
 /**
  * The disclosure package as one CSV for spreadsheet users: one row per fact, with its section, so every
- * part of the package is in one file. UTF-8 with a BOM (Excel in Japan opens it correctly), CRLF lines.
+ * part of the package is in one file. UTF-8 with a BOM (Excel in Japan opens it correctly), CRLF lines; no
+ * cell is ever evaluated as a formula (base/spreadsheet.ts).
  */
 import { stringify } from 'csv-stringify/sync';
+import { safeCell } from '../../base/spreadsheet.ts';
 import type { DisclosurePackage } from './types.ts';
 
 const header = ['区分 / section', '項目 / item', '値 / value', '日時 / at', '詳細 / detail'];
 
 export function packageToCsv(pkg: DisclosurePackage): string {
   const rows: (string | number | null)[][] = [header];
+  // Every text cell is neutralised (a member named `=cmd|…` stays text in Excel); numbers stay numbers.
   const add = (section: string, item: string, value: unknown, at: string | null = null, detail = '') =>
-    rows.push([section, item, value === null || value === undefined ? '' : String(value), at ?? '', detail]);
+    rows.push(
+      [section, item, value === null || value === undefined ? '' : typeof value === 'number' ? value : String(value), at ?? '', detail].map(
+        safeCell,
+      ),
+    );
   add('開示 / disclosure', '組織 / organization', pkg.organization.name, pkg.generated_at, pkg.request?.reference ?? '');
   add('開示 / disclosure', '対象者 / person', `${pkg.person.member_code} ${pkg.person.name}`, null, pkg.person.status);
   for (const i of pkg.items) {

@@ -9,6 +9,7 @@ import { createWriteStream, openSync, type WriteStream } from 'node:fs';
 import { rename, unlink } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { AppError } from '../../app/errors.ts';
+import { csvField } from '../../base/spreadsheet.ts';
 import { type MemberField, memberFieldLabels } from '../members/fields.ts';
 
 export interface RejectedRow {
@@ -28,13 +29,6 @@ const columns = ['line', 'member_code', 'field', 'field_ja', 'code', 'message_ja
 /** `members.csv` → `members.rejected.csv`, next to the input. */
 export function defaultReportPath(input: string): string {
   return join(dirname(input), `${basename(input, extname(input))}.rejected.csv`);
-}
-
-/** A CSV cell; a leading = + - @ is neutralised so that a spreadsheet never runs it as a formula. */
-function cell(value: string | number): string {
-  let s = String(value);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
 export class RejectionReport {
@@ -73,7 +67,7 @@ export class RejectionReport {
     let text = '';
     for (const r of rows) {
       const label = memberFieldLabels[r.field as MemberField]?.ja ?? '';
-      text += `${[r.line, r.memberCode, r.field, label, r.code, r.message_ja, r.message_en].map(cell).join(',')}\r\n`;
+      text += `${[r.line, r.memberCode, r.field, label, r.code, r.message_ja, r.message_en].map(csvField).join(',')}\r\n`;
     }
     if (this.#error) throw this.#error;
     if (!this.#out.write(text)) await once(this.#out, 'drain');

@@ -62,6 +62,25 @@ describe.each(availableDialects())('ledger xlsx export on %s', (dialect) => {
     expect(JSON.parse(entry.detail)).toMatchObject({ assets: 6, department: null, via: 'test' });
   });
 
+  it('text typed by people never becomes a formula; numbers stay numbers', async () => {
+    const officer = await f.actor('officer');
+    const input = await prepareLedgerExport(f.ctx, { scope: { orgId: officer.orgId }, actor: officer, via: 'test' });
+    const [first, ...rest] = input.assets;
+    const payload = '=HYPERLINK("http://example.invalid","x")';
+    const asset = { ...first!, name: payload, storage_location: '@SUM(1+1)', review: { ...first!.review, interval_months: 12 } };
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load((await toBuffer((out) => writeLedgerXlsx({ ...input, assets: [asset, ...rest] }, out))) as unknown as ArrayBuffer);
+    const ws = book.getWorksheet(SHEET_LEDGER)!;
+    const row = (ws.getRow(2).values as unknown[]).slice(1);
+    expect(row).toContain(`'${payload}`);
+    expect(row).toContain("'@SUM(1+1)");
+    expect(row.filter((v) => typeof v === 'string' && /^[=+\-@\t\r]/.test(v))).toEqual([]);
+    expect(row.some((v) => typeof v === 'object' && v !== null && 'formula' in v)).toBe(false);
+    const reviews = book.getWorksheet(SHEET_REVIEWS)!;
+    expect((reviews.getRow(2).values as unknown[]).slice(1)).toContain(`'${payload}`);
+    expect((reviews.getRow(2).values as unknown[]).slice(1)).toContain(12);
+  });
+
   it('台帳: Japanese headers, frozen header row, autofilter, widths, wrapped text, one row per asset', () => {
     const ws = wb.getWorksheet(SHEET_LEDGER)!;
     const h = headers(ws);

@@ -5,6 +5,7 @@
  */
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
+import { safeCell } from '../../base/spreadsheet.ts';
 import type { PresentedAsset } from './presenter.ts';
 import {
   acquisitionLabels,
@@ -132,7 +133,8 @@ function sheet<T>(
     cell.border = { bottom: { style: 'thin' } };
   });
   for (const row of rows) {
-    const r = ws.addRow(columns.map((c) => c.value(row)));
+    // Text typed by people (names, notes) never becomes a formula; numbers and dates keep their type.
+    const r = ws.addRow(columns.map((c) => safeCell(c.value(row))));
     const fill = opts.fill?.(row) ?? null;
     columns.forEach((_c, i) => {
       const cell = r.getCell(i + 1);

@@ -25,6 +25,10 @@ export const ledgerRules: Record<RoleKind, { read: LedgerReach; write: LedgerRea
   system_admin: { read: 'none', write: 'none' },
 };
 
+/** The role kinds with some part in reading or writing the ledger (the routes' declared roles). */
+export const ledgerRoles = (what: 'read' | 'write'): RoleKind[] =>
+  (Object.keys(ledgerRules) as RoleKind[]).filter((kind) => ledgerRules[kind][what] !== 'none');
+
 /** The assets a reader may see: the organization's, or one department's. */
 export interface LedgerScope {
   orgId: string;

@@ -6,7 +6,7 @@ import { contentDisposition } from '../../app/downloads.ts';
 import { requireStaff } from '../../app/guard.ts';
 import { prepareLedgerExport } from './export-ledger.ts';
 import { ledgerFileNames, writeLedgerXlsx, XLSX_MEDIA_TYPE } from './export-xlsx.ts';
-import { readScope } from './permissions.ts';
+import { ledgerRoles, readScope } from './permissions.ts';
 import { getAsset, listAssets } from './read-assets.ts';
 import { recordReview } from './record-review.ts';
 import { japanDate } from './schedule.ts';
@@ -22,6 +22,10 @@ import {
 import { createAsset, retireAsset, updateAsset } from './write-asset.ts';
 
 const tags = ['ledger'];
+// Declared roles refuse roles with no part in the ledger before the body is validated (see app/guard.ts);
+// the handlers still ask the permissions table for the department-level decisions.
+const readers = { roles: ledgerRoles('read') };
+const writers = { roles: ledgerRoles('write') };
 const flag = (v: 'true' | 'false' | undefined) => (v === undefined ? undefined : v === 'true');
 
 export function ledgerRoutes(ctx: AppContext): FastifyPluginAsyncZod {
@@ -29,6 +33,7 @@ export function ledgerRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.get(
       '/ledger/assets',
       {
+        config: readers,
         schema: {
           tags,
           summary: '個人情報管理台帳の一覧 / list the ledger of personal information',
@@ -51,7 +56,10 @@ export function ledgerRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 
     app.get(
       '/ledger/assets/:id',
-      { schema: { tags, summary: '情報資産（リスク評価・見直し履歴つき）/ one asset with its risks and reviews', params: assetIdParams } },
+      {
+        config: readers,
+        schema: { tags, summary: '情報資産（リスク評価・見直し履歴つき）/ one asset with its risks and reviews', params: assetIdParams },
+      },
       async (req) => {
         const actor = requireStaff(req);
         return getAsset(ctx.db, { scope: readScope(actor), id: req.params.id, today: japanDate(ctx.clock()), actor });
@@ -60,7 +68,7 @@ export function ledgerRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 
     app.post(
       '/ledger/assets',
-      { schema: { tags, summary: '情報資産の登録 / register an asset', body: createAssetBody } },
+      { config: writers, schema: { tags, summary: '情報資産の登録 / register an asset', body: createAssetBody } },
       async (req, reply) => {
         const actor = requireStaff(req);
         return reply.status(201).send(await createAsset(ctx, { actor, input: req.body, via: 'api' }));
@@ -70,6 +78,7 @@ export function ledgerRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.patch(
       '/ledger/assets/:id',
       {
+        config: writers,
         schema: {
           tags,
           summary: '情報資産の変更（版つき）/ change an asset at the version the editor saw',
@@ -85,7 +94,7 @@ export function ledgerRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 
     app.post(
       '/ledger/assets/:id/reviews',
-      { schema: { tags, summary: '見直しの記録 / record a review', params: assetIdParams, body: recordReviewBody } },
+      { config: writers, schema: { tags, summary: '見直しの記録 / record a review', params: assetIdParams, body: recordReviewBody } },
       async (req, reply) => {
         const actor = requireStaff(req);
         return reply.status(201).send(await recordReview(ctx, { actor, assetId: req.params.id, input: req.body, via: 'api' }));
@@ -95,6 +104,7 @@ export function ledgerRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.post(
       '/ledger/assets/:id/retire',
       {
+        config: writers,
         schema: { tags, summary: '情報資産の廃止 / retire an asset (kept with its history)', params: assetIdParams, body: retireAssetBody },
       },
       async (req) => {
@@ -106,6 +116,7 @@ export function ledgerRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.get(
       '/ledger/export.xlsx',
       {
+        config: readers,
         schema: {
           tags,
           summary: '台帳のExcel出力 / the ledger as an Excel workbook (台帳, リスク評価, 見直し状況)',

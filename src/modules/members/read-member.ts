@@ -22,7 +22,13 @@ import { type PresentedMember, presentMember } from './presenter.ts';
 
 /** Refusals that must not reveal whether a member exists in another co-op. */
 export function refusalToError(code: RefusalCode): AppError {
-  return new AppError(code === 'member_out_of_scope' ? 'member_not_found' : code);
+  return alreadyAudited(new AppError(code === 'member_out_of_scope' ? 'member_not_found' : code));
+}
+
+/** Marks a refusal this module has recorded itself, so the HTTP edge does not record it again. */
+function alreadyAudited(error: AppError): AppError {
+  error.audited = true;
+  return error;
 }
 
 /** The member's opt-outs and stops, which the access engine weighs with the policy. */
@@ -100,7 +106,7 @@ async function readInTransaction(
       },
       ctx.clock,
     );
-    return { error: new AppError('member_not_found') };
+    return { error: alreadyAudited(new AppError('member_not_found')) };
   }
   const blocks = await loadBlocks(tx, row.id);
   const decision = engine.decide({

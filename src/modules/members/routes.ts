@@ -95,6 +95,7 @@ export function memberRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.get(
       '/members/:id/audit',
       {
+        config: { roles: ['privacy_officer', 'auditor'] },
         schema: {
           tags: ['audit'],
           summary: '組合員ごとの監査記録 / audit trail of a member',

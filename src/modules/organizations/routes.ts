@@ -38,6 +38,7 @@ export function organizationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.patch(
       '/organization/settings',
       {
+        config: { roles: ['privacy_officer', 'system_admin'] },
         schema: {
           tags: ['organizations'],
           summary: 'アラートの閾値と勤務時間 / alert thresholds and working hours',
@@ -86,6 +87,7 @@ export function organizationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.post(
       '/departments',
       {
+        config: { roles: ['system_admin'] },
         schema: {
           tags: ['organizations'],
           summary: '部署の登録 / create a department',
@@ -138,14 +140,22 @@ export function organizationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       };
     });
 
-    app.get('/users', { schema: { tags: ['organizations'], summary: '職員一覧 / staff users' } }, async (req) => {
-      const actor = requireKind(req, ['system_admin', 'privacy_officer', 'auditor']);
-      return { users: await listUsers(ctx, actor.orgId) };
-    });
+    app.get(
+      '/users',
+      {
+        config: { roles: ['system_admin', 'privacy_officer', 'auditor'] },
+        schema: { tags: ['organizations'], summary: '職員一覧 / staff users' },
+      },
+      async (req) => {
+        const actor = requireKind(req, ['system_admin', 'privacy_officer', 'auditor']);
+        return { users: await listUsers(ctx, actor.orgId) };
+      },
+    );
 
     app.post(
       '/users',
       {
+        config: { roles: ['system_admin'] },
         schema: {
           tags: ['organizations'],
           summary: '職員の登録 / create a staff user',

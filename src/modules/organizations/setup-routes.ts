@@ -13,6 +13,7 @@ export function setupRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.post(
       '/organizations',
       {
+        config: { roles: ['system_admin'] },
         schema: {
           tags: ['organizations'],
           summary: '組織の新規設定（最初の個人情報保護管理責任者と下書きポリシー） / set up a new organization',
@@ -38,38 +39,46 @@ export function setupRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
     );
 
-    app.get('/roles', { schema: { tags: ['organizations'], summary: '役割と利用目的の付与 / roles and their purposes' } }, async (req) => {
-      const actor = requireKind(req, ['privacy_officer', 'system_admin', 'auditor']);
-      const [roles, grants, offered] = await Promise.all([
-        ctx.db
-          .selectFrom('roles')
-          .select(['id', 'code', 'name', 'name_en', 'kind', 'duties'])
-          .where('org_id', '=', actor.orgId)
-          .orderBy('code')
-          .execute(),
-        ctx.db
-          .selectFrom('role_purposes')
-          .innerJoin('roles', 'roles.id', 'role_purposes.role_id')
-          .select(['role_purposes.role_id', 'role_purposes.purpose_id'])
-          .where('roles.org_id', '=', actor.orgId)
-          .execute(),
-        grantablePurposes(ctx.db, actor.orgId),
-      ]);
-      const keyOf = new Map(offered.map((p) => [p.id, p.key]));
-      return {
-        roles: roles.map(({ id, duties: stored, ...r }) => ({
-          ...r,
-          /** Granted duties (staff and department managers); the other kinds' follow from the kind. */
-          duties: parseDuties(stored),
-          purposes: grants.filter((g) => g.role_id === id && keyOf.has(g.purpose_id)).map((g) => keyOf.get(g.purpose_id)!),
-        })),
-        purposes: offered.map(({ id: _id, ...p }) => p),
-      };
-    });
+    app.get(
+      '/roles',
+      {
+        config: { roles: ['privacy_officer', 'system_admin', 'auditor'] },
+        schema: { tags: ['organizations'], summary: '役割と利用目的の付与 / roles and their purposes' },
+      },
+      async (req) => {
+        const actor = requireKind(req, ['privacy_officer', 'system_admin', 'auditor']);
+        const [roles, grants, offered] = await Promise.all([
+          ctx.db
+            .selectFrom('roles')
+            .select(['id', 'code', 'name', 'name_en', 'kind', 'duties'])
+            .where('org_id', '=', actor.orgId)
+            .orderBy('code')
+            .execute(),
+          ctx.db
+            .selectFrom('role_purposes')
+            .innerJoin('roles', 'roles.id', 'role_purposes.role_id')
+            .select(['role_purposes.role_id', 'role_purposes.purpose_id'])
+            .where('roles.org_id', '=', actor.orgId)
+            .execute(),
+          grantablePurposes(ctx.db, actor.orgId),
+        ]);
+        const keyOf = new Map(offered.map((p) => [p.id, p.key]));
+        return {
+          roles: roles.map(({ id, duties: stored, ...r }) => ({
+            ...r,
+            /** Granted duties (staff and department managers); the other kinds' follow from the kind. */
+            duties: parseDuties(stored),
+            purposes: grants.filter((g) => g.role_id === id && keyOf.has(g.purpose_id)).map((g) => keyOf.get(g.purpose_id)!),
+          })),
+          purposes: offered.map(({ id: _id, ...p }) => p),
+        };
+      },
+    );
 
     app.put(
       '/roles/:code/purposes',
       {
+        config: { roles: ['privacy_officer'] },
         schema: {
           tags: ['organizations'],
           summary: '役割に利用目的を付与 / set the purposes a role may use',
@@ -87,6 +96,7 @@ export function setupRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.put(
       '/roles/:code/duties',
       {
+        config: { roles: ['privacy_officer'] },
         schema: {
           tags: ['organizations'],
           summary: '役割に業務（請求・同意の受付、提供記録）を付与 / set the duties of a staff or manager role',

@@ -49,7 +49,7 @@ export function policyRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
     app.get(
       '/policy/draft',
-      { schema: { tags: ['policy'], summary: 'ポリシーの下書きと点検結果 / the draft policy and its review' } },
+      { config: { roles: readers }, schema: { tags: ['policy'], summary: 'ポリシーの下書きと点検結果 / the draft policy and its review' } },
       async (req) => {
         const actor = requireKind(req, readers);
         return draftWithReview(actor.orgId);
@@ -59,6 +59,7 @@ export function policyRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.put(
       '/policy/draft',
       {
+        config: { roles: editors },
         schema: {
           tags: ['policy'],
           summary: '下書きの保存（版番号による楽観的排他） / save the draft (optimistic revision)',
@@ -74,6 +75,7 @@ export function policyRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.post(
       '/policy/draft/file',
       {
+        config: { roles: editors },
         schema: {
           tags: ['policy'],
           summary: 'YAMLファイルで下書きを置き換え / replace the draft from a YAML policy file',
@@ -89,6 +91,7 @@ export function policyRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.post(
       '/policy/draft/reset',
       {
+        config: { roles: editors },
         schema: {
           tags: ['policy'],
           summary: 'プリセットまたは公表済みの版から下書きを作成 / start the draft from a preset or a published version',
@@ -115,7 +118,7 @@ export function policyRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 
     app.get(
       '/policy/draft/file',
-      { schema: { tags: ['policy'], summary: '下書きのYAMLファイル / the draft as a YAML file' } },
+      { config: { roles: readers }, schema: { tags: ['policy'], summary: '下書きのYAMLファイル / the draft as a YAML file' } },
       async (req, reply) => {
         const actor = requireKind(req, readers);
         const draft = await getDraft(ctx.db, actor.orgId, ctx.clock());
@@ -133,6 +136,7 @@ export function policyRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.post(
       '/policy/publish',
       {
+        config: { roles: editors },
         schema: {
           tags: ['policy'],
           summary: '下書きを公表 / publish the draft as the next version',
@@ -159,14 +163,19 @@ export function policyRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
     );
 
-    app.get('/policy/versions', { schema: { tags: ['policy'], summary: '公表済みの版の一覧 / published versions' } }, async (req) => {
-      const actor = requireKind(req, readers);
-      return { versions: await listVersions(ctx.db, actor.orgId) };
-    });
+    app.get(
+      '/policy/versions',
+      { config: { roles: readers }, schema: { tags: ['policy'], summary: '公表済みの版の一覧 / published versions' } },
+      async (req) => {
+        const actor = requireKind(req, readers);
+        return { versions: await listVersions(ctx.db, actor.orgId) };
+      },
+    );
 
     app.get(
       '/policy/versions/:number',
       {
+        config: { roles: readers },
         schema: {
           tags: ['policy'],
           summary: '公表済みの版 / one published version',
@@ -183,6 +192,7 @@ export function policyRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.get(
       '/policy/versions/:number/file',
       {
+        config: { roles: readers },
         schema: {
           tags: ['policy'],
           summary: '公表済みの版のYAMLファイル / a published version as a YAML file',
@@ -206,7 +216,10 @@ export function policyRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 
     app.get(
       '/policy/presets',
-      { schema: { tags: ['policy'], summary: '生協のポリシー・プリセット / policy presets from published co-op policies' } },
+      {
+        config: { roles: readers },
+        schema: { tags: ['policy'], summary: '生協のポリシー・プリセット / policy presets from published co-op policies' },
+      },
       async (req) => {
         requireKind(req, readers);
         return { presets: policyPresets.map(({ id, name, name_en }) => ({ id, name, name_en })) };

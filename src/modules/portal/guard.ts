@@ -6,7 +6,7 @@ import type { MemberSessionInfo } from './sessions.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** Loaded by the server's onRequest hook for `/api/v1/portal/` URLs only. */
+    /** Loaded by the server's onRequest hook for routes under `/api/v1/portal/` only (by route pattern). */
     memberSession?: MemberSessionInfo;
   }
 }

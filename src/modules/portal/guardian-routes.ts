@@ -15,19 +15,25 @@ import { guardianLinkParams, linkGuardianBody } from './schemas.ts';
 
 export const GUARDIAN_MANAGERS: readonly RoleKind[] = ['privacy_officer', 'department_manager'];
 const tags = ['guardians'];
+/** Declared on each route: refused before the body is read (app/guard.ts#checkDeclaredRoles). */
+const guarded = { roles: GUARDIAN_MANAGERS, duty: { duty: 'member_requests', access: 'handle' } } as const;
 const guardianManager = (req: FastifyRequest) => requireDuty(req, 'member_requests', 'handle', GUARDIAN_MANAGERS);
 
 export function guardianRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
     app.get(
       '/members/:id/guardians',
-      { schema: { tags, summary: '組合員の保護者（終了分を含む）/ a member’s guardians, ended links included', params: memberIdParams } },
+      {
+        config: guarded,
+        schema: { tags, summary: '組合員の保護者（終了分を含む）/ a member’s guardians, ended links included', params: memberIdParams },
+      },
       async (req) => ({ links: await listGuardianLinks(ctx, { actor: guardianManager(req), childId: req.params.id }) }),
     );
 
     app.post(
       '/members/:id/guardians',
       {
+        config: guarded,
         schema: {
           tags,
           summary: '保護者の登録（書類確認後）/ register a guardian after checking proof',
@@ -50,7 +56,7 @@ export function guardianRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 
     app.delete(
       '/members/:id/guardians/:linkId',
-      { schema: { tags, summary: '保護者の登録の終了 / end a guardian link', params: guardianLinkParams } },
+      { config: guarded, schema: { tags, summary: '保護者の登録の終了 / end a guardian link', params: guardianLinkParams } },
       async (req) => endGuardianLink(ctx, { actor: guardianManager(req), childId: req.params.id, linkId: req.params.linkId }),
     );
   };

@@ -42,6 +42,7 @@ export function requestRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.get(
       '/requests',
       {
+        config: { duty: { duty: 'member_requests', access: 'read' } },
         schema: {
           tags: ['requests'],
           summary: '請求の一覧（期限順）/ requests by due date',
@@ -72,6 +73,7 @@ export function requestRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.post(
       '/requests',
       {
+        config: { duty: { duty: 'member_requests', access: 'handle' } },
         schema: {
           tags: ['requests'],
           summary: '請求の受付（電話・書面・窓口）/ enter a request received by phone, paper or at the counter',
@@ -108,14 +110,22 @@ export function requestRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
     );
 
-    app.get('/requests/:id', { schema: { tags: ['requests'], summary: '請求の詳細 / a request', params: idParams } }, async (req) => {
-      const actor = requireDuty(req, 'member_requests', 'read');
-      return getRequest(ctx.db, actor, req.params.id, { withEvents: true, today: japanDate(ctx.clock()) });
-    });
+    app.get(
+      '/requests/:id',
+      {
+        config: { duty: { duty: 'member_requests', access: 'read' } },
+        schema: { tags: ['requests'], summary: '請求の詳細 / a request', params: idParams },
+      },
+      async (req) => {
+        const actor = requireDuty(req, 'member_requests', 'read');
+        return getRequest(ctx.db, actor, req.params.id, { withEvents: true, today: japanDate(ctx.clock()) });
+      },
+    );
 
     app.post(
       '/requests/:id/steps',
       {
+        config: { duty: { duty: 'member_requests', access: 'handle' } },
         schema: {
           tags: ['requests'],
           summary: '請求の処理を進める / take a step (verify, start, approve, answer, refuse, withdraw, close)',
@@ -147,6 +157,7 @@ export function requestRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.patch(
       '/requests/:id',
       {
+        config: { duty: { duty: 'member_requests', access: 'handle' } },
         schema: {
           tags: ['requests'],
           summary: '請求内容・方法・手数料の調整 / adjust what is asked, the form, the fee',
@@ -180,6 +191,7 @@ export function requestRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.post(
       '/requests/:id/documents',
       {
+        config: { duty: { duty: 'member_requests', access: 'handle' } },
         bodyLimit: documentBodyLimit,
         schema: {
           tags: ['requests'],
@@ -202,6 +214,7 @@ export function requestRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.get(
       '/requests/:id/documents/:documentId',
       {
+        config: { roles: ['privacy_officer'], duty: { duty: 'member_requests', access: 'handle' } },
         schema: { tags: ['requests'], summary: '書類の表示 / a document', params: z.strictObject({ id: z.uuid(), documentId: z.uuid() }) },
       },
       async (req, reply) => {
@@ -229,6 +242,7 @@ export function requestRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.get(
       '/requests/:id/package',
       {
+        config: { roles: ['privacy_officer'], duty: { duty: 'member_requests', access: 'handle' } },
         schema: {
           tags: ['requests'],
           summary: '開示パッケージ（JSON・CSV・PDF）/ the disclosure package',
@@ -249,7 +263,10 @@ export function requestRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     // Consents entered by staff (paper, phone, counter), and a member's consent history.
     app.get(
       '/members/:id/consents',
-      { schema: { tags: ['consents'], summary: '同意・選択の状況と履歴 / consents and their history', params: idParams } },
+      {
+        config: { duty: { duty: 'member_requests', access: 'read' } },
+        schema: { tags: ['consents'], summary: '同意・選択の状況と履歴 / consents and their history', params: idParams },
+      },
       async (req) => {
         const actor = requireDuty(req, 'member_requests', 'read');
         await memberInOrg(ctx, actor, req.params.id);
@@ -264,6 +281,7 @@ export function requestRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.post(
       '/members/:id/consents',
       {
+        config: { duty: { duty: 'member_requests', access: 'handle' } },
         schema: {
           tags: ['consents'],
           summary: '同意・オプトアウトの記録（書面・電話・窓口）/ record a consent or opt-out',
@@ -294,7 +312,10 @@ export function requestRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 
     app.get(
       '/members/:id/provisions',
-      { schema: { tags: ['provision'], summary: '第三者提供・受領の記録 / provision and receipt records', params: idParams } },
+      {
+        config: { duty: { duty: 'provision_records', access: 'read' } },
+        schema: { tags: ['provision'], summary: '第三者提供・受領の記録 / provision and receipt records', params: idParams },
+      },
       async (req) => {
         const actor = requireDuty(req, 'provision_records', 'read');
         await memberInOrg(ctx, actor, req.params.id);
@@ -305,6 +326,7 @@ export function requestRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.post(
       '/members/:id/provisions',
       {
+        config: { roles: ['privacy_officer', 'department_manager'], duty: { duty: 'provision_records', access: 'handle' } },
         schema: {
           tags: ['provision'],
           summary: '第三者提供・受領の記録 / record a provision or receipt',

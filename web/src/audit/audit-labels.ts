@@ -11,6 +11,7 @@ export const auditActions = [
   'member.import',
   'import.run',
   'input.my_number_rejected',
+  'access.refused',
   'auth.login',
   'auth.logout',
   'auth.locked',
@@ -102,6 +103,11 @@ export function describeEntry(i18n: I18n, itemLabel: (code: string) => string, e
       return t('audit.detail.alert', { id: String(d.alert_id ?? '').slice(0, 8) });
     case 'input.my_number_rejected':
       return list(d.fields).join(', ');
+    case 'access.refused': {
+      const targets = d.targets && typeof d.targets === 'object' ? Object.entries(d.targets as Record<string, unknown>) : [];
+      const route = t('audit.detail.refusedRoute', { route: String(d.route ?? ''), method: String(d.method ?? '') });
+      return [route, ...targets.map(([k, v]) => `${k}=${String(v)}`)].join(' / ');
+    }
     case 'audit.search': {
       const used = Object.entries(d)
         .filter(([, v]) => v !== null && v !== '')
