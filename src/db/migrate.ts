@@ -8,6 +8,7 @@ import { ledger } from './migrations/0004-ledger.ts';
 import { memberRequests } from './migrations/0005-member-requests.ts';
 import { portalSessions } from './migrations/0006-portal-sessions.ts';
 import { auditIndexes } from './migrations/0007-audit-indexes.ts';
+import { staffSignIn } from './migrations/0008-staff-sign-in.ts';
 
 /** The one migration history, for both dialects. Append new migrations; never edit a landed one. */
 function migrationsFor(dialect: DialectName): Record<string, Migration> {
@@ -19,6 +20,7 @@ function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0005-member-requests': memberRequests,
     '0006-portal-sessions': portalSessions,
     '0007-audit-indexes': auditIndexes,
+    '0008-staff-sign-in': staffSignIn,
   };
 }
 

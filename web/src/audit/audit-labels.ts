@@ -14,6 +14,7 @@ export const auditActions = [
   'auth.login',
   'auth.logout',
   'auth.locked',
+  'auth.totp_enroll_begin',
   'auth.totp_enrolled',
   'user.create',
   'user.update',
