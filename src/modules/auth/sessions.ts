@@ -337,7 +337,9 @@ export async function beginTotpEnrollment(
     return new AppError(code);
   };
   let step: number | null = null;
-  if (session.mfa !== 2 || rebind) {
+  // The first enrolment due at sign-in needs nothing more; every other binding re-authenticates.
+  const reauthenticate = session.mfa !== 2 || rebind;
+  if (reauthenticate) {
     if (!reauth.password || (rebind && !reauth.code)) throw await refuse('reauth_required', 'missing');
     if (user.locked_until && user.locked_until > iso(now)) throw await refuse('account_locked', 'locked');
     const passwordOk = await verifyPassword(user.password_hash, reauth.password);
@@ -365,7 +367,11 @@ export async function beginTotpEnrollment(
   await ctx.db.transaction().execute(async (tx) => {
     const claimed = await tx
       .updateTable('users')
-      .set({ totp_pending_enc: ctx.keys.encrypt(secret), ...(step !== null ? { failed_attempts: 0, totp_last_step: step } : {}) })
+      .set({
+        totp_pending_enc: ctx.keys.encrypt(secret),
+        ...(reauthenticate ? { failed_attempts: 0 } : {}),
+        ...(step !== null ? { totp_last_step: step } : {}),
+      })
       .where('id', '=', actor.id)
       // Compare-and-set: the code given for re-authentication is claimed once, like a sign-in code.
       .$if(step !== null, (q) => q.where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step!)])))
