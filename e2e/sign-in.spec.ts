@@ -17,10 +17,12 @@ test('wrong password, lockout, TOTP, English', async ({ page }) => {
   await expect(page.getByLabel('パスワード')).toHaveValue('');
   await shot(page, '14-login-wrong-password');
 
-  // Five failures in a row lock the account.
+  // Five failures in a row lock the login; the words do not say whether an account exists (an unknown login locks alike).
   for (let i = 0; i < 5; i++) await fillPassword(page, 'analyst', `wrong-password-${i}`);
-  await expect(page.getByTestId('login-error')).toContainText('アカウントがロックされています');
-  await expect(page.getByTestId('login-error')).toContainText('ログインの失敗が続いたため、アカウントを一時的にロックしました。');
+  await expect(page.getByTestId('login-error')).toContainText('ログインを一時停止しています');
+  await expect(page.getByTestId('login-error')).toContainText(
+    'ログインの失敗が続いたため、このログインIDでのログインを一時的に停止しています。',
+  );
   await shot(page, '15-login-locked');
 
   // Password, then a wrong and a right one-time code.

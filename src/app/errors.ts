@@ -26,14 +26,21 @@ export const errorCatalogue = {
   // Authentication
   not_authenticated: [401, 'ログインが必要です。', 'You need to sign in.'],
   invalid_credentials: [401, 'ログインIDまたはパスワードが正しくありません。', 'The login or password is wrong.'],
+  // Said alike for a real login and an unknown one (both lock): it must not tell that an account exists.
   account_locked: [
     423,
-    'ログインの失敗が続いたため、アカウントを一時的にロックしました。しばらくしてから再度お試しください。',
-    'The account is locked for a while after repeated failed sign-ins. Try again later.',
+    'ログインの失敗が続いたため、このログインIDでのログインを一時的に停止しています。しばらくしてから再度お試しください。',
+    'Sign-in with this login is suspended for a while after repeated failures. Try again later.',
   ],
   account_disabled: [403, 'このアカウントは無効です。', 'This account is disabled.'],
   totp_required: [401, '確認コード（二要素認証）の入力が必要です。', 'A one-time code (second factor) is required.'],
   totp_invalid: [401, '確認コードが正しくありません。', 'The one-time code is wrong.'],
+  reauth_required: [
+    403,
+    '本人確認のため、現在のパスワード（二要素認証を使っている場合は確認コードも）を入力してください。',
+    'To confirm it is you, enter your current password (and a one-time code if you use a second factor).',
+  ],
+  reauth_failed: [403, '現在のパスワードまたは確認コードが正しくありません。', 'The current password or one-time code is wrong.'],
   totp_enrollment_required: [403, 'この役割では二要素認証の登録が必要です。', 'This role must register a second factor (TOTP) first.'],
   csrf_invalid: [403, '画面の有効期限が切れました。再読み込みしてください。', 'The CSRF token is missing or invalid. Reload the page.'],
   rate_limited: [429, 'リクエストが多すぎます。しばらくしてから再度お試しください。', 'Too many requests. Try again later.'],

@@ -69,7 +69,11 @@ export function adminCommands(program: Command) {
         .select(['id', 'bank_account_enc'])
         .where('bank_account_enc', 'is not', null)
         .execute();
-      const users = await m.ctx.db.selectFrom('users').select(['id', 'totp_secret_enc']).where('totp_secret_enc', 'is not', null).execute();
+      const users = await m.ctx.db
+        .selectFrom('users')
+        .select(['id', 'totp_secret_enc', 'totp_pending_enc'])
+        .where((eb) => eb.or([eb('totp_secret_enc', 'is not', null), eb('totp_pending_enc', 'is not', null)]))
+        .execute();
       for (let i = 0; i < members.length; i += 1000) {
         await m.ctx.db.transaction().execute(async (tx) => {
           for (const r of members.slice(i, i + 1000)) {
@@ -87,7 +91,10 @@ export function adminCommands(program: Command) {
         for (const u of users) {
           await tx
             .updateTable('users')
-            .set({ totp_secret_enc: next.encrypt(next.decrypt(u.totp_secret_enc!)) })
+            .set({
+              totp_secret_enc: u.totp_secret_enc && next.encrypt(next.decrypt(u.totp_secret_enc)),
+              totp_pending_enc: u.totp_pending_enc && next.encrypt(next.decrypt(u.totp_pending_enc)),
+            })
             .where('id', '=', u.id)
             .execute();
           count++;

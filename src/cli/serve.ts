@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { isEmpty, openMamori } from '../app/bootstrap.ts';
 import { buildServer } from '../app/server.ts';
 import { pruneAccessCounters } from '../modules/audit/alerts.ts';
+import { pruneStaffSignIns } from '../modules/auth/sessions.ts';
 import { seedDemo } from '../modules/demo/seed.ts';
 import { pruneMemberSignIns } from '../modules/portal/sessions.ts';
 import { sendReminders } from '../modules/requests/notify.ts';
@@ -52,12 +53,12 @@ export function serveCommand(program: Command) {
         );
       }
       console.log(`メール / mail: ${m.ctx.mailer.kind === 'smtp' ? 'SMTP' : 'outbox'} ${m.ctx.mailer.target}`);
-      // Hourly housekeeping: alert counters older than two days, expired sessions, stale member sign-in rows, and the daily reminders of
+      // Hourly housekeeping: alert counters older than two days, expired sessions, stale staff and member sign-in rows, and the daily reminders of
       // requests due soon or overdue (each request is in at most one reminder a day).
       const housekeeping = async () => {
         const now = new Date();
         await pruneAccessCounters(m.ctx.db, now);
-        await m.ctx.db.deleteFrom('sessions').where('expires_at', '<', now.toISOString()).execute();
+        await pruneStaffSignIns(m.ctx, now);
         await pruneMemberSignIns(m.ctx, now);
         await sendReminders(m.ctx);
       };

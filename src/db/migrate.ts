@@ -9,6 +9,7 @@ import { memberRequests } from './migrations/0005-member-requests.ts';
 import { portalSessions } from './migrations/0006-portal-sessions.ts';
 import { auditIndexes } from './migrations/0007-audit-indexes.ts';
 import { roleDuties } from './migrations/0008-role-duties.ts';
+import { staffSignIn } from './migrations/0009-staff-sign-in.ts';
 
 /** The one migration history, for both dialects. Append new migrations; never edit a landed one. */
 function migrationsFor(dialect: DialectName): Record<string, Migration> {
@@ -21,6 +22,7 @@ function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0006-portal-sessions': portalSessions,
     '0007-audit-indexes': auditIndexes,
     '0008-role-duties': roleDuties,
+    '0009-staff-sign-in': staffSignIn,
   };
 }
 

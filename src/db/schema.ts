@@ -62,6 +62,11 @@ export interface UserTable {
   /** Encrypted with the data key ring; null until the user enrols. */
   totp_secret_enc: string | null;
   totp_enabled: number;
+  /**
+   * A new TOTP secret being bound (encrypted), not yet in force: it replaces `totp_secret_enc` only when a
+   * valid code from it activates it, so an officer is never left without a working second factor.
+   */
+  totp_pending_enc: ColumnType<string | null, string | null | undefined, string | null>;
   /** The TOTP time step last accepted (codes at or before it are refused: no replay). */
   totp_last_step: ColumnType<number | null, number | null | undefined, number | null>;
   failed_attempts: number;
@@ -384,6 +389,17 @@ export interface MemberSignInThrottleTable {
   updated_at: string;
 }
 
+/**
+ * Failed staff sign-ins under a login that is not a staff user, keyed by the SHA-256 of the login typed: such a
+ * login locks like a real account, so the lockout never tells whether a login exists.
+ */
+export interface StaffSignInThrottleTable {
+  key_hash: string;
+  failed_attempts: number;
+  locked_until: string | null;
+  updated_at: string;
+}
+
 /** A one-time code sent by e-mail for the first sign-in or a recovery. */
 export interface MemberOneTimeCodeTable {
   id: string;
@@ -579,6 +595,7 @@ export interface Database {
   member_accounts: MemberAccountTable;
   member_sessions: MemberSessionTable;
   member_sign_in_throttle: MemberSignInThrottleTable;
+  staff_sign_in_throttle: StaffSignInThrottleTable;
   member_one_time_codes: MemberOneTimeCodeTable;
   guardian_links: GuardianLinkTable;
   consent_events: ConsentEventTable;

@@ -168,6 +168,11 @@ describe('mamori users and keys', () => {
   it('rotates the data key and re-encrypts every bank account without losing one', async () => {
     const before = JSON.parse(readFileSync(join(dir, 'keys.json'), 'utf8')) as { primary: string; keys: unknown[] };
     const plainBefore = await decryptAll();
+    // A TOTP factor being re-bound (pending, not yet activated) is re-encrypted too.
+    const pending = loadKeyRing(join(dir, 'keys.json'), {}).encrypt('PENDINGSECRETBASE32');
+    const seed = sqlite();
+    seed.prepare("update users set totp_pending_enc = ? where login = 'officer'").run(pending);
+    seed.close();
     const r = mamori(['keys', 'rotate']);
     expect(r.code).toBe(0);
     const after = JSON.parse(readFileSync(join(dir, 'keys.json'), 'utf8')) as { primary: string; keys: unknown[] };
@@ -181,6 +186,11 @@ describe('mamori users and keys', () => {
     expect(ids.length).toBeGreaterThan(10);
     expect(ids.every((x) => x.bank_account_enc.split('.')[1] === after.primary)).toBe(true);
     expect(await decryptAll()).toEqual(plainBefore);
+    const check = sqlite();
+    const officer = check.prepare("select totp_pending_enc from users where login = 'officer'").get() as { totp_pending_enc: string };
+    check.close();
+    expect(officer.totp_pending_enc.split('.')[1]).toBe(after.primary);
+    expect(loadKeyRing(join(dir, 'keys.json'), {}).decrypt(officer.totp_pending_enc)).toBe('PENDINGSECRETBASE32');
     expect(mamori(['audit', 'verify']).code).toBe(0);
   });
 });

@@ -34,7 +34,10 @@ export type AuditEvent = Base &
     | { action: 'auth.login'; outcome: 'ok' | 'failed'; detail: { login: string; step: 'password' | 'totp'; reason?: string } }
     | { action: 'auth.logout'; outcome: 'ok'; detail: Record<string, never> }
     | { action: 'auth.locked'; outcome: 'ok'; detail: { login: string; until: string } }
-    | { action: 'auth.totp_enrolled'; outcome: 'ok'; detail: Record<string, never> }
+    /** Binding a TOTP factor started (`rebind`: one was already in force), or refused (missing or wrong re-authentication). */
+    | { action: 'auth.totp_enroll_begin'; outcome: 'ok' | 'refused' | 'failed'; detail: { rebind: boolean; reason?: string } }
+    /** The pending factor activated (it replaces the one in force, if any), or a wrong first code. */
+    | { action: 'auth.totp_enrolled'; outcome: 'ok' | 'failed'; detail: { rebind: boolean; reason?: string } }
     | { action: 'user.create' | 'user.update'; outcome: 'ok'; detail: { user_id: string; login: string; role?: string } }
     | { action: 'organization.create' | 'department.create'; outcome: 'ok'; detail: { id: string; code: string } }
     | { action: 'policy.change'; outcome: 'ok'; detail: Record<string, unknown> }

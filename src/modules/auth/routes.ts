@@ -66,8 +66,18 @@ export function authRoutes(ctx: AppContext, config: Config): FastifyPluginAsyncZ
       },
     );
 
-    app.post('/auth/totp/enroll', { schema: { tags: ['auth'], summary: '二要素認証の登録開始 / start TOTP enrolment' } }, async (req) =>
-      beginTotpEnrollment(ctx, policy, tokenOf(req)),
+    // Re-binding needs the current password (and code); the first enrolment at sign-in sends no body.
+    app.post(
+      '/auth/totp/enroll',
+      {
+        config: limited,
+        schema: {
+          tags: ['auth'],
+          summary: '二要素認証の登録開始 / start TOTP enrolment',
+          body: z.strictObject({ password: z.string().min(1).max(200).optional(), code: z.string().min(1).max(20).optional() }).nullish(),
+        },
+      },
+      async (req) => beginTotpEnrollment(ctx, policy, tokenOf(req), { password: req.body?.password, code: req.body?.code }),
     );
 
     app.post(

@@ -10,7 +10,7 @@ import { type Db, prepared, withSqlite } from '../../db/database.ts';
 import type { RoleKind } from '../../db/schema.ts';
 import { iso } from '../../db/time.ts';
 import { appendAudit } from '../audit/append.ts';
-import type { Actor } from '../audit/events.ts';
+import type { Actor, AuditEvent } from '../audit/events.ts';
 import type { StaffActor } from '../members/actor.ts';
 import { parseDuties } from '../organizations/duties.ts';
 import { verifyAgainstDummy, verifyPassword } from './passwords.ts';
@@ -42,7 +42,31 @@ export interface LoginResult {
   mfa: MfaState;
 }
 
-/** Step one: login and password. Throws invalid_credentials / account_locked / account_disabled. */
+/** Where a login's failures are counted: the staff user's row, or, for a login that is not a user, a throttle row. */
+type Counter = { kind: 'user'; actor: Extract<Actor, { type: 'user' }> } | { kind: 'throttle'; key: string };
+
+interface CounterState {
+  failedAttempts: number;
+  lockedUntil: string | null;
+}
+
+/**
+ * The key under which failed sign-ins of a login that is not a staff user are counted: the login as typed,
+ * hashed so that the table is not a list of guessed logins.
+ */
+export function staffThrottleKey(login: string): string {
+  return createHash('sha256').update(`staff\n${login}`).digest('hex');
+}
+
+/**
+ * Step one: login and password. Throws invalid_credentials / account_locked / account_disabled.
+ *
+ * The answer never tells whether a login exists: an unknown login counts its failures (in
+ * `staff_sign_in_throttle`) and locks after `lockoutThreshold` of them exactly like a real one, every refusal
+ * does one argon2 verification (against a dummy hash when there is no password to check or the login is
+ * locked), and an unknown login, a wrong password and a locked login get the same answers. A locked login
+ * is refused even with the right password (no oracle for a guesser).
+ */
 export async function loginWithPassword(ctx: AppContext, policy: AuthPolicy, login: string, password: string): Promise<LoginResult> {
   const now = ctx.clock();
   const user = await ctx.db
@@ -61,29 +85,36 @@ export async function loginWithPassword(ctx: AppContext, policy: AuthPolicy, log
     ])
     .where('users.login', '=', login)
     .executeTakeFirst();
-  if (!user) {
-    await verifyAgainstDummy(password);
-    throw await refuseSignIn(ctx, anonymous, login, 'invalid_credentials', 'unknown_login');
-  }
-  const actor: Actor = { type: 'user', id: user.id, orgId: user.org_id, roleId: user.role_id };
-  if (user.locked_until && user.locked_until > iso(now)) {
-    throw await refuseSignIn(ctx, actor, login, 'account_locked', 'locked');
-  }
-  const valid = await verifyPassword(user.password_hash, password);
-  if (!valid) {
-    const locked = await recordFailedAttempt(ctx, policy, {
-      actor,
+  const actor: Actor = user ? { type: 'user', id: user.id, orgId: user.org_id, roleId: user.role_id } : anonymous;
+  const { counter, state } = user
+    ? {
+        counter: { kind: 'user', actor: actor as Extract<Actor, { type: 'user' }> } as Counter,
+        state: { failedAttempts: user.failed_attempts, lockedUntil: user.locked_until },
+      }
+    : await throttleOf(ctx, staffThrottleKey(login));
+  const locked = state.lockedUntil !== null && state.lockedUntil > iso(now);
+  let valid = false;
+  if (user && !locked) valid = await verifyPassword(user.password_hash, password);
+  else await verifyAgainstDummy(password);
+  if (locked) throw await refuseSignIn(ctx, actor, login, 'account_locked', 'locked');
+  if (!user || !valid) {
+    const lockedNow = await recordFailedAttempt(ctx, policy, {
+      counter,
+      state,
       login,
-      failedAttempts: user.failed_attempts,
-      lockedUntil: user.locked_until,
-      step: 'password',
-      errorCode: 'invalid_credentials',
-      reason: 'wrong_password',
+      failure: {
+        action: 'auth.login',
+        outcome: 'failed',
+        orgId: actor.orgId,
+        errorCode: 'invalid_credentials',
+        detail: { login, step: 'password', reason: user ? 'wrong_password' : 'unknown_login' },
+      },
     });
-    throw new AppError(locked ? 'account_locked' : 'invalid_credentials');
+    throw new AppError(lockedNow ? 'account_locked' : 'invalid_credentials');
   }
+  const userActor = actor as Extract<Actor, { type: 'user' }>;
   if (user.status !== 'active') {
-    throw await refuseSignIn(ctx, actor, login, 'account_disabled', 'disabled');
+    throw await refuseSignIn(ctx, userActor, login, 'account_disabled', 'disabled');
   }
   const mfa: MfaState = user.totp_enabled ? 1 : TOTP_REQUIRED_ROLES.includes(user.role_kind) ? 2 : 0;
   const token = randomBytes(32).toString('base64url');
@@ -102,7 +133,7 @@ export async function loginWithPassword(ctx: AppContext, policy: AuthPolicy, log
       .execute();
     await appendAudit(
       tx,
-      actor,
+      userActor,
       { action: 'auth.login', outcome: 'ok', orgId: user.org_id, detail: { login, step: 'password' } },
       ctx.clock,
     );
@@ -110,7 +141,19 @@ export async function loginWithPassword(ctx: AppContext, policy: AuthPolicy, log
   return { token, mfa };
 }
 
-/** A sign-in refused before any password check counts: recorded in the trail, returned as the error to throw. */
+async function throttleOf(ctx: AppContext, key: string): Promise<{ counter: Counter; state: CounterState }> {
+  const row = await ctx.db
+    .selectFrom('staff_sign_in_throttle')
+    .select(['failed_attempts', 'locked_until'])
+    .where('key_hash', '=', key)
+    .executeTakeFirst();
+  return {
+    counter: { kind: 'throttle', key },
+    state: { failedAttempts: Number(row?.failed_attempts ?? 0), lockedUntil: row?.locked_until ?? null },
+  };
+}
+
+/** A sign-in refused without counting a failure: recorded in the trail, returned as the error to throw. */
 async function refuseSignIn(
   ctx: AppContext,
   actor: Actor,
@@ -132,53 +175,64 @@ async function refuseSignIn(
 }
 
 /**
- * A wrong password or TOTP code: counts it, locks the account at the threshold (the counter restarts), and
- * records the failure, and the lock, in the audit trail. Returns true when this attempt locked the account.
+ * A wrong password or TOTP code: counts it, locks the login at the threshold (the counter restarts), and
+ * records the failure, and the lock, in the audit trail. Returns true when this attempt locked the login.
  */
 async function recordFailedAttempt(
   ctx: AppContext,
   policy: AuthPolicy,
   f: {
-    actor: Extract<Actor, { type: 'user' }>;
+    counter: Counter;
+    state: CounterState;
     login: string;
-    failedAttempts: number;
-    lockedUntil?: string | null;
-    step: 'password' | 'totp';
-    errorCode: 'invalid_credentials' | 'totp_invalid';
-    reason?: string;
+    /** The audit entry of this failure. */
+    failure: AuditEvent;
     /** A wrong second factor means the password is known: end the user's other sessions too. */
     endSessionsOnLock?: boolean;
   },
 ): Promise<boolean> {
-  const attempts = f.failedAttempts + 1;
+  const now = ctx.clock();
+  const attempts = f.state.failedAttempts + 1;
   const lock = attempts >= policy.lockoutThreshold;
-  const until = iso(new Date(ctx.clock().getTime() + policy.lockoutMinutes * 60_000));
+  const until = iso(new Date(now.getTime() + policy.lockoutMinutes * 60_000));
+  const values = { failed_attempts: lock ? 0 : attempts, locked_until: lock ? until : f.state.lockedUntil };
+  const actor = f.counter.kind === 'user' ? f.counter.actor : anonymous;
   await ctx.db.transaction().execute(async (tx) => {
-    await tx
-      .updateTable('users')
-      .set({ failed_attempts: lock ? 0 : attempts, locked_until: lock ? until : (f.lockedUntil ?? null) })
-      .where('id', '=', f.actor.id)
-      .execute();
-    if (lock && f.endSessionsOnLock) {
-      await tx.deleteFrom('sessions').where('user_id', '=', f.actor.id).execute();
-      forgetUserSessions(ctx.db, f.actor.id);
+    if (f.counter.kind === 'user') {
+      const userId = f.counter.actor.id;
+      await tx.updateTable('users').set(values).where('id', '=', userId).execute();
+      if (lock && f.endSessionsOnLock) {
+        await tx.deleteFrom('sessions').where('user_id', '=', userId).execute();
+        forgetUserSessions(ctx.db, userId);
+      }
+    } else {
+      await tx
+        .insertInto('staff_sign_in_throttle')
+        .values({ key_hash: f.counter.key, ...values, updated_at: iso(now) })
+        .onConflict((oc) => oc.column('key_hash').doUpdateSet({ ...values, updated_at: iso(now) }))
+        .execute();
     }
-    const detail = { login: f.login, step: f.step, ...(f.reason ? { reason: f.reason } : {}) };
-    await appendAudit(
-      tx,
-      f.actor,
-      { action: 'auth.login', outcome: 'failed', orgId: f.actor.orgId, errorCode: f.errorCode, detail },
-      ctx.clock,
-    );
+    await appendAudit(tx, actor, f.failure, ctx.clock);
     if (lock)
       await appendAudit(
         tx,
-        f.actor,
-        { action: 'auth.locked', outcome: 'ok', orgId: f.actor.orgId, detail: { login: f.login, until } },
+        actor,
+        { action: 'auth.locked', outcome: 'ok', orgId: actor.orgId, detail: { login: f.login, until } },
         ctx.clock,
       );
   });
   return lock;
+}
+
+/** Housekeeping: expired staff sessions, and throttle rows of unknown logins untouched for a day and not locked. */
+export async function pruneStaffSignIns(ctx: Pick<AppContext, 'db'>, now: Date): Promise<void> {
+  const dayAgo = iso(new Date(now.getTime() - 24 * 3600_000));
+  await ctx.db.deleteFrom('sessions').where('expires_at', '<', iso(now)).execute();
+  await ctx.db
+    .deleteFrom('staff_sign_in_throttle')
+    .where('updated_at', '<', dayAgo)
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', iso(now))]))
+    .execute();
 }
 
 /** Step two: the TOTP code. Wrong codes count towards the lockout like wrong passwords. */
@@ -187,21 +241,25 @@ export async function completeTotp(ctx: AppContext, policy: AuthPolicy, token: s
   if (session?.mfa !== 1) throw new AppError('not_authenticated');
   const user = await ctx.db
     .selectFrom('users')
-    .select(['totp_secret_enc', 'totp_last_step', 'failed_attempts', 'login'])
+    .select(['totp_secret_enc', 'totp_last_step', 'failed_attempts', 'locked_until', 'login'])
     .where('id', '=', session.actor.id)
     .executeTakeFirstOrThrow();
   const step = user.totp_secret_enc === null ? null : matchTotp(ctx.keys.decrypt(user.totp_secret_enc), code, ctx.clock());
   // A code is good once: a step at or before the last accepted one is a replay.
   const replayed = step !== null && user.totp_last_step !== null && step <= Number(user.totp_last_step);
-  const actor: Actor = { type: 'user', id: session.actor.id, orgId: session.actor.orgId, roleId: session.actor.roleId };
+  const actor = userActorOf(session);
   if (step === null || replayed) {
     const locked = await recordFailedAttempt(ctx, policy, {
-      actor,
+      counter: { kind: 'user', actor },
+      state: { failedAttempts: user.failed_attempts, lockedUntil: user.locked_until },
       login: user.login,
-      failedAttempts: user.failed_attempts,
-      step: 'totp',
-      errorCode: 'totp_invalid',
-      ...(replayed ? { reason: 'replayed' } : {}),
+      failure: {
+        action: 'auth.login',
+        outcome: 'failed',
+        orgId: actor.orgId,
+        errorCode: 'totp_invalid',
+        detail: { login: user.login, step: 'totp', ...(replayed ? { reason: 'replayed' } : {}) },
+      },
       endSessionsOnLock: true,
     });
     throw new AppError(locked ? 'account_locked' : 'totp_invalid');
@@ -226,40 +284,147 @@ export async function completeTotp(ctx: AppContext, policy: AuthPolicy, token: s
   });
 }
 
-/** Starts enrolment: a new secret (stored encrypted, not yet active) and its otpauth:// URI. */
-export async function beginTotpEnrollment(ctx: AppContext, policy: AuthPolicy, token: string): Promise<{ secret: string; uri: string }> {
+const userActorOf = (session: SessionInfo): Extract<Actor, { type: 'user' }> => ({
+  type: 'user',
+  id: session.actor.id,
+  orgId: session.actor.orgId,
+  roleId: session.actor.roleId,
+});
+
+/** What a signed-in user gives to bind a new second factor: the current password, and the current code when TOTP is on. */
+export interface Reauthentication {
+  password?: string | undefined;
+  code?: string | undefined;
+}
+
+/**
+ * Starts binding a TOTP factor: a new secret, stored encrypted as pending (not yet in force), and its
+ * otpauth:// URI. An enabled factor stays in force until `activateTotp` proves the new one, so an officer or
+ * admin is never without a second factor, and nothing here turns TOTP off.
+ *
+ * Re-authentication: the first enrolment due at sign-in (mfa state 2, no factor yet) needs nothing more,
+ * since this very sign-in has just checked the password. Any other binding needs the current password, and,
+ * when a factor is enabled, a current code from it (claimed like a sign-in code: no replay). Wrong answers
+ * count towards the lockout like wrong sign-ins (the lock ends the user's sessions); every start and every
+ * refusal is in the audit trail.
+ */
+export async function beginTotpEnrollment(
+  ctx: AppContext,
+  policy: AuthPolicy,
+  token: string,
+  reauth: Reauthentication = {},
+): Promise<{ secret: string; uri: string }> {
   const session = await findSession(ctx, token, policy, { allowPending: true });
   if (!session || session.mfa === 1) throw new AppError('not_authenticated');
+  const now = ctx.clock();
+  const actor = userActorOf(session);
+  const user = await ctx.db
+    .selectFrom('users')
+    .select(['password_hash', 'totp_enabled', 'totp_secret_enc', 'totp_last_step', 'failed_attempts', 'locked_until'])
+    .where('id', '=', actor.id)
+    .executeTakeFirstOrThrow();
+  const rebind = user.totp_enabled === 1;
+  const refuse = async (code: 'reauth_required' | 'account_locked', reason: string) => {
+    await ctx.db
+      .transaction()
+      .execute((tx) =>
+        appendAudit(
+          tx,
+          actor,
+          { action: 'auth.totp_enroll_begin', outcome: 'refused', orgId: actor.orgId, errorCode: code, detail: { rebind, reason } },
+          ctx.clock,
+        ),
+      );
+    return new AppError(code);
+  };
+  let step: number | null = null;
+  // The first enrolment due at sign-in needs nothing more; every other binding re-authenticates.
+  const reauthenticate = session.mfa !== 2 || rebind;
+  if (reauthenticate) {
+    if (!reauth.password || (rebind && !reauth.code)) throw await refuse('reauth_required', 'missing');
+    if (user.locked_until && user.locked_until > iso(now)) throw await refuse('account_locked', 'locked');
+    const passwordOk = await verifyPassword(user.password_hash, reauth.password);
+    step = rebind && user.totp_secret_enc ? matchTotp(ctx.keys.decrypt(user.totp_secret_enc), reauth.code ?? '', now) : null;
+    const replayed = step !== null && user.totp_last_step !== null && step <= Number(user.totp_last_step);
+    const reason = !passwordOk ? 'wrong_password' : rebind && step === null ? 'wrong_code' : replayed ? 'replayed' : null;
+    if (reason) {
+      const locked = await recordFailedAttempt(ctx, policy, {
+        counter: { kind: 'user', actor },
+        state: { failedAttempts: user.failed_attempts, lockedUntil: user.locked_until },
+        login: session.actor.login,
+        failure: {
+          action: 'auth.totp_enroll_begin',
+          outcome: 'failed',
+          orgId: actor.orgId,
+          errorCode: 'reauth_failed',
+          detail: { rebind, reason },
+        },
+        endSessionsOnLock: true,
+      });
+      throw new AppError(locked ? 'account_locked' : 'reauth_failed');
+    }
+  }
   const secret = newTotpSecret();
-  await ctx.db
-    .updateTable('users')
-    .set({ totp_secret_enc: ctx.keys.encrypt(secret), totp_enabled: 0, totp_last_step: null })
-    .where('id', '=', session.actor.id)
-    .execute();
+  await ctx.db.transaction().execute(async (tx) => {
+    const claimed = await tx
+      .updateTable('users')
+      .set({
+        totp_pending_enc: ctx.keys.encrypt(secret),
+        ...(reauthenticate ? { failed_attempts: 0 } : {}),
+        ...(step !== null ? { totp_last_step: step } : {}),
+      })
+      .where('id', '=', actor.id)
+      // Compare-and-set: the code given for re-authentication is claimed once, like a sign-in code.
+      .$if(step !== null, (q) => q.where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step!)])))
+      .executeTakeFirst();
+    if (Number(claimed.numUpdatedRows) !== 1) throw new AppError('reauth_failed');
+    await appendAudit(tx, actor, { action: 'auth.totp_enroll_begin', outcome: 'ok', orgId: actor.orgId, detail: { rebind } }, ctx.clock);
+  });
   return { secret, uri: totpUri(secret, session.actor.login) };
 }
 
-/** Finishes enrolment with a first valid code; the session is then fully signed in. */
+/**
+ * Finishes binding with a first valid code from the pending secret: it replaces the factor in force (if any),
+ * and the session is then fully signed in. A wrong code changes nothing: the old factor stays in force.
+ */
 export async function activateTotp(ctx: AppContext, policy: AuthPolicy, token: string, code: string): Promise<void> {
   const session = await findSession(ctx, token, policy, { allowPending: true });
   if (!session || session.mfa === 1) throw new AppError('not_authenticated');
-  const user = await ctx.db.selectFrom('users').select('totp_secret_enc').where('id', '=', session.actor.id).executeTakeFirstOrThrow();
-  const step = user.totp_secret_enc ? matchTotp(ctx.keys.decrypt(user.totp_secret_enc), code, ctx.clock()) : null;
-  if (step === null) throw new AppError('totp_invalid');
+  const actor = userActorOf(session);
+  const user = await ctx.db
+    .selectFrom('users')
+    .select(['totp_pending_enc', 'totp_enabled'])
+    .where('id', '=', actor.id)
+    .executeTakeFirstOrThrow();
+  const pending = user.totp_pending_enc;
+  const rebind = user.totp_enabled === 1;
+  const step = pending ? matchTotp(ctx.keys.decrypt(pending), code, ctx.clock()) : null;
+  if (step === null) {
+    const reason = pending ? 'wrong_code' : 'nothing_pending';
+    await ctx.db
+      .transaction()
+      .execute((tx) =>
+        appendAudit(
+          tx,
+          actor,
+          { action: 'auth.totp_enrolled', outcome: 'failed', orgId: actor.orgId, errorCode: 'totp_invalid', detail: { rebind, reason } },
+          ctx.clock,
+        ),
+      );
+    throw new AppError('totp_invalid');
+  }
   await ctx.db.transaction().execute(async (tx) => {
-    await tx
+    // Compare-and-set on the pending secret: a binding started again meanwhile is not activated by this code.
+    const done = await tx
       .updateTable('users')
-      .set({ totp_enabled: 1, totp_last_step: step, updated_at: iso(ctx.clock()) })
-      .where('id', '=', session.actor.id)
-      .execute();
+      .set({ totp_secret_enc: pending, totp_pending_enc: null, totp_enabled: 1, totp_last_step: step, updated_at: iso(ctx.clock()) })
+      .where('id', '=', actor.id)
+      .where('totp_pending_enc', '=', pending)
+      .executeTakeFirst();
+    if (Number(done.numUpdatedRows) !== 1) throw new AppError('totp_invalid');
     await tx.updateTable('sessions').set({ mfa_pending: 0 }).where('id', '=', session.sessionId).execute();
     forgetSession(ctx.db, session.sessionId);
-    await appendAudit(
-      tx,
-      session.actor,
-      { action: 'auth.totp_enrolled', outcome: 'ok', orgId: session.actor.orgId, detail: {} },
-      ctx.clock,
-    );
+    await appendAudit(tx, actor, { action: 'auth.totp_enrolled', outcome: 'ok', orgId: actor.orgId, detail: { rebind } }, ctx.clock);
   });
 }
 

@@ -15,6 +15,7 @@ export const auditActions = [
   'auth.login',
   'auth.logout',
   'auth.locked',
+  'auth.totp_enroll_begin',
   'auth.totp_enrolled',
   'user.create',
   'user.update',
