@@ -50,6 +50,9 @@ export async function buildServer(ctx: AppContext, config: Config, opts: ServerO
     clientErrorHandler: (_err, socket) => {
       if (socket.writable) socket.end(clientErrorResponse());
     },
+    // The router answers malformed escapes and over-long path parameters itself, in Fastify's own shape,
+    // unless told to hand them to us: they get the one error body like every other refusal.
+    frameworkErrors: (err, req, reply) => handleError(err, req, reply),
     logger:
       opts.logger === false
         ? false
