@@ -75,7 +75,9 @@ interface Operation {
   body?: JsonSchema;
 }
 
-function operationsOf(doc: { paths: Record<string, Record<string, { parameters?: Parameter[]; requestBody?: { content: Record<string, { schema: JsonSchema }> } }>> }): Operation[] {
+function operationsOf(doc: {
+  paths: Record<string, Record<string, { parameters?: Parameter[]; requestBody?: { content: Record<string, { schema: JsonSchema }> } }>>;
+}): Operation[] {
   const ops: Operation[] = [];
   for (const [path, methods] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(methods)) {
@@ -101,11 +103,30 @@ interface Pools {
   memberCodes: string[];
 }
 
+/** A generated value as URL text: strings as they are, anything else as JSON (objects may lack a toString). */
+const text = (v: unknown): string => (typeof v === 'string' ? v : (JSON.stringify(v) ?? ''));
+
 /** Percent-encodes, lone surrogates (which no URL can carry) replaced first. */
-const enc = (s: string) => encodeURIComponent(s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd'));
+const enc = (s: string) =>
+  encodeURIComponent(s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd'));
 
 const huge = (n: number) => fc.constantFrom('あ'.repeat(n), 'x'.repeat(n), '1'.repeat(n));
-const unicode = fc.constantFrom('𝟏𝟐𝟑', '①②③', '¹²³', '\u00a0', '\u200b', '\ufeff', '\u202e', '🙂', 'ｶﾅ', '\u0000', '\ud800', 'é', '\r\n', '../..');
+const unicode = fc.constantFrom(
+  '𝟏𝟐𝟑',
+  '①②③',
+  '¹²³',
+  '\u00a0',
+  '\u200b',
+  '\ufeff',
+  '\u202e',
+  '🙂',
+  'ｶﾅ',
+  '\u0000',
+  '\ud800',
+  'é',
+  '\r\n',
+  '../..',
+);
 
 /** Nested objects or arrays, up to 100 levels (the depth limit another branch adds is 64; either answer is fine). */
 const deep = fc.tuple(fc.integer({ min: 1, max: 100 }), fc.boolean()).map(([depth, arrays]) => {
@@ -229,36 +250,48 @@ function spoiled(base: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
   });
 }
 
-type BodyKind =
-  | { kind: 'json'; value: unknown }
-  | { kind: 'raw'; contentType: string | null; payload: string }
-  | { kind: 'none' };
+type BodyKind = { kind: 'json'; value: unknown } | { kind: 'raw'; contentType: string | null; payload: string } | { kind: 'none' };
 
 function bodies(op: Operation, pools: Pools): fc.Arbitrary<BodyKind> {
   const shaped = valid(op.body, pools);
   const json = (a: fc.Arbitrary<unknown>) => a.map((value): BodyKind => ({ kind: 'json', value }));
-  const raw = fc.oneof(
-    fc.record({
-      contentType: fc.constantFrom(
-        'application/json',
-        'application/json; charset=utf-8',
-        'application/json; charset=latin1',
-        'text/plain',
-        'application/x-www-form-urlencoded',
-        'multipart/form-data; boundary=x',
-        'application/octet-stream',
-        'application/xml',
-        'application/json, text/plain',
-        '',
-        null,
-      ),
-      payload: fc.oneof(
-        fc.constantFrom('', '{', '{"a":', 'null', '[]', '""', '0', 'true', '{"__proto__":{"x":1}}', '{"constructor":{"prototype":{}}}', '\u0000', '%%%'),
-        fc.string(),
-        fc.json(),
-      ),
-    }),
-  ).map((r): BodyKind => ({ kind: 'raw', ...r }));
+  const raw = fc
+    .oneof(
+      fc.record({
+        contentType: fc.constantFrom(
+          'application/json',
+          'application/json; charset=utf-8',
+          'application/json; charset=latin1',
+          'text/plain',
+          'application/x-www-form-urlencoded',
+          'multipart/form-data; boundary=x',
+          'application/octet-stream',
+          'application/xml',
+          'application/json, text/plain',
+          '',
+          null,
+        ),
+        payload: fc.oneof(
+          fc.constantFrom(
+            '',
+            '{',
+            '{"a":',
+            'null',
+            '[]',
+            '""',
+            '0',
+            'true',
+            '{"__proto__":{"x":1}}',
+            '{"constructor":{"prototype":{}}}',
+            '\u0000',
+            '%%%',
+          ),
+          fc.string(),
+          fc.json(),
+        ),
+      }),
+    )
+    .map((r): BodyKind => ({ kind: 'raw', ...r }));
   return fc.oneof(
     { weight: op.body ? 4 : 1, arbitrary: json(shaped) },
     { weight: op.body ? 3 : 1, arbitrary: json(spoiled(shaped)) },
@@ -270,7 +303,7 @@ function bodies(op: Operation, pools: Pools): fc.Arbitrary<BodyKind> {
 
 /** A path parameter: a real row's id (any co-op), a UUID, a number, or junk, percent-encoded or raw. */
 function pathValue(param: Parameter, pools: Pools): fc.Arbitrary<string> {
-  const shaped = valid(param.schema, pools, param.name).map((v) => enc(String(v)));
+  const shaped = valid(param.schema, pools, param.name).map((v) => enc(text(v)));
   return fc.oneof(
     { weight: 3, arbitrary: fc.constantFrom(...pools.ids) },
     { weight: 2, arbitrary: shaped },
@@ -294,18 +327,51 @@ function queryString(op: Operation, pools: Pools): fc.Arbitrary<string> {
   const params = op.params.filter((p) => p.in === 'query');
   const one = (p: Parameter) =>
     fc.oneof(
-      { weight: 4, arbitrary: valid(p.schema, pools, p.name).map((v) => [[p.name, String(v)]]) },
-      { weight: 1, arbitrary: junk.map((v) => [[p.name, typeof v === 'string' ? v : JSON.stringify(v) ?? '']]) },
-      { weight: 1, arbitrary: fc.tuple(valid(p.schema, pools, p.name), junk).map(([a, b]) => [[p.name, String(a)], [p.name, JSON.stringify(b) ?? '']]) },
+      { weight: 4, arbitrary: valid(p.schema, pools, p.name).map((v) => [[p.name, text(v)]]) },
+      { weight: 1, arbitrary: junk.map((v) => [[p.name, text(v)]]) },
+      {
+        weight: 1,
+        arbitrary: fc.tuple(valid(p.schema, pools, p.name), junk).map(([a, b]) => [
+          [p.name, text(a)],
+          [p.name, text(b)],
+        ]),
+      },
       { weight: 1, arbitrary: fc.constant([] as string[][]) },
     );
-  const encoded = fc.tuple(
-    fc.tuple(...params.map(one)).map((groups) => groups.flat() as string[][]),
-    fc.array(fc.tuple(fc.string({ maxLength: 12 }), fc.string({ maxLength: 20 })), { maxLength: 3 }),
-  ).map(([known, extra]) => [...known, ...extra].map(([k, v]) => `${enc(k!)}=${enc(v!)}`).join('&'));
+  const join = (pairs: string[][]) => pairs.map(([k, v]) => `${enc(k!)}=${enc(v!)}`).join('&');
+  // Every parameter valid-shaped (optional ones sometimes left out), nothing else: gets past validation.
+  const clean = fc
+    .tuple(
+      ...params.map((p) =>
+        p.required
+          ? valid(p.schema, pools, p.name).map((v) => [[p.name, text(v)]])
+          : fc.option(valid(p.schema, pools, p.name), { nil: undefined }).map((v) => (v === undefined ? [] : [[p.name, text(v)]])),
+      ),
+    )
+    .map((groups) => join(groups.flat() as string[][]));
+  const encoded = fc
+    .tuple(
+      fc.tuple(...params.map(one)).map((groups) => groups.flat() as string[][]),
+      fc.array(fc.tuple(fc.string({ maxLength: 12 }), fc.string({ maxLength: 20 })), { maxLength: 3 }),
+    )
+    .map(([known, extra]) => join([...known, ...extra]));
   return fc.oneof(
-    { weight: 6, arbitrary: params.length ? encoded : fc.constant('') },
-    { weight: 1, arbitrary: fc.constantFrom('', '&&', '=', 'a[b]=1&a[c]=2', 'purpose=%E3', 'x=%ZZ', '__proto__=1&constructor=2', 'limit=1e999', `q=${'a'.repeat(5000)}`) },
+    { weight: 4, arbitrary: params.length ? clean : fc.constant('') },
+    { weight: 4, arbitrary: params.length ? encoded : fc.constant('') },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        '',
+        '&&',
+        '=',
+        'a[b]=1&a[c]=2',
+        'purpose=%E3',
+        'x=%ZZ',
+        '__proto__=1&constructor=2',
+        'limit=1e999',
+        `q=${'a'.repeat(5000)}`,
+      ),
+    },
     { weight: 1, arbitrary: fc.string({ maxLength: 40 }).map(enc) },
   );
 }
@@ -332,7 +398,9 @@ function calls(op: Operation, pools: Pools): fc.Arbitrary<Call> {
 // Table snapshots.
 
 async function tableNames(f: Fixture): Promise<string[]> {
-  const rows = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'kysely_%'`.execute(f.ctx.db);
+  const rows = await sql<{
+    name: string;
+  }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'kysely_%'`.execute(f.ctx.db);
   return rows.rows.map((r) => r.name).sort();
 }
 
@@ -369,7 +437,7 @@ function protectLogins(body: BodyKind): BodyKind {
   if (body.kind !== 'json' || body.value === null || typeof body.value !== 'object' || Array.isArray(body.value)) return body;
   const v = body.value as Record<string, unknown>;
   const reserved = ['officer', 'manager', 'staff', 'service', 'analyst', 'auditor', 'admin', 'kyosai', 'other', DEMO_MEMBER_CODE];
-  if (reserved.includes(String(v.login)) || reserved.includes(String(v.member_code))) {
+  if (reserved.includes(text(v.login)) || reserved.includes(text(v.member_code))) {
     return { kind: 'json', value: { ...v, login: 'fuzz-nobody', member_code: '0000000' } };
   }
   return body;
@@ -400,7 +468,7 @@ describe('API fuzz over the OpenAPI document (SQLite)', () => {
   let tables: string[];
   const clients = {} as Record<CallerName, Client>;
   const deadline = Date.now() + BUDGET_MS;
-  const stats = { requests: 0, byStatus: new Map<number, number>(), tolerated: 0 };
+  const stats = { requests: 0, byStatus: new Map<number, number>(), byOperation: new Map<string, Map<number, number>>(), tolerated: 0 };
 
   beforeAll(async () => {
     f = await demoFixture('sqlite', { members: 12 });
@@ -409,10 +477,11 @@ describe('API fuzz over the OpenAPI document (SQLite)', () => {
     expect(docRes.statusCode).toBe(200);
     ops = operationsOf(docRes.json());
 
-    clients.anonymous = new Client(app);
-    clients.officer = new Client(app);
-    clients.staff = new Client(app);
-    clients.member = new Client(app);
+    // Each caller has its own address, so that one caller's sign-in attempts do not rate-limit the others.
+    clients.anonymous = new Client(app, '10.99.0.1');
+    clients.officer = new Client(app, '10.99.0.2');
+    clients.staff = new Client(app, '10.99.0.3');
+    clients.member = new Client(app, '10.99.0.4');
     expect((await clients.officer.login(f, 'officer')).status).toBe(200);
     expect((await clients.staff.login(f, 'staff')).status).toBe(200);
     const signIn = await clients.member.post('/api/v1/portal/auth/login', {
@@ -424,7 +493,16 @@ describe('API fuzz over the OpenAPI document (SQLite)', () => {
 
     // Real rows of every co-op: members, requests, documents, ledger assets, alerts, guardian links, accounts.
     const ids: string[] = [];
-    for (const table of ['members', 'subject_requests', 'request_documents', 'ledger_assets', 'alerts', 'guardian_links', 'organizations', 'users']) {
+    for (const table of [
+      'members',
+      'subject_requests',
+      'request_documents',
+      'ledger_assets',
+      'alerts',
+      'guardian_links',
+      'organizations',
+      'users',
+    ]) {
       const { rows } = await sql<{ id: string }>`select id from ${sql.table(table)} order by id limit 20`.execute(f.ctx.db);
       ids.push(...rows.map((r) => r.id));
     }
@@ -437,71 +515,110 @@ describe('API fuzz over the OpenAPI document (SQLite)', () => {
   });
 
   afterAll(async () => {
-    const statuses = [...stats.byStatus].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(' ');
-    console.info(`api fuzz: ${stats.requests} requests (seed ${SEED}, ${RUNS} runs per operation and caller): ${statuses}; tolerated ${stats.tolerated}`);
+    const statuses = [...stats.byStatus]
+      .sort(([a], [b]) => a - b)
+      .map(([s, n]) => `${s}×${n}`)
+      .join(' ');
+    console.info(
+      `api fuzz: ${stats.requests} requests (seed ${SEED}, ${RUNS} runs per operation and caller): ${statuses}; tolerated ${stats.tolerated}`,
+    );
+    // MAMORI_FUZZ_VERBOSE=1: the answers per caller and operation, to see which ones the fuzz gets past validation.
+    if (process.env.MAMORI_FUZZ_VERBOSE) {
+      for (const [key, perOp] of stats.byOperation) {
+        console.info(
+          `${key}: ${[...perOp]
+            .sort(([a], [b]) => a - b)
+            .map(([st, n]) => `${st}×${n}`)
+            .join(' ')}`,
+        );
+      }
+    }
     await app?.close();
     await f?.dispose();
   });
 
   const callers: CallerName[] = ['anonymous', 'officer', 'staff', 'member'];
 
-  it.each(callers)('as %s: no 5xx, one error shape, and a 4xx changes nothing', async (caller) => {
-    const client = clients[caller];
-    const mine = ops.filter((op) => !skipped(caller, op));
-    const share = (deadline - Date.now()) / (callers.length - callers.indexOf(caller));
-    const until = Date.now() + share;
-    for (const [i, op] of mine.entries()) {
-      const left = until - Date.now();
-      if (left <= 0) {
-        console.warn(`api fuzz: time budget spent; ${mine.length - i} operations not fuzzed as ${caller} this run`);
-        break;
-      }
-      const outcome = await fc.check(
-        fc.asyncProperty(calls(op, pools), async (call) => {
-          const before = await snapshot(f, tables);
-          const r = await send(client, op.method, call);
-          stats.requests++;
-          stats.byStatus.set(r.status, (stats.byStatus.get(r.status) ?? 0) + 1);
-          const where = () => describeCall(caller, op, call, r);
-          if (r.status >= 500) throw new Error(`5xx\n${where()}`);
-          if (r.status < 400) return;
-          const err = r.body.error;
-          if (!err || typeof err.code !== 'string' || typeof err.message_ja !== 'string' || typeof err.message_en !== 'string' || !err.message_ja || !err.message_en) {
-            throw new Error(`4xx without the error shape\n${where()}`);
-          }
-          if (/at .*\.[jt]s:\d+|SqliteError|kysely/i.test(r.raw)) throw new Error(`4xx leaks internals\n${where()}`);
-          // TODO(issue 10 §1, branch fixing "UUIDs refused as My Numbers"): a generated UUID whose digit groups
-          // form a valid My Number is refused as `my_number_rejected`. It is a conforming 4xx that writes only its
-          // refusal entry, so it passes the checks below; it is counted here so the lead can drop this on merge.
-          if (err.code === 'my_number_rejected' && (err.issues ?? []).every((i) => /(^|\.)(\w*_)?id$/.test(i.field))) stats.tolerated++;
-          const after = await snapshot(f, tables);
-          for (const t of tables) {
-            if (t === 'audit_log' || t === 'audit_head' || CHANGED_BY_REFUSALS.has(t)) continue;
-            if (after.counts.get(t) !== before.counts.get(t)) {
-              throw new Error(`4xx changed ${t} (${before.counts.get(t)} → ${after.counts.get(t)} rows)\n${where()}`);
+  it.each(callers)(
+    'as %s: no 5xx, one error shape, and a 4xx changes nothing',
+    async (caller) => {
+      const client = clients[caller];
+      const mine = ops.filter((op) => !skipped(caller, op));
+      const share = (deadline - Date.now()) / (callers.length - callers.indexOf(caller));
+      const until = Date.now() + share;
+      for (const [i, op] of mine.entries()) {
+        const left = until - Date.now();
+        if (left <= 0) {
+          console.warn(`api fuzz: time budget spent; ${mine.length - i} operations not fuzzed as ${caller} this run`);
+          break;
+        }
+        const outcome = await fc.check(
+          fc.asyncProperty(calls(op, pools), async (call) => {
+            const before = await snapshot(f, tables);
+            const r = await send(client, op.method, call);
+            stats.requests++;
+            stats.byStatus.set(r.status, (stats.byStatus.get(r.status) ?? 0) + 1);
+            const key = `${caller} ${op.method} ${op.path}`;
+            const perOp = stats.byOperation.get(key) ?? new Map<number, number>();
+            perOp.set(r.status, (perOp.get(r.status) ?? 0) + 1);
+            stats.byOperation.set(key, perOp);
+            const where = () => describeCall(caller, op, call, r);
+            if (r.status >= 500) throw new Error(`5xx\n${where()}`);
+            if (r.status < 400) return;
+            const err = r.body.error;
+            if (
+              !err ||
+              typeof err.code !== 'string' ||
+              typeof err.message_ja !== 'string' ||
+              typeof err.message_en !== 'string' ||
+              !err.message_ja ||
+              !err.message_en
+            ) {
+              throw new Error(`4xx without the error shape\n${where()}`);
             }
-          }
-          if (after.head.seq !== before.head.seq) {
-            const added = await f.ctx.db
-              .selectFrom('audit_log')
-              .select(['seq', 'action', 'outcome'])
-              .where('seq', '>', before.head.seq)
-              .execute();
-            const bad = added.filter((e) => !REFUSAL_OUTCOMES.has(e.outcome));
-            if (bad.length) throw new Error(`4xx left audit entries other than its refusal: ${JSON.stringify(bad)}\n${where()}`);
-          } else if (after.head.hash !== before.head.hash) {
-            throw new Error(`4xx moved the audit head without an entry\n${where()}`);
-          }
-        }),
-        { numRuns: RUNS, seed: SEED + i, interruptAfterTimeLimit: Math.max(1000, left), markInterruptAsFailure: false },
-      );
-      // fast-check's own report prints the whole counterexample (some are megabytes); this one is cut short.
-      if (outcome.failed) {
-        const error = outcome.errorInstance instanceof Error ? outcome.errorInstance.message : String(outcome.errorInstance);
-        throw new Error(`${error}\n  replay: MAMORI_FUZZ_SEED=${SEED} (seed ${outcome.seed}, path ${outcome.counterexamplePath})`);
+            if (/at .*\.[jt]s:\d+|SqliteError|kysely/i.test(r.raw)) throw new Error(`4xx leaks internals\n${where()}`);
+            // TODO(issue 10 §1, branch fixing "UUIDs refused as My Numbers"): a generated UUID whose digit groups
+            // form a valid My Number is refused as `my_number_rejected`. It is a conforming 4xx that writes only its
+            // refusal entry, so it passes the checks below; it is counted here so the lead can drop this on merge.
+            if (err.code === 'my_number_rejected' && (err.issues ?? []).every((i) => /(^|\.)(\w*_)?id$/.test(i.field))) stats.tolerated++;
+            const after = await snapshot(f, tables);
+            for (const t of tables) {
+              if (t === 'audit_log' || t === 'audit_head' || CHANGED_BY_REFUSALS.has(t)) continue;
+              if (after.counts.get(t) !== before.counts.get(t)) {
+                throw new Error(`4xx changed ${t} (${before.counts.get(t)} → ${after.counts.get(t)} rows)\n${where()}`);
+              }
+            }
+            if (after.head.seq !== before.head.seq) {
+              const added = await f.ctx.db
+                .selectFrom('audit_log')
+                .select(['seq', 'action', 'outcome'])
+                .where('seq', '>', before.head.seq)
+                .execute();
+              const bad = added.filter((e) => !REFUSAL_OUTCOMES.has(e.outcome));
+              if (bad.length) throw new Error(`4xx left audit entries other than its refusal: ${JSON.stringify(bad)}\n${where()}`);
+            } else if (after.head.hash !== before.head.hash) {
+              throw new Error(`4xx moved the audit head without an entry\n${where()}`);
+            }
+          }),
+          { numRuns: RUNS, seed: SEED + i, interruptAfterTimeLimit: Math.max(1000, left), markInterruptAsFailure: false },
+        );
+        // fast-check's own report prints the whole counterexample (some are megabytes); this one is cut short.
+        if (outcome.failed) {
+          const e = outcome.errorInstance;
+          const error = e instanceof Error ? (e.message.includes('\n  url: ') ? e.message : e.stack) : text(e);
+          throw new Error(`${error}\n  replay: MAMORI_FUZZ_SEED=${SEED} (seed ${outcome.seed}, path ${outcome.counterexamplePath})`);
+        }
       }
-    }
-  }, BUDGET_MS + 60_000);
+    },
+    BUDGET_MS + 60_000,
+  );
+
+  it('the callers were signed in throughout (the fuzz reached the signed-in paths)', async () => {
+    expect((await clients.officer.get('/api/v1/auth/me')).status).toBe(200);
+    expect((await clients.staff.get('/api/v1/auth/me')).status).toBe(200);
+    expect((await clients.member.get('/api/v1/portal/me')).status).toBe(200);
+    expect(stats.requests).toBeGreaterThan(ops.length * callers.length);
+  });
 
   it('the audit chain still verifies after the fuzz', async () => {
     const result = await verifyAuditChain(f.ctx.db);
