@@ -603,7 +603,12 @@ describe('API fuzz over the OpenAPI document (SQLite)', () => {
               throw new Error(`4xx moved the audit head without an entry\n${where()}`);
             }
           }),
-          { numRuns: RUNS, seed: SEED + i, interruptAfterTimeLimit: Math.max(1000, left / (mine.length - i)), markInterruptAsFailure: false },
+          {
+            numRuns: RUNS,
+            seed: SEED + i,
+            interruptAfterTimeLimit: Math.max(1000, left / (mine.length - i)),
+            markInterruptAsFailure: false,
+          },
         );
         // fast-check's own report prints the whole counterexample (some are megabytes); this one is cut short.
         if (outcome.failed) {
