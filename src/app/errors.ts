@@ -21,6 +21,8 @@ export const errorCatalogue = {
     '個人番号（マイナンバー）と思われる番号が含まれているため受け付けられません。マイナンバーは組合員情報として保存できません。',
     'The input contains what appears to be an Individual Number (My Number). mamori never stores My Numbers.',
   ],
+  invalid_url: [400, 'URLの形式が正しくありません。', 'The URL is not valid.'],
+  url_too_long: [414, 'URLが長すぎます。', 'The URL is too long.'],
   not_found: [404, '指定されたページまたはAPIは存在しません。', 'No such page or API.'],
   method_not_allowed: [405, 'この操作は許可されていません。', 'This method is not allowed.'],
   // Authentication

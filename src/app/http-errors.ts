@@ -149,6 +149,10 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
     FST_CSRF_INVALID_TOKEN: 'csrf_invalid',
     FST_CSRF_MISSING_SECRET: 'csrf_invalid',
     FST_ERR_VALIDATION: 'validation_failed',
+    // The router's own refusals (through the server's `frameworkErrors`): a broken escape such as `%u0041`,
+    // and a path parameter longer than the router accepts.
+    FST_ERR_BAD_URL: 'invalid_url',
+    FST_ERR_MAX_PARAM_LENGTH: 'url_too_long',
   };
   let code: ErrorCode | undefined = map[fastifyCode];
   if (!code && error instanceof SyntaxError && error.statusCode === 400) code = 'invalid_json';

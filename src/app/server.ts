@@ -35,7 +35,7 @@ import type { Config } from './config.ts';
 import type { AppContext } from './context.ts';
 import { AppError, errorBody } from './errors.ts';
 import { checkDeclaredRoles, SESSION_COOKIE } from './guard.ts';
-import { clientErrorResponse, errorHandler } from './http-errors.ts';
+import { clientErrorResponse, errorHandler, handleError } from './http-errors.ts';
 import { installJsonParser } from './json-body.ts';
 
 export interface ServerOptions {
@@ -71,6 +71,9 @@ export async function buildServer(ctx: AppContext, config: Config, opts: ServerO
     clientErrorHandler: (_err, socket) => {
       if (socket.writable) socket.end(clientErrorResponse());
     },
+    // The router answers malformed escapes and over-long path parameters itself, in Fastify's own shape,
+    // unless told to hand them to us: they get the one error body like every other refusal.
+    frameworkErrors: (err, req, reply) => handleError(err, req, reply),
     logger:
       opts.logger === false
         ? false

@@ -197,6 +197,14 @@ describe.each(availableDialects())('API bad input on %s', (dialect) => {
     expectError(await service.request('DELETE', `/api/v1/members/${memberId}`), 404, 'not_found');
   });
 
+  // Found by the API fuzz (test/fuzz/api-fuzz.test.ts): the router answered these in Fastify's own shape.
+  it('malformed escapes and over-long path parameters get the one error body', async () => {
+    expectError(await service.get('/api/v1/members/%u0041?purpose=P01'), 400, 'invalid_url');
+    expectError(await service.request('POST', '/api/v1/ledger/assets/%E3/retire', { json: {} }), 400, 'invalid_url');
+    expectError(await service.get(`/api/v1/members/${'a'.repeat(101)}?purpose=P01`), 414, 'url_too_long');
+    expectError(await service.get(`/api/v1/members/${encodeURIComponent('あ'.repeat(101))}?purpose=P01`), 414, 'url_too_long');
+  });
+
   it('never answers 500 to garbage', async () => {
     const garbage: unknown[] = [
       null,

@@ -121,6 +121,23 @@ describe.each(availableDialects())('policy registers over HTTP on %s', (dialect)
     expect((await draft()).draft.revision).toBe(before.draft.revision);
   });
 
+  // Found by the API fuzz (test/fuzz/api-fuzz.test.ts): an alias without its anchor was a 500.
+  it('rejects YAML aliases without an anchor, or too many of them, as a file problem', async () => {
+    const before = await draft();
+    const laughs = [
+      'a: &a [x, x, x, x, x, x, x, x, x, x]',
+      'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]',
+      'c: [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]',
+    ];
+    for (const yaml of ['*!', 'format: *nowhere', laughs.join('\n')]) {
+      const r = await officer.post('/api/v1/policy/draft/file', { revision: before.draft.revision, yaml });
+      expect(r.status, yaml).toBe(400);
+      expect(r.body.error?.code).toBe('policy_file_invalid');
+      expect(r.body.error?.issues?.[0]).toMatchObject({ code: 'yaml_alias' });
+    }
+    expect((await draft()).draft.revision).toBe(before.draft.revision);
+  });
+
   it('lets only one of two officers save on the same revision', async () => {
     // A TOTP code is accepted once: the second sign-in happens in the next 30-second step.
     now = new Date(now.getTime() + 30_000);

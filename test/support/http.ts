@@ -23,8 +23,12 @@ export class Client {
   readonly #cookies = new Map<string, string>();
   #csrf: string | undefined;
 
-  constructor(app: FastifyInstance) {
+  readonly #address: string | undefined;
+
+  /** `address`: the client's IP address (rate limits are per address); the default is inject's 127.0.0.1. */
+  constructor(app: FastifyInstance, address?: string) {
     this.#app = app;
+    this.#address = address;
   }
 
   async request(
@@ -45,6 +49,7 @@ export class Client {
       method,
       url,
       headers,
+      ...(this.#address ? { remoteAddress: this.#address } : {}),
       ...(opts.json !== undefined ? { payload: JSON.stringify(opts.json) } : opts.payload !== undefined ? { payload: opts.payload } : {}),
     });
     for (const c of res.cookies) {

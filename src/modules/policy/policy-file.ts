@@ -32,7 +32,18 @@ export function parsePolicyFile(source: string): PolicyDocument {
       }),
     );
   }
-  const parsed = policyDocumentSchema.safeParse(doc.toJS({ maxAliasCount: 100 }), { reportInput: true });
+  // Building the value can still fail: an alias without its anchor (`*a`), or too many aliases (a "billion
+  // laughs" file). The yaml library throws a ReferenceError for both; the officer gets it as a file problem.
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    throw new AppError('policy_file_invalid', [
+      issue('', 'yaml_alias', `YAMLの参照（エイリアス）に誤りがあります: ${message}`, `YAML alias error: ${message}`),
+    ]);
+  }
+  const parsed = policyDocumentSchema.safeParse(value, { reportInput: true });
   if (parsed.success) return withPurposeCodes(parsed.data);
   throw new AppError(
     'policy_file_invalid',
