@@ -1,7 +1,7 @@
 /**
  * The My Number guard of the API: a preValidation hook that refuses any request whose input holds a My
  * Number (個人番号), as typed or as the ledger would store it (`normalizeText`), and audits the refusal with
- * the names of the fields only, never the number.
+ * the names of the fields and the route pattern only, never the number (my-number/refuse.ts).
  *
  * What is scanned is what people and files supply: free text, names, addresses, notes, codes they type,
  * unknown keys, free-form records (a request's `detail`, a policy document) and every value of a route without
@@ -20,9 +20,9 @@
  * stack overflow.
  */
 import type { FastifyRequest } from 'fastify';
-import { appendAudit } from '../modules/audit/append.ts';
 import { normalizeText } from '../modules/members/normalize.ts';
 import { containsMyNumber } from '../modules/my-number/detect.ts';
+import { refuseMyNumber } from '../modules/my-number/refuse.ts';
 import type { AppContext } from './context.ts';
 import { AppError } from './errors.ts';
 
@@ -172,29 +172,8 @@ export function myNumberGuard(ctx: AppContext) {
       ]);
     }
     if (fields.length === 0) return;
-    const actor = req.session?.actor;
-    await ctx.db.transaction().execute((tx) =>
-      appendAudit(
-        tx,
-        actor ?? { type: 'anonymous', id: null, orgId: null },
-        {
-          action: 'input.my_number_rejected',
-          outcome: 'refused',
-          orgId: actor?.orgId ?? null,
-          errorCode: 'my_number_rejected',
-          detail: { path: route, fields },
-        },
-        ctx.clock,
-      ),
-    );
-    throw new AppError(
-      'my_number_rejected',
-      fields.map((field) => ({
-        field,
-        code: 'my_number',
-        message_ja: 'マイナンバーと思われる番号が含まれています。',
-        message_en: 'Looks like a My Number.',
-      })),
-    );
+    const member = req.memberSession?.actor;
+    const actor = req.session?.actor ?? (member ? { type: 'member' as const, id: member.accountId, orgId: member.orgId } : undefined);
+    await refuseMyNumber(ctx, actor, { path: route, fields });
   };
 }
