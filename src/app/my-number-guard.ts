@@ -7,13 +7,14 @@
  * unknown keys, free-form records (a request's `detail`, a policy document) and every value of a route without
  * a schema. What is not scanned is what mamori issued or validated by type: a string whose route schema is a
  * UUID or an ISO date, date-time or time, an enum or literal value, a boolean, when the value satisfies that
- * schema (a random UUID's digit groups form a valid number about once in a few thousand). Patterned strings
+ * schema (a random UUID's digit groups form a valid number about once in a few thousand); body ids are typed z.uuid(). Patterned strings
  * (`z.string().regex(...)`: ledger, policy and organization codes) are scanned: their patterns admit digits
  * and hyphens, and people type them. Passwords and one-time codes (`body.password`, `body.new_password`,
  * `body.current_password`, `body.code`) are never stored as text and are not scanned.
  *
- * Path parameters are scanned like the body, against the route's `params` schema: an id typed as a UUID is
- * skipped, anything else is read. The audit entry names the route pattern (`/api/v1/members/:id`), not the
+ * Path parameters and the query are scanned like the body, against the route's `params` and `querystring`
+ * schemas; there a UUID-shaped value is always an identifier being looked up (never stored), so it is skipped
+ * whatever its schema says, and anything else is read (a number typed into a search field is refused). The audit entry names the route pattern (`/api/v1/members/:id`), not the
  * URL, so that a number in a path never reaches the audit log.
  *
  * The walk is iterative and stops at `MAX_DEPTH` levels: deeper input is refused as invalid (400), never a
@@ -63,8 +64,8 @@ const UUID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 
 /**
  * True when `value` is a string mamori validates by type (and it passes that validation; a UUID-typed
- * string needs only the shape, since validation refuses what is not a real one). In a path, a UUID-shaped
- * segment is an identifier to look up whatever its schema says.
+ * string needs only the shape, since validation refuses what is not a real one). In a path or a query, a
+ * UUID-shaped value is an identifier to look up whatever its schema says (an audit search by member id).
  */
 function issuedByType(schema: Schema | undefined, value: string, inPath: boolean): boolean {
   if (UUID_SHAPE.test(value)) {
@@ -115,7 +116,7 @@ export function myNumberFields(input: unknown, schema: unknown, path: string): s
     if (typeof value === 'string') {
       if (
         !SECRET_FIELDS.test(item.path) &&
-        !issuedByType(schema, value, item.path.startsWith('params.')) &&
+        !issuedByType(schema, value, item.path.startsWith('params.') || item.path.startsWith('query.')) &&
         containsMyNumber(value, normalizeText)
       )
         found.push(item.path);
