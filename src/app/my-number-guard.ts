@@ -9,8 +9,8 @@
  * UUID or an ISO date, date-time or time, an enum or literal value, a boolean, when the value satisfies that
  * schema (a random UUID's digit groups form a valid number about once in a few thousand); body ids are typed z.uuid(). Patterned strings
  * (`z.string().regex(...)`: ledger, policy and organization codes) are scanned: their patterns admit digits
- * and hyphens, and people type them. Passwords and one-time codes (`body.password`, `body.new_password`,
- * `body.current_password`, `body.code`) are never stored as text and are not scanned.
+ * and hyphens, and people type them. Passwords (`body.password`, `body.new_password`, `body.current_password`)
+ * and, on sign-in routes (`/auth/`), the one-time `body.code` are never stored as text and are not scanned.
  *
  * Path parameters and the query are scanned like the body, against the route's `params` and `querystring`
  * schemas; there a UUID-shaped value is always an identifier being looked up (never stored), so it is skipped
@@ -30,8 +30,9 @@ import { AppError } from './errors.ts';
 /** Nesting the guard walks at most (objects and arrays); deeper input is refused. */
 export const MAX_DEPTH = 64;
 
-/** Fields that hold secrets checked and never stored as text (hashed passwords, one-time codes). */
-const SECRET_FIELDS = /^body\.(password|new_password|current_password|code)$/;
+/** Fields that hold secrets checked and never stored as text: passwords (hashed), and on sign-in routes the one-time code. */
+const PASSWORDS = /^body\.(password|new_password|current_password)$/;
+export const isSecretField = (route: string, path: string) => PASSWORDS.test(path) || (route.includes('/auth/') && path === 'body.code');
 
 /** A zod (v4) schema as far as the guard reads it. */
 interface Schema {
@@ -104,7 +105,7 @@ export class InputTooDeep extends Error {}
  * Fields of `input` (dotted paths under `path`) that hold a My Number, reading `input` against `schema`.
  * Throws `InputTooDeep` beyond `MAX_DEPTH` levels.
  */
-export function myNumberFields(input: unknown, schema: unknown, path: string): string[] {
+export function myNumberFields(input: unknown, schema: unknown, path: string, secret: (path: string) => boolean = () => false): string[] {
   const found: string[] = [];
   const stack: { value: unknown; schema: Schema | undefined; path: string; depth: number }[] = [
     { value: input, schema: isSchema(schema) ? schema : undefined, path, depth: 0 },
@@ -115,7 +116,7 @@ export function myNumberFields(input: unknown, schema: unknown, path: string): s
     const { value } = item;
     if (typeof value === 'string') {
       if (
-        !SECRET_FIELDS.test(item.path) &&
+        !secret(item.path) &&
         !issuedByType(schema, value, item.path.startsWith('params.') || item.path.startsWith('query.')) &&
         containsMyNumber(value, normalizeText)
       )
@@ -159,7 +160,7 @@ export function myNumberGuard(ctx: AppContext) {
       fields = [
         ...myNumberFields(req.params ?? {}, schema.params, 'params'),
         ...myNumberFields(req.query ?? {}, schema.querystring, 'query'),
-        ...myNumberFields(req.body ?? {}, schema.body, 'body'),
+        ...myNumberFields(req.body ?? {}, schema.body, 'body', (path) => isSecretField(route, path)),
       ];
     } catch (error) {
       if (!(error instanceof InputTooDeep)) throw error;

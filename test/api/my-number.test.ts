@@ -240,6 +240,14 @@ describe.each(availableDialects())('My Number is never stored, on %s', (dialect)
     }
   });
 
+  it('input nested 3,000 levels deep is refused with 400, never a stack overflow', async () => {
+    let detail: unknown = 'x';
+    for (let i = 0; i < 3000; i++) detail = { a: detail };
+    const r = await staff.post('/api/v1/requests', { member_id: memberId, kind: 'disclosure', channel: 'phone', detail });
+    expect(r.status, JSON.stringify(r.body)).toBe(400);
+    expect(r.raw).not.toMatch(/stack|RangeError|at .*\.ts:\d+/i);
+  });
+
   it('import: a cell holding a number in any form refuses its row, as typed or as stored', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(writtenNumber, { minLength: 3, maxLength: 6 }), async (numbers) => {

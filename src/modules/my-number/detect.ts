@@ -133,7 +133,7 @@ const WEIGHT = (() => {
 })();
 
 /** An upper bound of the digits `text` can hold in any form (counting stops at `enough`). */
-function digitLikeCount(text: string, enough: number): number {
+export function digitLikeCount(text: string, enough: number): number {
   let n = 0;
   for (let i = 0; i < text.length && n < enough; i++) n += WEIGHT[text.charCodeAt(i)]!;
   return n;
