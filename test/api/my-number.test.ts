@@ -39,7 +39,7 @@ const digitForms: Record<string, (d: number) => string> = {
 };
 
 /** Separators between digit groups (the empty one: none). */
-export const separators = [
+const separators = [
   '',
   ' ',
   '  ',

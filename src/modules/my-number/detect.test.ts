@@ -63,7 +63,7 @@ describe('containsMyNumber: every digit form and separator', () => {
     superscript: (d) => '⁰¹²³⁴⁵⁶⁷⁸⁹'[d]!,
     subscript: (d) => String.fromCharCode(0x2080 + d),
     'Arabic-Indic': (d) => String.fromCharCode(0x660 + d),
-    Devanagari: (d) => String.fromCharCode(0x966 + d),
+    devanagari: (d) => String.fromCharCode(0x966 + d),
   };
   const separators: Record<string, string> = {
     none: '',
