@@ -244,9 +244,13 @@ export const fieldRules: { [K in MemberField]: (v: Raw) => Result<MemberValues[K
  * The stored value holds a My Number (the API's guard reads what was typed; this reads what would be stored,
  * e.g. a share capital of `123,456,789,018` yen that is stored as a 12-digit number).
  */
-function holdsMyNumber(value: unknown): boolean {
+function holdsMyNumber(field: MemberField, value: unknown): boolean {
+  if (!mayHoldMyNumber.has(field)) return false;
   return (typeof value === 'string' || typeof value === 'number') && containsMyNumber(String(value));
 }
+
+/** Fields whose stored value can hold 12 digits (dates, choices, kana, postal codes and phones cannot). */
+const mayHoldMyNumber = new Set<MemberField>(['member_code', 'name', 'address', 'email', 'bank_account', 'share_capital', 'note']);
 
 export const myNumberIssue = (field: string): FieldIssue => ({
   field,
@@ -272,7 +276,7 @@ export function normalizeMemberInput(input: Partial<Record<MemberField, Raw>>, m
     if (!(field in input) && mode === 'update') continue;
     const result = fieldRules[field](input[field]);
     if (!result.ok) issues.push({ field, code: result.code, message_ja: result.ja, message_en: result.en });
-    else if (holdsMyNumber(result.value)) issues.push(myNumberIssue(field));
+    else if (holdsMyNumber(field, result.value)) issues.push(myNumberIssue(field));
     else values[field] = result.value;
   }
   const v = values as Partial<MemberValues>;
