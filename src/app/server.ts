@@ -15,13 +15,11 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { startBackgroundCheckpoints } from '../db/database.ts';
-import { appendAudit } from '../modules/audit/append.ts';
 import { auditRoutes } from '../modules/audit/routes.ts';
 import { authRoutes } from '../modules/auth/routes.ts';
 import { findSession } from '../modules/auth/sessions.ts';
 import { ledgerRoutes } from '../modules/ledger/routes.ts';
 import { memberRoutes } from '../modules/members/routes.ts';
-import { findMyNumberFields } from '../modules/my-number/detect.ts';
 import { noticePageRoutes, publicNoticeApiRoutes } from '../modules/notices/routes.ts';
 import { organizationRoutes } from '../modules/organizations/routes.ts';
 import { setupRoutes } from '../modules/organizations/setup-routes.ts';
@@ -33,10 +31,11 @@ import { findMemberSession } from '../modules/portal/sessions.ts';
 import { requestRoutes } from '../modules/requests/routes.ts';
 import type { Config } from './config.ts';
 import type { AppContext } from './context.ts';
-import { AppError, errorBody } from './errors.ts';
+import { errorBody } from './errors.ts';
 import { checkDeclaredRoles, SESSION_COOKIE } from './guard.ts';
 import { clientErrorResponse, errorHandler, handleError } from './http-errors.ts';
 import { installJsonParser } from './json-body.ts';
+import { myNumberGuard } from './my-number-guard.ts';
 
 export interface ServerOptions {
   /** Folder of the built web console (`web/dist`); the API runs without it. */
@@ -168,37 +167,8 @@ export async function buildServer(ctx: AppContext, config: Config, opts: ServerO
       // A route that declares `config: { roles }` refuses every other role here, before its body is validated.
       api.addHook('onRequest', async (req) => checkDeclaredRoles(req));
 
-      // My Number is refused on every input path before anything else looks at the input.
-      api.addHook('preValidation', async (req) => {
-        const fields = [...findMyNumberFields(req.body ?? {}, 'body'), ...findMyNumberFields(req.query ?? {}, 'query')].filter(
-          (f) => !/^body\.(password|new_password|code)$/.test(f),
-        );
-        if (fields.length === 0) return;
-        const actor = req.session?.actor;
-        await ctx.db.transaction().execute((tx) =>
-          appendAudit(
-            tx,
-            actor ?? { type: 'anonymous', id: null, orgId: null },
-            {
-              action: 'input.my_number_rejected',
-              outcome: 'refused',
-              orgId: actor?.orgId ?? null,
-              errorCode: 'my_number_rejected',
-              detail: { path: req.url.split('?')[0]!, fields },
-            },
-            ctx.clock,
-          ),
-        );
-        throw new AppError(
-          'my_number_rejected',
-          fields.map((field) => ({
-            field,
-            code: 'my_number',
-            message_ja: 'マイナンバーと思われる番号が含まれています。',
-            message_en: 'Looks like a My Number.',
-          })),
-        );
-      });
+      // My Number is refused on every input path before anything else looks at the input (my-number-guard.ts).
+      api.addHook('preValidation', myNumberGuard(ctx));
 
       // Answers of signed-in users carry personal data: never stored by a browser or a proxy. Other answers
       // keep the caching their route chose (the public notices' JSON) and are otherwise not stored either.

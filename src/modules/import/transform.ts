@@ -9,6 +9,7 @@ import { AppError, type FieldIssue } from '../../app/errors.ts';
 import type { MemberTable } from '../../db/schema.ts';
 import type { KeyRing } from '../crypto/data-keys.ts';
 import { type MemberField, normalizeMemberInput, toRow } from '../members/fields.ts';
+import { normalizeText } from '../members/normalize.ts';
 import { containsMyNumber } from '../my-number/detect.ts';
 import type { ColumnPlan } from './columns.ts';
 import { type CsvRecords, readCsvRecords } from './csv-records.ts';
@@ -132,7 +133,8 @@ export function transformChunk(chunk: FileChunk, plan: TransformPlan, keys: KeyR
     out.rows++;
     const myNumberFields: string[] = [];
     for (let i = 0; i < record.length; i++) {
-      if (containsMyNumber(record[i]!)) myNumberFields.push(names[i] ?? `column ${i + 1}`);
+      // As typed and as the ledger stores text (the field rules read the stored form of mapped cells again).
+      if (containsMyNumber(record[i]!, normalizeText)) myNumberFields.push(names[i] ?? `column ${i + 1}`);
     }
     const rawCode = codeColumn >= 0 ? (record[codeColumn] ?? '') : '';
     const codeIsSafe = !(codeColumn >= 0 && myNumberFields.includes(names[codeColumn]!));
@@ -164,6 +166,20 @@ export function transformChunk(chunk: FileChunk, plan: TransformPlan, keys: KeyR
       if (field) input[field] = record[i];
     }
     const { values, issues } = normalizeMemberInput(input, 'create');
+    const storedMyNumber = issues.filter((i) => i.code === 'my_number');
+    if (storedMyNumber.length) {
+      // A cell clean as typed that holds a My Number as stored (e.g. a share capital of 123,456,789,018).
+      const columns = storedMyNumber.map((i) => names[fields.indexOf(i.field as MemberField)] ?? i.field);
+      const inCode = storedMyNumber.some((i) => i.field === 'member_code');
+      out.refused.push({
+        line,
+        code: inCode ? null : (values.member_code ?? null),
+        shownCode: inCode ? '' : clip(rawCode.trim()),
+        issues: columns.map(myNumberIssue),
+        myNumberFields: columns,
+      });
+      continue;
+    }
     if (issues.length) {
       refuse(issues, values.member_code ?? null);
       continue;

@@ -23,6 +23,7 @@ export { type MemberField, memberFieldCodes } from './field-codes.ts';
 import type { AppContext } from '../../app/context.ts';
 import type { MemberTable } from '../../db/schema.ts';
 import { japanDate } from '../../db/time.ts';
+import { containsMyNumber } from '../my-number/detect.ts';
 import { type MemberField, memberFieldCodes } from './field-codes.ts';
 
 /** Japanese and English labels; the Japanese label is also accepted as a CSV header. */
@@ -239,6 +240,25 @@ export const fieldRules: { [K in MemberField]: (v: Raw) => Result<MemberValues[K
   note: text(2000, false, '備考', 'Note'),
 };
 
+/**
+ * The stored value holds a My Number (the API's guard reads what was typed; this reads what would be stored,
+ * e.g. a share capital of `123,456,789,018` yen that is stored as a 12-digit number).
+ */
+function holdsMyNumber(field: MemberField, value: unknown): boolean {
+  if (!mayHoldMyNumber.has(field)) return false;
+  return (typeof value === 'string' || typeof value === 'number') && containsMyNumber(String(value));
+}
+
+/** Fields whose stored value can hold 12 digits (dates, choices, kana, postal codes and phones cannot). */
+const mayHoldMyNumber = new Set<MemberField>(['member_code', 'name', 'address', 'email', 'bank_account', 'share_capital', 'note']);
+
+export const myNumberIssue = (field: string): FieldIssue => ({
+  field,
+  code: 'my_number',
+  message_ja: '個人番号（マイナンバー）と思われる番号が含まれています。マイナンバーは保存できません。',
+  message_en: 'Contains what appears to be an Individual Number (My Number); mamori never stores one.',
+});
+
 export interface NormalizedMember {
   values: Partial<MemberValues>;
   issues: FieldIssue[];
@@ -255,8 +275,9 @@ export function normalizeMemberInput(input: Partial<Record<MemberField, Raw>>, m
   for (const field of memberFieldCodes) {
     if (!(field in input) && mode === 'update') continue;
     const result = fieldRules[field](input[field]);
-    if (result.ok) values[field] = result.value;
-    else issues.push({ field, code: result.code, message_ja: result.ja, message_en: result.en });
+    if (!result.ok) issues.push({ field, code: result.code, message_ja: result.ja, message_en: result.en });
+    else if (holdsMyNumber(field, result.value)) issues.push(myNumberIssue(field));
+    else values[field] = result.value;
   }
   const v = values as Partial<MemberValues>;
   if (v.join_date && v.leave_date && v.leave_date < v.join_date) {

@@ -10,6 +10,8 @@ import type { AppContext } from '../../app/context.ts';
 import { contentDisposition } from '../../app/downloads.ts';
 import { requireKind } from '../../app/guard.ts';
 import type { RoleKind } from '../../db/schema.ts';
+import { findMyNumberFields } from '../my-number/detect.ts';
+import { refuseMyNumber } from '../my-number/refuse.ts';
 import { forgetNotices } from '../notices/cache.ts';
 import { parseOrgSettings } from '../organizations/settings.ts';
 import type { PolicyDocument } from './document.ts';
@@ -40,6 +42,9 @@ export function policyRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     document: PolicyDocument,
     via: 'editor' | 'file' | 'preset' | 'version',
   ) => {
+    // The document as it will be stored: a YAML escape (\u0031…) or a folded digit form is caught here.
+    const myNumbers = findMyNumberFields(document, 'document');
+    if (myNumbers.length) await refuseMyNumber(ctx, actor, { path: `/api/v1/policy/draft (${via})`, fields: myNumbers });
     await ctx.db
       .transaction()
       .execute((tx) => saveDraft(tx, { orgId: actor.orgId, actor, revision: rev, document, now: ctx.clock(), via }));

@@ -25,7 +25,7 @@ export const verifyCodeBody = z.strictObject({
 export const signInBody = z.strictObject({ org: orgCode, member_code: memberCode, password: z.string().min(1).max(200) });
 
 export const actAsBody = z.strictObject({
-  member_id: z.string().min(1).max(64).describe('保護者として開く組合員のID、または自分のID / a ward’s member id, or your own'),
+  member_id: z.uuid().describe('保護者として開く組合員のID、または自分のID / a ward’s member id, or your own'),
 });
 
 export const guardianLinkParams = z.strictObject({ id: z.string().min(1).max(64), linkId: z.string().min(1).max(64) });
