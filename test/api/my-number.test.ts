@@ -111,7 +111,6 @@ describe.each(availableDialects())('My Number is never stored, on %s', (dialect)
   let f: Fixture;
   let app: FastifyInstance;
   let officer: Client;
-  let staff: Client;
   let service: Client;
   let member: PortalClient;
   let memberId: string;
@@ -127,11 +126,9 @@ describe.each(availableDialects())('My Number is never stored, on %s', (dialect)
     f = await demoFixture(dialect, { members: 10 });
     app = await testServer(f, { sessionIdleMinutes: 24 * 60 });
     officer = new Client(app);
-    staff = new Client(app);
     service = new Client(app);
     expect((await service.login(f, 'service')).status).toBe(200);
     expect((await officer.login(f, 'officer')).status).toBe(200);
-    expect((await staff.login(f, 'staff')).status).toBe(200);
     member = new PortalClient(app);
     const signIn = await member.post('/api/v1/portal/auth/login', {
       org: 'demo-coop',
@@ -141,7 +138,7 @@ describe.each(availableDialects())('My Number is never stored, on %s', (dialect)
     expect(signIn.status, JSON.stringify(signIn.body)).toBe(200);
     memberId = await f.memberId('1000002');
     agentMemberId = await f.memberId('1000003');
-    const filed = await staff.post('/api/v1/requests', { member_id: memberId, kind: 'disclosure', channel: 'phone' });
+    const filed = await service.post('/api/v1/requests', { member_id: memberId, kind: 'disclosure', channel: 'phone' });
     expect(filed.status, JSON.stringify(filed.body)).toBe(201);
     requestId = String(filed.body.id);
     dir = mkdtempSync(join(tmpdir(), 'mamori-my-number-'));
@@ -196,7 +193,7 @@ describe.each(availableDialects())('My Number is never stored, on %s', (dialect)
       return officer.post('/api/v1/policy/draft/file', { revision: draft.revision, yaml: escapedJson(document) });
     },
     'request: agent name': (text) =>
-      staff.post('/api/v1/requests', {
+      service.post('/api/v1/requests', {
         member_id: agentMemberId,
         kind: 'disclosure',
         channel: 'paper',
@@ -204,7 +201,7 @@ describe.each(availableDialects())('My Number is never stored, on %s', (dialect)
         agent_name: text,
       }),
     'consent: note': (text) =>
-      staff.post(`/api/v1/members/${memberId}/consents`, {
+      service.post(`/api/v1/members/${memberId}/consents`, {
         subject_kind: 'purpose',
         subject_code: 'P16',
         state: 'granted',
@@ -217,7 +214,7 @@ describe.each(availableDialects())('My Number is never stored, on %s', (dialect)
       return member.post(`/api/v1/portal/requests/${own.id}/withdraw`, { version: own.version, reason: text });
     },
     'upload: document file name': (text) =>
-      staff.post(`/api/v1/requests/${requestId}/documents`, { kind: 'identity', file_name: `${text}.png`, data_base64: PNG }),
+      service.post(`/api/v1/requests/${requestId}/documents`, { kind: 'identity', file_name: `${text}.png`, data_base64: PNG }),
   };
 
   for (const [name, send] of Object.entries(paths)) {
@@ -243,7 +240,7 @@ describe.each(availableDialects())('My Number is never stored, on %s', (dialect)
   it('input nested 3,000 levels deep is refused with 400, never a stack overflow', async () => {
     let detail: unknown = 'x';
     for (let i = 0; i < 3000; i++) detail = { a: detail };
-    const r = await staff.post('/api/v1/requests', { member_id: memberId, kind: 'disclosure', channel: 'phone', detail });
+    const r = await service.post('/api/v1/requests', { member_id: memberId, kind: 'disclosure', channel: 'phone', detail });
     expect(r.status, JSON.stringify(r.body)).toBe(400);
     expect(r.raw).not.toMatch(/stack|RangeError|at .*\.ts:\d+/i);
   });
@@ -332,11 +329,11 @@ describe.each(availableDialects())('My Number is never stored, on %s', (dialect)
     await fc.assert(
       fc.asyncProperty(fc.uuid({ version: 4 }), fc.uuid(), isoDate, isoTime, phone, postal, async (uuid, anyUuid, date, time, tel, zip) => {
         // A deletion request for a member id that does not exist: not found, never a My Number.
-        const deletion = await staff.post('/api/v1/requests', { member_id: uuid, kind: 'deletion', channel: 'phone', received_on: date });
+        const deletion = await service.post('/api/v1/requests', { member_id: uuid, kind: 'deletion', channel: 'phone', received_on: date });
         notRefused(deletion);
         expect(deletion.status).toBe(404);
         notRefused(await service.get(`/api/v1/members/${anyUuid}?purpose=P01`));
-        notRefused(await staff.get(`/api/v1/requests?member_id=${uuid}`));
+        notRefused(await service.get(`/api/v1/requests?member_id=${uuid}`));
         notRefused(await officer.get(`/api/v1/audit?member=${anyUuid}&from=${encodeURIComponent(time)}`));
         notRefused(await member.post('/api/v1/portal/act-as', { member_id: uuid }));
         const changed = await service.patch(`/api/v1/members/${memberId}`, {
@@ -354,7 +351,7 @@ describe.each(availableDialects())('My Number is never stored, on %s', (dialect)
       `3f2a9c1e-${groups.slice(0, 4)}-${groups.slice(4, 8)}-${groups.slice(8)}-0a1b2c3d4e5f`,
       `3f2a9c1e-0a1b-4c2d-8e3f-${last}`,
     ]) {
-      const r = await staff.post('/api/v1/requests', { member_id: uuid, kind: 'deletion', channel: 'phone' });
+      const r = await service.post('/api/v1/requests', { member_id: uuid, kind: 'deletion', channel: 'phone' });
       notRefused(r);
       expect(r.status).toBe(404);
     }
