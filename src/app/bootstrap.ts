@@ -4,7 +4,7 @@ import { type OpenedDatabase, openDatabase } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { loadKeyRing } from '../modules/crypto/data-keys.ts';
 import { createMailer } from '../modules/notify/mailer.ts';
-import { type Config, loadConfig } from './config.ts';
+import { type Config, loadConfig } from '../base/config.ts';
 import { type AppContext, createContext } from './context.ts';
 
 export interface Opened {

@@ -30,10 +30,10 @@ import { MEMBER_SESSION_COOKIE, requireMember } from '../modules/portal/guard.ts
 import { portalAuthRoutes } from '../modules/portal/routes.ts';
 import { findMemberSession } from '../modules/portal/sessions.ts';
 import { requestRoutes } from '../modules/requests/routes.ts';
-import type { Config } from './config.ts';
+import type { Config } from '../base/config.ts';
 import type { AppContext } from './context.ts';
-import { AppError, errorBody } from './errors.ts';
-import { SESSION_COOKIE } from './guard.ts';
+import { AppError, errorBody } from '../base/errors.ts';
+import { SESSION_COOKIE } from '../base/guard.ts';
 import { clientErrorResponse, handleError } from './http-errors.ts';
 
 export interface ServerOptions {

@@ -6,7 +6,7 @@
 import { rmSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { AppError } from '../app/errors.ts';
+import { AppError } from '../base/errors.ts';
 import { type ImportEncoding, importEncodings } from '../modules/import/columns.ts';
 import type { ImportProgress, ImportSummary } from '../modules/import/import-members.ts';
 import { defaultReportPath, temporaryReportPath } from '../modules/import/report.ts';

@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import type { Command } from 'commander';
 import { openMamori } from '../app/bootstrap.ts';
-import { AppError } from '../app/errors.ts';
+import { AppError } from '../base/errors.ts';
 import { prepareLedgerExport } from '../modules/ledger/export-ledger.ts';
 import { writeLedgerXlsx } from '../modules/ledger/export-xlsx.ts';
 import { listAssets } from '../modules/ledger/read-assets.ts';

@@ -2,7 +2,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { openMamori } from '../app/bootstrap.ts';
-import { AppError } from '../app/errors.ts';
+import { AppError } from '../base/errors.ts';
 import { japanDate } from '../db/time.ts';
 import type { Actor } from '../modules/audit/events.ts';
 import { parseOrgSettings } from '../modules/organizations/settings.ts';

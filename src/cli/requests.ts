@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { openMamori } from '../app/bootstrap.ts';
-import { AppError } from '../app/errors.ts';
+import { AppError } from '../base/errors.ts';
 import { japanDate } from '../db/time.ts';
 import { kindLabels } from '../modules/requests/kinds.ts';
 import { sendReminders } from '../modules/requests/notify.ts';

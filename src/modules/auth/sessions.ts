@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { AppContext } from '../../app/context.ts';
-import { AppError } from '../../app/errors.ts';
+import { AppError } from '../../base/errors.ts';
 import { type Db, prepared, withSqlite } from '../../db/database.ts';
 import type { RoleKind } from '../../db/schema.ts';
 import { iso } from '../../db/time.ts';

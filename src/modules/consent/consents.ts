@@ -11,7 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../../app/context.ts';
-import { AppError } from '../../app/errors.ts';
+import { AppError } from '../../base/errors.ts';
 import type { DbOrTx, Tx } from '../../db/database.ts';
 import type { ConsentMode, ConsentSource, ConsentState, ConsentSubjectKind } from '../../db/schema.ts';
 import { iso, japanDate } from '../../db/time.ts';
@@ -19,7 +19,7 @@ import { appendAudit } from '../audit/append.ts';
 import type { Actor } from '../audit/events.ts';
 import type { StaffActor } from '../members/actor.ts';
 import { ageOn, childConsentAge, type PolicyInEffect, policyInEffect } from '../policy/in-effect.ts';
-import type { MemberActor } from '../portal/actor.ts';
+import type { MemberActor } from '../../base/actors.ts';
 
 /** Who changes a consent: the person (or guardian) on the page, staff for paper/phone, or a request's effect. */
 export type ConsentActor = StaffActor | MemberActor | { type: 'system'; orgId: string; label: string; requestId: string };

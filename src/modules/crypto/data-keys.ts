@@ -11,7 +11,7 @@ import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject, rand
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import { AppError } from '../../app/errors.ts';
+import { AppError } from '../../base/errors.ts';
 
 const ringSchema = z.object({
   primary: z.string().min(1),

@@ -11,7 +11,7 @@
  * A department manager without a department reaches nothing. Everything stays inside the actor's
  * organization.
  */
-import { AppError } from '../../app/errors.ts';
+import { AppError } from '../../base/errors.ts';
 import type { RoleKind } from '../../db/schema.ts';
 import type { StaffActor } from '../members/actor.ts';
 

@@ -4,7 +4,7 @@
  * personal data (the ledger describes data, it does not contain it), so reads are not audited.
  */
 import { sql } from 'kysely';
-import { AppError } from '../../app/errors.ts';
+import { AppError } from '../../base/errors.ts';
 import type { DbOrTx } from '../../db/database.ts';
 import type { LedgerAssetTable, LedgerReviewTable, LedgerRiskTable } from '../../db/schema.ts';
 import type { StaffActor } from '../members/actor.ts';

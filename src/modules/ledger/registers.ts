@@ -3,7 +3,7 @@
  * them; they are checked on save and shown by name), departments, and the contractors of the policy in
  * effect (an asset's contractor may be a contractor code of the policy document).
  */
-import { AppError, type FieldIssue } from '../../app/errors.ts';
+import { AppError, type FieldIssue } from '../../base/errors.ts';
 import type { DbOrTx } from '../../db/database.ts';
 import { circledNumber } from '../policy/document.ts';
 

@@ -2,8 +2,8 @@
 import { PassThrough } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../app/context.ts';
-import { contentDisposition } from '../../app/downloads.ts';
-import { requireStaff } from '../../app/guard.ts';
+import { contentDisposition } from '../../base/downloads.ts';
+import { requireStaff } from '../../base/guard.ts';
 import { prepareLedgerExport } from './export-ledger.ts';
 import { ledgerFileNames, writeLedgerXlsx, XLSX_MEDIA_TYPE } from './export-xlsx.ts';
 import { readScope } from './permissions.ts';

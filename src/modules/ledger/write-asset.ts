@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../../app/context.ts';
-import { AppError, type FieldIssue } from '../../app/errors.ts';
+import { AppError, type FieldIssue } from '../../base/errors.ts';
 import type { Tx } from '../../db/database.ts';
 import type { LedgerAssetTable, LedgerRiskTable } from '../../db/schema.ts';
 import { iso } from '../../db/time.ts';

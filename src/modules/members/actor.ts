@@ -1,5 +1,5 @@
 /** The staff member acting, as the services see it (from a session, or from the CLI's --as option). */
-import { AppError } from '../../app/errors.ts';
+import { AppError } from '../../base/errors.ts';
 import type { DbOrTx } from '../../db/database.ts';
 import type { RoleKind } from '../../db/schema.ts';
 

@@ -6,7 +6,7 @@
 
 import type { ExpressionBuilder } from 'kysely';
 import type { AppContext } from '../../app/context.ts';
-import { AppError } from '../../app/errors.ts';
+import { AppError } from '../../base/errors.ts';
 import { SqliteTx, sqliteGroupTransaction, type Tx } from '../../db/database.ts';
 import type { BlockKind, Database, MemberTable } from '../../db/schema.ts';
 import { japanDate } from '../../db/time.ts';

@@ -2,8 +2,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../app/context.ts';
-import { AppError } from '../../app/errors.ts';
-import { requireKind, requireStaff } from '../../app/guard.ts';
+import { AppError } from '../../base/errors.ts';
+import { requireKind, requireStaff } from '../../base/guard.ts';
 import { searchAudit } from '../audit/search.ts';
 import { readMember, searchMembers } from './read-member.ts';
 import { createMemberBody, memberIdParams, readMemberQuery, searchMembersQuery, updateMemberBody } from './schemas.ts';

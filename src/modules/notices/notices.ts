@@ -3,7 +3,7 @@
  * published versions placed on today's timeline (Japan time, by the context's clock), and each version's
  * document. Reads go through the caches in `cache.ts`; nothing here knows about HTTP.
  */
-import { AppError } from '../../app/errors.ts';
+import { AppError } from '../../base/errors.ts';
 import type { DbOrTx } from '../../db/database.ts';
 import type { Clock } from '../../db/time.ts';
 import { type PolicyDocument, policyDocumentSchema } from '../policy/document.ts';

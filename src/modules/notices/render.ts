@@ -3,7 +3,7 @@
  * published), the version history, and the error page. Pure functions from data to HTML strings; the routes
  * cache what they return.
  */
-import { type ErrorCode, errorCatalogue } from '../../app/errors.ts';
+import { type ErrorCode, errorCatalogue } from '../../base/errors.ts';
 import type { PolicyChange } from '../policy/changes.ts';
 import type { PolicyDocument } from '../policy/document.ts';
 import { esc, noticePaths, pageShell, renderSections, renderToc } from './html.ts';

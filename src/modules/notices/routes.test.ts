@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../app/config.ts';
+import { loadConfig } from '../../base/config.ts';
 import { createContext } from '../../app/context.ts';
 import { buildServer } from '../../app/server.ts';
 import { availableDialects, createTestDatabase, type TestDatabase } from '../../db/testing.ts';

@@ -2,8 +2,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../app/context.ts';
-import { AppError } from '../../app/errors.ts';
-import { requireKind, requireStaff } from '../../app/guard.ts';
+import { AppError } from '../../base/errors.ts';
+import { requireKind, requireStaff } from '../../base/guard.ts';
 import { appendAudit } from '../audit/append.ts';
 import { listItems, listPurposes } from '../purposes/service.ts';
 import { createDepartment, createUser, listUsers } from './service.ts';

@@ -1,7 +1,7 @@
 /** Organizations (co-op, federation, subsidiary), their departments, roles and staff users. */
 import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../../app/context.ts';
-import { AppError } from '../../app/errors.ts';
+import { AppError } from '../../base/errors.ts';
 import type { Tx } from '../../db/database.ts';
 import type { OrganizationKind, RoleKind } from '../../db/schema.ts';
 import { iso } from '../../db/time.ts';

@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../app/context.ts';
-import { requireKind } from '../../app/guard.ts';
+import { requireKind } from '../../base/guard.ts';
 import { grantablePurposes, setRolePurposes, setUpOrganization } from './setup.ts';
 
 const codePattern = /^[a-z0-9][a-z0-9-]{1,39}$/;

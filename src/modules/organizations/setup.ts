@@ -5,7 +5,7 @@
  * officer's to set once the policy names its purposes.
  */
 import type { AppContext } from '../../app/context.ts';
-import { AppError } from '../../app/errors.ts';
+import { AppError } from '../../base/errors.ts';
 import type { Tx } from '../../db/database.ts';
 import type { OrganizationKind, RoleKind } from '../../db/schema.ts';
 import { appendAudit } from '../audit/append.ts';

@@ -5,7 +5,7 @@
  * names is retired (items, purposes) or ended (joint uses), never deleted.
  */
 import { randomUUID } from 'node:crypto';
-import { AppError } from '../../app/errors.ts';
+import { AppError } from '../../base/errors.ts';
 import type { Tx } from '../../db/database.ts';
 import { type PolicyDocument, purposeCodeOf } from './document.ts';
 import { addDays } from './rules.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../app/errors.ts';
+import { AppError } from '../../base/errors.ts';
 import { memberFieldCodes } from '../members/field-codes.ts';
 import { purposeCodeOf } from './document.ts';
 import { formatPolicyFile, parsePolicyFile } from './policy-file.ts';

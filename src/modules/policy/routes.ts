@@ -7,8 +7,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../app/context.ts';
-import { contentDisposition } from '../../app/downloads.ts';
-import { requireKind } from '../../app/guard.ts';
+import { contentDisposition } from '../../base/downloads.ts';
+import { requireKind } from '../../base/guard.ts';
 import type { RoleKind } from '../../db/schema.ts';
 import { forgetNotices } from '../notices/cache.ts';
 import { parseOrgSettings } from '../organizations/settings.ts';

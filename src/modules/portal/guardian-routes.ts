@@ -4,7 +4,7 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../app/context.ts';
-import { requireKind } from '../../app/guard.ts';
+import { requireKind } from '../../base/guard.ts';
 import type { RoleKind } from '../../db/schema.ts';
 import { memberIdParams } from '../members/schemas.ts';
 import { endGuardianLink, linkGuardian, listGuardianLinks } from './guardians.ts';

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../../app/context.ts';
-import { AppError, type FieldIssue } from '../../app/errors.ts';
+import { AppError, type FieldIssue } from '../../base/errors.ts';
 import type { DbOrTx, Tx } from '../../db/database.ts';
 import type { GuardianLinkTable } from '../../db/schema.ts';
 import { iso } from '../../db/time.ts';

@@ -5,7 +5,7 @@
  * request — and the person's own contact data, which they correct directly (audited as their own change).
  */
 import type { AppContext } from '../../app/context.ts';
-import { AppError } from '../../app/errors.ts';
+import { AppError } from '../../base/errors.ts';
 import { iso } from '../../db/time.ts';
 import { appendAudit } from '../audit/append.ts';
 import { auditActor } from '../consent/consents.ts';
@@ -13,7 +13,7 @@ import { buildPackage } from '../disclosure/build.ts';
 import type { DisclosurePackage } from '../disclosure/types.ts';
 import { normalizeMemberInput, toRow } from '../members/fields.ts';
 import { selfServiceFields } from '../requests/kinds.ts';
-import type { MemberActor } from './actor.ts';
+import type { MemberActor } from '../../base/actors.ts';
 
 /** The package for the page: purposes carry their English name too (the page switches language). */
 export type MyData = Omit<DisclosurePackage, 'accesses' | 'purposes'> & {

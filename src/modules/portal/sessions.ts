@@ -9,7 +9,7 @@ import type { AppContext } from '../../app/context.ts';
 import type { Tx } from '../../db/database.ts';
 import { iso } from '../../db/time.ts';
 import { appendAudit } from '../audit/append.ts';
-import type { MemberActor } from './actor.ts';
+import type { MemberActor } from '../../base/actors.ts';
 
 export interface MemberSessionInfo {
   /** The token's hash (the row id). */

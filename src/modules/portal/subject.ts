@@ -3,9 +3,9 @@
  * lives on the session row; a ward is accepted only through an active guardian link registered by staff.
  */
 import type { AppContext } from '../../app/context.ts';
-import { AppError } from '../../app/errors.ts';
+import { AppError } from '../../base/errors.ts';
 import { appendAudit } from '../audit/append.ts';
-import type { MemberActor } from './actor.ts';
+import type { MemberActor } from '../../base/actors.ts';
 import { activeGuardianLink, type Ward, wardsOf } from './guardians.ts';
 import { auditActorOf, type MemberSessionInfo } from './sessions.ts';
 

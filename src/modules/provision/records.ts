@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../../app/context.ts';
-import { AppError } from '../../app/errors.ts';
+import { AppError } from '../../base/errors.ts';
 import type { DbOrTx } from '../../db/database.ts';
 import type { ProvisionRecordTable } from '../../db/schema.ts';
 import { iso, japanDate } from '../../db/time.ts';

@@ -13,7 +13,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../../app/context.ts';
-import { AppError } from '../../app/errors.ts';
+import { AppError } from '../../base/errors.ts';
 import type { Tx } from '../../db/database.ts';
 import type { MemberTable, SubjectRequestTable } from '../../db/schema.ts';
 import { iso } from '../../db/time.ts';

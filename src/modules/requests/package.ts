@@ -4,7 +4,7 @@
  */
 import type { FastifyReply } from 'fastify';
 import type { AppContext } from '../../app/context.ts';
-import { contentDisposition } from '../../app/downloads.ts';
+import { contentDisposition } from '../../base/downloads.ts';
 import type { SubjectRequestTable } from '../../db/schema.ts';
 import { appendAudit } from '../audit/append.ts';
 import { auditActor } from '../consent/consents.ts';

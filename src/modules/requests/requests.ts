@@ -6,7 +6,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { AppContext } from '../../app/context.ts';
-import { AppError } from '../../app/errors.ts';
+import { AppError } from '../../base/errors.ts';
 import type { DbOrTx, Tx } from '../../db/database.ts';
 import type { RequestChannel, Requester, RequestKind, RequestState, SubjectRequestTable } from '../../db/schema.ts';
 import { iso, japanDate } from '../../db/time.ts';
@@ -16,7 +16,7 @@ import type { StaffActor } from '../members/actor.ts';
 import { getOrgSettings } from '../organizations/settings-cache.ts';
 import { policyInEffect } from '../policy/in-effect.ts';
 import { addDays } from '../policy/rules.ts';
-import type { MemberActor } from '../portal/actor.ts';
+import type { MemberActor } from '../../base/actors.ts';
 import { applyEffects } from './effects.ts';
 import {
   disclosingKinds,
