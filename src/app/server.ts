@@ -13,6 +13,10 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Config } from '../base/config.ts';
+import type { AppContext } from '../base/context.ts';
+import { AppError, errorBody } from '../base/errors.ts';
+import { SESSION_COOKIE } from '../base/guard.ts';
 import { startBackgroundCheckpoints } from '../db/database.ts';
 import { appendAudit } from '../modules/audit/append.ts';
 import { auditRoutes } from '../modules/audit/routes.ts';
@@ -30,10 +34,6 @@ import { MEMBER_SESSION_COOKIE, requireMember } from '../modules/portal/guard.ts
 import { portalAuthRoutes } from '../modules/portal/routes.ts';
 import { findMemberSession } from '../modules/portal/sessions.ts';
 import { requestRoutes } from '../modules/requests/routes.ts';
-import type { Config } from '../base/config.ts';
-import type { AppContext } from './context.ts';
-import { AppError, errorBody } from '../base/errors.ts';
-import { SESSION_COOKIE } from '../base/guard.ts';
 import { clientErrorResponse, handleError } from './http-errors.ts';
 
 export interface ServerOptions {

@@ -1,8 +1,7 @@
 /** Who is asking: the session behind the cookie, checked once per request by the server's onRequest hook. */
 import type { FastifyRequest } from 'fastify';
 import type { RoleKind } from '../db/schema.ts';
-import type { SessionInfo } from '../modules/auth/sessions.ts';
-import type { StaffActor } from '../modules/members/actor.ts';
+import type { SessionInfo, StaffActor } from './actors.ts';
 import { AppError } from './errors.ts';
 
 declare module 'fastify' {

@@ -1,7 +1,7 @@
 /** Audit trail, chain verification and alerts, for the privacy office and internal auditors. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppContext } from '../../app/context.ts';
+import type { AppContext } from '../../base/context.ts';
 import { AppError } from '../../base/errors.ts';
 import { requireKind } from '../../base/guard.ts';
 import { iso } from '../../db/time.ts';

@@ -119,3 +119,11 @@ export function saveKeyRing(keyFile: string, ring: KeyRing): void {
   chmodSync(tmp, 0o600);
   renameSync(tmp, keyFile);
 }
+
+/** Every context carries this service (`base/context.ts` knows no module; the module adds its own). */
+declare module '../../base/context.ts' {
+  interface AppContext {
+    /** The data-key ring: AES-256-GCM keys for the encrypted member fields, with rotation. */
+    keys: KeyRing;
+  }
+}

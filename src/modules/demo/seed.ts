@@ -4,7 +4,7 @@
  * members are out of reach), departments, roles, staff users and synthetic members.
  */
 import { randomUUID } from 'node:crypto';
-import type { AppContext } from '../../app/context.ts';
+import type { AppContext } from '../../base/context.ts';
 import type { Tx } from '../../db/database.ts';
 import type { MemberTable, RoleKind } from '../../db/schema.ts';
 import { iso } from '../../db/time.ts';

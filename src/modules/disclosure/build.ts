@@ -7,7 +7,7 @@
  *
  * A package of a narrower kind (provision records, safety measures) leaves out what was not asked.
  */
-import type { AppContext } from '../../app/context.ts';
+import type { AppContext } from '../../base/context.ts';
 import type { DbOrTx } from '../../db/database.ts';
 import type { MemberTable, RequestKind, SubjectRequestTable } from '../../db/schema.ts';
 import { iso, japanDate } from '../../db/time.ts';

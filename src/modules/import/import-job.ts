@@ -4,7 +4,7 @@
  * its inserts and updates, and their audit entries, inside the import's transaction.
  */
 import { randomUUID } from 'node:crypto';
-import type { AppContext } from '../../app/context.ts';
+import type { AppContext } from '../../base/context.ts';
 import type { FieldIssue } from '../../base/errors.ts';
 import { SqliteTx, type Tx } from '../../db/database.ts';
 import type { MemberTable } from '../../db/schema.ts';

@@ -5,9 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoFixture, type Fixture } from '../../../test/support/fixtures.ts';
+import type { StaffActor } from '../../base/actors.ts';
 import { availableDialects } from '../../db/testing.ts';
 import { verifyAuditChain } from '../audit/verify.ts';
-import type { StaffActor } from '../members/actor.ts';
 import { seedDemoLedger } from './demo.ts';
 import { readScope } from './permissions.ts';
 import { getAsset, listAssets } from './read-assets.ts';

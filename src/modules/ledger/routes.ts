@@ -1,7 +1,7 @@
 /** Ledger of personal information API (個人情報管理台帳): list, read, register, change, review, retire, export. */
 import { PassThrough } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { AppContext } from '../../app/context.ts';
+import type { AppContext } from '../../base/context.ts';
 import { contentDisposition } from '../../base/downloads.ts';
 import { requireStaff } from '../../base/guard.ts';
 import { prepareLedgerExport } from './export-ledger.ts';

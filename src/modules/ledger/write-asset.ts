@@ -4,14 +4,14 @@
  * refusal leaves nothing written.
  */
 import { randomUUID } from 'node:crypto';
-import type { AppContext } from '../../app/context.ts';
+import type { StaffActor } from '../../base/actors.ts';
+import type { AppContext } from '../../base/context.ts';
 import { AppError, type FieldIssue } from '../../base/errors.ts';
 import type { Tx } from '../../db/database.ts';
 import type { LedgerAssetTable, LedgerRiskTable } from '../../db/schema.ts';
 import { iso } from '../../db/time.ts';
 import { appendAudit } from '../audit/append.ts';
 import type { Actor } from '../audit/events.ts';
-import type { StaffActor } from '../members/actor.ts';
 import { assertCanWrite, assertMayWrite } from './permissions.ts';
 import { type PresentedAsset, parseCodes } from './presenter.ts';
 import { getAsset } from './read-assets.ts';

@@ -1,17 +1,8 @@
 /** The staff member acting, as the services see it (from a session, or from the CLI's --as option). */
+
+import type { StaffActor } from '../../base/actors.ts';
 import { AppError } from '../../base/errors.ts';
 import type { DbOrTx } from '../../db/database.ts';
-import type { RoleKind } from '../../db/schema.ts';
-
-export interface StaffActor {
-  type: 'user';
-  id: string;
-  orgId: string;
-  roleId: string;
-  roleKind: RoleKind;
-  login: string;
-  departmentId: string | null;
-}
 
 /** The active staff user with this login as an actor; `user_not_found` or `account_disabled` otherwise. */
 export async function findStaffActor(db: DbOrTx, login: string): Promise<StaffActor> {

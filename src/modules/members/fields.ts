@@ -20,7 +20,7 @@ import {
 
 export { type MemberField, memberFieldCodes } from './field-codes.ts';
 
-import type { AppContext } from '../../app/context.ts';
+import type { AppContext } from '../../base/context.ts';
 import type { MemberTable } from '../../db/schema.ts';
 import { japanDate } from '../../db/time.ts';
 import { type MemberField, memberFieldCodes } from './field-codes.ts';

@@ -5,7 +5,8 @@
  */
 
 import type { ExpressionBuilder } from 'kysely';
-import type { AppContext } from '../../app/context.ts';
+import type { StaffActor } from '../../base/actors.ts';
+import type { AppContext } from '../../base/context.ts';
 import { AppError } from '../../base/errors.ts';
 import { SqliteTx, sqliteGroupTransaction, type Tx } from '../../db/database.ts';
 import type { BlockKind, Database, MemberTable } from '../../db/schema.ts';
@@ -16,7 +17,6 @@ import { checkReadAlerts } from '../audit/alerts.ts';
 import { appendAudit } from '../audit/append.ts';
 import { type OrgSettings, parseOrgSettings } from '../organizations/settings.ts';
 import { getOrgSettings } from '../organizations/settings-cache.ts';
-import type { StaffActor } from './actor.ts';
 import { digitsOnly, kanaSearchKey, normalizeText } from './normalize.ts';
 import { type PresentedMember, presentMember } from './presenter.ts';
 

@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../base/config.ts';
 import { createContext } from '../../app/context.ts';
 import { buildServer } from '../../app/server.ts';
+import { loadConfig } from '../../base/config.ts';
 import { availableDialects, createTestDatabase, type TestDatabase } from '../../db/testing.ts';
 import { KeyRing } from '../crypto/data-keys.ts';
 import {

@@ -1,7 +1,7 @@
 /** Organization, departments, roles and staff users of the signed-in staff member's organization. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppContext } from '../../app/context.ts';
+import type { AppContext } from '../../base/context.ts';
 import { AppError } from '../../base/errors.ts';
 import { requireKind, requireStaff } from '../../base/guard.ts';
 import { appendAudit } from '../audit/append.ts';

@@ -1,6 +1,6 @@
 /** Organizations (co-op, federation, subsidiary), their departments, roles and staff users. */
 import { randomUUID } from 'node:crypto';
-import type { AppContext } from '../../app/context.ts';
+import type { AppContext } from '../../base/context.ts';
 import { AppError } from '../../base/errors.ts';
 import type { Tx } from '../../db/database.ts';
 import type { OrganizationKind, RoleKind } from '../../db/schema.ts';

@@ -1,7 +1,7 @@
 /** Setting up organizations and role grants from the console. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppContext } from '../../app/context.ts';
+import type { AppContext } from '../../base/context.ts';
 import { requireKind } from '../../base/guard.ts';
 import { grantablePurposes, setRolePurposes, setUpOrganization } from './setup.ts';
 

@@ -4,7 +4,7 @@
  * draft policy, blank or started from a preset. Role grants (which role may use which purpose) are the
  * officer's to set once the policy names its purposes.
  */
-import type { AppContext } from '../../app/context.ts';
+import type { AppContext } from '../../base/context.ts';
 import { AppError } from '../../base/errors.ts';
 import type { Tx } from '../../db/database.ts';
 import type { OrganizationKind, RoleKind } from '../../db/schema.ts';

@@ -6,7 +6,7 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppContext } from '../../app/context.ts';
+import type { AppContext } from '../../base/context.ts';
 import { contentDisposition } from '../../base/downloads.ts';
 import { requireKind } from '../../base/guard.ts';
 import type { RoleKind } from '../../db/schema.ts';

@@ -6,7 +6,7 @@
  * without the answer waiting for it (an SMTP round trip would otherwise show who exists).
  */
 import { createHash, randomBytes, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
-import type { AppContext } from '../../app/context.ts';
+import type { AppContext } from '../../base/context.ts';
 import { AppError } from '../../base/errors.ts';
 import type { Tx } from '../../db/database.ts';
 import type { MemberOneTimeCodeTable } from '../../db/schema.ts';

@@ -3,7 +3,7 @@
  * end the guardians of a member of their organization, after checking proof.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { AppContext } from '../../app/context.ts';
+import type { AppContext } from '../../base/context.ts';
 import { requireKind } from '../../base/guard.ts';
 import type { RoleKind } from '../../db/schema.ts';
 import { memberIdParams } from '../members/schemas.ts';

@@ -12,7 +12,7 @@
  *  - disclosures change nothing: the package is built from the data when it is downloaded.
  */
 import { randomUUID } from 'node:crypto';
-import type { AppContext } from '../../app/context.ts';
+import type { AppContext } from '../../base/context.ts';
 import { AppError } from '../../base/errors.ts';
 import type { Tx } from '../../db/database.ts';
 import type { MemberTable, SubjectRequestTable } from '../../db/schema.ts';

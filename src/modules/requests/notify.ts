@@ -4,7 +4,7 @@
  * due or overdue. Mails are chosen inside the transaction (so they describe what committed) and sent after it;
  * each send is recorded in the audit trail, a failure too, and a failure never undoes the step.
  */
-import type { AppContext } from '../../app/context.ts';
+import type { AppContext } from '../../base/context.ts';
 import type { DbOrTx, Tx } from '../../db/database.ts';
 import type { SubjectRequestTable } from '../../db/schema.ts';
 import { japanDate } from '../../db/time.ts';

@@ -3,7 +3,7 @@
  * the privacy office for a paper answer. Each hand-over is recorded in the audit trail.
  */
 import type { FastifyReply } from 'fastify';
-import type { AppContext } from '../../app/context.ts';
+import type { AppContext } from '../../base/context.ts';
 import { contentDisposition } from '../../base/downloads.ts';
 import type { SubjectRequestTable } from '../../db/schema.ts';
 import { appendAudit } from '../audit/append.ts';

@@ -5,18 +5,17 @@
  * What an answer changes is in `effects.ts`; mails go out after the commit (`notify.ts`).
  */
 import { createHash, randomUUID } from 'node:crypto';
-import type { AppContext } from '../../app/context.ts';
+import type { MemberActor, StaffActor } from '../../base/actors.ts';
+import type { AppContext } from '../../base/context.ts';
 import { AppError } from '../../base/errors.ts';
 import type { DbOrTx, Tx } from '../../db/database.ts';
 import type { RequestChannel, Requester, RequestKind, RequestState, SubjectRequestTable } from '../../db/schema.ts';
 import { iso, japanDate } from '../../db/time.ts';
 import { appendAudit } from '../audit/append.ts';
 import { auditActor } from '../consent/consents.ts';
-import type { StaffActor } from '../members/actor.ts';
 import { getOrgSettings } from '../organizations/settings-cache.ts';
 import { policyInEffect } from '../policy/in-effect.ts';
 import { addDays } from '../policy/rules.ts';
-import type { MemberActor } from '../../base/actors.ts';
 import { applyEffects } from './effects.ts';
 import {
   disclosingKinds,

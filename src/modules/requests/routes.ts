@@ -4,13 +4,13 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppContext } from '../../app/context.ts';
+import type { StaffActor } from '../../base/actors.ts';
+import type { AppContext } from '../../base/context.ts';
 import { AppError } from '../../base/errors.ts';
 import { requireKind } from '../../base/guard.ts';
 import { japanDate } from '../../db/time.ts';
 import { appendAudit } from '../audit/append.ts';
 import { changeConsent, consentHistory, listConsents } from '../consent/consents.ts';
-import type { StaffActor } from '../members/actor.ts';
 import { listProvisionRecords, recordProvision } from '../provision/records.ts';
 import { disclosingKinds, requestKinds } from './kinds.ts';
 import { deliverPackage, packageForms } from './package.ts';
