@@ -6,11 +6,11 @@ import { createContext } from '../../src/app/context.ts';
 import type { StaffActor } from '../../src/base/actors.ts';
 import type { AppContext } from '../../src/base/context.ts';
 import type { DialectName } from '../../src/db/database.ts';
-import { createTestDatabase, type TestDatabase } from '../../src/db/testing.ts';
 import type { Clock } from '../../src/db/time.ts';
 import { KeyRing } from '../../src/modules/crypto/data-keys.ts';
 import { seedDemo } from '../../src/modules/demo/seed.ts';
 import { findStaffActor } from '../../src/modules/members/actor.ts';
+import { createTestDatabase, type TestDatabase } from './db.ts';
 
 export interface Fixture {
   ctx: AppContext;

@@ -2,7 +2,7 @@
  * The record sections of the disclosure PDF: consents and their history, provision records, requests and the
  * access log — the parts that grow with the years, as tables that run over as many pages as they need.
  */
-import { japaneseDate } from '../notices/japan-date.ts';
+import { japaneseDate } from '../../base/japan-date.ts';
 import {
   accessActionLabels,
   consentSourceLabels,

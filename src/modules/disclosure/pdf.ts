@@ -5,7 +5,7 @@
  * and the contact window; every page carries "n / N".
  */
 import PDFDocument from 'pdfkit';
-import { japaneseDate } from '../notices/japan-date.ts';
+import { japaneseDate } from '../../base/japan-date.ts';
 import { pdfFonts } from './fonts.ts';
 import { consentModeLabels, itemValueLabels, labelOf, memberStatusLabels, purposeStatusLabels, requestKindLabels } from './labels.ts';
 import {

@@ -4,9 +4,9 @@
  * audit entries written with each change.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { availableDialects } from '../../../test/support/db.ts';
 import { demoFixture, type Fixture } from '../../../test/support/fixtures.ts';
 import type { StaffActor } from '../../base/actors.ts';
-import { availableDialects } from '../../db/testing.ts';
 import { verifyAuditChain } from '../audit/verify.ts';
 import { seedDemoLedger } from './demo.ts';
 import { readScope } from './permissions.ts';

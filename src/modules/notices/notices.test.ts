@@ -4,9 +4,15 @@
  * the publisher forgets the cached list. On SQLite and PostgreSQL.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { availableDialects, createTestDatabase, type TestDatabase } from '../../db/testing.ts';
+import {
+  DRAFT_MARKER,
+  demoVersions,
+  insertDemoVersions,
+  insertNoticeOrganization,
+  insertPolicyVersion,
+} from '../../../test/fixtures/notices/versions.ts';
+import { availableDialects, createTestDatabase, type TestDatabase } from '../../../test/support/db.ts';
 import { forgetNotices } from './cache.ts';
-import { DRAFT_MARKER, demoVersions, insertDemoVersions, insertNoticeOrganization, insertPolicyVersion } from './fixtures/versions.ts';
 import { findOrgNotices, findVersion, loadNoticeDocument } from './notices.ts';
 import { listPublishedVersions, readPublishedDocument } from './queries.ts';
 

@@ -4,9 +4,10 @@
  * reference, a kind, a date, a link) and never the person's data: no item values, no names of staff, and the
  * disclosure itself only behind a sign-in.
  */
+
+import { japaneseDate } from '../../base/japan-date.ts';
 import type { RequestKind } from '../../db/schema.ts';
 import type { Labelled } from '../disclosure/types.ts';
-import { japaneseDate } from '../notices/japan-date.ts';
 
 export interface MailText {
   subject: string;

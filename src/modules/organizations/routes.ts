@@ -4,10 +4,10 @@ import { z } from 'zod';
 import type { AppContext } from '../../base/context.ts';
 import { AppError } from '../../base/errors.ts';
 import { requireKind, requireStaff } from '../../base/guard.ts';
+import { orgSettingsSchema, parseOrgSettings } from '../../base/settings.ts';
 import { appendAudit } from '../audit/append.ts';
 import { listItems, listPurposes } from '../purposes/service.ts';
 import { createDepartment, createUser, listUsers } from './service.ts';
-import { orgSettingsSchema, parseOrgSettings } from './settings.ts';
 import { forgetOrgSettings } from './settings-cache.ts';
 
 export function organizationRoutes(ctx: AppContext): FastifyPluginAsyncZod {

@@ -2,13 +2,13 @@
 import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../../base/context.ts';
 import { AppError } from '../../base/errors.ts';
+import { orgSettingsSchema } from '../../base/settings.ts';
 import type { Tx } from '../../db/database.ts';
 import type { OrganizationKind, RoleKind } from '../../db/schema.ts';
 import { iso } from '../../db/time.ts';
 import { appendAudit } from '../audit/append.ts';
 import type { Actor } from '../audit/events.ts';
 import { hashPassword, passwordIssues } from '../auth/passwords.ts';
-import { orgSettingsSchema } from './settings.ts';
 
 export async function createOrganization(
   tx: Tx,
