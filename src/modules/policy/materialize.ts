@@ -6,9 +6,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../base/errors.ts';
+import { addDays } from '../../base/rules.ts';
 import type { Tx } from '../../db/database.ts';
 import { type PolicyDocument, purposeCodeOf } from './document.ts';
-import { addDays } from './rules.ts';
 
 /** Writes `doc` into the registers of `orgId`; `effectiveOn` ends the joint uses the version drops. */
 export async function materializePolicy(tx: Tx, orgId: string, doc: PolicyDocument, effectiveOn: string): Promise<void> {

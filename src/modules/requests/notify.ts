@@ -5,6 +5,7 @@
  * each send is recorded in the audit trail, a failure too, and a failure never undoes the step.
  */
 import type { AppContext } from '../../base/context.ts';
+import { addDays } from '../../base/rules.ts';
 import type { DbOrTx, Tx } from '../../db/database.ts';
 import type { SubjectRequestTable } from '../../db/schema.ts';
 import { japanDate } from '../../db/time.ts';
@@ -20,7 +21,6 @@ import {
 } from '../notify/templates.ts';
 import { getOrgSettings } from '../organizations/settings-cache.ts';
 import { policyInEffect } from '../policy/in-effect.ts';
-import { addDays } from '../policy/rules.ts';
 import { disclosingKinds, kindLabels, openStates } from './kinds.ts';
 
 export interface PendingMail extends MailText {

@@ -8,6 +8,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { MemberActor, StaffActor } from '../../base/actors.ts';
 import type { AppContext } from '../../base/context.ts';
 import { AppError } from '../../base/errors.ts';
+import { addDays } from '../../base/rules.ts';
 import type { DbOrTx, Tx } from '../../db/database.ts';
 import type { RequestChannel, Requester, RequestKind, RequestState, SubjectRequestTable } from '../../db/schema.ts';
 import { iso, japanDate } from '../../db/time.ts';
@@ -15,7 +16,6 @@ import { appendAudit } from '../audit/append.ts';
 import { auditActor } from '../consent/consents.ts';
 import { getOrgSettings } from '../organizations/settings-cache.ts';
 import { policyInEffect } from '../policy/in-effect.ts';
-import { addDays } from '../policy/rules.ts';
 import { applyEffects } from './effects.ts';
 import {
   disclosingKinds,
