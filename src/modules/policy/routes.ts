@@ -8,10 +8,10 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../base/context.ts';
 import { contentDisposition } from '../../base/downloads.ts';
+import { emitEvent } from '../../base/events.ts';
 import { requireKind } from '../../base/guard.ts';
 import { parseOrgSettings } from '../../base/settings.ts';
 import type { RoleKind } from '../../db/schema.ts';
-import { forgetNotices } from '../notices/cache.ts';
 import type { PolicyDocument } from './document.ts';
 import { formatPolicyFile, parsePolicyFile } from './policy-file.ts';
 import { adoptPreset, policyPresets } from './presets.ts';
@@ -154,7 +154,7 @@ export function policyRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           }),
         );
         ctx.policy.invalidate();
-        forgetNotices(actor.orgId);
+        emitEvent('policy.published', { orgId: actor.orgId });
         return reply.status(201).send({ version });
       },
     );
