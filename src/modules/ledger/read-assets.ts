@@ -6,13 +6,13 @@
 import { sql } from 'kysely';
 import type { StaffActor } from '../../base/actors.ts';
 import { AppError } from '../../base/errors.ts';
+import { DUE_SOON_DAYS } from '../../contract/ledger-vocabulary.ts';
 import type { DbOrTx } from '../../db/database.ts';
 import type { LedgerAssetTable, LedgerReviewTable, LedgerRiskTable } from '../../db/schema.ts';
 import { canWrite, type LedgerScope } from './permissions.ts';
 import { type PresentedAsset, presentAsset } from './presenter.ts';
 import { departmentByCode, loadRegisters, type Registers } from './registers.ts';
 import { addDays } from './schedule.ts';
-import { DUE_SOON_DAYS } from './vocabulary.ts';
 
 export interface AssetFilters {
   /** Department code. */

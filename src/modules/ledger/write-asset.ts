@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { StaffActor } from '../../base/actors.ts';
 import type { AppContext } from '../../base/context.ts';
 import { AppError, type FieldIssue } from '../../base/errors.ts';
+import { DEFAULT_REVIEW_INTERVAL_MONTHS, stageLabels } from '../../contract/ledger-vocabulary.ts';
 import type { Tx } from '../../db/database.ts';
 import type { LedgerAssetTable, LedgerRiskTable } from '../../db/schema.ts';
 import { iso } from '../../db/time.ts';
@@ -18,7 +19,6 @@ import { getAsset } from './read-assets.ts';
 import { checkRegisterCodes, departmentByCode, loadRegisters, type Registers } from './registers.ts';
 import { japanDate, nextReviewOn } from './schedule.ts';
 import type { AssetChanges, CreateAssetInput, RiskInput } from './schemas.ts';
-import { DEFAULT_REVIEW_INTERVAL_MONTHS, stageLabels } from './vocabulary.ts';
 
 /** The columns a person edits, as stored (arrays as JSON, booleans as 0/1). */
 type EditableColumns = Omit<

@@ -18,12 +18,12 @@ import {
   normalizeText,
 } from './normalize.ts';
 
-export { type MemberField, memberFieldCodes } from './field-codes.ts';
+export { type MemberField, memberFieldCodes } from '../../contract/member-fields.ts';
 
 import type { AppContext } from '../../base/context.ts';
+import { type MemberField, memberFieldCodes } from '../../contract/member-fields.ts';
 import type { MemberTable } from '../../db/schema.ts';
 import { japanDate } from '../../db/time.ts';
-import { type MemberField, memberFieldCodes } from './field-codes.ts';
 
 /** Japanese and English labels; the Japanese label is also accepted as a CSV header. */
 export const memberFieldLabels: Record<MemberField, { ja: string; en: string; aliases?: string[] }> = {
