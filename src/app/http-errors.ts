@@ -4,7 +4,8 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { AppError, type ErrorCode, errorBody, type FieldIssue, httpStatusOf } from '../base/errors.ts';
+import { AppError, type ErrorCode, errorBody, httpStatusOf } from '../base/errors.ts';
+import type { FieldIssue } from '../contract/errors.ts';
 
 const zodIssueText: Record<string, [string, string]> = {
   invalid_type: ['型が正しくありません。', 'Wrong type.'],

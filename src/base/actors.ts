@@ -3,7 +3,7 @@
  * of them: staff (from a session, or from the CLI's --as option), a member on the member page, the system
  * (jobs, the CLI without --as) or nobody signed in.
  */
-import type { RoleKind } from '../db/schema.ts';
+import type { RoleKind } from '../contract/roles.ts';
 
 /** The staff member acting (from a session, or from the CLI's --as option). */
 export interface StaffActor {

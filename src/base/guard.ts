@@ -1,6 +1,6 @@
 /** Who is asking: the session behind the cookie, checked once per request by the server's onRequest hook. */
 import type { FastifyRequest } from 'fastify';
-import type { RoleKind } from '../db/schema.ts';
+import type { RoleKind } from '../contract/roles.ts';
 import type { SessionInfo, StaffActor } from './actors.ts';
 import { AppError } from './errors.ts';
 

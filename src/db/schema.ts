@@ -4,10 +4,9 @@
  * representation means a row hashes the same way in the audit chain on SQLite and PostgreSQL.
  */
 import type { ColumnType, Generated } from 'kysely';
+import type { RoleKind } from '../contract/roles.ts';
 
 export type OrganizationKind = 'coop' | 'federation' | 'subsidiary';
-/** The five system roles; a co-op defines its own roles, each of one kind. */
-export type RoleKind = 'privacy_officer' | 'department_manager' | 'staff' | 'auditor' | 'system_admin';
 export type MemberStatus = 'active' | 'suspended' | 'withdrawn';
 export type DeliveryType = 'group' | 'individual' | 'store_only';
 export type Gender = 'female' | 'male' | 'other' | 'unknown';

@@ -4,11 +4,11 @@
  * random token in an HttpOnly cookie; the database keeps only its SHA-256.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { MfaState, SessionInfo, StaffActor } from '../../base/actors.ts';
+import type { MfaState, SessionInfo } from '../../base/actors.ts';
 import type { AppContext } from '../../base/context.ts';
 import { AppError } from '../../base/errors.ts';
+import type { RoleKind } from '../../contract/roles.ts';
 import { type Db, prepared, withSqlite } from '../../db/database.ts';
-import type { RoleKind } from '../../db/schema.ts';
 import { iso } from '../../db/time.ts';
 import { appendAudit } from '../audit/append.ts';
 import type { Actor } from '../audit/events.ts';

@@ -5,8 +5,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../../base/context.ts';
+import type { RoleKind } from '../../contract/roles.ts';
 import type { Tx } from '../../db/database.ts';
-import type { MemberTable, RoleKind } from '../../db/schema.ts';
+import type { MemberTable } from '../../db/schema.ts';
 import { iso } from '../../db/time.ts';
 import { appendAuditBatch } from '../audit/append.ts';
 import type { Actor, AuditEvent } from '../audit/events.ts';

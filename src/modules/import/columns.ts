@@ -5,7 +5,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { AppError, type FieldIssue } from '../../base/errors.ts';
+import { AppError } from '../../base/errors.ts';
+import type { FieldIssue } from '../../contract/errors.ts';
 import { type MemberField, memberFieldCodes, memberFieldLabels, normalizeMemberInput } from '../members/fields.ts';
 import { containsMyNumber } from '../my-number/detect.ts';
 

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../../base/context.ts';
-import type { FieldIssue } from '../../base/errors.ts';
+import type { FieldIssue } from '../../contract/errors.ts';
 import { SqliteTx, type Tx } from '../../db/database.ts';
 import type { MemberTable } from '../../db/schema.ts';
 import { iso } from '../../db/time.ts';

@@ -5,7 +5,8 @@
  * before anything else looks at it, so its value never reaches a message, the report or the database.
  */
 import { parse } from 'csv-parse/sync';
-import { AppError, type FieldIssue } from '../../base/errors.ts';
+import { AppError } from '../../base/errors.ts';
+import type { FieldIssue } from '../../contract/errors.ts';
 import type { MemberTable } from '../../db/schema.ts';
 import type { KeyRing } from '../crypto/data-keys.ts';
 import { type MemberField, normalizeMemberInput, toRow } from '../members/fields.ts';

@@ -14,7 +14,7 @@
 
 import type { StaffActor } from '../../base/actors.ts';
 import { AppError } from '../../base/errors.ts';
-import type { RoleKind } from '../../db/schema.ts';
+import type { RoleKind } from '../../contract/roles.ts';
 
 export type LedgerReach = 'all' | 'department' | 'none';
 

@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import type { StaffActor } from '../../base/actors.ts';
 import type { AppContext } from '../../base/context.ts';
-import { AppError, type FieldIssue } from '../../base/errors.ts';
+import { AppError } from '../../base/errors.ts';
+import type { FieldIssue } from '../../contract/errors.ts';
 import { DEFAULT_REVIEW_INTERVAL_MONTHS, stageLabels } from '../../contract/ledger-vocabulary.ts';
 import type { Tx } from '../../db/database.ts';
 import type { LedgerAssetTable, LedgerRiskTable } from '../../db/schema.ts';

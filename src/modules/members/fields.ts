@@ -3,7 +3,7 @@
  * CSV cell) into the stored value. One table serves the API, the console and the import, so a value is
  * accepted or refused the same way on every path.
  */
-import type { FieldIssue } from '../../base/errors.ts';
+import type { FieldIssue } from '../../contract/errors.ts';
 import type { DeliveryType, Gender, MemberStatus } from '../../db/schema.ts';
 import {
   digitsOnly,

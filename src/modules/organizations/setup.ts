@@ -6,8 +6,9 @@
  */
 import type { AppContext } from '../../base/context.ts';
 import { AppError } from '../../base/errors.ts';
+import type { RoleKind } from '../../contract/roles.ts';
 import type { Tx } from '../../db/database.ts';
-import type { OrganizationKind, RoleKind } from '../../db/schema.ts';
+import type { OrganizationKind } from '../../db/schema.ts';
 import { appendAudit } from '../audit/append.ts';
 import type { Actor } from '../audit/events.ts';
 import { hashPassword } from '../auth/passwords.ts';

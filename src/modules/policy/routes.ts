@@ -11,7 +11,7 @@ import { contentDisposition } from '../../base/downloads.ts';
 import { emitEvent } from '../../base/events.ts';
 import { requireKind } from '../../base/guard.ts';
 import { parseOrgSettings } from '../../base/settings.ts';
-import type { RoleKind } from '../../db/schema.ts';
+import type { RoleKind } from '../../contract/roles.ts';
 import type { PolicyDocument } from './document.ts';
 import { formatPolicyFile, parsePolicyFile } from './policy-file.ts';
 import { adoptPreset, policyPresets } from './presets.ts';

@@ -5,7 +5,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../base/context.ts';
 import { requireKind } from '../../base/guard.ts';
-import type { RoleKind } from '../../db/schema.ts';
+import type { RoleKind } from '../../contract/roles.ts';
 import { memberIdParams } from '../members/schemas.ts';
 import { endGuardianLink, linkGuardian, listGuardianLinks } from './guardians.ts';
 import { guardianLinkParams, linkGuardianBody } from './schemas.ts';

@@ -7,7 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import type { StaffActor } from '../../base/actors.ts';
 import type { AppContext } from '../../base/context.ts';
-import { AppError, type FieldIssue } from '../../base/errors.ts';
+import { AppError } from '../../base/errors.ts';
+import type { FieldIssue } from '../../contract/errors.ts';
 import type { DbOrTx, Tx } from '../../db/database.ts';
 import type { GuardianLinkTable } from '../../db/schema.ts';
 import { iso } from '../../db/time.ts';

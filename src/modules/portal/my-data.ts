@@ -8,13 +8,13 @@
 import type { MemberActor } from '../../base/actors.ts';
 import type { AppContext } from '../../base/context.ts';
 import { AppError } from '../../base/errors.ts';
+import { selfServiceFields } from '../../contract/requests.ts';
 import { iso } from '../../db/time.ts';
 import { appendAudit } from '../audit/append.ts';
 import { auditActor } from '../consent/consents.ts';
 import { buildPackage } from '../disclosure/build.ts';
 import type { DisclosurePackage } from '../disclosure/types.ts';
 import { normalizeMemberInput, toRow } from '../members/fields.ts';
-import { selfServiceFields } from '../requests/kinds.ts';
 
 /** The package for the page: purposes carry their English name too (the page switches language). */
 export type MyData = Omit<DisclosurePackage, 'accesses' | 'purposes'> & {

@@ -9,6 +9,7 @@ import type { MemberActor, StaffActor } from '../../base/actors.ts';
 import type { AppContext } from '../../base/context.ts';
 import { AppError } from '../../base/errors.ts';
 import { addDays } from '../../base/rules.ts';
+import { disclosingKinds, kindsAfterErasure, officerSteps, openStates, type RequestStep, steps } from '../../contract/requests.ts';
 import type { DbOrTx, Tx } from '../../db/database.ts';
 import type { RequestChannel, Requester, RequestKind, RequestState, SubjectRequestTable } from '../../db/schema.ts';
 import { iso, japanDate } from '../../db/time.ts';
@@ -17,16 +18,7 @@ import { auditActor } from '../consent/consents.ts';
 import { getOrgSettings } from '../organizations/settings-cache.ts';
 import { policyInEffect } from '../policy/in-effect.ts';
 import { applyEffects } from './effects.ts';
-import {
-  disclosingKinds,
-  kindsAfterErasure,
-  officerSteps,
-  openStates,
-  type RequestDetail,
-  type RequestStep,
-  requestDetailSchemas,
-  steps,
-} from './kinds.ts';
+import { type RequestDetail, requestDetailSchemas } from './kinds.ts';
 import { notifyStep, type PendingMail, deliver as sendMails } from './notify.ts';
 
 export type RequestActor = StaffActor | MemberActor;

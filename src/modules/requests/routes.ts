@@ -8,11 +8,11 @@ import type { StaffActor } from '../../base/actors.ts';
 import type { AppContext } from '../../base/context.ts';
 import { AppError } from '../../base/errors.ts';
 import { requireKind } from '../../base/guard.ts';
+import { disclosingKinds, requestKinds } from '../../contract/requests.ts';
 import { japanDate } from '../../db/time.ts';
 import { appendAudit } from '../audit/append.ts';
 import { changeConsent, consentHistory, listConsents } from '../consent/consents.ts';
 import { listProvisionRecords, recordProvision } from '../provision/records.ts';
-import { disclosingKinds, requestKinds } from './kinds.ts';
 import { deliverPackage, packageForms } from './package.ts';
 import { addDocument, fileRequest, getRequest, listRequests, loadForActor, readDocument, stepRequest, updateRequest } from './requests.ts';
 

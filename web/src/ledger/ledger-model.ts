@@ -4,6 +4,7 @@
  * the server's vocabulary module, so the console, the API and the Excel export use the same words.
  */
 
+import type { PresentedAsset } from '../../../src/contract/api.ts';
 import {
   type AcquisitionMethod,
   assetFieldLabels,
@@ -14,7 +15,6 @@ import {
   type ResidualLevel,
   stageLabels,
 } from '../../../src/contract/ledger-vocabulary.ts';
-import type { PresentedAsset } from '../../../src/modules/ledger/presenter.ts';
 import type { I18n } from '../i18n/i18n.tsx';
 
 export type Asset = PresentedAsset;

@@ -1,0 +1,6 @@
+/**
+ * The five system kinds of role (docs/access.md). Co-ops name their roles by job (宅配担当, 共済担当); the kind
+ * governs the capabilities outside purpose-bound member data. The database stores the kind (db/schema.ts).
+ */
+export const roleKinds = ['privacy_officer', 'department_manager', 'staff', 'auditor', 'system_admin'] as const;
+export type RoleKind = (typeof roleKinds)[number];
