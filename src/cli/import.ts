@@ -10,7 +10,7 @@ import { AppError } from '../base/errors.ts';
 import { type ImportEncoding, importEncodings } from '../modules/import/columns.ts';
 import type { ImportProgress, ImportSummary } from '../modules/import/import-members.ts';
 import { defaultReportPath, temporaryReportPath } from '../modules/import/report.ts';
-import { importMembersInThread } from '../modules/import/run-in-thread.ts';
+import { importMembersInThread } from './import-in-thread.ts';
 import { cliActor } from './audit.ts';
 
 /** Exit code when rows were rejected (the other rows are imported, unless --strict). */
