@@ -56,3 +56,6 @@ export interface SessionInfo {
   mfa: MfaState;
   sessionId: string;
 }
+
+/** Staff or a signed-in member: who may file and follow a request from the person. */
+export type StaffOrMemberActor = StaffActor | MemberActor;

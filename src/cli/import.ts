@@ -10,8 +10,8 @@ import { AppError } from '../base/errors.ts';
 import { type ImportEncoding, importEncodings } from '../modules/import/columns.ts';
 import type { ImportProgress, ImportSummary } from '../modules/import/import-members.ts';
 import { defaultReportPath, temporaryReportPath } from '../modules/import/report.ts';
-import { importMembersInThread } from './import-in-thread.ts';
 import { cliActor } from './audit.ts';
+import { importMembersInThread } from './import-in-thread.ts';
 
 /** Exit code when rows were rejected (the other rows are imported, unless --strict). */
 export const EXIT_REJECTED = 2;

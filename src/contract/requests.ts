@@ -10,10 +10,19 @@
  * The rules are data here, so the screens, the API and the tests read the same table. Free of zod and of
  * server code, so that the console's bundle stays small (the schemas are in modules/requests/kinds.ts).
  */
-import type { RequestChannel, Requester, RequestKind, RequestState } from '../db/schema.ts';
 import type { Labelled } from './labels.ts';
 
-export type { RequestChannel, Requester, RequestKind, RequestState };
+export type RequestKind =
+  | 'disclosure'
+  | 'correction'
+  | 'deletion'
+  | 'cessation'
+  | 'provision_cessation'
+  | 'provision_records'
+  | 'safety_measures';
+export type RequestState = 'received' | 'verified' | 'in_progress' | 'approved' | 'answered' | 'refused' | 'withdrawn' | 'closed';
+export type RequestChannel = 'page' | 'phone' | 'paper' | 'counter' | 'mail';
+export type Requester = 'self' | 'legal_representative' | 'mandated_agent';
 
 export const requestKinds = [
   'disclosure',

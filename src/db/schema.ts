@@ -4,6 +4,7 @@
  * representation means a row hashes the same way in the audit chain on SQLite and PostgreSQL.
  */
 import type { ColumnType, Generated } from 'kysely';
+import type { RequestChannel, Requester, RequestKind, RequestState } from '../contract/requests.ts';
 import type { RoleKind } from '../contract/roles.ts';
 
 export type OrganizationKind = 'coop' | 'federation' | 'subsidiary';
@@ -440,18 +441,6 @@ export interface MemberConsentTable {
   event_id: string;
   updated_at: string;
 }
-
-export type RequestKind =
-  | 'disclosure'
-  | 'correction'
-  | 'deletion'
-  | 'cessation'
-  | 'provision_cessation'
-  | 'provision_records'
-  | 'safety_measures';
-export type RequestState = 'received' | 'verified' | 'in_progress' | 'approved' | 'answered' | 'refused' | 'withdrawn' | 'closed';
-export type RequestChannel = 'page' | 'phone' | 'paper' | 'counter' | 'mail';
-export type Requester = 'self' | 'legal_representative' | 'mandated_agent';
 
 /** A request from the person (本人からの請求等, APPI Arts. 32–35). */
 export interface SubjectRequestTable {

@@ -9,8 +9,9 @@
  */
 import type { AppContext } from '../../base/context.ts';
 import { parseOrgSettings } from '../../base/settings.ts';
+import type { RequestKind } from '../../contract/requests.ts';
 import type { DbOrTx } from '../../db/database.ts';
-import type { MemberTable, RequestKind, SubjectRequestTable } from '../../db/schema.ts';
+import type { MemberTable, SubjectRequestTable } from '../../db/schema.ts';
 import { iso, japanDate } from '../../db/time.ts';
 import { consentHistory, listConsents } from '../consent/consents.ts';
 import { memberFieldCodes, memberFieldLabels } from '../members/fields.ts';

@@ -12,6 +12,7 @@
  *  - disclosures change nothing: the package is built from the data when it is downloaded.
  */
 import { randomUUID } from 'node:crypto';
+import type { StaffOrMemberActor as RequestActor } from '../../base/actors.ts';
 import type { AppContext } from '../../base/context.ts';
 import { AppError } from '../../base/errors.ts';
 import type { Tx } from '../../db/database.ts';
@@ -22,7 +23,6 @@ import { auditActor } from '../consent/consents.ts';
 import { type MemberField, normalizeMemberInput, toRow } from '../members/fields.ts';
 import { getOrgSettings } from '../organizations/settings-cache.ts';
 import type { RequestDetail } from './kinds.ts';
-import type { RequestActor } from './requests.ts';
 
 type Effect = { effect: string; fields?: string[]; purposes?: string[]; third_parties?: string[] };
 

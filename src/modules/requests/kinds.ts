@@ -11,8 +11,8 @@
  * schemas of what each kind asks for are here.
  */
 import { z } from 'zod';
+import type { RequestKind } from '../../contract/requests.ts';
 import { correctableFields } from '../../contract/requests.ts';
-import type { RequestKind } from '../../db/schema.ts';
 
 const codeList = z.array(z.string().trim().min(1).max(64)).max(100);
 const freeText = z.string().trim().max(2000).optional();
