@@ -16,6 +16,7 @@ import {
   type RequestKind,
   type RequestState,
   type RequestStep,
+  requestKindLabels,
   requestKinds,
   steps,
 } from '../../../src/contract/requests.ts';
@@ -68,7 +69,8 @@ export function requestLabels(i18n: I18n) {
   const { t, has } = i18n;
   const known = (key: string, fallback: string) => (has(key) ? t(key) : fallback);
   return {
-    kind: (k: RequestKind) => t(`request.kind.${k}`),
+    /** The kinds' names are the server's (mails, PDF, CLI): one list in the contract. */
+    kind: (k: RequestKind) => requestKindLabels[k][i18n.lang],
     /** A state; events carry it as plain text. */
     state: (s: string) => known(`request.state.${s}`, s),
     channel: (c: RequestChannel) => t(`request.channel.${c}`),
