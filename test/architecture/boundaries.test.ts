@@ -4,11 +4,11 @@
  * contract, app, cli) depend on each other in a cycle — a cycle dependency-cruiser's file-level rule cannot
  * see. Each failure names the files that cause it.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { parseSync } from 'rolldown/experimental';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Cruised, cruiseSources, describeCycle, folderCycles, folderEdges, repoRoot } from './cruise.ts';
+import { type Cruised, cruiseSources, describeCycle, folderCycles, folderEdges, folderOf, repoRoot } from './cruise.ts';
 
 describe('module boundaries', () => {
   let cruised: Cruised;
@@ -39,6 +39,26 @@ describe('module boundaries', () => {
     const edges = folderEdges(cruised.modules);
     const cycles = folderCycles(edges).map((c) => describeCycle(c, edges));
     expect(cycles, `cycles between folders:\n${cycles.join('\n')}`).toEqual([]);
+  });
+
+  it('has no re-export across folders in the server (a word or type is imported from its owner)', () => {
+    const found: string[] = [];
+    const files = readdirSync(join(repoRoot, 'src'), { recursive: true, encoding: 'utf8' }).filter(
+      (f) => /\.tsx?$/.test(f) && !/\.test\.tsx?$/.test(f) && f !== join('contract', 'api.ts'),
+    );
+    for (const rel of files) {
+      const file = join(repoRoot, 'src', rel);
+      const own = folderOf(relative(repoRoot, file));
+      const { module } = parseSync(file, readFileSync(file, 'utf8'));
+      for (const e of module.staticExports)
+        for (const entry of e.entries) {
+          const spec = entry.moduleRequest?.value;
+          if (!spec?.startsWith('.')) continue;
+          const target = relative(repoRoot, resolve(dirname(file), spec));
+          if (folderOf(target) !== own) found.push(`${relative(repoRoot, file)} re-exports ${target}`);
+        }
+    }
+    expect(found, found.join('\n')).toEqual([]);
   });
 
   it('keeps the console’s list of answer types type-only', () => {

@@ -9,12 +9,13 @@
  */
 import type { AppContext } from '../../base/context.ts';
 import { parseOrgSettings } from '../../base/settings.ts';
+import { memberFieldCodes } from '../../contract/member-fields.ts';
 import type { RequestKind } from '../../contract/requests.ts';
 import type { DbOrTx } from '../../db/database.ts';
 import type { MemberTable, SubjectRequestTable } from '../../db/schema.ts';
 import { iso, japanDate } from '../../db/time.ts';
 import { consentHistory, listConsents } from '../consent/consents.ts';
-import { memberFieldCodes, memberFieldLabels } from '../members/fields.ts';
+import { memberFieldLabels } from '../members/fields.ts';
 import type { PolicyDocument } from '../policy/document.ts';
 import { policyInEffect } from '../policy/in-effect.ts';
 import { listProvisionRecords } from '../provision/records.ts';

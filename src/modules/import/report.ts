@@ -9,7 +9,8 @@ import { createWriteStream, openSync, type WriteStream } from 'node:fs';
 import { rename, unlink } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { AppError } from '../../base/errors.ts';
-import { type MemberField, memberFieldLabels } from '../members/fields.ts';
+import type { MemberField } from '../../contract/member-fields.ts';
+import { memberFieldLabels } from '../members/fields.ts';
 
 export interface RejectedRow {
   line: number;

@@ -7,9 +7,10 @@
 import { parse } from 'csv-parse/sync';
 import { AppError } from '../../base/errors.ts';
 import type { FieldIssue } from '../../contract/errors.ts';
+import type { MemberField } from '../../contract/member-fields.ts';
 import type { MemberTable } from '../../db/schema.ts';
 import type { KeyRing } from '../crypto/data-keys.ts';
-import { type MemberField, normalizeMemberInput, toRow } from '../members/fields.ts';
+import { normalizeMemberInput, toRow } from '../members/fields.ts';
 import { containsMyNumber } from '../my-number/detect.ts';
 import type { ColumnPlan } from './columns.ts';
 import { type CsvRecords, readCsvRecords } from './csv-records.ts';

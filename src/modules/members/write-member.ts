@@ -6,10 +6,11 @@ import { randomUUID } from 'node:crypto';
 import type { StaffActor } from '../../base/actors.ts';
 import type { AppContext } from '../../base/context.ts';
 import { AppError } from '../../base/errors.ts';
+import type { MemberField } from '../../contract/member-fields.ts';
 import type { MemberTable } from '../../db/schema.ts';
 import { iso, japanDate } from '../../db/time.ts';
 import { appendAudit } from '../audit/append.ts';
-import { type MemberField, normalizeMemberInput, toRow } from './fields.ts';
+import { normalizeMemberInput, toRow } from './fields.ts';
 import { type PresentedMember, presentMember } from './presenter.ts';
 import { loadBlocks, refusalToError } from './read-member.ts';
 
