@@ -12,7 +12,7 @@
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AppContext } from '../src/app/context.ts';
+import type { AppContext } from '../src/base/context.ts';
 import type { ConsentEventTable, SubjectRequestTable } from '../src/db/schema.ts';
 import { iso } from '../src/db/time.ts';
 import { appendAuditBatch } from '../src/modules/audit/append.ts';

@@ -15,11 +15,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import BetterSqlite3 from 'better-sqlite3';
+import { isOffHours, parseOrgSettings } from '../src/base/settings.ts';
 import { openDatabase } from '../src/db/database.ts';
 import { verifyAuditChain } from '../src/modules/audit/verify.ts';
 import { DEMO_ORG, DEMO_PASSWORD } from '../src/modules/demo/seed.ts';
 import { rng } from '../src/modules/demo/synthetic.ts';
-import { isOffHours, parseOrgSettings } from '../src/modules/organizations/settings.ts';
 import { freePort, startServer, stopServer } from './server.ts';
 import type { BenchResult } from './types.ts';
 

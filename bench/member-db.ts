@@ -5,7 +5,8 @@
  * benchmarks that need a large ledger (member search, disclosure package). Built once per file and reused.
  */
 import { existsSync, renameSync, rmSync } from 'node:fs';
-import { type AppContext, createContext } from '../src/app/context.ts';
+import { createContext } from '../src/app/context.ts';
+import type { AppContext } from '../src/base/context.ts';
 import { openDatabase } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import type { MemberTable } from '../src/db/schema.ts';

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { openDatabase } from '../src/db/database.ts';
 import { DEMO_ORG } from '../src/modules/demo/seed.ts';
-import { DRAFT_MARKER, insertDemoVersions } from '../src/modules/notices/fixtures/versions.ts';
+import { DRAFT_MARKER, insertDemoVersions } from '../test/fixtures/notices/versions.ts';
 import { freePort, startServer, stopServer } from './server.ts';
 import type { BenchResult } from './types.ts';
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: prepares what a fresh machine lacks for the tests, then runs lint, type check, the unit and
+// `npm test`: prepares what a fresh machine lacks for the tests, then runs lint, type check, module boundaries, the unit and
 // data tests (Vitest, on SQLite and PostgreSQL) and the browser journeys (Playwright in Debian's Chromium).
 // With MAMORI_TEST_STRICT=1 (set by .ci/run) a skipped PostgreSQL or browser suite fails the run.
 import { spawnSync } from 'node:child_process';
@@ -96,6 +96,8 @@ say('Biome（lint と整形）', 'Biome lint and format check');
 if (run(bin('biome'), ['ci', '.']) !== 0) failedSteps.push('biome');
 say('型検査', 'Type check (tsc)');
 if (run(bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']) !== 0) failedSteps.push('tsc');
+say('モジュールの境界（依存関係の規則と循環）', 'Module boundaries (dependency-cruiser rules, no cycles between folders)');
+if (run(process.execPath, [join(root, 'test', 'architecture', 'cruise.ts')]) !== 0) failedSteps.push('boundaries');
 
 // --- Unit and data tests ------------------------------------------------------------------------------
 const reports = join(root, 'test-results');

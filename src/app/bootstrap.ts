@@ -1,11 +1,12 @@
 /** Opening mamori: configuration, database (migrated), key ring and the service context. */
 
+import { type Config, loadConfig } from '../base/config.ts';
+import type { AppContext } from '../base/context.ts';
 import { type OpenedDatabase, openDatabase } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { loadKeyRing } from '../modules/crypto/data-keys.ts';
 import { createMailer } from '../modules/notify/mailer.ts';
-import { type Config, loadConfig } from './config.ts';
-import { type AppContext, createContext } from './context.ts';
+import { createContext } from './context.ts';
 
 export interface Opened {
   config: Config;

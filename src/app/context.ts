@@ -1,29 +1,17 @@
 /**
- * What every service function needs, built once per process: the database, the key ring, the access
- * policy and the clock. Routes, the CLI and jobs pass it down; tests build their own.
+ * Builds what every service function needs (`base/context.ts#AppContext`), once per process: the database,
+ * the key ring, the access policy and the clock. Routes, the CLI and jobs pass it down; tests build their own.
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
+import type { AppContext } from '../base/context.ts';
 import type { Db, DialectName } from '../db/database.ts';
 import { type Clock, systemClock } from '../db/time.ts';
 import { PolicyStore } from '../modules/access/policy-store.ts';
 import type { KeyRing } from '../modules/crypto/data-keys.ts';
 import { createMailer, type Mailer } from '../modules/notify/mailer.ts';
 import { activateDueVersions } from '../modules/policy/versions.ts';
-
-export interface AppContext {
-  db: Db;
-  dialect: DialectName;
-  sqlite?: BetterSqlite3.Database;
-  keys: KeyRing;
-  policy: PolicyStore;
-  clock: Clock;
-  /** E-mail to members and the privacy office (SMTP, or the outbox folder by default). */
-  mailer: Mailer;
-  /** The member page's address, for links in mails (e.g. `http://localhost:8080`). */
-  publicUrl: string;
-}
 
 export function createContext(opts: {
   db: Db;

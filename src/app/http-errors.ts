@@ -9,10 +9,11 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import type { AppContext } from '../base/context.ts';
+import { AppError, type ErrorCode, errorBody, httpStatusOf } from '../base/errors.ts';
+import type { FieldIssue } from '../contract/errors.ts';
 import { appendAudit } from '../modules/audit/append.ts';
 import type { Actor } from '../modules/audit/events.ts';
-import type { AppContext } from './context.ts';
-import { AppError, type ErrorCode, errorBody, type FieldIssue, httpStatusOf } from './errors.ts';
 
 const zodIssueText: Record<string, [string, string]> = {
   invalid_type: ['型が正しくありません。', 'Wrong type.'],

@@ -5,7 +5,7 @@
  * overflow.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { AppError } from './errors.ts';
+import { AppError } from '../base/errors.ts';
 
 /** Objects and arrays inside each other; far above anything mamori's API takes (a few levels). */
 export const MAX_JSON_DEPTH = 64;

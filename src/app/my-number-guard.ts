@@ -21,11 +21,11 @@
  * stack overflow.
  */
 import type { FastifyRequest } from 'fastify';
+import type { AppContext } from '../base/context.ts';
+import { AppError } from '../base/errors.ts';
 import { normalizeText } from '../modules/members/normalize.ts';
 import { containsMyNumber } from '../modules/my-number/detect.ts';
 import { refuseMyNumber } from '../modules/my-number/refuse.ts';
-import type { AppContext } from './context.ts';
-import { AppError } from './errors.ts';
 
 /** Nesting the guard walks at most (objects and arrays); deeper input is refused. */
 export const MAX_DEPTH = 64;

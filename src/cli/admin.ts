@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { openMamori } from '../app/bootstrap.ts';
-import { AppError } from '../app/errors.ts';
+import { AppError } from '../base/errors.ts';
 import { appendAudit } from '../modules/audit/append.ts';
 import { KeyRing, saveKeyRing } from '../modules/crypto/data-keys.ts';
 import { createUser } from '../modules/organizations/service.ts';

@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { openMamori } from '../app/bootstrap.ts';
-import { AppError } from '../app/errors.ts';
+import { AppError } from '../base/errors.ts';
 import { appendAudit } from '../modules/audit/append.ts';
 import type { Actor } from '../modules/audit/events.ts';
 import { searchAudit } from '../modules/audit/search.ts';

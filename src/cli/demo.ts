@@ -2,10 +2,10 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import type { Command } from 'commander';
 import { openMamori } from '../app/bootstrap.ts';
-import { AppError } from '../app/errors.ts';
+import { AppError } from '../base/errors.ts';
+import { parseOrgSettings } from '../base/settings.ts';
 import { currentTotp } from '../modules/auth/totp.ts';
 import { csvColumns, csvLine, syntheticMember } from '../modules/demo/synthetic.ts';
-import { parseOrgSettings } from '../modules/organizations/settings.ts';
 
 export function demoCommands(program: Command) {
   const demo = program.command('demo').description('デモとテスト用のデータ / demo and test data');

@@ -6,12 +6,12 @@
 import { rmSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { AppError } from '../app/errors.ts';
+import { AppError } from '../base/errors.ts';
 import { type ImportEncoding, importEncodings } from '../modules/import/columns.ts';
 import type { ImportProgress, ImportSummary } from '../modules/import/import-members.ts';
 import { defaultReportPath, temporaryReportPath } from '../modules/import/report.ts';
-import { importMembersInThread } from '../modules/import/run-in-thread.ts';
 import { cliActor } from './audit.ts';
+import { importMembersInThread } from './import-in-thread.ts';
 
 /** Exit code when rows were rejected (the other rows are imported, unless --strict). */
 export const EXIT_REJECTED = 2;

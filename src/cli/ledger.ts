@@ -7,12 +7,12 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import type { Command } from 'commander';
 import { openMamori } from '../app/bootstrap.ts';
-import { AppError } from '../app/errors.ts';
+import { AppError } from '../base/errors.ts';
+import { mediumLabels, reviewStateLabels } from '../contract/ledger-vocabulary.ts';
 import { prepareLedgerExport } from '../modules/ledger/export-ledger.ts';
 import { writeLedgerXlsx } from '../modules/ledger/export-xlsx.ts';
 import { listAssets } from '../modules/ledger/read-assets.ts';
 import { japanDate } from '../modules/ledger/schedule.ts';
-import { mediumLabels, reviewStateLabels } from '../modules/ledger/vocabulary.ts';
 import { cliActor } from './audit.ts';
 
 async function orgIdOf(m: Awaited<ReturnType<typeof openMamori>>, code: string): Promise<string> {

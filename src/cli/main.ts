@@ -3,7 +3,7 @@
  * Errors print the catalogue's Japanese and English messages and exit non-zero.
  */
 import { Command } from 'commander';
-import { AppError, errorCatalogue } from '../app/errors.ts';
+import { AppError, errorCatalogue } from '../base/errors.ts';
 
 type Register = (program: Command) => void;
 

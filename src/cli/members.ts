@@ -4,8 +4,9 @@
  */
 import type { Command } from 'commander';
 import { openMamori } from '../app/bootstrap.ts';
+import type { MemberField } from '../contract/member-fields.ts';
 import { findStaffActor } from '../modules/members/actor.ts';
-import { type MemberField, memberFieldLabels } from '../modules/members/fields.ts';
+import { memberFieldLabels } from '../modules/members/fields.ts';
 import { readMember, searchMembers } from '../modules/members/read-member.ts';
 
 function print(member: Record<string, unknown>, json: boolean) {

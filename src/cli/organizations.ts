@@ -1,7 +1,7 @@
 /** Organizations and departments from the command line (set-up of a new co-op, federation or subsidiary). */
 import type { Command } from 'commander';
 import { openMamori } from '../app/bootstrap.ts';
-import { AppError } from '../app/errors.ts';
+import { AppError } from '../base/errors.ts';
 import type { OrganizationKind } from '../db/schema.ts';
 import { createDepartment, createOrganization } from '../modules/organizations/service.ts';
 import { cliActor } from './audit.ts';

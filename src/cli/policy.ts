@@ -2,10 +2,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { openMamori } from '../app/bootstrap.ts';
-import { AppError } from '../app/errors.ts';
+import { AppError } from '../base/errors.ts';
+import { parseOrgSettings } from '../base/settings.ts';
 import { japanDate } from '../db/time.ts';
 import type { Actor } from '../modules/audit/events.ts';
-import { parseOrgSettings } from '../modules/organizations/settings.ts';
 import { lintPolicy, publishable } from '../modules/policy/lint.ts';
 import { formatPolicyFile, parsePolicyFile } from '../modules/policy/policy-file.ts';
 import { policyPresets, readPresetFile } from '../modules/policy/presets.ts';

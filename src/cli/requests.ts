@@ -5,9 +5,9 @@
  */
 import type { Command } from 'commander';
 import { openMamori } from '../app/bootstrap.ts';
-import { AppError } from '../app/errors.ts';
+import { AppError } from '../base/errors.ts';
+import { requestKindLabels } from '../contract/requests.ts';
 import { japanDate } from '../db/time.ts';
-import { kindLabels } from '../modules/requests/kinds.ts';
 import { sendReminders } from '../modules/requests/notify.ts';
 import { listRequests } from '../modules/requests/requests.ts';
 
@@ -32,7 +32,7 @@ export function requestCommands(program: Command) {
         }
         for (const r of rows) {
           console.log(
-            `${r.reference}  ${kindLabels[r.kind].ja}/${kindLabels[r.kind].en}  ${r.state}  期限 due ${r.due_on}${r.overdue ? '  期限超過 OVERDUE' : ''}`,
+            `${r.reference}  ${requestKindLabels[r.kind].ja}/${requestKindLabels[r.kind].en}  ${r.state}  期限 due ${r.due_on}${r.overdue ? '  期限超過 OVERDUE' : ''}`,
           );
         }
         console.log(`${rows.length} 件 / requests`);

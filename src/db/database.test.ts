@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
 import { openSqlite, sqliteGroupTransaction } from './database.ts';
-import { createTestDatabase, type TestDatabase } from './testing.ts';
 
 describe('SQLite group commit', () => {
   let database: TestDatabase;

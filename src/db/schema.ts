@@ -4,12 +4,10 @@
  * representation means a row hashes the same way in the audit chain on SQLite and PostgreSQL.
  */
 import type { ColumnType, Generated } from 'kysely';
+import type { RequestChannel, Requester, RequestKind, RequestState } from '../contract/requests.ts';
+import type { RoleKind } from '../contract/roles.ts';
 
 export type OrganizationKind = 'coop' | 'federation' | 'subsidiary';
-/** The five system roles; a co-op defines its own roles, each of one kind. */
-export type RoleKind = 'privacy_officer' | 'department_manager' | 'staff' | 'auditor' | 'system_admin';
-/** Work a role does beyond purposes of use (organizations/duties.ts). */
-export type Duty = 'member_requests' | 'provision_records';
 export type MemberStatus = 'active' | 'suspended' | 'withdrawn';
 export type DeliveryType = 'group' | 'individual' | 'store_only';
 export type Gender = 'female' | 'male' | 'other' | 'unknown';
@@ -46,7 +44,7 @@ export interface RoleTable {
   name: string;
   name_en: string;
   kind: RoleKind;
-  /** JSON array of duties (organizations/duties.ts) granted to a staff or department-manager role. */
+  /** JSON array of duties (base/duties.ts) granted to a staff or department-manager role. */
   duties: ColumnType<string, string | undefined, string>;
 }
 
@@ -461,18 +459,6 @@ export interface MemberConsentTable {
   event_id: string;
   updated_at: string;
 }
-
-export type RequestKind =
-  | 'disclosure'
-  | 'correction'
-  | 'deletion'
-  | 'cessation'
-  | 'provision_cessation'
-  | 'provision_records'
-  | 'safety_measures';
-export type RequestState = 'received' | 'verified' | 'in_progress' | 'approved' | 'answered' | 'refused' | 'withdrawn' | 'closed';
-export type RequestChannel = 'page' | 'phone' | 'paper' | 'counter' | 'mail';
-export type Requester = 'self' | 'legal_representative' | 'mandated_agent';
 
 /** A request from the person (本人からの請求等, APPI Arts. 32–35). */
 export interface SubjectRequestTable {

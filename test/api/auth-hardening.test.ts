@@ -4,12 +4,12 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { availableDialects } from '../../src/db/testing.ts';
 import { iso } from '../../src/db/time.ts';
 import { argon2Work } from '../../src/modules/auth/passwords.ts';
 import { pruneStaffSignIns, staffThrottleKey } from '../../src/modules/auth/sessions.ts';
 import { currentTotp } from '../../src/modules/auth/totp.ts';
 import { DEMO_PASSWORD } from '../../src/modules/demo/seed.ts';
+import { availableDialects } from '../support/db.ts';
 import { demoFixture, type Fixture } from '../support/fixtures.ts';
 import { Client, type Response, testServer } from '../support/http.ts';
 

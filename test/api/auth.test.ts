@@ -1,8 +1,8 @@
 /** Staff sign-in over HTTP: argon2id passwords, lockout, TOTP for officers and admins, CSRF, cookies. */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { availableDialects } from '../../src/db/testing.ts';
 import { currentTotp } from '../../src/modules/auth/totp.ts';
+import { availableDialects } from '../support/db.ts';
 import { demoFixture, type Fixture } from '../support/fixtures.ts';
 import { Client, testServer } from '../support/http.ts';
 

@@ -4,8 +4,8 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { availableDialects } from '../../src/db/testing.ts';
 import { myNumberCheckDigit } from '../../src/modules/my-number/detect.ts';
+import { availableDialects } from '../support/db.ts';
 import { demoFixture, type Fixture } from '../support/fixtures.ts';
 import { Client, testServer } from '../support/http.ts';
 

@@ -10,15 +10,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/app/config.ts';
 import { jsonNestingExceeds, MAX_JSON_DEPTH } from '../../src/app/json-body.ts';
 import { buildServer } from '../../src/app/server.ts';
-import { availableDialects } from '../../src/db/testing.ts';
+import { loadConfig } from '../../src/base/config.ts';
 import { DEMO_MEMBER_CODE, DEMO_MEMBER_PASSWORD } from '../../src/modules/demo/demo-portal.ts';
 import { myNumberCheckDigit } from '../../src/modules/my-number/detect.ts';
-import { PortalClient } from '../../src/modules/portal/testing.ts';
+import { availableDialects } from '../support/db.ts';
 import { demoFixture, type Fixture } from '../support/fixtures.ts';
 import { Client } from '../support/http.ts';
+import { PortalClient } from '../support/portal.ts';
 
 const myNumber = (first11: string) => `${first11}${myNumberCheckDigit(first11)}`;
 const nested = (levels: number) => `{"login":${'['.repeat(levels - 1)}${']'.repeat(levels - 1)},"password":"x"}`;

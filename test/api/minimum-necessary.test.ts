@@ -9,8 +9,8 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { roleDuties } from '../../src/db/migrations/0008-role-duties.ts';
-import { availableDialects } from '../../src/db/testing.ts';
 import { createOrganization, createRole } from '../../src/modules/organizations/service.ts';
+import { availableDialects } from '../support/db.ts';
 import { demoFixture, type Fixture } from '../support/fixtures.ts';
 import { Client, type Response, testServer } from '../support/http.ts';
 

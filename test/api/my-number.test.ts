@@ -15,15 +15,15 @@ import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { availableDialects } from '../../src/db/testing.ts';
 import type { Actor } from '../../src/modules/audit/events.ts';
 import { DEMO_MEMBER_CODE, DEMO_MEMBER_PASSWORD } from '../../src/modules/demo/demo-portal.ts';
 import { csvColumns, syntheticMember } from '../../src/modules/demo/synthetic.ts';
 import { importMembers } from '../../src/modules/import/import-members.ts';
 import { myNumberCheckDigit } from '../../src/modules/my-number/detect.ts';
-import { PortalClient } from '../../src/modules/portal/testing.ts';
+import { availableDialects } from '../support/db.ts';
 import { demoFixture, type Fixture } from '../support/fixtures.ts';
 import { Client, type Response, testServer } from '../support/http.ts';
+import { PortalClient } from '../support/portal.ts';
 
 /** Digit forms: how each digit 0–9 is written. */
 const digitForms: Record<string, (d: number) => string> = {

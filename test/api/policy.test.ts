@@ -1,11 +1,11 @@
 /** The policy registers over HTTP: a new co-op configured from scratch, files, conflicts, publishing and enforcement. */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { availableDialects } from '../../src/db/testing.ts';
 import { currentTotp } from '../../src/modules/auth/totp.ts';
 import { readMember } from '../../src/modules/members/read-member.ts';
 import { setRolePurposes } from '../../src/modules/organizations/setup.ts';
 import { parsePolicyFile } from '../../src/modules/policy/policy-file.ts';
+import { availableDialects } from '../support/db.ts';
 import { demoFixture, type Fixture } from '../support/fixtures.ts';
 import { Client, testServer } from '../support/http.ts';
 import { completePolicy } from '../support/policy-fixture.ts';

@@ -526,9 +526,7 @@ describe('API fuzz over the OpenAPI document (SQLite)', () => {
       .sort(([a], [b]) => a - b)
       .map(([s, n]) => `${s}×${n}`)
       .join(' ');
-    console.info(
-      `api fuzz: ${stats.requests} requests (seed ${SEED}, ${RUNS} runs per operation and caller): ${statuses}`,
-    );
+    console.info(`api fuzz: ${stats.requests} requests (seed ${SEED}, ${RUNS} runs per operation and caller): ${statuses}`);
     // MAMORI_FUZZ_VERBOSE=1: the answers per caller and operation, to see which ones the fuzz gets past validation.
     if (process.env.MAMORI_FUZZ_VERBOSE) {
       for (const [key, perOp] of stats.byOperation) {

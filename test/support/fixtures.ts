@@ -2,13 +2,15 @@
  * Test builders: a migrated database on the dialect under test, with the demo co-op seeded (a few members),
  * and actors for its demo users.
  */
-import { type AppContext, createContext } from '../../src/app/context.ts';
+import { createContext } from '../../src/app/context.ts';
+import type { StaffActor } from '../../src/base/actors.ts';
+import type { AppContext } from '../../src/base/context.ts';
 import type { DialectName } from '../../src/db/database.ts';
-import { createTestDatabase, type TestDatabase } from '../../src/db/testing.ts';
 import type { Clock } from '../../src/db/time.ts';
 import { KeyRing } from '../../src/modules/crypto/data-keys.ts';
 import { seedDemo } from '../../src/modules/demo/seed.ts';
-import { findStaffActor, type StaffActor } from '../../src/modules/members/actor.ts';
+import { findStaffActor } from '../../src/modules/members/actor.ts';
+import { createTestDatabase, type TestDatabase } from './db.ts';
 
 export interface Fixture {
   ctx: AppContext;

@@ -3,8 +3,8 @@
  * cookie jar and the CSRF header handled like the web console does.
  */
 import type { FastifyInstance, InjectOptions } from 'fastify';
-import { loadConfig } from '../../src/app/config.ts';
 import { buildServer } from '../../src/app/server.ts';
+import { loadConfig } from '../../src/base/config.ts';
 import { currentTotp } from '../../src/modules/auth/totp.ts';
 import { DEMO_PASSWORD } from '../../src/modules/demo/seed.ts';
 import type { Fixture } from './fixtures.ts';

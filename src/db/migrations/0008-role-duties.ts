@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 
 /**
- * Duties on roles (organizations/duties.ts): `roles.duties`, a JSON array such as `["member_requests"]`.
+ * Duties on roles (base/duties.ts): `roles.duties`, a JSON array such as `["member_requests"]`.
  *
  * Existing roles get no duty, with one exception: the demo co-op's roles that the demo seed grants them to
  * (`member_service`, `department_manager` in organizations whose settings say `demo: true`). Before this

@@ -90,3 +90,11 @@ export class PolicyStore {
     this.#loadedAt = 0;
   }
 }
+
+/** Every context carries this service (`base/context.ts` knows no module; the module adds its own). */
+declare module '../../base/context.ts' {
+  interface AppContext {
+    /** The access policy per organization, cached (see PolicyStore). */
+    policy: PolicyStore;
+  }
+}

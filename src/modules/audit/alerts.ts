@@ -5,10 +5,10 @@
  * - withdrawn_member: someone reads the record of a member who has left the co-op (every time).
  */
 import { randomUUID } from 'node:crypto';
+import { isOffHours, type OrgSettings } from '../../base/settings.ts';
 import { type DbOrTx, SqliteTx, type Tx } from '../../db/database.ts';
 import type { AlertTable } from '../../db/schema.ts';
 import { iso } from '../../db/time.ts';
-import { isOffHours, type OrgSettings } from '../organizations/settings.ts';
 import { canonicalJson } from './canonical.ts';
 
 export interface ReadContext {

@@ -4,8 +4,8 @@
  * rows are exactly the events, in order, and the chain verifies.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { availableDialects, createTestDatabase, type TestDatabase } from '../../../test/support/db.ts';
 import { SqliteTx } from '../../db/database.ts';
-import { availableDialects, createTestDatabase, type TestDatabase } from '../../db/testing.ts';
 import { appendAuditBatch } from './append.ts';
 import type { Actor, AuditEvent } from './events.ts';
 import { verifyAuditChain } from './verify.ts';

@@ -1,9 +1,9 @@
 /** Audit trail, chain verification and alerts, for the privacy office and internal auditors. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppContext } from '../../app/context.ts';
-import { AppError } from '../../app/errors.ts';
-import { requireKind } from '../../app/guard.ts';
+import type { AppContext } from '../../base/context.ts';
+import { AppError } from '../../base/errors.ts';
+import { requireKind } from '../../base/guard.ts';
 import { iso } from '../../db/time.ts';
 import { listAlerts } from './alerts.ts';
 import { appendAudit } from './append.ts';

@@ -5,7 +5,7 @@
  * without sorting.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { availableDialects, createTestDatabase, type TestDatabase } from '../../db/testing.ts';
+import { availableDialects, createTestDatabase, type TestDatabase } from '../../../test/support/db.ts';
 import { appendAudit } from './append.ts';
 import type { Actor, AuditEvent } from './events.ts';
 import { type AuditQuery, auditSearchQuery, searchAudit } from './search.ts';

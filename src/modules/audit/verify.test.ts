@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { availableDialects, createTestDatabase, type TestDatabase } from '../../../test/support/db.ts';
 import type { AuditLogTable } from '../../db/schema.ts';
-import { availableDialects, createTestDatabase, type TestDatabase } from '../../db/testing.ts';
 import { appendAudit } from './append.ts';
 import { entryHash } from './canonical.ts';
 import type { Actor } from './events.ts';

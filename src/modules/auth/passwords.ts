@@ -1,5 +1,5 @@
 import { hash, verify } from '@node-rs/argon2';
-import type { FieldIssue } from '../../app/errors.ts';
+import type { FieldIssue } from '../../contract/errors.ts';
 
 /** argon2id (the library's default) with OWASP's recommended minimum cost (19 MiB, t=2, p=1). */
 export function hashPassword(password: string): Promise<string> {

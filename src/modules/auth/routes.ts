@@ -2,12 +2,12 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Config } from '../../app/config.ts';
-import type { AppContext } from '../../app/context.ts';
-import { AppError } from '../../app/errors.ts';
-import { requireStaff, SESSION_COOKIE } from '../../app/guard.ts';
+import type { Config } from '../../base/config.ts';
+import type { AppContext } from '../../base/context.ts';
+import { dutyAccessMap } from '../../base/duties.ts';
+import { AppError } from '../../base/errors.ts';
+import { requireStaff, SESSION_COOKIE } from '../../base/guard.ts';
 import { japanDate } from '../../db/time.ts';
-import { dutyAccessMap } from '../organizations/duties.ts';
 import { circledNumber } from '../policy/document.ts';
 import { listPurposes } from '../purposes/service.ts';
 import { activateTotp, beginTotpEnrollment, completeTotp, loginWithPassword, logout } from './sessions.ts';

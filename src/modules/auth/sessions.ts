@@ -4,22 +4,19 @@
  * random token in an HttpOnly cookie; the database keeps only its SHA-256.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { AppContext } from '../../app/context.ts';
-import { AppError } from '../../app/errors.ts';
+import type { MfaState, SessionInfo } from '../../base/actors.ts';
+import type { AppContext } from '../../base/context.ts';
+import { parseDuties } from '../../base/duties.ts';
+import { AppError } from '../../base/errors.ts';
+import type { RoleKind } from '../../contract/roles.ts';
 import { type Db, prepared, withSqlite } from '../../db/database.ts';
-import type { RoleKind } from '../../db/schema.ts';
 import { iso } from '../../db/time.ts';
 import { appendAudit } from '../audit/append.ts';
 import type { Actor, AuditEvent } from '../audit/events.ts';
-import type { StaffActor } from '../members/actor.ts';
-import { parseDuties } from '../organizations/duties.ts';
 import { verifyAgainstDummy, verifyPassword } from './passwords.ts';
 import { matchTotp, newTotpSecret, totpUri } from './totp.ts';
 
 export const TOTP_REQUIRED_ROLES: readonly RoleKind[] = ['privacy_officer', 'system_admin'];
-
-/** 0: signed in; 1: password checked, TOTP code due; 2: password checked, TOTP enrolment due. */
-export type MfaState = 0 | 1 | 2;
 
 export interface AuthPolicy {
   lockoutThreshold: number;
@@ -29,13 +26,6 @@ export interface AuthPolicy {
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 const anonymous: Actor = { type: 'anonymous', id: null, orgId: null };
-
-export interface SessionInfo {
-  actor: StaffActor;
-  displayName: string;
-  mfa: MfaState;
-  sessionId: string;
-}
 
 export interface LoginResult {
   token: string;

@@ -10,16 +10,15 @@
  * the child may change a choice, and staff entering a paper or phone consent must name the guardian.
  */
 import { randomUUID } from 'node:crypto';
-import type { AppContext } from '../../app/context.ts';
-import { AppError } from '../../app/errors.ts';
+import type { MemberActor, StaffActor } from '../../base/actors.ts';
+import type { AppContext } from '../../base/context.ts';
+import { AppError } from '../../base/errors.ts';
 import type { DbOrTx, Tx } from '../../db/database.ts';
 import type { ConsentMode, ConsentSource, ConsentState, ConsentSubjectKind } from '../../db/schema.ts';
 import { iso, japanDate } from '../../db/time.ts';
 import { appendAudit } from '../audit/append.ts';
 import type { Actor } from '../audit/events.ts';
-import type { StaffActor } from '../members/actor.ts';
 import { ageOn, childConsentAge, type PolicyInEffect, policyInEffect } from '../policy/in-effect.ts';
-import type { MemberActor } from '../portal/actor.ts';
 
 /** Who changes a consent: the person (or guardian) on the page, staff for paper/phone, or a request's effect. */
 export type ConsentActor = StaffActor | MemberActor | { type: 'system'; orgId: string; label: string; requestId: string };

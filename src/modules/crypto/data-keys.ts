@@ -11,7 +11,7 @@ import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject, rand
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import { AppError } from '../../app/errors.ts';
+import { AppError } from '../../base/errors.ts';
 
 const ringSchema = z.object({
   primary: z.string().min(1),
@@ -118,4 +118,12 @@ export function saveKeyRing(keyFile: string, ring: KeyRing): void {
   writeFileSync(tmp, `${JSON.stringify(ring.file, null, 2)}\n`, { mode: 0o600 });
   chmodSync(tmp, 0o600);
   renameSync(tmp, keyFile);
+}
+
+/** Every context carries this service (`base/context.ts` knows no module; the module adds its own). */
+declare module '../../base/context.ts' {
+  interface AppContext {
+    /** The data-key ring: AES-256-GCM keys for the encrypted member fields, with rotation. */
+    keys: KeyRing;
+  }
 }

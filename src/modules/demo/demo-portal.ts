@@ -4,7 +4,7 @@
  * codes sit outside the synthetic members' range (1000001 …), so they exist whatever the demo's size.
  */
 import { randomUUID } from 'node:crypto';
-import type { AppContext } from '../../app/context.ts';
+import type { AppContext } from '../../base/context.ts';
 import type { MemberTable } from '../../db/schema.ts';
 import { iso, japanDate } from '../../db/time.ts';
 import { appendAuditBatch } from '../audit/append.ts';

@@ -4,9 +4,10 @@
  * members are out of reach), departments, roles, staff users and synthetic members.
  */
 import { randomUUID } from 'node:crypto';
-import type { AppContext } from '../../app/context.ts';
+import type { AppContext } from '../../base/context.ts';
+import type { Duty, RoleKind } from '../../contract/roles.ts';
 import type { Tx } from '../../db/database.ts';
-import type { Duty, MemberTable, RoleKind } from '../../db/schema.ts';
+import type { MemberTable } from '../../db/schema.ts';
 import { iso } from '../../db/time.ts';
 import { appendAuditBatch } from '../audit/append.ts';
 import type { Actor, AuditEvent } from '../audit/events.ts';
@@ -27,7 +28,7 @@ export const DEMO_PASSWORD = 'mamori-demo-2026';
 
 const P = (...numbers: number[]) => numbers.map((number) => purposeCodeOf({ number }));
 
-/** Duties (organizations/duties.ts): member services and the department manager handle requests, consents and
+/** Duties (base/duties.ts): member services and the department manager handle requests, consents and
  * provision records; delivery, kyosai, welfare staff and analysts only use their purposes' items. */
 const allDuties: Duty[] = ['member_requests', 'provision_records'];
 

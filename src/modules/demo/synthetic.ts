@@ -3,7 +3,9 @@
  * addresses, phones and accounts are made up from common parts (no real person's data). E-mail addresses use
  * the reserved domain example.jp. No value can contain a valid My Number (no 12-digit runs are produced).
  */
-import { type MemberValues, memberFieldCodes } from '../members/fields.ts';
+
+import { memberFieldCodes } from '../../contract/member-fields.ts';
+import type { MemberValues } from '../members/fields.ts';
 
 /** mulberry32: small, fast, good enough for test data. */
 export function rng(seed: number): () => number {

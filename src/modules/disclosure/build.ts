@@ -7,13 +7,15 @@
  *
  * A package of a narrower kind (provision records, safety measures) leaves out what was not asked.
  */
-import type { AppContext } from '../../app/context.ts';
+import type { AppContext } from '../../base/context.ts';
+import { parseOrgSettings } from '../../base/settings.ts';
+import { memberFieldCodes } from '../../contract/member-fields.ts';
+import type { RequestKind } from '../../contract/requests.ts';
 import type { DbOrTx } from '../../db/database.ts';
-import type { MemberTable, RequestKind, SubjectRequestTable } from '../../db/schema.ts';
+import type { MemberTable, SubjectRequestTable } from '../../db/schema.ts';
 import { iso, japanDate } from '../../db/time.ts';
 import { consentHistory, listConsents } from '../consent/consents.ts';
-import { memberFieldCodes, memberFieldLabels } from '../members/fields.ts';
-import { parseOrgSettings } from '../organizations/settings.ts';
+import { memberFieldLabels } from '../members/fields.ts';
 import type { PolicyDocument } from '../policy/document.ts';
 import { policyInEffect } from '../policy/in-effect.ts';
 import { listProvisionRecords } from '../provision/records.ts';

@@ -1,8 +1,8 @@
 /** The disclosure CSV never hands a spreadsheet a formula, and keeps numbers numeric. */
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
+import { syntheticPackage } from '../../../test/fixtures/disclosure.ts';
 import { packageToCsv } from './csv.ts';
-import { syntheticPackage } from './fixtures.ts';
 
 describe('disclosure CSV', () => {
   it('neutralises cells that start with = + - @ tab or CR; numbers stay as they are', () => {

@@ -3,10 +3,9 @@
  * forms that a person reads (the PDF; the CSV may use them too). A code without a label is shown as it is, so a
  * new code appears rather than disappearing.
  */
-import type { LegalBasis } from '../policy/document.ts';
-import type { Labelled } from './types.ts';
 
-export { requestKindLabels } from '../notify/templates.ts';
+import type { Labelled } from '../../contract/labels.ts';
+import type { LegalBasis } from '../policy/document.ts';
 
 export const purposeStatusLabels: Record<string, Labelled> = {
   in_use: { ja: '利用中', en: 'In use' },

@@ -2,9 +2,10 @@
  * The building blocks of the disclosure PDF: headings (Japanese, English beneath), paragraphs, labelled lists,
  * the "no records" line, and the names, numbers and Japan times the sections write.
  */
-import { japaneseDate } from '../notices/japan-date.ts';
+import { japaneseDate } from '../../base/japan-date.ts';
+import type { Labelled } from '../../contract/labels.ts';
 import { type Cell, drawTable, FONT_BODY, FONT_BOLD, INK, MUTED } from './pdf-table.ts';
-import type { DisclosurePackage, Labelled } from './types.ts';
+import type { DisclosurePackage } from './types.ts';
 
 const NONE: Labelled = { ja: '該当する記録はありません。', en: 'No records.' };
 const JST_OFFSET_MS = 9 * 3600_000;

@@ -2,7 +2,8 @@
  * The record sections of the disclosure PDF: consents and their history, provision records, requests and the
  * access log — the parts that grow with the years, as tables that run over as many pages as they need.
  */
-import { japaneseDate } from '../notices/japan-date.ts';
+import { japaneseDate } from '../../base/japan-date.ts';
+import { requestKindLabels } from '../../contract/requests.ts';
 import {
   accessActionLabels,
   consentSourceLabels,
@@ -12,7 +13,6 @@ import {
   labelOf,
   legalBasisLabels,
   outcomeLabels,
-  requestKindLabels,
   requestStateLabels,
 } from './labels.ts';
 import { emptyOr, heading, japanDateTime, japanDay, labelCell, type Names, orDash, paragraph, subheading } from './pdf-blocks.ts';

@@ -5,8 +5,9 @@
  * pdfkit's own `table()` does not repeat a header, and its line wrapper, run for every cell, is what makes a
  * long access log slow; so each text is broken into lines once (line-break.ts) and every line is drawn as it is.
  */
+
+import type { Labelled } from '../../contract/labels.ts';
 import { breakLines } from './line-break.ts';
-import type { Labelled } from './types.ts';
 
 /** A cell: its text, or its text over a smaller grey line (an English word, an address, a code). */
 export type Cell = string | { text: string; sub?: string | null | undefined };

@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { syntheticPackage } from './fixtures.ts';
+import { syntheticPackage } from '../../../test/fixtures/disclosure.ts';
 import { locateFontFiles } from './fonts.ts';
 import { renderDisclosurePdf } from './pdf.ts';
 

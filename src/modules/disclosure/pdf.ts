@@ -5,9 +5,11 @@
  * and the contact window; every page carries "n / N".
  */
 import PDFDocument from 'pdfkit';
-import { japaneseDate } from '../notices/japan-date.ts';
+import { japaneseDate } from '../../base/japan-date.ts';
+import type { Labelled } from '../../contract/labels.ts';
+import { requestKindLabels } from '../../contract/requests.ts';
 import { pdfFonts } from './fonts.ts';
-import { consentModeLabels, itemValueLabels, labelOf, memberStatusLabels, purposeStatusLabels, requestKindLabels } from './labels.ts';
+import { consentModeLabels, itemValueLabels, labelOf, memberStatusLabels, purposeStatusLabels } from './labels.ts';
 import {
   bilingual,
   circled,
@@ -25,7 +27,7 @@ import {
 } from './pdf-blocks.ts';
 import { accessesSection, consentsSection, provisionsSection, requestsSection } from './pdf-records.ts';
 import { type Cell, drawTable, FONT_BODY, FONT_BOLD, INK, MUTED } from './pdf-table.ts';
-import type { DisclosurePackage, Labelled } from './types.ts';
+import type { DisclosurePackage } from './types.ts';
 
 export const PDF_TITLE: Labelled = { ja: '保有個人データ開示書', en: 'Disclosure of retained personal data' };
 

@@ -4,10 +4,7 @@
  * in Japanese (first) and English.
  */
 
-export interface Labelled {
-  ja: string;
-  en: string;
-}
+import type { Labelled } from '../../contract/labels.ts';
 
 export interface DisclosurePackage {
   /** Format version of this structure. */

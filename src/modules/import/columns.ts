@@ -5,8 +5,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { AppError, type FieldIssue } from '../../app/errors.ts';
-import { type MemberField, memberFieldCodes, memberFieldLabels, normalizeMemberInput } from '../members/fields.ts';
+import { AppError } from '../../base/errors.ts';
+import type { FieldIssue } from '../../contract/errors.ts';
+import { type MemberField, memberFieldCodes } from '../../contract/member-fields.ts';
+import { memberFieldLabels, normalizeMemberInput } from '../members/fields.ts';
 import { containsMyNumber } from '../my-number/detect.ts';
 
 export const importEncodings = ['auto', 'utf8', 'cp932'] as const;

@@ -4,14 +4,15 @@
  * its inserts and updates, and their audit entries, inside the import's transaction.
  */
 import { randomUUID } from 'node:crypto';
-import type { AppContext } from '../../app/context.ts';
-import type { FieldIssue } from '../../app/errors.ts';
+import type { AppContext } from '../../base/context.ts';
+import type { FieldIssue } from '../../contract/errors.ts';
+import type { MemberField } from '../../contract/member-fields.ts';
 import { SqliteTx, type Tx } from '../../db/database.ts';
 import type { MemberTable } from '../../db/schema.ts';
 import { iso } from '../../db/time.ts';
 import { appendAuditBatch } from '../audit/append.ts';
 import type { Actor, AuditEvent } from '../audit/events.ts';
-import type { MemberField, MemberValues } from '../members/fields.ts';
+import type { MemberValues } from '../members/fields.ts';
 import { toRow } from '../members/fields.ts';
 import type { TransformPool } from './pool.ts';
 import type { RejectedRow, RejectionReport } from './report.ts';

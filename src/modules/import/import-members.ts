@@ -10,8 +10,8 @@
 import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { basename, resolve } from 'node:path';
-import type { AppContext } from '../../app/context.ts';
-import { AppError } from '../../app/errors.ts';
+import type { AppContext } from '../../base/context.ts';
+import { AppError } from '../../base/errors.ts';
 import { iso } from '../../db/time.ts';
 import { appendAuditBatch } from '../audit/append.ts';
 import type { Actor } from '../audit/events.ts';

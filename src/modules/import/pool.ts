@@ -5,7 +5,8 @@
  * single core) chunks are transformed inline, by the same function.
  */
 import { Worker } from 'node:worker_threads';
-import { AppError, type ErrorCode, type FieldIssue, isErrorCode } from '../../app/errors.ts';
+import { AppError, type ErrorCode, isErrorCode } from '../../base/errors.ts';
+import type { FieldIssue } from '../../contract/errors.ts';
 import type { KeyRing } from '../crypto/data-keys.ts';
 import type { FileChunk } from './source.ts';
 import { type ChunkResult, type TransformPlan, transformChunk } from './transform.ts';

@@ -8,9 +8,10 @@ import { once } from 'node:events';
 import { createWriteStream, openSync, type WriteStream } from 'node:fs';
 import { rename, unlink } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
-import { AppError } from '../../app/errors.ts';
+import { AppError } from '../../base/errors.ts';
 import { csvField } from '../../base/spreadsheet.ts';
-import { type MemberField, memberFieldLabels } from '../members/fields.ts';
+import type { MemberField } from '../../contract/member-fields.ts';
+import { memberFieldLabels } from '../members/fields.ts';
 
 export interface RejectedRow {
   line: number;

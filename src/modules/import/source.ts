@@ -9,7 +9,8 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
-import { AppError, type FieldIssue } from '../../app/errors.ts';
+import { AppError } from '../../base/errors.ts';
+import type { FieldIssue } from '../../contract/errors.ts';
 import type { ImportEncoding } from './columns.ts';
 
 export type FileEncoding = Exclude<ImportEncoding, 'auto'>;

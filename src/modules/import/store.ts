@@ -6,8 +6,8 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
-import type { AppContext } from '../../app/context.ts';
-import { AppError } from '../../app/errors.ts';
+import type { AppContext } from '../../base/context.ts';
+import { AppError } from '../../base/errors.ts';
 import { type DbOrTx, withSqlite } from '../../db/database.ts';
 import type { MemberTable } from '../../db/schema.ts';
 import { type RowCells, rowColumns } from './transform.ts';

@@ -5,10 +5,12 @@
  * before anything else looks at it, so its value never reaches a message, the report or the database.
  */
 import { parse } from 'csv-parse/sync';
-import { AppError, type FieldIssue } from '../../app/errors.ts';
+import { AppError } from '../../base/errors.ts';
+import type { FieldIssue } from '../../contract/errors.ts';
+import type { MemberField } from '../../contract/member-fields.ts';
 import type { MemberTable } from '../../db/schema.ts';
 import type { KeyRing } from '../crypto/data-keys.ts';
-import { type MemberField, normalizeMemberInput, toRow } from '../members/fields.ts';
+import { normalizeMemberInput, toRow } from '../members/fields.ts';
 import { normalizeText } from '../members/normalize.ts';
 import { containsMyNumber } from '../my-number/detect.ts';
 import type { ColumnPlan } from './columns.ts';

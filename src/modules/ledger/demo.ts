@@ -5,6 +5,7 @@
  * entries as the console.
  */
 import { randomUUID } from 'node:crypto';
+import type { ReviewResult } from '../../contract/ledger-vocabulary.ts';
 import type { Tx } from '../../db/database.ts';
 import { iso } from '../../db/time.ts';
 import { appendAudit } from '../audit/append.ts';
@@ -12,7 +13,6 @@ import type { Actor } from '../audit/events.ts';
 import { loadRegisters } from './registers.ts';
 import { addDays, addMonths, japanDate, nextReviewOn } from './schedule.ts';
 import type { CreateAssetInput, RiskInput } from './schemas.ts';
-import type { ReviewResult } from './vocabulary.ts';
 import { insertAsset } from './write-asset.ts';
 
 type DemoAsset = CreateAssetInput & { review?: { monthsAgo: number; daysLater?: number; result: ReviewResult; notes: string } };

@@ -3,10 +3,11 @@
  * register leaving the system is evidence an auditor asks about), and hands back what the workbook needs.
  * The API streams it as a download; the CLI writes it to a file.
  */
-import type { AppContext } from '../../app/context.ts';
+
+import type { StaffActor } from '../../base/actors.ts';
+import type { AppContext } from '../../base/context.ts';
 import { appendAudit } from '../audit/append.ts';
 import type { Actor } from '../audit/events.ts';
-import type { StaffActor } from '../members/actor.ts';
 import type { LedgerWorkbookInput } from './export-xlsx.ts';
 import type { LedgerScope } from './permissions.ts';
 import { listAssets } from './read-assets.ts';

@@ -6,9 +6,9 @@
 import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { availableDialects } from '../../../test/support/db.ts';
 import { demoFixture, type Fixture } from '../../../test/support/fixtures.ts';
-import { contentDisposition } from '../../app/downloads.ts';
-import { availableDialects } from '../../db/testing.ts';
+import { contentDisposition } from '../../base/downloads.ts';
 import { seedDemoLedger } from './demo.ts';
 import { prepareLedgerExport } from './export-ledger.ts';
 import {

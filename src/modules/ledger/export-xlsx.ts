@@ -6,7 +6,6 @@
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { safeCell } from '../../base/spreadsheet.ts';
-import type { PresentedAsset } from './presenter.ts';
 import {
   acquisitionLabels,
   assetFieldLabels,
@@ -16,7 +15,8 @@ import {
   reviewResultLabels,
   reviewStateLabels,
   stageLabels,
-} from './vocabulary.ts';
+} from '../../contract/ledger-vocabulary.ts';
+import type { PresentedAsset } from './presenter.ts';
 
 export const SHEET_LEDGER = '台帳';
 export const SHEET_RISKS = 'リスク評価';

@@ -5,9 +5,9 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { availableDialects } from '../../../test/support/db.ts';
 import { demoFixture, type Fixture } from '../../../test/support/fixtures.ts';
 import { Client, testServer } from '../../../test/support/http.ts';
-import { availableDialects } from '../../db/testing.ts';
 import { seedDemoLedger } from './demo.ts';
 
 const NOW = new Date('2026-06-15T01:00:00Z');

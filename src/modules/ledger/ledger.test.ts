@@ -4,10 +4,10 @@
  * audit entries written with each change.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { availableDialects } from '../../../test/support/db.ts';
 import { demoFixture, type Fixture } from '../../../test/support/fixtures.ts';
-import { availableDialects } from '../../db/testing.ts';
+import type { StaffActor } from '../../base/actors.ts';
 import { verifyAuditChain } from '../audit/verify.ts';
-import type { StaffActor } from '../members/actor.ts';
 import { seedDemoLedger } from './demo.ts';
 import { readScope } from './permissions.ts';
 import { getAsset, listAssets } from './read-assets.ts';

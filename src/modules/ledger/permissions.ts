@@ -11,9 +11,10 @@
  * A department manager without a department reaches nothing. Everything stays inside the actor's
  * organization.
  */
-import { AppError } from '../../app/errors.ts';
-import type { RoleKind } from '../../db/schema.ts';
-import type { StaffActor } from '../members/actor.ts';
+
+import type { StaffActor } from '../../base/actors.ts';
+import { AppError } from '../../base/errors.ts';
+import type { RoleKind } from '../../contract/roles.ts';
 
 export type LedgerReach = 'all' | 'department' | 'none';
 

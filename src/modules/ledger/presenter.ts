@@ -3,9 +3,7 @@
  * in order (unassessed ones marked), the review clock as of today, the gaps JIS Q 15001 would find, and
  * whether the caller may edit it. The API, the CLI and the xlsx export all read this shape.
  */
-import type { LedgerAssetTable, LedgerReviewTable, LedgerRiskTable } from '../../db/schema.ts';
-import type { Registers } from './registers.ts';
-import { reviewStatus } from './schedule.ts';
+
 import {
   type AcquisitionMethod,
   expectedFields,
@@ -16,7 +14,10 @@ import {
   type ReviewResult,
   type ReviewState,
   residualLevels,
-} from './vocabulary.ts';
+} from '../../contract/ledger-vocabulary.ts';
+import type { LedgerAssetTable, LedgerReviewTable, LedgerRiskTable } from '../../db/schema.ts';
+import type { Registers } from './registers.ts';
+import { reviewStatus } from './schedule.ts';
 
 export interface PresentedRisk {
   stage: LifecycleStage;

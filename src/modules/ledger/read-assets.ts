@@ -4,15 +4,15 @@
  * personal data (the ledger describes data, it does not contain it), so reads are not audited.
  */
 import { sql } from 'kysely';
-import { AppError } from '../../app/errors.ts';
+import type { StaffActor } from '../../base/actors.ts';
+import { AppError } from '../../base/errors.ts';
+import { DUE_SOON_DAYS } from '../../contract/ledger-vocabulary.ts';
 import type { DbOrTx } from '../../db/database.ts';
 import type { LedgerAssetTable, LedgerReviewTable, LedgerRiskTable } from '../../db/schema.ts';
-import type { StaffActor } from '../members/actor.ts';
 import { canWrite, type LedgerScope } from './permissions.ts';
 import { type PresentedAsset, presentAsset } from './presenter.ts';
 import { departmentByCode, loadRegisters, type Registers } from './registers.ts';
 import { addDays } from './schedule.ts';
-import { DUE_SOON_DAYS } from './vocabulary.ts';
 
 export interface AssetFilters {
   /** Department code. */

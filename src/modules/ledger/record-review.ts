@@ -4,11 +4,11 @@
  * for an earlier date is kept in the history without moving the clock back.
  */
 import { randomUUID } from 'node:crypto';
-import type { AppContext } from '../../app/context.ts';
-import { AppError } from '../../app/errors.ts';
+import type { StaffActor } from '../../base/actors.ts';
+import type { AppContext } from '../../base/context.ts';
+import { AppError } from '../../base/errors.ts';
 import { iso } from '../../db/time.ts';
 import { appendAudit } from '../audit/append.ts';
-import type { StaffActor } from '../members/actor.ts';
 import { assertMayWrite } from './permissions.ts';
 import type { PresentedAsset } from './presenter.ts';
 import { getAsset } from './read-assets.ts';

@@ -3,7 +3,8 @@
  * them; they are checked on save and shown by name), departments, and the contractors of the policy in
  * effect (an asset's contractor may be a contractor code of the policy document).
  */
-import { AppError, type FieldIssue } from '../../app/errors.ts';
+import { AppError } from '../../base/errors.ts';
+import type { FieldIssue } from '../../contract/errors.ts';
 import type { DbOrTx } from '../../db/database.ts';
 import { circledNumber } from '../policy/document.ts';
 

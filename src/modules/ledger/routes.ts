@@ -1,9 +1,9 @@
 /** Ledger of personal information API (個人情報管理台帳): list, read, register, change, review, retire, export. */
 import { PassThrough } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { AppContext } from '../../app/context.ts';
-import { contentDisposition } from '../../app/downloads.ts';
-import { requireStaff } from '../../app/guard.ts';
+import type { AppContext } from '../../base/context.ts';
+import { contentDisposition } from '../../base/downloads.ts';
+import { requireStaff } from '../../base/guard.ts';
 import { prepareLedgerExport } from './export-ledger.ts';
 import { ledgerFileNames, writeLedgerXlsx, XLSX_MEDIA_TYPE } from './export-xlsx.ts';
 import { ledgerRoles, readScope } from './permissions.ts';
@@ -22,7 +22,7 @@ import {
 import { createAsset, retireAsset, updateAsset } from './write-asset.ts';
 
 const tags = ['ledger'];
-// Declared roles refuse roles with no part in the ledger before the body is validated (see app/guard.ts);
+// Declared roles refuse roles with no part in the ledger before the body is validated (see base/guard.ts);
 // the handlers still ask the permissions table for the department-level decisions.
 const readers = { roles: ledgerRoles('read') };
 const writers = { roles: ledgerRoles('write') };

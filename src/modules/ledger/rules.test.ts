@@ -1,7 +1,7 @@
 /** The ledger's rules without a database: the review clock (Japan dates, month ends) and the permission table. */
 import { describe, expect, it } from 'vitest';
-import type { RoleKind } from '../../db/schema.ts';
-import type { StaffActor } from '../members/actor.ts';
+import type { StaffActor } from '../../base/actors.ts';
+import type { RoleKind } from '../../contract/roles.ts';
 import { assertCanWrite, canWrite, ledgerRules, readScope } from './permissions.ts';
 import { addMonths, japanDate, nextReviewOn, reviewStatus } from './schedule.ts';
 

@@ -3,7 +3,7 @@
  * interval (1–12 months, default 12); the next review is due that many months after the last review, or after
  * registration when it has never been reviewed. Dates are calendar days in Japan, where the office works.
  */
-import { DUE_SOON_DAYS, type ReviewState } from './vocabulary.ts';
+import { DUE_SOON_DAYS, type ReviewState } from '../../contract/ledger-vocabulary.ts';
 
 const JST_OFFSET_MS = 9 * 3600_000;
 const DAY_MS = 86_400_000;

@@ -4,7 +4,14 @@
  * is the services' job.
  */
 import { z } from 'zod';
-import { acquisitionMethods, lifecycleStages, MAX_REVIEW_INTERVAL_MONTHS, media, residualLevels, reviewResults } from './vocabulary.ts';
+import {
+  acquisitionMethods,
+  lifecycleStages,
+  MAX_REVIEW_INTERVAL_MONTHS,
+  media,
+  residualLevels,
+  reviewResults,
+} from '../../contract/ledger-vocabulary.ts';
 
 const text = (max: number) => z.string().trim().max(max);
 const registerCode = z

@@ -4,21 +4,22 @@
  * refusal leaves nothing written.
  */
 import { randomUUID } from 'node:crypto';
-import type { AppContext } from '../../app/context.ts';
-import { AppError, type FieldIssue } from '../../app/errors.ts';
+import type { StaffActor } from '../../base/actors.ts';
+import type { AppContext } from '../../base/context.ts';
+import { AppError } from '../../base/errors.ts';
+import type { FieldIssue } from '../../contract/errors.ts';
+import { DEFAULT_REVIEW_INTERVAL_MONTHS, stageLabels } from '../../contract/ledger-vocabulary.ts';
 import type { Tx } from '../../db/database.ts';
 import type { LedgerAssetTable, LedgerRiskTable } from '../../db/schema.ts';
 import { iso } from '../../db/time.ts';
 import { appendAudit } from '../audit/append.ts';
 import type { Actor } from '../audit/events.ts';
-import type { StaffActor } from '../members/actor.ts';
 import { assertCanWrite, assertMayWrite } from './permissions.ts';
 import { type PresentedAsset, parseCodes } from './presenter.ts';
 import { getAsset } from './read-assets.ts';
 import { checkRegisterCodes, departmentByCode, loadRegisters, type Registers } from './registers.ts';
 import { japanDate, nextReviewOn } from './schedule.ts';
 import type { AssetChanges, CreateAssetInput, RiskInput } from './schemas.ts';
-import { DEFAULT_REVIEW_INTERVAL_MONTHS, stageLabels } from './vocabulary.ts';
 
 /** The columns a person edits, as stored (arrays as JSON, booleans as 0/1). */
 type EditableColumns = Omit<

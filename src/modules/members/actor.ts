@@ -1,20 +1,9 @@
 /** The staff member acting, as the services see it (from a session, or from the CLI's --as option). */
-import { AppError } from '../../app/errors.ts';
-import type { DbOrTx } from '../../db/database.ts';
-import type { Duty, RoleKind } from '../../db/schema.ts';
-import { parseDuties } from '../organizations/duties.ts';
 
-export interface StaffActor {
-  type: 'user';
-  id: string;
-  orgId: string;
-  roleId: string;
-  roleKind: RoleKind;
-  /** The duties granted to the role (organizations/duties.ts#dutyAccess weighs them with the kind). */
-  duties: readonly Duty[];
-  login: string;
-  departmentId: string | null;
-}
+import type { StaffActor } from '../../base/actors.ts';
+import { parseDuties } from '../../base/duties.ts';
+import { AppError } from '../../base/errors.ts';
+import type { DbOrTx } from '../../db/database.ts';
 
 /** The active staff user with this login as an actor; `user_not_found` or `account_disabled` otherwise. */
 export async function findStaffActor(db: DbOrTx, login: string): Promise<StaffActor> {

@@ -3,8 +3,13 @@
  * CSV cell) into the stored value. One table serves the API, the console and the import, so a value is
  * accepted or refused the same way on every path.
  */
-import type { FieldIssue } from '../../app/errors.ts';
-import type { DeliveryType, Gender, MemberStatus } from '../../db/schema.ts';
+
+import type { AppContext } from '../../base/context.ts';
+import type { FieldIssue } from '../../contract/errors.ts';
+import { type MemberField, memberFieldCodes } from '../../contract/member-fields.ts';
+import type { DeliveryType, Gender, MemberStatus, MemberTable } from '../../db/schema.ts';
+import { japanDate } from '../../db/time.ts';
+import { containsMyNumber } from '../my-number/detect.ts';
 import {
   digitsOnly,
   isKana,
@@ -17,14 +22,6 @@ import {
   normalizePostalCode,
   normalizeText,
 } from './normalize.ts';
-
-export { type MemberField, memberFieldCodes } from './field-codes.ts';
-
-import type { AppContext } from '../../app/context.ts';
-import type { MemberTable } from '../../db/schema.ts';
-import { japanDate } from '../../db/time.ts';
-import { containsMyNumber } from '../my-number/detect.ts';
-import { type MemberField, memberFieldCodes } from './field-codes.ts';
 
 /** Japanese and English labels; the Japanese label is also accepted as a CSV header. */
 export const memberFieldLabels: Record<MemberField, { ja: string; en: string; aliases?: string[] }> = {

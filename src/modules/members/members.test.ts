@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { availableDialects } from '../../../test/support/db.ts';
 import { demoFixture, type Fixture } from '../../../test/support/fixtures.ts';
-import { availableDialects } from '../../db/testing.ts';
 import { verifyAuditChain } from '../audit/verify.ts';
 import { readMember, searchMembers } from './read-member.ts';
 import { createMember, updateMember } from './write-member.ts';

@@ -2,9 +2,10 @@
  * Shapes what leaves the server about a member: only the items the access decision allowed. Raw rows never
  * leave; the bank account is decrypted only when the purpose may use it.
  */
+
+import { type MemberField, memberFieldCodes } from '../../contract/member-fields.ts';
 import type { MemberTable } from '../../db/schema.ts';
 import type { KeyRing } from '../crypto/data-keys.ts';
-import { type MemberField, memberFieldCodes } from './fields.ts';
 
 export type PresentedMember = { id: string; version: number } & Partial<Record<MemberField, string | number | null>>;
 

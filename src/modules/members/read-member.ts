@@ -5,8 +5,10 @@
  */
 
 import type { ExpressionBuilder } from 'kysely';
-import type { AppContext } from '../../app/context.ts';
-import { AppError } from '../../app/errors.ts';
+import type { StaffActor } from '../../base/actors.ts';
+import type { AppContext } from '../../base/context.ts';
+import { AppError } from '../../base/errors.ts';
+import { type OrgSettings, parseOrgSettings } from '../../base/settings.ts';
 import { SqliteTx, sqliteGroupTransaction, type Tx } from '../../db/database.ts';
 import type { BlockKind, Database, MemberTable } from '../../db/schema.ts';
 import { japanDate } from '../../db/time.ts';
@@ -14,9 +16,7 @@ import type { AccessEngine } from '../access/decide.ts';
 import type { RefusalCode } from '../access/policy.ts';
 import { checkReadAlerts } from '../audit/alerts.ts';
 import { appendAudit } from '../audit/append.ts';
-import { type OrgSettings, parseOrgSettings } from '../organizations/settings.ts';
 import { getOrgSettings } from '../organizations/settings-cache.ts';
-import type { StaffActor } from './actor.ts';
 import { digitsOnly, kanaSearchKey, normalizeText } from './normalize.ts';
 import { type PresentedMember, presentMember } from './presenter.ts';
 

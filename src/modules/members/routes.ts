@@ -1,9 +1,9 @@
 /** Members API: every read or change names a purpose; the services decide and audit. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppContext } from '../../app/context.ts';
-import { AppError } from '../../app/errors.ts';
-import { requireKind, requireStaff } from '../../app/guard.ts';
+import type { AppContext } from '../../base/context.ts';
+import { AppError } from '../../base/errors.ts';
+import { requireKind, requireStaff } from '../../base/guard.ts';
 import { searchAudit } from '../audit/search.ts';
 import { readMember, searchMembers } from './read-member.ts';
 import { createMemberBody, memberIdParams, readMemberQuery, searchMembersQuery, updateMemberBody } from './schemas.ts';

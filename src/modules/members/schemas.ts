@@ -1,6 +1,6 @@
 /** Request and response shapes of the members API (one zod schema per endpoint; the OpenAPI document uses them). */
 import { z } from 'zod';
-import { memberFieldCodes } from './fields.ts';
+import { memberFieldCodes } from '../../contract/member-fields.ts';
 
 const fieldValue = z.union([z.string().max(2000), z.number(), z.null()]).optional();
 export const memberFieldsInput = z.strictObject(

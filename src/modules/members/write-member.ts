@@ -3,13 +3,14 @@
  * and its audit entry commit together; concurrent edits are caught by the record's version.
  */
 import { randomUUID } from 'node:crypto';
-import type { AppContext } from '../../app/context.ts';
-import { AppError } from '../../app/errors.ts';
+import type { StaffActor } from '../../base/actors.ts';
+import type { AppContext } from '../../base/context.ts';
+import { AppError } from '../../base/errors.ts';
+import type { MemberField } from '../../contract/member-fields.ts';
 import type { MemberTable } from '../../db/schema.ts';
 import { iso, japanDate } from '../../db/time.ts';
 import { appendAudit } from '../audit/append.ts';
-import type { StaffActor } from './actor.ts';
-import { type MemberField, normalizeMemberInput, toRow } from './fields.ts';
+import { normalizeMemberInput, toRow } from './fields.ts';
 import { type PresentedMember, presentMember } from './presenter.ts';
 import { loadBlocks, refusalToError } from './read-member.ts';
 

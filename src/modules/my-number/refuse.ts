@@ -2,8 +2,8 @@
  * Refusing a My Number: the refusal is audited (`input.my_number_rejected`, with the field names and where
  * the input came in, never the number) in a transaction of its own, then `my_number_rejected` is thrown.
  */
-import type { AppContext } from '../../app/context.ts';
-import { AppError } from '../../app/errors.ts';
+import type { AppContext } from '../../base/context.ts';
+import { AppError } from '../../base/errors.ts';
 import { appendAudit } from '../audit/append.ts';
 import type { Actor } from '../audit/events.ts';
 

@@ -2,8 +2,9 @@
  * The notices' caches. A published version never changes, so what is rendered from it (HTML, JSON) is kept
  * per version and page state in a bounded LRU; what can change — which versions an organization has
  * published — is kept for a few seconds only, because several servers may share one PostgreSQL and only the
- * one that published can forget at once (`forgetNotices`, called by the publishing service).
+ * one that published can forget at once (`forgetNotices`, on the `policy.published` event of base/events.ts).
  */
+import { onEvent } from '../../base/events.ts';
 import type { PolicyDocument } from '../policy/document.ts';
 import type { NoticeOrganization } from './queries.ts';
 import type { PublishedVersion } from './timeline.ts';
@@ -120,9 +121,12 @@ export function rememberVersionList(orgId: string, versions: PublishedVersion[])
 
 /**
  * Drops what this process knows of an organization's published versions, so that the next request reads
- * them again. The publishing service calls it after publishing; other server processes see the new version
- * within `LIST_TTL_MS` (and browsers and proxies within the 60 s of `Cache-Control`).
+ * them again. Called on the `policy.published` event, which the policy module emits after publishing (it does
+ * not know this cache); other server processes see the new version within `LIST_TTL_MS` (and browsers and
+ * proxies within the 60 s of `Cache-Control`).
  */
 export function forgetNotices(orgId: string): void {
   versionLists.delete(orgId);
 }
+
+onEvent('policy.published', ({ orgId }) => forgetNotices(orgId));

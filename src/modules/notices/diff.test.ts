@@ -3,8 +3,8 @@
  * changed word inside a line as a word-level change, and sections without changes are folded away.
  */
 import { describe, expect, it } from 'vitest';
+import { demoPolicy, demoPolicyV2, demoPolicyV3, demoVersions } from '../../../test/fixtures/notices/versions.ts';
 import { diffDocuments, renderDiffPage, sectionLines } from './diff.ts';
-import { demoPolicy, demoPolicyV2, demoPolicyV3, demoVersions } from './fixtures/versions.ts';
 import { noticeSections } from './sections.ts';
 import { type PublishedVersion, timelineOn } from './timeline.ts';
 

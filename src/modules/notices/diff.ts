@@ -5,9 +5,9 @@
  * unchanged sections are collapsed.
  */
 import { type ChangeObject, diffArrays, diffWords } from 'diff';
+import { japaneseDate } from '../../base/japan-date.ts';
 import type { PolicyDocument } from '../policy/document.ts';
 import { esc, noticePaths, pageShell } from './html.ts';
-import { japaneseDate } from './japan-date.ts';
 import { renderChangeList } from './render.ts';
 import { type Block, noticeSections, type Section } from './sections.ts';
 import type { PublishedVersion, Timeline } from './timeline.ts';

@@ -1,12 +1,20 @@
 /**
  * Which published version is current is decided by the date in Japan, not by the status column; the draft
  * is never read; an organization without a published version is not found; a new version is seen once
- * the publisher forgets the cached list. On SQLite and PostgreSQL.
+ * the policy module announces the publication (the `policy.published` event; policy never imports notices).
+ * On SQLite and PostgreSQL.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { availableDialects, createTestDatabase, type TestDatabase } from '../../db/testing.ts';
+import {
+  DRAFT_MARKER,
+  demoVersions,
+  insertDemoVersions,
+  insertNoticeOrganization,
+  insertPolicyVersion,
+} from '../../../test/fixtures/notices/versions.ts';
+import { availableDialects, createTestDatabase, type TestDatabase } from '../../../test/support/db.ts';
+import { emitEvent } from '../../base/events.ts';
 import { forgetNotices } from './cache.ts';
-import { DRAFT_MARKER, demoVersions, insertDemoVersions, insertNoticeOrganization, insertPolicyVersion } from './fixtures/versions.ts';
 import { findOrgNotices, findVersion, loadNoticeDocument } from './notices.ts';
 import { listPublishedVersions, readPublishedDocument } from './queries.ts';
 
@@ -94,7 +102,7 @@ describe.each(availableDialects())('published notices on %s', (dialect) => {
     await expect(findOrgNotices(ctx(), '../etc/passwd')).rejects.toMatchObject({ code: 'policy_not_published' });
   });
 
-  it('sees a newly published version once the publisher forgets the cached list', async () => {
+  it('sees a newly published version once the policy module announces it (policy.published event)', async () => {
     now = new Date('2026-11-22T03:00:00Z');
     expect((await findOrgNotices(ctx(), 'demo-coop')).timeline.versions).toHaveLength(3);
     const v3 = demoVersions()[2]!;
@@ -107,8 +115,8 @@ describe.each(availableDialects())('published notices on %s', (dialect) => {
     });
     // Within the few seconds of the cache, this process still has the old list …
     expect((await findOrgNotices(ctx(), 'demo-coop')).timeline.versions).toHaveLength(3);
-    // … until the publishing service calls forgetNotices.
-    forgetNotices(orgId);
+    // … until the policy module, after publishing, emits the event this cache listens for.
+    emitEvent('policy.published', { orgId });
     const { timeline } = await findOrgNotices(ctx(), 'demo-coop');
     expect(timeline.versions.map((v) => v.number)).toEqual([4, 3, 2, 1]);
     expect(timeline.upcoming.map((v) => v.number)).toEqual([3, 4]);

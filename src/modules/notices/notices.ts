@@ -3,12 +3,12 @@
  * published versions placed on today's timeline (Japan time, by the context's clock), and each version's
  * document. Reads go through the caches in `cache.ts`; nothing here knows about HTTP.
  */
-import { AppError } from '../../app/errors.ts';
+import { AppError } from '../../base/errors.ts';
+import { todayInJapan } from '../../base/japan-date.ts';
 import type { DbOrTx } from '../../db/database.ts';
 import type { Clock } from '../../db/time.ts';
 import { type PolicyDocument, policyDocumentSchema } from '../policy/document.ts';
 import { cachedOrganization, cachedVersionList, noticeDocuments, once, rememberOrganization, rememberVersionList } from './cache.ts';
-import { todayInJapan } from './japan-date.ts';
 import { findNoticeOrganization, listPublishedVersions, type NoticeOrganization, readPublishedDocument } from './queries.ts';
 import { type PublishedVersion, type Timeline, timelineOn } from './timeline.ts';
 

@@ -4,8 +4,8 @@
  * basis and foreign regime, outsourcing without inspection details — and escapes everything it prints.
  */
 import { describe, expect, it } from 'vitest';
+import { DRAFT_MARKER, demoPolicy, demoVersions } from '../../../test/fixtures/notices/versions.ts';
 import { circledNumber } from '../policy/document.ts';
-import { DRAFT_MARKER, demoPolicy, demoVersions } from './fixtures/versions.ts';
 import { renderErrorPage, renderNoticePage, renderVersionsPage } from './render.ts';
 import { type PublishedVersion, timelineOn } from './timeline.ts';
 

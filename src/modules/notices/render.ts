@@ -3,11 +3,11 @@
  * published), the version history, and the error page. Pure functions from data to HTML strings; the routes
  * cache what they return.
  */
-import { type ErrorCode, errorCatalogue } from '../../app/errors.ts';
+import { type ErrorCode, errorCatalogue } from '../../base/errors.ts';
+import { japaneseDate } from '../../base/japan-date.ts';
 import type { PolicyChange } from '../policy/changes.ts';
 import type { PolicyDocument } from '../policy/document.ts';
 import { esc, noticePaths, pageShell, renderSections, renderToc } from './html.ts';
-import { japaneseDate } from './japan-date.ts';
 import { noticeBadgeJa, versionStateJa } from './labels.ts';
 import { noticeSections } from './sections.ts';
 import { type PublishedVersion, previousVersion, stateOf, type Timeline, type VersionState } from './timeline.ts';

@@ -8,11 +8,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../app/config.ts';
-import { createContext } from '../../app/context.ts';
-import { buildServer } from '../../app/server.ts';
-import { availableDialects, createTestDatabase, type TestDatabase } from '../../db/testing.ts';
-import { KeyRing } from '../crypto/data-keys.ts';
 import {
   DRAFT_MARKER,
   demoPolicy,
@@ -20,7 +15,12 @@ import {
   insertDemoVersions,
   insertNoticeOrganization,
   insertPolicyVersion,
-} from './fixtures/versions.ts';
+} from '../../../test/fixtures/notices/versions.ts';
+import { availableDialects, createTestDatabase, type TestDatabase } from '../../../test/support/db.ts';
+import { createContext } from '../../app/context.ts';
+import { buildServer } from '../../app/server.ts';
+import { loadConfig } from '../../base/config.ts';
+import { KeyRing } from '../crypto/data-keys.ts';
 import { publicNoticeSchema, publicNoticeVersionSchema } from './notice-json.ts';
 import { RENDER_RATE_LIMIT } from './routes.ts';
 

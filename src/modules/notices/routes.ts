@@ -13,8 +13,8 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppContext } from '../../app/context.ts';
-import { AppError, type ErrorCode, httpStatusOf } from '../../app/errors.ts';
+import type { AppContext } from '../../base/context.ts';
+import { AppError, type ErrorCode, httpStatusOf } from '../../base/errors.ts';
 import { renderDiffPage } from './diff.ts';
 import { HTML, JSON_TYPE, sendRendered } from './http-cache.ts';
 import { buildPublicNotice, buildPublicNoticeVersion, publicNoticeSchema, publicNoticeVersionSchema } from './notice-json.ts';

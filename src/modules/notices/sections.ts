@@ -10,8 +10,9 @@
  * their inspections: the law asks for supervision, not for publishing who and how (a public list of
  * contractors also invites impersonation: "this is your delivery company, please confirm your address").
  */
+
+import { japaneseDate } from '../../base/japan-date.ts';
 import { circledNumber, type PolicyDocument } from '../policy/document.ts';
-import { japaneseDate } from './japan-date.ts';
 import { legalBasisJa, recipientKindJa, subcontractingJa, transmissionJa } from './labels.ts';
 
 export type Block =

@@ -9,8 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requestKindLabels } from '../../contract/requests.ts';
 import { createMailer } from './mailer.ts';
-import { consentChanged, requestKindLabels, requestReceived } from './templates.ts';
+import { consentChanged, requestReceived } from './templates.ts';
 
 const FROM = 'デモ生活協同組合 <no-reply@demo-coop.example.jp>';
 const TO = 'hanako.yamada@example.jp';

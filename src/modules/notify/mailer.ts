@@ -68,3 +68,11 @@ function outboxMailer(dir: string, from: string): Mailer {
     close: () => transport.close(),
   };
 }
+
+/** Every context carries this service (`base/context.ts` knows no module; the module adds its own). */
+declare module '../../base/context.ts' {
+  interface AppContext {
+    /** E-mail to members and the privacy office (SMTP, or the outbox folder by default). */
+    mailer: Mailer;
+  }
+}

@@ -1,6 +1,7 @@
 /** The mail texts: Japanese first, a rule, then English; what each mail says, and what it keeps out. */
 import { describe, expect, it } from 'vitest';
-import type { RequestKind } from '../../db/schema.ts';
+import type { RequestKind } from '../../contract/requests.ts';
+import { requestKindLabels } from '../../contract/requests.ts';
 import {
   consentChanged,
   type MailText,
@@ -8,7 +9,6 @@ import {
   officeReminder,
   oneTimeCode,
   requestAnswered,
-  requestKindLabels,
   requestReceived,
   requestRefused,
   requestWithdrawn,

@@ -4,25 +4,14 @@
  * reference, a kind, a date, a link) and never the person's data: no item values, no names of staff, and the
  * disclosure itself only behind a sign-in.
  */
-import type { RequestKind } from '../../db/schema.ts';
-import type { Labelled } from '../disclosure/types.ts';
-import { japaneseDate } from '../notices/japan-date.ts';
+
+import { japaneseDate } from '../../base/japan-date.ts';
+import type { Labelled } from '../../contract/labels.ts';
 
 export interface MailText {
   subject: string;
   text: string;
 }
-
-/** The seven kinds of request (APPI Arts. 32–35), as the person and the office read them. */
-export const requestKindLabels: Record<RequestKind, Labelled> = {
-  disclosure: { ja: '開示', en: 'Disclosure' },
-  correction: { ja: '訂正・追加', en: 'Correction or addition' },
-  deletion: { ja: '削除', en: 'Deletion' },
-  cessation: { ja: '利用停止', en: 'Cessation of use' },
-  provision_cessation: { ja: '第三者提供の停止', en: 'Cessation of provision to third parties' },
-  provision_records: { ja: '第三者提供記録の開示', en: 'Disclosure of third-party provision records' },
-  safety_measures: { ja: '安全管理措置の開示', en: 'Disclosure of safety measures' },
-};
 
 const RULE = '----------------------------------------';
 const JST_OFFSET_MS = 9 * 3600_000;

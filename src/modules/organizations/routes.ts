@@ -1,13 +1,13 @@
 /** Organization, departments, roles and staff users of the signed-in staff member's organization. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppContext } from '../../app/context.ts';
-import { AppError } from '../../app/errors.ts';
-import { requireKind, requireStaff } from '../../app/guard.ts';
+import type { AppContext } from '../../base/context.ts';
+import { AppError } from '../../base/errors.ts';
+import { requireKind, requireStaff } from '../../base/guard.ts';
+import { orgSettingsSchema, parseOrgSettings } from '../../base/settings.ts';
 import { appendAudit } from '../audit/append.ts';
 import { listItems, listPurposes } from '../purposes/service.ts';
 import { createDepartment, createUser, listUsers } from './service.ts';
-import { orgSettingsSchema, parseOrgSettings } from './settings.ts';
 import { forgetOrgSettings } from './settings-cache.ts';
 
 export function organizationRoutes(ctx: AppContext): FastifyPluginAsyncZod {

@@ -1,15 +1,16 @@
 /** Organizations (co-op, federation, subsidiary), their departments, roles and staff users. */
 import { randomUUID } from 'node:crypto';
-import type { AppContext } from '../../app/context.ts';
-import { AppError } from '../../app/errors.ts';
+import type { AppContext } from '../../base/context.ts';
+import { storeDuties } from '../../base/duties.ts';
+import { AppError } from '../../base/errors.ts';
+import { orgSettingsSchema } from '../../base/settings.ts';
+import type { Duty, RoleKind } from '../../contract/roles.ts';
 import type { Tx } from '../../db/database.ts';
-import type { Duty, OrganizationKind, RoleKind } from '../../db/schema.ts';
+import type { OrganizationKind } from '../../db/schema.ts';
 import { iso } from '../../db/time.ts';
 import { appendAudit } from '../audit/append.ts';
 import type { Actor } from '../audit/events.ts';
 import { hashPassword, passwordIssues } from '../auth/passwords.ts';
-import { storeDuties } from './duties.ts';
-import { orgSettingsSchema } from './settings.ts';
 
 export async function createOrganization(
   tx: Tx,

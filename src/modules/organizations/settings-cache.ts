@@ -1,5 +1,5 @@
+import { type OrgSettings, parseOrgSettings } from '../../base/settings.ts';
 import type { DbOrTx } from '../../db/database.ts';
-import { type OrgSettings, parseOrgSettings } from './settings.ts';
 
 const cache = new Map<string, { at: number; settings: OrgSettings }>();
 

@@ -1,9 +1,9 @@
 /** Setting up organizations and role grants from the console. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppContext } from '../../app/context.ts';
-import { requireKind } from '../../app/guard.ts';
-import { duties, parseDuties } from './duties.ts';
+import type { AppContext } from '../../base/context.ts';
+import { duties, parseDuties } from '../../base/duties.ts';
+import { requireKind } from '../../base/guard.ts';
 import { grantablePurposes, setRoleDuties, setRolePurposes, setUpOrganization } from './setup.ts';
 
 const codePattern = /^[a-z0-9][a-z0-9-]{1,39}$/;

@@ -4,10 +4,12 @@
  * draft policy, blank or started from a preset. Role grants (which role may use which purpose) are the
  * officer's to set once the policy names its purposes.
  */
-import type { AppContext } from '../../app/context.ts';
-import { AppError } from '../../app/errors.ts';
+import type { AppContext } from '../../base/context.ts';
+import { grantableKinds, parseDuties, storeDuties } from '../../base/duties.ts';
+import { AppError } from '../../base/errors.ts';
+import type { Duty, RoleKind } from '../../contract/roles.ts';
 import type { Tx } from '../../db/database.ts';
-import type { OrganizationKind, RoleKind } from '../../db/schema.ts';
+import type { OrganizationKind } from '../../db/schema.ts';
 import { appendAudit } from '../audit/append.ts';
 import type { Actor } from '../audit/events.ts';
 import { hashPassword } from '../auth/passwords.ts';
@@ -15,7 +17,6 @@ import { forgetCachedSessions } from '../auth/sessions.ts';
 import type { PolicyDocument } from '../policy/document.ts';
 import { adoptPreset } from '../policy/presets.ts';
 import { blankPolicy, getDraft, saveDraft } from '../policy/versions.ts';
-import { type Duty, grantableKinds, parseDuties, storeDuties } from './duties.ts';
 import { checkNewUser, createDepartment, createOrganization, createRole, insertUser } from './service.ts';
 
 export const standardRoles: { code: string; name: string; name_en: string; kind: RoleKind }[] = [

@@ -3,9 +3,10 @@
  * and disclosure services read (third parties, safety measures, contact, the child consent age). Parsed
  * documents are cached by the version's hash, so a busy page does not parse the same JSON again and again.
  */
+
+import { DEFAULT_CHILD_CONSENT_AGE } from '../../base/rules.ts';
 import type { DbOrTx } from '../../db/database.ts';
 import { type PolicyDocument, policyDocumentSchema } from './document.ts';
-import { DEFAULT_CHILD_CONSENT_AGE } from './rules.ts';
 
 export interface PolicyInEffect {
   number: number;

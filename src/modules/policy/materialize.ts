@@ -5,10 +5,10 @@
  * names is retired (items, purposes) or ended (joint uses), never deleted.
  */
 import { randomUUID } from 'node:crypto';
-import { AppError } from '../../app/errors.ts';
+import { AppError } from '../../base/errors.ts';
+import { addDays } from '../../base/rules.ts';
 import type { Tx } from '../../db/database.ts';
 import { type PolicyDocument, purposeCodeOf } from './document.ts';
-import { addDays } from './rules.ts';
 
 /** Writes `doc` into the registers of `orgId`; `effectiveOn` ends the joint uses the version drops. */
 export async function materializePolicy(tx: Tx, orgId: string, doc: PolicyDocument, effectiveOn: string): Promise<void> {

@@ -5,7 +5,8 @@
  */
 import { isMap, isSeq, LineCounter, parseDocument, stringify } from 'yaml';
 import type { z } from 'zod';
-import { AppError, type FieldIssue } from '../../app/errors.ts';
+import { AppError } from '../../base/errors.ts';
+import type { FieldIssue } from '../../contract/errors.ts';
 import { type PolicyDocument, policyDocumentSchema, withPurposeCodes } from './document.ts';
 
 const MAX_FILE_BYTES = 2 * 1024 * 1024;

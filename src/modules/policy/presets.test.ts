@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../app/errors.ts';
-import { memberFieldCodes } from '../members/field-codes.ts';
+import { AppError } from '../../base/errors.ts';
+import { memberFieldCodes } from '../../contract/member-fields.ts';
 import { purposeCodeOf } from './document.ts';
 import { formatPolicyFile, parsePolicyFile } from './policy-file.ts';
 import { adoptPreset, loadPreset, policyPresets, presetIds } from './presets.ts';

@@ -4,7 +4,7 @@
  * the preset leaves the field out (with a comment in the YAML), so the lint lists what is still to be filled in.
  */
 import { readFileSync } from 'node:fs';
-import { AppError } from '../../app/errors.ts';
+import { AppError } from '../../base/errors.ts';
 import type { PolicyDocument } from './document.ts';
 import { parsePolicyFile } from './policy-file.ts';
 

@@ -6,14 +6,14 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppContext } from '../../app/context.ts';
-import { contentDisposition } from '../../app/downloads.ts';
-import { requireKind } from '../../app/guard.ts';
-import type { RoleKind } from '../../db/schema.ts';
+import type { AppContext } from '../../base/context.ts';
+import { contentDisposition } from '../../base/downloads.ts';
+import { emitEvent } from '../../base/events.ts';
+import { requireKind } from '../../base/guard.ts';
+import { parseOrgSettings } from '../../base/settings.ts';
+import type { RoleKind } from '../../contract/roles.ts';
 import { findMyNumberFields } from '../my-number/detect.ts';
 import { refuseMyNumber } from '../my-number/refuse.ts';
-import { forgetNotices } from '../notices/cache.ts';
-import { parseOrgSettings } from '../organizations/settings.ts';
 import type { PolicyDocument } from './document.ts';
 import { formatPolicyFile, parsePolicyFile } from './policy-file.ts';
 import { adoptPreset, policyPresets } from './presets.ts';
@@ -163,7 +163,7 @@ export function policyRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           }),
         );
         ctx.policy.invalidate();
-        forgetNotices(actor.orgId);
+        emitEvent('policy.published', { orgId: actor.orgId });
         return reply.status(201).send({ version });
       },
     );

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { availableDialects } from '../../../test/support/db.ts';
 import { demoFixture, type Fixture } from '../../../test/support/fixtures.ts';
 import { completePolicy } from '../../../test/support/policy-fixture.ts';
-import { availableDialects } from '../../db/testing.ts';
 import type { Actor } from '../audit/events.ts';
 import { verifyAuditChain } from '../audit/verify.ts';
 import { createOrganization } from '../organizations/service.ts';

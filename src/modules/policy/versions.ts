@@ -7,7 +7,8 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { AppError } from '../../app/errors.ts';
+import { AppError } from '../../base/errors.ts';
+import { addDays } from '../../base/rules.ts';
 import type { DbOrTx, Tx } from '../../db/database.ts';
 import type { PolicyVersionStatus } from '../../db/schema.ts';
 import { iso, japanDate } from '../../db/time.ts';
@@ -17,7 +18,6 @@ import { compareDocuments, type PolicyChange, priorNoticeChanges } from './chang
 import { POLICY_FORMAT, type PolicyDocument, policyDocumentSchema, withPurposeCodes } from './document.ts';
 import { type LintGap, lintPolicy, publishable } from './lint.ts';
 import { materializePolicy } from './materialize.ts';
-import { addDays } from './rules.ts';
 
 export interface DraftView {
   revision: number;

@@ -4,7 +4,7 @@
  * been erased; withdrawn members keep their sign-in (their rights to disclosure and the rest remain).
  */
 import { createHash, randomUUID } from 'node:crypto';
-import type { FieldIssue } from '../../app/errors.ts';
+import type { FieldIssue } from '../../contract/errors.ts';
 import type { DbOrTx, Tx } from '../../db/database.ts';
 import type { MemberAccountTable } from '../../db/schema.ts';
 import { iso } from '../../db/time.ts';

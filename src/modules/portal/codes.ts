@@ -6,8 +6,8 @@
  * without the answer waiting for it (an SMTP round trip would otherwise show who exists).
  */
 import { createHash, randomBytes, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
-import type { AppContext } from '../../app/context.ts';
-import { AppError } from '../../app/errors.ts';
+import type { AppContext } from '../../base/context.ts';
+import { AppError } from '../../base/errors.ts';
 import type { Tx } from '../../db/database.ts';
 import type { MemberOneTimeCodeTable } from '../../db/schema.ts';
 import { iso } from '../../db/time.ts';

@@ -6,12 +6,12 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { availableDialects } from '../../../test/support/db.ts';
 import { demoFixture, type Fixture } from '../../../test/support/fixtures.ts';
 import { Client, testServer } from '../../../test/support/http.ts';
-import { availableDialects } from '../../db/testing.ts';
+import { PortalClient } from '../../../test/support/portal.ts';
 import { changeConsent } from '../consent/consents.ts';
 import { DEMO_CHILD_CODE, DEMO_MEMBER_CODE, DEMO_MEMBER_PASSWORD } from '../demo/demo-portal.ts';
-import { PortalClient } from './testing.ts';
 
 type Req = { id: string; state: string; version: number; reference: string; requester: string; identity_method: string | null };
 

@@ -7,15 +7,15 @@
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppContext } from '../../app/context.ts';
-import { AppError } from '../../app/errors.ts';
+import type { MemberActor } from '../../base/actors.ts';
+import type { AppContext } from '../../base/context.ts';
+import { AppError } from '../../base/errors.ts';
+import { disclosingKinds, requestKinds, selfServiceFields } from '../../contract/requests.ts';
 import { japanDate } from '../../db/time.ts';
 import { changeConsent, consentHistory, listConsents } from '../consent/consents.ts';
-import { disclosingKinds, requestKinds, selfServiceFields } from '../requests/kinds.ts';
 import { deliverPackage, packageForms } from '../requests/package.ts';
 import { addDocument, fileRequest, getRequest, listRequests, loadForActor, stepRequest } from '../requests/requests.ts';
 import { decodeBase64, documentBody, documentBodyLimit } from '../requests/routes.ts';
-import type { MemberActor } from './actor.ts';
 import { myData, updateMyContact } from './my-data.ts';
 
 const idParams = z.strictObject({ id: z.uuid() });

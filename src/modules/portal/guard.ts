@@ -1,7 +1,7 @@
 /** Who is signed in to the member page (本人のページ): the member session behind the `mamori_member` cookie. */
 import type { FastifyRequest } from 'fastify';
-import { AppError } from '../../app/errors.ts';
-import type { MemberActor } from './actor.ts';
+import type { MemberActor } from '../../base/actors.ts';
+import { AppError } from '../../base/errors.ts';
 import type { MemberSessionInfo } from './sessions.ts';
 
 declare module 'fastify' {

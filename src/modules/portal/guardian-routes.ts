@@ -1,21 +1,21 @@
 /**
  * Staff API for guardian links (保護者の登録): privacy officers and department managers whose role has the
- * `member_requests` duty (organizations/duties.ts) register, list and end the guardians of a member of their
+ * `member_requests` duty (base/duties.ts) register, list and end the guardians of a member of their
  * organization, after checking proof.
  */
 
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { AppContext } from '../../app/context.ts';
-import { requireDuty } from '../../app/guard.ts';
-import type { RoleKind } from '../../db/schema.ts';
+import type { AppContext } from '../../base/context.ts';
+import { requireDuty } from '../../base/guard.ts';
+import type { RoleKind } from '../../contract/roles.ts';
 import { memberIdParams } from '../members/schemas.ts';
 import { endGuardianLink, linkGuardian, listGuardianLinks } from './guardians.ts';
 import { guardianLinkParams, linkGuardianBody } from './schemas.ts';
 
 export const GUARDIAN_MANAGERS: readonly RoleKind[] = ['privacy_officer', 'department_manager'];
 const tags = ['guardians'];
-/** Declared on each route: refused before the body is read (app/guard.ts#checkDeclaredRoles). */
+/** Declared on each route: refused before the body is read (base/guard.ts#checkDeclaredRoles). */
 const guarded = { roles: GUARDIAN_MANAGERS, duty: { duty: 'member_requests', access: 'handle' } } as const;
 const guardianManager = (req: FastifyRequest) => requireDuty(req, 'member_requests', 'handle', GUARDIAN_MANAGERS);
 

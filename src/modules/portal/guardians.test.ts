@@ -5,12 +5,12 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { availableDialects } from '../../../test/support/db.ts';
 import { demoFixture, type Fixture } from '../../../test/support/fixtures.ts';
 import { Client, testServer } from '../../../test/support/http.ts';
-import { availableDialects } from '../../db/testing.ts';
+import { PortalClient } from '../../../test/support/portal.ts';
 import { japanDate } from '../../db/time.ts';
 import { DEMO_CHILD_CODE, DEMO_MEMBER_CODE, DEMO_MEMBER_PASSWORD } from '../demo/demo-portal.ts';
-import { PortalClient } from './testing.ts';
 
 const ORG = 'demo-coop';
 type Link = { id: string; guardian: { member_code: string }; relationship: string; ended_at: string | null; verified_by: string };

@@ -5,13 +5,14 @@
  * organization. Every change and every staff read is in the audit trail.
  */
 import { randomUUID } from 'node:crypto';
-import type { AppContext } from '../../app/context.ts';
-import { AppError, type FieldIssue } from '../../app/errors.ts';
+import type { StaffActor } from '../../base/actors.ts';
+import type { AppContext } from '../../base/context.ts';
+import { AppError } from '../../base/errors.ts';
+import type { FieldIssue } from '../../contract/errors.ts';
 import type { DbOrTx, Tx } from '../../db/database.ts';
 import type { GuardianLinkTable } from '../../db/schema.ts';
 import { iso } from '../../db/time.ts';
 import { appendAudit } from '../audit/append.ts';
-import type { StaffActor } from '../members/actor.ts';
 import { normalizeMemberCode } from './accounts.ts';
 
 export type GuardianRelationship = GuardianLinkTable['relationship'];

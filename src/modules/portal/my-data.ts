@@ -4,16 +4,17 @@
  * consents and requests — the disclosure package without the access log, which comes with a disclosure
  * request — and the person's own contact data, which they correct directly (audited as their own change).
  */
-import type { AppContext } from '../../app/context.ts';
-import { AppError } from '../../app/errors.ts';
+
+import type { MemberActor } from '../../base/actors.ts';
+import type { AppContext } from '../../base/context.ts';
+import { AppError } from '../../base/errors.ts';
+import { selfServiceFields } from '../../contract/requests.ts';
 import { iso } from '../../db/time.ts';
 import { appendAudit } from '../audit/append.ts';
 import { auditActor } from '../consent/consents.ts';
 import { buildPackage } from '../disclosure/build.ts';
 import type { DisclosurePackage } from '../disclosure/types.ts';
 import { normalizeMemberInput, toRow } from '../members/fields.ts';
-import { selfServiceFields } from '../requests/kinds.ts';
-import type { MemberActor } from './actor.ts';
 
 /** The package for the page: purposes carry their English name too (the page switches language). */
 export type MyData = Omit<DisclosurePackage, 'accesses' | 'purposes'> & {

@@ -6,13 +6,13 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { availableDialects } from '../../../test/support/db.ts';
 import { demoFixture, type Fixture } from '../../../test/support/fixtures.ts';
 import { testServer } from '../../../test/support/http.ts';
-import { availableDialects } from '../../db/testing.ts';
+import { type CapturingMailer, capturingMailer, PortalClient } from '../../../test/support/portal.ts';
 import { DEMO_CHILD_CODE, DEMO_MEMBER_CODE, DEMO_MEMBER_PASSWORD } from '../demo/demo-portal.ts';
 import { PORTAL_CODE_RATE_LIMIT } from './routes.ts';
 import { pruneMemberSignIns } from './sessions.ts';
-import { type CapturingMailer, capturingMailer, PortalClient } from './testing.ts';
 
 const ORG = 'demo-coop';
 const NEW_PASSWORD = 'kumiai-no-pass-2026';

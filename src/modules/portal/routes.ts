@@ -7,8 +7,8 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { Config } from '../../app/config.ts';
-import type { AppContext } from '../../app/context.ts';
+import type { Config } from '../../base/config.ts';
+import type { AppContext } from '../../base/context.ts';
 import type { AuthPolicy } from '../auth/sessions.ts';
 import { requestSignInCode, verifySignInCode } from './codes.ts';
 import { MEMBER_SESSION_COOKIE, requireMember, requireMemberSession } from './guard.ts';

@@ -5,11 +5,11 @@
  * a link takes effect at once. No cache: the member page is light, and logout or act-as must bite immediately.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { AppContext } from '../../app/context.ts';
+import type { MemberActor } from '../../base/actors.ts';
+import type { AppContext } from '../../base/context.ts';
 import type { Tx } from '../../db/database.ts';
 import { iso } from '../../db/time.ts';
 import { appendAudit } from '../audit/append.ts';
-import type { MemberActor } from './actor.ts';
 
 export interface MemberSessionInfo {
   /** The token's hash (the row id). */

@@ -10,8 +10,8 @@
  * and learns nothing about whether the code exists. The lockout can be used to annoy a member; the one-time
  * code by e-mail lifts it, and the per-address rate limit slows the annoyance.
  */
-import type { AppContext } from '../../app/context.ts';
-import { AppError } from '../../app/errors.ts';
+import type { AppContext } from '../../base/context.ts';
+import { AppError } from '../../base/errors.ts';
 import { iso } from '../../db/time.ts';
 import { appendAudit } from '../audit/append.ts';
 import type { Actor } from '../audit/events.ts';

@@ -2,10 +2,11 @@
  * Whose page is open (本人 or, for a guardian, a ward): who am I, and switching to a ward and back. The subject
  * lives on the session row; a ward is accepted only through an active guardian link registered by staff.
  */
-import type { AppContext } from '../../app/context.ts';
-import { AppError } from '../../app/errors.ts';
+
+import type { MemberActor } from '../../base/actors.ts';
+import type { AppContext } from '../../base/context.ts';
+import { AppError } from '../../base/errors.ts';
 import { appendAudit } from '../audit/append.ts';
-import type { MemberActor } from './actor.ts';
 import { activeGuardianLink, type Ward, wardsOf } from './guardians.ts';
 import { auditActorOf, type MemberSessionInfo } from './sessions.ts';
 

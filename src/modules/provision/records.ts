@@ -5,13 +5,13 @@
  * The person sees these records on their page and in the disclosure package (Art. 33(5)).
  */
 import { randomUUID } from 'node:crypto';
-import type { AppContext } from '../../app/context.ts';
-import { AppError } from '../../app/errors.ts';
+import type { StaffActor } from '../../base/actors.ts';
+import type { AppContext } from '../../base/context.ts';
+import { AppError } from '../../base/errors.ts';
 import type { DbOrTx } from '../../db/database.ts';
 import type { ProvisionRecordTable } from '../../db/schema.ts';
 import { iso, japanDate } from '../../db/time.ts';
 import { appendAudit } from '../audit/append.ts';
-import type { StaffActor } from '../members/actor.ts';
 import { policyInEffect } from '../policy/in-effect.ts';
 
 export interface ProvisionInput {

@@ -12,17 +12,18 @@
  *  - disclosures change nothing: the package is built from the data when it is downloaded.
  */
 import { randomUUID } from 'node:crypto';
-import type { AppContext } from '../../app/context.ts';
-import { AppError } from '../../app/errors.ts';
+import type { StaffOrMemberActor as RequestActor } from '../../base/actors.ts';
+import type { AppContext } from '../../base/context.ts';
+import { AppError } from '../../base/errors.ts';
+import type { MemberField } from '../../contract/member-fields.ts';
 import type { Tx } from '../../db/database.ts';
 import type { MemberTable, SubjectRequestTable } from '../../db/schema.ts';
 import { iso } from '../../db/time.ts';
 import { appendAudit } from '../audit/append.ts';
 import { auditActor } from '../consent/consents.ts';
-import { type MemberField, normalizeMemberInput, toRow } from '../members/fields.ts';
+import { normalizeMemberInput, toRow } from '../members/fields.ts';
 import { getOrgSettings } from '../organizations/settings-cache.ts';
 import type { RequestDetail } from './kinds.ts';
-import type { RequestActor } from './requests.ts';
 
 type Effect = { effect: string; fields?: string[]; purposes?: string[]; third_parties?: string[] };
 

@@ -4,7 +4,9 @@
  * due or overdue. Mails are chosen inside the transaction (so they describe what committed) and sent after it;
  * each send is recorded in the audit trail, a failure too, and a failure never undoes the step.
  */
-import type { AppContext } from '../../app/context.ts';
+import type { AppContext } from '../../base/context.ts';
+import { addDays } from '../../base/rules.ts';
+import { disclosingKinds, openStates, requestKindLabels } from '../../contract/requests.ts';
 import type { DbOrTx, Tx } from '../../db/database.ts';
 import type { SubjectRequestTable } from '../../db/schema.ts';
 import { japanDate } from '../../db/time.ts';
@@ -20,8 +22,6 @@ import {
 } from '../notify/templates.ts';
 import { getOrgSettings } from '../organizations/settings-cache.ts';
 import { policyInEffect } from '../policy/in-effect.ts';
-import { addDays } from '../policy/rules.ts';
-import { disclosingKinds, kindLabels, openStates } from './kinds.ts';
 
 export interface PendingMail extends MailText {
   to: string;
@@ -33,7 +33,7 @@ export interface PendingMail extends MailText {
 /** The mails a step of a request sends. */
 export async function notifyStep(tx: Tx, ctx: AppContext, row: SubjectRequestTable, step: string): Promise<PendingMail[]> {
   const org = await tx.selectFrom('organizations').select(['id', 'name']).where('id', '=', row.org_id).executeTakeFirstOrThrow();
-  const base = { orgName: org.name, reference: row.reference, kindLabel: kindLabels[row.kind] };
+  const base = { orgName: org.name, reference: row.reference, kindLabel: requestKindLabels[row.kind] };
   const pageUrl = `${ctx.publicUrl}/my/requests/${row.id}`;
   let personal: MailText | undefined;
   if (step === 'file') personal = requestReceived({ ...base, dueOn: row.due_on, pageUrl });
@@ -123,7 +123,7 @@ export async function sendReminders(ctx: AppContext): Promise<{ organizations: n
       const org = await tx.selectFrom('organizations').select('name').where('id', '=', org_id).executeTakeFirstOrThrow();
       const text = officeReminder({
         orgName: org.name,
-        due: due.map((d) => ({ reference: d.reference, kindLabel: kindLabels[d.kind], dueOn: d.due_on, overdue: d.due_on < today })),
+        due: due.map((d) => ({ reference: d.reference, kindLabel: requestKindLabels[d.kind], dueOn: d.due_on, overdue: d.due_on < today })),
         consoleUrl: `${ctx.publicUrl}/requests?state=overdue`,
       });
       requests += due.length;

@@ -3,15 +3,15 @@
  * the privacy office for a paper answer. Each hand-over is recorded in the audit trail.
  */
 import type { FastifyReply } from 'fastify';
-import type { AppContext } from '../../app/context.ts';
-import { contentDisposition } from '../../app/downloads.ts';
+import type { StaffOrMemberActor as RequestActor } from '../../base/actors.ts';
+import type { AppContext } from '../../base/context.ts';
+import { contentDisposition } from '../../base/downloads.ts';
 import type { SubjectRequestTable } from '../../db/schema.ts';
 import { appendAudit } from '../audit/append.ts';
 import { auditActor } from '../consent/consents.ts';
 import { buildPackage } from '../disclosure/build.ts';
 import { packageToCsv } from '../disclosure/csv.ts';
 import { renderDisclosurePdf } from '../disclosure/pdf.ts';
-import type { RequestActor } from './requests.ts';
 
 export const packageForms = ['pdf', 'json', 'csv'] as const;
 export type PackageForm = (typeof packageForms)[number];

@@ -5,33 +5,25 @@
  * What an answer changes is in `effects.ts`; mails go out after the commit (`notify.ts`).
  */
 import { createHash, randomUUID } from 'node:crypto';
-import type { AppContext } from '../../app/context.ts';
-import { AppError } from '../../app/errors.ts';
+import type { StaffActor, StaffOrMemberActor } from '../../base/actors.ts';
+import type { AppContext } from '../../base/context.ts';
+import { dutyAccess } from '../../base/duties.ts';
+import { AppError } from '../../base/errors.ts';
+import { addDays } from '../../base/rules.ts';
+import type { RequestChannel, Requester, RequestKind, RequestState } from '../../contract/requests.ts';
+import { disclosingKinds, kindsAfterErasure, officerSteps, openStates, type RequestStep, steps } from '../../contract/requests.ts';
 import type { DbOrTx, Tx } from '../../db/database.ts';
-import type { RequestChannel, Requester, RequestKind, RequestState, SubjectRequestTable } from '../../db/schema.ts';
+import type { SubjectRequestTable } from '../../db/schema.ts';
 import { iso, japanDate } from '../../db/time.ts';
 import { appendAudit } from '../audit/append.ts';
 import { auditActor } from '../consent/consents.ts';
-import type { StaffActor } from '../members/actor.ts';
-import { dutyAccess } from '../organizations/duties.ts';
 import { getOrgSettings } from '../organizations/settings-cache.ts';
 import { policyInEffect } from '../policy/in-effect.ts';
-import { addDays } from '../policy/rules.ts';
-import type { MemberActor } from '../portal/actor.ts';
 import { applyEffects } from './effects.ts';
-import {
-  disclosingKinds,
-  kindsAfterErasure,
-  officerSteps,
-  openStates,
-  type RequestDetail,
-  type RequestStep,
-  requestDetailSchemas,
-  steps,
-} from './kinds.ts';
+import { type RequestDetail, requestDetailSchemas } from './kinds.ts';
 import { notifyStep, type PendingMail, deliver as sendMails } from './notify.ts';
 
-export type RequestActor = StaffActor | MemberActor;
+export type RequestActor = StaffOrMemberActor;
 
 export interface FileRequestInput {
   memberId: string;

@@ -1,20 +1,20 @@
 /**
  * The privacy office's API for requests from the person, consents entered on paper or by phone, and
  * provision records. Staff of the member's organization only, and only roles with the duty
- * (organizations/duties.ts: `member_requests` for requests and consents, `provision_records` for provision
+ * (base/duties.ts: `member_requests` for requests and consents, `provision_records` for provision
  * records; auditors read); deciding steps, documents and packages are the privacy officer's.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppContext } from '../../app/context.ts';
-import { AppError } from '../../app/errors.ts';
-import { requireDuty } from '../../app/guard.ts';
+import type { StaffActor } from '../../base/actors.ts';
+import type { AppContext } from '../../base/context.ts';
+import { AppError } from '../../base/errors.ts';
+import { requireDuty } from '../../base/guard.ts';
+import { disclosingKinds, requestKinds } from '../../contract/requests.ts';
 import { japanDate } from '../../db/time.ts';
 import { appendAudit } from '../audit/append.ts';
 import { changeConsent, consentHistory, listConsents } from '../consent/consents.ts';
-import type { StaffActor } from '../members/actor.ts';
 import { listProvisionRecords, recordProvision } from '../provision/records.ts';
-import { disclosingKinds, requestKinds } from './kinds.ts';
 import { deliverPackage, packageForms } from './package.ts';
 import { addDocument, fileRequest, getRequest, listRequests, loadForActor, readDocument, stepRequest, updateRequest } from './requests.ts';
 

@@ -1,6 +1,8 @@
 /** Shapes of the mamori API answers the console reads (see /api/docs for the full OpenAPI document). */
+import type { FieldIssue } from '../../../src/contract/errors.ts';
+import type { RoleKind } from '../../../src/contract/roles.ts';
 
-export type RoleKind = 'privacy_officer' | 'department_manager' | 'staff' | 'auditor' | 'system_admin';
+export type { FieldIssue, RoleKind };
 export type MfaStep = 'none' | 'totp' | 'enroll';
 
 export interface Purpose {
@@ -109,14 +111,4 @@ export interface StaffUser {
   role_kind: RoleKind;
   department: string | null;
   department_name: string | null;
-}
-
-export interface FieldIssue {
-  field: string;
-  code: string;
-  message_ja: string;
-  message_en: string;
-  /** Where the problem is in an uploaded file (1-based), for file uploads. */
-  line?: number;
-  column?: number;
 }

@@ -12,7 +12,7 @@ import {
   MAX_REVIEW_INTERVAL_MONTHS,
   media,
   mediumLabels,
-} from '../../../src/modules/ledger/vocabulary.ts';
+} from '../../../src/contract/ledger-vocabulary.ts';
 import { ApiError, api } from '../api/client.ts';
 import type { Named } from '../api/types.ts';
 import { Button, ErrorNotice, Field, Notice } from '../components/ui.tsx';

@@ -11,7 +11,7 @@ import {
   residualLabels,
   reviewResultLabels,
   stageLabels,
-} from '../../../src/modules/ledger/vocabulary.ts';
+} from '../../../src/contract/ledger-vocabulary.ts';
 import { api } from '../api/client.ts';
 import { Badge, Button, Card, ErrorNotice, Loading, Notice, PageHeader } from '../components/ui.tsx';
 import { useI18n } from '../i18n/i18n.tsx';

@@ -1,5 +1,5 @@
 /** Small marks of an asset: its review state (overdue in red), its highest residual risk, 要配慮, gaps, retired. */
-import { type ResidualLevel, residualLabels } from '../../../src/modules/ledger/vocabulary.ts';
+import { type ResidualLevel, residualLabels } from '../../../src/contract/ledger-vocabulary.ts';
 import { Badge } from '../components/ui.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { Asset } from './ledger-model.ts';

@@ -3,7 +3,8 @@
  * form's draft of an asset, and the conversions between them. Labels of stages, media and levels come from
  * the server's vocabulary module, so the console, the API and the Excel export use the same words.
  */
-import type { PresentedAsset } from '../../../src/modules/ledger/presenter.ts';
+
+import type { PresentedAsset } from '../../../src/contract/api.ts';
 import {
   type AcquisitionMethod,
   assetFieldLabels,
@@ -13,7 +14,7 @@ import {
   type Medium,
   type ResidualLevel,
   stageLabels,
-} from '../../../src/modules/ledger/vocabulary.ts';
+} from '../../../src/contract/ledger-vocabulary.ts';
 import type { I18n } from '../i18n/i18n.tsx';
 
 export type Asset = PresentedAsset;

@@ -4,7 +4,7 @@
  * auditors.
  */
 import { type FormEvent, useEffect, useState } from 'react';
-import { mediumLabels } from '../../../src/modules/ledger/vocabulary.ts';
+import { mediumLabels } from '../../../src/contract/ledger-vocabulary.ts';
 import { api } from '../api/client.ts';
 import type { Named } from '../api/types.ts';
 import { Badge, Card, Empty, ErrorNotice, Field, Loading, PageHeader } from '../components/ui.tsx';

@@ -3,7 +3,7 @@
  * version the person saw, so a change made meanwhile is not overlooked.
  */
 import { type FormEvent, useState } from 'react';
-import { type ReviewResult, reviewResultLabels, reviewResults } from '../../../src/modules/ledger/vocabulary.ts';
+import { type ReviewResult, reviewResultLabels, reviewResults } from '../../../src/contract/ledger-vocabulary.ts';
 import { ApiError, api } from '../api/client.ts';
 import { Button, ErrorNotice, Field } from '../components/ui.tsx';
 import { useI18n } from '../i18n/i18n.tsx';

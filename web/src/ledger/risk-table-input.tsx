@@ -2,7 +2,7 @@
  * The risk table of the seven lifecycle stages, as a form: for each stage 未評価 / 該当 / 該当なし, the threats,
  * the countermeasures and the residual risk. Errors from the API arrive keyed `risks.<stage>.<field>`.
  */
-import { residualLabels, residualLevels, stageLabels } from '../../../src/modules/ledger/vocabulary.ts';
+import { residualLabels, residualLevels, stageLabels } from '../../../src/contract/ledger-vocabulary.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { RiskDraft } from './ledger-model.ts';
 

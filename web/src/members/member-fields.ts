@@ -2,7 +2,7 @@
  * How the console shows and edits the member ledger's fields: their order, the input each needs, and the
  * display of coded values (gender, delivery type, status) in the current language.
  */
-import { memberFieldCodes } from '../../../src/modules/members/field-codes.ts';
+import { memberFieldCodes } from '../../../src/contract/member-fields.ts';
 import type { MemberValue } from '../api/types.ts';
 import type { I18n, MessageKey } from '../i18n/i18n.tsx';
 

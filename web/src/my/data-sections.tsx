@@ -3,7 +3,7 @@
  * purposes with the person's status on each, joint uses, third-party provision records and where to ask.
  * All of it comes from one `GET /portal/my` (the disclosure package without the access log).
  */
-import { memberFieldCodes } from '../../../src/modules/members/field-codes.ts';
+import { memberFieldCodes } from '../../../src/contract/member-fields.ts';
 import { Badge, Card, Empty } from '../components/ui.tsx';
 import { type I18n, useI18n } from '../i18n/i18n.tsx';
 import { displayValue } from '../members/member-fields.ts';

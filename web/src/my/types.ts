@@ -2,10 +2,9 @@
  * The member page API's shapes (本人のページ). The data, consent and request types are the server's own
  * (type-only imports: nothing of the server is bundled), so the page cannot drift from what it reads.
  */
-import type { RequestKind, RequestState } from '../../../src/db/schema.ts';
-import type { ConsentEventView, ConsentView } from '../../../src/modules/consent/consents.ts';
-import type { MyData } from '../../../src/modules/portal/my-data.ts';
-import type { RequestView } from '../../../src/modules/requests/requests.ts';
+
+import type { ConsentEventView, ConsentView, MyData, RequestView } from '../../../src/contract/api.ts';
+import type { RequestKind, RequestState } from '../../../src/contract/requests.ts';
 
 export type { ConsentEventView, ConsentView, MyData, RequestKind, RequestState, RequestView };
 

@@ -3,10 +3,7 @@
  * server's own (type-only imports: nothing of the server is bundled), so the editor cannot drift from the
  * schema it edits.
  */
-import type { PolicyChange } from '../../../src/modules/policy/changes.ts';
-import type { PolicyDocument } from '../../../src/modules/policy/document.ts';
-import type { LintGap } from '../../../src/modules/policy/lint.ts';
-import type { DraftReview, DraftView, VersionSummary } from '../../../src/modules/policy/versions.ts';
+import type { DraftReview, DraftView, LintGap, PolicyChange, PolicyDocument, VersionSummary } from '../../../src/contract/api.ts';
 
 export type { DraftReview, DraftView, LintGap, PolicyChange, PolicyDocument, VersionSummary };
 

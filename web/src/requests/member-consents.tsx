@@ -6,7 +6,7 @@
  */
 
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import type { ConsentEventView, ConsentView } from '../../../src/modules/consent/consents.ts';
+import type { ConsentEventView, ConsentView } from '../../../src/contract/api.ts';
 import { ApiError, api } from '../api/client.ts';
 import { Badge, Button, Card, ErrorNotice, Field, Loading, Notice } from '../components/ui.tsx';
 import { type I18n, useI18n } from '../i18n/i18n.tsx';

@@ -3,7 +3,7 @@
  * with the way in to enter a new request for this member.
  */
 import { useEffect, useState } from 'react';
-import type { ProvisionView } from '../../../src/modules/provision/records.ts';
+import type { ProvisionView } from '../../../src/contract/api.ts';
 import { api } from '../api/client.ts';
 import { Card, ErrorNotice, Loading } from '../components/ui.tsx';
 import { useI18n } from '../i18n/i18n.tsx';

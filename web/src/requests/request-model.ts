@@ -1,12 +1,25 @@
 /**
  * Requests from the person (開示等の請求) as the console sees them: the server's view (one type, shared with the
  * API), the words of the workflow, and which steps the signed-in role may take in a request's current state.
- * The step table mirrors the server's `kinds.ts` (kept free of zod, so the bundle stays small); the server
- * refuses anything else in any case.
+ * The kinds, steps and states come from the contract the server uses too (src/contract/requests.ts); the
+ * server refuses anything else in any case.
  */
-import type { RequestChannel, Requester, RequestKind, RequestState } from '../../../src/db/schema.ts';
-import type { RequestStep } from '../../../src/modules/requests/kinds.ts';
-import type { RequestView } from '../../../src/modules/requests/requests.ts';
+
+import type { RequestView } from '../../../src/contract/api.ts';
+import {
+  correctableFields,
+  disclosingKinds,
+  officerSteps,
+  openStates,
+  type RequestChannel,
+  type Requester,
+  type RequestKind,
+  type RequestState,
+  type RequestStep,
+  requestKindLabels,
+  requestKinds,
+  steps,
+} from '../../../src/contract/requests.ts';
 import type { RoleKind } from '../api/types.ts';
 import type { I18n } from '../i18n/i18n.tsx';
 
@@ -15,45 +28,18 @@ export type RequestEvent = NonNullable<RequestView['events']>[number];
 export type RequestDocument = NonNullable<RequestView['documents']>[number];
 export type DeliveryForm = RequestView['delivery_form'];
 
-export const requestKinds = [
-  'disclosure',
-  'correction',
-  'deletion',
-  'cessation',
-  'provision_cessation',
-  'provision_records',
-  'safety_measures',
-] as const satisfies readonly RequestKind[];
-
-/** Kinds answered with a package to download (開示), rather than by changing data. */
-export const disclosingKinds: readonly RequestKind[] = ['disclosure', 'provision_records', 'safety_measures'];
+export { correctableFields, disclosingKinds, openStates, requestKinds };
 
 /** Channels staff enter; `page` requests come from the member page only. */
 export const staffChannels = ['phone', 'paper', 'counter', 'mail'] as const satisfies readonly RequestChannel[];
 export const requesters = ['self', 'legal_representative', 'mandated_agent'] as const satisfies readonly Requester[];
 export const deliveryForms = ['paper', 'pdf', 'json', 'csv'] as const satisfies readonly DeliveryForm[];
-/** Fields a person may ask to have corrected (the server's `correctableFields`). */
-export const correctableFields = ['name', 'name_kana', 'gender', 'birth_date', 'postal_code', 'address', 'phone', 'email'] as const;
-
-export const openStates: readonly RequestState[] = ['received', 'verified', 'in_progress', 'approved'];
-
-/** From which states each step may be taken, in the order the actions are offered. */
-const stepsFrom: Record<RequestStep, readonly RequestState[]> = {
-  verify: ['received'],
-  start: ['verified'],
-  approve: ['in_progress'],
-  answer: ['approved'],
-  refuse: ['received', 'verified', 'in_progress', 'approved'],
-  withdraw: ['received', 'verified', 'in_progress', 'approved'],
-  close: ['answered', 'refused', 'withdrawn'],
-};
-const officerSteps: readonly RequestStep[] = ['approve', 'answer', 'refuse'];
 
 /** The steps a role may take now (auditors none; deciding steps only the privacy officer). */
 export function allowedSteps(state: RequestState, role: RoleKind): RequestStep[] {
   if (role === 'auditor' || role === 'system_admin') return [];
-  return (Object.keys(stepsFrom) as RequestStep[]).filter(
-    (s) => stepsFrom[s].includes(state) && (role === 'privacy_officer' || !officerSteps.includes(s)),
+  return (Object.keys(steps) as RequestStep[]).filter(
+    (s) => steps[s].from.includes(state) && (role === 'privacy_officer' || !officerSteps.includes(s)),
   );
 }
 
@@ -83,7 +69,8 @@ export function requestLabels(i18n: I18n) {
   const { t, has } = i18n;
   const known = (key: string, fallback: string) => (has(key) ? t(key) : fallback);
   return {
-    kind: (k: RequestKind) => t(`request.kind.${k}`),
+    /** The kinds' names are the server's (mails, PDF, CLI): one list in the contract. */
+    kind: (k: RequestKind) => requestKindLabels[k][i18n.lang],
     /** A state; events carry it as plain text. */
     state: (s: string) => known(`request.state.${s}`, s),
     channel: (c: RequestChannel) => t(`request.channel.${c}`),

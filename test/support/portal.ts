@@ -4,7 +4,7 @@
  * per address, so each client gets its own unless told otherwise).
  */
 import type { FastifyInstance, InjectOptions } from 'fastify';
-import type { Mail, Mailer } from '../notify/mailer.ts';
+import type { Mail, Mailer } from '../../src/modules/notify/mailer.ts';
 
 export interface CapturingMailer extends Mailer {
   readonly sent: Mail[];

@@ -3,6 +3,8 @@
  * Japanese and English. Business logic throws `AppError` with a code; only the HTTP edge maps it to a
  * status, and the CLI prints the same messages.
  */
+import type { FieldIssue } from '../contract/errors.ts';
+
 export const errorCatalogue = {
   // Input
   invalid_json: [400, '送信されたJSONの形式が正しくありません。', 'The request body is not valid JSON.'],
@@ -245,17 +247,6 @@ export const errorCatalogue = {
 } as const satisfies Record<string, readonly [number, string, string]>;
 
 export type ErrorCode = keyof typeof errorCatalogue;
-
-/** One problem with one field, for validation errors (path uses dots: `member.birth_date`). */
-export interface FieldIssue {
-  field: string;
-  code: string;
-  message_ja: string;
-  message_en: string;
-  /** Where the problem is in an uploaded file (1-based). */
-  line?: number;
-  column?: number;
-}
 
 export class AppError extends Error {
   readonly code: ErrorCode;

@@ -1,6 +1,6 @@
 /** Per-organization settings kept as JSON on the organization row, validated on read and write. */
 import { z } from 'zod';
-import { DEFAULT_PRIOR_NOTICE_DAYS } from '../policy/rules.ts';
+import { DEFAULT_PRIOR_NOTICE_DAYS } from './rules.ts';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/);
 

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { type DialectName, type OpenedDatabase, openDatabase } from './database.ts';
-import { migrateToLatest } from './migrate.ts';
+import { type DialectName, type OpenedDatabase, openDatabase } from '../../src/db/database.ts';
+import { migrateToLatest } from '../../src/db/migrate.ts';
 
 export const dialects: DialectName[] = ['sqlite', 'postgres'];
 

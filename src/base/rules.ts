@@ -1,5 +1,5 @@
 /**
- * The numbers of the policy rules, in one place (see ../../shared/docs/appi.md). Points the statute leaves
+ * The numbers of the policy rules, in one place (see the product docs, appi.md). Points the statute leaves
  * open are defaults an organization can change in its settings; they are marked (confirm).
  */
 

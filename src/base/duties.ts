@@ -8,9 +8,7 @@
  * The kind of role fixes the rest: a privacy officer has every duty, an auditor reads (never handles) what the
  * duties cover, a system administrator has none; staff and department managers have exactly the duties granted.
  */
-import type { Duty, RoleKind } from '../../db/schema.ts';
-
-export type { Duty };
+import type { Duty, DutyAccess, RoleKind } from '../contract/roles.ts';
 
 export const duties = [
   /** 本人からの請求・同意の受付: requests (list, read, intake, steps, documents), consents, guardian links. */
@@ -18,9 +16,6 @@ export const duties = [
   /** 第三者提供・受領の記録 (Arts. 29–30): reading and entering provision records. */
   'provision_records',
 ] as const satisfies readonly Duty[];
-
-/** How a role may use a duty's registers: handle (read and act) or read only; `null` is neither. */
-export type DutyAccess = 'handle' | 'read' | null;
 
 /** The kinds whose duties are granted one by one; the other kinds' follow from the kind. */
 export const grantableKinds: readonly RoleKind[] = ['staff', 'department_manager'];

@@ -1,9 +1,8 @@
 /** Who is asking: the session behind the cookie, checked once per request by the server's onRequest hook. */
 import type { FastifyRequest } from 'fastify';
-import type { Duty, RoleKind } from '../db/schema.ts';
-import type { SessionInfo } from '../modules/auth/sessions.ts';
-import type { StaffActor } from '../modules/members/actor.ts';
-import { dutyAccess } from '../modules/organizations/duties.ts';
+import type { Duty, RoleKind } from '../contract/roles.ts';
+import type { SessionInfo, StaffActor } from './actors.ts';
+import { dutyAccess } from './duties.ts';
 import { AppError } from './errors.ts';
 
 declare module 'fastify' {
@@ -17,7 +16,7 @@ declare module 'fastify' {
      * nothing of the route's schema; the handler's own `requireKind` stays as the second line.
      */
     roles?: readonly RoleKind[];
-    /** The duty the route's work needs (organizations/duties.ts), checked at the same moment as `roles`. */
+    /** The duty the route's work needs (base/duties.ts), checked at the same moment as `roles`. */
     duty?: { duty: Duty; access: 'read' | 'handle' };
   }
 }
@@ -40,7 +39,7 @@ export function requireKind(request: FastifyRequest, kinds: readonly RoleKind[])
 }
 
 /**
- * Staff whose role has the duty (organizations/duties.ts): `read` lets auditors in as well, `handle` only
+ * Staff whose role has the duty (base/duties.ts): `read` lets auditors in as well, `handle` only
  * those who do the work. Optionally narrowed to some kinds (decisions kept for the privacy officer).
  */
 export function requireDuty(request: FastifyRequest, duty: Duty, access: 'read' | 'handle', kinds?: readonly RoleKind[]): StaffActor {

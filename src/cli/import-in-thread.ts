@@ -6,8 +6,8 @@
  */
 import { statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import type { ImportMembersOptions, ImportProgress, ImportSummary } from './import-members.ts';
-import { fromThreadError, type ThreadError } from './pool.ts';
+import type { ImportMembersOptions, ImportProgress, ImportSummary } from '../modules/import/import-members.ts';
+import { fromThreadError, type ThreadError } from '../modules/import/pool.ts';
 
 /** Plain data only (it is copied to the thread): the mapping as a file path or parsed JSON, no callback. */
 export type ThreadImportOptions = Omit<ImportMembersOptions, 'onProgress'>;

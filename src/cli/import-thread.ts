@@ -1,9 +1,9 @@
 /** Worker thread entry of `importMembersInThread`: opens mamori from the environment and runs the import. */
 import { parentPort, workerData } from 'node:worker_threads';
-import { openMamori } from '../../app/bootstrap.ts';
-import { importMembers } from './import-members.ts';
-import { toThreadError } from './pool.ts';
-import type { ThreadImportOptions } from './run-in-thread.ts';
+import { openMamori } from '../app/bootstrap.ts';
+import { importMembers } from '../modules/import/import-members.ts';
+import { toThreadError } from '../modules/import/pool.ts';
+import type { ThreadImportOptions } from './import-in-thread.ts';
 
 const { opts } = workerData as { opts: ThreadImportOptions };
 const m = await openMamori();

@@ -1,0 +1,16 @@
+/**
+ * The shapes of API answers that the console reads, declared by the services that produce them. This file is
+ * the one place where the console's view of those types meets the server: web/src imports them from here,
+ * never from src/modules directly, so what the console depends on is listed and reviewable. Type-only
+ * exports (erased at build time: no server code reaches the console's bundle); the boundary test checks that
+ * this file holds nothing else.
+ */
+export type { ConsentEventView, ConsentView } from '../modules/consent/consents.ts';
+export type { PresentedAsset } from '../modules/ledger/presenter.ts';
+export type { PolicyChange } from '../modules/policy/changes.ts';
+export type { PolicyDocument } from '../modules/policy/document.ts';
+export type { LintGap } from '../modules/policy/lint.ts';
+export type { DraftReview, DraftView, VersionSummary } from '../modules/policy/versions.ts';
+export type { MyData } from '../modules/portal/my-data.ts';
+export type { ProvisionView } from '../modules/provision/records.ts';
+export type { RequestView } from '../modules/requests/requests.ts';
