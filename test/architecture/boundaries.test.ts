@@ -6,7 +6,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { parseSync } from 'rolldown/experimental';
+import { parseSync } from 'oxc-parser';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Cruised, cruiseSources, describeCycle, folderCycles, folderEdges, folderOf, repoRoot } from './cruise.ts';
 
