@@ -13,7 +13,7 @@
  *   attempt) and the tables listed in `CHANGED_BY_REFUSALS`;
  * - the audit chain still verifies at the end.
  *
- * Bounded for `npm test`: `MAMORI_FUZZ_RUNS` runs per operation and caller (default 20) within a time budget
+ * Bounded for `npm test`: `MAMORI_FUZZ_RUNS` runs per operation and caller (default 100) within a time budget
  * of `MAMORI_FUZZ_BUDGET_S` seconds (default 100), shared fairly between the operations (an operation's unused
  * time goes to the next). A longer release run is described in
  * docs/security-notes/fuzz.md. `MAMORI_FUZZ_SEED` replays a run (the seed is printed on failure).
@@ -31,7 +31,7 @@ import { DEMO_MEMBER_CODE, DEMO_MEMBER_PASSWORD } from '../../src/modules/demo/d
 import { demoFixture, type Fixture } from '../support/fixtures.ts';
 import { Client, type Response, testServer } from '../support/http.ts';
 
-const RUNS = Math.max(1, Number(process.env.MAMORI_FUZZ_RUNS ?? 20));
+const RUNS = Math.max(1, Number(process.env.MAMORI_FUZZ_RUNS ?? 100));
 const BUDGET_MS = Math.max(5, Number(process.env.MAMORI_FUZZ_BUDGET_S ?? 100)) * 1000;
 const SEED = process.env.MAMORI_FUZZ_SEED ? Number(process.env.MAMORI_FUZZ_SEED) : Date.now() % 2 ** 31;
 
