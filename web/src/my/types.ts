@@ -20,27 +20,13 @@ export interface MyConsents {
   history: ConsentEventView[];
 }
 
-/** The seven kinds in the order the page offers them (APPI Arts. 32–35). */
-export const requestKinds: readonly RequestKind[] = [
-  'disclosure',
-  'correction',
-  'deletion',
-  'cessation',
-  'provision_cessation',
-  'provision_records',
-  'safety_measures',
-];
+/** The kinds in the order the page offers them, what is answered with a package, open states, correctable fields. */
+export { correctableFields, disclosingKinds, openStates, requestKinds } from '../../../src/contract/requests.ts';
 
-/** Kinds answered with a package to download. */
-export const disclosingKinds: readonly RequestKind[] = ['disclosure', 'provision_records', 'safety_measures'];
+import { selfServiceFields } from '../../../src/contract/requests.ts';
 
-export const openStates: readonly RequestState[] = ['received', 'verified', 'in_progress', 'approved'];
-
-/** Fields a correction request may name (訂正・追加), as the server's `correctableFields`. */
-export const correctableFields = ['name', 'name_kana', 'gender', 'birth_date', 'postal_code', 'address', 'phone', 'email'] as const;
-
-/** Contact fields the member changes directly, as the server's `selfServiceFields`. */
-export const contactFields = ['postal_code', 'address', 'phone', 'email'] as const;
+/** Contact fields the member changes directly (the server's `selfServiceFields`). */
+export const contactFields = selfServiceFields;
 export type ContactField = (typeof contactFields)[number];
 
 export const packageForms = ['pdf', 'json', 'csv'] as const;
