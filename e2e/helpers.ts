@@ -22,18 +22,26 @@ export function demoTotp(login: string, ahead = 0): string {
 const STEPS_FILE = 'test-results/e2e-totp-steps.json';
 const usedSteps = (): Record<string, number> => (existsSync(STEPS_FILE) ? JSON.parse(readFileSync(STEPS_FILE, 'utf8')) : {});
 
-/** A TOTP code of a demo user whose step has not been used yet in this run. */
-export async function freshTotp(login: string): Promise<string> {
+/**
+ * A 30-s step of a user's TOTP not used yet in this run (the current one or the next), marked as used: for
+ * codes a journey computes itself, e.g. from a secret it has just bound (see totp-rebind.spec.ts).
+ */
+export async function freshStep(login: string): Promise<{ step: number; ahead: 0 | 1 }> {
   for (;;) {
     const step = Math.floor(Date.now() / 30_000);
     const last = usedSteps()[login] ?? -1;
     const ahead = last < step ? 0 : last === step ? 1 : -1;
-    if (ahead >= 0) {
+    if (ahead !== -1) {
       writeFileSync(STEPS_FILE, JSON.stringify({ ...usedSteps(), [login]: step + ahead }));
-      return demoTotp(login, ahead);
+      return { step: step + ahead, ahead };
     }
     await new Promise((r) => setTimeout(r, 30_000 - (Date.now() % 30_000) + 200));
   }
+}
+
+/** A TOTP code of a demo user whose step has not been used yet in this run. */
+export async function freshTotp(login: string): Promise<string> {
+  return demoTotp(login, (await freshStep(login)).ahead);
 }
 
 export async function fillPassword(page: Page, login: string, password = DEMO_PASSWORD) {

@@ -211,7 +211,7 @@ describe.each(availableDialects())('staff sign-in hardening on %s', (dialect) =>
       ]);
     });
 
-    it('asks a user without a factor for the password, and counts wrong ones towards the lockout that ends the session', async () => {
+    it('asks a user without a factor for the password, counts wrong ones towards the lockout that ends the session, and /auth/me tells when a factor is in force', async () => {
       const c = new Client(await server());
       await c.login(f, 'service');
       expect((await c.post('/api/v1/auth/totp/enroll')).body.error?.code).toBe('reauth_required');
@@ -233,9 +233,13 @@ describe.each(availableDialects())('staff sign-in hardening on %s', (dialect) =>
       now = new Date(now.getTime() + 16 * 60_000);
       const again = new Client(await server());
       await again.login(f, 'service');
+      // /auth/me tells the console whether a factor is in force (and so whether to ask for a code).
+      expect((await again.get('/api/v1/auth/me')).body).toMatchObject({ user: { login: 'service' }, totp: false });
       const begun = await again.post('/api/v1/auth/totp/enroll', { password: DEMO_PASSWORD });
       expect(begun.status).toBe(200);
+      expect((await again.get('/api/v1/auth/me')).body).toMatchObject({ totp: false }); // pending is not in force
       expect((await again.post('/api/v1/auth/totp/activate', { code: currentTotp(String(begun.body.secret), now) })).status).toBe(200);
+      expect((await again.get('/api/v1/auth/me')).body).toMatchObject({ totp: true });
       expect(JSON.parse((await audit('auth.totp_enrolled'))[0]!.detail)).toEqual({ rebind: false });
     });
 

@@ -82,7 +82,7 @@ export function App() {
       />
     );
   }
-  const session: Session = { me: state.me, purposes: state.purposes, items: state.items, signOut };
+  const session: Session = { me: state.me, purposes: state.purposes, items: state.items, signOut, refresh: load };
   return (
     <SessionContext.Provider value={session}>
       <Shell />

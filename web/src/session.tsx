@@ -12,6 +12,8 @@ export interface Session {
   purposes: Purpose[];
   items: DataItem[];
   signOut: () => Promise<void>;
+  /** Reads /auth/me again (e.g. after the second factor changed). */
+  refresh: () => Promise<void>;
 }
 
 export const SessionContext = createContext<Session | null>(null);

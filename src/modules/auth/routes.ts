@@ -110,7 +110,7 @@ export function authRoutes(ctx: AppContext, config: Config): FastifyPluginAsyncZ
       const actor = requireStaff(req);
       const engine = await ctx.policy.engine();
       const permitted = new Set(engine.purposesForRole(actor.roleId, actor.orgId));
-      const [org, role, department, purposes] = await Promise.all([
+      const [org, role, department, purposes, factor] = await Promise.all([
         ctx.db
           .selectFrom('organizations')
           .select(['code', 'name', 'name_en', 'kind'])
@@ -121,6 +121,7 @@ export function authRoutes(ctx: AppContext, config: Config): FastifyPluginAsyncZ
           ? ctx.db.selectFrom('departments').select(['code', 'name', 'name_en']).where('id', '=', actor.departmentId).executeTakeFirst()
           : undefined,
         listPurposes(ctx.db, actor.orgId),
+        ctx.db.selectFrom('users').select('totp_enabled').where('id', '=', actor.id).executeTakeFirstOrThrow(),
       ]);
       // Organizations whose members this user may use through a joint use (共同利用) in effect today, with the
       // owner's purposes the user's role is granted among those the joint use covers.
@@ -178,6 +179,8 @@ export function authRoutes(ctx: AppContext, config: Config): FastifyPluginAsyncZ
       return {
         mfa: 'none',
         user: { id: actor.id, login: actor.login, display_name: s.displayName },
+        /** A TOTP second factor is in force: re-binding it then also asks for a current code (POST /auth/totp/enroll). */
+        totp: factor.totp_enabled === 1,
         joint_use: [...jointUse.values()],
         organization: org,
         role,

@@ -36,6 +36,8 @@ export type DutyAccess = 'handle' | 'read' | null;
 export interface Me {
   mfa: 'none';
   user: { id: string; login: string; display_name: string };
+  /** A TOTP second factor is in force (re-binding it then asks for a current code too). */
+  totp: boolean;
   organization: Named & { kind: string };
   role: Named & { kind: RoleKind };
   /** Work beyond purposes (organizations/duties.ts): handle, read only, or none. */

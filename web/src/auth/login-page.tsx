@@ -9,6 +9,7 @@ import { BrandMark } from '../components/brand.tsx';
 import { LangSwitch } from '../components/lang-switch.tsx';
 import { Button, ErrorNotice, Field, Loading, Notice } from '../components/ui.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
+import { CodeField, PasswordField, type TotpEnrolment, TotpEnrolmentSteps, useCodeSubmit } from './fields.tsx';
 
 type Step = 'password' | 'totp' | 'enroll';
 
@@ -117,75 +118,12 @@ function PasswordStep({ onDone }: { onDone: (mfa: MfaStep) => void }) {
           />
         )}
       </Field>
-      <Field label={t('login.password')} error={fieldErrors.password} required>
-        {(p) => (
-          <input
-            {...p}
-            name="password"
-            type="password"
-            autoComplete="current-password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-        )}
-      </Field>
+      <PasswordField label={t('login.password')} value={password} onChange={setPassword} error={fieldErrors.password} />
       <Button type="submit" variant="primary" busy={busy} className="btn-block">
         {t('login.submit')}
       </Button>
     </form>
   );
-}
-
-function CodeField({ value, onChange, error }: { value: string; onChange: (v: string) => void; error?: string | undefined }) {
-  const { t } = useI18n();
-  return (
-    <Field label={t('login.code')} hint={t('login.code.hint')} error={error} required>
-      {(p) => (
-        <input
-          {...p}
-          name="code"
-          className="input-code"
-          inputMode="numeric"
-          autoComplete="one-time-code"
-          maxLength={8}
-          value={value}
-          onChange={(e) => onChange(e.target.value)}
-          // biome-ignore lint/a11y/noAutofocus: the code is the only thing asked on this step
-          autoFocus
-        />
-      )}
-    </Field>
-  );
-}
-
-function useCodeSubmit(path: string, onDone: () => void) {
-  const { t, pick } = useI18n();
-  const [code, setCode] = useState('');
-  const [fieldError, setFieldError] = useState<string | undefined>();
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    const clean = code.normalize('NFKC').replace(/\s/g, '');
-    setError(null);
-    if (!/^\d{6}$/.test(clean)) {
-      setFieldError(t('login.error.codeFormat'));
-      return;
-    }
-    setFieldError(undefined);
-    setBusy(true);
-    try {
-      await api.post(path, { code: clean });
-      onDone();
-    } catch (err) {
-      if (err instanceof ApiError && err.code === 'totp_invalid') setFieldError(pick(err.messageJa, err.messageEn));
-      else setError(err);
-      setCode('');
-    } finally {
-      setBusy(false);
-    }
-  };
-  return { code, setCode, fieldError, error, busy, submit };
 }
 
 function TotpStep({ onDone, onRestart }: { onDone: () => void; onRestart: () => void }) {
@@ -211,14 +149,14 @@ function TotpStep({ onDone, onRestart }: { onDone: () => void; onRestart: () => 
 
 function EnrollStep({ onDone, onRestart }: { onDone: () => void; onRestart: () => void }) {
   const { t } = useI18n();
-  const [enrolment, setEnrolment] = useState<{ secret: string; uri: string } | null>(null);
+  const [enrolment, setEnrolment] = useState<TotpEnrolment | null>(null);
   const [loadError, setLoadError] = useState<unknown>(null);
   const s = useCodeSubmit('/auth/totp/activate', onDone);
 
   useEffect(() => {
     let live = true;
     api
-      .post<{ secret: string; uri: string }>('/auth/totp/enroll')
+      .post<TotpEnrolment>('/auth/totp/enroll')
       .then((r) => live && setEnrolment(r))
       .catch((err: unknown) => live && setLoadError(err));
     return () => {
@@ -236,22 +174,7 @@ function EnrollStep({ onDone, onRestart }: { onDone: () => void; onRestart: () =
       {!enrolment && !loadError && <Loading />}
       {enrolment && (
         <>
-          <ol className="enroll-steps">
-            <li>
-              <p>{t('login.enroll.step1')}</p>
-              <p className="enroll-label">{t('login.enroll.secret')}</p>
-              <code className="enroll-secret" data-testid="totp-secret">
-                {enrolment.secret.replace(/(.{4})/g, '$1 ').trim()}
-              </code>
-              <p className="enroll-label">{t('login.enroll.uri')}</p>
-              <code className="enroll-uri" data-testid="totp-uri">
-                {enrolment.uri}
-              </code>
-            </li>
-            <li>
-              <p>{t('login.enroll.step2')}</p>
-            </li>
-          </ol>
+          <TotpEnrolmentSteps enrolment={enrolment} />
           <CodeField value={s.code} onChange={s.setCode} error={s.fieldError} />
           <Button type="submit" variant="primary" busy={s.busy} className="btn-block">
             {t('login.enroll.submit')}

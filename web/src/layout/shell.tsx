@@ -1,10 +1,14 @@
-/** The signed-in frame: header (organization, user, role, language, sign-out), role-aware navigation, the screen. */
+/**
+ * The signed-in frame: header (organization, user, role, language, re-binding the second factor, sign-out),
+ * role-aware navigation, the screen.
+ */
 import { type ReactNode, useEffect, useState } from 'react';
 import { AlertsPage } from '../alerts/alerts-page.tsx';
 import { api } from '../api/client.ts';
 import type { Alert } from '../api/types.ts';
 import { AuditPage } from '../audit/audit-page.tsx';
 import { MemberAuditPage } from '../audit/member-audit-page.tsx';
+import { TotpRebindPage } from '../auth/totp-rebind-page.tsx';
 import { BrandMark } from '../components/brand.tsx';
 import { icons } from '../components/icons.tsx';
 import { LangSwitch } from '../components/lang-switch.tsx';
@@ -112,6 +116,9 @@ export function Shell() {
               {me.department && ` · ${pick(me.department.name, me.department.name_en)}`}
             </span>
           </div>
+          <Link to="/account/totp" className="btn btn-ghost-light btn-small" data-testid="totp-rebind-link">
+            {t('header.totpRebind')}
+          </Link>
           <button type="button" className="btn btn-ghost-light btn-small" onClick={() => void signOut()}>
             {t('header.signOut')}
           </button>
@@ -171,6 +178,7 @@ function Routes() {
   if (path === '/audit') return <AuditPage key={query.get('member') ?? ''} />;
   if (path === '/alerts') return <AlertsPage />;
   if (path === '/users') return <UsersPage />;
+  if (path === '/account/totp') return <TotpRebindPage />;
   if (path === '/ledger') return <LedgerPage />;
   if (path === '/ledger/new') return <NewAssetPage />;
   const asset = matchPath('/ledger/:id', path);
