@@ -1,5 +1,5 @@
 /**
- * Module boundaries (ARCHITECTURE.md, docs/security-notes/boundaries.md): the rules of .dependency-cruiser.cjs
+ * Module boundaries (ARCHITECTURE.md, SECURITY.md): the rules of .dependency-cruiser.cjs
  * hold over src/, web/src/, test/, e2e/ and bench/, and no two folders of src/ (each module, base, db,
  * contract, app, cli) depend on each other in a cycle — a cycle dependency-cruiser's file-level rule cannot
  * see. Each failure names the files that cause it.
