@@ -170,7 +170,7 @@ describe.each(availableDialects())('staff sign-in hardening on %s', (dialect) =>
       expect(u).toEqual({ totp_enabled: 1, totp_pending_enc: null });
     });
 
-    it('keeps the old factor in force until a code from the new one activates it, and audits both steps', async () => {
+    it('keeps the old factor in force until a code from the new one activates it, then ends the other sessions, and audits both steps', async () => {
       nextStep();
       const c = new Client(await server());
       await c.login(f, 'officer');
@@ -192,8 +192,12 @@ describe.each(availableDialects())('staff sign-in hardening on %s', (dialect) =>
       expect((await c.post('/api/v1/auth/totp/activate', { code: currentTotp(oldSecret, now) })).body.error?.code).toBe('totp_invalid');
       expect(await secretOf('officer')).toBe(oldSecret);
       nextStep();
+      expect((await during.get('/api/v1/auth/me')).status).toBe(200);
       expect((await c.post('/api/v1/auth/totp/activate', { code: currentTotp(newSecret, now) })).status).toBe(200);
       expect(await secretOf('officer')).toBe(newSecret);
+      // Every other session of the user (signed in with the old factor) ends; the one that re-bound stays.
+      expect((await during.get('/api/v1/auth/me')).status).toBe(401);
+      expect((await c.get('/api/v1/auth/me')).status).toBe(200);
 
       nextStep();
       const after = new Client(await server());
@@ -206,9 +210,11 @@ describe.each(availableDialects())('staff sign-in hardening on %s', (dialect) =>
       expect(JSON.parse(begins[0]!.detail)).toEqual({ rebind: true });
       const enrolled = (await audit('auth.totp_enrolled')).slice(0, 2);
       expect(enrolled.map((e) => [e.outcome, e.error_code, JSON.parse(e.detail)])).toEqual([
-        ['ok', null, { rebind: true }],
+        ['ok', null, { rebind: true, ended_sessions: expect.any(Number) }],
         ['failed', 'totp_invalid', { rebind: true, reason: 'wrong_code' }],
       ]);
+      // At least the session signed in with the old factor meanwhile (earlier tests' sessions may count too).
+      expect(JSON.parse(enrolled[0]!.detail).ended_sessions).toBeGreaterThanOrEqual(1);
     });
 
     it('asks a user without a factor for the password, counts wrong ones towards the lockout that ends the session, and /auth/me tells when a factor is in force', async () => {

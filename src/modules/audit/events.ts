@@ -37,7 +37,7 @@ export type AuditEvent = Base &
     /** Binding a TOTP factor started (`rebind`: one was already in force), or refused (missing or wrong re-authentication). */
     | { action: 'auth.totp_enroll_begin'; outcome: 'ok' | 'refused' | 'failed'; detail: { rebind: boolean; reason?: string } }
     /** The pending factor activated (it replaces the one in force, if any), or a wrong first code. */
-    | { action: 'auth.totp_enrolled'; outcome: 'ok' | 'failed'; detail: { rebind: boolean; reason?: string } }
+    | { action: 'auth.totp_enrolled'; outcome: 'ok' | 'failed'; detail: { rebind: boolean; reason?: string; ended_sessions?: number } }
     | { action: 'user.create' | 'user.update'; outcome: 'ok'; detail: { user_id: string; login: string; role?: string } }
     | { action: 'organization.create' | 'department.create'; outcome: 'ok'; detail: { id: string; code: string } }
     | { action: 'policy.change'; outcome: 'ok'; detail: Record<string, unknown> }

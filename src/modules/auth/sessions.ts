@@ -413,8 +413,26 @@ export async function activateTotp(ctx: AppContext, policy: AuthPolicy, token: s
       .executeTakeFirst();
     if (Number(done.numUpdatedRows) !== 1) throw new AppError('totp_invalid');
     await tx.updateTable('sessions').set({ mfa_pending: 0 }).where('id', '=', session.sessionId).execute();
+    // A factor replaced (a lost or compromised phone) ends every other session of the user: whoever signed in
+    // with the old factor is signed out; this session, which has just proved the new one, stays.
+    let endedSessions = 0;
+    if (rebind) {
+      const ended = await tx.deleteFrom('sessions').where('user_id', '=', actor.id).where('id', '!=', session.sessionId).executeTakeFirst();
+      endedSessions = Number(ended.numDeletedRows);
+      forgetUserSessions(ctx.db, actor.id);
+    }
     forgetSession(ctx.db, session.sessionId);
-    await appendAudit(tx, actor, { action: 'auth.totp_enrolled', outcome: 'ok', orgId: actor.orgId, detail: { rebind } }, ctx.clock);
+    await appendAudit(
+      tx,
+      actor,
+      {
+        action: 'auth.totp_enrolled',
+        outcome: 'ok',
+        orgId: actor.orgId,
+        detail: { rebind, ...(rebind ? { ended_sessions: endedSessions } : {}) },
+      },
+      ctx.clock,
+    );
   });
 }
 
