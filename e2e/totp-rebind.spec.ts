@@ -76,7 +76,7 @@ test('the officer re-binds the second factor, and only the new one works afterwa
   await page.getByLabel('新しい確認コード').fill(newTotp(secret).generate({ timestamp: (old.step - 1) * 30_000 }));
   await page.getByRole('button', { name: '有効にする' }).click();
   await expect(page.getByTestId('rebind-done')).toContainText('新しい二要素認証が有効になりました');
-  await expect(page.getByTestId('rebind-done')).toContainText('以前の登録の確認コードは使えなくなりました。');
+  await expect(page.getByTestId('rebind-done')).toContainText('ほかの端末でのログインは終了しました。');
   await shot(page, '62-totp-rebind-done');
 
   // Signed out and in again: the old entry's code (for a step never used) is refused, one from the new entry works.
