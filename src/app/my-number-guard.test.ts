@@ -31,7 +31,15 @@ describe('the guard reads input against the route schema', () => {
   it('scans free text, patterned codes, free-form records, unknown keys, and routes without a schema', () => {
     const input = { member_id: uuids[0], kind: 'a', note: `番号${n}`, code: n, detail: { x: [n] }, extra: n, choice: `x${n}` };
     expect(myNumberFields(input, body, 'body').sort()).toEqual(['body.choice', 'body.code', 'body.detail.x[0]', 'body.extra', 'body.note']);
-    expect(myNumberFields({ member_id: uuids[0] }, undefined, 'body')).toEqual(['body.member_id']);
+    expect(myNumberFields({ ref: uuids[0], note: `申出 ${uuids[0]}` }, undefined, 'body').sort()).toEqual(['body.note', 'body.ref']);
+  });
+
+  it('a whole UUID under an identifier key is an identifier, even where the input fails its schema', () => {
+    expect(myNumberFields({ member_id: uuids[0], request_id: uuids[1], id: uuids[0] }, undefined, 'body')).toEqual([]);
+    // An array sent where the route takes an object (the fuzz test's finding): refused by validation, not as a number.
+    expect(myNumberFields([{ member_id: '00000000-0000-1000-8000-000000000000', kind: 'a' }], body, 'body')).toEqual([]);
+    // Text under an identifier key is still read.
+    expect(myNumberFields([{ member_id: `id ${n}` }], body, 'body')).toEqual(['body[0].member_id']);
   });
 
   it('a value that fails its type is scanned (a uuid field holding text)', () => {

@@ -60,6 +60,9 @@ function resolve(schema: Schema | undefined, value: unknown): Schema | undefined
   return undefined;
 }
 
+/** A path ending in a key named as an identifier: `id`, `member_id`, `request_id`, … */
+const ID_KEY = /(?:^|\.)(?:\w+_)?id$/;
+
 /** The shape of a UUID, any version (the nil UUID too). */
 const UUID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -68,9 +71,12 @@ const UUID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
  * string needs only the shape, since validation refuses what is not a real one). In a path or a query, a
  * UUID-shaped value is an identifier to look up whatever its schema says (an audit search by member id).
  */
-function issuedByType(schema: Schema | undefined, value: string, inPath: boolean): boolean {
+function issuedByType(schema: Schema | undefined, value: string, inPath: boolean, idField: boolean): boolean {
   if (UUID_SHAPE.test(value)) {
-    if (inPath) return true;
+    // In a path or query, or under a key named as an identifier (`id`, `member_id`), a whole UUID is a
+    // reference to a row mamori issued, even where the input as a whole fails its schema (it is then refused
+    // by validation, never stored). A UUID inside free text is still read.
+    if (inPath || idField) return true;
     const format = schema?._zod.def.format;
     if (schema?._zod.def.type === 'string' && (format === 'uuid' || format === 'guid')) return true;
   }
@@ -117,7 +123,7 @@ export function myNumberFields(input: unknown, schema: unknown, path: string, se
     if (typeof value === 'string') {
       if (
         !secret(item.path) &&
-        !issuedByType(schema, value, item.path.startsWith('params.') || item.path.startsWith('query.')) &&
+        !issuedByType(schema, value, item.path.startsWith('params.') || item.path.startsWith('query.'), ID_KEY.test(item.path)) &&
         containsMyNumber(value, normalizeText)
       )
         found.push(item.path);
