@@ -1,4 +1,30 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
+
+/** Names proxy-addr (Fastify's `trustProxy`) accepts besides addresses and CIDRs. */
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** An address, a CIDR (`10.0.0.0/8`, `fd00::/8`) or one of proxy-addr's names. */
+function isProxyAddress(v: string): boolean {
+  if (PROXY_NAMES.has(v)) return true;
+  const [address = '', prefix, ...rest] = v.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * `MAMORI_TRUST_PROXY`: unset or `false`, no proxy is trusted (the socket's address is the client's);
+ * `true`, every proxy; a number, that many hops; otherwise a comma-separated list of addresses or CIDRs.
+ */
+export function parseTrustProxy(raw: string | undefined): unknown {
+  const v = raw?.trim();
+  if (!v || v === 'false') return false;
+  if (v === 'true') return true;
+  if (/^\d+$/.test(v)) return Number(v);
+  return v.split(',').map((a) => a.trim());
+}
 
 /**
  * The one configuration schema, read from the environment and validated at start-up: a bad value stops
@@ -43,6 +69,22 @@ const configSchema = z.object({
   mailFrom: z.string().min(3),
   /** The address members use to reach mamori, for links in mails. */
   publicUrl: z.url(),
+  /** Which reverse proxies' `X-Forwarded-For` decides the client address (rate limits, logs): see `parseTrustProxy`. */
+  trustProxy: z.union([
+    z.boolean(),
+    z.number().int().min(1, { message: 'MAMORI_TRUST_PROXY の段数は1以上です / MAMORI_TRUST_PROXY hops must be at least 1' }).max(100),
+    z
+      .array(z.string())
+      .min(1)
+      .refine((list) => list.every(isProxyAddress), {
+        message:
+          'MAMORI_TRUST_PROXY は true、段数、またはアドレス・CIDR のカンマ区切りです / MAMORI_TRUST_PROXY must be true, a number of hops, or comma-separated addresses or CIDRs',
+      }),
+  ]),
+  /** Port of the Prometheus `/metrics` listener; unset, no metrics are served. */
+  metricsPort: z.coerce.number().int().min(1).max(65535).optional(),
+  /** Where the metrics listener binds (loopback by default: scrapers on the same host or through a tunnel). */
+  metricsHost: z.string().min(1),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -67,6 +109,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     outboxDir: env.MAMORI_OUTBOX_DIR ?? `${dataDir}/outbox`,
     mailFrom: env.MAMORI_MAIL_FROM ?? 'mamori <no-reply@localhost>',
     publicUrl: env.MAMORI_PUBLIC_URL ?? `http://localhost:${env.PORT ?? 8080}`,
+    trustProxy: parseTrustProxy(env.MAMORI_TRUST_PROXY),
+    metricsPort: env.MAMORI_METRICS_PORT || undefined,
+    metricsHost: env.MAMORI_METRICS_HOST ?? '127.0.0.1',
     ...overrides,
   };
   const parsed = configSchema.safeParse(raw);
