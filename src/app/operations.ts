@@ -5,7 +5,7 @@
  * URL (a member id, a search term) or the full address.
  */
 import { isIP } from 'node:net';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Db } from '../db/database.ts';
@@ -129,15 +129,27 @@ export function truncateAddress(address: string | undefined): string {
 }
 
 /** The request log line: route pattern, method, status, duration and the truncated client address. */
-export function logRequest(req: FastifyRequest, reply: FastifyReply): void {
-  req.log.info(
-    {
-      method: req.method,
-      route: req.routeOptions.url ?? '(no route)',
-      status: reply.statusCode,
-      ms: Math.round(reply.elapsedTime * 10) / 10,
-      client: truncateAddress(req.ip),
-    },
-    'request',
-  );
+export function logRequest(req: FastifyRequest, reply: FastifyReply, error?: Error | null): void {
+  const line = {
+    method: req.method,
+    route: req.routeOptions.url ?? '(no route)',
+    status: reply.statusCode,
+    ms: Math.round(reply.elapsedTime * 10) / 10,
+    client: truncateAddress(req.ip),
+  };
+  if (error) req.log.error({ ...line, err: error }, 'request');
+  else req.log.info(line, 'request');
+}
+
+/**
+ * Fastify's own request lines ("incoming request", "request completed", "Route GET:/… not found") carry the
+ * raw URL and the full address: all off, and the one `logRequest` line written when the answer has gone.
+ */
+export class RequestLog extends LogController {
+  constructor() {
+    super({ disableRequestLogging: true });
+  }
+  override requestCompleted(error: Error | null | undefined, req: FastifyRequest, reply: FastifyReply): void {
+    logRequest(req, reply, error);
+  }
 }

@@ -37,7 +37,7 @@ import { clientErrorResponse, errorHandler, handleError } from './http-errors.ts
 import { installJsonParser } from './json-body.ts';
 import type { Metrics } from './metrics.ts';
 import { myNumberGuard } from './my-number-guard.ts';
-import { logRequest, probeRoutes, truncateAddress } from './operations.ts';
+import { probeRoutes, RequestLog, truncateAddress } from './operations.ts';
 
 export interface ServerOptions {
   /** Folder of the built web console (`web/dist`); the API runs without it. */
@@ -77,8 +77,8 @@ export async function buildServer(ctx: AppContext, config: Config, opts: ServerO
     // Behind a reverse proxy, which proxies' X-Forwarded-For decides `req.ip` (rate limits, the log).
     // A number of hops is what proxy-addr makes of a number, written as the function Fastify's types accept.
     trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
-    // Fastify's own request lines carry the raw URL; `logRequest` writes the one line instead.
-    disableRequestLogging: true,
+    // Fastify's own request lines carry the raw URL; `RequestLog` writes the one line instead.
+    logController: new RequestLog(),
     clientErrorHandler: (_err, socket) => {
       if (socket.writable) socket.end(clientErrorResponse());
     },
@@ -116,12 +116,13 @@ export async function buildServer(ctx: AppContext, config: Config, opts: ServerO
     app.addHook('onClose', () => checkpoints.stop());
   }
 
-  // One log line and the metrics of every answered request, by the route's pattern.
+  // The metrics of every answered request, by the route's pattern.
   const metrics = opts.metrics;
-  app.addHook('onResponse', async (req, reply) => {
-    logRequest(req, reply);
-    metrics?.observeRequest(req.method, req.routeOptions.url ?? '(no route)', reply.statusCode, reply.elapsedTime / 1000);
-  });
+  if (metrics) {
+    app.addHook('onResponse', async (req, reply) => {
+      metrics.observeRequest(req.method, req.routeOptions.url ?? '(no route)', reply.statusCode, reply.elapsedTime / 1000);
+    });
+  }
 
   await app.register(helmet, {
     contentSecurityPolicy: {

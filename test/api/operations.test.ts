@@ -184,6 +184,9 @@ describe.each(availableDialects())('operations on %s', (dialect) => {
     expect((await service.get('/api/v1/members?purpose=P01&name=%E5%B1%B1%E7%94%B0')).status).toBe(200);
     const v6 = new Client(app, '2001:db8:1234:5678::1');
     await v6.get('/health');
+    // A path no route matches: Fastify's own "Route GET:… not found" line would carry it.
+    expect((await service.get(`/api/v1/no-such-thing/${memberId}`)).status).toBe(404);
+    expect((await app.inject({ method: 'GET', url: `/nowhere/${memberId}` })).statusCode).toBe(404);
     const lines = log.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'request');
     expect(lines).toContainEqual(
       expect.objectContaining({ method: 'GET', route: '/api/v1/members/:id', status: 200, client: '203.0.113.0', ms: expect.any(Number) }),
@@ -196,6 +199,8 @@ describe.each(availableDialects())('operations on %s', (dialect) => {
     expect(text).not.toContain('5678');
     expect(text).not.toMatch(/%E5%B1%B1|山田|name=|purpose=/);
     expect(text).not.toContain('"url"');
+    expect(text).not.toMatch(/incoming request|request completed|not found/);
+    expect(lines.filter((l) => l.route === '(no route)' && l.status === 404)).toHaveLength(2);
   });
 
   it('metrics count requests by route pattern and status class, and the audit entries appended', async () => {
