@@ -5,16 +5,18 @@
  * Prometheus metrics moving with requests, audit entries and jobs.
  */
 import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContext } from '../../src/app/context.ts';
 import { buildMetricsServer, createMetrics, type Metrics } from '../../src/app/metrics.ts';
-import { truncateAddress } from '../../src/app/operations.ts';
+import { checkReadiness, truncateAddress } from '../../src/app/operations.ts';
 import { buildServer } from '../../src/app/server.ts';
 import { type Config, loadConfig } from '../../src/base/config.ts';
-import { openDatabase } from '../../src/db/database.ts';
+import { openDatabase, startBackgroundCheckpoints } from '../../src/db/database.ts';
 import { migrationNames } from '../../src/db/migrate.ts';
 import { KeyRing } from '../../src/modules/crypto/data-keys.ts';
-import { availableDialects, createTestDatabase, type TestDatabase } from '../support/db.ts';
+import { availableDialects, createTestDatabase, postgresUrl, type TestDatabase } from '../support/db.ts';
 import { demoFixture, type Fixture } from '../support/fixtures.ts';
 import { Client } from '../support/http.ts';
 
@@ -264,6 +266,48 @@ describe.each(availableDialects())('operations on %s', (dialect) => {
     } finally {
       await server.close();
       await behind.dispose();
+    }
+  });
+});
+
+describe('readiness checks', () => {
+  it('on SQLite, a stopped checkpointer makes the server not ready', async () => {
+    const database = await createTestDatabase('sqlite');
+    const checkpoints = startBackgroundCheckpoints(database.sqlite!);
+    try {
+      expect(await checkReadiness(database.db, { checkpointer: checkpoints.running })).toEqual({
+        ready: true,
+        checks: { database: 'ok', migrations: 'ok', checkpointer: 'ok' },
+      });
+      await checkpoints.stop();
+      expect(await checkReadiness(database.db, { checkpointer: checkpoints.running })).toEqual({
+        ready: false,
+        checks: { database: 'ok', migrations: 'ok', checkpointer: 'stopped' },
+      });
+    } finally {
+      await database.dispose();
+    }
+  });
+
+  it.runIf(availableDialects().includes('postgres'))('on PostgreSQL, a database that does not answer in time is a timeout', async () => {
+    const database = await createTestDatabase('postgres');
+    // Another session holds the migration table: the readiness query waits behind its lock.
+    const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(database.db);
+    const blocker = new pg.Client({ connectionString: postgresUrl()! });
+    await blocker.connect();
+    try {
+      await blocker.query('begin');
+      await blocker.query(`lock table ${rows[0]!.schema}.kysely_migration in access exclusive mode`);
+      const started = Date.now();
+      expect(await checkReadiness(database.db, { timeoutMs: 300 })).toEqual({
+        ready: false,
+        checks: { database: 'timeout', migrations: 'not_checked' },
+      });
+      expect(Date.now() - started).toBeLessThan(2000);
+    } finally {
+      await blocker.query('rollback');
+      await blocker.end();
+      await database.dispose();
     }
   });
 });
