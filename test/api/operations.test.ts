@@ -77,6 +77,7 @@ describe('MAMORI_METRICS_PORT', () => {
     expect(loadConfig({}).metricsPort).toBeUndefined();
     expect(loadConfig({ MAMORI_METRICS_PORT: '9464' })).toMatchObject({ metricsPort: 9464, metricsHost: '127.0.0.1' });
     expect(() => loadConfig({ MAMORI_METRICS_PORT: 'metrics' })).toThrow(/metricsPort/);
+    expect(() => loadConfig({ PORT: '8080', MAMORI_METRICS_PORT: '8080' })).toThrow(/PORT と別のポート[\s\S]*must differ from PORT/);
   });
 });
 
