@@ -35,7 +35,9 @@ import { findMemberSession } from '../modules/portal/sessions.ts';
 import { requestRoutes } from '../modules/requests/routes.ts';
 import { clientErrorResponse, errorHandler, handleError } from './http-errors.ts';
 import { installJsonParser } from './json-body.ts';
+import type { Metrics } from './metrics.ts';
 import { myNumberGuard } from './my-number-guard.ts';
+import { probeRoutes, RequestLog, truncateAddress } from './operations.ts';
 
 export interface ServerOptions {
   /** Folder of the built web console (`web/dist`); the API runs without it. */
@@ -43,6 +45,8 @@ export interface ServerOptions {
   logger?: boolean;
   /** Where the log goes (standard output by default); tests read it. */
   logStream?: { write(line: string): void };
+  /** Counts requests by route pattern (see metrics.ts); served by its own listener, not by this server. */
+  metrics?: Metrics;
 }
 
 const unsafeMethod = (m: string) => m !== 'GET' && m !== 'HEAD' && m !== 'OPTIONS';
@@ -64,9 +68,17 @@ export function routedPath(url: string): string {
   return path.replace(/[\\/]+/g, '/').toLowerCase();
 }
 
+/** Trusts the nearest `hops` proxies: `X-Forwarded-For` entries beyond them are the client's own claim. */
+const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
+
 export async function buildServer(ctx: AppContext, config: Config, opts: ServerOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     bodyLimit: config.bodyLimit,
+    // Behind a reverse proxy, which proxies' X-Forwarded-For decides `req.ip` (rate limits, the log).
+    // A number of hops is what proxy-addr makes of a number, written as the function Fastify's types accept.
+    trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
+    // Fastify's own request lines carry the raw URL; `RequestLog` writes the one line instead.
+    logController: new RequestLog(),
     clientErrorHandler: (_err, socket) => {
       if (socket.writable) socket.end(clientErrorResponse());
     },
@@ -79,10 +91,15 @@ export async function buildServer(ctx: AppContext, config: Config, opts: ServerO
         : {
             level: config.logLevel,
             ...(opts.logStream ? { stream: opts.logStream } : {}),
-            // Never log personal data or secrets: no query strings (search terms), cookies or bodies.
+            // Never log personal data or secrets: no raw URLs (member ids, search terms), cookies, bodies or
+            // full client addresses.
             redact: ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'],
             serializers: {
-              req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: req.url.split('?')[0], ip: req.ip }),
+              req: (req: FastifyRequest) => ({
+                method: req.method,
+                route: req.routeOptions?.url ?? '(no route)',
+                client: truncateAddress(req.ip),
+              }),
             },
           },
   }).withTypeProvider<ZodTypeProvider>();
@@ -92,9 +109,19 @@ export async function buildServer(ctx: AppContext, config: Config, opts: ServerO
   installJsonParser(app);
 
   // SQLite: WAL checkpoints run in a background thread while the server runs (see db/database.ts).
+  let checkpointer: (() => boolean) | undefined;
   if (ctx.sqlite) {
     const checkpoints = startBackgroundCheckpoints(ctx.sqlite);
+    checkpointer = () => checkpoints.running();
     app.addHook('onClose', () => checkpoints.stop());
+  }
+
+  // The metrics of every answered request, by the route's pattern.
+  const metrics = opts.metrics;
+  if (metrics) {
+    app.addHook('onResponse', async (req, reply) => {
+      metrics.observeRequest(req.method, req.routeOptions.url ?? '(no route)', reply.statusCode, reply.elapsedTime / 1000);
+    });
   }
 
   await app.register(helmet, {
@@ -192,6 +219,9 @@ export async function buildServer(ctx: AppContext, config: Config, opts: ServerO
     },
     { prefix: '/api/v1' },
   );
+
+  // Liveness and readiness probes, outside the API (no session or CSRF).
+  await app.register(probeRoutes(ctx.db, checkpointer ? { checkpointer } : {}));
 
   // The public notices (HTML, no sign-in) are routes of their own, so the console's fallback never answers them.
   await app.register(noticePageRoutes(ctx));

@@ -1,49 +1,99 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
+
+/** Names proxy-addr (Fastify's `trustProxy`) accepts besides addresses and CIDRs. */
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** An address, a CIDR (`10.0.0.0/8`, `fd00::/8`) or one of proxy-addr's names. */
+function isProxyAddress(v: string): boolean {
+  if (PROXY_NAMES.has(v)) return true;
+  const [address = '', prefix, ...rest] = v.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * `MAMORI_TRUST_PROXY`: unset or `false`, no proxy is trusted (the socket's address is the client's);
+ * `true`, every proxy; a number, that many hops; otherwise a comma-separated list of addresses or CIDRs.
+ */
+export function parseTrustProxy(raw: string | undefined): unknown {
+  const v = raw?.trim();
+  if (!v || v === 'false') return false;
+  if (v === 'true') return true;
+  if (/^\d+$/.test(v)) return Number(v);
+  return v.split(',').map((a) => a.trim());
+}
 
 /**
  * The one configuration schema, read from the environment and validated at start-up: a bad value stops
  * the process with a clear message instead of surfacing later.
  */
-const configSchema = z.object({
-  /** `sqlite:./data/mamori.db` (default) or `postgres://user@host:5432/db`. */
-  databaseUrl: z.string().refine((v) => v.startsWith('sqlite:') || v.startsWith('postgres://') || v.startsWith('postgresql://'), {
-    message: 'DATABASE_URL must start with sqlite: or postgres://',
-  }),
-  dataDir: z.string().min(1),
-  host: z.string().min(1),
-  port: z.coerce.number().int().min(0).max(65535),
-  /** Secure cookies: on by default (browsers accept them on http://localhost too). */
-  cookieSecure: z.boolean(),
-  /** Where the data-encryption key ring lives (JSON); created on first start when missing. */
-  keyFile: z.string().min(1),
-  /** Session lifetime in minutes (idle timeout). */
-  sessionIdleMinutes: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(24 * 60),
-  /** Failed password attempts before the account locks, and how long it stays locked. */
-  lockoutThreshold: z.coerce.number().int().min(1).max(100),
-  lockoutMinutes: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(24 * 60),
-  /** Request body limit in bytes for the API. */
-  bodyLimit: z.coerce.number().int().min(1024),
-  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
-  /** Demo seeding on first start (members to generate). 0 turns the demo off. */
-  demoMembers: z.coerce.number().int().min(0),
-  /** SMTP server for mails (`smtp://user:pass@host:587`); unset, mails are written to `outboxDir`. */
-  smtpUrl: z
-    .string()
-    .refine((v) => v.startsWith('smtp://') || v.startsWith('smtps://'), { message: 'MAMORI_SMTP_URL must start with smtp:// or smtps://' })
-    .optional(),
-  outboxDir: z.string().min(1),
-  mailFrom: z.string().min(3),
-  /** The address members use to reach mamori, for links in mails. */
-  publicUrl: z.url(),
-});
+const configSchema = z
+  .object({
+    /** `sqlite:./data/mamori.db` (default) or `postgres://user@host:5432/db`. */
+    databaseUrl: z.string().refine((v) => v.startsWith('sqlite:') || v.startsWith('postgres://') || v.startsWith('postgresql://'), {
+      message: 'DATABASE_URL must start with sqlite: or postgres://',
+    }),
+    dataDir: z.string().min(1),
+    host: z.string().min(1),
+    port: z.coerce.number().int().min(0).max(65535),
+    /** Secure cookies: on by default (browsers accept them on http://localhost too). */
+    cookieSecure: z.boolean(),
+    /** Where the data-encryption key ring lives (JSON); created on first start when missing. */
+    keyFile: z.string().min(1),
+    /** Session lifetime in minutes (idle timeout). */
+    sessionIdleMinutes: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60),
+    /** Failed password attempts before the account locks, and how long it stays locked. */
+    lockoutThreshold: z.coerce.number().int().min(1).max(100),
+    lockoutMinutes: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60),
+    /** Request body limit in bytes for the API. */
+    bodyLimit: z.coerce.number().int().min(1024),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    /** Demo seeding on first start (members to generate). 0 turns the demo off. */
+    demoMembers: z.coerce.number().int().min(0),
+    /** SMTP server for mails (`smtp://user:pass@host:587`); unset, mails are written to `outboxDir`. */
+    smtpUrl: z
+      .string()
+      .refine((v) => v.startsWith('smtp://') || v.startsWith('smtps://'), {
+        message: 'MAMORI_SMTP_URL must start with smtp:// or smtps://',
+      })
+      .optional(),
+    outboxDir: z.string().min(1),
+    mailFrom: z.string().min(3),
+    /** The address members use to reach mamori, for links in mails. */
+    publicUrl: z.url(),
+    /** Which reverse proxies' `X-Forwarded-For` decides the client address (rate limits, logs): see `parseTrustProxy`. */
+    trustProxy: z.union([
+      z.boolean(),
+      z.number().int().min(1, { message: 'MAMORI_TRUST_PROXY の段数は1以上です / MAMORI_TRUST_PROXY hops must be at least 1' }).max(100),
+      z
+        .array(z.string())
+        .min(1)
+        .refine((list) => list.every(isProxyAddress), {
+          message:
+            'MAMORI_TRUST_PROXY は true、段数、またはアドレス・CIDR のカンマ区切りです / MAMORI_TRUST_PROXY must be true, a number of hops, or comma-separated addresses or CIDRs',
+        }),
+    ]),
+    /** Port of the Prometheus `/metrics` listener; unset, no metrics are served. */
+    metricsPort: z.coerce.number().int().min(1).max(65535).optional(),
+    /** Where the metrics listener binds (loopback by default: scrapers on the same host or through a tunnel). */
+    metricsHost: z.string().min(1),
+  })
+  .refine((c) => c.metricsPort === undefined || c.metricsPort !== c.port, {
+    path: ['metricsPort'],
+    message:
+      'MAMORI_METRICS_PORT は PORT と別のポートにしてください / MAMORI_METRICS_PORT must differ from PORT (metrics never share the public port)',
+  });
 
 export type Config = z.infer<typeof configSchema>;
 
@@ -67,6 +117,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     outboxDir: env.MAMORI_OUTBOX_DIR ?? `${dataDir}/outbox`,
     mailFrom: env.MAMORI_MAIL_FROM ?? 'mamori <no-reply@localhost>',
     publicUrl: env.MAMORI_PUBLIC_URL ?? `http://localhost:${env.PORT ?? 8080}`,
+    trustProxy: parseTrustProxy(env.MAMORI_TRUST_PROXY),
+    metricsPort: env.MAMORI_METRICS_PORT || undefined,
+    metricsHost: env.MAMORI_METRICS_HOST ?? '127.0.0.1',
     ...overrides,
   };
   const parsed = configSchema.safeParse(raw);

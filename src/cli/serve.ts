@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { isEmpty, openMamori } from '../app/bootstrap.ts';
+import { buildMetricsServer, createMetrics } from '../app/metrics.ts';
 import { buildServer } from '../app/server.ts';
 import { pruneAccessCounters } from '../modules/audit/alerts.ts';
 import { pruneStaffSignIns } from '../modules/auth/sessions.ts';
@@ -36,8 +37,15 @@ export function serveCommand(program: Command) {
         console.log(`デモ生協を作成しています（組合員 ${m.config.demoMembers.toLocaleString()} 名）… / seeding the demo co-op…`);
         seeded = await seedDemo(m.ctx, m.config.demoMembers);
       }
-      const app = await buildServer(m.ctx, m.config, { webDir });
+      // Prometheus metrics on their own listener, only when MAMORI_METRICS_PORT is set.
+      const metrics = m.config.metricsPort ? createMetrics(m.ctx.db) : undefined;
+      const app = await buildServer(m.ctx, m.config, { webDir, ...(metrics ? { metrics } : {}) });
       await app.listen({ port: m.config.port, host: m.config.host });
+      const metricsServer = metrics ? buildMetricsServer(metrics) : undefined;
+      if (metricsServer) {
+        await metricsServer.listen({ port: m.config.metricsPort!, host: m.config.metricsHost });
+        console.log(`metrics: http://${m.config.metricsHost}:${m.config.metricsPort}/metrics`);
+      }
       const url = `http://${m.config.host === '127.0.0.1' || m.config.host === '0.0.0.0' ? 'localhost' : m.config.host}:${m.config.port}`;
       console.log(`\nmamori: ${url}  (API: ${url}/api/docs)  DB: ${m.config.databaseUrl}`);
       if (seeded) {
@@ -55,12 +63,14 @@ export function serveCommand(program: Command) {
       console.log(`メール / mail: ${m.ctx.mailer.kind === 'smtp' ? 'SMTP' : 'outbox'} ${m.ctx.mailer.target}`);
       // Hourly housekeeping: alert counters older than two days, expired sessions, stale staff and member sign-in rows, and the daily reminders of
       // requests due soon or overdue (each request is in at most one reminder a day).
+      // Each job is counted in the metrics (runs, failures, duration) when they are on.
+      const job = <T>(name: string, fn: () => Promise<T>) => (metrics ? metrics.runJob(name, fn) : fn());
       const housekeeping = async () => {
         const now = new Date();
-        await pruneAccessCounters(m.ctx.db, now);
-        await pruneStaffSignIns(m.ctx, now);
-        await pruneMemberSignIns(m.ctx, now);
-        await sendReminders(m.ctx);
+        await job('prune_access_counters', () => pruneAccessCounters(m.ctx.db, now));
+        await job('prune_staff_sign_ins', () => pruneStaffSignIns(m.ctx, now));
+        await job('prune_member_sign_ins', () => pruneMemberSignIns(m.ctx, now));
+        await job('send_reminders', () => sendReminders(m.ctx));
       };
       const prune = setInterval(
         () => void housekeeping().catch((error: unknown) => app.log.error({ err: error }, 'housekeeping failed')),
@@ -69,6 +79,7 @@ export function serveCommand(program: Command) {
       prune.unref();
       const stop = async () => {
         clearInterval(prune);
+        await metricsServer?.close();
         await app.close();
         await m.close();
         process.exit(0);

@@ -248,8 +248,9 @@ parentPort.on('message', () => { clearInterval(timer); db.close(); parentPort.cl
 export function startBackgroundCheckpoints(
   raw: BetterSqlite3.Database,
   opts: { intervalMs?: number; backstopPages?: number } = {},
-): { stop(): Promise<void> } {
-  if (raw.memory || !raw.name) return { stop: async () => {} };
+): { stop(): Promise<void>; running(): boolean } {
+  // An in-memory database has no WAL to checkpoint: nothing to run, nothing missing.
+  if (raw.memory || !raw.name) return { stop: async () => {}, running: () => true };
   const worker = new Worker(checkpointerCode, {
     eval: true,
     workerData: {
@@ -259,6 +260,10 @@ export function startBackgroundCheckpoints(
     },
   });
   worker.unref();
+  let alive = true;
+  worker.once('exit', () => {
+    alive = false;
+  });
   raw.pragma(`wal_autocheckpoint = ${opts.backstopPages ?? 50_000}`);
   // After a busy spell the WAL file is cut back to 64 MiB when it starts over.
   raw.pragma('journal_size_limit = 67108864');
@@ -269,10 +274,18 @@ export function startBackgroundCheckpoints(
       await exited;
       if (raw.open) raw.pragma('wal_autocheckpoint = 1000');
     },
+    /** False once the thread has ended (stopped, or died): readiness reports it. */
+    running: () => alive,
   };
 }
 
 const rawHandles = new WeakMap<Db, BetterSqlite3.Database>();
+const pools = new WeakMap<Db, pg.Pool>();
+
+/** The connection pool behind a `Db` opened by `openDatabase` on PostgreSQL (metrics read its counts). */
+export function poolOf(db: Db): pg.Pool | undefined {
+  return pools.get(db);
+}
 
 /** The raw better-sqlite3 handle behind a `Db` opened by `openDatabase` on SQLite, if any. */
 export function sqliteHandleOf(db: Db): BetterSqlite3.Database | undefined {
@@ -326,5 +339,6 @@ export function openDatabase(url: string, options: OpenOptions = {}): OpenedData
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  pools.set(db, pool);
   return { db, dialect: 'postgres', close: () => db.destroy() };
 }

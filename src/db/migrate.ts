@@ -26,6 +26,16 @@ function migrationsFor(dialect: DialectName): Record<string, Migration> {
   };
 }
 
+/** The migrations' names, oldest first. */
+export function migrationNames(): string[] {
+  return Object.keys(migrationsFor('sqlite'));
+}
+
+/** The name of the newest migration: a database that has not applied it is not ready to serve. */
+export function latestMigration(): string {
+  return migrationNames().at(-1)!;
+}
+
 class InCodeProvider implements MigrationProvider {
   readonly #dialect: DialectName;
   constructor(dialect: DialectName) {
@@ -37,7 +47,11 @@ class InCodeProvider implements MigrationProvider {
 }
 
 /** Brings the schema to the latest migration; throws with the failing migration's name. */
-export async function migrateToLatest(db: Db, dialect: DialectName, opts: { schema?: string } = {}): Promise<MigrationResultSet> {
+export async function migrateToLatest(
+  db: Db,
+  dialect: DialectName,
+  opts: { schema?: string /** Stop after this migration (tests of a database left behind). */; until?: string } = {},
+): Promise<MigrationResultSet> {
   // On PostgreSQL, name the schema of the migration tables: Kysely otherwise finds another schema's tables
   // (e.g. a second mamori in the same database) and then misses its own.
   let schema = opts.schema;
@@ -50,7 +64,7 @@ export async function migrateToLatest(db: Db, dialect: DialectName, opts: { sche
     provider: new InCodeProvider(dialect),
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
-  const result = await migrator.migrateToLatest();
+  const result = opts.until ? await migrator.migrateTo(opts.until) : await migrator.migrateToLatest();
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`マイグレーション ${failed} に失敗しました / Migration ${failed} failed: ${String(result.error)}`);

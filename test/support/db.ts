@@ -23,11 +23,15 @@ export interface TestDatabase extends OpenedDatabase {
 }
 
 /** A fresh, migrated database: a temporary SQLite file, or a new schema in the test PostgreSQL database. */
-export async function createTestDatabase(dialect: DialectName): Promise<TestDatabase> {
+export async function createTestDatabase(
+  dialect: DialectName,
+  opts: { /** Migrate only up to this migration. */ until?: string } = {},
+): Promise<TestDatabase> {
+  const migrateOpts = opts.until ? { until: opts.until } : {};
   if (dialect === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'mamori-test-'));
     const opened = openDatabase(`sqlite:${join(dir, 'test.db')}`);
-    await migrateToLatest(opened.db, 'sqlite');
+    await migrateToLatest(opened.db, 'sqlite', migrateOpts);
     return {
       ...opened,
       async dispose() {
@@ -44,7 +48,7 @@ export async function createTestDatabase(dialect: DialectName): Promise<TestData
   await admin.query(`create schema ${schema}`);
   await admin.end();
   const opened = openDatabase(url, { schema, poolSize: 4 });
-  await migrateToLatest(opened.db, 'postgres', { schema });
+  await migrateToLatest(opened.db, 'postgres', { schema, ...migrateOpts });
   return {
     ...opened,
     // The schema stays until the global teardown drops every test schema: dropping it now could race with
