@@ -14,7 +14,7 @@
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
@@ -67,8 +67,18 @@ export async function createBackup(
   );
   const tmp = tempBeside(file);
   try {
-    if (dialect === 'sqlite') await database.sqlite!.backup(tmp);
-    else await run(tools, 'pg_dump', ['--format=custom', `--schema=${schema}`, `--file=${tmp}`], url);
+    if (dialect === 'sqlite') {
+      // After the first step, the rest in one step: a step restarts when another process (the server) writes in
+      // between, so small steps might never finish under load; one long read does not block writers (WAL).
+      await database.sqlite!.backup(tmp, { progress: () => 0x7fffffff });
+      // A self-contained file: out of WAL mode, so that reading it never creates -wal/-shm files beside it.
+      const copy = new BetterSqlite3(tmp);
+      try {
+        copy.pragma('journal_mode = DELETE');
+      } finally {
+        copy.close();
+      }
+    } else await run(tools, 'pg_dump', ['--format=custom', `--schema=${schema}`, `--file=${tmp}`], url);
     fsyncFile(tmp);
     renameSync(tmp, file);
     fsyncFile(dirname(file));
@@ -175,6 +185,7 @@ async function restoreSqlite(target: string, file: string, force: boolean): Prom
   const dest = resolve(target);
   // Copy into a temporary file in the target's folder (so the rename is atomic), check it is a mamori
   // database, make it self-contained (no WAL beside it), fsync.
+  mkdirSync(dirname(dest), { recursive: true });
   const tmp = tempBeside(dest);
   try {
     const source = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
