@@ -27,7 +27,7 @@ export function backupCommands(program: Command) {
       try {
         const m = await createBackup(database, config.databaseUrl, o.out, cliActor('backup'), tools());
         console.log(
-          `バックアップを作成しました: ${o.out}（監査記録 #${m.audit_head.seq} まで）\nBackup written to ${o.out} (audit trail up to #${m.audit_head.seq}).`,
+          `バックアップを作成しました: ${o.out}（この記録: 監査記録 #${m.backup_entry.seq}）\nBackup written to ${o.out} (recorded as audit entry #${m.backup_entry.seq}).`,
         );
         console.log(
           `注意: 暗号鍵（${config.keyFile} または MAMORI_DATA_KEYS）はバックアップに含まれません。登録口座と二要素認証の秘密は鍵で暗号化されています。鍵はデータと別の場所に、別にバックアップしてください。\n` +

@@ -121,7 +121,7 @@ describe.each(availableDialects())('mamori backup and restore on %s', (dialect) 
     // The backup's own entry is written before the copy: it is the head the manifest records, and in the backup.
     const last = await f.ctx.db.selectFrom('audit_log').selectAll().orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow();
     expect(last).toMatchObject({ action: 'backup.create', outcome: 'ok' });
-    expect(manifest.audit_head).toEqual({ seq: Number(last.seq), hash: last.hash });
+    expect(manifest.backup_entry).toEqual({ seq: Number(last.seq), hash: last.hash });
     // What the comparison below covers: the seeded data is really there.
     for (const table of [
       'members',
@@ -158,7 +158,7 @@ describe.each(availableDialects())('mamori backup and restore on %s', (dialect) 
     try {
       const after = await snapshot(restored.db, dialect);
       expect(Object.keys(after)).toEqual(Object.keys(atBackup));
-      const headSeq = JSON.parse(readFileSync(`${backupFile}.manifest.json`, 'utf8')).audit_head.seq as number;
+      const headSeq = JSON.parse(readFileSync(`${backupFile}.manifest.json`, 'utf8')).backup_entry.seq as number;
       for (const table of Object.keys(atBackup)) {
         if (table === 'audit_log' || table === 'audit_head') continue;
         expect(after[table], table).toEqual(atBackup[table]);

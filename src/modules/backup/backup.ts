@@ -34,8 +34,11 @@ export interface BackupManifest {
   schema: string | null;
   /** The data keys the backup's ciphertexts were made with: NOT in the backup, back them up separately. */
   key_ids: string[];
-  /** The chain head as of the backup (its own `backup.create` entry). */
-  audit_head: { seq: number; hash: string };
+  /**
+   * The backup's own `backup.create` entry, written before the copy: the backup holds the chain up to it (and
+   * any entry another writer committed between it and the copy).
+   */
+  backup_entry: { seq: number; hash: string };
 }
 
 export const manifestPath = (file: string) => `${file}.manifest.json`;
@@ -101,7 +104,7 @@ export async function createBackup(
     dialect,
     schema,
     key_ids: keyIds,
-    audit_head: { seq: entry.seq, hash: entry.hash },
+    backup_entry: { seq: entry.seq, hash: entry.hash },
   };
   writeFileSync(manifestPath(file), `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;
