@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
 import pg from 'pg';
@@ -243,8 +243,22 @@ describe.each(availableDialects())('mamori backup and restore on %s', (dialect) 
     } finally {
       await reopened.close();
     }
-    if (dialect === 'sqlite') f = { ...f, dispose: async () => {} };
+    if (dialect === 'sqlite') {
+      // Closed above: what remains to dispose of is the fixture's folder.
+      const folder = dirname(f.database.sqlite!.name);
+      f = { ...f, dispose: async () => rmSync(folder, { recursive: true, force: true }) };
+    }
   }, 120_000);
+
+  it('refuses a file that is not a backup, changing nothing', async () => {
+    const junk = join(dir, 'not-a-backup.bin');
+    writeFileSync(junk, 'これはバックアップではありません / not a backup\n'.repeat(200));
+    const target = await freshTarget(dialect, dir, schema);
+    const r = mamori({ ...env, DATABASE_URL: target }, ['restore', '--from', junk]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/\[backup_file_invalid\]/);
+    if (dialect === 'sqlite') expect(existsSync(target.slice('sqlite:'.length))).toBe(false);
+  }, 60_000);
 
   it.runIf(dialect === 'postgres')('says clearly when pg_dump is not installed', () => {
     const r = mamori({ ...env, MAMORI_PG_BINDIR: join(dir, 'no-bin') }, ['backup', '--out', join(dir, 'x.dump')]);
