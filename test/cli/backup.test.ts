@@ -186,6 +186,19 @@ describe.each(availableDialects())('mamori backup and restore on %s', (dialect) 
     expect(existsSync(join(dir, 'no-such-keys.json'))).toBe(false);
   }, 120_000);
 
+  it('names a key of the right id that does not decrypt the data (another key under the same name)', async () => {
+    const target = await freshTarget(dialect, dir, schema);
+    const impostor = join(dir, 'impostor-keys.json');
+    const id = keyIds[0]!;
+    writeFileSync(
+      impostor,
+      JSON.stringify({ primary: id, keys: [{ id, key: randomBytes(32).toString('base64'), created_at: new Date().toISOString() }] }),
+    );
+    const r = mamori({ ...env, DATABASE_URL: target, MAMORI_KEY_FILE: impostor }, ['restore', '--from', backupFile]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`these keys do not decrypt the data: ${id}`);
+  }, 120_000);
+
   it('restores a tampered backup, but verification names the first bad entry and the restore exits non-zero', async () => {
     let tampered: string;
     if (dialect === 'sqlite') {
