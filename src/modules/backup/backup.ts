@@ -237,6 +237,9 @@ async function restoreSqlite(target: string, file: string, force: boolean): Prom
         throw error;
       }
     }
+    // A stale WAL or journal beside the new file would be read as part of it: none may stay (leaving WAL mode above has
+    // removed the target's own). Done while the lock is held, before the new file is in place.
+    for (const side of ['-wal', '-shm', '-journal']) rmSync(`${dest}${side}`, { force: true });
     renameSync(tmp, dest);
     fsyncFile(dirname(dest));
   } catch (error) {
@@ -245,7 +248,6 @@ async function restoreSqlite(target: string, file: string, force: boolean): Prom
   } finally {
     lock?.close();
   }
-  for (const side of ['-wal', '-shm']) rmSync(`${dest}${side}`, { force: true });
 }
 
 async function restorePostgres(url: string, file: string, manifest: BackupManifest | null, force: boolean, tools: Tools): Promise<void> {
