@@ -84,6 +84,29 @@ export const errorCatalogue = {
   user_not_found: [404, '職員が見つかりません。', 'No such staff user.'],
   alert_not_found: [404, 'アラートが見つかりません。', 'No such alert.'],
   encryption_key_missing: [500, '暗号鍵が見つかりません。', 'The encryption key is missing.'],
+  // Backup and restore (CLI)
+  backup_tool_missing: [
+    500,
+    'pg_dump / pg_restore が見つかりません。PostgreSQL のクライアント（Debian: postgresql-client）を導入してください。',
+    'pg_dump / pg_restore was not found. Install the PostgreSQL client tools (Debian: postgresql-client).',
+  ],
+  backup_failed: [500, 'バックアップを作成できませんでした。', 'The backup could not be taken.'],
+  backup_file_invalid: [
+    400,
+    'バックアップファイルを読み込めません（mamori のバックアップではないか、壊れています）。',
+    'The backup file cannot be read (not a mamori backup, or damaged).',
+  ],
+  restore_target_not_empty: [
+    409,
+    '復元先のデータベースにはデータがあります。上書きする場合は --force を付けてください。',
+    'The database to restore into holds data. Add --force to overwrite it.',
+  ],
+  restore_target_in_use: [
+    409,
+    '復元先のデータベースを別のプロセス（サーバなど）が使用中です。停止してから、もう一度実行してください。',
+    'Another process (a server, for instance) has the database open. Stop it and run the restore again.',
+  ],
+  restore_failed: [500, '復元に失敗しました（復元先は変更されていません）。', 'The restore failed (the database was left as it was).'],
   import_file_unreadable: [400, '取込ファイルを読み込めません。', 'The import file cannot be read.'],
   import_header_invalid: [400, '取込ファイルの見出し行が正しくありません。', 'The header row of the import file is not valid.'],
   import_mapping_invalid: [400, '項目対応ファイルが正しくありません。', 'The mapping file is not valid.'],

@@ -15,6 +15,7 @@ type Register = (program: Command) => void;
 const groups: [names: string[], load: () => Promise<Register>][] = [
   [['serve', 'migrate'], async () => (await import('./serve.ts')).serveCommand],
   [['audit'], async () => (await import('./audit.ts')).auditCommands],
+  [['backup', 'restore'], async () => (await import('./backup.ts')).backupCommands],
   [['demo'], async () => (await import('./demo.ts')).demoCommands],
   [['users', 'keys'], async () => (await import('./admin.ts')).adminCommands],
   [['import'], async () => (await import('./import.ts')).importCommands],
@@ -38,6 +39,8 @@ try {
   if (error instanceof AppError) {
     const [, ja, en] = errorCatalogue[error.code];
     console.error(`エラー [${error.code}] ${ja}\nError [${error.code}] ${en}`);
+    // The detail a service gave (a tool's message, the file concerned), when it says more than the catalogue.
+    if (error.message !== en) console.error(`  ${error.message}`);
     for (const i of error.issues ?? []) console.error(`  - ${i.field}: ${i.message_ja} / ${i.message_en}`);
   } else {
     console.error(`エラー / Error: ${error instanceof Error ? error.message : String(error)}`);

@@ -55,6 +55,16 @@ export type AuditEvent = Base &
     | { action: 'alert.acknowledge'; outcome: 'ok'; detail: { alert_id: string } }
     | { action: 'keys.rotate'; outcome: 'ok'; detail: { key_id: string; reencrypted: number } }
     | {
+        action: 'backup.create';
+        outcome: 'ok' | 'failed';
+        detail: { file: string; dialect: string; key_ids: string[]; error?: string };
+      }
+    | {
+        action: 'backup.restore';
+        outcome: 'ok' | 'failed';
+        detail: { file: string; entries: number; first_bad: number | null; missing_keys: string[] };
+      }
+    | {
         action: 'ledger.create' | 'ledger.update' | 'ledger.retire';
         outcome: 'ok';
         detail: { asset_id: string; code: string; version: number; fields?: string[]; via?: string };

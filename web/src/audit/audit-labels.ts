@@ -26,6 +26,8 @@ export const auditActions = [
   'audit.verify',
   'alert.acknowledge',
   'keys.rotate',
+  'backup.create',
+  'backup.restore',
   'role.duties',
   'ledger.create',
   'ledger.update',
