@@ -12,7 +12,7 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { AppContext } from '../base/context.ts';
 import { AppError, type ErrorCode, errorBody, httpStatusOf } from '../base/errors.ts';
 import type { FieldIssue } from '../contract/errors.ts';
-import { appendAudit } from '../modules/audit/append.ts';
+import { appendAuditAlone } from '../modules/audit/append.ts';
 import type { Actor } from '../modules/audit/events.ts';
 
 const zodIssueText: Record<string, [string, string]> = {
@@ -103,20 +103,18 @@ async function auditRefusal(ctx: AppContext, request: FastifyRequest, error: App
   const targets = targetsOf(request);
   const memberId = route.startsWith('/api/v1/members/:id') && UUID.test(targets.id ?? '') ? targets.id! : null;
   try {
-    await ctx.db.transaction().execute((tx) =>
-      appendAudit(
-        tx,
-        actor,
-        {
-          action: 'access.refused',
-          outcome: 'refused',
-          orgId: actor.orgId,
-          memberId,
-          errorCode: error.code,
-          detail: { route, method: request.method, targets },
-        },
-        ctx.clock,
-      ),
+    await appendAuditAlone(
+      ctx.db,
+      actor,
+      {
+        action: 'access.refused',
+        outcome: 'refused',
+        orgId: actor.orgId,
+        memberId,
+        errorCode: error.code,
+        detail: { route, method: request.method, targets },
+      },
+      ctx.clock,
     );
   } catch (err) {
     // The caller gets the same answer either way; the failure to record is the operator's to see.

@@ -2,7 +2,7 @@ import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { openMamori } from '../app/bootstrap.ts';
 import { AppError } from '../base/errors.ts';
-import { appendAudit } from '../modules/audit/append.ts';
+import { appendAuditAlone } from '../modules/audit/append.ts';
 import type { Actor } from '../modules/audit/events.ts';
 import { searchAudit } from '../modules/audit/search.ts';
 import { verifyAuditChain } from '../modules/audit/verify.ts';
@@ -40,14 +40,12 @@ export function auditCommands(program: Command) {
       // Record the verification after reporting it: on a tampered chain the append itself may fail
       // (e.g. a forged entry occupies the next sequence number), and the verdict must still be seen.
       try {
-        await m.ctx.db.transaction().execute((tx) =>
-          appendAudit(tx, cliActor('audit-verify'), {
-            action: 'audit.verify',
-            outcome: result.ok ? 'ok' : 'failed',
-            orgId: null,
-            detail: { entries: result.entries, first_bad: result.firstBad?.seq ?? null },
-          }),
-        );
+        await appendAuditAlone(m.ctx.db, cliActor('audit-verify'), {
+          action: 'audit.verify',
+          outcome: result.ok ? 'ok' : 'failed',
+          orgId: null,
+          detail: { entries: result.entries, first_bad: result.firstBad?.seq ?? null },
+        });
       } catch (error) {
         console.error(
           `検証の記録を監査記録に追加できませんでした / could not record the verification in the trail: ${error instanceof Error ? error.message : String(error)}`,
@@ -104,15 +102,13 @@ export function auditCommands(program: Command) {
           ...(o.to ? { to: o.to } : {}),
           limit: Number(o.limit),
         });
-        await m.ctx.db.transaction().execute((tx) =>
-          appendAudit(tx, cliActor('audit-search'), {
-            action: 'audit.search',
-            outcome: 'ok',
-            orgId: org.id,
-            memberId: member?.id ?? null,
-            detail: { actor: o.actor ?? null, purpose: o.purpose ?? null, from: o.from ?? null, to: o.to ?? null },
-          }),
-        );
+        await appendAuditAlone(m.ctx.db, cliActor('audit-search'), {
+          action: 'audit.search',
+          outcome: 'ok',
+          orgId: org.id,
+          memberId: member?.id ?? null,
+          detail: { actor: o.actor ?? null, purpose: o.purpose ?? null, from: o.from ?? null, to: o.to ?? null },
+        });
         for (const e of result.entries) {
           console.log(
             [`#${e.seq}`, e.ts, e.actor_login ?? e.actor_type, e.action, e.outcome, e.purpose_code ?? '-', e.error_code ?? ''].join('\t'),

@@ -7,7 +7,7 @@
  * statements: read the head, insert the entry, move the head; safe because BEGIN IMMEDIATE holds the lock.
  */
 
-import { SqliteTx, type Tx } from '../../db/database.ts';
+import { type Db, SqliteTx, type Tx } from '../../db/database.ts';
 import type { AuditLogTable } from '../../db/schema.ts';
 import { type Clock, iso, systemClock } from '../../db/time.ts';
 import { canonicalJson, entryHash } from './canonical.ts';
@@ -70,6 +70,14 @@ export async function appendAudit(tx: Tx | SqliteTx, actor: Actor, event: AuditE
   if (tx instanceof SqliteTx) return appendAuditSqlite(tx, actor, event, clock);
   const [entry] = await appendAuditBatch(tx, actor, [event], clock);
   return entry!;
+}
+
+/**
+ * Appends one event in a transaction of its own: for what is recorded apart from any change (a refusal, a
+ * sign-in step, a search, a backup), where there is no other write to share the transaction with.
+ */
+export function appendAuditAlone(db: Db, actor: Actor, event: AuditEvent, clock: Clock = systemClock): Promise<AppendedEntry> {
+  return db.transaction().execute((tx) => appendAudit(tx, actor, event, clock));
 }
 
 const insertSql = `insert into audit_log (seq, ts, org_id, actor_type, actor_id, action, outcome, purpose_code, member_id, error_code, detail, prev_hash, hash)

@@ -6,7 +6,7 @@ import { AppError } from '../../base/errors.ts';
 import { requireKind } from '../../base/guard.ts';
 import { iso } from '../../db/time.ts';
 import { listAlerts } from './alerts.ts';
-import { appendAudit } from './append.ts';
+import { appendAudit, appendAuditAlone } from './append.ts';
 import { searchAudit } from './search.ts';
 import { verifyAuditChain } from './verify.ts';
 
@@ -71,19 +71,17 @@ export function auditRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           ...(q.before ? { before: q.before } : {}),
           ...(q.limit ? { limit: q.limit } : {}),
         });
-        await ctx.db.transaction().execute((tx) =>
-          appendAudit(
-            tx,
-            actor,
-            {
-              action: 'audit.search',
-              outcome: 'ok',
-              orgId: actor.orgId,
-              memberId: q.member ?? null,
-              detail: { actor: q.actor ?? null, purpose: q.purpose ?? null, from: q.from ?? null, to: q.to ?? null },
-            },
-            ctx.clock,
-          ),
+        await appendAuditAlone(
+          ctx.db,
+          actor,
+          {
+            action: 'audit.search',
+            outcome: 'ok',
+            orgId: actor.orgId,
+            memberId: q.member ?? null,
+            detail: { actor: q.actor ?? null, purpose: q.purpose ?? null, from: q.from ?? null, to: q.to ?? null },
+          },
+          ctx.clock,
         );
         return result;
       },
@@ -99,22 +97,17 @@ export function auditRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         const actor = requireKind(req, ['privacy_officer', 'auditor', 'system_admin']);
         const result = await verifyAuditChain(ctx.db);
         // The verdict is returned even when recording it fails (a forged entry may hold the next sequence number).
-        await ctx.db
-          .transaction()
-          .execute((tx) =>
-            appendAudit(
-              tx,
-              actor,
-              {
-                action: 'audit.verify',
-                outcome: result.ok ? 'ok' : 'failed',
-                orgId: actor.orgId,
-                detail: { entries: result.entries, first_bad: result.firstBad?.seq ?? null },
-              },
-              ctx.clock,
-            ),
-          )
-          .catch((error: unknown) => req.log.error({ err: error }, 'could not record the audit verification'));
+        await appendAuditAlone(
+          ctx.db,
+          actor,
+          {
+            action: 'audit.verify',
+            outcome: result.ok ? 'ok' : 'failed',
+            orgId: actor.orgId,
+            detail: { entries: result.entries, first_bad: result.firstBad?.seq ?? null },
+          },
+          ctx.clock,
+        ).catch((error: unknown) => req.log.error({ err: error }, 'could not record the audit verification'));
         return result;
       },
     );

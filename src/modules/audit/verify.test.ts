@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { availableDialects, createTestDatabase, type TestDatabase } from '../../../test/support/db.ts';
 import type { AuditLogTable } from '../../db/schema.ts';
-import { appendAudit } from './append.ts';
+import { appendAuditAlone } from './append.ts';
 import { entryHash } from './canonical.ts';
 import type { Actor } from './events.ts';
 import { ChainVerifier, type VerifyOptions, verifyAuditChain } from './verify.ts';
@@ -44,18 +44,16 @@ describe.each(availableDialects())('audit chain verification on %s', (dialect) =
   beforeAll(async () => {
     database = await createTestDatabase(dialect);
     for (let i = 0; i < ENTRIES; i++) {
-      await database.db.transaction().execute((tx) =>
-        appendAudit(tx, actor, {
-          action: 'member.read',
-          outcome: i % 7 === 0 ? 'refused' : 'allowed',
-          orgId: 'org-1',
-          memberId: `m-${i}`,
-          purpose: 'P04',
-          ...(i % 7 === 0 ? { errorCode: 'purpose_not_permitted' } : {}),
-          // Text that JSON escapes (quotes, backslashes, control characters, non-ASCII) hashes the same on every path.
-          detail: { items: ['name', 'phone'], via: i % 5 === 0 ? `窓口 "引用" \\ \n\t\u0001 😀 \u2028 ${i}` : 'api' },
-        }),
-      );
+      await appendAuditAlone(database.db, actor, {
+        action: 'member.read',
+        outcome: i % 7 === 0 ? 'refused' : 'allowed',
+        orgId: 'org-1',
+        memberId: `m-${i}`,
+        purpose: 'P04',
+        ...(i % 7 === 0 ? { errorCode: 'purpose_not_permitted' } : {}),
+        // Text that JSON escapes (quotes, backslashes, control characters, non-ASCII) hashes the same on every path.
+        detail: { items: ['name', 'phone'], via: i % 5 === 0 ? `窓口 "引用" \\ \n\t\u0001 😀 \u2028 ${i}` : 'api' },
+      });
     }
     original = await rows();
     originalHead = await head();

@@ -11,7 +11,7 @@ import { AppError } from '../../base/errors.ts';
 import type { RoleKind } from '../../contract/roles.ts';
 import { type Db, prepared, withSqlite } from '../../db/database.ts';
 import { iso } from '../../db/time.ts';
-import { appendAudit } from '../audit/append.ts';
+import { appendAudit, appendAuditAlone } from '../audit/append.ts';
 import type { Actor, AuditEvent } from '../audit/events.ts';
 import { verifyAgainstDummy, verifyPassword } from './passwords.ts';
 import { matchTotp, newTotpSecret, totpUri } from './totp.ts';
@@ -151,16 +151,12 @@ async function refuseSignIn(
   code: 'invalid_credentials' | 'account_locked' | 'account_disabled',
   reason: string,
 ): Promise<AppError> {
-  await ctx.db
-    .transaction()
-    .execute((tx) =>
-      appendAudit(
-        tx,
-        actor,
-        { action: 'auth.login', outcome: 'failed', orgId: actor.orgId, errorCode: code, detail: { login, step: 'password', reason } },
-        ctx.clock,
-      ),
-    );
+  await appendAuditAlone(
+    ctx.db,
+    actor,
+    { action: 'auth.login', outcome: 'failed', orgId: actor.orgId, errorCode: code, detail: { login, step: 'password', reason } },
+    ctx.clock,
+  );
   return new AppError(code);
 }
 
@@ -315,16 +311,12 @@ export async function beginTotpEnrollment(
     .executeTakeFirstOrThrow();
   const rebind = user.totp_enabled === 1;
   const refuse = async (code: 'reauth_required' | 'account_locked', reason: string) => {
-    await ctx.db
-      .transaction()
-      .execute((tx) =>
-        appendAudit(
-          tx,
-          actor,
-          { action: 'auth.totp_enroll_begin', outcome: 'refused', orgId: actor.orgId, errorCode: code, detail: { rebind, reason } },
-          ctx.clock,
-        ),
-      );
+    await appendAuditAlone(
+      ctx.db,
+      actor,
+      { action: 'auth.totp_enroll_begin', outcome: 'refused', orgId: actor.orgId, errorCode: code, detail: { rebind, reason } },
+      ctx.clock,
+    );
     return new AppError(code);
   };
   let step: number | null = null;
@@ -391,16 +383,12 @@ export async function activateTotp(ctx: AppContext, policy: AuthPolicy, token: s
   const step = pending ? matchTotp(ctx.keys.decrypt(pending), code, ctx.clock()) : null;
   if (step === null) {
     const reason = pending ? 'wrong_code' : 'nothing_pending';
-    await ctx.db
-      .transaction()
-      .execute((tx) =>
-        appendAudit(
-          tx,
-          actor,
-          { action: 'auth.totp_enrolled', outcome: 'failed', orgId: actor.orgId, errorCode: 'totp_invalid', detail: { rebind, reason } },
-          ctx.clock,
-        ),
-      );
+    await appendAuditAlone(
+      ctx.db,
+      actor,
+      { action: 'auth.totp_enrolled', outcome: 'failed', orgId: actor.orgId, errorCode: 'totp_invalid', detail: { rebind, reason } },
+      ctx.clock,
+    );
     throw new AppError('totp_invalid');
   }
   await ctx.db.transaction().execute(async (tx) => {

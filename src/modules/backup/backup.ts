@@ -20,7 +20,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
 import { AppError } from '../../base/errors.ts';
 import { type Db, type DialectName, type OpenedDatabase, openDatabase } from '../../db/database.ts';
-import { appendAudit } from '../audit/append.ts';
+import { appendAuditAlone } from '../audit/append.ts';
 import type { Actor } from '../audit/events.ts';
 import { type VerifyResult, verifyAuditChain } from '../audit/verify.ts';
 import type { KeyRing } from '../crypto/data-keys.ts';
@@ -60,14 +60,12 @@ export async function createBackup(
   const schema = dialect === 'postgres' ? await currentSchema(db) : null;
   const keyIds = await keyIdsInUse(db, dialect);
   const file = resolve(out);
-  const entry = await db.transaction().execute((tx) =>
-    appendAudit(tx, actor, {
-      action: 'backup.create',
-      outcome: 'ok',
-      orgId: null,
-      detail: { file: basename(file), dialect, key_ids: keyIds },
-    }),
-  );
+  const entry = await appendAuditAlone(db, actor, {
+    action: 'backup.create',
+    outcome: 'ok',
+    orgId: null,
+    detail: { file: basename(file), dialect, key_ids: keyIds },
+  });
   const tmp = tempBeside(file);
   try {
     if (dialect === 'sqlite') {
@@ -88,14 +86,12 @@ export async function createBackup(
   } catch (error) {
     rmSync(tmp, { force: true });
     const message = error instanceof Error ? error.message : String(error);
-    await db.transaction().execute((tx) =>
-      appendAudit(tx, actor, {
-        action: 'backup.create',
-        outcome: 'failed',
-        orgId: null,
-        detail: { file: basename(file), dialect, key_ids: keyIds, error: message.slice(0, 500) },
-      }),
-    );
+    await appendAuditAlone(db, actor, {
+      action: 'backup.create',
+      outcome: 'failed',
+      orgId: null,
+      detail: { file: basename(file), dialect, key_ids: keyIds, error: message.slice(0, 500) },
+    });
     throw error instanceof AppError ? error : new AppError('backup_failed', undefined, message);
   }
   const manifest: BackupManifest = {
@@ -139,19 +135,17 @@ export async function restoreBackup(
     const verify = await verifyAuditChain(database.db);
     const keys = await checkKeys(database.db, database.dialect, opts.keys);
     const ok = verify.ok && keys.missing.length === 0 && keys.wrong.length === 0;
-    await database.db.transaction().execute((tx) =>
-      appendAudit(tx, opts.actor, {
-        action: 'backup.restore',
-        outcome: ok ? 'ok' : 'failed',
-        orgId: null,
-        detail: {
-          file: basename(file),
-          entries: verify.entries,
-          first_bad: verify.firstBad?.seq ?? null,
-          missing_keys: [...keys.missing, ...keys.wrong],
-        },
-      }),
-    );
+    await appendAuditAlone(database.db, opts.actor, {
+      action: 'backup.restore',
+      outcome: ok ? 'ok' : 'failed',
+      orgId: null,
+      detail: {
+        file: basename(file),
+        entries: verify.entries,
+        first_bad: verify.firstBad?.seq ?? null,
+        missing_keys: [...keys.missing, ...keys.wrong],
+      },
+    });
     return { manifest, verify, keys, ok };
   } finally {
     await database.close();

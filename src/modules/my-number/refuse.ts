@@ -4,7 +4,7 @@
  */
 import type { AppContext } from '../../base/context.ts';
 import { AppError } from '../../base/errors.ts';
-import { appendAudit } from '../audit/append.ts';
+import { appendAuditAlone } from '../audit/append.ts';
 import type { Actor } from '../audit/events.ts';
 
 export async function refuseMyNumber(
@@ -13,19 +13,17 @@ export async function refuseMyNumber(
   where: { path: string; fields: string[] },
 ): Promise<never> {
   const who = actor ?? { type: 'anonymous' as const, id: null, orgId: null };
-  await ctx.db.transaction().execute((tx) =>
-    appendAudit(
-      tx,
-      who,
-      {
-        action: 'input.my_number_rejected',
-        outcome: 'refused',
-        orgId: who.orgId ?? null,
-        errorCode: 'my_number_rejected',
-        detail: { path: where.path, fields: where.fields },
-      },
-      ctx.clock,
-    ),
+  await appendAuditAlone(
+    ctx.db,
+    who,
+    {
+      action: 'input.my_number_rejected',
+      outcome: 'refused',
+      orgId: who.orgId ?? null,
+      errorCode: 'my_number_rejected',
+      detail: { path: where.path, fields: where.fields },
+    },
+    ctx.clock,
   );
   throw new AppError(
     'my_number_rejected',

@@ -11,7 +11,7 @@ import { AppError } from '../../base/errors.ts';
 import type { Tx } from '../../db/database.ts';
 import type { MemberOneTimeCodeTable } from '../../db/schema.ts';
 import { iso } from '../../db/time.ts';
-import { appendAudit } from '../audit/append.ts';
+import { appendAudit, appendAuditAlone } from '../audit/append.ts';
 import type { Actor, AuditEvent } from '../audit/events.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import type { AuthPolicy } from '../auth/sessions.ts';
@@ -126,23 +126,18 @@ const mailSystem: Actor = { type: 'system', id: null, orgId: null, label: 'porta
 /** The mail goes out after the commit; the answer does not wait for it. A failed send is recorded in the trail. */
 function sendAfterAnswer(ctx: AppContext, mail: Mail, member: LoginMember): void {
   ctx.mailer.send(mail).catch(() =>
-    ctx.db
-      .transaction()
-      .execute((tx) =>
-        appendAudit(
-          tx,
-          mailSystem,
-          {
-            action: 'portal.code_request',
-            outcome: 'failed',
-            orgId: member.orgId,
-            memberId: member.memberId,
-            detail: { reason: 'mail_failed' },
-          },
-          ctx.clock,
-        ),
-      )
-      .catch(() => undefined),
+    appendAuditAlone(
+      ctx.db,
+      mailSystem,
+      {
+        action: 'portal.code_request',
+        outcome: 'failed',
+        orgId: member.orgId,
+        memberId: member.memberId,
+        detail: { reason: 'mail_failed' },
+      },
+      ctx.clock,
+    ).catch(() => undefined),
   );
 }
 

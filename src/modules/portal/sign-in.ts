@@ -13,7 +13,7 @@
 import type { AppContext } from '../../base/context.ts';
 import { AppError } from '../../base/errors.ts';
 import { iso } from '../../db/time.ts';
-import { appendAudit } from '../audit/append.ts';
+import { appendAudit, appendAuditAlone } from '../audit/append.ts';
 import type { Actor } from '../audit/events.ts';
 import { verifyAgainstDummy, verifyPassword } from '../auth/passwords.ts';
 import type { AuthPolicy } from '../auth/sessions.ts';
@@ -48,9 +48,7 @@ export async function signInWithPassword(
   const valid = await checkPassword(account?.password_hash ?? null, login.password);
   const locked = state.lockedUntil !== null && state.lockedUntil > iso(now);
   if (locked) {
-    await ctx.db
-      .transaction()
-      .execute((tx) => appendAudit(tx, anonymous, failedEvent(member, 'locked', 'member_account_locked'), ctx.clock));
+    await appendAuditAlone(ctx.db, anonymous, failedEvent(member, 'locked', 'member_account_locked'), ctx.clock);
     throw new AppError('member_account_locked');
   }
   if (!valid || !account || !member) {

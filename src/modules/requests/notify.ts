@@ -10,7 +10,7 @@ import { disclosingKinds, openStates, requestKindLabels } from '../../contract/r
 import type { DbOrTx, Tx } from '../../db/database.ts';
 import type { SubjectRequestTable } from '../../db/schema.ts';
 import { japanDate } from '../../db/time.ts';
-import { appendAudit } from '../audit/append.ts';
+import { appendAuditAlone } from '../audit/append.ts';
 import {
   type MailText,
   officeNewRequest,
@@ -71,18 +71,16 @@ export async function deliver(ctx: AppContext, mails: readonly PendingMail[]): P
     } catch (e) {
       error = e instanceof Error ? e.message.slice(0, 200) : 'send failed';
     }
-    await ctx.db.transaction().execute((tx) =>
-      appendAudit(
-        tx,
-        { type: 'system', id: null, orgId: mail.orgId, label: 'notify' },
-        {
-          action: error ? 'notify.failed' : 'notify.sent',
-          outcome: error ? 'failed' : 'ok',
-          orgId: mail.orgId,
-          detail: { template: mail.template, ...(mail.requestId ? { request: mail.requestId } : {}), ...(error ? { error } : {}) },
-        },
-        ctx.clock,
-      ),
+    await appendAuditAlone(
+      ctx.db,
+      { type: 'system', id: null, orgId: mail.orgId, label: 'notify' },
+      {
+        action: error ? 'notify.failed' : 'notify.sent',
+        outcome: error ? 'failed' : 'ok',
+        orgId: mail.orgId,
+        detail: { template: mail.template, ...(mail.requestId ? { request: mail.requestId } : {}), ...(error ? { error } : {}) },
+      },
+      ctx.clock,
     );
   }
 }

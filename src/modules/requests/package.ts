@@ -7,7 +7,7 @@ import type { StaffOrMemberActor as RequestActor } from '../../base/actors.ts';
 import type { AppContext } from '../../base/context.ts';
 import { contentDisposition } from '../../base/downloads.ts';
 import type { SubjectRequestTable } from '../../db/schema.ts';
-import { appendAudit } from '../audit/append.ts';
+import { appendAuditAlone } from '../audit/append.ts';
 import { auditActor } from '../consent/consents.ts';
 import { buildPackage } from '../disclosure/build.ts';
 import { packageToCsv } from '../disclosure/csv.ts';
@@ -25,16 +25,12 @@ export async function deliverPackage(
   via: 'page' | 'console',
 ): Promise<FastifyReply> {
   const pkg = await buildPackage(ctx, row.member_id, { request: row });
-  await ctx.db
-    .transaction()
-    .execute((tx) =>
-      appendAudit(
-        tx,
-        auditActor(actor),
-        { action: 'disclosure.package', outcome: 'ok', orgId: row.org_id, memberId: row.member_id, detail: { request: row.id, form, via } },
-        ctx.clock,
-      ),
-    );
+  await appendAuditAlone(
+    ctx.db,
+    auditActor(actor),
+    { action: 'disclosure.package', outcome: 'ok', orgId: row.org_id, memberId: row.member_id, detail: { request: row.id, form, via } },
+    ctx.clock,
+  );
   const name = { ja: `開示_${row.reference}.${form}`, ascii: `disclosure-${row.reference}.${form}` };
   reply.header('content-disposition', contentDisposition(name)).header('cache-control', 'no-store');
   if (form === 'json') return reply.type('application/json; charset=utf-8').send(JSON.stringify(pkg, null, 2));
