@@ -9,6 +9,7 @@ import type { AppContext } from '../base/context.ts';
 import type { Db, DialectName } from '../db/database.ts';
 import { type Clock, systemClock } from '../db/time.ts';
 import { PolicyStore } from '../modules/access/policy-store.ts';
+import { registerAuditMacKeys } from '../modules/audit/mac.ts';
 import type { KeyRing } from '../modules/crypto/data-keys.ts';
 import { createMailer, type Mailer } from '../modules/notify/mailer.ts';
 import { activateDueVersions } from '../modules/policy/versions.ts';
@@ -23,6 +24,11 @@ export function createContext(opts: {
   publicUrl?: string;
 }): AppContext {
   const clock = opts.clock ?? systemClock;
+  // The audit queue's MAC keys are derived from the data keys (audit/mac.ts).
+  registerAuditMacKeys(
+    opts.keys.file.keys.map((k) => ({ id: k.id, key: Buffer.from(k.key, 'base64') })),
+    opts.keys.primaryId,
+  );
   return {
     db: opts.db,
     dialect: opts.dialect,

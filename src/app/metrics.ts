@@ -6,7 +6,8 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import { type Db, poolOf } from '../db/database.ts';
+import { type Db, dialectOf, poolOf } from '../db/database.ts';
+import { auditQueueState, type QueueState } from '../modules/audit/sequencer.ts';
 
 export interface Metrics {
   readonly registry: Registry;
@@ -69,6 +70,39 @@ export function createMetrics(db: Db): Metrics {
       }
     },
   });
+
+  // PostgreSQL: entries queued by writers and not yet chained by the sequencer, and how long the oldest has waited.
+  if (dialectOf(db) === 'postgres') {
+    let state: Promise<QueueState> | undefined;
+    const read = () => {
+      state ??= auditQueueState(db).finally(() => setTimeout(() => (state = undefined), 1000).unref());
+      return state;
+    };
+    new Gauge({
+      name: 'mamori_audit_queue_depth',
+      help: 'Audit entries queued and not yet sequenced into the chain (PostgreSQL)',
+      registers: [registry],
+      async collect() {
+        try {
+          this.set((await read()).depth);
+        } catch {
+          // Database unreachable: the gauge keeps its last value.
+        }
+      },
+    });
+    new Gauge({
+      name: 'mamori_audit_sequencing_lag_seconds',
+      help: 'Age of the oldest queued audit entry, in seconds (0 when the queue is empty)',
+      registers: [registry],
+      async collect() {
+        try {
+          this.set((await read()).oldestSeconds);
+        } catch {
+          // Database unreachable: the gauge keeps its last value.
+        }
+      },
+    });
+  }
 
   const pool = poolOf(db);
   if (pool) {

@@ -8,8 +8,9 @@ import { isIP } from 'node:net';
 import { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import type { Db } from '../db/database.ts';
+import { type Db, dialectOf } from '../db/database.ts';
 import { latestMigration } from '../db/migrate.ts';
+import { auditQueueState } from '../modules/audit/sequencer.ts';
 
 /** How long readiness waits for the database before calling it unreachable. */
 export const READY_TIMEOUT_MS = 2000;
@@ -17,7 +18,7 @@ export const READY_TIMEOUT_MS = 2000;
 /** Probes come often from a load balancer or an orchestrator: cheap, but still limited per address. */
 const PROBE_RATE_LIMIT = { max: 600, timeWindow: 60_000 };
 
-export type CheckResult = 'ok' | 'unreachable' | 'timeout' | 'pending_migration' | 'not_checked' | 'stopped';
+export type CheckResult = 'ok' | 'unreachable' | 'timeout' | 'pending_migration' | 'not_checked' | 'stopped' | 'lagging';
 
 export interface Readiness {
   ready: boolean;
@@ -35,7 +36,8 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'>
 /**
  * The readiness checks. The database answers a query within `timeoutMs`; the newest migration is applied (a
  * server started against a database another release left behind, or one mid-migration, takes no traffic);
- * `checkpointer` (SQLite) says whether the WAL checkpoint thread runs.
+ * `checkpointer` (SQLite) says whether the WAL checkpoint thread runs; `sequencer` (PostgreSQL) whether the
+ * audit queue is being chained (empty, or a batch finished within SEQUENCER_STALL_SECONDS): `lagging` otherwise.
  */
 export async function checkReadiness(
   db: Db,
@@ -54,6 +56,10 @@ export async function checkReadiness(
     } else {
       checks.database = 'ok';
       checks.migrations = answer.rows.length > 0 ? 'ok' : 'pending_migration';
+      if (checks.migrations === 'ok' && dialectOf(db) === 'postgres') {
+        const state = await withTimeout(auditQueueState(db), opts.timeoutMs ?? READY_TIMEOUT_MS);
+        checks.sequencer = state === 'timeout' ? 'timeout' : state.keepingUp ? 'ok' : 'lagging';
+      }
     }
   } catch (error) {
     // The reason goes to the log only: the answer names no host, user or driver message.
@@ -65,7 +71,7 @@ export async function checkReadiness(
   return { ready: Object.values(checks).every((c) => c === 'ok'), checks };
 }
 
-const checkSchema = z.enum(['ok', 'unreachable', 'timeout', 'pending_migration', 'not_checked', 'stopped']);
+const checkSchema = z.enum(['ok', 'unreachable', 'timeout', 'pending_migration', 'not_checked', 'stopped', 'lagging']);
 const readinessSchema = z.object({ ready: z.boolean(), checks: z.record(z.string(), checkSchema) });
 
 /** `/health` and `/ready`, outside /api/v1 (no session, no CSRF: probes carry neither). */

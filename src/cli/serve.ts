@@ -7,6 +7,7 @@ import { isEmpty, openMamori } from '../app/bootstrap.ts';
 import { buildMetricsServer, createMetrics } from '../app/metrics.ts';
 import { buildServer } from '../app/server.ts';
 import { pruneAccessCounters } from '../modules/audit/alerts.ts';
+import { startAuditSequencer } from '../modules/audit/sequencer.ts';
 import { pruneStaffSignIns } from '../modules/auth/sessions.ts';
 import { seedDemo } from '../modules/demo/seed.ts';
 import { pruneMemberSignIns } from '../modules/portal/sessions.ts';
@@ -40,6 +41,8 @@ export function serveCommand(program: Command) {
       // Prometheus metrics on their own listener, only when MAMORI_METRICS_PORT is set.
       const metrics = m.config.metricsPort ? createMetrics(m.ctx.db) : undefined;
       const app = await buildServer(m.ctx, m.config, { webDir, ...(metrics ? { metrics } : {}) });
+      // PostgreSQL: chains the audit entries that writers queue (every instance runs one; one works at a time).
+      const sequencer = startAuditSequencer(m.ctx.db, { onError: (error) => app.log.error({ err: error }, 'audit sequencer failed') });
       await app.listen({ port: m.config.port, host: m.config.host });
       const metricsServer = metrics ? buildMetricsServer(metrics) : undefined;
       if (metricsServer) {
@@ -81,6 +84,7 @@ export function serveCommand(program: Command) {
         clearInterval(prune);
         await metricsServer?.close();
         await app.close();
+        await sequencer.stop();
         await m.close();
         process.exit(0);
       };

@@ -8,6 +8,7 @@ import {
   CompiledQuery,
   type DatabaseConnection,
   Kysely,
+  PostgresAdapter,
   PostgresDialect,
   SqliteDialect,
   type SqliteDialectConfig,
@@ -277,6 +278,11 @@ export function startBackgroundCheckpoints(
     /** False once the thread has ended (stopped, or died): readiness reports it. */
     running: () => alive,
   };
+}
+
+/** The dialect a database or an open transaction speaks (for code that is handed only a transaction). */
+export function dialectOf(db: DbOrTx): DialectName {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
 }
 
 const rawHandles = new WeakMap<Db, BetterSqlite3.Database>();

@@ -202,12 +202,35 @@ export interface AuditLogTable {
   detail: string;
   prev_hash: string;
   hash: string;
+  /** Random id given when the entry was queued (PostgreSQL); null on SQLite. Unique. */
+  entry_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** `keyId.hmac` over the entry's content and entry_id, made by the writer (PostgreSQL); null on SQLite. */
+  mac: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** An entry queued by a writer on PostgreSQL, waiting for the sequencer to give it a place in the chain. */
+export interface AuditQueueTable {
+  id: Generated<number>;
+  entry_id: string;
+  ts: string;
+  org_id: string | null;
+  actor_type: AuditLogTable['actor_type'];
+  actor_id: string | null;
+  action: string;
+  outcome: AuditLogTable['outcome'];
+  purpose_code: string | null;
+  member_id: string | null;
+  error_code: string | null;
+  detail: string;
+  mac: string;
 }
 
 export interface AuditHeadTable {
   id: number;
   seq: number;
   hash: string;
+  /** When the sequencer last finished a batch (PostgreSQL). */
+  sequenced_at: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface AlertTable {
@@ -217,6 +240,8 @@ export interface AlertTable {
   actor_id: string | null;
   member_id: string | null;
   audit_seq: number | null;
+  /** The entry_id of the audit entry that raised the alert, until the sequencer sets audit_seq (PostgreSQL). */
+  audit_entry: string | null;
   created_at: string;
   detail: string;
   status: 'open' | 'acknowledged';
@@ -572,6 +597,7 @@ export interface Database {
   member_purpose_blocks: MemberPurposeBlockTable;
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
+  audit_queue: AuditQueueTable;
   alerts: AlertTable;
   access_counters: AccessCounterTable;
   import_runs: ImportRunTable;

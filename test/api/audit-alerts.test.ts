@@ -1,7 +1,7 @@
 /** The privacy office's view over HTTP: audit search by member, actor, purpose and time; alerts; settings. */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { availableDialects } from '../support/db.ts';
+import { availableDialects, chained } from '../support/db.ts';
 import { demoFixture, type Fixture } from '../support/fixtures.ts';
 import { Client, testServer } from '../support/http.ts';
 
@@ -104,7 +104,7 @@ describe.each(availableDialects())('audit and alerts over HTTP on %s', (dialect)
     expect((await officer.post(`/api/v1/alerts/${wd!.id}/acknowledge`)).body.error?.code).toBe('alert_not_found');
     const open = (await officer.get('/api/v1/alerts?status=open')).body.alerts as Alert[];
     expect(open.find((x) => x.id === wd!.id)).toBeUndefined();
-    const acked = await f.ctx.db
+    const acked = await (await chained(f.ctx.db))
       .selectFrom('audit_log')
       .select('detail')
       .where('action', '=', 'alert.acknowledge')

@@ -9,7 +9,7 @@ import { argon2Work } from '../../src/modules/auth/passwords.ts';
 import { pruneStaffSignIns, staffThrottleKey } from '../../src/modules/auth/sessions.ts';
 import { currentTotp } from '../../src/modules/auth/totp.ts';
 import { DEMO_PASSWORD } from '../../src/modules/demo/seed.ts';
-import { availableDialects } from '../support/db.ts';
+import { availableDialects, chained } from '../support/db.ts';
 import { demoFixture, type Fixture } from '../support/fixtures.ts';
 import { Client, type Response, testServer } from '../support/http.ts';
 
@@ -26,8 +26,8 @@ describe.each(availableDialects())('staff sign-in hardening on %s', (dialect) =>
     servers.push(app);
     return app;
   };
-  const audit = (action: string) =>
-    f.ctx.db
+  const audit = async (action: string) =>
+    (await chained(f.ctx.db))
       .selectFrom('audit_log')
       .select(['action', 'outcome', 'error_code', 'actor_type', 'actor_id', 'detail'])
       .where('action', '=', action)

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { currentTotp } from '../../src/modules/auth/totp.ts';
-import { availableDialects } from '../support/db.ts';
+import { availableDialects, chained } from '../support/db.ts';
 import { demoFixture, type Fixture } from '../support/fixtures.ts';
 import { Client, testServer } from '../support/http.ts';
 
@@ -68,7 +68,7 @@ describe.each(availableDialects())('staff sign-in on %s', (dialect) => {
     expect(third.body.error?.code).toBe('account_locked');
     const right = await c.post('/api/v1/auth/login', { login: 'manager', password: 'mamori-demo-2026' });
     expect(right.body.error?.code).toBe('account_locked');
-    const trail = await f.ctx.db
+    const trail = await (await chained(f.ctx.db))
       .selectFrom('audit_log')
       .select(['action', 'outcome', 'error_code'])
       .where('action', 'in', ['auth.login', 'auth.locked'])
@@ -143,7 +143,7 @@ describe.each(availableDialects())('staff sign-in on %s', (dialect) => {
     await second.post('/api/v1/auth/login', { login: 'officer', password: 'mamori-demo-2026' });
     const replay = await second.post('/api/v1/auth/totp', { code });
     expect(replay.body.error?.code).toBe('totp_invalid');
-    const entry = await f.ctx.db
+    const entry = await (await chained(f.ctx.db))
       .selectFrom('audit_log')
       .select('detail')
       .where('action', '=', 'auth.login')

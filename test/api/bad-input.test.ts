@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { myNumberCheckDigit } from '../../src/modules/my-number/detect.ts';
-import { availableDialects } from '../support/db.ts';
+import { availableDialects, chained } from '../support/db.ts';
 import { demoFixture, type Fixture } from '../support/fixtures.ts';
 import { Client, testServer } from '../support/http.ts';
 
@@ -43,7 +43,9 @@ describe.each(availableDialects())('API bad input on %s', (dialect) => {
   const auditCount = async () =>
     Number(
       (
-        await f.ctx.db
+        await (
+          await chained(f.ctx.db)
+        )
           .selectFrom('audit_log')
           .select((eb) => eb.fn.countAll().as('n'))
           .executeTakeFirstOrThrow()
@@ -172,10 +174,14 @@ describe.each(availableDialects())('API bad input on %s', (dialect) => {
       },
     });
     expectError(created, 400, 'my_number_rejected');
-    const refusals = await f.ctx.db.selectFrom('audit_log').selectAll().where('action', '=', 'input.my_number_rejected').execute();
+    const refusals = await (await chained(f.ctx.db))
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'input.my_number_rejected')
+      .execute();
     expect(refusals.length).toBeGreaterThanOrEqual(6);
     const everything =
-      JSON.stringify(await f.ctx.db.selectFrom('audit_log').selectAll().execute()) +
+      JSON.stringify(await (await chained(f.ctx.db)).selectFrom('audit_log').selectAll().execute()) +
       JSON.stringify(await f.ctx.db.selectFrom('members').selectAll().execute());
     expect(everything).not.toContain(myNumber);
     expect(everything).not.toContain(myNumber.slice(4, 8) + myNumber.slice(8));

@@ -15,7 +15,7 @@ import { buildServer } from '../../src/app/server.ts';
 import { loadConfig } from '../../src/base/config.ts';
 import { DEMO_MEMBER_CODE, DEMO_MEMBER_PASSWORD } from '../../src/modules/demo/demo-portal.ts';
 import { myNumberCheckDigit } from '../../src/modules/my-number/detect.ts';
-import { availableDialects } from '../support/db.ts';
+import { availableDialects, chained } from '../support/db.ts';
 import { demoFixture, type Fixture } from '../support/fixtures.ts';
 import { Client } from '../support/http.ts';
 import { PortalClient } from '../support/portal.ts';
@@ -57,7 +57,8 @@ describe.each(availableDialects())('requests that reach the server on %s', (dial
     await f?.dispose();
   });
 
-  const auditRows = (action: string) => f.ctx.db.selectFrom('audit_log').selectAll().where('action', '=', action).orderBy('seq').execute();
+  const auditRows = async (action: string) =>
+    (await chained(f.ctx.db)).selectFrom('audit_log').selectAll().where('action', '=', action).orderBy('seq').execute();
   const signedIn = async (login: string) => {
     const c = new Client(app);
     expect((await c.login(f, login)).status).toBe(200);

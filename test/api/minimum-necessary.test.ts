@@ -10,7 +10,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { roleDuties } from '../../src/db/migrations/0008-role-duties.ts';
 import { createOrganization, createRole } from '../../src/modules/organizations/service.ts';
-import { availableDialects } from '../support/db.ts';
+import { availableDialects, chained } from '../support/db.ts';
 import { demoFixture, type Fixture } from '../support/fixtures.ts';
 import { Client, type Response, testServer } from '../support/http.ts';
 
@@ -251,7 +251,7 @@ describe.each(availableDialects())('minimum necessary: roles × registers on %s'
     expect(revoke.status).toBe(200);
     expect((await list()).status).toBe(403);
 
-    const trail = await f.ctx.db
+    const trail = await (await chained(f.ctx.db))
       .selectFrom('audit_log')
       .select(['detail', 'outcome'])
       .where('action', '=', 'role.duties')

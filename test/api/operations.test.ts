@@ -16,7 +16,7 @@ import { type Config, loadConfig } from '../../src/base/config.ts';
 import { openDatabase, startBackgroundCheckpoints } from '../../src/db/database.ts';
 import { migrationNames } from '../../src/db/migrate.ts';
 import { KeyRing } from '../../src/modules/crypto/data-keys.ts';
-import { availableDialects, createTestDatabase, postgresUrl, type TestDatabase } from '../support/db.ts';
+import { availableDialects, chained, createTestDatabase, postgresUrl, type TestDatabase } from '../support/db.ts';
 import { demoFixture, type Fixture } from '../support/fixtures.ts';
 import { Client } from '../support/http.ts';
 
@@ -175,6 +175,7 @@ describe.each(availableDialects())('operations on %s', (dialect) => {
     expect(r.statusCode).toBe(200);
     const expected: Record<string, string> = { database: 'ok', migrations: 'ok' };
     if (dialect === 'sqlite') expected.checkpointer = 'ok';
+    else expected.sequencer = 'ok';
     expect(r.json()).toEqual({ ready: true, checks: expected });
   });
 
@@ -223,8 +224,14 @@ describe.each(availableDialects())('operations on %s', (dialect) => {
     expect(sample(after, 'mamori_http_request_duration_seconds_count', labels)).toBe(readsBefore + 3);
     expect(sample(after, 'mamori_http_requests_total', { route: '/api/v1/members/:id', status: '4xx' })).toBeGreaterThanOrEqual(1);
     expect(sample(after, 'mamori_http_requests_total', { route: '(no route)', status: '4xx' })).toBeGreaterThanOrEqual(1);
-    // Every audited read appended an entry.
-    expect(sample(after, 'mamori_audit_entries')).toBeGreaterThanOrEqual(auditBefore + 3);
+    // Every audited read appended an entry: on PostgreSQL queued first (the gauge of waiting entries), then chained.
+    if (dialect === 'postgres') {
+      expect(sample(after, 'mamori_audit_queue_depth')).toBeGreaterThanOrEqual(3);
+      await chained(f.ctx.db);
+      expect(sample(await scrape(), 'mamori_audit_entries')).toBeGreaterThanOrEqual(auditBefore + 3);
+    } else {
+      expect(sample(after, 'mamori_audit_entries')).toBeGreaterThanOrEqual(auditBefore + 3);
+    }
     // Labels carry patterns only: no id, no query.
     expect(after).not.toContain(memberId);
     expect(after).not.toContain('not-a-uuid');

@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendReminders } from '../../src/modules/requests/notify.ts';
-import { availableDialects } from '../support/db.ts';
+import { availableDialects, chained } from '../support/db.ts';
 import { demoFixture, type Fixture } from '../support/fixtures.ts';
 import { Client, testServer } from '../support/http.ts';
 
@@ -187,7 +187,7 @@ describe.each(availableDialects())('requests, consents and provision on %s', (di
     expect(csv.raw).toContain('アクセス記録 / accesses');
     expect(String(csv.headers['content-disposition'])).toContain(`disclosure-${r.reference}.csv`);
     // The person and the office were told (mails go to the outbox by default; each send is in the trail).
-    const sent = await f.ctx.db.selectFrom('audit_log').select('detail').where('action', '=', 'notify.sent').execute();
+    const sent = await (await chained(f.ctx.db)).selectFrom('audit_log').select('detail').where('action', '=', 'notify.sent').execute();
     expect(sent.some((e) => e.detail.includes(r.id))).toBe(true);
   });
 
@@ -256,7 +256,7 @@ describe.each(availableDialects())('requests, consents and provision on %s', (di
     const body = { direction: 'provided', third_party_code: 'with-consent', items: ['name', 'address'] };
     const missing = await officer.post(`/api/v1/members/${id}/provisions`, body);
     expect(missing.body.error?.code).toBe('provision_consent_missing');
-    const trail = await f.ctx.db
+    const trail = await (await chained(f.ctx.db))
       .selectFrom('audit_log')
       .select('outcome')
       .where('action', '=', 'provision.record')

@@ -19,7 +19,7 @@ import { verifyAuditChain } from '../../src/modules/audit/verify.ts';
 import { listTables } from '../../src/modules/backup/catalogue.ts';
 import { changeConsent } from '../../src/modules/consent/consents.ts';
 import { fileRequest } from '../../src/modules/requests/requests.ts';
-import { availableDialects, postgresUrl } from '../support/db.ts';
+import { availableDialects, chained, postgresUrl } from '../support/db.ts';
 import { demoFixture, type Fixture } from '../support/fixtures.ts';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -119,7 +119,12 @@ describe.each(availableDialects())('mamori backup and restore on %s', (dialect) 
     expect(keyIds).toEqual([f.ctx.keys.primaryId]);
     expect(r.out).toContain(f.ctx.keys.primaryId);
     // The backup's own entry is written before the copy: it is the head the manifest records, and in the backup.
-    const last = await f.ctx.db.selectFrom('audit_log').selectAll().orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow();
+    const last = await (await chained(f.ctx.db))
+      .selectFrom('audit_log')
+      .selectAll()
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .executeTakeFirstOrThrow();
     expect(last).toMatchObject({ action: 'backup.create', outcome: 'ok' });
     expect(manifest.backup_entry).toEqual({ seq: Number(last.seq), hash: last.hash });
     // What the comparison below covers: the seeded data is really there.
@@ -164,12 +169,12 @@ describe.each(availableDialects())('mamori backup and restore on %s', (dialect) 
         expect(after[table], table).toEqual(atBackup[table]);
       }
       // The trail is the backup's, entry for entry, plus the one entry recording the restore.
-      const entries = await restored.db.selectFrom('audit_log').selectAll().orderBy('seq').execute();
+      const entries = await (await chained(restored.db)).selectFrom('audit_log').selectAll().orderBy('seq').execute();
       const asSnapshot = (rows: Record<string, unknown>[]) =>
         rows.map((row) => JSON.stringify(Object.entries(row).sort(([a], [b]) => a.localeCompare(b)))).sort();
       expect(asSnapshot(entries.filter((e) => Number(e.seq) <= headSeq))).toEqual(atBackup.audit_log);
       expect(entries.filter((e) => Number(e.seq) > headSeq).map((e) => [e.action, e.outcome])).toEqual([['backup.restore', 'ok']]);
-      const head = await restored.db.selectFrom('audit_head').selectAll().executeTakeFirstOrThrow();
+      const head = await (await chained(restored.db)).selectFrom('audit_head').selectAll().executeTakeFirstOrThrow();
       expect(head).toMatchObject({ seq: headSeq + 1, hash: entries.at(-1)!.hash });
       const verified = await verifyAuditChain(restored.db);
       expect(verified).toMatchObject({ ok: true, entries: headSeq + 1 });
@@ -224,7 +229,7 @@ describe.each(availableDialects())('mamori backup and restore on %s', (dialect) 
     expect(r.out).toMatch(/restored from/);
     expect(r.err).toMatch(/first bad entry: #5 \(hash_mismatch\)/);
     const db = openDatabase(target);
-    const last = await db.db.selectFrom('audit_log').selectAll().orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow();
+    const last = await (await chained(db.db)).selectFrom('audit_log').selectAll().orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow();
     await db.close();
     expect(last).toMatchObject({ action: 'backup.restore', outcome: 'failed' });
     expect(JSON.parse(last.detail)).toMatchObject({ first_bad: 5 });

@@ -28,6 +28,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../src/modules/audit/verify.ts';
 import { DEMO_MEMBER_CODE, DEMO_MEMBER_PASSWORD } from '../../src/modules/demo/demo-portal.ts';
+import { chained } from '../support/db.ts';
 import { demoFixture, type Fixture } from '../support/fixtures.ts';
 import { Client, type Response, testServer } from '../support/http.ts';
 
@@ -417,7 +418,11 @@ interface Snapshot {
 async function snapshot(f: Fixture, tables: string[]): Promise<Snapshot> {
   const union = tables.map((t) => `select '${t}' as t, count(*) as n from "${t}"`).join(' union all ');
   const { rows } = await sql<{ t: string; n: number }>`${sql.raw(union)}`.execute(f.ctx.db);
-  const head = await f.ctx.db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirstOrThrow();
+  const head = await (await chained(f.ctx.db))
+    .selectFrom('audit_head')
+    .select(['seq', 'hash'])
+    .where('id', '=', 1)
+    .executeTakeFirstOrThrow();
   return { counts: new Map(rows.map((r) => [r.t, Number(r.n)])), head: { seq: Number(head.seq), hash: head.hash } };
 }
 
@@ -595,7 +600,7 @@ describe('API fuzz over the OpenAPI document (SQLite)', () => {
               }
             }
             if (after.head.seq !== before.head.seq) {
-              const added = await f.ctx.db
+              const added = await (await chained(f.ctx.db))
                 .selectFrom('audit_log')
                 .select(['seq', 'action', 'outcome'])
                 .where('seq', '>', before.head.seq)

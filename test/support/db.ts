@@ -8,8 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { type DialectName, type OpenedDatabase, openDatabase } from '../../src/db/database.ts';
+import { type Db, type DbOrTx, type DialectName, type OpenedDatabase, openDatabase } from '../../src/db/database.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
+import { registerAuditMacKeys } from '../../src/modules/audit/mac.ts';
+import { drainAuditQueue } from '../../src/modules/audit/sequencer.ts';
 
 export const dialects: DialectName[] = ['sqlite', 'postgres'];
 
@@ -23,6 +25,12 @@ export interface TestDatabase extends OpenedDatabase {
 }
 
 /** A fresh, migrated database: a temporary SQLite file, or a new schema in the test PostgreSQL database. */
+/**
+ * The audit queue's MAC keys (audit/mac.ts) for tests that open a database without a context: a context
+ * registers its own ring's keys as well (app/context.ts), and keys of several rings may be registered at once.
+ */
+registerAuditMacKeys([{ id: 'ktest', key: randomBytes(32) }], 'ktest');
+
 export async function createTestDatabase(
   dialect: DialectName,
   opts: { /** Migrate only up to this migration. */ until?: string } = {},
@@ -65,4 +73,13 @@ export function testSchemaName(): string {
 /** The dialects a data test should run on now: PostgreSQL only when the global setup found it. */
 export function availableDialects(): DialectName[] {
   return postgresUrl() ? dialects : ['sqlite'];
+}
+
+/**
+ * The database once every audit entry queued so far is chained (PostgreSQL: the writers queue, the sequencer
+ * chains; audit/sequencer.ts). Tests that read `audit_log` or `audit_head` directly read through this.
+ */
+export async function chained<T extends DbOrTx>(db: T): Promise<T> {
+  if (!db.isTransaction) await drainAuditQueue(db as unknown as Db);
+  return db;
 }

@@ -3,20 +3,32 @@
  * - bulk_reads: one actor reads more than `readsPerHour` member records within one clock hour (once per hour);
  * - off_hours: an actor reads member data outside working hours (once per actor and hour);
  * - withdrawn_member: someone reads the record of a member who has left the co-op (every time).
+ *
+ * On PostgreSQL the hour's read count of one actor is spread over COUNTER_SHARDS rows (a read adds to one of
+ * them at random and sums them all), so that concurrent reads of one user, on any instance, do not queue on one
+ * row lock until their commits; that an hour's alert is raised once is kept by a marker row inserted with
+ * ON CONFLICT DO NOTHING (the first reader over the limit raises it), not by seeing the count cross the limit,
+ * which concurrent readers cannot all see. On SQLite (one writer at a time) one row per actor and hour.
  */
 import { randomUUID } from 'node:crypto';
 import { isOffHours, type OrgSettings } from '../../base/settings.ts';
-import { type DbOrTx, SqliteTx, type Tx } from '../../db/database.ts';
+import { type Db, type DbOrTx, dialectOf, SqliteTx, type Tx } from '../../db/database.ts';
 import type { AlertTable } from '../../db/schema.ts';
 import { iso } from '../../db/time.ts';
+import type { AppendedEntry } from './append.ts';
 import { canonicalJson } from './canonical.ts';
+import { drainAuditQueue } from './sequencer.ts';
+
+/** Rows per actor and hour that the read count is spread over on PostgreSQL. */
+const COUNTER_SHARDS = 16;
 
 export interface ReadContext {
   orgId: string;
   actorId: string;
   memberId: string;
   memberStatus: string;
-  auditSeq: number;
+  /** The read's own audit entry (on PostgreSQL still queued: the alert names it until it is sequenced). */
+  audit: AppendedEntry;
   at: Date;
   settings: OrgSettings;
   /** How many member records this access read (a search result counts each member). */
@@ -49,7 +61,8 @@ async function raise(tx: Tx | SqliteTx, ctx: ReadContext, kind: AlertTable['kind
     kind,
     actor_id: ctx.actorId,
     member_id: kind === 'bulk_reads' ? null : ctx.memberId,
-    audit_seq: ctx.auditSeq,
+    audit_seq: ctx.audit.seq,
+    audit_entry: ctx.audit.entryId,
     created_at: iso(ctx.at),
     detail: canonicalJson(detail),
     status: 'open',
@@ -58,7 +71,7 @@ async function raise(tx: Tx | SqliteTx, ctx: ReadContext, kind: AlertTable['kind
   };
   if (tx instanceof SqliteTx) {
     tx.prepare(
-      'insert into alerts (id, org_id, kind, actor_id, member_id, audit_seq, created_at, detail, status, acknowledged_by, acknowledged_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'insert into alerts (id, org_id, kind, actor_id, member_id, audit_seq, audit_entry, created_at, detail, status, acknowledged_by, acknowledged_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ).run(
       alert.id,
       alert.org_id,
@@ -66,6 +79,7 @@ async function raise(tx: Tx | SqliteTx, ctx: ReadContext, kind: AlertTable['kind
       alert.actor_id,
       alert.member_id,
       alert.audit_seq,
+      alert.audit_entry,
       alert.created_at,
       alert.detail,
       alert.status,
@@ -79,6 +93,7 @@ async function raise(tx: Tx | SqliteTx, ctx: ReadContext, kind: AlertTable['kind
 
 /** Counts the read and raises any alert it triggers. */
 export async function checkReadAlerts(tx: Tx | SqliteTx, ctx: ReadContext): Promise<void> {
+  if (!(tx instanceof SqliteTx) && dialectOf(tx) === 'postgres') return checkReadAlertsSharded(tx, ctx);
   const hour = iso(ctx.at).slice(0, 13);
   const count = ctx.count ?? 1;
   const total = await bump(tx, ctx.actorId, hour, count);
@@ -94,7 +109,52 @@ export async function checkReadAlerts(tx: Tx | SqliteTx, ctx: ReadContext): Prom
   if (ctx.memberStatus === 'withdrawn') await raise(tx, ctx, 'withdrawn_member', {});
 }
 
+/**
+ * PostgreSQL: the count in a random one of the hour's shard rows (`hour#n`), the total summed over them; each
+ * alert of the hour once, through a marker row (`hour!bulk`, `off:hour!`) that only the first inserter gets.
+ * Counter keys keep the hour as their prefix, so pruning by hour removes shards and markers alike.
+ */
+async function checkReadAlertsSharded(tx: Tx, ctx: ReadContext): Promise<void> {
+  const hour = iso(ctx.at).slice(0, 13);
+  const count = ctx.count ?? 1;
+  const shard = Math.floor(Math.random() * COUNTER_SHARDS);
+  await tx
+    .insertInto('access_counters')
+    .values({ actor_id: ctx.actorId, hour: `${hour}#${shard}`, count })
+    .onConflict((oc) => oc.columns(['actor_id', 'hour']).doUpdateSet((eb) => ({ count: eb('access_counters.count', '+', count) })))
+    .execute();
+  const limit = ctx.settings.alerts.readsPerHour;
+  const { total } = await tx
+    .selectFrom('access_counters')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('count'), eb.lit(0)).as('total'))
+    .where('actor_id', '=', ctx.actorId)
+    .where('hour', 'in', shardKeys(hour))
+    .executeTakeFirstOrThrow();
+  if (Number(total) > limit && (await firstMarker(tx, ctx.actorId, `${hour}!bulk`))) {
+    await raise(tx, ctx, 'bulk_reads', { hour, reads: Number(total), limit });
+  }
+  if (isOffHours(ctx.at, ctx.settings) && (await firstMarker(tx, ctx.actorId, `off:${hour}!`))) {
+    await raise(tx, ctx, 'off_hours', { hour, work_start: ctx.settings.alerts.workStart, work_end: ctx.settings.alerts.workEnd });
+  }
+  if (ctx.memberStatus === 'withdrawn') await raise(tx, ctx, 'withdrawn_member', {});
+}
+
+const shardKeys = (hour: string) => Array.from({ length: COUNTER_SHARDS }, (_, n) => `${hour}#${n}`);
+
+/** Inserts a marker row; true only for the transaction that inserted it first. */
+async function firstMarker(tx: Tx, actorId: string, key: string): Promise<boolean> {
+  const row = await tx
+    .insertInto('access_counters')
+    .values({ actor_id: actorId, hour: key, count: 1 })
+    .onConflict((oc) => oc.columns(['actor_id', 'hour']).doNothing())
+    .returning('count')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 export async function listAlerts(db: DbOrTx, orgId: string, status?: 'open' | 'acknowledged', limit = 200) {
+  // PostgreSQL: alerts name their read's audit entry by sequence number once it is chained; chain what waits.
+  if (!db.isTransaction) await drainAuditQueue(db as Db);
   let q = db
     .selectFrom('alerts')
     .leftJoin('users', 'users.id', 'alerts.actor_id')

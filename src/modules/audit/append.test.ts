@@ -4,7 +4,7 @@
  * rows are exactly the events, in order, and the chain verifies.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { availableDialects, createTestDatabase, type TestDatabase } from '../../../test/support/db.ts';
+import { availableDialects, chained, createTestDatabase, type TestDatabase } from '../../../test/support/db.ts';
 import { SqliteTx } from '../../db/database.ts';
 import { appendAuditBatch } from './append.ts';
 import type { Actor, AuditEvent } from './events.ts';
@@ -55,15 +55,22 @@ describe.each(availableDialects())('bulk audit append on %s', (dialect) => {
 
   it('stores every event as given, in order, with a chain that verifies', async () => {
     const given = events();
-    const before = await database.db.selectFrom('audit_head').select('seq').where('id', '=', 1).executeTakeFirstOrThrow();
+    const before = await (await chained(database.db)).selectFrom('audit_head').select('seq').where('id', '=', 1).executeTakeFirstOrThrow();
     const appended = await database.db.transaction().execute(async (tx) => {
       const raw = database.sqlite;
       // On SQLite the raw handle runs inside the transaction Kysely holds (as the import does).
       return appendAuditBatch(raw ? new SqliteTx(raw) : tx, actor, given);
     });
-    expect(appended.map((e) => e.seq)).toEqual(given.map((_, i) => Number(before.seq) + 1 + i));
+    if (dialect === 'sqlite') expect(appended.map((e) => e.seq)).toEqual(given.map((_, i) => Number(before.seq) + 1 + i));
+    // PostgreSQL: queued in the order given; the sequencer chains them in that order (queue ids ascend).
+    else expect(new Set(appended.map((e) => e.entryId)).size).toBe(given.length);
 
-    const rows = await database.db.selectFrom('audit_log').selectAll().where('seq', '>', Number(before.seq)).orderBy('seq').execute();
+    const rows = await (await chained(database.db))
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('seq', '>', Number(before.seq))
+      .orderBy('seq')
+      .execute();
     expect(rows.map((r) => [r.action, r.outcome, r.org_id, r.purpose_code, r.member_id, r.error_code, JSON.parse(r.detail)])).toEqual(
       given.map((e) => [
         e.action,
@@ -75,7 +82,8 @@ describe.each(availableDialects())('bulk audit append on %s', (dialect) => {
         { ...e.detail, actor: 'test:bulk' },
       ]),
     );
-    expect(rows.map((r) => r.hash)).toEqual(appended.map((e) => e.hash));
+    if (dialect === 'sqlite') expect(rows.map((r) => r.hash)).toEqual(appended.map((e) => e.hash));
+    else expect(rows.map((r) => r.entry_id)).toEqual(appended.map((e) => e.entryId));
     for (let i = 1; i < rows.length; i++) expect(rows[i]!.prev_hash).toBe(rows[i - 1]!.hash);
     expect(await verifyAuditChain(database.db)).toMatchObject({ ok: true });
   });

@@ -1,25 +1,32 @@
 /**
- * Appending to the audit chain. Always inside the caller's transaction, so an entry exists exactly when the
- * change it records does. The chain head row (`audit_head`) is updated first: on PostgreSQL its row lock
- * orders concurrent appenders, on SQLite the transaction already holds the write lock.
+ * Appending to the audit trail. Always inside the caller's transaction, so an entry exists exactly when the
+ * change it records does.
+ *
+ * - SQLite: the transaction already holds the database's write lock (BEGIN IMMEDIATE, group commit), so the
+ *   entry is chained at once: read the head, insert the entry, move the head.
+ * - PostgreSQL: the entry is queued (`audit_queue`) with a random entry id and a keyed MAC (mac.ts), which takes
+ *   no shared lock; the sequencer (sequencer.ts) chains queued entries in batches after their transactions
+ *   commit. The returned entry has no sequence number or hash yet (`seq: null`), only its `entryId`.
  *
  * Inside a raw SQLite transaction (`SqliteTx`, the hot read path) the same rows are written with prepared
  * statements: read the head, insert the entry, move the head; safe because BEGIN IMMEDIATE holds the lock.
  */
 
-import { type Db, SqliteTx, type Tx } from '../../db/database.ts';
-import type { AuditLogTable } from '../../db/schema.ts';
+import { sql } from 'kysely';
+import { type Db, dialectOf, SqliteTx, type Tx } from '../../db/database.ts';
+import type { AuditLogTable, AuditQueueTable } from '../../db/schema.ts';
 import { type Clock, iso, systemClock } from '../../db/time.ts';
 import { canonicalJson, entryHash } from './canonical.ts';
 import type { Actor, AuditEvent } from './events.ts';
+import { entryMac, newEntryId } from './mac.ts';
+import { drainAuditQueue } from './sequencer.ts';
 
-export interface AppendedEntry {
-  seq: number;
-  hash: string;
-  ts: string;
-}
+/** An appended entry: chained at once on SQLite; on PostgreSQL queued, its place given later by the sequencer. */
+export type AppendedEntry =
+  | { seq: number; hash: string; ts: string; entryId: null }
+  | { seq: null; hash: null; ts: string; entryId: string };
 
-type Row = Omit<AuditLogTable, 'seq'> & { seq: number };
+type Row = Omit<AuditLogTable, 'seq' | 'entry_id' | 'mac'> & { seq: number };
 
 /**
  * The stored detail of events in one batch. Bulk callers pass the same detail object for many events (an
@@ -65,6 +72,63 @@ function toRow(actor: Actor, event: AuditEvent, seq: number, ts: string, prevHas
   return row;
 }
 
+type QueueRow = Omit<AuditQueueTable, 'id'>;
+
+function toQueueRow(actor: Actor, event: AuditEvent, ts: string, details: DetailCache): QueueRow {
+  const row: QueueRow = {
+    entry_id: newEntryId(),
+    ts,
+    org_id: event.orgId ?? actor.orgId ?? null,
+    actor_type: actor.type,
+    actor_id: actor.id,
+    action: event.action,
+    outcome: event.outcome,
+    purpose_code: event.purpose ?? null,
+    member_id: event.memberId ?? null,
+    error_code: event.errorCode ?? null,
+    detail: details.json(event.detail),
+    mac: '',
+  };
+  row.mac = entryMac(row);
+  return row;
+}
+
+/** Queue rows per statement: a multi-row VALUES below this, arrays unnested above it (one plan, 12 parameters). */
+const VALUES_UP_TO = 32;
+const QUEUE_CHUNK = 10_000;
+const queueColumns = [
+  'entry_id',
+  'ts',
+  'org_id',
+  'actor_type',
+  'actor_id',
+  'action',
+  'outcome',
+  'purpose_code',
+  'member_id',
+  'error_code',
+  'detail',
+  'mac',
+] as const satisfies readonly (keyof QueueRow)[];
+
+/** Queues entries in the writer's transaction (PostgreSQL). */
+async function queueAudit(tx: Tx, actor: Actor, events: readonly AuditEvent[], clock: Clock): Promise<AppendedEntry[]> {
+  const ts = iso(clock());
+  const details = new DetailCache(actor);
+  const rows = events.map((e) => toQueueRow(actor, e, ts, details));
+  if (rows.length <= VALUES_UP_TO) {
+    await tx.insertInto('audit_queue').values(rows).execute();
+  } else {
+    for (let i = 0; i < rows.length; i += QUEUE_CHUNK) {
+      const chunk = rows.slice(i, i + QUEUE_CHUNK);
+      const arrays = queueColumns.map((c) => sql`${chunk.map((r) => r[c])}::text[]`);
+      await sql`insert into audit_queue (${sql.join(queueColumns.map((c) => sql.ref(c)))})
+        select * from unnest(${sql.join(arrays)})`.execute(tx);
+    }
+  }
+  return rows.map((r) => ({ seq: null, hash: null, ts, entryId: r.entry_id }));
+}
+
 /** Appends one event. */
 export async function appendAudit(tx: Tx | SqliteTx, actor: Actor, event: AuditEvent, clock: Clock = systemClock): Promise<AppendedEntry> {
   if (tx instanceof SqliteTx) return appendAuditSqlite(tx, actor, event, clock);
@@ -80,6 +144,27 @@ export function appendAuditAlone(db: Db, actor: Actor, event: AuditEvent, clock:
   return db.transaction().execute((tx) => appendAudit(tx, actor, event, clock));
 }
 
+/**
+ * Appends one event in a transaction of its own and waits until it has its place in the chain (on PostgreSQL,
+ * drains the queue): for a record that must name its sequence number at once (a backup's own entry).
+ */
+export async function appendAuditSequenced(
+  db: Db,
+  actor: Actor,
+  event: AuditEvent,
+  clock: Clock = systemClock,
+): Promise<{ seq: number; hash: string; ts: string }> {
+  const entry = await appendAuditAlone(db, actor, event, clock);
+  if (entry.seq !== null) return entry;
+  await drainAuditQueue(db);
+  const row = await db
+    .selectFrom('audit_log')
+    .select(['seq', 'hash', 'ts'])
+    .where('entry_id', '=', entry.entryId)
+    .executeTakeFirstOrThrow();
+  return { seq: Number(row.seq), hash: row.hash, ts: row.ts };
+}
+
 const insertSql = `insert into audit_log (seq, ts, org_id, actor_type, actor_id, action, outcome, purpose_code, member_id, error_code, detail, prev_hash, hash)
   values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
@@ -90,7 +175,7 @@ export function appendAuditSqlite(tx: SqliteTx, actor: Actor, event: AuditEvent,
   const row = toRow(actor, event, Number(head.seq) + 1, iso(clock()), head.hash);
   tx.prepare(insertSql).run(rowParams(row));
   tx.prepare('update audit_head set seq = ?, hash = ? where id = 1').run(row.seq, row.hash);
-  return { seq: row.seq, hash: row.hash, ts: row.ts };
+  return { seq: row.seq, hash: row.hash, ts: row.ts, entryId: null };
 }
 
 /**
@@ -182,7 +267,7 @@ function appendAuditBatchSqlite(tx: SqliteTx, actor: Actor, events: readonly Aud
     block.push(r);
     if (block.length === ENTRIES_PER_INSERT) flush();
     prev = r.hash;
-    out.push({ seq, hash: r.hash, ts });
+    out.push({ seq, hash: r.hash, ts, entryId: null });
   }
   flush();
   tx.prepare('update audit_head set seq = ?, hash = ? where id = 1').run(seq, prev);
@@ -221,6 +306,7 @@ export async function appendAuditBatch(
 ): Promise<AppendedEntry[]> {
   if (events.length === 0) return [];
   if (tx instanceof SqliteTx) return appendAuditBatchSqlite(tx, actor, events, clock);
+  if (dialectOf(tx) === 'postgres') return queueAudit(tx, actor, events, clock);
   const head = await tx
     .updateTable('audit_head')
     .set((eb) => ({ seq: eb('seq', '+', events.length) }))
@@ -246,5 +332,5 @@ export async function appendAuditBatch(
       .execute();
   }
   await tx.updateTable('audit_head').set({ hash: prev }).where('id', '=', 1).execute();
-  return rows.map((r) => ({ seq: r.seq, hash: r.hash, ts }));
+  return rows.map((r) => ({ seq: r.seq, hash: r.hash, ts, entryId: null }));
 }

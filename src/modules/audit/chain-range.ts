@@ -6,6 +6,7 @@
  */
 import { hash } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
+import { auditMacReady, checkEntryMac } from './mac.ts';
 
 /** Column order of the rows given to `checkRows` (the canonical encoding's order, then the two hashes). */
 export const chainColumns = [
@@ -24,7 +25,13 @@ export const chainColumns = [
   'hash',
 ] as const;
 
-export type RangeProblem = 'sequence_gap' | 'broken_link' | 'hash_mismatch';
+/**
+ * The columns read on PostgreSQL: the chain's, then the entry id and MAC the writer queued the entry with
+ * (null on entries chained directly, as on SQLite). `checkRows` checks the MAC where there is one.
+ */
+export const macColumns = [...chainColumns, 'entry_id', 'mac'] as const;
+
+export type RangeProblem = 'sequence_gap' | 'broken_link' | 'hash_mismatch' | 'mac_mismatch';
 
 export interface RangeReport {
   /** Rows checked (up to and including a bad one). */
@@ -84,14 +91,42 @@ export class RangeChecker {
   }
 }
 
-/** Checks rows of one stretch (arrays in `chainColumns` order), in sequence order. */
+/**
+ * Checks rows of one stretch (arrays in `chainColumns` or `macColumns` order), in sequence order. A row with a
+ * MAC is checked against it when this process holds the audit MAC keys (mac.ts); a MAC made with a key the
+ * process does not hold counts as a mismatch.
+ */
 export function checkRows(rows: Iterable<readonly unknown[]>): RangeReport {
   const checker = new RangeChecker();
+  const macs = auditMacReady();
   for (const row of rows) {
     const seq = Number(row[0]);
+    const { lastSeq, lastHash } = checker.report;
     if (!checker.add(seq, row[11] as string, row[12] as string, rowHash(row, seq))) break;
+    if (macs && typeof row[14] === 'string' && !macHolds(row)) {
+      // The row is bad after all: the last good one is the one before it.
+      Object.assign(checker.report, { lastSeq, lastHash, bad: { seq, problem: 'mac_mismatch' } });
+      break;
+    }
   }
   return checker.report;
+}
+
+function macHolds(row: readonly unknown[]): boolean {
+  const fields = {
+    entry_id: row[13] as string,
+    ts: row[1] as string,
+    org_id: row[2] as string | null,
+    actor_type: row[3] as string,
+    actor_id: row[4] as string | null,
+    action: row[5] as string,
+    outcome: row[6] as string,
+    purpose_code: row[7] as string | null,
+    member_id: row[8] as string | null,
+    error_code: row[9] as string | null,
+    detail: row[10] as string,
+  };
+  return checkEntryMac(fields, row[14] as string) === 'ok';
 }
 
 // On SQLite the canonical encoding is built by SQLite itself (json_array escapes as JSON.stringify does), so a

@@ -52,6 +52,16 @@ export type AuditEvent = Base &
     | { action: 'role.duties'; outcome: 'ok'; detail: { role: string; duties: string[]; before: string[] } }
     | { action: 'audit.search'; outcome: 'ok'; detail: Record<string, string | number | null> }
     | { action: 'audit.verify'; outcome: 'ok' | 'failed'; detail: { entries: number; first_bad?: number | null } }
+    /**
+     * The sequencer found a queued entry it cannot vouch for (PostgreSQL): its MAC does not match (altered or
+     * forged in the queue; the entry is chained as found, at `seq`) or its entry id was already chained (a copy;
+     * not chained again).
+     */
+    | {
+        action: 'audit.queue_tampered';
+        outcome: 'failed';
+        detail: { reason: 'mac_mismatch' | 'mac_key_unknown' | 'duplicate'; entry_id: string; queue_id: number; seq?: number };
+      }
     | { action: 'alert.acknowledge'; outcome: 'ok'; detail: { alert_id: string } }
     | { action: 'keys.rotate'; outcome: 'ok'; detail: { key_id: string; reencrypted: number } }
     | {

@@ -1,6 +1,8 @@
 /** Audit search for the privacy office and auditors: by member, actor, purpose, action, outcome and time. */
+
 import { sql } from 'kysely';
-import type { DbOrTx } from '../../db/database.ts';
+import type { Db, DbOrTx } from '../../db/database.ts';
+import { drainAuditQueue } from './sequencer.ts';
 
 export interface AuditQuery {
   orgId: string;
@@ -60,6 +62,8 @@ export function auditSearchQuery(db: DbOrTx, q: AuditQuery, limit: number) {
 }
 
 export async function searchAudit(db: DbOrTx, q: AuditQuery) {
+  // PostgreSQL: the entries committed before the search are chained first, so the answer shows them.
+  if (!db.isTransaction) await drainAuditQueue(db as Db);
   const limit = Math.min(q.limit ?? 100, 500);
   const rows = await auditSearchQuery(db, q, limit).execute();
   const page = rows.slice(0, limit).map((r) => ({ ...r, seq: Number(r.seq), detail: JSON.parse(r.detail) as unknown }));

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { availableDialects, createTestDatabase, type TestDatabase } from '../../../test/support/db.ts';
+import { availableDialects, chained, createTestDatabase, type TestDatabase } from '../../../test/support/db.ts';
 import type { AuditLogTable } from '../../db/schema.ts';
 import { appendAuditAlone } from './append.ts';
 import { entryHash } from './canonical.ts';
@@ -9,15 +9,16 @@ import { ChainVerifier, type VerifyOptions, verifyAuditChain } from './verify.ts
 const ENTRIES = 60;
 const actor: Actor = { type: 'user', id: 'u-1', orgId: 'org-1', roleId: 'r-1' };
 
-type Row = Omit<AuditLogTable, 'seq'> & { seq: number };
+type Row = Omit<AuditLogTable, 'seq' | 'entry_id' | 'mac'> & { seq: number; entry_id?: string | null; mac?: string | null };
 
 describe.each(availableDialects())('audit chain verification on %s', (dialect) => {
   let database: TestDatabase;
   let original: Row[];
   let originalHead: { seq: number; hash: string };
 
-  const rows = async () => (await database.db.selectFrom('audit_log').selectAll().orderBy('seq').execute()) as Row[];
-  const head = () => database.db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirstOrThrow();
+  const rows = async () => (await (await chained(database.db)).selectFrom('audit_log').selectAll().orderBy('seq').execute()) as Row[];
+  const head = async () =>
+    (await chained(database.db)).selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirstOrThrow();
   /** What a plain serial walk over every row reports: the reference for the ranged and parallel paths. */
   const serial = async () => {
     const v = new ChainVerifier();
@@ -96,7 +97,10 @@ describe.each(availableDialects())('audit chain verification on %s', (dialect) =
     const forged = { ...original[39]!, detail: '{"items":["bank_account"],"via":"api"}' };
     forged.hash = entryHash(forged.prev_hash, forged);
     await edit(40, { detail: forged.detail, hash: forged.hash });
-    expect((await verifyAll()).firstBad).toMatchObject({ seq: 41, problem: 'broken_link' });
+    // On PostgreSQL the entry's MAC (made by its writer, with a key outside the database) names the row itself.
+    expect((await verifyAll()).firstBad).toMatchObject(
+      dialect === 'postgres' ? { seq: 40, problem: 'mac_mismatch' } : { seq: 41, problem: 'broken_link' },
+    );
   });
 
   it('reports a row inserted in place of another, with its own link, as a broken link', async () => {
@@ -105,12 +109,15 @@ describe.each(availableDialects())('audit chain verification on %s', (dialect) =
     const forged = { ...original[21]!, action: 'member.update', outcome: 'ok' as const, prev_hash: prev.hash };
     forged.hash = entryHash(forged.prev_hash, forged);
     await edit(22, { action: forged.action, outcome: forged.outcome, hash: forged.hash });
-    expect((await verifyAll()).firstBad).toMatchObject({ seq: 23, problem: 'broken_link' });
+    expect((await verifyAll()).firstBad).toMatchObject(
+      dialect === 'postgres' ? { seq: 22, problem: 'mac_mismatch' } : { seq: 23, problem: 'broken_link' },
+    );
   });
 
   it('reports an entry forged after the last one as head_mismatch', async () => {
     const last = original[ENTRIES - 1]!;
-    const forged = { ...last, seq: ENTRIES + 1, prev_hash: last.hash };
+    // Without the key a forger can only leave the MAC out (PostgreSQL entries carry one; the id is unique).
+    const forged = { ...last, seq: ENTRIES + 1, prev_hash: last.hash, entry_id: null, mac: null };
     forged.hash = entryHash(forged.prev_hash, forged);
     await database.db.insertInto('audit_log').values(forged).execute();
     expect((await verifyAll()).firstBad).toMatchObject({ seq: ENTRIES + 1, problem: 'head_mismatch' });

@@ -16,9 +16,11 @@ import { Worker } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 import { type Db, sqliteHandleOf } from '../../db/database.ts';
 import { type ChainFields, entryHash, GENESIS_HASH } from './canonical.ts';
-import { chainColumns, checkRows, checkSqliteRange, type RangeReport } from './chain-range.ts';
+import { checkRows, checkSqliteRange, macColumns, type RangeReport } from './chain-range.ts';
+import { auditMacReady, checkEntryMac } from './mac.ts';
+import { drainAuditQueue } from './sequencer.ts';
 
-export type ChainProblem = 'hash_mismatch' | 'broken_link' | 'sequence_gap' | 'head_mismatch';
+export type ChainProblem = 'hash_mismatch' | 'broken_link' | 'sequence_gap' | 'head_mismatch' | 'mac_mismatch';
 
 export interface VerifyResult {
   ok: boolean;
@@ -27,7 +29,7 @@ export interface VerifyResult {
   firstBad?: { seq: number; problem: ChainProblem; message_ja: string; message_en: string };
 }
 
-type StoredRow = ChainFields & { prev_hash: string; hash: string };
+type StoredRow = ChainFields & { prev_hash: string; hash: string; entry_id?: string | null; mac?: string | null };
 
 const messages: Record<ChainProblem, (seq: number) => [string, string]> = {
   hash_mismatch: (s) => [
@@ -39,6 +41,10 @@ const messages: Record<ChainProblem, (seq: number) => [string, string]> = {
     `The entry before audit entry #${s} was deleted, inserted or altered (the chain link does not match).`,
   ],
   sequence_gap: (s) => [`監査記録 #${s} の前に欠番があります（記録の削除）。`, `Audit entries before #${s} are missing (deleted).`],
+  mac_mismatch: (s) => [
+    `監査記録 #${s} の内容が、記録した時点の署名（MAC）と一致しません（書き込み待ちの間または記録後の改ざん）。`,
+    `Audit entry #${s} does not match the MAC it was written with (altered while queued or afterwards).`,
+  ],
   head_mismatch: (s) => [
     `監査記録 #${s} 以降が削除されているか、末尾が改ざんされています。`,
     `Audit entries after #${s} were deleted, or the chain tail was altered.`,
@@ -69,6 +75,9 @@ export class ChainVerifier {
     if (seq !== this.#expectedSeq) return this.#fail(seq, 'sequence_gap');
     if (row.prev_hash !== this.#prevHash) return this.#fail(seq, 'broken_link');
     if (entryHash(row.prev_hash, { ...row, seq }) !== row.hash) return this.#fail(seq, 'hash_mismatch');
+    if (typeof row.mac === 'string' && auditMacReady() && checkEntryMac({ ...row, entry_id: row.entry_id ?? '' }, row.mac) !== 'ok') {
+      return this.#fail(seq, 'mac_mismatch');
+    }
     this.#prevHash = row.hash;
     this.#expectedSeq = seq + 1;
     return true;
@@ -132,6 +141,8 @@ interface Snapshot {
 
 /** Verifies the whole chain (see the top of this file for how). */
 export async function verifyAuditChain(db: Db, options: VerifyOptions = {}): Promise<VerifyResult> {
+  // PostgreSQL: every entry committed before the check is chained first (sequencer.ts).
+  await drainAuditQueue(db);
   const raw = sqliteHandleOf(db);
   if (raw && !raw.memory && raw.name) return verifySqliteFile(resolve(raw.name), options);
   return verifyThroughKysely(db, options);
@@ -245,7 +256,7 @@ async function closeWorker(w: Worker): Promise<void> {
 }
 
 /** Rows in `chainColumns` order from Kysely row objects. */
-const asArrays = (rows: Record<string, unknown>[]) => rows.map((row) => chainColumns.map((c) => row[c]));
+const asArrays = (rows: Record<string, unknown>[]) => rows.map((row) => macColumns.map((c) => row[c]));
 
 /** Verifies through Kysely (PostgreSQL, or SQLite without a file) in keyset-paginated pages, in one snapshot. */
 async function verifyThroughKysely(db: Db, options: VerifyOptions): Promise<VerifyResult> {
@@ -266,7 +277,7 @@ async function verifyThroughKysely(db: Db, options: VerifyOptions): Promise<Veri
       while (after < hi) {
         const rows = await tx
           .selectFrom('audit_log')
-          .select(chainColumns)
+          .select(macColumns)
           .where('seq', '>', after)
           .where('seq', '<=', hi)
           .orderBy('seq')

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { availableDialects, postgresUrl } from '../../../test/support/db.ts';
+import { availableDialects, chained, postgresUrl } from '../../../test/support/db.ts';
 import { demoFixture } from '../../../test/support/fixtures.ts';
 import { openDatabase } from '../../db/database.ts';
 import { appendAuditAlone } from '../audit/append.ts';
@@ -92,12 +92,17 @@ describe.each(availableDialects())('backup under concurrent writes on %s', (dial
         .selectFrom('members')
         .select((eb) => eb.fn.countAll<number>().as('n'))
         .executeTakeFirstOrThrow();
-      const backupEntry = await restored.db
+      const backupEntry = await (await chained(restored.db))
         .selectFrom('audit_log')
         .selectAll()
         .where('seq', '=', manifest.backup_entry.seq)
         .executeTakeFirstOrThrow();
-      const last = await restored.db.selectFrom('audit_log').selectAll().orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow();
+      const last = await (await chained(restored.db))
+        .selectFrom('audit_log')
+        .selectAll()
+        .orderBy('seq', 'desc')
+        .limit(1)
+        .executeTakeFirstOrThrow();
       expect(await verifyAuditChain(restored.db)).toMatchObject({ ok: true, entries: report.verify.entries + 1 });
       expect(last).toMatchObject({ action: 'backup.restore', outcome: 'ok' });
       await restored.close();

@@ -20,7 +20,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
 import { AppError } from '../../base/errors.ts';
 import { type Db, type DialectName, type OpenedDatabase, openDatabase } from '../../db/database.ts';
-import { appendAuditAlone } from '../audit/append.ts';
+import { appendAuditAlone, appendAuditSequenced } from '../audit/append.ts';
 import type { Actor } from '../audit/events.ts';
 import { type VerifyResult, verifyAuditChain } from '../audit/verify.ts';
 import type { KeyRing } from '../crypto/data-keys.ts';
@@ -60,7 +60,7 @@ export async function createBackup(
   const schema = dialect === 'postgres' ? await currentSchema(db) : null;
   const keyIds = await keyIdsInUse(db, dialect);
   const file = resolve(out);
-  const entry = await appendAuditAlone(db, actor, {
+  const entry = await appendAuditSequenced(db, actor, {
     action: 'backup.create',
     outcome: 'ok',
     orgId: null,

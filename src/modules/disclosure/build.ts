@@ -14,6 +14,7 @@ import type { RequestKind } from '../../contract/requests.ts';
 import type { DbOrTx } from '../../db/database.ts';
 import type { MemberTable, SubjectRequestTable } from '../../db/schema.ts';
 import { iso, japanDate } from '../../db/time.ts';
+import { drainAuditQueue } from '../audit/sequencer.ts';
 import { consentHistory, listConsents } from '../consent/consents.ts';
 import { memberFieldLabels } from '../members/fields.ts';
 import type { PolicyDocument } from '../policy/document.ts';
@@ -40,6 +41,8 @@ export async function buildPackage(
   ]);
   const doc = policy?.document;
   const full = kind === 'disclosure';
+  // The record of accesses is read from the audit trail: on PostgreSQL, entries still queued are chained first.
+  if (full && opts.accesses !== false) await drainAuditQueue(ctx.db);
   const wantsProvision = full || kind === 'provision_records';
   const wantsSafety = full || kind === 'safety_measures';
   const [items, purposes, consents, history, provisions, requests, accesses] = await Promise.all([

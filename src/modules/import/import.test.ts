@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { availableDialects } from '../../../test/support/db.ts';
+import { availableDialects, chained } from '../../../test/support/db.ts';
 import { demoFixture, type Fixture } from '../../../test/support/fixtures.ts';
 import type { Actor } from '../audit/events.ts';
 import { verifyAuditChain } from '../audit/verify.ts';
@@ -61,8 +61,10 @@ describe.each(availableDialects())('member import on %s', (dialect) => {
           .executeTakeFirstOrThrow()
       ).n,
     );
-  const auditSince = (seq: number) => f.ctx.db.selectFrom('audit_log').selectAll().where('seq', '>', seq).orderBy('seq').execute();
-  const lastSeq = async () => Number((await f.ctx.db.selectFrom('audit_head').select('seq').executeTakeFirstOrThrow()).seq);
+  const auditSince = async (seq: number) =>
+    (await chained(f.ctx.db)).selectFrom('audit_log').selectAll().where('seq', '>', seq).orderBy('seq').execute();
+  const lastSeq = async () =>
+    Number((await (await chained(f.ctx.db)).selectFrom('audit_head').select('seq').executeTakeFirstOrThrow()).seq);
   const runRow = (id: string) => f.ctx.db.selectFrom('import_runs').selectAll().where('id', '=', id).executeTakeFirst();
 
   it('imports UTF-8 with a BOM and Japanese headers, normalising and encrypting like the ledger, audited', async () => {
@@ -242,7 +244,7 @@ describe.each(availableDialects())('member import on %s', (dialect) => {
 
     const everything = JSON.stringify([
       await f.ctx.db.selectFrom('members').selectAll().execute(),
-      await f.ctx.db.selectFrom('audit_log').selectAll().execute(),
+      await (await chained(f.ctx.db)).selectFrom('audit_log').selectAll().execute(),
       await f.ctx.db.selectFrom('import_runs').selectAll().execute(),
       report,
     ]);
@@ -396,7 +398,11 @@ describe.each(availableDialects())('member import on %s', (dialect) => {
     expect(strict).toMatchObject({ status: 'failed', committed: false, created: 1, rejected: 2 });
     expect(await runRow(strict.runId)).toMatchObject({ status: 'failed', rows_rejected: 2 });
     expect(await count('members')).toBe(members);
-    const refusals = await f.ctx.db.selectFrom('audit_log').select('detail').where('action', '=', 'input.my_number_rejected').execute();
+    const refusals = await (await chained(f.ctx.db))
+      .selectFrom('audit_log')
+      .select('detail')
+      .where('action', '=', 'input.my_number_rejected')
+      .execute();
     const runs = refusals.map((r) => JSON.parse(r.detail).run);
     expect(runs).toContain(dry.runId);
     expect(runs).toContain(strict.runId);

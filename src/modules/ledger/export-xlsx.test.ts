@@ -6,7 +6,7 @@
 import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { availableDialects } from '../../../test/support/db.ts';
+import { availableDialects, chained } from '../../../test/support/db.ts';
 import { demoFixture, type Fixture } from '../../../test/support/fixtures.ts';
 import { contentDisposition } from '../../base/downloads.ts';
 import { seedDemoLedger } from './demo.ts';
@@ -58,7 +58,11 @@ describe.each(availableDialects())('ledger xlsx export on %s', (dialect) => {
   it('is a zip (xlsx) with the three sheets, and the export is audited', async () => {
     expect(bytes.subarray(0, 2).toString('latin1')).toBe('PK');
     expect(wb.worksheets.map((w) => w.name)).toEqual([SHEET_LEDGER, SHEET_RISKS, SHEET_REVIEWS]);
-    const entry = await f.ctx.db.selectFrom('audit_log').selectAll().where('action', '=', 'ledger.export').executeTakeFirstOrThrow();
+    const entry = await (await chained(f.ctx.db))
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'ledger.export')
+      .executeTakeFirstOrThrow();
     expect(JSON.parse(entry.detail)).toMatchObject({ assets: 6, department: null, via: 'test' });
   });
 

@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { availableDialects } from '../../../test/support/db.ts';
+import { availableDialects, chained } from '../../../test/support/db.ts';
 import { demoFixture, type Fixture } from '../../../test/support/fixtures.ts';
 import { Client, testServer } from '../../../test/support/http.ts';
 import { seedDemoLedger } from './demo.ts';
@@ -146,7 +146,7 @@ describe.each(availableDialects())('ledger API on %s', (dialect) => {
     expect(disposition).toContain('filename="ledger_demo-coop_2026-06-15.xlsx"');
     expect(decodeURIComponent(disposition.split("filename*=UTF-8''")[1]!)).toBe('個人情報管理台帳_デモ生活協同組合_2026-06-15.xlsx');
     expect(r.raw.slice(0, 2)).toBe('PK');
-    const entry = await f.ctx.db
+    const entry = await (await chained(f.ctx.db))
       .selectFrom('audit_log')
       .selectAll()
       .where('action', '=', 'ledger.export')

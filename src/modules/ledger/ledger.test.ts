@@ -4,7 +4,7 @@
  * audit entries written with each change.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { availableDialects } from '../../../test/support/db.ts';
+import { availableDialects, chained } from '../../../test/support/db.ts';
 import { demoFixture, type Fixture } from '../../../test/support/fixtures.ts';
 import type { StaffActor } from '../../base/actors.ts';
 import { verifyAuditChain } from '../audit/verify.ts';
@@ -55,7 +55,9 @@ describe.each(availableDialects())('ledger of personal information on %s', (dial
   const auditCount = async () =>
     Number(
       (
-        await f.ctx.db
+        await (
+          await chained(f.ctx.db)
+        )
           .selectFrom('audit_log')
           .select((eb) => eb.fn.countAll().as('n'))
           .executeTakeFirstOrThrow()
@@ -70,7 +72,8 @@ describe.each(availableDialects())('ledger of personal information on %s', (dial
           .executeTakeFirstOrThrow()
       ).n,
     );
-  const lastAudit = () => f.ctx.db.selectFrom('audit_log').selectAll().orderBy('seq', 'desc').executeTakeFirstOrThrow();
+  const lastAudit = async () =>
+    (await chained(f.ctx.db)).selectFrom('audit_log').selectAll().orderBy('seq', 'desc').executeTakeFirstOrThrow();
   const list = (actor: StaffActor, filters = {}) => listAssets(f.ctx.db, { scope: readScope(actor), filters, today: TODAY, actor });
 
   it('seeds the demo ledger once: six assets, one review overdue, one due soon, 要配慮 on the welfare records', async () => {

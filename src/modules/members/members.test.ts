@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { availableDialects } from '../../../test/support/db.ts';
+import { availableDialects, chained } from '../../../test/support/db.ts';
 import { demoFixture, type Fixture } from '../../../test/support/fixtures.ts';
 import { verifyAuditChain } from '../audit/verify.ts';
 import { readMember, searchMembers } from './read-member.ts';
@@ -14,7 +14,8 @@ describe.each(availableDialects())('member ledger on %s', (dialect) => {
     await f?.dispose();
   });
 
-  const lastAudit = () => f.ctx.db.selectFrom('audit_log').selectAll().orderBy('seq', 'desc').executeTakeFirstOrThrow();
+  const lastAudit = async () =>
+    (await chained(f.ctx.db)).selectFrom('audit_log').selectAll().orderBy('seq', 'desc').executeTakeFirstOrThrow();
 
   it('returns only the items of the purpose, and records the read', async () => {
     const staff = await f.actor('staff');
@@ -248,7 +249,11 @@ describe.each(availableDialects())('member ledger on %s', (dialect) => {
     expect(ok.ok).toBe(true);
     expect(ok.entries).toBeGreaterThan(30);
     const target = Math.floor(ok.lastSeq / 2);
-    const row = await f.ctx.db.selectFrom('audit_log').select('detail').where('seq', '=', target).executeTakeFirstOrThrow();
+    const row = await (await chained(f.ctx.db))
+      .selectFrom('audit_log')
+      .select('detail')
+      .where('seq', '=', target)
+      .executeTakeFirstOrThrow();
     await f.ctx.db
       .updateTable('audit_log')
       .set({ detail: row.detail.replace('}', ',"x":1}') })

@@ -152,7 +152,7 @@ async function readInTransaction(
     actorId: opts.actor.id,
     memberId: row.id,
     memberStatus: row.status,
-    auditSeq: entry.seq,
+    audit: entry,
     at: now,
     settings: row.org_id === opts.actor.orgId ? actorSettings : await settingsIn(tx, row.org_id),
   });
@@ -267,7 +267,7 @@ export async function searchMembers(ctx: AppContext, opts: SearchMembersOptions)
         actorId: opts.actor.id,
         memberId: (withdrawn ?? rows[0]!).id,
         memberStatus: withdrawn ? 'withdrawn' : 'active',
-        auditSeq: entry.seq,
+        audit: entry,
         at: now,
         settings: await getOrgSettings(tx, orgId),
         count: rows.length,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { availableDialects } from '../../../test/support/db.ts';
+import { availableDialects, chained } from '../../../test/support/db.ts';
 import { demoFixture, type Fixture } from '../../../test/support/fixtures.ts';
 import { completePolicy } from '../../../test/support/policy-fixture.ts';
 import type { Actor } from '../audit/events.ts';
@@ -91,7 +91,12 @@ describe.each(availableDialects())('versioned policies on %s', (dialect) => {
       .orderBy('data_items.code')
       .execute();
     expect(items.map((i) => i.code)).toEqual(['address', 'member_code', 'name', 'phone']);
-    const actions = await f.ctx.db.selectFrom('audit_log').select('action').where('org_id', '=', orgId).orderBy('seq').execute();
+    const actions = await (await chained(f.ctx.db))
+      .selectFrom('audit_log')
+      .select('action')
+      .where('org_id', '=', orgId)
+      .orderBy('seq')
+      .execute();
     expect(actions.map((a) => a.action)).toEqual(['organization.create', 'policy.draft_save', 'policy.publish', 'policy.activate']);
   });
 

@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { availableDialects } from '../../../test/support/db.ts';
+import { availableDialects, chained } from '../../../test/support/db.ts';
 import { demoFixture, type Fixture } from '../../../test/support/fixtures.ts';
 import { Client, testServer } from '../../../test/support/http.ts';
 import { PortalClient } from '../../../test/support/portal.ts';
@@ -88,7 +88,7 @@ describe.each(availableDialects())('guardians on %s', (dialect) => {
     expect(((await c.get('/api/v1/portal/me')).body as unknown as Me).subject.is_self).toBe(false);
     const self = await c.post('/api/v1/portal/act-as', { member_id: (asChild.body as unknown as Me).member.id });
     expect((self.body as unknown as Me).subject).toMatchObject({ member_code: DEMO_MEMBER_CODE, is_self: true });
-    const trail = await f.ctx.db
+    const trail = await (await chained(f.ctx.db))
       .selectFrom('audit_log')
       .select(['outcome', 'member_id', 'detail'])
       .where('action', '=', 'portal.act_as')
@@ -110,7 +110,7 @@ describe.each(availableDialects())('guardians on %s', (dialect) => {
     expect(JSON.parse(answers[0]!.raw).error.code).toBe('guardian_link_invalid');
     expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
     expect(((await c.get('/api/v1/portal/me')).body as unknown as Me).subject.is_self).toBe(true);
-    const refused = await f.ctx.db
+    const refused = await (await chained(f.ctx.db))
       .selectFrom('audit_log')
       .select(['member_id', 'actor_type', 'error_code'])
       .where('action', '=', 'portal.act_as')
@@ -190,7 +190,7 @@ describe.each(availableDialects())('guardians on %s', (dialect) => {
     expect((await officer.request('DELETE', `/api/v1/members/${childId}/guardians/${active.id}`)).body.error?.code).toBe(
       'guardian_link_invalid',
     );
-    const trail = await f.ctx.db
+    const trail = await (await chained(f.ctx.db))
       .selectFrom('audit_log')
       .select(['action', 'actor_type', 'member_id', 'detail'])
       .where('action', 'like', 'guardian.%')

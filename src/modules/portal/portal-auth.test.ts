@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { availableDialects } from '../../../test/support/db.ts';
+import { availableDialects, chained } from '../../../test/support/db.ts';
 import { demoFixture, type Fixture } from '../../../test/support/fixtures.ts';
 import { testServer } from '../../../test/support/http.ts';
 import { type CapturingMailer, capturingMailer, PortalClient } from '../../../test/support/portal.ts';
@@ -39,9 +39,15 @@ describe.each(availableDialects())('member page sign-in on %s', (dialect) => {
   }
 
   const auditSince = async (seq: number) =>
-    f.ctx.db.selectFrom('audit_log').selectAll().where('seq', '>', seq).where('action', 'like', 'portal.%').orderBy('seq').execute();
+    (await chained(f.ctx.db))
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('seq', '>', seq)
+      .where('action', 'like', 'portal.%')
+      .orderBy('seq')
+      .execute();
   const lastSeq = async () =>
-    Number((await f.ctx.db.selectFrom('audit_head').select('seq').where('id', '=', 1).executeTakeFirstOrThrow()).seq);
+    Number((await (await chained(f.ctx.db)).selectFrom('audit_head').select('seq').where('id', '=', 1).executeTakeFirstOrThrow()).seq);
 
   beforeAll(async () => {
     f = await demoFixture(dialect, { clock, members: 20 });

@@ -138,7 +138,7 @@ export function AlertsPage() {
                       </td>
                       <td>
                         {describeAlert(i18n, a)}
-                        <span className="sub">{t('alerts.auditEntry', { seq: a.audit_seq })}</span>
+                        {a.audit_seq !== null && <span className="sub">{t('alerts.auditEntry', { seq: a.audit_seq })}</span>}
                       </td>
                       <td className="nowrap">
                         {status === 'open'

@@ -95,7 +95,7 @@ export interface Alert {
   actor_name: string | null;
   member_id: string | null;
   member_code: string | null;
-  audit_seq: number;
+  audit_seq: number | null;
   created_at: string;
   detail: Record<string, unknown>;
   status: 'open' | 'acknowledged';

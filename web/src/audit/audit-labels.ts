@@ -24,6 +24,7 @@ export const auditActions = [
   'policy.change',
   'audit.search',
   'audit.verify',
+  'audit.queue_tampered',
   'alert.acknowledge',
   'keys.rotate',
   'backup.create',

@@ -1,0 +1,92 @@
+/**
+ * The keyed MAC of an audit entry queued on PostgreSQL. A writer queues its entry with
+ * `keyId.HMAC-SHA256(key, JSON([entry_id, ts, org_id, actor_type, actor_id, action, outcome, purpose_code,
+ * member_id, error_code, detail]))`; the sequencer checks it before it chains the entry, and `audit verify`
+ * checks it again on every sequenced entry that carries one. The key is derived (HKDF-SHA256) from a data key
+ * of the key ring, which is kept outside the database: someone who can write to the database but does not hold
+ * the keys can neither alter a queued entry nor forge one, and cannot recompute the chain without the MACs
+ * failing. The hash chain itself stays unkeyed (its encoding is unchanged, see canonical.ts).
+ *
+ * The keys are registered once per process by the assembly (`app/context.ts`) from the key ring; a key ring
+ * rotation adds a key and the old ones stay to check older entries.
+ */
+import { createHmac, createSecretKey, hkdfSync, type KeyObject, randomBytes } from 'node:crypto';
+
+export interface MacFields {
+  entry_id: string;
+  ts: string;
+  org_id: string | null;
+  actor_type: string;
+  actor_id: string | null;
+  action: string;
+  outcome: string;
+  purpose_code: string | null;
+  member_id: string | null;
+  error_code: string | null;
+  detail: string;
+}
+
+const macKeys = new Map<string, KeyObject>();
+let writerKeyId: string | undefined;
+
+/**
+ * Registers data keys (id, 32 raw bytes) for the audit MAC; `primaryId` signs new entries. Keys of several rings
+ * may be registered in one process (tests build several contexts); ids are random, so they do not collide.
+ */
+export function registerAuditMacKeys(keys: readonly { id: string; key: Buffer }[], primaryId: string): void {
+  for (const k of keys) {
+    if (macKeys.has(k.id)) continue;
+    const derived = Buffer.from(hkdfSync('sha256', k.key, Buffer.alloc(0), 'mamori audit entry mac v1', 32));
+    macKeys.set(k.id, createSecretKey(derived));
+  }
+  writerKeyId = primaryId;
+}
+
+/** Whether keys are registered (the queue needs them; verification without them skips the MAC check). */
+export function auditMacReady(): boolean {
+  return writerKeyId !== undefined;
+}
+
+function encoding(e: MacFields): string {
+  return JSON.stringify([
+    e.entry_id,
+    e.ts,
+    e.org_id,
+    e.actor_type,
+    e.actor_id,
+    e.action,
+    e.outcome,
+    e.purpose_code,
+    e.member_id,
+    e.error_code,
+    e.detail,
+  ]);
+}
+
+/** The MAC a writer stores with a queued entry. */
+export function entryMac(e: MacFields): string {
+  if (!writerKeyId) throw new Error('audit MAC keys are not registered (app/context.ts registers them from the key ring)');
+  return `${writerKeyId}.${createHmac('sha256', macKeys.get(writerKeyId)!).update(encoding(e)).digest('base64url')}`;
+}
+
+/** 'ok', 'bad' (altered or forged), or 'unknown_key' (made with a key this process does not hold). */
+export function checkEntryMac(e: MacFields, mac: string): 'ok' | 'bad' | 'unknown_key' {
+  const dot = mac.indexOf('.');
+  if (dot <= 0) return 'bad';
+  const key = macKeys.get(mac.slice(0, dot));
+  if (!key) return 'unknown_key';
+  return createHmac('sha256', key).update(encoding(e)).digest('base64url') === mac.slice(dot + 1) ? 'ok' : 'bad';
+}
+
+// Entry ids: 128 random bits, base64url, drawn from the CSPRNG 1,024 at a time (bulk appends queue millions).
+let pool = Buffer.alloc(0);
+let offset = 0;
+export function newEntryId(): string {
+  if (offset + 16 > pool.length) {
+    pool = randomBytes(16 * 1024);
+    offset = 0;
+  }
+  const id = pool.toString('base64url', offset, offset + 16);
+  offset += 16;
+  return id;
+}

@@ -1,0 +1,257 @@
+/**
+ * The audit sequencer (PostgreSQL): gives queued entries their place in the chain. Writers queue entries in
+ * their own transactions (append.ts) and take no shared lock; the sequencer, in one short transaction per batch,
+ * locks the chain head, reads the queued entries that have committed (oldest queue id first), checks each
+ * entry's MAC, assigns sequence numbers and hashes, inserts them into `audit_log`, deletes them from the queue
+ * and moves the head. A crash at any point rolls the batch back: the entries stay queued and the next batch
+ * (of any instance) takes them, so none is lost or chained twice (the entry id is unique in the log).
+ *
+ * Every instance runs the loop (`startAuditSequencer`); the head row is taken with SKIP LOCKED, so at any
+ * moment one instance sequences and the others find the head busy and wait for their next turn. Reading the
+ * trail (search, verify, backup) first drains the queue (`drainAuditQueue`, which waits for the head), so a
+ * reader sees every entry committed before it asked.
+ *
+ * An entry whose MAC does not match (altered or forged while queued) is still chained, as found, and followed by
+ * an `audit.queue_tampered` entry naming it; `audit verify` reports it (`mac_mismatch`). An entry whose id is
+ * already in the log (a copy) is not chained again; an `audit.queue_tampered` entry records the attempt.
+ */
+import { sql } from 'kysely';
+import { type Db, dialectOf, type Tx } from '../../db/database.ts';
+import { iso } from '../../db/time.ts';
+import { canonicalJson, entryHash } from './canonical.ts';
+import type { Actor } from './events.ts';
+import { checkEntryMac, entryMac, type MacFields, newEntryId } from './mac.ts';
+
+/** Entries per batch: one batch is one transaction (about 0.1 s at this size on the reference machine). */
+export const SEQUENCER_BATCH = 10_000;
+/** Readiness: an instance is not ready when queued entries have waited this long with no batch finished. */
+export const SEQUENCER_STALL_SECONDS = 30;
+
+const sequencerActor: Extract<Actor, { type: 'system' }> = { type: 'system', id: null, orgId: null, label: 'audit-sequencer' };
+
+export interface BatchResult {
+  /** Entries chained in this batch (tamper records included). */
+  sequenced: number;
+  /** Queued entries the sequencer could not vouch for. */
+  tampered: number;
+}
+
+interface QueuedRow extends MacFields {
+  id: number;
+  mac: string;
+}
+
+const logColumns = [
+  'seq',
+  'ts',
+  'org_id',
+  'actor_type',
+  'actor_id',
+  'action',
+  'outcome',
+  'purpose_code',
+  'member_id',
+  'error_code',
+  'detail',
+  'prev_hash',
+  'hash',
+  'entry_id',
+  'mac',
+] as const;
+type LogRow = Record<(typeof logColumns)[number], string | number | null>;
+
+/**
+ * Sequences one batch. `wait`: wait for the head when another sequencer holds it (a reader draining the queue);
+ * otherwise a busy head returns null at once (the background loop).
+ */
+export async function sequenceAuditBatch(
+  db: Db,
+  opts: { wait?: boolean; limit?: number; now?: () => Date } = {},
+): Promise<BatchResult | null> {
+  const limit = opts.limit ?? SEQUENCER_BATCH;
+  const now = opts.now ?? (() => new Date());
+  return db.transaction().execute(async (tx) => {
+    const head = (
+      await sql<{
+        seq: number;
+        hash: string;
+      }>`select seq, hash from audit_head where id = 1 for update ${opts.wait ? sql`` : sql`skip locked`}`.execute(tx)
+    ).rows[0];
+    if (!head) return null;
+    const queued = (await sql<QueuedRow>`select * from audit_queue order by id limit ${limit}`.execute(tx)).rows;
+    if (queued.length === 0) return { sequenced: 0, tampered: 0 };
+
+    const ids = queued.map((q) => q.entry_id);
+    const chained = new Set(
+      (await sql<{ entry_id: string }>`select entry_id from audit_log where entry_id = any(${ids}::text[])`.execute(tx)).rows.map(
+        (r) => r.entry_id,
+      ),
+    );
+    let seq = Number(head.seq);
+    let prev = head.hash;
+    let tampered = 0;
+    const rows: LogRow[] = [];
+    const at = iso(now());
+    const chain = (e: MacFields & { mac: string }) => {
+      seq += 1;
+      const fields = { ...e, seq };
+      const hash = entryHash(prev, fields);
+      rows.push({ ...fields, prev_hash: prev, hash });
+      prev = hash;
+      return seq;
+    };
+    const recordTamper = (q: QueuedRow, reason: 'mac_mismatch' | 'mac_key_unknown' | 'duplicate', at_seq?: number) => {
+      tampered += 1;
+      const entry: MacFields = {
+        entry_id: newEntryId(),
+        ts: at,
+        org_id: null,
+        actor_type: sequencerActor.type,
+        actor_id: null,
+        action: 'audit.queue_tampered',
+        outcome: 'failed',
+        purpose_code: null,
+        member_id: null,
+        error_code: null,
+        detail: canonicalJson({
+          actor: sequencerActor.label,
+          reason,
+          entry_id: q.entry_id,
+          queue_id: Number(q.id),
+          ...(at_seq === undefined ? {} : { seq: at_seq }),
+        }),
+      };
+      chain({ ...entry, mac: entryMac(entry) });
+    };
+    for (const q of queued) {
+      if (chained.has(q.entry_id)) {
+        recordTamper(q, 'duplicate');
+        continue;
+      }
+      chained.add(q.entry_id);
+      const verdict = checkEntryMac(q, q.mac);
+      const at_seq = chain(q);
+      if (verdict !== 'ok') recordTamper(q, verdict === 'bad' ? 'mac_mismatch' : 'mac_key_unknown', at_seq);
+    }
+    await insertLogRows(tx, rows);
+    await sql`delete from audit_queue where id = any(${queued.map((q) => q.id)}::bigint[])`.execute(tx);
+    await tx.updateTable('audit_head').set({ seq, hash: prev, sequenced_at: at }).where('id', '=', 1).execute();
+    // Alerts raised with a read name its entry until now; give them its sequence number.
+    await sql`update alerts set audit_seq = l.seq from audit_log l
+      where alerts.audit_seq is null and alerts.audit_entry is not null and l.entry_id = alerts.audit_entry`.execute(tx);
+    return { sequenced: rows.length, tampered };
+  });
+}
+
+async function insertLogRows(tx: Tx, rows: readonly LogRow[]): Promise<void> {
+  const types: Record<(typeof logColumns)[number], string> = {
+    seq: 'bigint',
+    ts: 'text',
+    org_id: 'text',
+    actor_type: 'text',
+    actor_id: 'text',
+    action: 'text',
+    outcome: 'text',
+    purpose_code: 'text',
+    member_id: 'text',
+    error_code: 'text',
+    detail: 'text',
+    prev_hash: 'text',
+    hash: 'text',
+    entry_id: 'text',
+    mac: 'text',
+  };
+  const arrays = logColumns.map((c) => sql`${rows.map((r) => r[c])}::${sql.raw(types[c])}[]`);
+  await sql`insert into audit_log (${sql.join(logColumns.map((c) => sql.ref(c)))}) select * from unnest(${sql.join(arrays)})`.execute(tx);
+}
+
+/**
+ * Chains everything queued so far and returns the number of entries chained (0 on SQLite, which has no queue).
+ * Waits for a running batch of another sequencer first.
+ */
+export async function drainAuditQueue(db: Db): Promise<number> {
+  if (dialectOf(db) !== 'postgres') return 0;
+  let total = 0;
+  for (;;) {
+    const r = await sequenceAuditBatch(db, { wait: true });
+    if (!r || r.sequenced === 0) return total;
+    total += r.sequenced;
+  }
+}
+
+export interface QueueState {
+  /** Entries waiting to be chained. */
+  depth: number;
+  /** Seconds since the oldest waiting entry was written (0 when none waits). */
+  oldestSeconds: number;
+  /** When the sequencer last finished a batch (null: never). */
+  sequencedAt: string | null;
+  /** Whether the queue is being worked off: empty, or a batch finished within SEQUENCER_STALL_SECONDS. */
+  keepingUp: boolean;
+}
+
+/** The queue's state for readiness and metrics (PostgreSQL; SQLite has no queue and is always keeping up). */
+export async function auditQueueState(db: Db, now: Date = new Date()): Promise<QueueState> {
+  if (dialectOf(db) !== 'postgres') return { depth: 0, oldestSeconds: 0, sequencedAt: null, keepingUp: true };
+  const r = (
+    await sql<{ depth: number; oldest: string | null; sequenced_at: string | null }>`select
+      (select count(*) from audit_queue)::int as depth,
+      (select min(ts) from audit_queue) as oldest,
+      (select sequenced_at from audit_head where id = 1) as sequenced_at`.execute(db)
+  ).rows[0]!;
+  const oldestSeconds = r.oldest ? Math.max(0, (now.getTime() - Date.parse(r.oldest)) / 1000) : 0;
+  const sinceBatch = r.sequenced_at ? (now.getTime() - Date.parse(r.sequenced_at)) / 1000 : Number.POSITIVE_INFINITY;
+  return {
+    depth: Number(r.depth),
+    oldestSeconds,
+    sequencedAt: r.sequenced_at,
+    keepingUp: Number(r.depth) === 0 || sinceBatch <= SEQUENCER_STALL_SECONDS || oldestSeconds <= SEQUENCER_STALL_SECONDS,
+  };
+}
+
+export interface Sequencer {
+  stop(): Promise<void>;
+}
+
+/**
+ * The background loop of one instance (PostgreSQL only; on SQLite a no-op): polls the queue every `idleMs`
+ * while it is empty, runs batches back to back while it is not.
+ */
+export function startAuditSequencer(
+  db: Db,
+  opts: { idleMs?: number; onError?: (error: unknown) => void; onBatch?: (r: BatchResult) => void } = {},
+): Sequencer {
+  if (dialectOf(db) !== 'postgres') return { stop: async () => {} };
+  const idleMs = opts.idleMs ?? 10;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  const schedule = (ms: number) => {
+    if (!stopped) timer = setTimeout(() => (running = tick()), ms);
+  };
+  const tick = async () => {
+    let next = idleMs;
+    try {
+      const waiting = (await sql<{ any: boolean }>`select exists (select 1 from audit_queue) as any`.execute(db)).rows[0]?.any;
+      if (waiting) {
+        const r = await sequenceAuditBatch(db);
+        if (r) {
+          opts.onBatch?.(r);
+          if (r.sequenced > 0) next = 0;
+        }
+      }
+    } catch (error) {
+      opts.onError?.(error);
+      next = 1000;
+    }
+    schedule(next);
+  };
+  schedule(0);
+  return {
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
+}
