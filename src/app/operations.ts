@@ -14,7 +14,10 @@ import { latestMigration } from '../db/migrate.ts';
 /** How long readiness waits for the database before calling it unreachable. */
 export const READY_TIMEOUT_MS = 2000;
 
-/** Probes come often from a load balancer or an orchestrator: cheap, but still limited per address. */
+/**
+ * Probes come often from a load balancer or an orchestrator: cheap, but still limited per address — per
+ * instance (`rateLimitScope`), since each instance answers for itself and /health must not need the database.
+ */
 const PROBE_RATE_LIMIT = { max: 600, timeWindow: 60_000 };
 
 export type CheckResult = 'ok' | 'unreachable' | 'timeout' | 'pending_migration' | 'not_checked' | 'stopped';
@@ -74,7 +77,7 @@ export function probeRoutes(db: Db, opts: { checkpointer?: () => boolean }) {
     app.get(
       '/health',
       {
-        config: { rateLimit: PROBE_RATE_LIMIT },
+        config: { rateLimit: PROBE_RATE_LIMIT, rateLimitScope: 'instance' },
         schema: {
           tags: ['system'],
           summary: '生存確認（プロセスが応答する）/ liveness: the process answers',
@@ -89,7 +92,7 @@ export function probeRoutes(db: Db, opts: { checkpointer?: () => boolean }) {
     app.get(
       '/ready',
       {
-        config: { rateLimit: PROBE_RATE_LIMIT },
+        config: { rateLimit: PROBE_RATE_LIMIT, rateLimitScope: 'instance' },
         schema: {
           tags: ['system'],
           summary: '受付可能か（DB・マイグレーション・チェックポイント）/ readiness: database, migrations, checkpointer',
