@@ -15,7 +15,10 @@ import { auditQueueState } from '../modules/audit/sequencer.ts';
 /** How long readiness waits for the database before calling it unreachable. */
 export const READY_TIMEOUT_MS = 2000;
 
-/** Probes come often from a load balancer or an orchestrator: cheap, but still limited per address. */
+/**
+ * Probes come often from a load balancer or an orchestrator: cheap, but still limited per address — per
+ * instance (`rateLimitScope`), since each instance answers for itself and /health must not need the database.
+ */
 const PROBE_RATE_LIMIT = { max: 600, timeWindow: 60_000 };
 
 export type CheckResult = 'ok' | 'unreachable' | 'timeout' | 'pending_migration' | 'not_checked' | 'stopped' | 'lagging';
@@ -80,7 +83,7 @@ export function probeRoutes(db: Db, opts: { checkpointer?: () => boolean }) {
     app.get(
       '/health',
       {
-        config: { rateLimit: PROBE_RATE_LIMIT },
+        config: { rateLimit: PROBE_RATE_LIMIT, rateLimitScope: 'instance' },
         schema: {
           tags: ['system'],
           summary: '生存確認（プロセスが応答する）/ liveness: the process answers',
@@ -95,7 +98,7 @@ export function probeRoutes(db: Db, opts: { checkpointer?: () => boolean }) {
     app.get(
       '/ready',
       {
-        config: { rateLimit: PROBE_RATE_LIMIT },
+        config: { rateLimit: PROBE_RATE_LIMIT, rateLimitScope: 'instance' },
         schema: {
           tags: ['system'],
           summary: '受付可能か（DB・マイグレーション・チェックポイント）/ readiness: database, migrations, checkpointer',

@@ -38,6 +38,7 @@ import { installJsonParser } from './json-body.ts';
 import type { Metrics } from './metrics.ts';
 import { myNumberGuard } from './my-number-guard.ts';
 import { probeRoutes, RequestLog, truncateAddress } from './operations.ts';
+import { sharedRateLimitStore } from './rate-limit-store.ts';
 
 export interface ServerOptions {
   /** Folder of the built web console (`web/dist`); the API runs without it. */
@@ -142,7 +143,8 @@ export async function buildServer(ctx: AppContext, config: Config, opts: ServerO
     cookieOpts: { path: '/', httpOnly: true, sameSite: 'strict', secure: config.cookieSecure },
     getToken: (req) => req.headers['x-csrf-token'] as string | undefined,
   });
-  await app.register(rateLimit, { global: false });
+  // Several instances on one PostgreSQL count the limits together (rate-limit-store.ts); SQLite is one process.
+  await app.register(rateLimit, { global: false, ...(ctx.dialect === 'postgres' ? { store: sharedRateLimitStore(ctx.db) } : {}) });
   await app.register(swagger, {
     openapi: {
       info: {

@@ -1,6 +1,6 @@
 /**
  * What every service function needs, built once per process by the assembly (`app/context.ts#createContext`):
- * the database, the clock and the member page's address. Routes, the CLI and jobs pass it down; tests build
+ * the database, the clock, the event hub and the member page's address. Routes, the CLI and jobs pass it down; tests build
  * their own.
  *
  * The base layer knows no module, so the per-process services that modules own are added to this interface
@@ -11,12 +11,18 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Db, DialectName } from '../db/database.ts';
 import type { Clock } from '../db/time.ts';
+import type { EventHub } from './events.ts';
 
 export interface AppContext {
   db: Db;
   dialect: DialectName;
   sqlite?: BetterSqlite3.Database;
   clock: Clock;
+  /**
+   * The event hub: changes announced here reach this process's caches at once and, on PostgreSQL, every other
+   * instance on the database (see events.ts).
+   */
+  events: EventHub;
   /** The member page's address, for links in mails (e.g. `http://localhost:8080`). */
   publicUrl: string;
 }

@@ -18,6 +18,12 @@ declare module 'fastify' {
     roles?: readonly RoleKind[];
     /** The duty the route's work needs (base/duties.ts), checked at the same moment as `roles`. */
     duty?: { duty: Duty; access: 'read' | 'handle' };
+    /**
+     * Where the route's `rateLimit` is counted with several instances on one PostgreSQL: `shared` (the
+     * default: in the database, all instances together, app/rate-limit-store.ts) or `instance` (in this
+     * process's memory: a limit that protects one instance's capacity, such as the public notices' ceiling).
+     */
+    rateLimitScope?: 'shared' | 'instance';
   }
 }
 

@@ -3,7 +3,7 @@ import { openMamori } from '../app/bootstrap.ts';
 import { AppError } from '../base/errors.ts';
 import { appendAudit } from '../modules/audit/append.ts';
 import { KeyRing, saveKeyRing } from '../modules/crypto/data-keys.ts';
-import { createUser } from '../modules/organizations/service.ts';
+import { createUser, setUserStatus } from '../modules/organizations/service.ts';
 import { cliActor } from './audit.ts';
 
 async function readPassword(): Promise<string> {
@@ -51,6 +51,32 @@ export function adminCommands(program: Command) {
         await m.close();
       }
     });
+
+  for (const [name, status, description] of [
+    [
+      'disable',
+      'disabled',
+      '職員を無効化し、全サーバーのセッションを直ちに終了 / disable a staff user and end their sessions on every server at once',
+    ],
+    ['enable', 'active', '無効化した職員を再び有効化 / enable a disabled staff user again'],
+  ] as const) {
+    users
+      .command(name)
+      .description(description)
+      .requiredOption('--login <login>', 'ログインID / login')
+      .action(async (o: { login: string }) => {
+        const m = await openMamori();
+        try {
+          const user = await m.ctx.db.selectFrom('users').select(['id', 'org_id']).where('login', '=', o.login).executeTakeFirst();
+          if (!user) throw new AppError('user_not_found');
+          const label = (cliActor(`users-${name}`) as { label: string }).label;
+          await setUserStatus(m.ctx, { type: 'cli', id: null, orgId: user.org_id, label }, { userId: user.id, status });
+          console.log(`${status === 'disabled' ? '無効化しました / disabled' : '有効化しました / enabled'} ${o.login}`);
+        } finally {
+          await m.close();
+        }
+      });
+  }
 
   const keys = program.command('keys').description('暗号鍵 / data-encryption keys');
   keys

@@ -90,9 +90,11 @@ export function policyCommands(program: Command) {
             now,
             priorNoticeDays: parseOrgSettings(org.settings).policy.priorNoticeDays,
           });
+          // Running servers hear it at commit (PostgreSQL): their notices and access engine are read anew.
+          await m.ctx.events.publish(tx, 'policy.published', { orgId: org.id });
+          await m.ctx.events.publish(tx, 'policy.changed', {});
           return { revision: saved.revision, version };
         });
-        m.ctx.policy.invalidate();
         console.log(`下書きを更新しました / draft saved (revision ${result.revision})`);
         if (result.version) {
           console.log(

@@ -4,7 +4,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { isEmpty, openMamori } from '../app/bootstrap.ts';
+import { startChangeListener } from '../app/instances.ts';
 import { buildMetricsServer, createMetrics } from '../app/metrics.ts';
+import { pruneRateLimits } from '../app/rate-limit-store.ts';
 import { buildServer } from '../app/server.ts';
 import { pruneAccessCounters } from '../modules/audit/alerts.ts';
 import { startAuditSequencer } from '../modules/audit/sequencer.ts';
@@ -43,6 +45,8 @@ export function serveCommand(program: Command) {
       const app = await buildServer(m.ctx, m.config, { webDir, ...(metrics ? { metrics } : {}) });
       // PostgreSQL: chains the audit entries that writers queue (every instance runs one; one works at a time).
       const sequencer = startAuditSequencer(m.ctx.db, { onError: (error) => app.log.error({ err: error }, 'audit sequencer failed') });
+      // PostgreSQL: hear the other instances' changes (sessions ended, settings, policy) before serving.
+      const changes = await startChangeListener(m.ctx, { log: app.log });
       await app.listen({ port: m.config.port, host: m.config.host });
       const metricsServer = metrics ? buildMetricsServer(metrics) : undefined;
       if (metricsServer) {
@@ -74,6 +78,7 @@ export function serveCommand(program: Command) {
         await job('prune_staff_sign_ins', () => pruneStaffSignIns(m.ctx, now));
         await job('prune_member_sign_ins', () => pruneMemberSignIns(m.ctx, now));
         await job('send_reminders', () => sendReminders(m.ctx));
+        if (m.ctx.dialect === 'postgres') await job('prune_rate_limits', () => pruneRateLimits(m.ctx.db));
       };
       const prune = setInterval(
         () => void housekeeping().catch((error: unknown) => app.log.error({ err: error }, 'housekeeping failed')),
@@ -85,6 +90,7 @@ export function serveCommand(program: Command) {
         await metricsServer?.close();
         await app.close();
         await sequencer.stop();
+        await changes.stop();
         await m.close();
         process.exit(0);
       };

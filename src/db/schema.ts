@@ -423,6 +423,18 @@ export interface StaffSignInThrottleTable {
   updated_at: string;
 }
 
+/**
+ * A rate limit's window for one limited route and client (PostgreSQL, several instances): UNLOGGED, pruned
+ * once windows have ended (app/rate-limit-store.ts).
+ */
+export interface RateLimitTable {
+  /** SHA-256 of the route and the client's key (its address): no addresses in the table. */
+  key_hash: string;
+  hits: number;
+  /** Milliseconds since the epoch, by the database's clock. */
+  window_ends: number;
+}
+
 /** A one-time code sent by e-mail for the first sign-in or a recovery. */
 export interface MemberOneTimeCodeTable {
   id: string;
@@ -608,6 +620,7 @@ export interface Database {
   member_sessions: MemberSessionTable;
   member_sign_in_throttle: MemberSignInThrottleTable;
   staff_sign_in_throttle: StaffSignInThrottleTable;
+  rate_limits: RateLimitTable;
   member_one_time_codes: MemberOneTimeCodeTable;
   guardian_links: GuardianLinkTable;
   consent_events: ConsentEventTable;

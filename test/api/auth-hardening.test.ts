@@ -20,8 +20,13 @@ describe.each(availableDialects())('staff sign-in hardening on %s', (dialect) =>
   let now = new Date('2026-11-24T02:00:00Z');
   const clock = () => now;
   const servers: FastifyInstance[] = [];
-  /** A server of its own per use: the per-address rate limit then starts afresh, and answers compare header for header. */
+  /**
+   * A server of its own per use: the per-address rate limit then starts afresh (on PostgreSQL the limits are
+   * counted in the database for every instance together, so its counters are emptied), and answers compare
+   * header for header.
+   */
   const server = async () => {
+    if (dialect === 'postgres') await f.ctx.db.deleteFrom('rate_limits').execute();
     const app = await testServer(f, { lockoutThreshold: THRESHOLD, lockoutMinutes: 15, sessionIdleMinutes: 30 });
     servers.push(app);
     return app;

@@ -41,7 +41,8 @@ type Capability =
   | 'provisions.read'
   | 'provisions.record'
   | 'guardians.list'
-  | 'guardians.link';
+  | 'guardians.link'
+  | 'users.status';
 
 const Y = true;
 const N = false;
@@ -62,6 +63,7 @@ const table: Record<Capability, Record<Role, boolean>> = {
   'provisions.record':     { officer: Y, auditor: N, manager: Y, managerNoDuty: N, service: N, delivery: N, admin: N },
   'guardians.list':        { officer: Y, auditor: N, manager: Y, managerNoDuty: N, service: N, delivery: N, admin: N },
   'guardians.link':        { officer: Y, auditor: N, manager: Y, managerNoDuty: N, service: N, delivery: N, admin: N },
+  'users.status':          { officer: N, auditor: N, manager: N, managerNoDuty: N, service: N, delivery: N, admin: Y },
 };
 
 /** /auth/me's `duties` per row. */
@@ -193,6 +195,11 @@ describe.each(availableDialects())('minimum necessary: roles × registers on %s'
         relationship: 'parent',
         proof: '健康保険証で続柄を確認',
       });
+    },
+    // Re-enabling an active user changes nothing a later cell depends on (disabling is in test/api/instances.test.ts).
+    'users.status': async (c) => {
+      const user = await f.ctx.db.selectFrom('users').select('id').where('login', '=', 'staff').executeTakeFirstOrThrow();
+      return c.patch(`/api/v1/users/${user.id}/status`, { status: 'active' });
     },
   };
 

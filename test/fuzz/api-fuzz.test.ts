@@ -42,6 +42,8 @@ const CHANGED_BY_REFUSALS = new Set([
   'member_sign_in_throttle',
   // Staff sign-in counts failures of unknown logins the same way (auth/sessions.ts), so a name cannot be confirmed.
   'staff_sign_in_throttle',
+  // On PostgreSQL the rate limits count every limited request, refused or not, in the database (app/rate-limit-store.ts).
+  'rate_limits',
 ]);
 // Audit outcomes a 4xx may leave: the refusal itself, or a failed sign-in attempt.
 const REFUSAL_OUTCOMES = new Set(['refused', 'failed']);

@@ -20,15 +20,26 @@ export interface Response {
 
 export class Client {
   readonly #app: FastifyInstance;
-  readonly #cookies = new Map<string, string>();
+  readonly #cookies: Map<string, string>;
   #csrf: string | undefined;
 
   readonly #address: string | undefined;
 
   /** `address`: the client's IP address (rate limits are per address); the default is inject's 127.0.0.1. */
-  constructor(app: FastifyInstance, address?: string) {
+  constructor(app: FastifyInstance, address?: string, cookies = new Map<string, string>()) {
     this.#app = app;
     this.#address = address;
+    this.#cookies = cookies;
+  }
+
+  /**
+   * The same browser talking to another server (another instance behind a proxy): a copy of this client's
+   * cookies and CSRF token as they are now; later changes on either side stay on that side.
+   */
+  on(app: FastifyInstance): Client {
+    const other = new Client(app, this.#address, new Map(this.#cookies));
+    other.#csrf = this.#csrf;
+    return other;
   }
 
   async request(

@@ -1,9 +1,11 @@
 /**
- * Loads the access policy from the registers in the database and keeps a compiled engine. Changes made
- * through mamori invalidate it at once; other instances (several servers on one PostgreSQL) pick changes up
- * within `ttlMs`. Per-member opt-outs and stops are not part of the policy: they are read with the member,
- * so they take effect immediately everywhere.
+ * Loads the access policy from the registers in the database and keeps a compiled engine. A change made
+ * through mamori is published as `policy.changed` (base/events.ts), which drops the engine at once in this
+ * process and, through the change bus, in every other instance on the same PostgreSQL; `ttlMs` remains as a
+ * backstop (changes written to the database by hand). Per-member opt-outs and stops are not part of the
+ * policy: they are read with the member, so they take effect immediately everywhere.
  */
+import type { EventHub } from '../../base/events.ts';
 import type { DbOrTx } from '../../db/database.ts';
 import { AccessEngine } from './decide.ts';
 import type { PolicyData } from './policy.ts';
@@ -46,7 +48,10 @@ export class PolicyStore {
   #engine: AccessEngine | undefined;
   #loadedAt = 0;
   #loading: Promise<AccessEngine> | undefined;
+  /** Counts invalidations: a load that overlapped one is not kept (it may have read the registers before the change). */
+  #generation = 0;
   readonly #db: DbOrTx;
+  readonly #hub: EventHub;
   readonly #ttlMs: number;
   readonly #beforeLoad: (() => Promise<unknown>) | undefined;
 
@@ -54,25 +59,38 @@ export class PolicyStore {
    * `beforeLoad` runs before each reload: the context uses it to activate policy versions whose effective
    * date has come, so the engine never enforces a version early or late by more than `ttlMs`.
    */
-  constructor(db: DbOrTx, ttlMs = 5000, opts: { beforeLoad?: () => Promise<unknown> } = {}) {
+  constructor(db: DbOrTx, hub: EventHub, ttlMs = 5000, opts: { beforeLoad?: () => Promise<unknown> } = {}) {
     this.#db = db;
+    this.#hub = hub;
+    hub.on('policy.changed', () => this.invalidate());
+    hub.on('caches.flush', () => this.invalidate());
     this.#ttlMs = ttlMs;
     this.#beforeLoad = opts.beforeLoad;
   }
 
+  /**
+   * The compiled engine: kept for `ttlMs` unless a change drops it; while the change bus cannot hear other
+   * instances (`cachesTrusted` false) every call loads anew (concurrent calls share one load).
+   */
   async engine(): Promise<AccessEngine> {
-    if (this.#engine && Date.now() - this.#loadedAt < this.#ttlMs) return this.#engine;
-    this.#loading ??= this.#prepare()
-      .then(() => loadPolicy(this.#db))
-      .then((data) => {
-        this.#engine = new AccessEngine(data);
-        this.#loadedAt = Date.now();
-        return this.#engine;
+    if (this.#engine && this.#hub.cachesTrusted && Date.now() - this.#loadedAt < this.#ttlMs) return this.#engine;
+    if (this.#loading) return this.#loading;
+    const loading = this.#prepare()
+      .then(async () => {
+        const generation = this.#generation;
+        const engine = new AccessEngine(await loadPolicy(this.#db));
+        // Kept only if nothing changed while it loaded; it still answers the calls that waited for it.
+        if (generation === this.#generation) {
+          this.#engine = engine;
+          this.#loadedAt = Date.now();
+        }
+        return engine;
       })
       .finally(() => {
-        this.#loading = undefined;
+        if (this.#loading === loading) this.#loading = undefined;
       });
-    return this.#loading;
+    this.#loading = loading;
+    return loading;
   }
 
   async #prepare(): Promise<void> {
@@ -85,9 +103,12 @@ export class PolicyStore {
     }
   }
 
-  /** Call after changing purposes, items, grants or joint use. */
+  /** Drops the engine in this process only; a change publishes `policy.changed` instead (every instance). */
   invalidate(): void {
+    this.#generation++;
     this.#loadedAt = 0;
+    // Calls from now on do not join a load that began before the change.
+    this.#loading = undefined;
   }
 }
 

@@ -38,7 +38,12 @@ export type AuditEvent = Base &
     | { action: 'auth.totp_enroll_begin'; outcome: 'ok' | 'refused' | 'failed'; detail: { rebind: boolean; reason?: string } }
     /** The pending factor activated (it replaces the one in force, if any), or a wrong first code. */
     | { action: 'auth.totp_enrolled'; outcome: 'ok' | 'failed'; detail: { rebind: boolean; reason?: string; ended_sessions?: number } }
-    | { action: 'user.create' | 'user.update'; outcome: 'ok'; detail: { user_id: string; login: string; role?: string } }
+    /** A staff user created or changed; `status` when disabled or enabled again (disabling ends the user's sessions). */
+    | {
+        action: 'user.create' | 'user.update';
+        outcome: 'ok';
+        detail: { user_id: string; login: string; role?: string; status?: 'active' | 'disabled'; ended_sessions?: number };
+      }
     | { action: 'organization.create' | 'department.create'; outcome: 'ok'; detail: { id: string; code: string } }
     | { action: 'policy.change'; outcome: 'ok'; detail: Record<string, unknown> }
     | { action: 'policy.draft_save'; outcome: 'ok'; detail: { revision: number; sha256: string; via: string } }

@@ -8,8 +8,9 @@ import type { MfaState, SessionInfo } from '../../base/actors.ts';
 import type { AppContext } from '../../base/context.ts';
 import { parseDuties } from '../../base/duties.ts';
 import { AppError } from '../../base/errors.ts';
+import { type EventHub, perHub } from '../../base/events.ts';
 import type { RoleKind } from '../../contract/roles.ts';
-import { type Db, prepared, withSqlite } from '../../db/database.ts';
+import { prepared, withSqlite } from '../../db/database.ts';
 import { iso } from '../../db/time.ts';
 import { appendAudit, appendAuditAlone } from '../audit/append.ts';
 import type { Actor, AuditEvent } from '../audit/events.ts';
@@ -90,7 +91,6 @@ export async function loginWithPassword(ctx: AppContext, policy: AuthPolicy, log
   if (!user || !valid) {
     const lockedNow = await recordFailedAttempt(ctx, policy, {
       counter,
-      state,
       login,
       failure: {
         action: 'auth.login',
@@ -169,7 +169,6 @@ async function recordFailedAttempt(
   policy: AuthPolicy,
   f: {
     counter: Counter;
-    state: CounterState;
     login: string;
     /** The audit entry of this failure. */
     failure: AuditEvent;
@@ -178,26 +177,49 @@ async function recordFailedAttempt(
   },
 ): Promise<boolean> {
   const now = ctx.clock();
-  const attempts = f.state.failedAttempts + 1;
-  const lock = attempts >= policy.lockoutThreshold;
   const until = iso(new Date(now.getTime() + policy.lockoutMinutes * 60_000));
-  const values = { failed_attempts: lock ? 0 : attempts, locked_until: lock ? until : f.state.lockedUntil };
   const actor = f.counter.kind === 'user' ? f.counter.actor : anonymous;
-  await ctx.db.transaction().execute(async (tx) => {
+  // Counted in the database (`failed_attempts + 1`), never from the count read before: attempts running at the
+  // same time, on one instance or several, each count, and the one that reaches the threshold locks.
+  return ctx.db.transaction().execute(async (tx) => {
+    let attempts: number;
     if (f.counter.kind === 'user') {
       const userId = f.counter.actor.id;
-      await tx.updateTable('users').set(values).where('id', '=', userId).execute();
-      if (lock && f.endSessionsOnLock) {
-        await tx.deleteFrom('sessions').where('user_id', '=', userId).execute();
-        forgetUserSessions(ctx.db, userId);
+      const row = await tx
+        .updateTable('users')
+        .set((eb) => ({ failed_attempts: eb('failed_attempts', '+', 1) }))
+        .where('id', '=', userId)
+        .returning('failed_attempts')
+        .executeTakeFirstOrThrow();
+      attempts = Number(row.failed_attempts);
+      if (attempts >= policy.lockoutThreshold) {
+        await tx.updateTable('users').set({ failed_attempts: 0, locked_until: until }).where('id', '=', userId).execute();
+        if (f.endSessionsOnLock) {
+          await tx.deleteFrom('sessions').where('user_id', '=', userId).execute();
+          await ctx.events.publish(tx, 'user.changed', { userId });
+        }
       }
     } else {
-      await tx
+      const row = await tx
         .insertInto('staff_sign_in_throttle')
-        .values({ key_hash: f.counter.key, ...values, updated_at: iso(now) })
-        .onConflict((oc) => oc.column('key_hash').doUpdateSet({ ...values, updated_at: iso(now) }))
-        .execute();
+        .values({ key_hash: f.counter.key, failed_attempts: 1, locked_until: null, updated_at: iso(now) })
+        .onConflict((oc) =>
+          oc.column('key_hash').doUpdateSet((eb) => ({
+            failed_attempts: eb('staff_sign_in_throttle.failed_attempts', '+', 1),
+            updated_at: iso(now),
+          })),
+        )
+        .returning('failed_attempts')
+        .executeTakeFirstOrThrow();
+      attempts = Number(row.failed_attempts);
+      if (attempts >= policy.lockoutThreshold)
+        await tx
+          .updateTable('staff_sign_in_throttle')
+          .set({ failed_attempts: 0, locked_until: until })
+          .where('key_hash', '=', f.counter.key)
+          .execute();
     }
+    const lock = attempts >= policy.lockoutThreshold;
     await appendAudit(tx, actor, f.failure, ctx.clock);
     if (lock)
       await appendAudit(
@@ -206,8 +228,8 @@ async function recordFailedAttempt(
         { action: 'auth.locked', outcome: 'ok', orgId: actor.orgId, detail: { login: f.login, until } },
         ctx.clock,
       );
+    return lock;
   });
-  return lock;
 }
 
 /** Housekeeping: expired staff sessions, and throttle rows of unknown logins untouched for a day and not locked. */
@@ -237,7 +259,6 @@ export async function completeTotp(ctx: AppContext, policy: AuthPolicy, token: s
   if (step === null || replayed) {
     const locked = await recordFailedAttempt(ctx, policy, {
       counter: { kind: 'user', actor },
-      state: { failedAttempts: user.failed_attempts, lockedUntil: user.locked_until },
       login: user.login,
       failure: {
         action: 'auth.login',
@@ -260,7 +281,7 @@ export async function completeTotp(ctx: AppContext, policy: AuthPolicy, token: s
       .executeTakeFirst();
     if (Number(claimed.numUpdatedRows) !== 1) throw new AppError('totp_invalid');
     await tx.updateTable('sessions').set({ mfa_pending: 0 }).where('id', '=', session.sessionId).execute();
-    forgetSession(ctx.db, session.sessionId);
+    await ctx.events.publish(tx, 'session.changed', { sessionId: session.sessionId });
     await appendAudit(
       tx,
       actor,
@@ -332,7 +353,6 @@ export async function beginTotpEnrollment(
     if (reason) {
       const locked = await recordFailedAttempt(ctx, policy, {
         counter: { kind: 'user', actor },
-        state: { failedAttempts: user.failed_attempts, lockedUntil: user.locked_until },
         login: session.actor.login,
         failure: {
           action: 'auth.totp_enroll_begin',
@@ -407,9 +427,9 @@ export async function activateTotp(ctx: AppContext, policy: AuthPolicy, token: s
     if (rebind) {
       const ended = await tx.deleteFrom('sessions').where('user_id', '=', actor.id).where('id', '!=', session.sessionId).executeTakeFirst();
       endedSessions = Number(ended.numDeletedRows);
-      forgetUserSessions(ctx.db, actor.id);
+      await ctx.events.publish(tx, 'user.changed', { userId: actor.id });
     }
-    forgetSession(ctx.db, session.sessionId);
+    await ctx.events.publish(tx, 'session.changed', { sessionId: session.sessionId });
     await appendAudit(
       tx,
       actor,
@@ -434,7 +454,7 @@ export async function logout(ctx: AppContext, token: string): Promise<void> {
     .executeTakeFirst();
   await ctx.db.transaction().execute(async (tx) => {
     await tx.deleteFrom('sessions').where('id', '=', id).execute();
-    forgetSession(ctx.db, id);
+    await ctx.events.publish(tx, 'session.changed', { sessionId: id });
     if (row)
       await appendAudit(
         tx,
@@ -467,44 +487,32 @@ interface SessionRow {
 }
 
 /**
- * Sessions looked up in the last few seconds, per database, by token hash: every API request needs its
- * session, and the row rarely changes. An entry is used for at most `SESSION_CACHE_MS` (5 s, like the policy
- * and settings caches); expiry is still checked on every request against the cached `expires_at`. This process
- * forgets an entry at once on logout, lockout and completed TOTP steps; a user disabled or moved to another
- * role, or a logout on another server process (several on one PostgreSQL), takes effect within those 5 s.
+ * Sessions looked up in the last few seconds, per context (per instance), by token hash: every API request
+ * needs its session, and the row rarely changes. An entry is used for at most `SESSION_CACHE_MS` (5 s, a
+ * backstop for changes written to the database by hand). A change that affects sessions is published on the
+ * event hub (base/events.ts) — a session ended or changed, a user's sessions ended or the user disabled, a
+ * role's duties changed — and drops the entries at once here and, through the change bus, in every other
+ * instance on the same PostgreSQL. While the bus cannot hear other instances the cache is bypassed; a lookup
+ * that overlapped any change is not kept. Expiry is checked on every request; an entry that looks expired is
+ * read again (another instance may have extended it) before the session is refused.
  */
 const SESSION_CACHE_MS = 5000;
 const SESSION_CACHE_MAX = 10_000;
-const sessionCaches = new WeakMap<Db, Map<string, { at: number; row: SessionRow }>>();
 
-function sessionCache(db: Db): Map<string, { at: number; row: SessionRow }> {
-  let cache = sessionCaches.get(db);
-  if (!cache) {
-    cache = new Map();
-    sessionCaches.set(db, cache);
-  }
+const sessionCache = perHub((hub: EventHub) => {
+  const cache = new Map<string, { at: number; row: SessionRow }>();
+  const dropWhere = (test: (row: SessionRow) => boolean) => {
+    for (const [id, entry] of cache) if (test(entry.row)) cache.delete(id);
+  };
+  hub.on('session.changed', ({ sessionId }) => cache.delete(sessionId));
+  hub.on('user.changed', ({ userId }) => dropWhere((row) => row.id === userId));
+  hub.on('role.changed', ({ roleId }) => dropWhere((row) => row.role_id === roleId));
+  hub.on('caches.flush', () => cache.clear());
   return cache;
-}
+});
 
-function forgetSession(db: Db, sessionId: string): void {
-  sessionCache(db).delete(sessionId);
-}
-
-/** Forgets every cached session of this process, e.g. after a role's duties changed (the rows carry them). */
-export function forgetCachedSessions(db: Db): void {
-  sessionCache(db).clear();
-}
-
-function forgetUserSessions(db: Db, userId: string): void {
-  const cache = sessionCache(db);
-  for (const [id, entry] of cache) if (entry.row.id === userId) cache.delete(id);
-}
-
-async function lookUpSession(ctx: AppContext, id: string): Promise<SessionRow | undefined> {
-  const cache = sessionCache(ctx.db);
-  const hit = cache.get(id);
-  if (hit && Date.now() - hit.at < SESSION_CACHE_MS) return hit.row;
-  const row = ctx.sqlite
+async function readSession(ctx: AppContext, id: string): Promise<SessionRow | undefined> {
+  return ctx.sqlite
     ? await withSqlite(ctx.db, ctx.sqlite, (raw) => prepared(raw, sessionSql).get(id) as SessionRow | undefined)
     : await ctx.db
         .selectFrom('sessions')
@@ -527,10 +535,20 @@ async function lookUpSession(ctx: AppContext, id: string): Promise<SessionRow | 
         ])
         .where('sessions.id', '=', id)
         .executeTakeFirst();
+}
+
+async function lookUpSession(ctx: AppContext, id: string, now: string): Promise<SessionRow | undefined> {
+  const hub = ctx.events;
+  const cache = sessionCache(hub);
+  const hit = cache.get(id);
+  if (hit && hub.cachesTrusted && Date.now() - hit.at < SESSION_CACHE_MS && hit.row.expires_at > now) return hit.row;
+  const epoch = hub.epoch;
+  const row = await readSession(ctx, id);
   if (!row) {
     cache.delete(id);
     return undefined;
   }
+  if (!hub.cachesTrusted || hub.epoch !== epoch) return row;
   if (cache.size >= SESSION_CACHE_MAX) cache.delete(cache.keys().next().value!);
   cache.set(id, { at: Date.now(), row });
   return row;
@@ -548,7 +566,7 @@ export async function findSession(
 ): Promise<SessionInfo | null> {
   if (!token || token.length > 100) return null;
   const now = ctx.clock();
-  const row = await lookUpSession(ctx, hashToken(token));
+  const row = await lookUpSession(ctx, hashToken(token), iso(now));
   if (!row || row.expires_at <= iso(now) || row.status !== 'active') return null;
   if (row.mfa_pending !== 0 && !opts.allowPending) return null;
   if (now.getTime() - Date.parse(row.last_seen_at) > 60_000) {

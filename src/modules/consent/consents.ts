@@ -149,7 +149,7 @@ export async function consentHistory(db: DbOrTx, memberId: string): Promise<Cons
 export async function changeConsent(ctx: AppContext, actor: ConsentActor, change: ConsentChange): Promise<ConsentView> {
   const now = ctx.clock();
   const view = await ctx.db.transaction().execute((tx) => changeConsentInTx(ctx, tx, actor, change, now));
-  ctx.policy.invalidate();
+  await ctx.events.publish(ctx.db, 'policy.changed', {});
   return view;
 }
 

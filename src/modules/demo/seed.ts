@@ -212,7 +212,7 @@ export async function seedDemo(ctx: AppContext, memberCount: number): Promise<De
     await seedDemoLedger(tx, orgs.get(DEMO_ORG)!, now);
     return orgs;
   });
-  ctx.policy.invalidate();
+  await ctx.events.publish(ctx.db, 'policy.changed', {});
   await insertSyntheticMembers(ctx, orgIds.get(DEMO_ORG)!, 1, memberCount);
   await insertSyntheticMembers(ctx, orgIds.get(DEMO_OTHER_ORG)!, 5_000_001, Math.min(200, memberCount));
   await seedDemoPortal(ctx, orgIds.get(DEMO_ORG)!);

@@ -229,8 +229,7 @@ describe.each(availableDialects())('member ledger on %s', (dialect) => {
       .set({ settings: JSON.stringify({ alerts: { readsPerHour: 3 } }) })
       .where('id', '=', officer.orgId)
       .execute();
-    const { forgetOrgSettings } = await import('../organizations/settings-cache.ts');
-    forgetOrgSettings(officer.orgId);
+    f.ctx.events.emit('settings.changed', { orgId: officer.orgId });
     const manager = await f.actor('manager');
     for (const code of ['1000008', '1000009', '1000010', '1000011', '1000012']) {
       await readMember(f.ctx, { actor: manager, memberId: await f.memberId(code), purpose: 'P04' });

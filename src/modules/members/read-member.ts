@@ -48,12 +48,12 @@ async function loadMember(tx: Tx | SqliteTx, memberId: string): Promise<MemberTa
 }
 
 /** Settings of another organization than the actor's (a joint user's read), read within the transaction. */
-async function settingsIn(tx: Tx | SqliteTx, orgId: string): Promise<OrgSettings> {
+async function settingsIn(ctx: AppContext, tx: Tx | SqliteTx, orgId: string): Promise<OrgSettings> {
   if (tx instanceof SqliteTx) {
     const json = tx.prepare('select settings from organizations where id = ?').pluck().get(orgId) as string | undefined;
     return parseOrgSettings(json ?? '{}');
   }
-  return getOrgSettings(tx, orgId);
+  return getOrgSettings(ctx, orgId, tx);
 }
 
 export interface ReadMemberOptions {
@@ -76,7 +76,7 @@ export async function readMember(ctx: AppContext, opts: ReadMemberOptions): Prom
   const engine = await ctx.policy.engine();
   const now = ctx.clock();
   // The actor's organization's settings (alerts) come from the cache before the transaction starts.
-  const actorSettings = await getOrgSettings(ctx.db, opts.actor.orgId);
+  const actorSettings = await getOrgSettings(ctx, opts.actor.orgId);
   const read = (tx: Tx | SqliteTx) => readInTransaction(ctx, tx, engine, opts, now, actorSettings);
   const outcome = ctx.sqlite ? await sqliteGroupTransaction(ctx.db, ctx.sqlite, read) : await ctx.db.transaction().execute(read);
   if ('error' in outcome) throw outcome.error;
@@ -154,7 +154,7 @@ async function readInTransaction(
     memberStatus: row.status,
     audit: entry,
     at: now,
-    settings: row.org_id === opts.actor.orgId ? actorSettings : await settingsIn(tx, row.org_id),
+    settings: row.org_id === opts.actor.orgId ? actorSettings : await settingsIn(ctx, tx, row.org_id),
   });
   return { member: presentMember(row, decision.items, ctx.keys) };
 }
@@ -269,7 +269,7 @@ export async function searchMembers(ctx: AppContext, opts: SearchMembersOptions)
         memberStatus: withdrawn ? 'withdrawn' : 'active',
         audit: entry,
         at: now,
-        settings: await getOrgSettings(tx, orgId),
+        settings: await getOrgSettings(ctx, orgId, tx),
         count: rows.length,
       });
     }

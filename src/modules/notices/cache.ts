@@ -1,10 +1,12 @@
 /**
  * The notices' caches. A published version never changes, so what is rendered from it (HTML, JSON) is kept
- * per version and page state in a bounded LRU; what can change — which versions an organization has
- * published — is kept for a few seconds only, because several servers may share one PostgreSQL and only the
- * one that published can forget at once (`forgetNotices`, on the `policy.published` event of base/events.ts).
+ * per version and page state in a bounded LRU, shared by the whole process; what can change — which versions
+ * an organization has published, and which organization a code names — is kept per context for a few
+ * seconds, and forgotten at once on the `policy.published` event (base/events.ts), which the change bus
+ * carries to every instance on the same PostgreSQL. While the bus cannot hear other instances, nothing of it
+ * is used or kept.
  */
-import { onEvent } from '../../base/events.ts';
+import { type EventHub, perHub } from '../../base/events.ts';
 import type { PolicyDocument } from '../policy/document.ts';
 import type { NoticeOrganization } from './queries.ts';
 import type { PublishedVersion } from './timeline.ts';
@@ -78,11 +80,19 @@ interface Timed<T> {
   value: T;
 }
 
-/** Organizations by code, per database (tests open several databases in one process). */
-const organizationsByDb = new WeakMap<object, Lru<Timed<NoticeOrganization | undefined>>>();
-
-/** Published version lists by organization id (ids are UUIDs, unique across databases). */
-const versionLists = new Lru<Timed<PublishedVersion[]>>(5000);
+/** What may change, per context (per instance): organizations by code, published version lists by organization id. */
+const lists = perHub((hub: EventHub) => {
+  const state = {
+    organizations: new Lru<Timed<NoticeOrganization | undefined>>(1000),
+    versions: new Lru<Timed<PublishedVersion[]>>(5000),
+  };
+  hub.on('policy.published', ({ orgId }) => state.versions.delete(orgId));
+  hub.on('caches.flush', () => {
+    state.organizations = new Lru(1000);
+    state.versions = new Lru(5000);
+  });
+  return state;
+});
 
 /** Loads in progress, so that a burst of requests after expiry runs one query, not one per request. */
 const inflight = new Map<string, Promise<unknown>>();
@@ -96,37 +106,22 @@ export function once<T>(key: string, load: () => Promise<T>): Promise<T> {
   return promise;
 }
 
-export function cachedOrganization(db: object, code: string): Timed<NoticeOrganization | undefined> | undefined {
-  const hit = organizationsByDb.get(db)?.get(code);
-  return hit && Date.now() - hit.at < LIST_TTL_MS ? hit : undefined;
+const fresh = <T>(hub: EventHub, hit: Timed<T> | undefined) =>
+  hit && hub.cachesTrusted && Date.now() - hit.at < LIST_TTL_MS ? hit : undefined;
+
+export function cachedOrganization(hub: EventHub, code: string): Timed<NoticeOrganization | undefined> | undefined {
+  return fresh(hub, lists(hub).organizations.get(code));
 }
 
-export function rememberOrganization(db: object, code: string, org: NoticeOrganization | undefined): void {
-  let byCode = organizationsByDb.get(db);
-  if (!byCode) {
-    byCode = new Lru(1000);
-    organizationsByDb.set(db, byCode);
-  }
-  byCode.set(code, { at: Date.now(), value: org });
+/** Keeps what a load begun at `epoch` (the hub's) found, unless something changed meanwhile or nothing can be trusted. */
+export function rememberOrganization(hub: EventHub, epoch: number, code: string, org: NoticeOrganization | undefined): void {
+  if (hub.cachesTrusted && hub.epoch === epoch) lists(hub).organizations.set(code, { at: Date.now(), value: org });
 }
 
-export function cachedVersionList(orgId: string): PublishedVersion[] | undefined {
-  const hit = versionLists.get(orgId);
-  return hit && Date.now() - hit.at < LIST_TTL_MS ? hit.value : undefined;
+export function cachedVersionList(hub: EventHub, orgId: string): PublishedVersion[] | undefined {
+  return fresh(hub, lists(hub).versions.get(orgId))?.value;
 }
 
-export function rememberVersionList(orgId: string, versions: PublishedVersion[]): void {
-  versionLists.set(orgId, { at: Date.now(), value: versions });
+export function rememberVersionList(hub: EventHub, epoch: number, orgId: string, versions: PublishedVersion[]): void {
+  if (hub.cachesTrusted && hub.epoch === epoch) lists(hub).versions.set(orgId, { at: Date.now(), value: versions });
 }
-
-/**
- * Drops what this process knows of an organization's published versions, so that the next request reads
- * them again. Called on the `policy.published` event, which the policy module emits after publishing (it does
- * not know this cache); other server processes see the new version within `LIST_TTL_MS` (and browsers and
- * proxies within the 60 s of `Cache-Control`).
- */
-export function forgetNotices(orgId: string): void {
-  versionLists.delete(orgId);
-}
-
-onEvent('policy.published', ({ orgId }) => forgetNotices(orgId));

@@ -13,8 +13,7 @@ import {
   insertPolicyVersion,
 } from '../../../test/fixtures/notices/versions.ts';
 import { availableDialects, createTestDatabase, type TestDatabase } from '../../../test/support/db.ts';
-import { emitEvent } from '../../base/events.ts';
-import { forgetNotices } from './cache.ts';
+import { EventHub } from '../../base/events.ts';
 import { findOrgNotices, findVersion, loadNoticeDocument } from './notices.ts';
 import { listPublishedVersions, readPublishedDocument } from './queries.ts';
 
@@ -22,7 +21,9 @@ describe.each(availableDialects())('published notices on %s', (dialect) => {
   let database: TestDatabase;
   let orgId: string;
   let now = new Date('2026-11-22T03:00:00Z');
-  const ctx = () => ({ db: database.db, clock: () => now });
+  const events = new EventHub();
+  const ctx = () => ({ db: database.db, clock: () => now, events });
+  const forgetNotices = (orgId: string) => events.emit('policy.published', { orgId });
   const numbers = async () => {
     const { timeline } = await findOrgNotices(ctx(), 'demo-coop');
     return { current: timeline.current?.number, upcoming: timeline.upcoming.map((v) => v.number), today: timeline.today };
@@ -116,7 +117,7 @@ describe.each(availableDialects())('published notices on %s', (dialect) => {
     // Within the few seconds of the cache, this process still has the old list …
     expect((await findOrgNotices(ctx(), 'demo-coop')).timeline.versions).toHaveLength(3);
     // … until the policy module, after publishing, emits the event this cache listens for.
-    emitEvent('policy.published', { orgId });
+    events.emit('policy.published', { orgId });
     const { timeline } = await findOrgNotices(ctx(), 'demo-coop');
     expect(timeline.versions.map((v) => v.number)).toEqual([4, 3, 2, 1]);
     expect(timeline.upcoming.map((v) => v.number)).toEqual([3, 4]);

@@ -4,6 +4,7 @@
  * document. Reads go through the caches in `cache.ts`; nothing here knows about HTTP.
  */
 import { AppError } from '../../base/errors.ts';
+import type { EventHub } from '../../base/events.ts';
 import { todayInJapan } from '../../base/japan-date.ts';
 import type { DbOrTx } from '../../db/database.ts';
 import type { Clock } from '../../db/time.ts';
@@ -18,13 +19,14 @@ export interface OrgNotices {
 }
 
 const ORG_CODE = /^[a-z0-9][a-z0-9_-]{0,63}$/i;
-const dbIds = new WeakMap<object, number>();
-let nextDbId = 0;
-const dbId = (db: object) => {
-  let id = dbIds.get(db);
+const hubIds = new WeakMap<EventHub, number>();
+let nextHubId = 0;
+/** Concurrent loads are shared within one context only (tests run several, like instances, in one process). */
+const hubId = (hub: EventHub) => {
+  let id = hubIds.get(hub);
   if (id === undefined) {
-    id = nextDbId++;
-    dbIds.set(db, id);
+    id = nextHubId++;
+    hubIds.set(hub, id);
   }
   return id;
 };
@@ -34,20 +36,23 @@ const dbId = (db: object) => {
  * published yet are the same refusal (`policy_not_published`), so the public pages do not reveal which
  * organization codes exist.
  */
-export async function findOrgNotices(ctx: { db: DbOrTx; clock: Clock }, orgCode: string): Promise<OrgNotices> {
+export async function findOrgNotices(ctx: { db: DbOrTx; clock: Clock; events: EventHub }, orgCode: string): Promise<OrgNotices> {
   if (!ORG_CODE.test(orgCode)) throw new AppError('policy_not_published');
-  let known = cachedOrganization(ctx.db, orgCode);
+  const hub = ctx.events;
+  let known = cachedOrganization(hub, orgCode);
   if (!known) {
-    const org = await once(`org:${dbId(ctx.db)}:${orgCode}`, () => findNoticeOrganization(ctx.db, orgCode));
-    rememberOrganization(ctx.db, orgCode, org);
+    const epoch = hub.epoch;
+    const org = await once(`org:${hubId(hub)}:${orgCode}`, () => findNoticeOrganization(ctx.db, orgCode));
+    rememberOrganization(hub, epoch, orgCode, org);
     known = { at: Date.now(), value: org };
   }
   const org = known.value;
   if (!org) throw new AppError('policy_not_published');
-  let versions = cachedVersionList(org.id);
+  let versions = cachedVersionList(hub, org.id);
   if (!versions) {
-    versions = await once(`versions:${org.id}`, () => listPublishedVersions(ctx.db, org.id));
-    rememberVersionList(org.id, versions);
+    const epoch = hub.epoch;
+    versions = await once(`versions:${hubId(hub)}:${epoch}:${org.id}`, () => listPublishedVersions(ctx.db, org.id));
+    rememberVersionList(hub, epoch, org.id, versions);
   }
   if (versions.length === 0) throw new AppError('policy_not_published');
   return { org, timeline: timelineOf(versions, todayInJapan(ctx.clock)) };

@@ -27,7 +27,9 @@ export const PUBLIC_RATE_LIMIT = { max: 100_000, timeWindow: 60_000 };
 /** Renders of answers not yet cached, per client address. */
 export const RENDER_RATE_LIMIT = { max: 120, timeWindow: 60_000 };
 
-const limited = { rateLimit: PUBLIC_RATE_LIMIT };
+// The per-address ceiling protects one instance's capacity: counted per instance, never a database write per
+// cached answer (app/rate-limit-store.ts). The render limit below is counted by all instances together.
+const limited = { rateLimit: PUBLIC_RATE_LIMIT, rateLimitScope: 'instance' as const };
 
 type RenderLimit = (req: FastifyRequest) => Promise<void>;
 

@@ -7,8 +7,8 @@ import { requireKind, requireStaff } from '../../base/guard.ts';
 import { orgSettingsSchema, parseOrgSettings } from '../../base/settings.ts';
 import { appendAudit } from '../audit/append.ts';
 import { listItems, listPurposes } from '../purposes/service.ts';
-import { createDepartment, createUser, listUsers } from './service.ts';
-import { forgetOrgSettings } from './settings-cache.ts';
+import { userStatusBody, userStatusParams } from './schemas.ts';
+import { createDepartment, createUser, listUsers, setUserStatus } from './service.ts';
 
 export function organizationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
@@ -77,9 +77,10 @@ export function organizationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
             { action: 'policy.change', outcome: 'ok', orgId: actor.orgId, detail: { settings: next.alerts } },
             ctx.clock,
           );
+          // Every instance reads the settings anew once this commits.
+          await ctx.events.publish(tx, 'settings.changed', { orgId: actor.orgId });
           return next;
         });
-        forgetOrgSettings(actor.orgId);
         return settings;
       },
     );
@@ -182,6 +183,24 @@ export function organizationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           email: req.body.email ?? null,
         });
         return reply.status(201).send({ id });
+      },
+    );
+
+    app.patch(
+      '/users/:id/status',
+      {
+        config: { roles: ['system_admin'] },
+        schema: {
+          tags: ['organizations'],
+          summary: '職員の無効化・再有効化 / disable or re-enable a staff user',
+          params: userStatusParams,
+          body: userStatusBody,
+        },
+      },
+      async (req) => {
+        const actor = requireKind(req, ['system_admin']);
+        await setUserStatus(ctx, actor, { userId: req.params.id, status: req.body.status });
+        return { id: req.params.id, status: req.body.status };
       },
     );
   };

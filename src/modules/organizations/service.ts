@@ -193,3 +193,57 @@ export async function listUsers(ctx: AppContext, orgId: string) {
     .orderBy('users.login')
     .execute();
 }
+
+/**
+ * Disables a staff user of the actor's organization, or enables one again. Disabling ends the user's
+ * sessions: the rows are deleted and `user.changed` is published in the same transaction, so every instance
+ * on the database drops the cached sessions when it commits. Nobody disables their own account (an
+ * organization would otherwise lose its last administrator by a slip).
+ */
+export async function setUserStatus(
+  ctx: AppContext,
+  actor: Actor & { orgId: string },
+  o: { userId: string; status: 'active' | 'disabled' },
+): Promise<void> {
+  const now = ctx.clock();
+  if (actor.type === 'user' && actor.id === o.userId && o.status === 'disabled') {
+    throw new AppError('validation_failed', [
+      {
+        field: 'status',
+        code: 'own_account',
+        message_ja: '自分自身のアカウントは無効にできません。',
+        message_en: 'You cannot disable your own account.',
+      },
+    ]);
+  }
+  await ctx.db.transaction().execute(async (tx) => {
+    const user = await tx
+      .selectFrom('users')
+      .select(['id', 'login', 'status'])
+      .where('id', '=', o.userId)
+      .where('org_id', '=', actor.orgId)
+      .executeTakeFirst();
+    if (!user) throw new AppError('user_not_found');
+    await tx
+      .updateTable('users')
+      .set({ status: o.status, updated_at: iso(now) })
+      .where('id', '=', user.id)
+      .execute();
+    let ended = 0;
+    if (o.status === 'disabled') {
+      ended = Number((await tx.deleteFrom('sessions').where('user_id', '=', user.id).executeTakeFirst()).numDeletedRows);
+    }
+    await ctx.events.publish(tx, 'user.changed', { userId: user.id });
+    await appendAudit(
+      tx,
+      actor,
+      {
+        action: 'user.update',
+        outcome: 'ok',
+        orgId: actor.orgId,
+        detail: { user_id: user.id, login: user.login, status: o.status, ...(o.status === 'disabled' ? { ended_sessions: ended } : {}) },
+      },
+      () => now,
+    );
+  });
+}

@@ -13,7 +13,6 @@ import type { OrganizationKind } from '../../db/schema.ts';
 import { appendAudit } from '../audit/append.ts';
 import type { Actor } from '../audit/events.ts';
 import { hashPassword } from '../auth/passwords.ts';
-import { forgetCachedSessions } from '../auth/sessions.ts';
 import type { PolicyDocument } from '../policy/document.ts';
 import { adoptPreset } from '../policy/presets.ts';
 import { blankPolicy, getDraft, saveDraft } from '../policy/versions.ts';
@@ -120,12 +119,12 @@ export async function setRolePurposes(ctx: AppContext, actor: Actor & { orgId: s
       () => now,
     );
   });
-  ctx.policy.invalidate();
+  await ctx.events.publish(ctx.db, 'policy.changed', {});
 }
 
 /**
  * Sets the duties of a staff or department-manager role (the other kinds' duties follow from the kind, see
- * duties.ts). Sessions cached by this process are dropped so that the change holds at the next request.
+ * duties.ts). Sessions cached with the role are dropped in every instance, so the change holds at the next request.
  */
 export async function setRoleDuties(ctx: AppContext, actor: Actor & { orgId: string }, roleCode: string, granted: Duty[]): Promise<void> {
   const now = ctx.clock();
@@ -149,6 +148,8 @@ export async function setRoleDuties(ctx: AppContext, actor: Actor & { orgId: str
     }
     const stored = storeDuties(granted);
     await tx.updateTable('roles').set({ duties: stored }).where('id', '=', role.id).execute();
+    // The sessions cached with this role carry its duties: every instance drops them (at commit).
+    await ctx.events.publish(tx, 'role.changed', { roleId: role.id });
     await appendAudit(
       tx,
       actor,
@@ -161,7 +162,6 @@ export async function setRoleDuties(ctx: AppContext, actor: Actor & { orgId: str
       () => now,
     );
   });
-  forgetCachedSessions(ctx.db);
 }
 
 /** The purposes a role of `orgId` may be granted: its own active purposes and those of joint uses naming it. */

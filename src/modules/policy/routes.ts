@@ -8,7 +8,6 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../base/context.ts';
 import { contentDisposition } from '../../base/downloads.ts';
-import { emitEvent } from '../../base/events.ts';
 import { requireKind } from '../../base/guard.ts';
 import { parseOrgSettings } from '../../base/settings.ts';
 import type { RoleKind } from '../../contract/roles.ts';
@@ -151,8 +150,8 @@ export function policyRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       async (req, reply) => {
         const actor = requireKind(req, editors);
         const days = await priorNoticeDays(actor.orgId);
-        const version = await ctx.db.transaction().execute((tx) =>
-          publishPolicy(tx, {
+        const version = await ctx.db.transaction().execute(async (tx) => {
+          const published = await publishPolicy(tx, {
             orgId: actor.orgId,
             actor,
             revision: req.body.revision,
@@ -160,10 +159,12 @@ export function policyRoutes(ctx: AppContext): FastifyPluginAsyncZod {
             summary: req.body.summary,
             now: ctx.clock(),
             priorNoticeDays: days,
-          }),
-        );
-        ctx.policy.invalidate();
-        emitEvent('policy.published', { orgId: actor.orgId });
+          });
+          // Every instance's notices and access engine forget what they kept, when this commits.
+          await ctx.events.publish(tx, 'policy.published', { orgId: actor.orgId });
+          await ctx.events.publish(tx, 'policy.changed', {});
+          return published;
+        });
         return reply.status(201).send({ version });
       },
     );

@@ -52,7 +52,7 @@ export async function signInWithPassword(
     throw new AppError('member_account_locked');
   }
   if (!valid || !account || !member) {
-    const lockedNow = await countFailure(ctx, policy, counter, state, member, account ? 'wrong_password' : 'no_password_account');
+    const lockedNow = await countFailure(ctx, policy, counter, member, account ? 'wrong_password' : 'no_password_account');
     throw new AppError(lockedNow ? 'member_account_locked' : 'member_sign_in_failed');
   }
   const accountId = account.id;
@@ -102,25 +102,46 @@ async function countFailure(
   ctx: AppContext,
   policy: AuthPolicy,
   counter: Counter,
-  state: CounterState,
   member: LoginMember | undefined,
   reason: 'wrong_password' | 'no_password_account',
 ): Promise<boolean> {
   const now = ctx.clock();
-  const attempts = state.failedAttempts + 1;
-  const lock = attempts >= policy.lockoutThreshold;
   const until = iso(new Date(now.getTime() + policy.lockoutMinutes * 60_000));
-  const values = { failed_attempts: lock ? 0 : attempts, locked_until: lock ? until : state.lockedUntil };
-  await ctx.db.transaction().execute(async (tx) => {
+  // Counted in the database (`failed_attempts + 1`), never from the count read before: attempts running at the
+  // same time, on one instance or several, each count, and the one that reaches the threshold locks.
+  return ctx.db.transaction().execute(async (tx) => {
+    let attempts: number;
     if (counter.kind === 'account') {
-      await tx.updateTable('member_accounts').set(values).where('id', '=', counter.id).execute();
+      const row = await tx
+        .updateTable('member_accounts')
+        .set((eb) => ({ failed_attempts: eb('failed_attempts', '+', 1) }))
+        .where('id', '=', counter.id)
+        .returning('failed_attempts')
+        .executeTakeFirstOrThrow();
+      attempts = Number(row.failed_attempts);
+      if (attempts >= policy.lockoutThreshold)
+        await tx.updateTable('member_accounts').set({ failed_attempts: 0, locked_until: until }).where('id', '=', counter.id).execute();
     } else {
-      await tx
+      const row = await tx
         .insertInto('member_sign_in_throttle')
-        .values({ key_hash: counter.key, ...values, updated_at: iso(now) })
-        .onConflict((oc) => oc.column('key_hash').doUpdateSet({ ...values, updated_at: iso(now) }))
-        .execute();
+        .values({ key_hash: counter.key, failed_attempts: 1, locked_until: null, updated_at: iso(now) })
+        .onConflict((oc) =>
+          oc.column('key_hash').doUpdateSet((eb) => ({
+            failed_attempts: eb('member_sign_in_throttle.failed_attempts', '+', 1),
+            updated_at: iso(now),
+          })),
+        )
+        .returning('failed_attempts')
+        .executeTakeFirstOrThrow();
+      attempts = Number(row.failed_attempts);
+      if (attempts >= policy.lockoutThreshold)
+        await tx
+          .updateTable('member_sign_in_throttle')
+          .set({ failed_attempts: 0, locked_until: until })
+          .where('key_hash', '=', counter.key)
+          .execute();
     }
+    const lock = attempts >= policy.lockoutThreshold;
     await appendAudit(tx, anonymous, failedEvent(member, reason, 'member_sign_in_failed'), ctx.clock);
     if (lock)
       await appendAudit(
@@ -129,8 +150,8 @@ async function countFailure(
         { action: 'portal.locked', outcome: 'ok', orgId: member?.orgId ?? null, memberId: member?.memberId ?? null, detail: { until } },
         ctx.clock,
       );
+    return lock;
   });
-  return lock;
 }
 
 function failedEvent(member: LoginMember | undefined, reason: string, errorCode: string) {

@@ -35,7 +35,7 @@ export async function applyEffects(ctx: AppContext, tx: Tx, actor: RequestActor,
       effect = await correct(ctx, tx, row, detail as RequestDetail['correction'], now);
       break;
     case 'deletion':
-      effect = await erase(tx, row, detail as RequestDetail['deletion'], now);
+      effect = await erase(ctx, tx, row, detail as RequestDetail['deletion'], now);
       break;
     case 'cessation':
       effect = await stopPurposes(tx, row, (detail as RequestDetail['cessation']).purposes, now);
@@ -95,8 +95,8 @@ const erasedValue: Partial<Record<MemberField, string | number | null>> = {
   leave_date: null,
 };
 
-async function erase(tx: Tx, row: SubjectRequestTable, detail: RequestDetail['deletion'], now: Date): Promise<Effect> {
-  const settings = await getOrgSettings(tx, row.org_id);
+async function erase(ctx: AppContext, tx: Tx, row: SubjectRequestTable, detail: RequestDetail['deletion'], now: Date): Promise<Effect> {
+  const settings = await getOrgSettings(ctx, row.org_id, tx);
   const retained = new Set(settings.requests.retainOnDeletion);
   const full = !detail.items || detail.items.length === 0;
   const asked = full ? Object.keys(erasedValue) : detail.items!;

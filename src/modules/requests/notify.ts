@@ -51,7 +51,7 @@ export async function notifyStep(tx: Tx, ctx: AppContext, row: SubjectRequestTab
   if (personal) for (const to of await personAddresses(tx, row)) out.push({ ...mail, to, template: `request.${step}`, ...personal });
   if (step === 'file') {
     const text = officeNewRequest({ ...base, dueOn: row.due_on, consoleUrl: `${ctx.publicUrl}/requests/${row.id}` });
-    for (const to of await officeAddresses(tx, row.org_id)) out.push({ ...mail, to, template: 'office.new_request', ...text });
+    for (const to of await officeAddresses(ctx, tx, row.org_id)) out.push({ ...mail, to, template: 'office.new_request', ...text });
   }
   return out;
 }
@@ -96,7 +96,7 @@ export async function sendReminders(ctx: AppContext): Promise<{ organizations: n
   let requests = 0;
   let organizations = 0;
   for (const { org_id } of orgs) {
-    const settings = await getOrgSettings(ctx.db, org_id);
+    const settings = await getOrgSettings(ctx, org_id);
     const horizon = addDays(today, settings.requests.remindDaysBefore);
     const mails = await ctx.db.transaction().execute(async (tx) => {
       const due = await tx
@@ -125,7 +125,7 @@ export async function sendReminders(ctx: AppContext): Promise<{ organizations: n
         consoleUrl: `${ctx.publicUrl}/requests?state=overdue`,
       });
       requests += due.length;
-      return (await officeAddresses(tx, org_id)).map((to) => ({ to, orgId: org_id, template: 'office.reminder', ...text }));
+      return (await officeAddresses(ctx, tx, org_id)).map((to) => ({ to, orgId: org_id, template: 'office.reminder', ...text }));
     });
     if (mails.length) organizations += 1;
     await deliver(ctx, mails);
@@ -141,8 +141,8 @@ async function personAddresses(db: DbOrTx, row: SubjectRequestTable): Promise<st
 }
 
 /** The privacy office: its configured address, else the e-mail of every active privacy officer. */
-async function officeAddresses(db: DbOrTx, orgId: string): Promise<string[]> {
-  const settings = await getOrgSettings(db, orgId);
+async function officeAddresses(ctx: AppContext, db: DbOrTx, orgId: string): Promise<string[]> {
+  const settings = await getOrgSettings(ctx, orgId, db);
   if (settings.requests.officeEmail) return [settings.requests.officeEmail];
   const rows = await db
     .selectFrom('users')

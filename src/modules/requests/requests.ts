@@ -110,7 +110,7 @@ export async function fileRequest(ctx: AppContext, actor: RequestActor, input: F
       .executeTakeFirst();
     if (open) throw new AppError('request_duplicate_open');
 
-    const settings = await getOrgSettings(tx, member.org_id);
+    const settings = await getOrgSettings(ctx, member.org_id, tx);
     const fromPage = actor.type === 'member';
     const requester: Requester = fromPage ? (actor.asGuardian ? 'legal_representative' : 'self') : (input.requester ?? 'self');
     if (!fromPage && requester !== 'self' && !input.agentName?.trim()) {
@@ -274,7 +274,7 @@ export async function stepRequest(ctx: AppContext, actor: RequestActor, requestI
     mails.push(...(await notifyStep(tx, ctx, { ...row, ...set } as SubjectRequestTable, input.step)));
   });
   await sendMails(ctx, mails);
-  if (input.step === 'answer') ctx.policy.invalidate();
+  if (input.step === 'answer') await ctx.events.publish(ctx.db, 'policy.changed', {});
   return getRequest(ctx.db, actor, requestId, { withEvents: true });
 }
 
