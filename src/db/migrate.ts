@@ -10,6 +10,7 @@ import { portalSessions } from './migrations/0006-portal-sessions.ts';
 import { auditIndexes } from './migrations/0007-audit-indexes.ts';
 import { roleDuties } from './migrations/0008-role-duties.ts';
 import { staffSignIn } from './migrations/0009-staff-sign-in.ts';
+import { jobs } from './migrations/0012-jobs.ts';
 
 /** The one migration history, for both dialects. Append new migrations; never edit a landed one. */
 function migrationsFor(dialect: DialectName): Record<string, Migration> {
@@ -23,6 +24,8 @@ function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0007-audit-indexes': auditIndexes,
     '0008-role-duties': roleDuties,
     '0009-staff-sign-in': staffSignIn,
+    // 0010 and 0011 come from other branches of issue 11; their order is settled when they merge.
+    '0012-jobs': jobs,
   };
 }
 
