@@ -23,8 +23,9 @@ export function redact(message: string): string {
     .replace(/"[^"]*"|'[^']*'|`[^`]*`/g, '…')
     .replace(/[^\s@<>()]+@[^\s@<>()]+/g, '…@…')
     .replace(/=\s*\([^)]*\)/g, '=(…)')
-    .replace(/=\s*[^\s,;)]+/g, '=…')
+    .replace(/=\s*[^\s,;()…]+/g, '=…')
     .replace(/\d+(?:[.:/-]\d+)+|\d{3,}/g, '#')
     .replace(/[^\x20-\x7e…]+/g, '…')
+    .replace(/…(?:\s*…)+/g, '…')
     .trim();
 }

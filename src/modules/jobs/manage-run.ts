@@ -13,6 +13,7 @@ import type { Actor } from '../audit/events.ts';
 import { assertMay } from './permissions.ts';
 import { type JobRunView, presentRun } from './read-runs.ts';
 
+/** Staff from the console, or the operator at the command line (`cli`); the permission table decides for staff. */
 type Operator = StaffActor | Extract<Actor, { type: 'cli' }>;
 
 async function handle(ctx: AppContext, opts: { actor: Operator; id: string; action: 'retry' | 'discard' }): Promise<JobRunView> {

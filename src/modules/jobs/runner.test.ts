@@ -237,7 +237,7 @@ describe.each(availableDialects())('job runner on %s', (dialect) => {
     expect(row!.state).toBe('dead');
     expect(Number(row!.attempts)).toBe(3);
     expect(tries).toHaveLength(3);
-    expect(row!.last_error).toMatch(/^Error \[EENVELOPE\]: # recipient … refused, phone=… … #$/);
+    expect(row!.last_error).toBe('Error [EENVELOPE]: # recipient … refused, phone=… #');
     for (const leak of ['hanako', 'example.jp', '山田', '09012345678', '1000001']) expect(row!.last_error).not.toContain(leak);
   });
 
