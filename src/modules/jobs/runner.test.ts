@@ -5,7 +5,7 @@
  * retried after its back-off and then dead, with its error redacted; a finisher that lost its lease records
  * nothing; and `stop` waits for the run in progress and claims nothing after.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { availableDialects, createTestDatabase, postgresUrl, type TestDatabase } from '../../../test/support/db.ts';
 import { createContext } from '../../app/context.ts';
 import type { AppContext } from '../../base/context.ts';
@@ -66,14 +66,21 @@ describe.each(availableDialects())('job runner on %s', (dialect) => {
     return r;
   };
 
-  beforeEach(async () => {
-    clock.now = T0;
+  // One database per dialect, emptied before each test (each new schema is one more chance of meeting another
+  // test run's teardown while the migrator reads the catalog).
+  beforeAll(async () => {
     database = await createTestDatabase(dialect);
     ctx = contextOn(database, clock);
   });
+  afterAll(async () => {
+    await database?.dispose();
+  });
+  beforeEach(async () => {
+    clock.now = T0;
+    await ctx.db.deleteFrom('job_runs').execute();
+  });
   afterEach(async () => {
     for (const r of runners.splice(0)) await r.stop({ waitMs: 1000 });
-    await database.dispose();
   });
 
   it('makes sure of the current and next runs once, whichever instance schedules them', async () => {
