@@ -6,8 +6,10 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { jobStates } from '../contract/jobs.ts';
 import { type Db, dialectOf, poolOf } from '../db/database.ts';
 import { auditQueueState, type QueueState } from '../modules/audit/sequencer.ts';
+import { countRunsByState } from '../modules/jobs/lease.ts';
 
 export interface Metrics {
   readonly registry: Registry;
@@ -53,6 +55,22 @@ export function createMetrics(db: Db): Metrics {
     help: 'When each scheduled job last succeeded (Unix time)',
     labelNames: ['job'] as const,
     registers: [registry],
+  });
+
+  // Job runs per state in the database (every instance's): alert on `dead` above zero.
+  const jobStateGauge = new Gauge({
+    name: 'mamori_job_runs',
+    help: 'Scheduled job runs in the database by state (dead: waiting for an administrator), read at scrape time',
+    labelNames: ['state'] as const,
+    registers: [registry],
+    async collect() {
+      try {
+        const counts = await countRunsByState(db);
+        for (const state of jobStates) jobStateGauge.set({ state }, counts[state] ?? 0);
+      } catch {
+        // Database unreachable (or not migrated yet): the gauge keeps its last values; /ready reports it.
+      }
+    },
   });
 
   // The audit trail's length, read from its head when scraped: entries appended by every instance on this

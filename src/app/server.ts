@@ -22,6 +22,7 @@ import { startBackgroundCheckpoints } from '../db/database.ts';
 import { auditRoutes } from '../modules/audit/routes.ts';
 import { authRoutes } from '../modules/auth/routes.ts';
 import { findSession } from '../modules/auth/sessions.ts';
+import { jobRoutes } from '../modules/jobs/routes.ts';
 import { ledgerRoutes } from '../modules/ledger/routes.ts';
 import { memberRoutes } from '../modules/members/routes.ts';
 import { noticePageRoutes, publicNoticeApiRoutes } from '../modules/notices/routes.ts';
@@ -215,6 +216,7 @@ export async function buildServer(ctx: AppContext, config: Config, opts: ServerO
       await api.register(publicNoticeApiRoutes(ctx));
       await api.register(ledgerRoutes(ctx));
       await api.register(requestRoutes(ctx));
+      await api.register(jobRoutes(ctx));
       await api.register(portalAuthRoutes(ctx, config));
       await api.register(portalDataRoutes(ctx, requireMember));
       api.get('/health', { schema: { tags: ['system'], summary: '稼働確認 / health' } }, async () => ({ ok: true }));

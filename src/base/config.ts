@@ -26,6 +26,14 @@ export function parseTrustProxy(raw: string | undefined): unknown {
   return v.split(',').map((a) => a.trim());
 }
 
+/** `MAMORI_JOBS`: on unless `off`/`false`/`0`; anything else is kept as written and refused by the schema. */
+function parseSwitch(raw: string | undefined): unknown {
+  const v = raw?.trim().toLowerCase();
+  if (!v || v === 'on' || v === 'true' || v === '1') return true;
+  if (v === 'off' || v === 'false' || v === '0') return false;
+  return raw;
+}
+
 /**
  * The one configuration schema, read from the environment and validated at start-up: a bad value stops
  * the process with a clear message instead of surfacing later.
@@ -88,6 +96,16 @@ const configSchema = z
     metricsPort: z.coerce.number().int().min(1).max(65535).optional(),
     /** Where the metrics listener binds (loopback by default: scrapers on the same host or through a tunnel). */
     metricsHost: z.string().min(1),
+    /** Whether this process runs scheduled jobs (`MAMORI_JOBS=off` leaves them to the other instances). */
+    jobsEnabled: z.boolean(),
+    /** Seconds between the job runner's polls for due runs. */
+    jobsPollSeconds: z.coerce.number().int().min(1).max(3600),
+    /** Seconds a claimed run stays leased without renewal: after a crash, another instance takes the run over then. */
+    jobsLeaseSeconds: z.coerce
+      .number()
+      .int()
+      .min(5)
+      .max(24 * 3600),
   })
   .refine((c) => c.metricsPort === undefined || c.metricsPort !== c.port, {
     path: ['metricsPort'],
@@ -120,6 +138,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     trustProxy: parseTrustProxy(env.MAMORI_TRUST_PROXY),
     metricsPort: env.MAMORI_METRICS_PORT || undefined,
     metricsHost: env.MAMORI_METRICS_HOST ?? '127.0.0.1',
+    jobsEnabled: parseSwitch(env.MAMORI_JOBS),
+    jobsPollSeconds: env.MAMORI_JOBS_POLL_SECONDS ?? 30,
+    jobsLeaseSeconds: env.MAMORI_JOBS_LEASE_SECONDS ?? 300,
     ...overrides,
   };
   const parsed = configSchema.safeParse(raw);

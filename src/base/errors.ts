@@ -152,6 +152,12 @@ export const errorCatalogue = {
   ],
   policy_preset_unknown: [404, '指定されたポリシーのひな形はありません。', 'No such policy preset.'],
   // Ledger of personal information (個人情報管理台帳)
+  job_run_not_found: [404, '指定されたジョブの実行記録が見つかりません。', 'No such job run.'],
+  job_run_not_retryable: [
+    409,
+    'このジョブの実行は再実行・破棄できません。失敗または停止した実行だけが対象です（状態が変わった可能性があります）。',
+    'Only a failed or dead job run can be retried or discarded (its state may have just changed).',
+  ],
   ledger_asset_not_found: [404, '台帳に該当する情報資産が見つかりません。', 'No such information asset in the ledger.'],
   ledger_department_forbidden: [
     403,

@@ -19,6 +19,7 @@ const groups: [names: string[], load: () => Promise<Register>][] = [
   [['demo'], async () => (await import('./demo.ts')).demoCommands],
   [['users', 'keys'], async () => (await import('./admin.ts')).adminCommands],
   [['import'], async () => (await import('./import.ts')).importCommands],
+  [['jobs'], async () => (await import('./jobs.ts')).jobCommands],
   [['ledger'], async () => (await import('./ledger.ts')).ledgerCommands],
   [['members'], async () => (await import('./members.ts')).memberCommands],
   [['orgs'], async () => (await import('./organizations.ts')).organizationCommands],

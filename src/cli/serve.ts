@@ -8,12 +8,10 @@ import { startChangeListener } from '../app/instances.ts';
 import { buildMetricsServer, createMetrics } from '../app/metrics.ts';
 import { pruneRateLimits } from '../app/rate-limit-store.ts';
 import { buildServer } from '../app/server.ts';
-import { pruneAccessCounters } from '../modules/audit/alerts.ts';
 import { startAuditSequencer } from '../modules/audit/sequencer.ts';
-import { pruneStaffSignIns } from '../modules/auth/sessions.ts';
 import { seedDemo } from '../modules/demo/seed.ts';
-import { pruneMemberSignIns } from '../modules/portal/sessions.ts';
-import { sendReminders } from '../modules/requests/notify.ts';
+import { mamoriJobs } from '../modules/jobs/catalogue.ts';
+import { JobRunner } from '../modules/jobs/runner.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -68,25 +66,37 @@ export function serveCommand(program: Command) {
         );
       }
       console.log(`メール / mail: ${m.ctx.mailer.kind === 'smtp' ? 'SMTP' : 'outbox'} ${m.ctx.mailer.target}`);
-      // Hourly housekeeping: alert counters older than two days, expired sessions, stale staff and member sign-in rows, and the daily reminders of
-      // requests due soon or overdue (each request is in at most one reminder a day).
-      // Each job is counted in the metrics (runs, failures, duration) when they are on.
-      const job = <T>(name: string, fn: () => Promise<T>) => (metrics ? metrics.runJob(name, fn) : fn());
-      const housekeeping = async () => {
-        const now = new Date();
-        await job('prune_access_counters', () => pruneAccessCounters(m.ctx.db, now));
-        await job('prune_staff_sign_ins', () => pruneStaffSignIns(m.ctx, now));
-        await job('prune_member_sign_ins', () => pruneMemberSignIns(m.ctx, now));
-        await job('send_reminders', () => sendReminders(m.ctx));
-        if (m.ctx.dialect === 'postgres') await job('prune_rate_limits', () => pruneRateLimits(m.ctx.db));
-      };
-      const prune = setInterval(
-        () => void housekeeping().catch((error: unknown) => app.log.error({ err: error }, 'housekeeping failed')),
-        3600_000,
-      );
-      prune.unref();
+      // Scheduled jobs (housekeeping, reminders, policy activation), leased so that each run is done by one
+      // instance however many serve this database (modules/jobs); each try is counted in the metrics when on.
+      const jobs = m.config.jobsEnabled
+        ? new JobRunner(m.ctx, {
+            // The shared rate limits (PostgreSQL) live in the assembly (app/rate-limit-store.ts): their prune is added here.
+            jobs:
+              m.ctx.dialect === 'postgres'
+                ? [
+                    ...mamoriJobs,
+                    {
+                      name: 'prune_rate_limits',
+                      schedule: { everyMinutes: 60 },
+                      maxAttempts: 3,
+                      backoff: { baseSeconds: 60, maxSeconds: 600 },
+                      handler: async (ctx) => {
+                        await pruneRateLimits(ctx.db);
+                        return undefined;
+                      },
+                    },
+                  ]
+                : mamoriJobs,
+            pollMs: m.config.jobsPollSeconds * 1000,
+            leaseMs: m.config.jobsLeaseSeconds * 1000,
+            ...(metrics ? { observe: metrics.runJob } : {}),
+            log: app.log,
+          })
+        : undefined;
+      jobs?.start();
       const stop = async () => {
-        clearInterval(prune);
+        // Stop claiming runs and let the one in progress finish (its lease expires if it does not in time).
+        await jobs?.stop({ waitMs: 20_000 });
         await metricsServer?.close();
         await app.close();
         await sequencer.stop();

@@ -6,6 +6,7 @@
  * this file holds nothing else.
  */
 export type { ConsentEventView, ConsentView } from '../modules/consent/consents.ts';
+export type { JobRunView, JobsOverview, JobView } from '../modules/jobs/read-runs.ts';
 export type { PresentedAsset } from '../modules/ledger/presenter.ts';
 export type { PolicyChange } from '../modules/policy/changes.ts';
 export type { PolicyDocument } from '../modules/policy/document.ts';

@@ -12,6 +12,7 @@ import { roleDuties } from './migrations/0008-role-duties.ts';
 import { staffSignIn } from './migrations/0009-staff-sign-in.ts';
 import { auditQueue } from './migrations/0010-audit-queue.ts';
 import { instances } from './migrations/0011-instances.ts';
+import { jobs } from './migrations/0012-jobs.ts';
 
 /** The one migration history, for both dialects. Append new migrations; never edit a landed one. */
 function migrationsFor(dialect: DialectName): Record<string, Migration> {
@@ -27,6 +28,7 @@ function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0009-staff-sign-in': staffSignIn,
     '0010-audit-queue': auditQueue(dialect),
     '0011-instances': instances(dialect),
+    '0012-jobs': jobs,
   };
 }
 

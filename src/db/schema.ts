@@ -4,6 +4,7 @@
  * representation means a row hashes the same way in the audit chain on SQLite and PostgreSQL.
  */
 import type { ColumnType, Generated } from 'kysely';
+import type { JobState } from '../contract/jobs.ts';
 import type { RequestChannel, Requester, RequestKind, RequestState } from '../contract/requests.ts';
 import type { RoleKind } from '../contract/roles.ts';
 
@@ -590,6 +591,28 @@ export interface ProvisionRecordTable {
   created_by: string | null;
 }
 
+/** One run of a scheduled job (modules/jobs): leased by one instance at a time, retried, then dead. */
+export interface JobRunTable {
+  id: string;
+  job: string;
+  due_at: string;
+  state: JobState;
+  attempts: number;
+  max_attempts: number;
+  next_attempt_at: string;
+  /** The instance holding the run (`host:pid:random`) and until when; null unless running. */
+  lease_owner: string | null;
+  lease_until: string | null;
+  /** The last failure, without personal data (see modules/jobs/error-summary.ts). */
+  last_error: string | null;
+  /** JSON of counts the handler returned. */
+  result: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  updated_at: string;
+}
+
 export interface Database {
   policy_versions: PolicyVersionTable;
   organizations: OrganizationTable;
@@ -629,4 +652,5 @@ export interface Database {
   request_events: RequestEventTable;
   request_documents: RequestDocumentTable;
   provision_records: ProvisionRecordTable;
+  job_runs: JobRunTable;
 }

@@ -3,8 +3,10 @@
  * from the person (with identity documents and guardian links) and provision records — are reached only by the
  * roles whose work they are (duties, organizations/duties.ts). One table of roles × capabilities, each cell
  * asserted over the real HTTP server, on SQLite and PostgreSQL; then the duty granted and taken back through
- * the role grants API, and a member opened for a purpose answering that purpose's items and nothing else.
+ * the role grants API, and a member opened for a purpose answering that purpose’s items and nothing else.
+ * Outside member data, the scheduled jobs: the system administrator handles them, the privacy officer reads.
  */
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,7 +44,10 @@ type Capability =
   | 'provisions.record'
   | 'guardians.list'
   | 'guardians.link'
-  | 'users.status';
+  | 'users.status'
+  | 'jobs.list'
+  | 'jobs.retry'
+  | 'jobs.discard';
 
 const Y = true;
 const N = false;
@@ -64,6 +69,9 @@ const table: Record<Capability, Record<Role, boolean>> = {
   'guardians.list':        { officer: Y, auditor: N, manager: Y, managerNoDuty: N, service: N, delivery: N, admin: N },
   'guardians.link':        { officer: Y, auditor: N, manager: Y, managerNoDuty: N, service: N, delivery: N, admin: N },
   'users.status':          { officer: N, auditor: N, manager: N, managerNoDuty: N, service: N, delivery: N, admin: Y },
+  'jobs.list':             { officer: Y, auditor: N, manager: N, managerNoDuty: N, service: N, delivery: N, admin: Y },
+  'jobs.retry':            { officer: N, auditor: N, manager: N, managerNoDuty: N, service: N, delivery: N, admin: Y },
+  'jobs.discard':          { officer: N, auditor: N, manager: N, managerNoDuty: N, service: N, delivery: N, admin: Y },
 };
 
 /** /auth/me's `duties` per row. */
@@ -94,6 +102,33 @@ describe.each(availableDialects())('minimum necessary: roles × registers on %s'
   let request: Req;
   let documentId: string;
   let answered: Req;
+  /** A dead job run of its own for each retry or discard cell (scheduled jobs belong to the installation). */
+  let deadRuns = 0;
+  const deadRun = async (): Promise<string> => {
+    const id = randomUUID();
+    const due = new Date(Date.UTC(2026, 0, 1, 0, deadRuns++)).toISOString();
+    await f.ctx.db
+      .insertInto('job_runs')
+      .values({
+        id,
+        job: 'send_reminders',
+        due_at: due,
+        state: 'dead',
+        attempts: 6,
+        max_attempts: 6,
+        next_attempt_at: due,
+        lease_owner: null,
+        lease_until: null,
+        last_error: 'Error [ECONNREFUSED]: connect ECONNREFUSED #',
+        result: null,
+        created_at: due,
+        started_at: due,
+        finished_at: due,
+        updated_at: due,
+      })
+      .execute();
+    return id;
+  };
   /** Members handed out one per cell where a write must not collide with another (intake, guardian links). */
   let nextCode = 1000010;
   const freshMember = async () => f.memberId(String(nextCode++));
@@ -201,6 +236,9 @@ describe.each(availableDialects())('minimum necessary: roles × registers on %s'
       const user = await f.ctx.db.selectFrom('users').select('id').where('login', '=', 'staff').executeTakeFirstOrThrow();
       return c.patch(`/api/v1/users/${user.id}/status`, { status: 'active' });
     },
+    'jobs.list': (c) => c.get('/api/v1/jobs'),
+    'jobs.retry': async (c) => c.post(`/api/v1/jobs/${await deadRun()}/retry`),
+    'jobs.discard': async (c) => c.post(`/api/v1/jobs/${await deadRun()}/discard`),
   };
 
   const cells = (Object.keys(table) as Capability[]).flatMap((cap) => roles.map((role) => [cap, role, table[cap][role]] as const));

@@ -16,6 +16,7 @@ import { type Config, loadConfig } from '../../src/base/config.ts';
 import { openDatabase, startBackgroundCheckpoints } from '../../src/db/database.ts';
 import { migrationNames } from '../../src/db/migrate.ts';
 import { KeyRing } from '../../src/modules/crypto/data-keys.ts';
+import { JobRunner } from '../../src/modules/jobs/runner.ts';
 import { availableDialects, chained, createTestDatabase, postgresUrl, type TestDatabase } from '../support/db.ts';
 import { demoFixture, type Fixture } from '../support/fixtures.ts';
 import { Client } from '../support/http.ts';
@@ -78,6 +79,20 @@ describe('MAMORI_METRICS_PORT', () => {
     expect(loadConfig({ MAMORI_METRICS_PORT: '9464' })).toMatchObject({ metricsPort: 9464, metricsHost: '127.0.0.1' });
     expect(() => loadConfig({ MAMORI_METRICS_PORT: 'metrics' })).toThrow(/metricsPort/);
     expect(() => loadConfig({ PORT: '8080', MAMORI_METRICS_PORT: '8080' })).toThrow(/PORT と別のポート[\s\S]*must differ from PORT/);
+  });
+});
+
+describe('MAMORI_JOBS, MAMORI_JOBS_POLL_SECONDS, MAMORI_JOBS_LEASE_SECONDS', () => {
+  it('runs jobs every 30 s with 5-minute leases by default, can be turned off, and refuses nonsense', () => {
+    expect(loadConfig({})).toMatchObject({ jobsEnabled: true, jobsPollSeconds: 30, jobsLeaseSeconds: 300 });
+    expect(loadConfig({ MAMORI_JOBS: 'off', MAMORI_JOBS_POLL_SECONDS: '5', MAMORI_JOBS_LEASE_SECONDS: '60' })).toMatchObject({
+      jobsEnabled: false,
+      jobsPollSeconds: 5,
+      jobsLeaseSeconds: 60,
+    });
+    expect(() => loadConfig({ MAMORI_JOBS: 'sometimes' })).toThrow(/jobsEnabled/);
+    expect(() => loadConfig({ MAMORI_JOBS_POLL_SECONDS: '0' })).toThrow(/jobsPollSeconds/);
+    expect(() => loadConfig({ MAMORI_JOBS_LEASE_SECONDS: '2' })).toThrow(/jobsLeaseSeconds/);
   });
 });
 
@@ -255,6 +270,30 @@ describe.each(availableDialects())('operations on %s', (dialect) => {
     expect(sample(text, 'mamori_job_runs_total', { job: 'send_reminders', outcome: 'failure' })).toBe(1);
     expect(sample(text, 'mamori_job_duration_seconds_count', { job: 'send_reminders' })).toBe(3);
     expect(sample(text, 'mamori_job_last_success_timestamp_seconds', { job: 'send_reminders' })).toBeGreaterThan(Date.now() / 1000 - 60);
+  });
+
+  it('metrics show the job runs by state (every instance’s), and the runner counts each try', async () => {
+    const runner = new JobRunner(f.ctx, {
+      jobs: [
+        {
+          name: 'prune_job_runs',
+          schedule: { everyMinutes: 60 },
+          maxAttempts: 1,
+          backoff: { baseSeconds: 1, maxSeconds: 1 },
+          handler: async () => Promise.reject(new Error('disk full')),
+        },
+      ],
+      pollMs: 1000,
+      leaseMs: 60_000,
+      observe: metrics.runJob,
+    });
+    await runner.poll();
+    const text = await scrape();
+    // The current hour's run died on its only try; the next hour's waits.
+    expect(sample(text, 'mamori_job_runs', { state: 'dead' })).toBe(1);
+    expect(sample(text, 'mamori_job_runs', { state: 'scheduled' })).toBe(1);
+    expect(sample(text, 'mamori_job_runs', { state: 'running' })).toBe(0);
+    expect(sample(text, 'mamori_job_runs_total', { job: 'prune_job_runs', outcome: 'failure' })).toBe(1);
   });
 
   it('/ready is 503 naming the pending migration on a database one migration behind', async () => {

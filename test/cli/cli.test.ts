@@ -123,6 +123,41 @@ describe('mamori members (purpose-bound, audited)', () => {
   });
 });
 
+describe('mamori jobs', () => {
+  it('lists a dead run first and retries it as the operator, audited; refuses a run that is not failed or dead', () => {
+    const db = sqlite();
+    const row = (id: string, state: string, due: string) =>
+      db
+        .prepare(
+          `insert into job_runs (id, job, due_at, state, attempts, max_attempts, next_attempt_at, last_error, created_at, updated_at)
+           values (?, 'send_reminders', ?, ?, 6, 6, ?, ?, ?, ?)`,
+        )
+        .run(id, due, state, due, state === 'dead' ? 'Error [ECONNREFUSED]: connect ECONNREFUSED #' : null, due, due);
+    row('0b9f3f2e-8d55-4c1e-9a57-1f2d3c4b5a61', 'succeeded', '2026-05-02T00:00:00.000Z');
+    row('0b9f3f2e-8d55-4c1e-9a57-1f2d3c4b5a62', 'dead', '2026-05-01T00:00:00.000Z');
+    db.close();
+    let r = mamori(['jobs', 'list']);
+    expect(r.code, r.err).toBe(0);
+    const lines = r.out.trim().split('\n');
+    expect(lines[0]).toMatch(/停止 dead 1/);
+    expect(lines[1]).toMatch(/^0b9f3f2e-8d55-4c1e-9a57-1f2d3c4b5a62\tsend_reminders\t.*\tdead\t6\/6\t\tError \[ECONNREFUSED\]/);
+    r = mamori(['jobs', 'retry', '0b9f3f2e-8d55-4c1e-9a57-1f2d3c4b5a62']);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/send_reminders\t2026-05-01T00:00:00.000Z\tscheduled/);
+    r = mamori(['jobs', 'retry', '0b9f3f2e-8d55-4c1e-9a57-1f2d3c4b5a61']);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/job_run_not_retryable/);
+    const db2 = sqlite();
+    const entry = db2.prepare("select actor_type, detail from audit_log where action = 'job.retry'").get() as {
+      actor_type: string;
+      detail: string;
+    };
+    db2.close();
+    expect(entry.actor_type).toBe('cli');
+    expect(JSON.parse(entry.detail)).toMatchObject({ job: 'send_reminders', from: 'dead', attempts: 6 });
+  });
+});
+
 describe('mamori orgs and departments', () => {
   it('creates a subsidiary under a co-op and a department in it', () => {
     expect(

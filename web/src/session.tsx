@@ -47,6 +47,8 @@ export function capabilities(me: Me) {
     provisions: me.duties.provision_records !== null,
     /** Approving, answering, refusing, opening documents and downloading packages: the privacy office only. */
     decideRequests: me.role.kind === 'privacy_officer',
+    /** 定期ジョブ: the system administrator handles failed and dead runs, the privacy officer reads (jobs/permissions.ts). */
+    jobs: me.role.kind === 'system_admin' || me.role.kind === 'privacy_officer',
   };
 }
 

@@ -160,6 +160,12 @@ export type AuditEvent = Base &
         detail: { link_id: string; guardian_member_id: string; relationship: string };
       }
     | { action: 'guardian.list'; outcome: 'ok'; detail: { links: number } }
+    // An administrator's hand on a failed or dead scheduled job run (modules/jobs/manage-run.ts).
+    | {
+        action: 'job.retry' | 'job.discard';
+        outcome: 'ok';
+        detail: { run: string; job: string; due_at: string; from: string; attempts: number };
+      }
   );
 
 export type AuditOutcome = AuditLogTable['outcome'];

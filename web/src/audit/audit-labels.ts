@@ -40,6 +40,8 @@ export const auditActions = [
   'guardian.link',
   'guardian.list',
   'guardian.unlink',
+  'job.retry',
+  'job.discard',
   'member.self_update',
   'notify.failed',
   'notify.sent',

@@ -47,6 +47,12 @@ export const icons = {
       <path d="M16 4.8a3.5 3.5 0 0 1 0 6.4M18 14.8c1.8.8 3 2.6 3.5 5.2" />
     </Icon>
   ),
+  jobs: (
+    <Icon>
+      <circle cx="12" cy="12" r="8.5" />
+      <path d="M12 7.5V12l3 2" />
+    </Icon>
+  ),
   ledger: (
     <Icon>
       <path d="M5 4h11l3 3v13H5z" />

@@ -15,6 +15,7 @@ import { LangSwitch } from '../components/lang-switch.tsx';
 import { Empty, Notice } from '../components/ui.tsx';
 import { HomePage } from '../home/home-page.tsx';
 import { type MessageKey, useI18n } from '../i18n/i18n.tsx';
+import { JobsPage } from '../jobs/jobs-page.tsx';
 import { AssetPage } from '../ledger/asset-page.tsx';
 import { LedgerPage } from '../ledger/ledger-page.tsx';
 import { NewAssetPage } from '../ledger/new-asset-page.tsx';
@@ -90,6 +91,7 @@ export function Shell() {
     ...(can.ledger
       ? [{ to: '/ledger', label: 'nav.ledger' as const, icon: icons.ledger, match: (p: string) => p.startsWith('/ledger') }]
       : []),
+    ...(can.jobs ? [{ to: '/jobs', label: 'nav.jobs' as const, icon: icons.jobs, match: (p: string) => p.startsWith('/jobs') }] : []),
     ...(can.users ? [{ to: '/users', label: 'nav.users' as const, icon: icons.users, match: (p: string) => p.startsWith('/users') }] : []),
   ];
 
@@ -178,6 +180,7 @@ function Routes() {
   if (path === '/audit') return <AuditPage key={query.get('member') ?? ''} />;
   if (path === '/alerts') return <AlertsPage />;
   if (path === '/users') return <UsersPage />;
+  if (path === '/jobs') return <JobsPage />;
   if (path === '/account/totp') return <TotpRebindPage />;
   if (path === '/ledger') return <LedgerPage />;
   if (path === '/ledger/new') return <NewAssetPage />;
