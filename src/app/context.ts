@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { AppContext } from '../base/context.ts';
 import type { Db, DialectName } from '../db/database.ts';
+import { ReadReplica } from '../db/replica.ts';
 import { type Clock, systemClock } from '../db/time.ts';
 import { PolicyStore } from '../modules/access/policy-store.ts';
 import type { KeyRing } from '../modules/crypto/data-keys.ts';
@@ -17,6 +18,8 @@ export function createContext(opts: {
   db: Db;
   dialect: DialectName;
   sqlite?: BetterSqlite3.Database;
+  /** Reads that tolerate a short lag; without it, every read goes to `db`. */
+  replica?: ReadReplica;
   keys: KeyRing;
   clock?: Clock;
   mailer?: Mailer;
@@ -27,6 +30,7 @@ export function createContext(opts: {
     db: opts.db,
     dialect: opts.dialect,
     ...(opts.sqlite ? { sqlite: opts.sqlite } : {}),
+    replica: opts.replica ?? ReadReplica.primaryOnly(opts.db),
     keys: opts.keys,
     policy: new PolicyStore(opts.db, 5000, { beforeLoad: () => activateDueVersions(opts.db, clock()) }),
     clock,

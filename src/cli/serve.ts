@@ -38,7 +38,7 @@ export function serveCommand(program: Command) {
         seeded = await seedDemo(m.ctx, m.config.demoMembers);
       }
       // Prometheus metrics on their own listener, only when MAMORI_METRICS_PORT is set.
-      const metrics = m.config.metricsPort ? createMetrics(m.ctx.db) : undefined;
+      const metrics = m.config.metricsPort ? createMetrics(m.ctx.db, { replica: m.ctx.replica }) : undefined;
       const app = await buildServer(m.ctx, m.config, { webDir, ...(metrics ? { metrics } : {}) });
       await app.listen({ port: m.config.port, host: m.config.host });
       const metricsServer = metrics ? buildMetricsServer(metrics) : undefined;

@@ -25,7 +25,11 @@ export interface TestDatabase extends OpenedDatabase {
 /** A fresh, migrated database: a temporary SQLite file, or a new schema in the test PostgreSQL database. */
 export async function createTestDatabase(
   dialect: DialectName,
-  opts: { /** Migrate only up to this migration. */ until?: string } = {},
+  opts: {
+    /** Migrate only up to this migration. */ until?: string;
+    /** PostgreSQL only: another server than the run's (the replica tests' own primary, test/support/standby.ts). */
+    url?: string;
+  } = {},
 ): Promise<TestDatabase> {
   const migrateOpts = opts.until ? { until: opts.until } : {};
   if (dialect === 'sqlite') {
@@ -40,7 +44,7 @@ export async function createTestDatabase(
       },
     };
   }
-  const url = postgresUrl();
+  const url = opts.url ?? postgresUrl();
   if (!url) throw new Error('PostgreSQL is not available for tests');
   const schema = testSchemaName();
   const admin = new pg.Client({ connectionString: url });

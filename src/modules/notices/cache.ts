@@ -127,6 +127,18 @@ export function rememberVersionList(orgId: string, versions: PublishedVersion[])
  */
 export function forgetNotices(orgId: string): void {
   versionLists.delete(orgId);
+  publishedHere.add(orgId);
+}
+
+/**
+ * Organizations that published in this process since their list was last read: that read goes to the primary,
+ * since a streaming replica may not hold the new version yet (and the list would be kept for `LIST_TTL_MS`).
+ */
+const publishedHere = new Set<string>();
+
+/** True (once) when this process published for the organization since its list was last read. */
+export function takePublishedHere(orgId: string): boolean {
+  return publishedHere.delete(orgId);
 }
 
 onEvent('policy.published', ({ orgId }) => forgetNotices(orgId));
