@@ -10,6 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createContext } from '../../src/app/context.ts';
+import { createMetrics, type Metrics } from '../../src/app/metrics.ts';
 import { buildServer } from '../../src/app/server.ts';
 import { loadConfig } from '../../src/base/config.ts';
 import type { AppContext } from '../../src/base/context.ts';
@@ -110,6 +111,7 @@ if (postgresUrl()) {
     let reads: ReadReplica;
     let ctx: AppContext;
     let app: FastifyInstance;
+    let metrics: Metrics;
     const seen: [ReadTarget, ReadReason][] = [];
     const last = () => seen.at(-1);
 
@@ -125,6 +127,7 @@ if (postgresUrl()) {
       // A generous bound here: replay is paused for a few seconds below to show where answers come from.
       reads = new ReadReplica(f.ctx.db, replicaDb, { maxLagMs: 30_000, checkIntervalMs: 50 });
       reads.onRead((target, reason) => seen.push([target, reason]));
+      metrics = createMetrics(f.ctx.db, { replica: reads });
       ctx = createContext({ db: f.ctx.db, dialect: 'postgres', keys: f.ctx.keys, replica: reads });
       app = await buildServer(ctx, loadConfig({}, { logLevel: 'silent', cookieSecure: false }), { logger: false });
       // The fixture's schema and data have reached the replica.
@@ -239,6 +242,15 @@ if (postgresUrl()) {
       await eventually(async () => (await reads.check()).state === 'ok', 'the replica back in use');
       expect((await auditor.get('/api/v1/audit?limit=3')).status).toBe(200);
       expect(last()).toEqual(['replica', 'fresh']);
+    });
+
+    it('counts where lag-tolerant reads ran in the metrics, with the lag and whether the replica is in use', async () => {
+      const text = await metrics.registry.metrics();
+      const count = (labels: string) => Number(new RegExp(`^mamori_replica_reads_total\\{${labels}\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+      expect(count('target="replica",reason="fresh"')).toBeGreaterThan(0);
+      expect(count('target="primary",reason="read_failed"') + count('target="primary",reason="unreachable"')).toBeGreaterThan(0);
+      expect(text).toMatch(/^mamori_replica_in_use 1$/m);
+      expect(text).toMatch(/^mamori_replica_lag_seconds \d/m);
     });
   });
 }
