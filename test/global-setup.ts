@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
+import { stopRunStandby } from './support/standby.ts';
 
 const candidates = [
   process.env.MAMORI_TEST_PG_URL,
@@ -46,11 +47,16 @@ export default async function setup(project: TestProject) {
   // may share one PostgreSQL database, e.g. a developer's and CI's).
   const run = randomBytes(4).toString('hex');
   project.provide('pgRun', run);
+  // The process that owns this run's resources (the hot standby of test/support/standby.ts): a later run
+  // removes what a run killed before its teardown left behind.
+  project.provide('pgRunOwner', process.pid);
   if (!found) return;
   const url = found;
   // Test files create one schema each (src/db/testing.ts) and leave it: dropping it while another test
   // process introspects the catalog fails that process. This run's test schemas go here, once all files are done.
   return async () => {
+    // The hot standby pair, if a replica test started one this run.
+    stopRunStandby(run);
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     const { rows } = await client.query<{ nspname: string }>('select nspname from pg_namespace where nspname like $1', [`t_${run}_%`]);
@@ -64,5 +70,7 @@ declare module 'vitest' {
     pgUrl: string | null;
     /** This run's prefix for test schema names (`t_<run>_…`). */
     pgRun: string;
+    /** The pid of the process that runs this test run (vitest's main process). */
+    pgRunOwner: number;
   }
 }

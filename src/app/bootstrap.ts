@@ -4,6 +4,7 @@ import { type Config, loadConfig } from '../base/config.ts';
 import type { AppContext } from '../base/context.ts';
 import { type OpenedDatabase, openDatabase } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
+import { ReadReplica } from '../db/replica.ts';
 import { loadKeyRing } from '../modules/crypto/data-keys.ts';
 import { createMailer } from '../modules/notify/mailer.ts';
 import { createContext } from './context.ts';
@@ -19,12 +20,19 @@ export async function openMamori(overrides: Partial<Config> = {}): Promise<Opene
   const config = loadConfig(process.env, overrides);
   const database = openDatabase(config.databaseUrl);
   await migrateToLatest(database.db, database.dialect);
+  // A streaming replica for reads that tolerate a short lag (PostgreSQL only; the configuration refuses it on SQLite).
+  const replica = config.databaseReplicaUrl
+    ? new ReadReplica(database.db, openDatabase(config.databaseReplicaUrl, { connectTimeoutMs: 2000 }).db, {
+        maxLagMs: config.databaseReplicaMaxLagSeconds * 1000,
+      })
+    : undefined;
   const keys = loadKeyRing(config.keyFile);
   const mailer = createMailer({ smtpUrl: config.smtpUrl, outboxDir: config.outboxDir, from: config.mailFrom });
   const ctx = createContext({
     db: database.db,
     dialect: database.dialect,
     ...(database.sqlite ? { sqlite: database.sqlite } : {}),
+    ...(replica ? { replica } : {}),
     keys,
     mailer,
     publicUrl: config.publicUrl,
@@ -35,6 +43,7 @@ export async function openMamori(overrides: Partial<Config> = {}): Promise<Opene
     ctx,
     close: async () => {
       mailer.close();
+      await replica?.close();
       await database.close();
     },
   };

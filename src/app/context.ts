@@ -9,6 +9,7 @@ import type { AppContext } from '../base/context.ts';
 import { EventHub } from '../base/events.ts';
 import { pgChangeRelay } from '../db/change-relay.ts';
 import type { Db, DialectName } from '../db/database.ts';
+import { ReadReplica } from '../db/replica.ts';
 import { type Clock, systemClock } from '../db/time.ts';
 import { PolicyStore } from '../modules/access/policy-store.ts';
 import { registerAuditMacKeys } from '../modules/audit/mac.ts';
@@ -20,6 +21,8 @@ export function createContext(opts: {
   db: Db;
   dialect: DialectName;
   sqlite?: BetterSqlite3.Database;
+  /** Reads that tolerate a short lag; without it, every read goes to `db`. */
+  replica?: ReadReplica;
   keys: KeyRing;
   clock?: Clock;
   mailer?: Mailer;
@@ -43,6 +46,7 @@ export function createContext(opts: {
     db: opts.db,
     dialect: opts.dialect,
     ...(opts.sqlite ? { sqlite: opts.sqlite } : {}),
+    replica: opts.replica ?? ReadReplica.primaryOnly(opts.db),
     keys: opts.keys,
     events,
     policy: new PolicyStore(opts.db, events, 5000, { beforeLoad: activate }),

@@ -8,6 +8,7 @@ import { sql } from 'kysely';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { jobStates } from '../contract/jobs.ts';
 import { type Db, dialectOf, poolOf } from '../db/database.ts';
+import type { ReadReplica } from '../db/replica.ts';
 import { auditQueueState, type QueueState } from '../modules/audit/sequencer.ts';
 import { countRunsByState } from '../modules/jobs/lease.ts';
 
@@ -19,8 +20,11 @@ export interface Metrics {
   runJob<T>(name: string, fn: () => Promise<T>): Promise<T>;
 }
 
-/** A registry of its own (several servers in one process, as in tests, do not collide), watching `db`. */
-export function createMetrics(db: Db): Metrics {
+/**
+ * A registry of its own (several servers in one process, as in tests, do not collide), watching `db` and,
+ * when one is configured, the streaming replica.
+ */
+export function createMetrics(db: Db, opts: { replica?: ReadReplica } = {}): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'mamori_' });
 
@@ -136,6 +140,33 @@ export function createMetrics(db: Db): Metrics {
     poolGauge('mamori_db_pool_connections', 'PostgreSQL pool: open connections', () => pool.totalCount);
     poolGauge('mamori_db_pool_idle', 'PostgreSQL pool: idle connections', () => pool.idleCount);
     poolGauge('mamori_db_pool_waiting', 'PostgreSQL pool: queries waiting for a connection', () => pool.waitingCount);
+  }
+
+  const replica = opts.replica;
+  if (replica?.configured) {
+    const reads = new Counter({
+      name: 'mamori_replica_reads_total',
+      help: 'Lag-tolerant reads, by where they ran (replica, primary) and why (fresh; otherwise why not the replica)',
+      labelNames: ['target', 'reason'] as const,
+      registers: [registry],
+    });
+    replica.onRead((target, reason) => reads.inc({ target, reason }));
+    new Gauge({
+      name: 'mamori_replica_lag_seconds',
+      help: 'How far the replica is known to be behind the primary at most, as of its last check (-1: unknown)',
+      registers: [registry],
+      collect() {
+        this.set(replica.status()?.lagSeconds ?? -1);
+      },
+    });
+    new Gauge({
+      name: 'mamori_replica_in_use',
+      help: '1 while lag-tolerant reads go to the replica, 0 while they go to the primary',
+      registers: [registry],
+      collect() {
+        this.set(replica.current().target === 'replica' ? 1 : 0);
+      },
+    });
   }
 
   return {

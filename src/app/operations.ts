@@ -10,6 +10,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { type Db, dialectOf } from '../db/database.ts';
 import { latestMigration } from '../db/migrate.ts';
+import type { ReadReplica, ReplicaState } from '../db/replica.ts';
 import { auditQueueState } from '../modules/audit/sequencer.ts';
 
 /** How long readiness waits for the database before calling it unreachable. */
@@ -23,9 +24,22 @@ const PROBE_RATE_LIMIT = { max: 600, timeWindow: 60_000 };
 
 export type CheckResult = 'ok' | 'unreachable' | 'timeout' | 'pending_migration' | 'not_checked' | 'stopped' | 'lagging';
 
+/**
+ * The streaming replica, when one is configured: its state, how far behind it is known to be at most, and
+ * where lag-tolerant reads go now. Reported, never a reason to refuse traffic: without the replica those
+ * reads go to the primary.
+ */
+export interface ReplicaReadiness {
+  state: ReplicaState;
+  lag_seconds: number | null;
+  max_lag_seconds: number;
+  reads: 'replica' | 'primary';
+}
+
 export interface Readiness {
   ready: boolean;
   checks: Record<string, CheckResult>;
+  replica?: ReplicaReadiness;
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'> {
@@ -44,7 +58,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'>
  */
 export async function checkReadiness(
   db: Db,
-  opts: { checkpointer?: () => boolean; timeoutMs?: number; onError?: (error: unknown) => void } = {},
+  opts: { checkpointer?: () => boolean; replica?: ReadReplica; timeoutMs?: number; onError?: (error: unknown) => void } = {},
 ): Promise<Readiness> {
   const checks: Record<string, CheckResult> = {};
   const latest = latestMigration();
@@ -71,14 +85,35 @@ export async function checkReadiness(
     checks.migrations = 'not_checked';
   }
   if (opts.checkpointer) checks.checkpointer = opts.checkpointer() ? 'ok' : 'stopped';
-  return { ready: Object.values(checks).every((c) => c === 'ok'), checks };
+  const ready = Object.values(checks).every((c) => c === 'ok');
+  if (!opts.replica?.configured) return { ready, checks };
+  // The check has its own timeout (the replica's), shorter than the probe's.
+  const status = await opts.replica.check();
+  const replica: ReplicaReadiness = {
+    state: status.state,
+    lag_seconds: status.lagSeconds === null ? null : Math.round(status.lagSeconds * 1000) / 1000,
+    max_lag_seconds: opts.replica.maxLagSeconds,
+    reads: opts.replica.current().target,
+  };
+  return { ready, checks, replica };
 }
 
 const checkSchema = z.enum(['ok', 'unreachable', 'timeout', 'pending_migration', 'not_checked', 'stopped', 'lagging']);
-const readinessSchema = z.object({ ready: z.boolean(), checks: z.record(z.string(), checkSchema) });
+const readinessSchema = z.object({
+  ready: z.boolean(),
+  checks: z.record(z.string(), checkSchema),
+  replica: z
+    .object({
+      state: z.enum(['ok', 'lagging', 'unreachable', 'timeout', 'not_standby']),
+      lag_seconds: z.number().nullable(),
+      max_lag_seconds: z.number(),
+      reads: z.enum(['replica', 'primary']),
+    })
+    .optional(),
+});
 
 /** `/health` and `/ready`, outside /api/v1 (no session, no CSRF: probes carry neither). */
-export function probeRoutes(db: Db, opts: { checkpointer?: () => boolean }) {
+export function probeRoutes(db: Db, opts: { checkpointer?: () => boolean; replica?: ReadReplica }) {
   return async (app: FastifyInstance) => {
     app.get(
       '/health',
@@ -101,13 +136,15 @@ export function probeRoutes(db: Db, opts: { checkpointer?: () => boolean }) {
         config: { rateLimit: PROBE_RATE_LIMIT, rateLimitScope: 'instance' },
         schema: {
           tags: ['system'],
-          summary: '受付可能か（DB・マイグレーション・チェックポイント）/ readiness: database, migrations, checkpointer',
+          summary:
+            '受付可能か（DB・マイグレーション・チェックポイント、レプリカの状態）/ readiness: database, migrations, checkpointer (and the replica, reported)',
           response: { 200: readinessSchema, 503: readinessSchema },
         },
       },
       async (req, reply) => {
         const result = await checkReadiness(db, {
           ...(opts.checkpointer ? { checkpointer: opts.checkpointer } : {}),
+          ...(opts.replica ? { replica: opts.replica } : {}),
           onError: (error) => req.log.warn({ err: error }, 'readiness: database check failed'),
         });
         reply.header('cache-control', 'no-store');

@@ -118,6 +118,16 @@ export async function buildServer(ctx: AppContext, config: Config, opts: ServerO
     app.addHook('onClose', () => checkpoints.stop());
   }
 
+  // The streaming replica leaving or rejoining use is logged once per change (the metrics count every read).
+  if (ctx.replica.configured) {
+    const unsubscribe = ctx.replica.onChange((status, previous) => {
+      const line = { replica: status.state, lag_seconds: status.lagSeconds, was: previous?.state ?? null };
+      if (status.state === 'ok') app.log.info(line, 'replica in use for lag-tolerant reads');
+      else app.log.warn(line, 'replica out of use: lag-tolerant reads go to the primary');
+    });
+    app.addHook('onClose', async () => unsubscribe());
+  }
+
   // The metrics of every answered request, by the route's pattern.
   const metrics = opts.metrics;
   if (metrics) {
@@ -225,7 +235,9 @@ export async function buildServer(ctx: AppContext, config: Config, opts: ServerO
   );
 
   // Liveness and readiness probes, outside the API (no session or CSRF).
-  await app.register(probeRoutes(ctx.db, checkpointer ? { checkpointer } : {}));
+  await app.register(
+    probeRoutes(ctx.db, { ...(checkpointer ? { checkpointer } : {}), ...(ctx.replica.configured ? { replica: ctx.replica } : {}) }),
+  );
 
   // The public notices (HTML, no sign-in) are routes of their own, so the console's fallback never answers them.
   await app.register(noticePageRoutes(ctx));

@@ -44,6 +44,18 @@ const configSchema = z
     databaseUrl: z.string().refine((v) => v.startsWith('sqlite:') || v.startsWith('postgres://') || v.startsWith('postgresql://'), {
       message: 'DATABASE_URL must start with sqlite: or postgres://',
     }),
+    /**
+     * A PostgreSQL streaming replica (hot standby) for reads that tolerate a short lag (docs/operations.md,
+     * "Read replica"); unset, every read goes to the primary. Only with a PostgreSQL `databaseUrl`.
+     */
+    databaseReplicaUrl: z
+      .string()
+      .refine((v) => v.startsWith('postgres://') || v.startsWith('postgresql://'), {
+        message: 'MAMORI_DATABASE_REPLICA_URL は postgres:// で始めてください / MAMORI_DATABASE_REPLICA_URL must start with postgres://',
+      })
+      .optional(),
+    /** Reads leave the replica when it may be further behind the primary than this (seconds). */
+    databaseReplicaMaxLagSeconds: z.coerce.number().min(0.1).max(3600),
     dataDir: z.string().min(1),
     host: z.string().min(1),
     port: z.coerce.number().int().min(0).max(65535),
@@ -107,6 +119,11 @@ const configSchema = z
       .min(5)
       .max(24 * 3600),
   })
+  .refine((c) => c.databaseReplicaUrl === undefined || !c.databaseUrl.startsWith('sqlite:'), {
+    path: ['databaseReplicaUrl'],
+    message:
+      'MAMORI_DATABASE_REPLICA_URL は DATABASE_URL が PostgreSQL のときだけ使えます / MAMORI_DATABASE_REPLICA_URL needs a PostgreSQL DATABASE_URL (SQLite has no replica)',
+  })
   .refine((c) => c.metricsPort === undefined || c.metricsPort !== c.port, {
     path: ['metricsPort'],
     message:
@@ -120,6 +137,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const dataDir = env.MAMORI_DATA_DIR ?? './data';
   const raw = {
     databaseUrl: env.DATABASE_URL ?? `sqlite:${dataDir}/mamori.db`,
+    databaseReplicaUrl: env.MAMORI_DATABASE_REPLICA_URL || undefined,
+    databaseReplicaMaxLagSeconds: env.MAMORI_DATABASE_REPLICA_MAX_LAG_SECONDS ?? 5,
     dataDir,
     host: env.HOST ?? '127.0.0.1',
     port: env.PORT ?? 8080,

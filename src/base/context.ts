@@ -10,6 +10,7 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Db, DialectName } from '../db/database.ts';
+import type { ReadReplica } from '../db/replica.ts';
 import type { Clock } from '../db/time.ts';
 import type { EventHub } from './events.ts';
 
@@ -17,6 +18,12 @@ export interface AppContext {
   db: Db;
   dialect: DialectName;
   sqlite?: BetterSqlite3.Database;
+  /**
+   * Reads that tolerate a short lag (`replica.read(fn)`): a PostgreSQL streaming replica while it is fresh
+   * enough, the primary otherwise or without one. Never for writes, audited reads or access decisions
+   * (docs/operations.md, "Read replica").
+   */
+  replica: ReadReplica;
   clock: Clock;
   /**
    * The event hub: changes announced here reach this process's caches at once and, on PostgreSQL, every other

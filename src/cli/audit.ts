@@ -5,6 +5,7 @@ import { AppError } from '../base/errors.ts';
 import { appendAuditAlone } from '../modules/audit/append.ts';
 import type { Actor } from '../modules/audit/events.ts';
 import { searchAudit } from '../modules/audit/search.ts';
+import { drainAuditQueue } from '../modules/audit/sequencer.ts';
 import { verifyAuditChain } from '../modules/audit/verify.ts';
 
 export const cliActor = (what: string): Actor => ({ type: 'cli', id: null, orgId: null, label: `${userInfo().username}:${what}` });
@@ -92,6 +93,7 @@ export function auditCommands(program: Command) {
         if (o.member && !member) throw new AppError('member_not_found');
         const actor = o.actor ? await m.ctx.db.selectFrom('users').select('id').where('login', '=', o.actor).executeTakeFirst() : undefined;
         if (o.actor && !actor) throw new AppError('user_not_found');
+        await drainAuditQueue(m.ctx.db);
         const result = await searchAudit(m.ctx.db, {
           orgId: org.id,
           ...(member ? { memberId: member.id } : {}),

@@ -39,7 +39,7 @@ export function serveCommand(program: Command) {
         seeded = await seedDemo(m.ctx, m.config.demoMembers);
       }
       // Prometheus metrics on their own listener, only when MAMORI_METRICS_PORT is set.
-      const metrics = m.config.metricsPort ? createMetrics(m.ctx.db) : undefined;
+      const metrics = m.config.metricsPort ? createMetrics(m.ctx.db, { replica: m.ctx.replica }) : undefined;
       const app = await buildServer(m.ctx, m.config, { webDir, ...(metrics ? { metrics } : {}) });
       // PostgreSQL: chains the audit entries that writers queue (every instance runs one; one works at a time).
       const sequencer = startAuditSequencer(m.ctx.db, { onError: (error) => app.log.error({ err: error }, 'audit sequencer failed') });

@@ -326,6 +326,8 @@ export interface OpenOptions {
   /** PostgreSQL only: the schema to use (tests give each file its own). */
   schema?: string;
   poolSize?: number;
+  /** PostgreSQL only: give up connecting after this long (a replica that is down must not hold reads up). */
+  connectTimeoutMs?: number;
 }
 
 /** Opens `sqlite:PATH` or `postgres://…`. */
@@ -342,8 +344,12 @@ export function openDatabase(url: string, options: OpenOptions = {}): OpenedData
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
+    ...(options.connectTimeoutMs ? { connectionTimeoutMillis: options.connectTimeoutMs } : {}),
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   });
+  // An idle connection the server closed (a restart, a replica stopped) is dropped by the pool, which then
+  // emits 'error': without a listener that would end the process. The next query opens a new connection.
+  pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   pools.set(db, pool);
   return { db, dialect: 'postgres', close: () => db.destroy() };

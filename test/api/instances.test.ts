@@ -16,7 +16,7 @@ import type { AppContext } from '../../src/base/context.ts';
 import type { EventHub, MamoriEventName, MamoriEvents } from '../../src/base/events.ts';
 import { type OpenedDatabase, openDatabase } from '../../src/db/database.ts';
 import { getOrgSettings } from '../../src/modules/organizations/settings-cache.ts';
-import { availableDialects, postgresUrl } from '../support/db.ts';
+import { availableDialects, chained, postgresUrl } from '../support/db.ts';
 import { demoFixture, type Fixture } from '../support/fixtures.ts';
 import { Client, testServer } from '../support/http.ts';
 
@@ -118,7 +118,7 @@ describe.each(availableDialects())('several instances on %s', (dialect) => {
       expect((await new Client(b).post('/api/v1/auth/login', { login: 'service', password: 'mamori-demo-2026' })).body.error?.code).toBe(
         'account_disabled',
       );
-      const entry = await f.ctx.db
+      const entry = await (await chained(f.ctx.db))
         .selectFrom('audit_log')
         .select('detail')
         .where('action', '=', 'user.update')
@@ -229,7 +229,7 @@ describe.each(availableDialects())('several instances on %s', (dialect) => {
         .where('id', '=', user.id)
         .executeTakeFirstOrThrow();
       expect(row.locked_until).not.toBeNull();
-      const locks = await f.ctx.db
+      const locks = await (await chained(f.ctx.db))
         .selectFrom('audit_log')
         .select('seq')
         .where('action', '=', 'auth.locked')

@@ -33,7 +33,11 @@ registerAuditMacKeys([{ id: 'ktest', key: randomBytes(32) }], 'ktest');
 
 export async function createTestDatabase(
   dialect: DialectName,
-  opts: { /** Migrate only up to this migration. */ until?: string } = {},
+  opts: {
+    /** Migrate only up to this migration. */ until?: string;
+    /** PostgreSQL only: another server than the run's (the replica tests' own primary, test/support/standby.ts). */
+    url?: string;
+  } = {},
 ): Promise<TestDatabase> {
   const migrateOpts = opts.until ? { until: opts.until } : {};
   if (dialect === 'sqlite') {
@@ -48,7 +52,7 @@ export async function createTestDatabase(
       },
     };
   }
-  const url = postgresUrl();
+  const url = opts.url ?? postgresUrl();
   if (!url) throw new Error('PostgreSQL is not available for tests');
   const schema = testSchemaName();
   const admin = new pg.Client({ connectionString: url });

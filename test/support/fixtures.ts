@@ -20,8 +20,8 @@ export interface Fixture {
   dispose(): Promise<void>;
 }
 
-export async function demoFixture(dialect: DialectName, opts: { members?: number; clock?: Clock } = {}): Promise<Fixture> {
-  const database = await createTestDatabase(dialect);
+export async function demoFixture(dialect: DialectName, opts: { members?: number; clock?: Clock; url?: string } = {}): Promise<Fixture> {
+  const database = await createTestDatabase(dialect, opts.url ? { url: opts.url } : {});
   const ctx = createContext({
     db: database.db,
     dialect,

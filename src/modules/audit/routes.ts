@@ -8,6 +8,7 @@ import { iso } from '../../db/time.ts';
 import { listAlerts } from './alerts.ts';
 import { appendAudit, appendAuditAlone } from './append.ts';
 import { searchAudit } from './search.ts';
+import { drainAuditQueue } from './sequencer.ts';
 import { verifyAuditChain } from './verify.ts';
 
 const isoTime = z.string().regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?$/, 'ISO 8601');
@@ -37,39 +38,45 @@ export function auditRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       async (req) => {
         const actor = requireKind(req, ['privacy_officer', 'auditor']);
         const q = req.query;
-        // An actor may be given by login as well as by id.
-        let actorId = q.actor;
-        if (actorId && !/^[0-9a-f-]{36}$/.test(actorId)) {
-          const u = await ctx.db
-            .selectFrom('users')
-            .select('id')
-            .where('login', '=', actorId)
-            .where('org_id', '=', actor.orgId)
-            .executeTakeFirst();
-          actorId = u?.id ?? '00000000-0000-0000-0000-000000000000';
-        }
-        // A member may be given by member code as well as by id.
-        let memberId = q.member;
-        if (memberId && !/^[0-9a-f-]{36}$/.test(memberId)) {
-          const m = await ctx.db
-            .selectFrom('members')
-            .select('id')
-            .where('org_id', '=', actor.orgId)
-            .where('member_code', '=', memberId.normalize('NFKC').trim().toUpperCase())
-            .executeTakeFirst();
-          memberId = m?.id ?? '00000000-0000-0000-0000-000000000000';
-        }
-        const result = await searchAudit(ctx.db, {
-          orgId: actor.orgId,
-          ...(memberId ? { memberId } : {}),
-          ...(actorId ? { actorId } : {}),
-          ...(q.purpose ? { purpose: q.purpose } : {}),
-          ...(q.action ? { action: q.action } : {}),
-          ...(q.outcome ? { outcome: q.outcome } : {}),
-          ...(q.from ? { from: q.from } : {}),
-          ...(q.to ? { to: q.to } : {}),
-          ...(q.before ? { before: q.before } : {}),
-          ...(q.limit ? { limit: q.limit } : {}),
+        // A pure read of the trail (the access was decided above, from the session): served by the streaming
+        // replica when it is fresh enough (entries of the last seconds may not be there yet); the search's own
+        // entry is written to the primary. Entries still queued (PostgreSQL) are chained on the primary first.
+        await drainAuditQueue(ctx.db);
+        const result = await ctx.replica.read(async (db) => {
+          // An actor may be given by login as well as by id.
+          let actorId = q.actor;
+          if (actorId && !/^[0-9a-f-]{36}$/.test(actorId)) {
+            const u = await db
+              .selectFrom('users')
+              .select('id')
+              .where('login', '=', actorId)
+              .where('org_id', '=', actor.orgId)
+              .executeTakeFirst();
+            actorId = u?.id ?? '00000000-0000-0000-0000-000000000000';
+          }
+          // A member may be given by member code as well as by id.
+          let memberId = q.member;
+          if (memberId && !/^[0-9a-f-]{36}$/.test(memberId)) {
+            const m = await db
+              .selectFrom('members')
+              .select('id')
+              .where('org_id', '=', actor.orgId)
+              .where('member_code', '=', memberId.normalize('NFKC').trim().toUpperCase())
+              .executeTakeFirst();
+            memberId = m?.id ?? '00000000-0000-0000-0000-000000000000';
+          }
+          return searchAudit(db, {
+            orgId: actor.orgId,
+            ...(memberId ? { memberId } : {}),
+            ...(actorId ? { actorId } : {}),
+            ...(q.purpose ? { purpose: q.purpose } : {}),
+            ...(q.action ? { action: q.action } : {}),
+            ...(q.outcome ? { outcome: q.outcome } : {}),
+            ...(q.from ? { from: q.from } : {}),
+            ...(q.to ? { to: q.to } : {}),
+            ...(q.before ? { before: q.before } : {}),
+            ...(q.limit ? { limit: q.limit } : {}),
+          });
         });
         await appendAuditAlone(
           ctx.db,

@@ -5,7 +5,7 @@
  * without sorting.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { availableDialects, createTestDatabase, type TestDatabase } from '../../../test/support/db.ts';
+import { availableDialects, chained, createTestDatabase, type TestDatabase } from '../../../test/support/db.ts';
 import { appendAuditAlone } from './append.ts';
 import type { Actor, AuditEvent } from './events.ts';
 import { type AuditQuery, auditSearchQuery, searchAudit } from './search.ts';
@@ -49,6 +49,7 @@ describe.each(availableDialects())('audit search on %s', (dialect) => {
       const at = new Date(Date.UTC(2026, 3, 1, 9, i));
       await appendAuditAlone(database.db, actor, event, () => at);
     }
+    await chained(database.db);
   });
   afterAll(async () => {
     await database?.dispose();

@@ -30,10 +30,16 @@ const actorLabels = { member: '本人 / the person', system: 'システム / sys
 export async function buildPackage(
   ctx: AppContext,
   memberId: string,
-  opts: { request?: SubjectRequestTable; kind?: RequestKind; accesses?: boolean } = {},
+  opts: {
+    request?: SubjectRequestTable;
+    kind?: RequestKind;
+    accesses?: boolean;
+    /** Where to read (default `ctx.db`): the streaming replica for a draft (`requests/package.ts`). */
+    db?: DbOrTx;
+  } = {},
 ): Promise<DisclosurePackage> {
   const kind = opts.kind ?? opts.request?.kind ?? 'disclosure';
-  const db = ctx.db;
+  const db = opts.db ?? ctx.db;
   const member = await db.selectFrom('members').selectAll().where('id', '=', memberId).executeTakeFirstOrThrow();
   const [org, policy] = await Promise.all([
     db.selectFrom('organizations').select(['code', 'name', 'settings']).where('id', '=', member.org_id).executeTakeFirstOrThrow(),
@@ -46,7 +52,7 @@ export async function buildPackage(
   const wantsProvision = full || kind === 'provision_records';
   const wantsSafety = full || kind === 'safety_measures';
   const [items, purposes, consents, history, provisions, requests, accesses] = await Promise.all([
-    full ? itemsOf(ctx, member, parseOrgSettings(org.settings).requests.retainOnDeletion) : [],
+    full ? itemsOf(ctx, db, member, parseOrgSettings(org.settings).requests.retainOnDeletion) : [],
     full ? purposesOf(db, member) : [],
     full ? listConsents(db, member.org_id, member.id) : [],
     full ? consentHistory(db, member.id) : [],
@@ -110,8 +116,13 @@ export async function buildPackage(
   };
 }
 
-async function itemsOf(ctx: AppContext, member: MemberTable, retainOnDeletion: readonly string[]): Promise<DisclosurePackage['items']> {
-  const rows = await ctx.db
+async function itemsOf(
+  ctx: AppContext,
+  db: DbOrTx,
+  member: MemberTable,
+  retainOnDeletion: readonly string[],
+): Promise<DisclosurePackage['items']> {
+  const rows = await db
     .selectFrom('data_items')
     .select(['code', 'name', 'name_en', 'sensitive'])
     .where('org_id', '=', member.org_id)

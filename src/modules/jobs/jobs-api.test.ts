@@ -7,7 +7,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { availableDialects } from '../../../test/support/db.ts';
+import { availableDialects, chained } from '../../../test/support/db.ts';
 import { demoFixture, type Fixture } from '../../../test/support/fixtures.ts';
 import { Client, testServer } from '../../../test/support/http.ts';
 import { mamoriJobs } from './catalogue.ts';
@@ -112,7 +112,7 @@ describe.each(availableDialects())('jobs API on %s', (dialect) => {
     const r = await clients.admin!.post(`/api/v1/jobs/${dead.id}/retry`);
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(r.body).toMatchObject({ id: dead.id, state: 'scheduled', attempts: 0, next_attempt_at: clock.now.toISOString() });
-    const entry = await f.ctx.db
+    const entry = await (await chained(f.ctx.db))
       .selectFrom('audit_log')
       .innerJoin('users', 'users.id', 'audit_log.actor_id')
       .select(['audit_log.detail', 'audit_log.outcome', 'users.login'])
@@ -151,7 +151,7 @@ describe.each(availableDialects())('jobs API on %s', (dialect) => {
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(r.body).toMatchObject({ state: 'discarded' });
     expect((await overview('admin')).counts.dead).toBe(0);
-    const trail = await f.ctx.db.selectFrom('audit_log').select('detail').where('action', '=', 'job.discard').execute();
+    const trail = await (await chained(f.ctx.db)).selectFrom('audit_log').select('detail').where('action', '=', 'job.discard').execute();
     expect(trail.map((e) => JSON.parse(e.detail).from)).toEqual(['dead']);
 
     const missing = await clients.admin!.post('/api/v1/jobs/6a0d1c8e-3f0b-4c55-9d7e-0f5f7f6f2a11/retry');

@@ -5,6 +5,7 @@ import type { AppContext } from '../../base/context.ts';
 import { AppError } from '../../base/errors.ts';
 import { requireKind, requireStaff } from '../../base/guard.ts';
 import { searchAudit } from '../audit/search.ts';
+import { drainAuditQueue } from '../audit/sequencer.ts';
 import { readMember, searchMembers } from './read-member.ts';
 import { createMemberBody, memberIdParams, readMemberQuery, searchMembersQuery, updateMemberBody } from './schemas.ts';
 import { createMember, updateMember } from './write-member.ts';
@@ -105,6 +106,7 @@ export function memberRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
       async (req) => {
         const actor = requireKind(req, ['privacy_officer', 'auditor']);
+        await drainAuditQueue(ctx.db);
         return searchAudit(ctx.db, {
           orgId: actor.orgId,
           memberId: req.params.id,

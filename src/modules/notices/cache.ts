@@ -85,8 +85,13 @@ const lists = perHub((hub: EventHub) => {
   const state = {
     organizations: new Lru<Timed<NoticeOrganization | undefined>>(1000),
     versions: new Lru<Timed<PublishedVersion[]>>(5000),
+    /** Organizations that published since their list was last read: that read goes to the primary (a replica may lag). */
+    publishedSince: new Set<string>(),
   };
-  hub.on('policy.published', ({ orgId }) => state.versions.delete(orgId));
+  hub.on('policy.published', ({ orgId }) => {
+    state.versions.delete(orgId);
+    state.publishedSince.add(orgId);
+  });
   hub.on('caches.flush', () => {
     state.organizations = new Lru(1000);
     state.versions = new Lru(5000);
@@ -116,6 +121,11 @@ export function cachedOrganization(hub: EventHub, code: string): Timed<NoticeOrg
 /** Keeps what a load begun at `epoch` (the hub's) found, unless something changed meanwhile or nothing can be trusted. */
 export function rememberOrganization(hub: EventHub, epoch: number, code: string, org: NoticeOrganization | undefined): void {
   if (hub.cachesTrusted && hub.epoch === epoch) lists(hub).organizations.set(code, { at: Date.now(), value: org });
+}
+
+/** True (once) when the organization published since its version list was last read (read it from the primary). */
+export function takePublishedHere(hub: EventHub, orgId: string): boolean {
+  return lists(hub).publishedSince.delete(orgId);
 }
 
 export function cachedVersionList(hub: EventHub, orgId: string): PublishedVersion[] | undefined {

@@ -92,7 +92,7 @@ describe.each(availableDialects())('published notices on %s', (dialect) => {
   it('loads and validates a version’s document', async () => {
     now = new Date('2026-11-22T03:00:00Z');
     const notices = await findOrgNotices(ctx(), 'demo-coop');
-    const doc = await loadNoticeDocument(database.db, findVersion(notices, 2));
+    const doc = await loadNoticeDocument({ db: database.db }, findVersion(notices, 2));
     expect(doc.purposes.map((p) => p.number)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(() => findVersion(notices, 9)).toThrow(expect.objectContaining({ code: 'policy_version_not_found' }));
   });

@@ -7,9 +7,18 @@ import { AppError } from '../../base/errors.ts';
 import type { EventHub } from '../../base/events.ts';
 import { todayInJapan } from '../../base/japan-date.ts';
 import type { DbOrTx } from '../../db/database.ts';
+import type { ReadReplica } from '../../db/replica.ts';
 import type { Clock } from '../../db/time.ts';
 import { type PolicyDocument, policyDocumentSchema } from '../policy/document.ts';
-import { cachedOrganization, cachedVersionList, noticeDocuments, once, rememberOrganization, rememberVersionList } from './cache.ts';
+import {
+  cachedOrganization,
+  cachedVersionList,
+  noticeDocuments,
+  once,
+  rememberOrganization,
+  rememberVersionList,
+  takePublishedHere,
+} from './cache.ts';
 import { findNoticeOrganization, listPublishedVersions, type NoticeOrganization, readPublishedDocument } from './queries.ts';
 import { type PublishedVersion, type Timeline, timelineOn } from './timeline.ts';
 
@@ -36,13 +45,27 @@ const hubId = (hub: EventHub) => {
  * published yet are the same refusal (`policy_not_published`), so the public pages do not reveal which
  * organization codes exist.
  */
-export async function findOrgNotices(ctx: { db: DbOrTx; clock: Clock; events: EventHub }, orgCode: string): Promise<OrgNotices> {
+/**
+ * Where the notices are read: the streaming replica when there is one and it is fresh enough (`ctx.replica`;
+ * the notices are public, decide no access and are cached for seconds anyway), else `db`.
+ */
+export interface NoticeReads {
+  db: DbOrTx;
+  replica?: ReadReplica;
+}
+
+function readNotices<T>(ctx: NoticeReads, fn: (db: DbOrTx) => Promise<T>, retryOnPrimaryIf?: (value: T) => boolean): Promise<T> {
+  if (!ctx.replica) return fn(ctx.db);
+  return ctx.replica.read(fn, retryOnPrimaryIf ? { retryOnPrimaryIf } : {});
+}
+
+export async function findOrgNotices(ctx: NoticeReads & { clock: Clock; events: EventHub }, orgCode: string): Promise<OrgNotices> {
   if (!ORG_CODE.test(orgCode)) throw new AppError('policy_not_published');
   const hub = ctx.events;
   let known = cachedOrganization(hub, orgCode);
   if (!known) {
     const epoch = hub.epoch;
-    const org = await once(`org:${hubId(hub)}:${orgCode}`, () => findNoticeOrganization(ctx.db, orgCode));
+    const org = await once(`org:${hubId(hub)}:${orgCode}`, () => readNotices(ctx, (db) => findNoticeOrganization(db, orgCode)));
     rememberOrganization(hub, epoch, orgCode, org);
     known = { at: Date.now(), value: org };
   }
@@ -51,7 +74,12 @@ export async function findOrgNotices(ctx: { db: DbOrTx; clock: Clock; events: Ev
   let versions = cachedVersionList(hub, org.id);
   if (!versions) {
     const epoch = hub.epoch;
-    versions = await once(`versions:${hubId(hub)}:${epoch}:${org.id}`, () => listPublishedVersions(ctx.db, org.id));
+    // Just published: read from the primary, which has the new version for sure.
+    const fromPrimary = takePublishedHere(hub, org.id);
+    const reads = fromPrimary ? { db: ctx.db } : ctx;
+    versions = await once(`versions:${hubId(hub)}:${epoch}:${org.id}${fromPrimary ? ':primary' : ''}`, () =>
+      readNotices(reads, (db) => listPublishedVersions(db, org.id)),
+    );
     rememberVersionList(hub, epoch, org.id, versions);
   }
   if (versions.length === 0) throw new AppError('policy_not_published');
@@ -77,11 +105,16 @@ export function findVersion(notices: OrgNotices, number: number): PublishedVersi
 }
 
 /** The version's document, parsed and validated (cached per version: it never changes). */
-export async function loadNoticeDocument(db: DbOrTx, version: PublishedVersion): Promise<PolicyDocument> {
+export async function loadNoticeDocument(ctx: NoticeReads, version: PublishedVersion): Promise<PolicyDocument> {
   const hit = noticeDocuments.get(version.id);
   if (hit) return hit;
   return once(`document:${version.id}`, async () => {
-    const json = await readPublishedDocument(db, version.id);
+    // A version the list names but the replica does not hold yet (the list came from the primary): the primary.
+    const json = await readNotices(
+      ctx,
+      (db) => readPublishedDocument(db, version.id),
+      (found) => found === undefined,
+    );
     if (json === undefined) throw new AppError('policy_version_not_found');
     const doc = policyDocumentSchema.parse(JSON.parse(json));
     noticeDocuments.set(version.id, doc);

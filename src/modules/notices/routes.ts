@@ -99,7 +99,7 @@ export function noticePageRoutes(ctx: AppContext): FastifyPluginAsyncZod {
             orgCode: org.code,
             timeline,
             version: shown,
-            doc: await loadNoticeDocument(ctx.db, shown),
+            doc: await loadNoticeDocument(ctx, shown),
             isCurrentPage: true,
           }),
         () => limitRender(req),
@@ -115,7 +115,7 @@ export function noticePageRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         `history|${org.code}|${timeline.key}`,
         HTML,
         async () => {
-          const doc = await loadNoticeDocument(ctx.db, shownVersion(notices));
+          const doc = await loadNoticeDocument(ctx, shownVersion(notices));
           return renderVersionsPage({ orgCode: org.code, orgName: doc.organization.name, timeline });
         },
         () => limitRender(req),
@@ -132,7 +132,7 @@ export function noticePageRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         `version|${org.code}|${version.id}|${timeline.key}`,
         HTML,
         async () =>
-          renderNoticePage({ orgCode: org.code, timeline, version, doc: await loadNoticeDocument(ctx.db, version), isCurrentPage: false }),
+          renderNoticePage({ orgCode: org.code, timeline, version, doc: await loadNoticeDocument(ctx, version), isCurrentPage: false }),
         () => limitRender(req),
       );
     });
@@ -155,7 +155,7 @@ export function noticePageRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         `diff|${org.code}|${from.id}|${to.id}|${timeline.key}`,
         HTML,
         async () => {
-          const [older, newer] = await Promise.all([loadNoticeDocument(ctx.db, from), loadNoticeDocument(ctx.db, to)]);
+          const [older, newer] = await Promise.all([loadNoticeDocument(ctx, from), loadNoticeDocument(ctx, to)]);
           return renderDiffPage({ orgCode: org.code, orgName: newer.organization.name, timeline, from, to, older, newer });
         },
         () => limitRender(req),
@@ -219,7 +219,7 @@ export function publicNoticeApiRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           `json|${org.code}|${org.name}|${org.name_en}|${timeline.today}|${timeline.key}`,
           JSON_TYPE,
           async () => {
-            const doc = timeline.current ? await loadNoticeDocument(ctx.db, timeline.current) : undefined;
+            const doc = timeline.current ? await loadNoticeDocument(ctx, timeline.current) : undefined;
             return JSON.stringify(buildPublicNotice(org, timeline, doc));
           },
           () => limitRender(req),
@@ -249,7 +249,7 @@ export function publicNoticeApiRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           reply,
           `jsonv|${org.code}|${org.name}|${org.name_en}|${version.id}|${timeline.today}|${timeline.key}`,
           JSON_TYPE,
-          async () => JSON.stringify(buildPublicNoticeVersion(org, timeline, version, await loadNoticeDocument(ctx.db, version))),
+          async () => JSON.stringify(buildPublicNoticeVersion(org, timeline, version, await loadNoticeDocument(ctx, version))),
           () => limitRender(req),
         );
       },

@@ -1,6 +1,11 @@
 /**
  * Handing over a disclosure package in the form asked (JSON, CSV or PDF), to the person on their page or to
  * the privacy office for a paper answer. Each hand-over is recorded in the audit trail.
+ *
+ * The office's draft — the package of a request approved but not yet answered, checked before the answer —
+ * tolerates a short lag and is built from the streaming replica when there is one and it is fresh enough. The
+ * package that answers the person (on their page, or on paper once the request is answered) is built from
+ * the primary: it must hold everything up to the moment it is handed over.
  */
 import type { FastifyReply } from 'fastify';
 import type { StaffOrMemberActor as RequestActor } from '../../base/actors.ts';
@@ -24,7 +29,10 @@ export async function deliverPackage(
   form: PackageForm,
   via: 'page' | 'console',
 ): Promise<FastifyReply> {
-  const pkg = await buildPackage(ctx, row.member_id, { request: row });
+  const draft = via === 'console' && row.state === 'approved';
+  const pkg = draft
+    ? await ctx.replica.read((db) => buildPackage(ctx, row.member_id, { request: row, db }))
+    : await buildPackage(ctx, row.member_id, { request: row });
   await appendAuditAlone(
     ctx.db,
     auditActor(actor),
