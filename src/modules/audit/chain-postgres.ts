@@ -1,22 +1,28 @@
 /**
  * Reading stretches of the audit chain from PostgreSQL for verification. A stretch is streamed with
- * `COPY (select … order by seq) TO STDOUT` in text format and parsed here, one line per row: measured on 10M
- * entries, node-postgres's row parser (a message, a row object and thirteen decoded values per row) costs
- * more than the hashing itself, while a COPY line is one UTF-8 decode and one split (docs/benchmarks.md).
+ * `COPY (select … order by seq) TO STDOUT (FORMAT binary)` and checked straight from the bytes: each row's
+ * canonical encoding (canonical.ts: prev_hash, "\n", the JSON array of its columns) is written into a scratch
+ * buffer — the text values' UTF-8 bytes as they came, with JSON's escapes — and hashed from there. Measured
+ * per million entries (docs/benchmarks.md), node-postgres's row parser alone costs about as much as hashing,
+ * and decoding every value into a JavaScript string and encoding it back (JSON.stringify, then UTF-8 for the
+ * hash) costs twice as much; binary COPY also costs the server less than the text format (no escaping).
+ *
+ * Any row whose hash then differs is recomputed from its decoded values the canonical way (`rowHash`)
+ * before it is called bad, as on SQLite: a difference in encoding can never be reported as tampering, and a
+ * row only passes when the bytes hashed are those of its own columns.
  *
  * node-postgres has no COPY of its own; `CopyOut` is the small "submittable" it accepts in place of a query
  * (the way pg-copy-streams plugs in): it sends the statement and receives the CopyData messages directly.
  */
+import { hash } from 'node:crypto';
 import type pg from 'pg';
 import { chainColumns, RangeChecker, type RangeReport, rowHash } from './chain-range.ts';
 
-/** The statement that streams entries `from`…`to` (integers, checked by the caller) in `chainColumns` order. */
+/** The statement that streams entries `from`…`to` (integers) in `chainColumns` order, in COPY's binary format. */
 export function copyRangeSql(from: number, to: number): string {
   if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to)) throw new TypeError(`bad sequence range ${from}…${to}`);
-  return `copy (select ${chainColumns.join(', ')} from audit_log where seq >= ${from} and seq <= ${to} order by seq) to stdout`;
+  return `copy (select ${chainColumns.join(', ')} from audit_log where seq >= ${from} and seq <= ${to} order by seq) to stdout (format binary)`;
 }
-
-const NEWLINE = 0x0a;
 
 interface Settle {
   resolve: (rows: number) => void;
@@ -24,23 +30,24 @@ interface Settle {
 }
 
 /**
- * `COPY … TO STDOUT` on a node-postgres client: hands each line (a row, without its newline) to `onLine` as
- * it arrives and resolves with the row count when the server is done. Raw newlines only end rows (the text
- * format escapes them inside values), and a newline byte never occurs inside a UTF-8 sequence, so lines can
- * be cut from the byte stream before decoding.
+ * `COPY … TO STDOUT (FORMAT binary)` on a node-postgres client, handing each row (tuple) to `onRow` as it
+ * arrives: the buffer and the offset of its field count. The server sends a row per CopyData message as a rule,
+ * which is then read in place; a row split across messages is joined first.
  */
 class CopyOut {
   readonly text: string;
-  readonly #onLine: (line: string) => void;
+  readonly #onRow: (buf: Buffer, at: number, end: number) => void;
   readonly #done: Settle;
   #rest: Buffer | undefined;
+  #headerSeen = false;
+  #ended = false;
   #rows = 0;
   #error: unknown;
   #settled = false;
 
-  constructor(text: string, onLine: (line: string) => void, done: Settle) {
+  constructor(text: string, onRow: (buf: Buffer, at: number, end: number) => void, done: Settle) {
     this.text = text;
-    this.#onLine = onLine;
+    this.#onRow = onRow;
     this.#done = done;
   }
 
@@ -50,25 +57,44 @@ class CopyOut {
 
   handleCopyData(message: { chunk: Buffer }): void {
     if (this.#error) return;
-    let chunk = message.chunk;
+    let buf = message.chunk;
     if (this.#rest) {
-      chunk = Buffer.concat([this.#rest, chunk]);
+      buf = Buffer.concat([this.#rest, buf]);
       this.#rest = undefined;
     }
-    let start = 0;
     try {
-      for (let nl = chunk.indexOf(NEWLINE, start); nl !== -1; nl = chunk.indexOf(NEWLINE, start)) {
+      let at = 0;
+      if (!this.#headerSeen) {
+        // "PGCOPY\n\377\r\n\0", flags (int32), header extension length (int32) and the extension.
+        if (buf.length < 19) return this.#keep(buf, 0);
+        if (buf.toString('latin1', 0, 11) !== 'PGCOPY\n\xff\r\n\0') throw new Error('not a binary COPY stream');
+        const extension = buf.readInt32BE(15);
+        if (buf.length < 19 + extension) return this.#keep(buf, 0);
+        at = 19 + extension;
+        this.#headerSeen = true;
+      }
+      while (at < buf.length) {
+        if (this.#ended) throw new Error('data after the end of a binary COPY stream');
+        const end = tupleEnd(buf, at);
+        if (end === -1) return this.#keep(buf, at);
+        if (end === -2) {
+          this.#ended = true; // the trailer: a field count of -1
+          at += 2;
+          continue;
+        }
         this.#rows++;
-        this.#onLine(chunk.toString('utf8', start, nl));
-        start = nl + 1;
+        this.#onRow(buf, at, end);
+        at = end;
       }
     } catch (error) {
       // Reported once the server has finished the statement (the connection stays in step).
       this.#error = error;
-      return;
     }
-    // The message buffer belongs to the protocol parser: keep a copy of an unfinished line.
-    if (start < chunk.length) this.#rest = Buffer.from(chunk.subarray(start));
+  }
+
+  /** The message buffer belongs to the protocol parser: keep a copy of an unfinished row. */
+  #keep(buf: Buffer, at: number): void {
+    this.#rest = Buffer.from(buf.subarray(at));
   }
 
   handleCommandComplete(): void {}
@@ -77,7 +103,7 @@ class CopyOut {
     if (this.#settled) return;
     this.#settled = true;
     if (this.#error) this.#done.reject(this.#error);
-    else if (this.#rest) this.#done.reject(new Error('COPY ended inside a row'));
+    else if (this.#rest || !this.#ended) this.#done.reject(new Error('binary COPY stream ended inside a row'));
     else this.#done.resolve(this.#rows);
   }
 
@@ -97,46 +123,159 @@ class CopyOut {
   handlePortalSuspended(): void {}
 }
 
-/** Runs `COPY (…) TO STDOUT` on `client`, calling `onLine` for each row; resolves with the number of rows. */
-export function copyLines(client: pg.ClientBase, sql: string, onLine: (line: string) => void): Promise<number> {
+/** The end of the tuple at `at` if it is complete in `buf`; -1 if not; -2 for the stream's trailer. */
+function tupleEnd(buf: Buffer, at: number): number {
+  if (at + 2 > buf.length) return -1;
+  const fields = buf.readInt16BE(at);
+  if (fields === -1) return -2;
+  let p = at + 2;
+  for (let f = 0; f < fields; f++) {
+    if (p + 4 > buf.length) return -1;
+    const len = buf.readInt32BE(p);
+    p += 4 + (len > 0 ? len : 0);
+  }
+  return p > buf.length ? -1 : p;
+}
+
+/**
+ * Runs a binary `COPY (…) TO STDOUT` on `client`, calling `onRow` with each row's buffer, the offset of its
+ * field count and its end (valid only during the call); resolves with the number of rows.
+ */
+export function copyRows(client: pg.ClientBase, sql: string, onRow: (buf: Buffer, at: number, end: number) => void): Promise<number> {
   return new Promise<number>((resolve, reject) => {
-    client.query(new CopyOut(sql, onLine, { resolve, reject }) as never);
+    client.query(new CopyOut(sql, onRow, { resolve, reject }) as never);
   });
 }
 
-const escapes: Record<string, string> = { b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
-const escaped = /\\(.)/g;
-
-/**
- * One value of COPY's text format: `\N` is NULL; a backslash escapes itself and the control characters the
- * server writes as `\b \f \n \r \t \v` (the server writes no other escapes).
- */
-export function copyValue(field: string): string | null {
-  if (field.length === 2 && field === '\\N') return null;
-  if (field.indexOf('\\') === -1) return field;
-  return field.replace(escaped, (_, c: string) => escapes[c] ?? c);
+/** A binary COPY row of `chainColumns` decoded into values (seq as a number): the canonical, slow way. */
+export function decodeRow(buf: Buffer, at: number): unknown[] {
+  const count = buf.readInt16BE(at);
+  if (count !== chainColumns.length) throw new Error(`COPY row with ${count} columns, ${chainColumns.length} expected`);
+  const row: unknown[] = new Array(count);
+  let p = at + 2;
+  for (let f = 0; f < count; f++) {
+    const len = buf.readInt32BE(p);
+    p += 4;
+    if (len === -1) row[f] = null;
+    else if (f === 0) row[f] = Number(buf.readBigInt64BE(p));
+    else row[f] = buf.toString('utf8', p, p + len);
+    if (len > 0) p += len;
+  }
+  return row;
 }
 
-/** A COPY line as an array of values in `chainColumns` order; the first value (seq) as a number. */
-export function copyRow(line: string): unknown[] {
-  const fields = line.split('\t');
-  if (fields.length !== chainColumns.length) throw new Error(`COPY row with ${fields.length} columns, ${chainColumns.length} expected`);
-  const row: unknown[] = new Array(fields.length);
-  row[0] = Number(fields[0]);
-  for (let i = 1; i < fields.length; i++) row[i] = copyValue(fields[i]!);
-  return row;
+// How JSON.stringify writes each byte below 0x80: 0 = as is, 1 = after a backslash (`"`, `\`), 2 = as the
+// short escape in `short` (\b \t \n \f \r), 3 = as \u00XX. Bytes of multi-byte UTF-8 sequences (0x80 and up)
+// are copied as they are, as JSON.stringify leaves those characters.
+const escapeKind = Uint8Array.from({ length: 128 }, (_, b) => {
+  if (b === 0x22 || b === 0x5c) return 1;
+  if (b === 0x08 || b === 0x09 || b === 0x0a || b === 0x0c || b === 0x0d) return 2;
+  return b < 0x20 ? 3 : 0;
+});
+const short = Uint8Array.from({ length: 32 }, (_, b) => ({ 8: 0x62, 9: 0x74, 10: 0x6e, 12: 0x66, 13: 0x72 })[b] ?? 0);
+const HEX = Buffer.from('0123456789abcdef', 'latin1');
+
+/**
+ * Checks a stretch from binary COPY rows as they come; `report` holds the verdict so far. Reused for every
+ * row: the scratch buffer grows to the longest encoding seen.
+ */
+export class BinaryRangeChecker {
+  readonly #checker = new RangeChecker();
+  #scratch = Buffer.allocUnsafe(64 * 1024);
+  #going = true;
+  // The row being checked, for `#exact`.
+  #buf: Buffer = this.#scratch;
+  #at = 0;
+  readonly #exact = () => {
+    const row = decodeRow(this.#buf, this.#at);
+    return rowHash(row, row[0] as number);
+  };
+
+  get report(): RangeReport {
+    return this.#checker.report;
+  }
+
+  /** The next row (`buf` from `at` to `end`, see `copyRows`). Returns false once a problem is found. */
+  add(buf: Buffer, at: number, end: number): boolean {
+    if (!this.#going) return false;
+    if (buf.readInt16BE(at) !== chainColumns.length) {
+      throw new Error(`COPY row with ${buf.readInt16BE(at)} columns, ${chainColumns.length} expected`);
+    }
+    // Worst case: every byte escaped as \u00XX, plus brackets, commas, quotes and the sequence number.
+    if (this.#scratch.length < (end - at) * 6 + 256) this.#scratch = Buffer.allocUnsafe((end - at) * 6 + 256);
+    const out = this.#scratch;
+    // seq: int8.
+    let p = at + 2;
+    if (buf.readInt32BE(p) !== 8) throw new Error('audit_log.seq is not an int8');
+    const seq = buf.readInt32BE(p + 4) * 0x1_0000_0000 + buf.readUInt32BE(p + 8);
+    p += 12;
+    // The ten values in between: skipped once to reach prev_hash, which the encoding starts with.
+    const valuesAt = p;
+    for (let f = 1; f <= 10; f++) {
+      const len = buf.readInt32BE(p);
+      p += 4 + (len > 0 ? len : 0);
+    }
+    const prevLen = buf.readInt32BE(p);
+    const prevAt = p + 4;
+    p = prevAt + (prevLen > 0 ? prevLen : 0);
+    const hashLen = buf.readInt32BE(p);
+    const hashAt = p + 4;
+    const prev = prevLen < 0 ? '' : buf.toString('latin1', prevAt, prevAt + prevLen);
+    const stored = hashLen < 0 ? '' : buf.toString('latin1', hashAt, hashAt + hashLen);
+
+    let w = prevLen > 0 ? buf.copy(out, 0, prevAt, prevAt + prevLen) : 0;
+    out[w++] = 0x0a; // \n
+    out[w++] = 0x5b; // [
+    const digits = String(seq);
+    for (let i = 0; i < digits.length; i++) out[w++] = digits.charCodeAt(i);
+    p = valuesAt;
+    for (let f = 1; f <= 10; f++) {
+      out[w++] = 0x2c; // ,
+      const len = buf.readInt32BE(p);
+      p += 4;
+      if (len < 0) {
+        out[w++] = 0x6e; // null
+        out[w++] = 0x75;
+        out[w++] = 0x6c;
+        out[w++] = 0x6c;
+        continue;
+      }
+      out[w++] = 0x22; // "
+      for (let i = p, stop = p + len; i < stop; i++) {
+        const b = buf[i]!;
+        // Most bytes: printable ASCII after the quote (0x22) other than the backslash (0x5c), or non-ASCII.
+        const kind = b > 0x22 && b !== 0x5c ? 0 : escapeKind[b];
+        if (kind === 0) {
+          out[w++] = b;
+        } else {
+          out[w++] = 0x5c; // \
+          if (kind === 1) out[w++] = b;
+          else if (kind === 2) out[w++] = short[b]!;
+          else {
+            out[w++] = 0x75; // u00XX
+            out[w++] = 0x30;
+            out[w++] = 0x30;
+            out[w++] = HEX[b >> 4]!;
+            out[w++] = HEX[b & 15]!;
+          }
+        }
+      }
+      out[w++] = 0x22;
+      p += len;
+    }
+    out[w++] = 0x5d; // ]
+    const computed = hash('sha256', out.subarray(0, w));
+    this.#buf = buf;
+    this.#at = at;
+    this.#going = this.#checker.add(seq, prev, stored, computed, this.#exact);
+    return this.#going;
+  }
 }
 
 /** Checks the entries `from`…`to` read through `client` (in whatever snapshot its transaction holds). */
 export async function checkPostgresRange(client: pg.ClientBase, from: number, to: number): Promise<RangeReport> {
-  const checker = new RangeChecker();
-  let going = true;
-  await copyLines(client, copyRangeSql(from, to), (line) => {
-    // After the first problem the rest of the stretch is drained unread.
-    if (!going) return;
-    const row = copyRow(line);
-    const seq = row[0] as number;
-    going = checker.add(seq, row[11] as string, row[12] as string, rowHash(row, seq));
-  });
+  const checker = new BinaryRangeChecker();
+  // After the first problem the rest of the stretch is drained unread.
+  await copyRows(client, copyRangeSql(from, to), (buf, at, end) => void checker.add(buf, at, end));
   return checker.report;
 }
