@@ -186,7 +186,10 @@ export class BinaryRangeChecker {
   // The row being checked, for `#exact`.
   #buf: Buffer = this.#scratch;
   #at = 0;
+  /** Rows recomputed the canonical way (their fast hash differed): 0 on an intact chain. */
+  fallbacks = 0;
   readonly #exact = () => {
+    this.fallbacks++;
     const row = decodeRow(this.#buf, this.#at);
     return rowHash(row, row[0] as number);
   };

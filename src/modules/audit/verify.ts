@@ -131,6 +131,11 @@ export interface VerifyOptions {
   rangeSize?: number;
   /** Chains shorter than this are checked in this thread (default 200,000: a worker's start costs more). */
   parallelFrom?: number;
+  /**
+   * Called once the head and bounds are read (on PostgreSQL: the snapshot taken), before any range is read.
+   * Tests write meanwhile through it.
+   */
+  afterSnapshot?: () => void | Promise<void>;
 }
 
 interface Snapshot {
@@ -175,6 +180,7 @@ async function verifySqliteFile(file: string, options: VerifyOptions): Promise<V
     const verifier = new ChainVerifier();
     if (snapshot.lo === null || snapshot.hi === null) return verifier.finish(snapshot.head);
     const { work, workers } = plan(snapshot.lo, snapshot.hi, options);
+    await options.afterSnapshot?.();
     if (workers > 0) {
       await checkInWorkers({ kind: 'sqlite', file }, work, workers, verifier, options.onProgress);
     } else {
@@ -208,10 +214,12 @@ async function verifyPostgres(pool: pg.Pool, options: VerifyOptions): Promise<Ve
     const { work, workers } = plan(Number(bounds.lo), Number(bounds.hi), options);
     if (workers > 0) {
       const { snapshot } = (await client.query<{ snapshot: string }>('select pg_export_snapshot() as snapshot')).rows[0]!;
+      await options.afterSnapshot?.();
       const data: VerifyWorkerData = { kind: 'postgres', connection: workerConnection(pool), snapshot };
       // This transaction stays open until the workers are done: the snapshot they adopt lives as long as it.
       await checkInWorkers(data, work, workers, verifier, options.onProgress);
     } else {
+      await options.afterSnapshot?.();
       for (const range of work) {
         if (!verifier.pushRange(await checkPostgresRange(client, range.from, range.to))) break;
         options.onProgress?.(range.to);
