@@ -63,38 +63,41 @@ class CopyOut {
       this.#rest = undefined;
     }
     try {
-      let at = 0;
-      if (!this.#headerSeen) {
-        // "PGCOPY\n\377\r\n\0", flags (int32), header extension length (int32) and the extension.
-        if (buf.length < 19) return this.#keep(buf, 0);
-        if (buf.toString('latin1', 0, 11) !== 'PGCOPY\n\xff\r\n\0') throw new Error('not a binary COPY stream');
-        const extension = buf.readInt32BE(15);
-        if (buf.length < 19 + extension) return this.#keep(buf, 0);
-        at = 19 + extension;
-        this.#headerSeen = true;
-      }
-      while (at < buf.length) {
-        if (this.#ended) throw new Error('data after the end of a binary COPY stream');
-        const end = tupleEnd(buf, at);
-        if (end === -1) return this.#keep(buf, at);
-        if (end === -2) {
-          this.#ended = true; // the trailer: a field count of -1
-          at += 2;
-          continue;
-        }
-        this.#rows++;
-        this.#onRow(buf, at, end);
-        at = end;
-      }
+      const at = this.#consume(buf);
+      // The message buffer belongs to the protocol parser: keep a copy of an unfinished row.
+      if (at < buf.length) this.#rest = Buffer.from(buf.subarray(at));
     } catch (error) {
       // Reported once the server has finished the statement (the connection stays in step).
       this.#error = error;
     }
   }
 
-  /** The message buffer belongs to the protocol parser: keep a copy of an unfinished row. */
-  #keep(buf: Buffer, at: number): void {
-    this.#rest = Buffer.from(buf.subarray(at));
+  /** Hands on the complete rows in `buf`; returns where an unfinished one starts (or the end). */
+  #consume(buf: Buffer): number {
+    let at = 0;
+    if (!this.#headerSeen) {
+      // "PGCOPY\n\377\r\n\0", flags (int32), header extension length (int32) and the extension.
+      if (buf.length < 19) return 0;
+      if (buf.toString('latin1', 0, 11) !== 'PGCOPY\n\xff\r\n\0') throw new Error('not a binary COPY stream');
+      const extension = buf.readInt32BE(15);
+      if (buf.length < 19 + extension) return 0;
+      at = 19 + extension;
+      this.#headerSeen = true;
+    }
+    while (at < buf.length) {
+      if (this.#ended) throw new Error('data after the end of a binary COPY stream');
+      const end = tupleEnd(buf, at);
+      if (end === -1) return at;
+      if (end === -2) {
+        this.#ended = true; // the trailer: a field count of -1
+        at += 2;
+        continue;
+      }
+      this.#rows++;
+      this.#onRow(buf, at, end);
+      at = end;
+    }
+    return at;
   }
 
   handleCommandComplete(): void {}
@@ -132,7 +135,7 @@ function tupleEnd(buf: Buffer, at: number): number {
   for (let f = 0; f < fields; f++) {
     if (p + 4 > buf.length) return -1;
     const len = buf.readInt32BE(p);
-    p += 4 + (len > 0 ? len : 0);
+    p += 4 + Math.max(len, 0);
   }
   return p > buf.length ? -1 : p;
 }
@@ -216,11 +219,11 @@ export class BinaryRangeChecker {
     const valuesAt = p;
     for (let f = 1; f <= 10; f++) {
       const len = buf.readInt32BE(p);
-      p += 4 + (len > 0 ? len : 0);
+      p += 4 + Math.max(len, 0);
     }
     const prevLen = buf.readInt32BE(p);
     const prevAt = p + 4;
-    p = prevAt + (prevLen > 0 ? prevLen : 0);
+    p = prevAt + Math.max(prevLen, 0);
     const hashLen = buf.readInt32BE(p);
     const hashAt = p + 4;
     const prev = prevLen < 0 ? '' : buf.toString('latin1', prevAt, prevAt + prevLen);
