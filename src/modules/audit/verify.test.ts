@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { availableDialects, createTestDatabase, type TestDatabase } from '../../../test/support/db.ts';
+import { poolOf } from '../../db/database.ts';
 import type { AuditLogTable } from '../../db/schema.ts';
 import { appendAuditAlone } from './append.ts';
 import { entryHash } from './canonical.ts';
@@ -209,6 +210,22 @@ describe.each(availableDialects())('audit chain verification on %s', (dialect) =
         await database.db.deleteFrom('audit_log').where('seq', '>', ENTRIES).execute();
         await database.db.updateTable('audit_head').set(originalHead).where('id', '=', 1).execute();
       }
+    });
+
+    it('fails with the reason when a worker cannot connect, and the next run succeeds', async () => {
+      const pool = poolOf(database.db)!;
+      const saved = pool.options.connectionString!;
+      // The pool keeps its idle connection for this thread; the workers' own connections go to a database that is not there.
+      await database.db.selectFrom('audit_head').select('seq').execute();
+      const url = new URL(saved);
+      url.pathname = '/mamori_no_such_database';
+      pool.options.connectionString = url.toString();
+      try {
+        await expect(verifyAuditChain(database.db, paths.parallel!)).rejects.toThrow(/mamori_no_such_database/);
+      } finally {
+        pool.options.connectionString = saved;
+      }
+      expect(await verifyAuditChain(database.db, paths.parallel!)).toEqual({ ok: true, entries: ENTRIES, lastSeq: ENTRIES });
     });
   }
 
