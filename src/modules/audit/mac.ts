@@ -27,6 +27,7 @@ export interface MacFields {
 }
 
 const macKeys = new Map<string, KeyObject>();
+const derivedKeys = new Map<string, Buffer>();
 let writerKeyId: string | undefined;
 
 /**
@@ -38,8 +39,35 @@ export function registerAuditMacKeys(keys: readonly { id: string; key: Buffer }[
     if (macKeys.has(k.id)) continue;
     const derived = Buffer.from(hkdfSync('sha256', k.key, Buffer.alloc(0), 'mamori audit entry mac v1', 32));
     macKeys.set(k.id, createSecretKey(derived));
+    derivedKeys.set(k.id, derived);
   }
   writerKeyId = primaryId;
+}
+
+/** The derived MAC keys, for a verification worker thread (which registers them with `registerDerivedAuditMacKeys`). */
+export function derivedAuditMacKeys(): { id: string; key: Uint8Array }[] {
+  return [...derivedKeys].map(([id, key]) => ({ id, key: new Uint8Array(key) }));
+}
+
+/** In a verification worker: the keys its main thread holds (checking only; the worker writes nothing). */
+export function registerDerivedAuditMacKeys(keys: readonly { id: string; key: Uint8Array }[]): void {
+  for (const k of keys) {
+    macKeys.set(k.id, createSecretKey(Buffer.from(k.key)));
+    derivedKeys.set(k.id, Buffer.from(k.key));
+  }
+  if (keys.length > 0) writerKeyId ??= keys[0]!.id;
+}
+
+/**
+ * Checks a MAC over an encoding given in two parts: `head` (`["<entry_id>"`, which needs no escaping) and the
+ * bytes of `,<ts>,…,<detail>]` exactly as JSON.stringify writes them (the verifier's scratch buffer).
+ */
+export function checkEntryMacParts(head: string, tail: Uint8Array, mac: string): 'ok' | 'bad' | 'unknown_key' {
+  const dot = mac.indexOf('.');
+  if (dot <= 0) return 'bad';
+  const key = macKeys.get(mac.slice(0, dot));
+  if (!key) return 'unknown_key';
+  return createHmac('sha256', key).update(head).update(tail).digest('base64url') === mac.slice(dot + 1) ? 'ok' : 'bad';
 }
 
 /** Whether keys are registered (the queue needs them; verification without them skips the MAC check). */

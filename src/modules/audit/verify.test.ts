@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { availableDialects, chained, createTestDatabase, type TestDatabase } from '../../../test/support/db.ts';
+import { poolOf } from '../../db/database.ts';
 import type { AuditLogTable } from '../../db/schema.ts';
 import { appendAuditAlone } from './append.ts';
 import { entryHash } from './canonical.ts';
@@ -138,6 +139,102 @@ describe.each(availableDialects())('audit chain verification on %s', (dialect) =
     await edit(9, { prev_hash: original[8]!.prev_hash });
     expect((await verifyAll()).firstBad).toMatchObject({ seq: 33, problem: 'hash_mismatch' });
   });
+
+  it('reports an entry altered in the middle of a late range', async () => {
+    // Ranges of 7: entry 53 is in the middle of 50–56, the eighth of nine; the ranges before it are intact.
+    await edit(53, { detail: original[52]!.detail.replace('api', 'csv') });
+    expect((await verifyAll()).firstBad).toMatchObject({ seq: 53, problem: 'hash_mismatch' });
+  });
+
+  it('reports an alteration of any column of the chain at that entry', async () => {
+    const columns = [
+      'ts',
+      'org_id',
+      'actor_type',
+      'actor_id',
+      'action',
+      'outcome',
+      'purpose_code',
+      'member_id',
+      'error_code',
+      'detail',
+    ] as const;
+    for (const [i, column] of columns.entries()) {
+      const seq = 5 + i * 5;
+      const was = original[seq - 1]![column];
+      await edit(seq, { [column]: was === null ? 'x' : `${was}x` });
+      const expected = await serial();
+      expect({ column, firstBad: expected.firstBad }).toMatchObject({ column, firstBad: { seq, problem: 'hash_mismatch' } });
+      // In this thread, ranges of 7 (the parallel path is covered by every other test).
+      expect({ column, result: await verifyAuditChain(database.db, { workers: 0, rangeSize: 7 }) }).toEqual({ column, result: expected });
+      await edit(seq, { [column]: was });
+    }
+  });
+
+  it('reports missing entries across a range boundary, and a whole range missing, at the entry after the gap', async () => {
+    // 13 and 14 end the second range, 15 and 16 start the third.
+    await database.db.deleteFrom('audit_log').where('seq', '>=', 13).where('seq', '<=', 16).execute();
+    expect((await verifyAll()).firstBad).toMatchObject({ seq: 17, problem: 'sequence_gap' });
+    for (const row of original.slice(12, 16)) await database.db.insertInto('audit_log').values(row).execute();
+    // 22–28 is the fourth range, gone whole: its worker reports nothing, the fifth range starts at 29.
+    await database.db.deleteFrom('audit_log').where('seq', '>=', 22).where('seq', '<=', 28).execute();
+    expect((await verifyAll()).firstBad).toMatchObject({ seq: 29, problem: 'sequence_gap' });
+  });
+
+  it('reports an intact chain whose head does not match as head_mismatch at the last entry', async () => {
+    await database.db
+      .updateTable('audit_head')
+      .set({ hash: original[ENTRIES - 2]!.hash })
+      .where('id', '=', 1)
+      .execute();
+    expect(await verifyAll()).toMatchObject({ ok: false, entries: ENTRIES, firstBad: { seq: ENTRIES, problem: 'head_mismatch' } });
+    // A head that claims one entry more than there are.
+    await database.db
+      .updateTable('audit_head')
+      .set({ seq: ENTRIES + 1, hash: originalHead.hash })
+      .where('id', '=', 1)
+      .execute();
+    expect((await verifyAll()).firstBad).toMatchObject({ seq: ENTRIES, problem: 'head_mismatch' });
+  });
+
+  // PostgreSQL: every reader adopts the snapshot the head and bounds were read in. (On SQLite each worker reads
+  // the file as it is; entries appended meanwhile lie beyond the bounds and are not read either.)
+  if (dialect === 'postgres') {
+    it('checks the chain as of one snapshot: entries appended and rows altered meanwhile are not seen', async () => {
+      for (const options of [paths.parallel!, paths.ranges!]) {
+        const result = await verifyAuditChain(database.db, {
+          ...options,
+          // Committed through other connections after the snapshot is taken, before any range is read.
+          afterSnapshot: async () => {
+            await appendAuditAlone(database.db, actor, { action: 'member.read', outcome: 'allowed', orgId: 'org-1', detail: {} });
+            await edit(52, { detail: '{}' });
+          },
+        });
+        expect(result).toEqual({ ok: true, entries: ENTRIES, lastSeq: ENTRIES });
+        // Seen by the next verification.
+        expect((await verifyAuditChain(database.db, options)).firstBad).toMatchObject({ seq: 52, problem: 'hash_mismatch' });
+        await edit(52, { detail: original[51]!.detail });
+        await database.db.deleteFrom('audit_log').where('seq', '>', ENTRIES).execute();
+        await database.db.updateTable('audit_head').set(originalHead).where('id', '=', 1).execute();
+      }
+    });
+
+    it('fails with the reason when a worker cannot connect, and the next run succeeds', async () => {
+      const pool = poolOf(database.db)!;
+      const saved = pool.options.connectionString!;
+      // The pool keeps its idle connection for this thread; the workers' own connections go to a database that is not there.
+      await database.db.selectFrom('audit_head').select('seq').execute();
+      const url = new URL(saved);
+      url.pathname = '/mamori_no_such_database';
+      pool.options.connectionString = url.toString();
+      try {
+        await expect(verifyAuditChain(database.db, paths.parallel!)).rejects.toThrow(/mamori_no_such_database/);
+      } finally {
+        pool.options.connectionString = saved;
+      }
+      expect(await verifyAuditChain(database.db, paths.parallel!)).toEqual({ ok: true, entries: ENTRIES, lastSeq: ENTRIES });
+    });
+  }
 
   // SQLite only (PostgreSQL columns are typed): defined for SQLite alone rather than reported as skipped elsewhere.
   if (dialect === 'sqlite') {

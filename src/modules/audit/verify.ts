@@ -5,20 +5,29 @@
  *
  * The chain is checked as of one snapshot (the head and the sequence bounds are read together), in ranges of
  * sequence numbers: each row's hash depends only on its own columns and its stored prev_hash, so ranges can be
- * checked apart and joined in order (`ChainVerifier.pushRange` checks the links between them). On an SQLite
- * file, worker threads with their own read-only connections check the ranges in parallel (10M entries in
- * seconds); on PostgreSQL the ranges are keyset-paginated pages read through Kysely in a repeatable-read
- * transaction. Either way the first bad entry reported is the one a serial walk would report.
+ * checked apart and joined in order (`ChainVerifier.pushRange` checks the links between them). Long chains are
+ * checked by worker threads, each reading and hashing its ranges through a connection of its own:
+ * - SQLite file: read-only connections (one read transaction each, started before anything is appended);
+ * - PostgreSQL: this thread opens a read-only repeatable-read transaction, reads the head and bounds and
+ *   exports its snapshot (`pg_export_snapshot()`), which every worker adopts in a repeatable-read transaction
+ *   of its own (`SET TRANSACTION SNAPSHOT`) while this one is held open: all readers see one and the same chain.
+ *   Ranges are streamed with `COPY … TO STDOUT` and parsed by hand (chain-postgres.ts).
+ * Short chains are checked range by range in this thread (on PostgreSQL on the same connection and snapshot).
+ * Either way the first bad entry reported is the one a serial walk would report: reports are joined strictly
+ * in sequence order, whichever worker finishes first.
  */
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
-import { type Db, sqliteHandleOf } from '../../db/database.ts';
+import type pg from 'pg';
+import { type Db, poolOf, sqliteHandleOf } from '../../db/database.ts';
 import { type ChainFields, entryHash, GENESIS_HASH } from './canonical.ts';
+import { checkPostgresRange } from './chain-postgres.ts';
 import { checkRows, checkSqliteRange, macColumns, type RangeReport } from './chain-range.ts';
-import { auditMacReady, checkEntryMac } from './mac.ts';
+import { auditMacReady, checkEntryMac, derivedAuditMacKeys } from './mac.ts';
 import { drainAuditQueue } from './sequencer.ts';
+import type { VerifyWorkerData } from './verify-worker.ts';
 
 export type ChainProblem = 'hash_mismatch' | 'broken_link' | 'sequence_gap' | 'head_mismatch' | 'mac_mismatch';
 
@@ -122,15 +131,20 @@ export class ChainVerifier {
 }
 
 export interface VerifyOptions {
-  /** Rows per query on the Kysely path (PostgreSQL; SQLite without a file). */
+  /** Rows per query on the Kysely path (an in-memory SQLite database, or a `Db` not opened by `openDatabase`). */
   batchSize?: number;
   onProgress?: (seq: number) => void;
-  /** SQLite: worker threads (default: one per core, at most 8); 0 or 1 checks in this thread. */
+  /** Worker threads (default: one per core, at most 8); 0 or 1 checks in this thread. */
   workers?: number;
-  /** SQLite: entries per range handed to a worker (default: ~8 ranges per worker, at least 50,000). */
+  /** Entries per range (default: ~8 ranges per worker, at least 50,000). */
   rangeSize?: number;
-  /** SQLite: chains shorter than this are checked in this thread (default 200,000: a worker's start costs more). */
+  /** Chains shorter than this are checked in this thread (default 200,000: a worker's start costs more). */
   parallelFrom?: number;
+  /**
+   * Called once the head and bounds are read (on PostgreSQL: the snapshot taken), before any range is read.
+   * Tests write meanwhile through it.
+   */
+  afterSnapshot?: () => void | Promise<void>;
 }
 
 interface Snapshot {
@@ -145,13 +159,22 @@ export async function verifyAuditChain(db: Db, options: VerifyOptions = {}): Pro
   await drainAuditQueue(db);
   const raw = sqliteHandleOf(db);
   if (raw && !raw.memory && raw.name) return verifySqliteFile(resolve(raw.name), options);
+  const pool = poolOf(db);
+  if (pool) return verifyPostgres(pool, options);
   return verifyThroughKysely(db, options);
 }
 
-function ranges(lo: number, hi: number, size: number): { index: number; from: number; to: number }[] {
-  const out: { index: number; from: number; to: number }[] = [];
-  for (let from = lo, index = 0; from <= hi; from += size, index++) out.push({ index, from, to: Math.min(hi, from + size - 1) });
-  return out;
+type Range = { index: number; from: number; to: number };
+
+/** How a chain of `lo`…`hi` is split, and whether workers check it. */
+function plan(lo: number, hi: number, options: VerifyOptions): { work: Range[]; workers: number } {
+  const total = hi - lo + 1;
+  const workers = Math.min(options.workers ?? Math.min(availableParallelism(), 8), 64);
+  const parallel = workers > 1 && total >= (options.parallelFrom ?? 200_000);
+  const size = Math.max(1, options.rangeSize ?? Math.max(50_000, Math.ceil(total / (Math.max(workers, 1) * 8))));
+  const work: Range[] = [];
+  for (let from = lo, index = 0; from <= hi; from += size, index++) work.push({ index, from, to: Math.min(hi, from + size - 1) });
+  return { work, workers: parallel ? Math.min(workers, work.length) : 0 };
 }
 
 async function verifySqliteFile(file: string, options: VerifyOptions): Promise<VerifyResult> {
@@ -167,13 +190,10 @@ async function verifySqliteFile(file: string, options: VerifyOptions): Promise<V
     )();
     const verifier = new ChainVerifier();
     if (snapshot.lo === null || snapshot.hi === null) return verifier.finish(snapshot.head);
-    const total = snapshot.hi - snapshot.lo + 1;
-    const workers = Math.min(options.workers ?? Math.min(availableParallelism(), 8), 64);
-    const parallel = workers > 1 && total >= (options.parallelFrom ?? 200_000);
-    const size = Math.max(1, options.rangeSize ?? Math.max(50_000, Math.ceil(total / (Math.max(workers, 1) * 8))));
-    const work = ranges(snapshot.lo, snapshot.hi, size);
-    if (parallel) {
-      await checkInWorkers(file, work, Math.min(workers, work.length), verifier, options.onProgress);
+    const { work, workers } = plan(snapshot.lo, snapshot.hi, options);
+    await options.afterSnapshot?.();
+    if (workers > 0) {
+      await checkInWorkers({ kind: 'sqlite', file }, work, workers, verifier, options.onProgress);
     } else {
       for (const range of work) {
         if (!verifier.pushRange(checkSqliteRange(reader, range.from, range.to))) break;
@@ -188,16 +208,63 @@ async function verifySqliteFile(file: string, options: VerifyOptions): Promise<V
   }
 }
 
+/**
+ * Verifies on PostgreSQL (see the top of this file). The connection comes from the pool; workers open their
+ * own with the pool's connection settings.
+ */
+async function verifyPostgres(pool: pg.Pool, options: VerifyOptions): Promise<VerifyResult> {
+  const client = await pool.connect();
+  try {
+    await client.query('begin isolation level repeatable read read only');
+    const head = (await client.query<Snapshot['head']>('select seq, hash from audit_head where id = 1')).rows[0];
+    if (!head) throw new Error('audit_head has no row');
+    const bounds = (await client.query<{ lo: number | null; hi: number | null }>('select min(seq) as lo, max(seq) as hi from audit_log'))
+      .rows[0]!;
+    const verifier = new ChainVerifier();
+    if (bounds.lo === null || bounds.hi === null) return verifier.finish(head);
+    const { work, workers } = plan(Number(bounds.lo), Number(bounds.hi), options);
+    if (workers > 0) {
+      const { snapshot } = (await client.query<{ snapshot: string }>('select pg_export_snapshot() as snapshot')).rows[0]!;
+      await options.afterSnapshot?.();
+      const data: VerifyWorkerData = { kind: 'postgres', connection: workerConnection(pool), snapshot, macKeys: derivedAuditMacKeys() };
+      // This transaction stays open until the workers are done: the snapshot they adopt lives as long as it.
+      await checkInWorkers(data, work, workers, verifier, options.onProgress);
+    } else {
+      await options.afterSnapshot?.();
+      for (const range of work) {
+        if (!verifier.pushRange(await checkPostgresRange(client, range.from, range.to))) break;
+        options.onProgress?.(range.to);
+      }
+    }
+    return verifier.finish(head);
+  } finally {
+    await client.query('rollback').catch(() => {});
+    client.release();
+  }
+}
+
+/** The settings a worker's own client needs, taken from the pool's (the parts that cross to a thread). */
+function workerConnection(pool: pg.Pool): pg.ClientConfig {
+  const o = pool.options;
+  const picked: pg.ClientConfig = {};
+  for (const key of ['connectionString', 'host', 'port', 'user', 'database', 'options', 'ssl', 'application_name'] as const) {
+    if (o[key] !== undefined) (picked as Record<string, unknown>)[key] = o[key];
+  }
+  // A password given as a function (fetched on demand) cannot cross; the worker then reads ~/.pgpass like pg does.
+  if (typeof o.password === 'string') picked.password = o.password;
+  return picked;
+}
+
 /** Hands ranges to a pool of workers and joins their reports in sequence order, stopping at the first problem. */
 async function checkInWorkers(
-  file: string,
-  work: { index: number; from: number; to: number }[],
+  workerData: VerifyWorkerData,
+  work: Range[],
   count: number,
   verifier: ChainVerifier,
   onProgress?: (seq: number) => void,
 ): Promise<void> {
   const url = new URL('./verify-worker.ts', import.meta.url);
-  const pool = Array.from({ length: count }, () => new Worker(url, { workerData: { file } }));
+  const pool = Array.from({ length: count }, () => new Worker(url, { workerData }));
   const reports: (RangeReport | undefined)[] = [];
   let sent = 0;
   let joined = 0;
@@ -258,7 +325,10 @@ async function closeWorker(w: Worker): Promise<void> {
 /** Rows in `chainColumns` order from Kysely row objects. */
 const asArrays = (rows: Record<string, unknown>[]) => rows.map((row) => macColumns.map((c) => row[c]));
 
-/** Verifies through Kysely (PostgreSQL, or SQLite without a file) in keyset-paginated pages, in one snapshot. */
+/**
+ * Verifies through Kysely in keyset-paginated pages, in one snapshot: an in-memory SQLite database, or a `Db`
+ * that `openDatabase` did not open (no raw handle, no pool to take a connection from).
+ */
 async function verifyThroughKysely(db: Db, options: VerifyOptions): Promise<VerifyResult> {
   const batchSize = options.batchSize ?? 20_000;
   return db
