@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadConfig } from '../base/config.ts';
 import { openDatabase } from '../db/database.ts';
+import { registerAuditMacKeys } from '../modules/audit/mac.ts';
 import { createBackup, restoreBackup } from '../modules/backup/backup.ts';
 import { KeyRing } from '../modules/crypto/data-keys.ts';
 import { cliActor } from './audit.ts';
@@ -24,6 +25,13 @@ export function backupCommands(program: Command) {
     .action(async (o: { out: string }) => {
       const config = loadConfig();
       const database = openDatabase(config.databaseUrl);
+      // With the key ring at hand, the backup's own entry is queued and signed like any other (audit/mac.ts).
+      const ring = configuredKeyRing(config.keyFile);
+      if (ring)
+        registerAuditMacKeys(
+          ring.file.keys.map((k) => ({ id: k.id, key: Buffer.from(k.key, 'base64') })),
+          ring.primaryId,
+        );
       try {
         const m = await createBackup(database, config.databaseUrl, o.out, cliActor('backup'), tools());
         console.log(
@@ -46,9 +54,15 @@ export function backupCommands(program: Command) {
     .option('--force', 'データのあるデータベースを上書き / overwrite a database that holds data')
     .action(async (o: { from: string; force?: boolean }) => {
       const config = loadConfig();
+      const ring = configuredKeyRing(config.keyFile);
+      if (ring)
+        registerAuditMacKeys(
+          ring.file.keys.map((k) => ({ id: k.id, key: Buffer.from(k.key, 'base64') })),
+          ring.primaryId,
+        );
       const report = await restoreBackup(config.databaseUrl, o.from, {
         force: Boolean(o.force),
-        keys: configuredKeyRing(config.keyFile),
+        keys: ring,
         actor: cliActor('restore'),
         tools: tools(),
       });

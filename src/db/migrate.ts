@@ -13,6 +13,7 @@ import { staffSignIn } from './migrations/0009-staff-sign-in.ts';
 import { auditQueue } from './migrations/0010-audit-queue.ts';
 import { instances } from './migrations/0011-instances.ts';
 import { jobs } from './migrations/0012-jobs.ts';
+import { auditPartitions } from './migrations/0013-audit-partitions.ts';
 
 /** The one migration history, for both dialects. Append new migrations; never edit a landed one. */
 function migrationsFor(dialect: DialectName): Record<string, Migration> {
@@ -29,6 +30,7 @@ function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0010-audit-queue': auditQueue(dialect),
     '0011-instances': instances(dialect),
     '0012-jobs': jobs,
+    '0013-audit-partitions': auditPartitions(dialect),
   };
 }
 

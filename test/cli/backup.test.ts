@@ -165,7 +165,8 @@ describe.each(availableDialects())('mamori backup and restore on %s', (dialect) 
       expect(Object.keys(after)).toEqual(Object.keys(atBackup));
       const headSeq = JSON.parse(readFileSync(`${backupFile}.manifest.json`, 'utf8')).backup_entry.seq as number;
       for (const table of Object.keys(atBackup)) {
-        if (table === 'audit_log' || table === 'audit_head') continue;
+        // The log and its monthly partitions (PostgreSQL) are compared entry by entry below.
+        if (table === 'audit_log' || table === 'audit_head' || table.startsWith('audit_log_')) continue;
         expect(after[table], table).toEqual(atBackup[table]);
       }
       // The trail is the backup's, entry for entry, plus the one entry recording the restore.

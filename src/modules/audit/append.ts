@@ -18,7 +18,7 @@ import type { AuditLogTable, AuditQueueTable } from '../../db/schema.ts';
 import { type Clock, iso, systemClock } from '../../db/time.ts';
 import { canonicalJson, entryHash } from './canonical.ts';
 import type { Actor, AuditEvent } from './events.ts';
-import { entryMac, newEntryId } from './mac.ts';
+import { auditMacReady, entryMac, newEntryId } from './mac.ts';
 import { drainAuditQueue } from './sequencer.ts';
 
 /** An appended entry: chained at once on SQLite; on PostgreSQL queued, its place given later by the sequencer. */
@@ -306,7 +306,9 @@ export async function appendAuditBatch(
 ): Promise<AppendedEntry[]> {
   if (events.length === 0) return [];
   if (tx instanceof SqliteTx) return appendAuditBatchSqlite(tx, actor, events, clock);
-  if (dialectOf(tx) === 'postgres') return queueAudit(tx, actor, events, clock);
+  // A process without the key ring (a backup or restore run without MAMORI_KEY_FILE) cannot sign a queued entry:
+  // it chains its entries directly under the head's row lock, as before the queue (no MAC).
+  if (dialectOf(tx) === 'postgres' && auditMacReady()) return queueAudit(tx, actor, events, clock);
   const head = await tx
     .updateTable('audit_head')
     .set((eb) => ({ seq: eb('seq', '+', events.length) }))

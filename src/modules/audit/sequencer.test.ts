@@ -13,6 +13,7 @@ import { KeyRing } from '../crypto/data-keys.ts';
 import { appendAudit, appendAuditAlone, appendAuditBatch } from './append.ts';
 import { entryHash } from './canonical.ts';
 import type { Actor } from './events.ts';
+import { searchAudit } from './search.ts';
 import { auditQueueState, drainAuditQueue, sequenceAuditBatch, startAuditSequencer } from './sequencer.ts';
 import { verifyAuditChain } from './verify.ts';
 
@@ -268,5 +269,33 @@ describe('the audit sequencer on postgres', () => {
     await drainAuditQueue(db);
     expect(await auditQueueState(db)).toMatchObject({ depth: 0, oldestSeconds: 0, keepingUp: true });
     expect(await verifyAuditChain(db)).toMatchObject({ ok: true, entries: 5000 });
+  });
+
+  it('keeps the log in monthly partitions: each month its own, none in the default; verify and search read across them', async () => {
+    const { db } = await database('postgres');
+    const months = ['2026-10-31T23:59:59.999Z', '2026-11-15T12:00:00.000Z', '2026-12-01T00:00:00.000Z'];
+    for (const [i, at] of months.entries()) {
+      await db
+        .transaction()
+        .execute((tx) => appendAuditBatch(tx, { ...actor, orgId: 'org-p' }, [event(i * 2), event(i * 2 + 1)], () => new Date(at)));
+    }
+    await drainAuditQueue(db);
+    const parts = await sql<{
+      name: string;
+      n: number;
+    }>`select c.relname as name, (select count(*)::int from audit_log where tableoid = c.oid) as n
+      from pg_inherits i join pg_class c on c.oid = i.inhrelid where i.inhparent = 'audit_log'::regclass order by 1`.execute(db);
+    expect(parts.rows).toEqual([
+      { name: 'audit_log_default', n: 0 },
+      { name: 'audit_log_y2026m10', n: 2 },
+      { name: 'audit_log_y2026m11', n: 2 },
+      { name: 'audit_log_y2026m12', n: 2 },
+    ]);
+    expect(await verifyAuditChain(db)).toMatchObject({ ok: true, entries: 6 });
+    const november = await searchAudit(db, { orgId: 'org-p', from: '2026-11-01T00:00:00.000Z', to: '2026-12-01T00:00:00.000Z' });
+    expect(november.entries.map((e) => e.seq)).toEqual([4, 3]);
+    // An entry altered in an old month's partition is found there.
+    await sql`update audit_log_y2026m10 set detail = '{}' where seq = 2`.execute(db);
+    expect(await verifyAuditChain(db)).toMatchObject({ ok: false, firstBad: { seq: 2, problem: 'hash_mismatch' } });
   });
 });

@@ -16,11 +16,12 @@
  * already in the log (a copy) is not chained again; an `audit.queue_tampered` entry records the attempt.
  */
 import { sql } from 'kysely';
+import { createMonth } from '../../db/audit-partitions.ts';
 import { type Db, dialectOf, type Tx } from '../../db/database.ts';
 import { iso } from '../../db/time.ts';
 import { canonicalJson, entryHash } from './canonical.ts';
 import type { Actor } from './events.ts';
-import { checkEntryMac, entryMac, type MacFields, newEntryId } from './mac.ts';
+import { auditMacReady, checkEntryMac, entryMac, type MacFields, newEntryId } from './mac.ts';
 
 /** Entries per batch: one batch is one transaction (about 0.1 s at this size on the reference machine). */
 export const SEQUENCER_BATCH = 10_000;
@@ -68,6 +69,8 @@ export async function sequenceAuditBatch(
   db: Db,
   opts: { wait?: boolean; limit?: number; now?: () => Date } = {},
 ): Promise<BatchResult | null> {
+  // Without the keys no queued entry can be vouched for: they wait for a process that holds the key ring.
+  if (!auditMacReady()) return null;
   const limit = opts.limit ?? SEQUENCER_BATCH;
   const now = opts.now ?? (() => new Date());
   return db.transaction().execute(async (tx) => {
@@ -133,6 +136,7 @@ export async function sequenceAuditBatch(
       const at_seq = chain(q);
       if (verdict !== 'ok') recordTamper(q, verdict === 'bad' ? 'mac_mismatch' : 'mac_key_unknown', at_seq);
     }
+    await ensureMonths(db, tx, rows);
     await insertLogRows(tx, rows);
     await sql`delete from audit_queue where id = any(${queued.map((q) => q.id)}::bigint[])`.execute(tx);
     await tx.updateTable('audit_head').set({ seq, hash: prev, sequenced_at: at }).where('id', '=', 1).execute();
@@ -141,6 +145,30 @@ export async function sequenceAuditBatch(
       where alerts.audit_seq is null and alerts.audit_entry is not null and l.entry_id = alerts.audit_entry`.execute(tx);
     return { sequenced: rows.length, tampered };
   });
+}
+
+/** Months whose partition exists, per database (audit_log is partitioned by month: migration 0013). */
+const knownMonths = new WeakMap<Db, Set<string>>();
+
+/**
+ * Creates the partitions of the months the batch's entries fall in, once per month and process. A month that
+ * cannot get its partition (rows of it already in the default partition) is left to the default partition.
+ */
+async function ensureMonths(db: Db, tx: Tx, rows: readonly LogRow[]): Promise<void> {
+  let known = knownMonths.get(db);
+  if (!known) knownMonths.set(db, (known = new Set()));
+  const months = new Set(rows.map((r) => String(r.ts).slice(0, 7)));
+  for (const month of months) {
+    if (known.has(month) || !/^\d{4}-\d{2}$/.test(month)) continue;
+    await sql`savepoint month_partition`.execute(tx);
+    try {
+      await createMonth(tx, month);
+      await sql`release savepoint month_partition`.execute(tx);
+    } catch {
+      await sql`rollback to savepoint month_partition`.execute(tx);
+    }
+    known.add(month);
+  }
 }
 
 async function insertLogRows(tx: Tx, rows: readonly LogRow[]): Promise<void> {

@@ -135,7 +135,8 @@ export async function restoreBackup(
     const verify = await verifyAuditChain(database.db);
     const keys = await checkKeys(database.db, database.dialect, opts.keys);
     const ok = verify.ok && keys.missing.length === 0 && keys.wrong.length === 0;
-    await appendAuditAlone(database.db, opts.actor, {
+    // Chained at once (on PostgreSQL the queue is drained): the restored database ends with its restore entry.
+    await appendAuditSequenced(database.db, opts.actor, {
       action: 'backup.restore',
       outcome: ok ? 'ok' : 'failed',
       orgId: null,
@@ -246,13 +247,15 @@ async function restoreSqlite(target: string, file: string, force: boolean): Prom
 
 async function restorePostgres(url: string, file: string, manifest: BackupManifest | null, force: boolean, tools: Tools): Promise<void> {
   // A custom-format archive or nothing: pg_restore --list reads its table of contents without touching a database.
-  await run(tools, 'pg_restore', ['--list', file], null).catch((error: unknown) => {
+  const list = await run(tools, 'pg_restore', ['--list', file], null).catch((error: unknown) => {
     if (error instanceof AppError && error.code === 'backup_tool_missing') throw error;
     throw new AppError('backup_file_invalid', undefined, error instanceof Error ? error.message : String(error));
   });
   const opened = openDatabase(url, { poolSize: 1 });
+  let schema: string;
+  let existing: boolean;
   try {
-    const schema = await targetSchema(opened.db);
+    schema = await targetSchema(opened.db);
     if (manifest?.schema && manifest.schema !== schema) {
       throw new AppError(
         'backup_file_invalid',
@@ -261,15 +264,40 @@ async function restorePostgres(url: string, file: string, manifest: BackupManife
       );
     }
     if (!force && (await holdsData(opened.db, 'postgres'))) throw new AppError('restore_target_not_empty');
+    existing =
+      (await sql<{ n: number }>`select count(*)::int as n from pg_namespace where nspname = ${schema}`.execute(opened.db)).rows[0]!.n > 0;
   } finally {
     await opened.close();
   }
-  await run(tools, 'pg_restore', ['--clean', '--if-exists', '--single-transaction', '--exit-on-error', '--no-owner', file], url).catch(
-    (error: unknown) => {
+  // Overwriting (--force): the schema as it is is set aside under another name, the backup restored into a new
+  // one, and only then is the old one dropped; if the restore fails, the old schema gets its name back, so the
+  // target is as it was. (pg_restore --clean cannot drop the constraints of the audit log's monthly partitions,
+  // which belong to the partitioned table's key.)
+  const aside = `${schema.slice(0, 40)}_before_restore_${Date.now().toString(36)}`;
+  const admin = existing ? openDatabase(url, { poolSize: 1 }) : undefined;
+  const ident = (name: string) => sql.raw(`"${name.replaceAll('"', '""')}"`);
+  try {
+    if (admin) {
+      await sql`alter schema ${ident(schema)} rename to ${ident(aside)}`.execute(admin.db);
+      // The archive creates its schema unless it is one every database has (public): then create it here.
+      if (!new RegExp(`SCHEMA - ${schema.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(list)) {
+        await sql`create schema ${ident(schema)}`.execute(admin.db);
+      }
+    }
+    await run(tools, 'pg_restore', ['--single-transaction', '--exit-on-error', '--no-owner', file], url).catch((error: unknown) => {
       if (error instanceof AppError && error.code === 'backup_tool_missing') throw error;
       throw new AppError('restore_failed', undefined, error instanceof Error ? error.message : String(error));
-    },
-  );
+    });
+    if (admin) await sql`drop schema ${ident(aside)} cascade`.execute(admin.db);
+  } catch (error) {
+    if (admin) {
+      await sql`drop schema if exists ${ident(schema)} cascade`.execute(admin.db);
+      await sql`alter schema ${ident(aside)} rename to ${ident(schema)}`.execute(admin.db);
+    }
+    throw error;
+  } finally {
+    await admin?.close();
+  }
 }
 
 /**
