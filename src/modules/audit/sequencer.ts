@@ -155,8 +155,8 @@ const knownMonths = new WeakMap<Db, Set<string>>();
  * cannot get its partition (rows of it already in the default partition) is left to the default partition.
  */
 async function ensureMonths(db: Db, tx: Tx, rows: readonly LogRow[]): Promise<void> {
-  let known = knownMonths.get(db);
-  if (!known) knownMonths.set(db, (known = new Set()));
+  const known = knownMonths.get(db) ?? new Set<string>();
+  knownMonths.set(db, known);
   const months = new Set(rows.map((r) => String(r.ts).slice(0, 7)));
   for (const month of months) {
     if (known.has(month) || !/^\d{4}-\d{2}$/.test(month)) continue;

@@ -12,7 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { availableDialects, postgresUrl, testSchemaName } from '../../../test/support/db.ts';
 import { type DialectName, type OpenedDatabase, openDatabase } from '../../db/database.ts';
 import { migrateToLatest } from '../../db/migrate.ts';
+import { registerAuditMacKeys } from '../audit/mac.ts';
 import { verifyAuditChain } from '../audit/verify.ts';
+import { KeyRing, saveKeyRing } from '../crypto/data-keys.ts';
 import { csvColumns, csvLine, syntheticMember } from '../demo/synthetic.ts';
 import { createOrganization } from '../organizations/service.ts';
 
@@ -51,6 +53,14 @@ describe.each(availableDialects())('mamori import members (CLI) on %s', (dialect
     }
     env = { ...process.env, DATABASE_URL: url, MAMORI_DATA_DIR: dir, MAMORI_KEY_FILE: join(dir, 'keys.json') };
     delete env.MAMORI_DATA_KEYS;
+    // One key ring for the CLI and this process, as for every process of one installation: the audit entries the
+    // CLI queues (PostgreSQL) carry MACs that this process, draining the queue, must be able to check.
+    const ring = KeyRing.generate();
+    saveKeyRing(join(dir, 'keys.json'), ring);
+    registerAuditMacKeys(
+      ring.file.keys.map((k) => ({ id: k.id, key: Buffer.from(k.key, 'base64') })),
+      ring.primaryId,
+    );
     db = openDatabase(url);
     // The migration tables in this schema (Kysely would otherwise find another test schema's).
     await migrateToLatest(db.db, dialect, schema ? { schema } : {});
