@@ -82,6 +82,22 @@ export interface ImportSummary {
    * rollback journal (see store.ts); `wal` otherwise. `null` on PostgreSQL and for a dry run.
    */
   journal: ImportJournal;
+  /** Where the time went (seconds of the thread that writes the database); see `ImportTimings`. */
+  timings: ImportTimings;
+}
+
+/**
+ * Seconds the import's writing thread spent waiting on the database, by kind of work: looking up known
+ * member codes, writing members (inserts and updates), appending their audit entries, rebuilding the
+ * ledger's indexes (SQLite bulk loads) and committing. The rest of `seconds` is reading the file, the
+ * transform threads the writer waited for, and the writer's own work between statements.
+ */
+export interface ImportTimings {
+  lookup: number;
+  members: number;
+  audit: number;
+  indexes: number;
+  commit: number;
 }
 
 const SMALL_FILE = 2 << 20;
@@ -161,6 +177,9 @@ export async function importMembers(ctx: AppContext, opts: ImportMembersOptions)
   });
   let status: ImportSummary['status'] = dryRun ? 'dry_run' : 'completed';
   let journal: ImportJournal = null;
+  let indexMs = 0;
+  let commitStarted = 0;
+  let commitMs = 0;
   try {
     if (dryRun) {
       await job.run(source, pool, null);
@@ -183,11 +202,15 @@ export async function importMembers(ctx: AppContext, opts: ImportMembersOptions)
             }
             // After the run's entry: the rebuild writes many pages, and SQLite then need not write the audit
             // chain's pages again at commit (see migration 0007).
+            const rebuild = performance.now();
             await job.restoreIndexes();
+            indexMs = performance.now() - rebuild;
             const done = iso(ctx.clock());
             await finishRun(tx, runId, { status: 'completed', at: done, sha256: source.sha256(), counts: job.counts });
+            commitStarted = performance.now();
           }),
         );
+        commitMs = performance.now() - commitStarted;
       } catch (error) {
         if (!(error instanceof StrictRollback)) {
           await ctx.db
@@ -228,8 +251,17 @@ export async function importMembers(ctx: AppContext, opts: ImportMembersOptions)
     reportFile: report?.path ?? null,
     interruptedRuns: job.interrupted,
     journal,
+    timings: {
+      lookup: seconds(job.time.lookup),
+      members: seconds(job.time.members),
+      audit: seconds(job.time.audit),
+      indexes: seconds(indexMs),
+      commit: seconds(commitMs),
+    },
   };
 }
+
+const seconds = (ms: number) => Math.round(ms / 10) / 100;
 
 /** SQLite's "database is locked" after its busy timeout: another process holds the write lock. */
 function busy(error: unknown): AppError | undefined {

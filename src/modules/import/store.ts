@@ -259,7 +259,7 @@ function sortInFiles(db: BetterSqlite3.Database): void {
   }
 }
 
-/** PostgreSQL (and SQLite without a raw handle): Kysely in the caller's transaction. */
+/** SQLite without a raw handle (and the base of the PostgreSQL store): Kysely in the caller's transaction. */
 export class KyselyMemberStore implements MemberStore {
   readonly #db: DbOrTx;
   readonly #orgId: string;
@@ -325,6 +325,62 @@ export class KyselyMemberStore implements MemberStore {
     return { org: Number(org.n), all: Number(all.n) };
   }
 }
+
+/**
+ * PostgreSQL: new members go in with one set-based statement per chunk, `insert … select … from unnest(…)`
+ * with one array parameter per column, instead of a multi-row VALUES list of ~1,300 × 23 parameters: the
+ * statement text and its 20 parameters are the same size whatever the number of rows, PostgreSQL parses and
+ * plans it once per chunk, and the rows cross the wire as 20 array literals written here (see `arrayLiteral`).
+ * Everything else (lookups with `for update`, updates, counts) is the Kysely store's.
+ */
+export class PgMemberStore extends KyselyMemberStore {
+  readonly #tx: DbOrTx;
+  readonly #org: string;
+
+  constructor(tx: DbOrTx, orgId: string) {
+    super(tx, orgId, { lock: true });
+    this.#tx = tx;
+    this.#org = orgId;
+  }
+
+  override async insert({ cells, rows, ids }: NewMembers, at: string) {
+    if (rows.length === 0) return;
+    const arrays = [arrayLiteral(ids, 0, 1, null)];
+    for (let c = 0; c < ROW_WIDTH; c++) arrays.push(arrayLiteral(cells, c, ROW_WIDTH, rows));
+    await sql`insert into members (${sql.raw(memberColumns.join(', '))})
+      select u.id, ${this.#org}, ${sql.raw(rowColumns.map((c) => `u.${c}`).join(', '))}, 1, ${at}, ${at}
+      from unnest(${sql.join(arrays.map((a, i) => sql`${a}::${sql.raw(i === SHARE_CAPITAL ? 'bigint[]' : 'text[]')}`))})
+        as u(id, ${sql.raw(rowColumns.join(', '))})`.execute(this.#tx);
+  }
+}
+
+/** The parameter index of `share_capital` (the one number) in `PgMemberStore.insert`: the id comes first. */
+const SHARE_CAPITAL = 1 + rowColumns.indexOf('share_capital');
+
+/**
+ * A PostgreSQL array literal (`{"a","b",NULL}`) of `values[row * stride + offset]` for each row of `rows`
+ * (null: every row of `values`). node-postgres would write the same for a JS array, with two regular
+ * expression replacements per element; here an element is escaped only when it holds `"` or `\`, which
+ * ledger values rarely do.
+ */
+export function arrayLiteral(
+  values: readonly (string | number | null)[],
+  offset: number,
+  stride: number,
+  rows: readonly number[] | null,
+): string {
+  const n = rows ? rows.length : values.length;
+  const parts = new Array<string>(n);
+  for (let k = 0; k < n; k++) {
+    const v = values[(rows ? rows[k]! : k) * stride + offset];
+    if (v === null || v === undefined) parts[k] = 'NULL';
+    else if (typeof v === 'number') parts[k] = String(v);
+    else parts[k] = NEEDS_ESCAPE.test(v) ? `"${v.replace(ESCAPED, '\\$&')}"` : `"${v}"`;
+  }
+  return `{${parts.join(',')}}`;
+}
+const NEEDS_ESCAPE = /["\\]/;
+const ESCAPED = /["\\]/g;
 
 /** PostgreSQL: one import per organization at a time (held until the transaction ends). */
 export async function lockOrganizationImports(db: DbOrTx, orgId: string): Promise<void> {
