@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../../base/context.ts';
 import type { FieldIssue } from '../../contract/errors.ts';
 import type { MemberField } from '../../contract/member-fields.ts';
-import { SqliteTx, type Tx } from '../../db/database.ts';
+import { ownBackendPids, SqliteTx, type Tx } from '../../db/database.ts';
 import type { MemberTable } from '../../db/schema.ts';
 import { iso } from '../../db/time.ts';
 import { appendAuditBatch } from '../audit/append.ts';
@@ -141,7 +141,7 @@ export class ImportJob {
       if (!this.#ctx.sqlite.inTransaction) throw new Error('import: the SQLite handle is not in the transaction');
       store = new SqliteMemberStore(this.#ctx.sqlite, orgId);
     } else if (tx && this.#ctx.dialect === 'postgres') {
-      store = new PgMemberStore(tx, orgId);
+      store = new PgMemberStore(tx, orgId, { ownPids: ownBackendPids(this.#ctx.db) });
     } else {
       store = new KyselyMemberStore(tx ?? this.#ctx.db, orgId, { lock: false });
     }
@@ -170,7 +170,11 @@ export class ImportJob {
     await pool.close();
   }
 
+  /** Whether this load dropped the ledger's secondary indexes and built them again (`restoreIndexes`). */
+  indexesRebuilt = false;
+
   async restoreIndexes(): Promise<void> {
+    if (this.#restore) this.indexesRebuilt = true;
     await this.#restore?.();
     this.#restore = undefined;
   }
@@ -188,7 +192,7 @@ export class ImportJob {
       this.#bulkDecided = true;
       const newRows = Math.round((table.size * result.rows) / result.bytes) - table.org;
       if (tx && this.#writing && store.deferIndexes && newRows >= this.#o.bulkIndexRows && newRows >= table.all)
-        this.#restore = store.deferIndexes();
+        this.#restore = (await store.deferIndexes()) ?? undefined;
     }
     const { cells, lines, refused } = result;
     const codeAt = (row: number) => cells[row * ROW_WIDTH + cellIndex.member_code] as string;

@@ -45,8 +45,9 @@ export interface ImportMembersOptions {
   /** Chunk size in bytes (tests use small chunks to cross chunk boundaries). */
   chunkBytes?: number;
   /**
-   * SQLite: a load expected to insert at least this many members, and at least as many as the ledger holds,
-   * drops the ledger's secondary indexes and builds them again at the end (in the same transaction). Default 100,000.
+   * A load expected to insert at least this many members, and at least as many as the ledger holds, drops the
+   * ledger's secondary indexes and builds them again at the end (in the same transaction); on PostgreSQL also
+   * its foreign keys, and only when no other session is connected (store.ts). Default 100,000.
    */
   bulkIndexRows?: number;
   /**
@@ -82,6 +83,11 @@ export interface ImportSummary {
    * rollback journal (see store.ts); `wal` otherwise. `null` on PostgreSQL and for a dry run.
    */
   journal: ImportJournal;
+  /**
+   * A bulk load: the ledger's secondary indexes (on PostgreSQL also its foreign keys) were dropped for the
+   * load and built again before commit (see `bulkIndexRows`, and store.ts for when PostgreSQL does it).
+   */
+  indexesRebuilt: boolean;
   /** Where the time went (seconds of the thread that writes the database); see `ImportTimings`. */
   timings: ImportTimings;
 }
@@ -251,6 +257,7 @@ export async function importMembers(ctx: AppContext, opts: ImportMembersOptions)
     reportFile: report?.path ?? null,
     interruptedRuns: job.interrupted,
     journal,
+    indexesRebuilt: job.indexesRebuilt,
     timings: {
       lookup: seconds(job.time.lookup),
       members: seconds(job.time.members),
