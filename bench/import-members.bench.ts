@@ -123,7 +123,19 @@ async function measure(dialect: DialectName): Promise<BenchResult[]> {
   const url = await freshDatabase(dialect);
   const r = await importCommand(url);
   const line = r.stdout.split('\n').find((l) => l.startsWith('{'));
-  const summary = line ? (JSON.parse(line) as { created: number; seconds: number; peak_rss_mb: number }) : null;
+  const summary = line
+    ? (JSON.parse(line) as {
+        created: number;
+        seconds: number;
+        peak_rss_mb: number;
+        indexesRebuilt: boolean;
+        timings: Record<'lookup' | 'members' | 'audit' | 'indexes' | 'commit', number>;
+      })
+    : null;
+  const t = summary?.timings;
+  const waits = t
+    ? `; the writer waited on members ${t.members} s, audit entries ${t.audit} s, lookups ${t.lookup} s, index rebuild ${t.indexes} s${summary.indexesRebuilt ? '' : ' (none)'}, commit ${t.commit} s`
+    : '';
   const timeRss = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr);
   const cpu = ['User', 'System'].map((k) => Number(new RegExp(`${k} time \\(seconds\\): ([\\d.]+)`).exec(r.stderr)?.[1] ?? Number.NaN));
   const peakMb = timeRss ? Math.round(Number(timeRss[1]) / 1024) : (summary?.peak_rss_mb ?? Number.NaN);
@@ -141,7 +153,7 @@ async function measure(dialect: DialectName): Promise<BenchResult[]> {
       ok: complete && seconds <= TARGET_SECONDS,
       notes:
         `${Math.round(ROWS / r.seconds).toLocaleString('en-US')} rows/s end to end (command start to exit); ` +
-        `${summary?.seconds ?? '?'} s inside the import; CPU of the command ${Number.isNaN(cpu[0]!) ? '?' : `user ${cpu[0]} s + system ${cpu[1]} s`}${server}; ` +
+        `${summary?.seconds ?? '?'} s inside the import${waits}; CPU of the command ${Number.isNaN(cpu[0]!) ? '?' : `user ${cpu[0]} s + system ${cpu[1]} s`}${server}; ` +
         `file ${fileMb.toFixed(0)} MB${problem}`,
     },
     {
