@@ -3,16 +3,20 @@
  * (every query, then JSON) and of building it and rendering the Japanese PDF (targets: JSON ≤ 300 ms,
  * PDF ≤ 1 s).
  *
- * The ledger is the shared 1M-member database (bench/member-db.ts). One member then gets five years of
+ * The ledger is a 1M-member database built as the search benchmark's is (bench/member-db.ts), on SQLite and,
+ * when it is reachable, PostgreSQL (bench/pg.ts, `BENCH_DIALECTS`). One member then gets five years of
  * history through the real services' tables: 3,000 audit entries (reads, searches and changes by five roles
  * of two organizations for many purposes, appended to the hash chain with their own timestamps), 40 consent
  * changes, 12 requests and 24 provision records; and 300,000 audit entries of other members are appended
  * around them, so the member's entries are spread through a large trail as in life.
- * BENCH_DISCLOSURE_MEMBERS changes the ledger size; BENCH_KEEP=1 keeps the database in bench/tmp/disclosure/.
+ * BENCH_DISCLOSURE_MEMBERS changes the ledger size; BENCH_KEEP=1 keeps the databases
+ * (bench/tmp/disclosure/, `mamori_bench_disclosure_<N>`).
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import type { AppContext } from '../src/base/context.ts';
+import type { DialectName } from '../src/db/database.ts';
 import type { ConsentEventTable, SubjectRequestTable } from '../src/db/schema.ts';
 import { iso } from '../src/db/time.ts';
 import { appendAuditBatch } from '../src/modules/audit/append.ts';
@@ -22,7 +26,8 @@ import { rng } from '../src/modules/demo/synthetic.ts';
 import { buildPackage } from '../src/modules/disclosure/build.ts';
 import { renderDisclosurePdf } from '../src/modules/disclosure/pdf.ts';
 import { findStaffActor } from '../src/modules/members/actor.ts';
-import { openMemberDb, percentile, prepareMemberDb } from './member-db.ts';
+import { disposeMemberDb, memberDb, openMemberDb, percentile, prepareMemberDb } from './member-db.ts';
+import { benchDialects } from './pg.ts';
 import type { BenchResult } from './types.ts';
 
 const TARGET_JSON_MS = 300;
@@ -31,21 +36,31 @@ const MEMBERS = Number(process.env.BENCH_DISCLOSURE_MEMBERS ?? 1_000_000);
 const ACCESSES = 3000;
 const OTHER_ENTRIES = 300_000;
 const dir = join(import.meta.dirname, 'tmp', 'disclosure');
-const dbFile = join(dir, `members-${MEMBERS}.db`);
 const keysFile = join(dir, 'keys.json');
 const FIVE_YEARS_MS = 5 * 365 * 86_400_000;
 
 /** Five years of activity around one member; returns the member's id. */
 async function addActivity(ctx: AppContext): Promise<string> {
   const r = rng(7);
-  const raw = ctx.sqlite!;
-  const target = raw.prepare('select id, org_id from members where member_code = ?').get(String(1_000_000 + Math.ceil(MEMBERS / 2))) as
-    | { id: string; org_id: string }
-    | undefined;
+  const target = await ctx.db
+    .selectFrom('members')
+    .select(['id', 'org_id'])
+    .where('member_code', '=', String(1_000_000 + Math.ceil(MEMBERS / 2)))
+    .executeTakeFirst();
   if (!target) throw new Error('the middle member is missing');
   // A kept database (BENCH_KEEP=1) already has the activity.
-  if (raw.prepare("select 1 from subject_requests where reference = 'R-BENCH-0'").get()) return target.id;
-  const others = raw.prepare('select id from members where rowid % 1009 = 0 limit 1000').pluck().all() as string[];
+  if (await ctx.db.selectFrom('subject_requests').select('id').where('reference', '=', 'R-BENCH-0').executeTakeFirst()) return target.id;
+  const others = ctx.sqlite
+    ? (ctx.sqlite.prepare('select id from members where rowid % 1009 = 0 limit 1000').pluck().all() as string[])
+    : (
+        await ctx.db
+          .selectFrom('members')
+          .select('id')
+          .where(sql<number>`cast(member_code as integer) % 1009`, '=', 0)
+          .orderBy('member_code')
+          .limit(1000)
+          .execute()
+      ).map((r) => r.id);
   const actors = await Promise.all(['staff', 'service', 'manager', 'analyst', 'kyosai'].map((l) => findStaffActor(ctx.db, l)));
   const purposes = ['P01', 'P02', 'P03', 'P04', 'P06', 'P13', 'P14', 'P16'];
   const start = Date.now() - FIVE_YEARS_MS;
@@ -158,10 +173,22 @@ async function addActivity(ctx: AppContext): Promise<string> {
 
 export default async function run(): Promise<BenchResult[]> {
   mkdirSync(dir, { recursive: true });
+  const keep = process.env.BENCH_KEEP === '1';
+  const results: BenchResult[] = [];
+  try {
+    for (const dialect of await benchDialects()) results.push(...(await measure(dialect, keep)));
+  } finally {
+    if (!keep) rmSync(dir, { recursive: true, force: true });
+  }
+  return results;
+}
+
+async function measure(dialect: DialectName, keep: boolean): Promise<BenchResult[]> {
+  const target = memberDb(dialect, dir, 'disclosure', MEMBERS);
   try {
     const keys = loadKeyRing(keysFile);
-    await prepareMemberDb(dbFile, keys, MEMBERS);
-    const { ctx, close } = await openMemberDb(dbFile, keys);
+    await prepareMemberDb(target, keys);
+    const { ctx, close } = await openMemberDb(target, keys);
     try {
       const began = Date.now();
       const memberId = await addActivity(ctx);
@@ -191,13 +218,21 @@ export default async function run(): Promise<BenchResult[]> {
       const j95 = percentile(jsonTimes, 95);
       const p95 = percentile(pdfTimes, 95);
       console.log(
-        `  JSON p50 ${f(percentile(jsonTimes, 50))} ms p95 ${f(j95)} ms; PDF p50 ${f(percentile(pdfTimes, 50))} ms p95 ${f(p95)} ms`,
+        `  ${dialect}: JSON p50 ${f(percentile(jsonTimes, 50))} ms p95 ${f(j95)} ms; PDF p50 ${f(percentile(pdfTimes, 50))} ms p95 ${f(p95)} ms`,
       );
-      const trail = Number(ctx.sqlite!.prepare('select count(*) from audit_log').pluck().get());
-      const notes = `${(MEMBERS / 1e6).toLocaleString('en-US')}M members; the member has ${pkg.accesses.length} access entries among ${trail.toLocaleString()}, ${pkg.consent_history.length} consent events, ${pkg.requests.length} requests, ${pkg.provision_records.length} provision records`;
+      const trail = Number(
+        (
+          await ctx.db
+            .selectFrom('audit_log')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+      const notes = `${dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'}, ${(MEMBERS / 1e6).toLocaleString('en-US')}M members; the member has ${pkg.accesses.length} access entries among ${trail.toLocaleString()}, ${pkg.consent_history.length} consent events, ${pkg.requests.length} requests, ${pkg.provision_records.length} provision records`;
+      const suffix = dialect === 'sqlite' ? '' : ' (PostgreSQL)';
       return [
         {
-          name: 'disclosure package p95, JSON',
+          name: `disclosure package p95, JSON${suffix}`,
           target: `≤ ${TARGET_JSON_MS} ms`,
           value: Math.round(j95 * 10) / 10,
           unit: 'ms',
@@ -205,7 +240,7 @@ export default async function run(): Promise<BenchResult[]> {
           notes: `buildPackage + JSON.stringify (${Math.round(bytes / 1024)} KiB), 100 runs, p50 ${f(percentile(jsonTimes, 50))} ms; ${notes}`,
         },
         {
-          name: 'disclosure package p95, PDF',
+          name: `disclosure package p95, PDF${suffix}`,
           target: `≤ ${TARGET_PDF_MS} ms`,
           value: Math.round(p95 * 10) / 10,
           unit: 'ms',
@@ -217,6 +252,6 @@ export default async function run(): Promise<BenchResult[]> {
       await close();
     }
   } finally {
-    if (process.env.BENCH_KEEP !== '1') rmSync(dir, { recursive: true, force: true });
+    if (!keep) await disposeMemberDb(target);
   }
 }

@@ -4,24 +4,27 @@
  * realistic terms: kana prefixes of 1–3 characters (as staff type them: katakana, hiragana or half-width) and
  * phone numbers, whole or their first digits, with or without hyphens.
  *
- * The database (SQLite) gets the demo co-op's organizations, purposes and users from `seedDemo(ctx, 0)`, then
- * 1M synthetic members written directly with a prepared statement: the values normalised and the search keys
- * derived exactly as the ledger does (`normalizeMemberInput`, `toRow`), without a member.create audit entry
- * each. BENCH_SEARCH_MEMBERS changes the size; BENCH_KEEP=1 keeps the database in bench/tmp/member-search/.
+ * The database gets the demo co-op's organizations, purposes and users from `seedDemo(ctx, 0)`, then 1M
+ * synthetic members written directly (bench/member-db.ts): the values normalised and the search keys derived
+ * exactly as the ledger does (`normalizeMemberInput`, `toRow`), without a member.create audit entry each. On
+ * SQLite, and on PostgreSQL when it is reachable (bench/pg.ts, `BENCH_DIALECTS`). BENCH_SEARCH_MEMBERS
+ * changes the size; BENCH_KEEP=1 keeps the databases (bench/tmp/member-search/, `mamori_bench_search_<N>`).
  */
 import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { sql } from 'kysely';
+import type { DialectName } from '../src/db/database.ts';
 import { loadKeyRing } from '../src/modules/crypto/data-keys.ts';
 import { rng, syntheticMember } from '../src/modules/demo/synthetic.ts';
 import { findStaffActor } from '../src/modules/members/actor.ts';
 import { searchMembers } from '../src/modules/members/read-member.ts';
-import { openMemberDb, percentile, prepareMemberDb } from './member-db.ts';
+import { disposeMemberDb, memberDb, openMemberDb, percentile, prepareMemberDb } from './member-db.ts';
+import { benchDialects } from './pg.ts';
 import type { BenchResult } from './types.ts';
 
 const TARGET_P95_MS = 50;
 const MEMBERS = Number(process.env.BENCH_SEARCH_MEMBERS ?? 1_000_000);
 const dir = join(import.meta.dirname, 'tmp', 'member-search');
-const dbFile = join(dir, `members-${MEMBERS}.db`);
 const keysFile = join(dir, 'keys.json');
 
 const fullKana = 'アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワヲンャュョッー';
@@ -69,10 +72,21 @@ function terms(phones: string[]): { kind: 'kana' | 'phone'; term: string }[] {
 export default async function run(): Promise<BenchResult[]> {
   mkdirSync(dir, { recursive: true });
   const keep = process.env.BENCH_KEEP === '1';
+  const results: BenchResult[] = [];
+  try {
+    for (const dialect of await benchDialects()) results.push(...(await measure(dialect, keep)));
+  } finally {
+    if (!keep) rmSync(dir, { recursive: true, force: true });
+  }
+  return results;
+}
+
+async function measure(dialect: DialectName, keep: boolean): Promise<BenchResult[]> {
+  const target = memberDb(dialect, dir, 'search', MEMBERS);
   try {
     const keys = loadKeyRing(keysFile);
-    await prepareMemberDb(dbFile, keys, MEMBERS);
-    const { ctx, close } = await openMemberDb(dbFile, keys);
+    await prepareMemberDb(target, keys);
+    const { ctx, close } = await openMemberDb(target, keys);
     try {
       const actor = await findStaffActor(ctx.db, 'staff');
       const count = Number(
@@ -84,10 +98,18 @@ export default async function run(): Promise<BenchResult[]> {
         ).n,
       );
       // Phone numbers of real rows, spread over the ledger.
-      const phones = ctx
-        .sqlite!.prepare('select phone from members where phone is not null and rowid % 997 = 0 limit 2000')
-        .pluck()
-        .all() as string[];
+      const phones = ctx.sqlite
+        ? (ctx.sqlite.prepare('select phone from members where phone is not null and rowid % 997 = 0 limit 2000').pluck().all() as string[])
+        : (
+            await ctx.db
+              .selectFrom('members')
+              .select('phone')
+              .where('phone', 'is not', null)
+              .where(sql<number>`cast(member_code as integer) % 997`, '=', 0)
+              .orderBy('member_code')
+              .limit(2000)
+              .execute()
+          ).map((r) => r.phone!);
       const queries = terms(phones);
       const search = (q: { kind: 'kana' | 'phone'; term: string }) =>
         searchMembers(ctx, { actor, purpose: 'P04', [q.kind]: q.term, via: 'bench' });
@@ -114,23 +136,27 @@ export default async function run(): Promise<BenchResult[]> {
       const phone = stats(times.phone);
       const f = (n: number) => n.toFixed(2);
       console.log(
-        `  ${queries.length} searches over ${count.toLocaleString()} members: p50 ${f(all.p50)} ms, p95 ${f(all.p95)} ms, p99 ${f(all.p99)} ms, max ${f(all.max)} ms; kana p95 ${f(kana.p95)}, phone p95 ${f(phone.p95)}; ${hits} hits, ${empty} empty`,
+        `  ${dialect}: ${queries.length} searches over ${count.toLocaleString()} members: p50 ${f(all.p50)} ms, p95 ${f(all.p95)} ms, p99 ${f(all.p99)} ms, max ${f(all.max)} ms; kana p95 ${f(kana.p95)}, phone p95 ${f(phone.p95)}; ${hits} hits, ${empty} empty`,
       );
-      const size = statSync(dbFile).size;
+      const size =
+        dialect === 'sqlite'
+          ? statSync(target.name).size
+          : Number((await sql<{ n: number }>`select pg_database_size(current_database()) as n`.execute(ctx.db)).rows[0]!.n);
+      const where = dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL';
       return [
         {
-          name: `member search p95, ${(count / 1e6).toLocaleString('en-US')}M members`,
+          name: `member search p95, ${(count / 1e6).toLocaleString('en-US')}M members${dialect === 'sqlite' ? '' : ' (PostgreSQL)'}`,
           target: `≤ ${TARGET_P95_MS} ms`,
           value: Math.round(all.p95 * 100) / 100,
           unit: 'ms',
           ok: all.p95 <= TARGET_P95_MS,
-          notes: `searchMembers (decision + query + audit + alerts), ${queries.length} terms (${times.kana.length} kana prefixes 1–3 chars, ${times.phone.length} phone prefixes/full numbers), limit 20; p50 ${f(all.p50)} ms, p99 ${f(all.p99)} ms, max ${f(all.max)} ms; kana p95 ${f(kana.p95)} ms, phone p95 ${f(phone.p95)} ms; SQLite ${(size / 2 ** 30).toFixed(1)} GiB`,
+          notes: `searchMembers (decision + query + audit + alerts), ${queries.length} terms (${times.kana.length} kana prefixes 1–3 chars, ${times.phone.length} phone prefixes/full numbers), limit 20; p50 ${f(all.p50)} ms, p99 ${f(all.p99)} ms, max ${f(all.max)} ms; kana p95 ${f(kana.p95)} ms, phone p95 ${f(phone.p95)} ms; ${where} ${(size / 2 ** 30).toFixed(1)} GiB`,
         },
       ];
     } finally {
       await close();
     }
   } finally {
-    if (!keep) rmSync(dir, { recursive: true, force: true });
+    if (!keep) await disposeMemberDb(target);
   }
 }

@@ -293,6 +293,16 @@ export function poolOf(db: Db): pg.Pool | undefined {
   return pools.get(db);
 }
 
+const backendPids = new WeakMap<Db, Set<number>>();
+
+/**
+ * PostgreSQL: the server process ids (`pg_backend_pid()`) of the connections a `Db` opened by `openDatabase`
+ * has open now. A bulk load asks the server whether anyone else is connected (import/store.ts).
+ */
+export function ownBackendPids(db: Db): number[] {
+  return [...(backendPids.get(db) ?? [])];
+}
+
 /** The raw better-sqlite3 handle behind a `Db` opened by `openDatabase` on SQLite, if any. */
 export function sqliteHandleOf(db: Db): BetterSqlite3.Database | undefined {
   return rawHandles.get(db);
@@ -352,5 +362,17 @@ export function openDatabase(url: string, options: OpenOptions = {}): OpenedData
   pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   pools.set(db, pool);
+  const pids = new Set<number>();
+  // `processID` (the server's pid, from the startup's BackendKeyData) is public on pg.Client but not typed.
+  const pidOf = (client: pg.PoolClient) => (client as unknown as { processID: number | null }).processID;
+  pool.on('connect', (client) => {
+    const pid = pidOf(client);
+    if (pid) pids.add(pid);
+  });
+  pool.on('remove', (client) => {
+    const pid = pidOf(client);
+    if (pid) pids.delete(pid);
+  });
+  backendPids.set(db, pids);
   return { db, dialect: 'postgres', close: () => db.destroy() };
 }

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../../base/context.ts';
 import type { FieldIssue } from '../../contract/errors.ts';
 import type { MemberField } from '../../contract/member-fields.ts';
-import { SqliteTx, type Tx } from '../../db/database.ts';
+import { ownBackendPids, SqliteTx, type Tx } from '../../db/database.ts';
 import type { MemberTable } from '../../db/schema.ts';
 import { iso } from '../../db/time.ts';
 import { appendAuditBatch } from '../audit/append.ts';
@@ -18,7 +18,14 @@ import type { TransformPool } from './pool.ts';
 import type { RejectedRow, RejectionReport } from './report.ts';
 import { markInterruptedRuns, type RunCounts } from './runs.ts';
 import type { CsvSource } from './source.ts';
-import { KyselyMemberStore, lockOrganizationImports, type MemberStore, type NewMembers, SqliteMemberStore } from './store.ts';
+import {
+  KyselyMemberStore,
+  lockOrganizationImports,
+  type MemberStore,
+  type NewMembers,
+  PgMemberStore,
+  SqliteMemberStore,
+} from './store.ts';
 import { type ChunkResult, cellIndex, type RefusedRow, type RowColumn, rowColumns } from './transform.ts';
 
 /** Audit entries per `appendAuditBatch` call: one call's garbage then dies young instead of growing the heap. */
@@ -83,6 +90,11 @@ export class ImportJob {
   rejected = 0;
   interrupted = 0;
   readonly sample: RejectedRow[] = [];
+  /**
+   * Milliseconds the writing thread waited on each kind of database work (see `ImportTimings`): where a
+   * large import's time goes, without a profiler.
+   */
+  readonly time = { lookup: 0, members: 0, audit: 0 };
   /** Member code → the line that first used it in this file (numeric codes as numbers: a million fit in ~30 MB). */
   readonly #claimed = new Map<string | number, number>();
   /** My Number refusals waiting for the outcome (dry run, strict mode). */
@@ -128,8 +140,10 @@ export class ImportJob {
       // Kysely's one connection, so nothing else of this process uses the handle meanwhile).
       if (!this.#ctx.sqlite.inTransaction) throw new Error('import: the SQLite handle is not in the transaction');
       store = new SqliteMemberStore(this.#ctx.sqlite, orgId);
+    } else if (tx && this.#ctx.dialect === 'postgres') {
+      store = new PgMemberStore(tx, orgId, { ownPids: ownBackendPids(this.#ctx.db) });
     } else {
-      store = new KyselyMemberStore(tx ?? this.#ctx.db, orgId, { lock: tx !== null && this.#ctx.dialect === 'postgres' });
+      store = new KyselyMemberStore(tx ?? this.#ctx.db, orgId, { lock: false });
     }
     if (tx) {
       if (this.#ctx.dialect === 'postgres') await lockOrganizationImports(tx, orgId);
@@ -156,7 +170,11 @@ export class ImportJob {
     await pool.close();
   }
 
+  /** Whether this load dropped the ledger's secondary indexes and built them again (`restoreIndexes`). */
+  indexesRebuilt = false;
+
   async restoreIndexes(): Promise<void> {
+    if (this.#restore) this.indexesRebuilt = true;
     await this.#restore?.();
     this.#restore = undefined;
   }
@@ -174,7 +192,7 @@ export class ImportJob {
       this.#bulkDecided = true;
       const newRows = Math.round((table.size * result.rows) / result.bytes) - table.org;
       if (tx && this.#writing && store.deferIndexes && newRows >= this.#o.bulkIndexRows && newRows >= table.all)
-        this.#restore = store.deferIndexes();
+        this.#restore = (await store.deferIndexes()) ?? undefined;
     }
     const { cells, lines, refused } = result;
     const codeAt = (row: number) => cells[row * ROW_WIDTH + cellIndex.member_code] as string;
@@ -185,7 +203,11 @@ export class ImportJob {
         const key = claimKey(codeAt(row));
         if (!this.#claimed.has(key) && (this.#known === null || this.#known.has(key))) codes.push(codeAt(row));
       }
-      if (codes.length) existing = await store.find(codes);
+      if (codes.length) {
+        const t = performance.now();
+        existing = await store.find(codes);
+        this.time.lookup += performance.now() - t;
+      }
     }
     const inserts: NewMembers = { cells, rows: [], ids: [] };
     const updates: Pending[] = [];
@@ -252,13 +274,17 @@ export class ImportJob {
     // Strict mode: after the first rejected row nothing more is written; the transaction will be rolled back.
     if (this.strictFailed) this.#writing = false;
     if (tx && this.#writing) {
+      const t0 = performance.now();
       await store.insert(inserts, at);
       for (const u of updates) await store.update(u.id, u.version, u.set);
+      const t1 = performance.now();
       // On SQLite the entries go through the raw handle of the connection the transaction runs on.
       const auditTx = this.#ctx.sqlite ? new SqliteTx(this.#ctx.sqlite) : tx;
       for (let i = 0; i < events.length; i += AUDIT_SLICE) {
         await appendAuditBatch(auditTx, this.#o.actor, events.slice(i, i + AUDIT_SLICE), this.#ctx.clock);
       }
+      this.time.members += t1 - t0;
+      this.time.audit += performance.now() - t1;
     }
     await this.#o.report?.add(rejected);
     this.#bytesDone += result.bytes;

@@ -45,8 +45,9 @@ export interface ImportMembersOptions {
   /** Chunk size in bytes (tests use small chunks to cross chunk boundaries). */
   chunkBytes?: number;
   /**
-   * SQLite: a load expected to insert at least this many members, and at least as many as the ledger holds,
-   * drops the ledger's secondary indexes and builds them again at the end (in the same transaction). Default 100,000.
+   * A load expected to insert at least this many members, and at least as many as the ledger holds, drops the
+   * ledger's secondary indexes and builds them again at the end (in the same transaction); on PostgreSQL also
+   * its foreign keys, and only when no other session is connected (store.ts). Default 100,000.
    */
   bulkIndexRows?: number;
   /**
@@ -82,6 +83,27 @@ export interface ImportSummary {
    * rollback journal (see store.ts); `wal` otherwise. `null` on PostgreSQL and for a dry run.
    */
   journal: ImportJournal;
+  /**
+   * A bulk load: the ledger's secondary indexes (on PostgreSQL also its foreign keys) were dropped for the
+   * load and built again before commit (see `bulkIndexRows`, and store.ts for when PostgreSQL does it).
+   */
+  indexesRebuilt: boolean;
+  /** Where the time went (seconds of the thread that writes the database); see `ImportTimings`. */
+  timings: ImportTimings;
+}
+
+/**
+ * Seconds the import's writing thread spent waiting on the database, by kind of work: looking up known
+ * member codes, writing members (inserts and updates), appending their audit entries, rebuilding the
+ * ledger's indexes (SQLite bulk loads) and committing. The rest of `seconds` is reading the file, the
+ * transform threads the writer waited for, and the writer's own work between statements.
+ */
+export interface ImportTimings {
+  lookup: number;
+  members: number;
+  audit: number;
+  indexes: number;
+  commit: number;
 }
 
 const SMALL_FILE = 2 << 20;
@@ -161,6 +183,9 @@ export async function importMembers(ctx: AppContext, opts: ImportMembersOptions)
   });
   let status: ImportSummary['status'] = dryRun ? 'dry_run' : 'completed';
   let journal: ImportJournal = null;
+  let indexMs = 0;
+  let commitStarted = 0;
+  let commitMs = 0;
   try {
     if (dryRun) {
       await job.run(source, pool, null);
@@ -183,11 +208,15 @@ export async function importMembers(ctx: AppContext, opts: ImportMembersOptions)
             }
             // After the run's entry: the rebuild writes many pages, and SQLite then need not write the audit
             // chain's pages again at commit (see migration 0007).
+            const rebuild = performance.now();
             await job.restoreIndexes();
+            indexMs = performance.now() - rebuild;
             const done = iso(ctx.clock());
             await finishRun(tx, runId, { status: 'completed', at: done, sha256: source.sha256(), counts: job.counts });
+            commitStarted = performance.now();
           }),
         );
+        commitMs = performance.now() - commitStarted;
       } catch (error) {
         if (!(error instanceof StrictRollback)) {
           await ctx.db
@@ -228,8 +257,18 @@ export async function importMembers(ctx: AppContext, opts: ImportMembersOptions)
     reportFile: report?.path ?? null,
     interruptedRuns: job.interrupted,
     journal,
+    indexesRebuilt: job.indexesRebuilt,
+    timings: {
+      lookup: seconds(job.time.lookup),
+      members: seconds(job.time.members),
+      audit: seconds(job.time.audit),
+      indexes: seconds(indexMs),
+      commit: seconds(commitMs),
+    },
   };
 }
+
+const seconds = (ms: number) => Math.round(ms / 10) / 100;
 
 /** SQLite's "database is locked" after its busy timeout: another process holds the write lock. */
 function busy(error: unknown): AppError | undefined {

@@ -79,6 +79,9 @@ describe.each(availableDialects())('member import on %s', (dialect) => {
     const seq = await lastSeq();
     const s = await run(file);
     expect(s).toMatchObject({ status: 'completed', committed: true, encoding: 'utf8', rows: 2, created: 2, updated: 0, rejected: 0 });
+    // Where the writer's time went, by kind of database work (seconds).
+    for (const k of ['lookup', 'members', 'audit', 'indexes', 'commit'] as const) expect(s.timings[k]).toBeGreaterThanOrEqual(0);
+    expect(s.timings.members + s.timings.audit).toBeLessThanOrEqual(s.seconds);
     const m = await member('2000001');
     expect(m).toMatchObject({
       name: '山田 花子',

@@ -8,7 +8,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
 import type { AppContext } from '../../base/context.ts';
 import { AppError } from '../../base/errors.ts';
-import { type DbOrTx, withSqlite } from '../../db/database.ts';
+import { type DbOrTx, type Tx, withSqlite } from '../../db/database.ts';
 import type { MemberTable } from '../../db/schema.ts';
 import { type RowCells, rowColumns } from './transform.ts';
 
@@ -25,10 +25,11 @@ export interface MemberStore {
   count(): Promise<{ org: number; all: number }>;
   /**
    * Bulk loads only: drops the secondary (non-unique) indexes of `members` now and returns a function that
-   * builds them again. Building an index once is far cheaper than a million random inserts into it; both
-   * happen inside the import's transaction, so a crash leaves the indexes as they were.
+   * builds them again (null: not now, see the PostgreSQL store). Building an index once is far cheaper than a
+   * million random inserts into it; both happen inside the import's transaction, so a crash leaves the
+   * indexes as they were.
    */
-  deferIndexes?(): () => Promise<void>;
+  deferIndexes?(): Promise<(() => Promise<void>) | null>;
 }
 
 /**
@@ -232,7 +233,7 @@ export class SqliteMemberStore implements MemberStore {
     return { org: org.n, all: all.n };
   }
 
-  deferIndexes() {
+  async deferIndexes() {
     const indexes = this.#db
       .prepare("select name, sql from sqlite_master where type = 'index' and tbl_name = 'members' and sql is not null")
       .all() as { name: string; sql: string }[];
@@ -259,7 +260,7 @@ function sortInFiles(db: BetterSqlite3.Database): void {
   }
 }
 
-/** PostgreSQL (and SQLite without a raw handle): Kysely in the caller's transaction. */
+/** SQLite without a raw handle (and the base of the PostgreSQL store): Kysely in the caller's transaction. */
 export class KyselyMemberStore implements MemberStore {
   readonly #db: DbOrTx;
   readonly #orgId: string;
@@ -325,6 +326,106 @@ export class KyselyMemberStore implements MemberStore {
     return { org: Number(org.n), all: Number(all.n) };
   }
 }
+
+/**
+ * PostgreSQL: new members go in with one set-based statement per chunk, `insert … select … from unnest(…)`
+ * with one array parameter per column, instead of a multi-row VALUES list of ~1,300 × 23 parameters: the
+ * statement text and its 20 parameters are the same size whatever the number of rows, PostgreSQL parses and
+ * plans it once per chunk, and the rows cross the wire as 20 array literals written here (see `arrayLiteral`).
+ * Everything else (lookups with `for update`, updates, counts) is the Kysely store's.
+ */
+export class PgMemberStore extends KyselyMemberStore {
+  readonly #tx: DbOrTx;
+  readonly #org: string;
+  readonly #ownPids: readonly number[];
+
+  /** `ownPids`: this process's connections to the server (`ownBackendPids`), which do not count as others. */
+  constructor(tx: DbOrTx, orgId: string, opts: { ownPids?: readonly number[] } = {}) {
+    super(tx, orgId, { lock: true });
+    this.#tx = tx;
+    this.#org = orgId;
+    this.#ownPids = opts.ownPids ?? [];
+  }
+
+  override async insert({ cells, rows, ids }: NewMembers, at: string) {
+    if (rows.length === 0) return;
+    const arrays = [arrayLiteral(ids, 0, 1, null)];
+    for (let c = 0; c < ROW_WIDTH; c++) arrays.push(arrayLiteral(cells, c, ROW_WIDTH, rows));
+    await sql`insert into members (${sql.raw(memberColumns.join(', '))})
+      select u.id, ${this.#org}, ${sql.raw(rowColumns.map((c) => `u.${c}`).join(', '))}, 1, ${at}, ${at}
+      from unnest(${sql.join(arrays.map((a, i) => sql`${a}::${sql.raw(i === SHARE_CAPITAL ? 'bigint[]' : 'text[]')}`))})
+        as u(id, ${sql.raw(rowColumns.join(', '))})`.execute(this.#tx);
+  }
+
+  /**
+   * A bulk load alone on the database: the ledger's secondary indexes and its foreign keys (the organization
+   * of each row, checked by a trigger per row) are dropped and made again before commit, in the transaction:
+   * at a million members about a third of the server's work for the rows (index inserts at random places,
+   * a trigger query per row) becomes a sorted index build and one join.
+   *
+   * Dropping them locks `members` and `organizations` (ACCESS EXCLUSIVE) until commit: no other session could
+   * read either, so this happens only when no other session is connected to the database (no server, no
+   * other command; the import's own connections aside) and the locks are free at once (`nowait`); otherwise
+   * the rows go in with the indexes and triggers as they are (null). A session that connects later waits for
+   * the import, as on SQLite when a large import has the database to itself. A crash or a kill rolls the
+   * drops back with the rest.
+   */
+  async deferIndexes(): Promise<(() => Promise<void>) | null> {
+    const tx = this.#tx as Tx;
+    const others = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
+      where datname = current_database() and backend_type = 'client backend'
+        and pid <> pg_backend_pid() and not (pid = any(${`{${this.#ownPids.join(',')}}`}::int[]))`.execute(tx);
+    if (others.rows[0]!.n > 0) return null;
+    await sql`savepoint mamori_bulk_load`.execute(tx);
+    try {
+      await sql`lock table members, organizations in access exclusive mode nowait`.execute(tx);
+    } catch (error) {
+      if ((error as { code?: string }).code !== '55P03') throw error; // lock_not_available
+      await sql`rollback to savepoint mamori_bulk_load`.execute(tx);
+      return null;
+    }
+    await sql`release savepoint mamori_bulk_load`.execute(tx);
+    const indexes = await sql<{ name: string; def: string }>`select i.relname as name, pg_get_indexdef(i.oid) as def
+      from pg_index x join pg_class i on i.oid = x.indexrelid
+      where x.indrelid = 'members'::regclass and not x.indisunique and not x.indisprimary`.execute(tx);
+    const keys = await sql<{ name: string; def: string }>`select conname as name, pg_get_constraintdef(oid) as def
+      from pg_constraint where conrelid = 'members'::regclass and contype = 'f'`.execute(tx);
+    for (const k of keys.rows) await sql`alter table members drop constraint ${sql.id(k.name)}`.execute(tx);
+    for (const i of indexes.rows) await sql`drop index ${sql.id(i.name)}`.execute(tx);
+    return async () => {
+      for (const i of indexes.rows) await sql.raw(i.def).execute(tx);
+      for (const k of keys.rows) await sql`alter table members add constraint ${sql.id(k.name)} ${sql.raw(k.def)}`.execute(tx);
+    };
+  }
+}
+
+/** The parameter index of `share_capital` (the one number) in `PgMemberStore.insert`: the id comes first. */
+const SHARE_CAPITAL = 1 + rowColumns.indexOf('share_capital');
+
+/**
+ * A PostgreSQL array literal (`{"a","b",NULL}`) of `values[row * stride + offset]` for each row of `rows`
+ * (null: every row of `values`). node-postgres would write the same for a JS array, with two regular
+ * expression replacements per element; here an element is escaped only when it holds `"` or `\`, which
+ * ledger values rarely do.
+ */
+export function arrayLiteral(
+  values: readonly (string | number | null)[],
+  offset: number,
+  stride: number,
+  rows: readonly number[] | null,
+): string {
+  const n = rows ? rows.length : values.length;
+  const parts = new Array<string>(n);
+  for (let k = 0; k < n; k++) {
+    const v = values[(rows ? rows[k]! : k) * stride + offset];
+    if (v === null || v === undefined) parts[k] = 'NULL';
+    else if (typeof v === 'number') parts[k] = String(v);
+    else parts[k] = NEEDS_ESCAPE.test(v) ? `"${v.replace(ESCAPED, '\\$&')}"` : `"${v}"`;
+  }
+  return `{${parts.join(',')}}`;
+}
+const NEEDS_ESCAPE = /["\\]/;
+const ESCAPED = /["\\]/g;
 
 /** PostgreSQL: one import per organization at a time (held until the transaction ends). */
 export async function lockOrganizationImports(db: DbOrTx, orgId: string): Promise<void> {
