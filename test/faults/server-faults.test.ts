@@ -187,6 +187,7 @@ describe.each(availableDialects())('faults of a mamori server on %s', (dialect: 
     expect(await killed).toBe('SIGKILL');
     expect(okTotal).toBeGreaterThanOrEqual(KILL_AFTER_OK);
     expect(next).toBeLessThan(BURST_REQUESTS); // killed mid-burst, not after it
+    expect(okTotal + failed).toBe(next); // every read sent was answered or cut off
     if (head) {
       expect(await count('audit_queue')).toBeGreaterThanOrEqual(okTotal);
       await head.release();

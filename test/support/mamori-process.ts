@@ -172,7 +172,10 @@ export async function startServer(inst: Installation, env: NodeJS.ProcessEnv = {
 export class Browser {
   readonly #cookies = new Map<string, string>();
   #csrf: string | undefined;
-  constructor(readonly base: string) {}
+  readonly base: string;
+  constructor(base: string) {
+    this.base = base;
+  }
 
   #keep(r: Response) {
     for (const c of r.headers.getSetCookie()) {
