@@ -360,6 +360,11 @@ export function openDatabase(url: string, options: OpenOptions = {}): OpenedData
   // An idle connection the server closed (a restart, a replica stopped) is dropped by the pool, which then
   // emits 'error': without a listener that would end the process. The next query opens a new connection.
   pool.on('error', () => {});
+  // A connection that is checked out (a transaction in progress) has no pool listener: when the server ends it
+  // (`pg_terminate_backend`, a failover), pg emits 'error' on the client, which would end the process. The query
+  // in progress is rejected all the same (its request fails and its transaction is gone), and the pool drops the
+  // dead connection when it is released (test/faults/server-faults.test.ts).
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   pools.set(db, pool);
   const pids = new Set<number>();

@@ -1,7 +1,7 @@
 /**
  * `mamori import members` as an operator runs it, a real process per run, on SQLite and PostgreSQL: killed
  * (SIGKILL) in the middle of a file, the database is as it was (member count, audit chain) and the next run
- * completes; exit codes for rejected rows and a bad header.
+ * completes with nothing lost or applied twice (one entry per member, `mamori audit verify` passes); exit codes for rejected rows and a bad header.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,7 +14,7 @@ import { type DialectName, type OpenedDatabase, openDatabase } from '../../db/da
 import { migrateToLatest } from '../../db/migrate.ts';
 import { registerAuditMacKeys } from '../audit/mac.ts';
 import { verifyAuditChain } from '../audit/verify.ts';
-import { KeyRing, saveKeyRing } from '../crypto/data-keys.ts';
+import { loadKeyRing } from '../crypto/data-keys.ts';
 import { csvColumns, csvLine, syntheticMember } from '../demo/synthetic.ts';
 import { createOrganization } from '../organizations/service.ts';
 
@@ -53,15 +53,14 @@ describe.each(availableDialects())('mamori import members (CLI) on %s', (dialect
     }
     env = { ...process.env, DATABASE_URL: url, MAMORI_DATA_DIR: dir, MAMORI_KEY_FILE: join(dir, 'keys.json') };
     delete env.MAMORI_DATA_KEYS;
-    // One key ring for the CLI and this process, as for every process of one installation: the audit entries the
-    // CLI queues (PostgreSQL) carry MACs that this process, draining the queue, must be able to check.
-    const ring = KeyRing.generate();
-    saveKeyRing(join(dir, 'keys.json'), ring);
+    db = openDatabase(url);
+    // This process writes and chains audit entries with the installation's MAC keys, as the CLI does, so that
+    // `mamori audit verify` and this process's verification check the same MACs (PostgreSQL).
+    const ring = loadKeyRing(join(dir, 'keys.json'), {});
     registerAuditMacKeys(
       ring.file.keys.map((k) => ({ id: k.id, key: Buffer.from(k.key, 'base64') })),
       ring.primaryId,
     );
-    db = openDatabase(url);
     // The migration tables in this schema (Kysely would otherwise find another test schema's).
     await migrateToLatest(db.db, dialect, schema ? { schema } : {});
     const system = { type: 'system', id: null, orgId: null, label: 'test' } as const;
@@ -137,9 +136,17 @@ describe.each(availableDialects())('mamori import members (CLI) on %s', (dialect
     expect(summary.journal).toBe(dialect === 'sqlite' ? 'wal' : null);
     expect(await members()).toBe(ROWS);
     expect((await runs()).map((r) => r.status)).toEqual(['failed', 'completed']);
+    // The operator's verification (it records itself: one entry more).
+    const verified = mamori(['audit', 'verify', '--json']);
+    expect(verified.code, verified.err).toBe(0);
+    expect(JSON.parse(verified.out)).toMatchObject({ ok: true });
     const after = await verifyAuditChain(db.db);
     expect(after.ok).toBe(true);
-    expect(after.entries).toBe(chain.entries + ROWS + 1); // one entry per member and the run's summary
+    // Nothing lost or applied twice: one entry per member, the run's summary and the verification.
+    expect(after.entries).toBe(chain.entries + ROWS + 2);
+    const entries = await db.db.selectFrom('audit_log').select('member_id').where('action', '=', 'member.import').execute();
+    expect(entries.length).toBe(ROWS);
+    expect(new Set(entries.map((e) => e.member_id)).size).toBe(ROWS);
   }, 120_000);
 
   if (dialect === 'sqlite') {
