@@ -47,6 +47,16 @@ async function signInAt(base: string, path: string, body: Record<string, string>
   return { cookie: jar(), csrf: token };
 }
 
+/** The second factor of a session that asks for one (`POST /api/v1/auth/totp`). */
+export async function completeTotp(base: string, session: Session, code: string): Promise<void> {
+  const res = await fetch(`${base}/api/v1/auth/totp`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrf, cookie: session.cookie },
+    body: JSON.stringify({ code }),
+  });
+  if (!res.ok) throw new Error(`TOTP failed: ${res.status} ${await res.text()}`);
+}
+
 /** `ids` shuffled in place with a fixed seed. */
 export function shuffled(ids: string[], seed = 7): string[] {
   const shuffle = rng(seed);

@@ -35,6 +35,8 @@ export interface PgMamori {
   query<T extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<T[]>;
   /** Waits until the instances' sequencers have chained every queued entry; resolves with the seconds waited. */
   waitForSequencer(timeoutMs?: number): Promise<number>;
+  /** The current TOTP code of a demo user (`mamori demo totp`). */
+  totp(login: string): Promise<string>;
   /** Stops the instances, then runs `mamori audit verify --json`. */
   stopAndVerify(): Promise<{ ok: boolean; entries: number; seconds: number; firstBad?: unknown }>;
   /** Stops what is running and drops the database (unless BENCH_KEEP=1). */
@@ -97,6 +99,13 @@ export async function startPgMamori(dbName: string, members: number): Promise<Pg
           if (performance.now() - began > timeoutMs) throw new Error(`audit queue still holds ${r!.n} entries after ${timeoutMs / 1000} s`);
           await new Promise((res) => setTimeout(res, 100));
         }
+      },
+      async totp(login) {
+        const out = await mamoriCli(['demo', 'totp', login], { ...env, MAMORI_DATA_DIR: dataDir });
+        const code = out.stdout.trim().split('\n').pop() ?? '';
+        if (out.code !== 0 || !/^\d{6}$/.test(code))
+          throw new Error(`demo totp ${login} exited ${out.code}:\n${out.stdout}\n${out.stderr}`);
+        return code;
       },
       async stopAndVerify() {
         await Promise.all(instances.splice(0).map((i) => stopServer(i.child)));
