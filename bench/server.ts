@@ -3,6 +3,7 @@
  * data folder and waited for until healthy, and stopped (SIGTERM, then SIGKILL after 10 s).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -19,9 +20,17 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Starts the server on `port` with its data in `dataDir` and `demoMembers` demo members; resolves when healthy. */
-export async function startServer(dataDir: string, port: number, demoMembers: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [join(root, 'bin', 'mamori.js'), 'serve', '--port', String(port)], {
+/**
+ * Starts the server on `port` with its data in `dataDir` and `demoMembers` demo members; resolves when healthy.
+ * `env` adds to the environment (e.g. `DATABASE_URL` for PostgreSQL), `args` to the command line (`--no-demo`).
+ */
+export async function startServer(
+  dataDir: string,
+  port: number,
+  demoMembers: number,
+  opts: { env?: Record<string, string>; args?: string[] } = {},
+): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [join(root, 'bin', 'mamori.js'), 'serve', '--port', String(port), ...(opts.args ?? [])], {
     cwd: root,
     env: {
       ...process.env,
@@ -29,6 +38,7 @@ export async function startServer(dataDir: string, port: number, demoMembers: nu
       MAMORI_DEMO_MEMBERS: String(demoMembers),
       LOG_LEVEL: 'warn',
       MAMORI_COOKIE_SECURE: 'false',
+      ...opts.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -61,4 +71,38 @@ export async function stopServer(child: ChildProcess): Promise<void> {
   const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
   await exited;
   clearTimeout(timer);
+}
+
+/** Runs `mamori <args>` with `env` added to the environment; resolves with its exit code and output. */
+export function mamoriCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(root, 'bin', 'mamori.js'), ...args], {
+      cwd: root,
+      env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr!.on('data', (d) => {
+      stderr += d;
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10 * 60_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** Resident set size of `pid` in bytes (VmRSS), or 0 when it is gone. */
+export function rssOf(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
 }

@@ -5,6 +5,7 @@
  * What an answer changes is in `effects.ts`; mails go out after the commit (`notify.ts`).
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import type { StaffActor, StaffOrMemberActor } from '../../base/actors.ts';
 import type { AppContext } from '../../base/context.ts';
 import { dutyAccess } from '../../base/duties.ts';
@@ -12,7 +13,7 @@ import { AppError } from '../../base/errors.ts';
 import { addDays } from '../../base/rules.ts';
 import type { RequestChannel, Requester, RequestKind, RequestState } from '../../contract/requests.ts';
 import { disclosingKinds, kindsAfterErasure, officerSteps, openStates, type RequestStep, steps } from '../../contract/requests.ts';
-import type { DbOrTx, Tx } from '../../db/database.ts';
+import { type DbOrTx, dialectOf, type Tx } from '../../db/database.ts';
 import type { SubjectRequestTable } from '../../db/schema.ts';
 import { iso, japanDate } from '../../db/time.ts';
 import { appendAudit } from '../audit/append.ts';
@@ -101,6 +102,9 @@ export async function fileRequest(ctx: AppContext, actor: RequestActor, input: F
     if (actor.type === 'member' && actor.subjectId !== member.id) throw new AppError('member_not_found');
     if (member.erased_at && !kindsAfterErasure.includes(input.kind)) throw new AppError('request_member_erased');
     await checkDetailCodes(tx, member.org_id, input.kind, detail);
+    // PostgreSQL: one filing per organization at a time, so that the open-request check and the next reference
+    // see the filings before (concurrent filings took the same reference: a unique violation, answered 500).
+    if (dialectOf(tx) === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(${`mamori.requests.${member.org_id}`}))`.execute(tx);
     const open = await tx
       .selectFrom('subject_requests')
       .select('id')
