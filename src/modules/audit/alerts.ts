@@ -11,6 +11,7 @@
  * which concurrent readers cannot all see. On SQLite (one writer at a time) one row per actor and hour.
  */
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { isOffHours, type OrgSettings } from '../../base/settings.ts';
 import { type Db, type DbOrTx, dialectOf, SqliteTx, type Tx } from '../../db/database.ts';
 import type { AlertTable } from '../../db/schema.ts';
@@ -117,21 +118,19 @@ export async function checkReadAlerts(tx: Tx | SqliteTx, ctx: ReadContext): Prom
 async function checkReadAlertsSharded(tx: Tx, ctx: ReadContext): Promise<void> {
   const hour = iso(ctx.at).slice(0, 13);
   const count = ctx.count ?? 1;
-  const shard = Math.floor(Math.random() * COUNTER_SHARDS);
-  await tx
-    .insertInto('access_counters')
-    .values({ actor_id: ctx.actorId, hour: `${hour}#${shard}`, count })
-    .onConflict((oc) => oc.columns(['actor_id', 'hour']).doUpdateSet((eb) => ({ count: eb('access_counters.count', '+', count) })))
-    .execute();
+  const shard = `${hour}#${Math.floor(Math.random() * COUNTER_SHARDS)}`;
+  // One statement: add to the shard and sum the hour (the outer query sees the other shards as of before the
+  // statement, its own shard through the insert's RETURNING).
+  const { rows } = await sql<{ total: number }>`with up as (
+      insert into access_counters (actor_id, hour, count) values (${ctx.actorId}, ${shard}, ${count})
+      on conflict (actor_id, hour) do update set count = access_counters.count + excluded.count
+      returning count)
+    select (select count from up) + coalesce((select sum(count) from access_counters
+      where actor_id = ${ctx.actorId} and hour = any(${shardKeys(hour)}::text[]) and hour <> ${shard}), 0) as total`.execute(tx);
+  const total = Number(rows[0]!.total);
   const limit = ctx.settings.alerts.readsPerHour;
-  const { total } = await tx
-    .selectFrom('access_counters')
-    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('count'), eb.lit(0)).as('total'))
-    .where('actor_id', '=', ctx.actorId)
-    .where('hour', 'in', shardKeys(hour))
-    .executeTakeFirstOrThrow();
-  if (Number(total) > limit && (await firstMarker(tx, ctx.actorId, `${hour}!bulk`))) {
-    await raise(tx, ctx, 'bulk_reads', { hour, reads: Number(total), limit });
+  if (total > limit && (await firstMarker(tx, ctx.actorId, `${hour}!bulk`))) {
+    await raise(tx, ctx, 'bulk_reads', { hour, reads: total, limit });
   }
   if (isOffHours(ctx.at, ctx.settings) && (await firstMarker(tx, ctx.actorId, `off:${hour}!`))) {
     await raise(tx, ctx, 'off_hours', { hour, work_start: ctx.settings.alerts.workStart, work_end: ctx.settings.alerts.workEnd });
@@ -139,18 +138,30 @@ async function checkReadAlertsSharded(tx: Tx, ctx: ReadContext): Promise<void> {
   if (ctx.memberStatus === 'withdrawn') await raise(tx, ctx, 'withdrawn_member', {});
 }
 
-const shardKeys = (hour: string) => Array.from({ length: COUNTER_SHARDS }, (_, n) => `${hour}#${n}`);
+/**
+ * Markers another transaction has committed (seen as a conflict): they stay, so this process skips them from
+ * then on (per actor and hour; the set is emptied when it grows large). A marker this transaction inserted is not
+ * remembered: its transaction might still roll back.
+ */
+const committedMarkers = new Set<string>();
 
 /** Inserts a marker row; true only for the transaction that inserted it first. */
 async function firstMarker(tx: Tx, actorId: string, key: string): Promise<boolean> {
+  const memo = `${actorId}\n${key}`;
+  if (committedMarkers.has(memo)) return false;
   const row = await tx
     .insertInto('access_counters')
     .values({ actor_id: actorId, hour: key, count: 1 })
     .onConflict((oc) => oc.columns(['actor_id', 'hour']).doNothing())
     .returning('count')
     .executeTakeFirst();
-  return row !== undefined;
+  if (row !== undefined) return true;
+  if (committedMarkers.size > 10_000) committedMarkers.clear();
+  committedMarkers.add(memo);
+  return false;
 }
+
+const shardKeys = (hour: string) => Array.from({ length: COUNTER_SHARDS }, (_, n) => `${hour}#${n}`);
 
 export async function listAlerts(db: DbOrTx, orgId: string, status?: 'open' | 'acknowledged', limit = 200) {
   // PostgreSQL: alerts name their read's audit entry by sequence number once it is chained; chain what waits.

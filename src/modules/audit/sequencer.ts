@@ -67,7 +67,7 @@ type LogRow = Record<(typeof logColumns)[number], string | number | null>;
  */
 export async function sequenceAuditBatch(
   db: Db,
-  opts: { wait?: boolean; limit?: number; now?: () => Date } = {},
+  opts: { wait?: boolean; limit?: number; now?: () => Date /** Only entries queued up to this queue id. */; upTo?: number } = {},
 ): Promise<BatchResult | null> {
   // Without the keys no queued entry can be vouched for: they wait for a process that holds the key ring.
   if (!auditMacReady()) return null;
@@ -81,7 +81,11 @@ export async function sequenceAuditBatch(
       }>`select seq, hash from audit_head where id = 1 for update ${opts.wait ? sql`` : sql`skip locked`}`.execute(tx)
     ).rows[0];
     if (!head) return null;
-    const queued = (await sql<QueuedRow>`select * from audit_queue order by id limit ${limit}`.execute(tx)).rows;
+    const queued = (
+      await sql<QueuedRow>`select * from audit_queue ${opts.upTo === undefined ? sql`` : sql`where id <= ${opts.upTo}`} order by id limit ${limit}`.execute(
+        tx,
+      )
+    ).rows;
     if (queued.length === 0) return { sequenced: 0, tampered: 0 };
 
     const ids = queued.map((q) => q.entry_id);
@@ -193,17 +197,36 @@ async function insertLogRows(tx: Tx, rows: readonly LogRow[]): Promise<void> {
   await sql`insert into audit_log (${sql.join(logColumns.map((c) => sql.ref(c)))}) select * from unnest(${sql.join(arrays)})`.execute(tx);
 }
 
+/** Drains in progress per database: concurrent readers of one process share one. */
+const draining = new WeakMap<Db, { upTo: number; done: Promise<number> }>();
+
 /**
- * Chains everything queued so far and returns the number of entries chained (0 on SQLite, which has no queue).
- * Waits for a running batch of another sequencer first.
+ * Chains everything queued so far — every entry committed before the call — and returns the number of entries
+ * chained (0 on SQLite, which has no queue). Waits for a running batch of another sequencer first. Entries queued
+ * after the call are left to the sequencer, so a reader never chases a stream of new writes; concurrent calls in
+ * one process share a drain that covers them.
  */
 export async function drainAuditQueue(db: Db): Promise<number> {
-  if (dialectOf(db) !== 'postgres') return 0;
-  let total = 0;
-  for (;;) {
-    const r = await sequenceAuditBatch(db, { wait: true });
-    if (!r || r.sequenced === 0) return total;
-    total += r.sequenced;
+  if (dialectOf(db) !== 'postgres' || !auditMacReady()) return 0;
+  const last = (await sql<{ id: number | null }>`select max(id) as id from audit_queue`.execute(db)).rows[0]?.id;
+  if (last === null || last === undefined) return 0;
+  const running = draining.get(db);
+  if (running && running.upTo >= Number(last)) return running.done;
+  const upTo = Number(last);
+  const done = (async () => {
+    if (running) await running.done.catch(() => 0);
+    let total = 0;
+    for (;;) {
+      const r = await sequenceAuditBatch(db, { wait: true, upTo });
+      if (!r || r.sequenced === 0) return total;
+      total += r.sequenced;
+    }
+  })();
+  draining.set(db, { upTo, done });
+  try {
+    return await done;
+  } finally {
+    if (draining.get(db)?.done === done) draining.delete(db);
   }
 }
 
