@@ -11,20 +11,10 @@
  * rotation adds a key and the old ones stay to check older entries.
  */
 import { createHmac, createSecretKey, hkdfSync, type KeyObject, randomBytes } from 'node:crypto';
+import type { ChainFields } from './canonical.ts';
 
-export interface MacFields {
-  entry_id: string;
-  ts: string;
-  org_id: string | null;
-  actor_type: string;
-  actor_id: string | null;
-  action: string;
-  outcome: string;
-  purpose_code: string | null;
-  member_id: string | null;
-  error_code: string | null;
-  detail: string;
-}
+/** What the MAC covers: the chain's fields but the sequence number (given later), and the entry id. */
+export type MacFields = Omit<ChainFields, 'seq'> & { entry_id: string };
 
 const macKeys = new Map<string, KeyObject>();
 const derivedKeys = new Map<string, Buffer>();

@@ -20,6 +20,7 @@ import { createMonth } from '../../db/audit-partitions.ts';
 import { type Db, dialectOf, type Tx } from '../../db/database.ts';
 import { iso } from '../../db/time.ts';
 import { canonicalJson, entryHash } from './canonical.ts';
+import { macColumns } from './chain-range.ts';
 import type { Actor } from './events.ts';
 import { auditMacReady, checkEntryMac, entryMac, type MacFields, newEntryId } from './mac.ts';
 
@@ -42,23 +43,8 @@ interface QueuedRow extends MacFields {
   mac: string;
 }
 
-const logColumns = [
-  'seq',
-  'ts',
-  'org_id',
-  'actor_type',
-  'actor_id',
-  'action',
-  'outcome',
-  'purpose_code',
-  'member_id',
-  'error_code',
-  'detail',
-  'prev_hash',
-  'hash',
-  'entry_id',
-  'mac',
-] as const;
+/** The columns a chained entry is written with (chain-range.ts: the chain's, then entry id and MAC). */
+const logColumns = macColumns;
 type LogRow = Record<(typeof logColumns)[number], string | number | null>;
 
 /**
