@@ -18,7 +18,7 @@ export interface Opened {
 
 export async function openMamori(overrides: Partial<Config> = {}): Promise<Opened> {
   const config = loadConfig(process.env, overrides);
-  const database = openDatabase(config.databaseUrl);
+  const database = openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize });
   await migrateToLatest(database.db, database.dialect);
   // A streaming replica for reads that tolerate a short lag (PostgreSQL only; the configuration refuses it on SQLite).
   const replica = config.databaseReplicaUrl

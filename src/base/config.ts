@@ -108,6 +108,8 @@ const configSchema = z
     metricsPort: z.coerce.number().int().min(1).max(65535).optional(),
     /** Where the metrics listener binds (loopback by default: scrapers on the same host or through a tunnel). */
     metricsHost: z.string().min(1),
+    /** PostgreSQL: connections in this process's pool (each audited read holds one for its transaction). */
+    databasePoolSize: z.coerce.number().int().min(1).max(500),
     /** Whether this process runs scheduled jobs (`MAMORI_JOBS=off` leaves them to the other instances). */
     jobsEnabled: z.boolean(),
     /** Seconds between the job runner's polls for due runs. */
@@ -157,6 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     trustProxy: parseTrustProxy(env.MAMORI_TRUST_PROXY),
     metricsPort: env.MAMORI_METRICS_PORT || undefined,
     metricsHost: env.MAMORI_METRICS_HOST ?? '127.0.0.1',
+    databasePoolSize: env.MAMORI_DATABASE_POOL_SIZE ?? 10,
     jobsEnabled: parseSwitch(env.MAMORI_JOBS),
     jobsPollSeconds: env.MAMORI_JOBS_POLL_SECONDS ?? 30,
     jobsLeaseSeconds: env.MAMORI_JOBS_LEASE_SECONDS ?? 300,

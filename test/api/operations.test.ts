@@ -96,6 +96,15 @@ describe('MAMORI_JOBS, MAMORI_JOBS_POLL_SECONDS, MAMORI_JOBS_LEASE_SECONDS', () 
   });
 });
 
+describe('MAMORI_DATABASE_POOL_SIZE', () => {
+  it('is 10 connections by default, taken as given within 1–500, and refused otherwise', () => {
+    expect(loadConfig({}).databasePoolSize).toBe(10);
+    expect(loadConfig({ MAMORI_DATABASE_POOL_SIZE: '40' }).databasePoolSize).toBe(40);
+    expect(() => loadConfig({ MAMORI_DATABASE_POOL_SIZE: '0' })).toThrow(/databasePoolSize/);
+    expect(() => loadConfig({ MAMORI_DATABASE_POOL_SIZE: 'many' })).toThrow(/databasePoolSize/);
+  });
+});
+
 describe('the client address behind a reverse proxy', () => {
   let database: TestDatabase;
   const servers: FastifyInstance[] = [];

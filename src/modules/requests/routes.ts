@@ -16,6 +16,7 @@ import { appendAudit } from '../audit/append.ts';
 import { changeConsent, consentHistory, listConsents } from '../consent/consents.ts';
 import { listProvisionRecords, recordProvision } from '../provision/records.ts';
 import { deliverPackage, packageForms } from './package.ts';
+import { receivedOn } from './received-on.ts';
 import { addDocument, fileRequest, getRequest, listRequests, loadForActor, readDocument, stepRequest, updateRequest } from './requests.ts';
 
 const idParams = z.strictObject({ id: z.uuid() });
@@ -377,22 +378,6 @@ export function requestRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
     );
   };
-}
-
-/** A date of receipt entered by staff, at the current time of day (the due date counts from that date). */
-function receivedOn(date: string, now: Date): Date {
-  const at = new Date(`${date}T${now.toISOString().slice(11)}`);
-  if (Number.isNaN(at.getTime()) || at > now) {
-    throw new AppError('validation_failed', [
-      {
-        field: 'received_on',
-        code: 'future',
-        message_ja: '受付日に未来の日付は指定できません。',
-        message_en: 'The date received cannot be in the future.',
-      },
-    ]);
-  }
-  return at;
 }
 
 /** Strict base64 (a file, not text that happens to decode). */
