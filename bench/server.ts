@@ -30,18 +30,24 @@ export async function startServer(
   demoMembers: number,
   opts: { env?: Record<string, string>; args?: string[] } = {},
 ): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [join(root, 'bin', 'mamori.js'), 'serve', '--port', String(port), ...(opts.args ?? [])], {
-    cwd: root,
-    env: {
-      ...process.env,
-      MAMORI_DATA_DIR: dataDir,
-      MAMORI_DEMO_MEMBERS: String(demoMembers),
-      LOG_LEVEL: 'warn',
-      MAMORI_COOKIE_SECURE: 'false',
-      ...opts.env,
+  // BENCH_CPU_PROF=DIR: each server writes a V8 CPU profile into DIR when it stops (open it in Chrome's DevTools).
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
+  const child = spawn(
+    process.execPath,
+    [...profile, join(root, 'bin', 'mamori.js'), 'serve', '--port', String(port), ...(opts.args ?? [])],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        MAMORI_DATA_DIR: dataDir,
+        MAMORI_DEMO_MEMBERS: String(demoMembers),
+        LOG_LEVEL: 'warn',
+        MAMORI_COOKIE_SECURE: 'false',
+        ...opts.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   let output = '';
   child.stdout!.on('data', (d) => {
     output += d;

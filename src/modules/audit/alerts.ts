@@ -11,7 +11,7 @@
  * which concurrent readers cannot all see. On SQLite (one writer at a time) one row per actor and hour.
  */
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import { isOffHours, type OrgSettings } from '../../base/settings.ts';
 import { type Db, type DbOrTx, dialectOf, SqliteTx, type Tx } from '../../db/database.ts';
 import type { AlertTable } from '../../db/schema.ts';
@@ -55,8 +55,8 @@ async function bump(tx: Tx | SqliteTx, actorId: string, hour: string, by: number
   return Number(row.count);
 }
 
-async function raise(tx: Tx | SqliteTx, ctx: ReadContext, kind: AlertTable['kind'], detail: Record<string, unknown>) {
-  const alert: AlertTable = {
+function alertRow(ctx: ReadContext, kind: AlertTable['kind'], detail: Record<string, unknown>): AlertTable {
+  return {
     id: randomUUID(),
     org_id: ctx.orgId,
     kind,
@@ -70,6 +70,10 @@ async function raise(tx: Tx | SqliteTx, ctx: ReadContext, kind: AlertTable['kind
     acknowledged_by: null,
     acknowledged_at: null,
   };
+}
+
+async function raise(tx: Tx | SqliteTx, ctx: ReadContext, kind: AlertTable['kind'], detail: Record<string, unknown>) {
+  const alert = alertRow(ctx, kind, detail);
   if (tx instanceof SqliteTx) {
     tx.prepare(
       'insert into alerts (id, org_id, kind, actor_id, member_id, audit_seq, audit_entry, created_at, detail, status, acknowledged_by, acknowledged_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -139,6 +143,103 @@ async function checkReadAlertsSharded(tx: Tx, ctx: ReadContext): Promise<void> {
 }
 
 /**
+ * Records a group of reads on PostgreSQL in one statement, which commits on its own (members/read-group.ts):
+ * the reads' queued entries (`queued`, from append.ts), their counts, and every alert they trigger, as
+ * `checkReadAlerts` would for each read in turn. One statement is one transaction: the entries, counts and
+ * alerts are durable together or not at all.
+ *
+ * - counts: each actor's reads of the group are added to one random shard of its hour (one row per actor and
+ *   hour: a row may not be updated twice by one statement; in key order, so that concurrent groups take the
+ *   shards' row locks in one order), and the hour is summed;
+ * - bulk_reads: where an hour's sum passes the limit, its marker is inserted (ON CONFLICT DO NOTHING, so once per
+ *   actor and hour) and the alert names the read of the group that crossed the limit;
+ * - off_hours: the marker of the actor's hour, and the alert where the marker is new;
+ * - withdrawn_member: an alert for every read of a withdrawn member's record.
+ *
+ * Returns nothing; markers found already there are remembered (they are committed: a conflicting insert waits
+ * for the other transaction) so that later groups skip them.
+ */
+export async function recordReadGroup(db: Db, queued: RawBuilder<unknown>, reads: readonly ReadContext[]): Promise<void> {
+  const groups = new Map<string, { actorId: string; hour: string; reads: ReadContext[]; limit: number }>();
+  const offHours = new Map<string, ReadContext>();
+  const withdrawn: AlertTable[] = [];
+  for (const r of reads) {
+    const hour = iso(r.at).slice(0, 13);
+    const key = `${r.actorId}\n${hour}`;
+    const g = groups.get(key);
+    if (g) {
+      g.reads.push(r);
+      g.limit = Math.min(g.limit, r.settings.alerts.readsPerHour);
+    } else groups.set(key, { actorId: r.actorId, hour, reads: [r], limit: r.settings.alerts.readsPerHour });
+    const off = `${r.actorId}\noff:${hour}!`;
+    if (isOffHours(r.at, r.settings) && !offHours.has(off) && !committedMarkers.has(off)) offHours.set(off, r);
+    if (r.memberStatus === 'withdrawn') withdrawn.push(alertRow(r, 'withdrawn_member', {}));
+  }
+  const counted = [...groups.keys()].sort().map((k) => groups.get(k)!);
+  const offs = [...offHours.values()].map((r) => ({
+    marker: `off:${iso(r.at).slice(0, 13)}!`,
+    alert: alertRow(r, 'off_hours', {
+      hour: iso(r.at).slice(0, 13),
+      work_start: r.settings.alerts.workStart,
+      work_end: r.settings.alerts.workEnd,
+    }),
+  }));
+  const alertArrays = (rows: readonly AlertTable[]) =>
+    sql.join(
+      (['id', 'org_id', 'kind', 'actor_id', 'member_id', 'audit_entry', 'created_at', 'detail'] as const).map(
+        (c) => sql`${rows.map((a) => a[c])}::text[]`,
+      ),
+    );
+  const { rows } = await sql<{ actor_id: string; hour: string }>`with q as (${queued}),
+    up as (
+      insert into access_counters (actor_id, hour, count)
+      select * from unnest(${counted.map((g) => g.actorId)}::text[],
+        ${counted.map((g) => `${g.hour}#${Math.floor(Math.random() * COUNTER_SHARDS)}`)}::text[],
+        ${counted.map((g) => g.reads.reduce((n, r) => n + (r.count ?? 1), 0))}::int[])
+      on conflict (actor_id, hour) do update set count = access_counters.count + excluded.count
+      returning actor_id, hour, count),
+    t as (
+      select up.actor_id, split_part(up.hour, '#', 1) as hour, up.count + coalesce((select sum(c.count) from access_counters c
+        where c.actor_id = up.actor_id and c.hour <> up.hour
+          and c.hour in (select split_part(up.hour, '#', 1) || '#' || n from generate_series(0, ${COUNTER_SHARDS - 1}::int) n)), 0) as total
+      from up),
+    g as (
+      select * from unnest(${counted.map((g) => g.actorId)}::text[], ${counted.map((g) => g.hour)}::text[],
+        ${counted.map((g) => g.reads.length)}::int[], ${counted.map((g) => g.limit)}::int[], ${counted.map(() => randomUUID())}::text[],
+        ${counted.map((g) => JSON.stringify(g.reads.map((r) => r.audit.entryId)))}::text[],
+        ${counted.map((g) => JSON.stringify(g.reads.map((r) => r.orgId)))}::text[],
+        ${counted.map((g) => JSON.stringify(g.reads.map((r) => iso(r.at))))}::text[])
+        as g(actor_id, hour, n, lim, alert_id, entries, orgs, times)),
+    over as (
+      select g.*, t.total, greatest(0, least(g.n - 1, g.lim - (t.total - g.n)))::int as i
+      from g join t on t.actor_id = g.actor_id and t.hour = g.hour
+      where t.total > g.lim),
+    m as (
+      insert into access_counters (actor_id, hour, count)
+      select actor_id, marker, 1 from (
+        select actor_id, hour || '!bulk' as marker from over
+        union all
+        select * from unnest(${offs.map((o) => o.alert.actor_id)}::text[], ${offs.map((o) => o.marker)}::text[])) x
+      order by 1, 2
+      on conflict (actor_id, hour) do nothing
+      returning actor_id, hour),
+    a as (
+      insert into alerts (id, org_id, kind, actor_id, member_id, audit_entry, created_at, detail, status)
+      select o.alert_id, o.orgs::json ->> o.i, 'bulk_reads', o.actor_id, null, o.entries::json ->> o.i, o.times::json ->> o.i,
+        format('{"hour":%s,"limit":%s,"reads":%s}', to_json(o.hour)::text, o.lim, o.total - o.n + o.i + 1), 'open'
+      from over o where exists (select 1 from m where m.actor_id = o.actor_id and m.hour = o.hour || '!bulk')
+      union all
+      select f.*, 'open' from unnest(${alertArrays(offs.map((o) => o.alert))}) as f(id, org_id, kind, actor_id, member_id, audit_entry, created_at, detail)
+      where exists (select 1 from m where m.actor_id = f.actor_id and m.hour = 'off:' || left(f.created_at, 13) || '!')
+      union all
+      select w.*, 'open' from unnest(${alertArrays(withdrawn)}) as w(id, org_id, kind, actor_id, member_id, audit_entry, created_at, detail))
+    select actor_id, hour from m`.execute(db);
+  // Markers due that this statement did not insert were there already, committed by another transaction.
+  const won = new Set(rows.map((r) => `${r.actor_id}\n${r.hour}`));
+  for (const key of offHours.keys()) if (!won.has(key)) rememberMarker(key);
+}
+
+/**
  * Markers another transaction has committed (seen as a conflict): they stay, so this process skips them from
  * then on (per actor and hour; the set is emptied when it grows large). A marker this transaction inserted is not
  * remembered: its transaction might still roll back.
@@ -156,9 +257,13 @@ async function firstMarker(tx: Tx, actorId: string, key: string): Promise<boolea
     .returning('count')
     .executeTakeFirst();
   if (row !== undefined) return true;
+  rememberMarker(memo);
+  return false;
+}
+
+function rememberMarker(memo: string): void {
   if (committedMarkers.size > 10_000) committedMarkers.clear();
   committedMarkers.add(memo);
-  return false;
 }
 
 const shardKeys = (hour: string) => Array.from({ length: COUNTER_SHARDS }, (_, n) => `${hour}#${n}`);

@@ -12,8 +12,8 @@
  * statements: read the head, insert the entry, move the head; safe because BEGIN IMMEDIATE holds the lock.
  */
 
-import { sql } from 'kysely';
-import { type Db, dialectOf, SqliteTx, type Tx } from '../../db/database.ts';
+import { type RawBuilder, sql } from 'kysely';
+import { type Db, type DbOrTx, dialectOf, SqliteTx, type Tx } from '../../db/database.ts';
 import type { AuditLogTable, AuditQueueTable } from '../../db/schema.ts';
 import { type Clock, iso, systemClock } from '../../db/time.ts';
 import { canonicalJson, entryHash } from './canonical.ts';
@@ -115,18 +115,44 @@ const queueColumns = [
 async function queueAudit(tx: Tx, actor: Actor, events: readonly AuditEvent[], clock: Clock): Promise<AppendedEntry[]> {
   const ts = iso(clock());
   const details = new DetailCache(actor);
-  const rows = events.map((e) => toQueueRow(actor, e, ts, details));
+  return insertQueueRows(
+    tx,
+    events.map((e) => toQueueRow(actor, e, ts, details)),
+  );
+}
+
+async function insertQueueRows(tx: Tx, rows: QueueRow[]): Promise<AppendedEntry[]> {
   if (rows.length <= VALUES_UP_TO) {
     await tx.insertInto('audit_queue').values(rows).execute();
   } else {
-    for (let i = 0; i < rows.length; i += QUEUE_CHUNK) {
-      const chunk = rows.slice(i, i + QUEUE_CHUNK);
-      const arrays = queueColumns.map((c) => sql`${chunk.map((r) => r[c])}::text[]`);
-      await sql`insert into audit_queue (${sql.join(queueColumns.map((c) => sql.ref(c)))})
-        select * from unnest(${sql.join(arrays)})`.execute(tx);
-    }
+    for (let i = 0; i < rows.length; i += QUEUE_CHUNK) await unnestInsert(rows.slice(i, i + QUEUE_CHUNK)).execute(tx);
   }
-  return rows.map((r) => ({ seq: null, hash: null, ts, entryId: r.entry_id }));
+  return rows.map((r) => ({ seq: null, hash: null, ts: r.ts, entryId: r.entry_id }));
+}
+
+/** One INSERT of the rows as arrays unnested: one plan and 12 parameters whatever their number. */
+function unnestInsert(rows: readonly QueueRow[]): RawBuilder<unknown> {
+  const arrays = queueColumns.map((c) => sql`${rows.map((r) => r[c])}::text[]`);
+  return sql`insert into audit_queue (${sql.join(queueColumns.map((c) => sql.ref(c)))}) select * from unnest(${sql.join(arrays)})`;
+}
+
+/**
+ * The entries of several actors as one `insert into audit_queue` for a statement the caller builds around it
+ * (a group of reads recorded by one statement on PostgreSQL, members/read-group.ts), with the entries it will
+ * have queued, in order. Null where entries are not queued (SQLite, or no key ring to sign them with).
+ */
+export function queueInsertFor(
+  db: DbOrTx,
+  entries: readonly { actor: Actor; event: AuditEvent }[],
+  clock: Clock = systemClock,
+): { insert: RawBuilder<unknown>; entries: AppendedEntry[] } | null {
+  if (dialectOf(db) !== 'postgres' || !auditMacReady()) return null;
+  const ts = iso(clock());
+  const rows = entries.map(({ actor, event }) => toQueueRow(actor, event, ts, new DetailCache(actor)));
+  return {
+    insert: unnestInsert(rows),
+    entries: rows.map((r) => ({ seq: null, hash: null, ts, entryId: r.entry_id })),
+  };
 }
 
 /** Appends one event. */

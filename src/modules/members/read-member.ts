@@ -9,16 +9,18 @@ import type { StaffActor } from '../../base/actors.ts';
 import type { AppContext } from '../../base/context.ts';
 import { AppError } from '../../base/errors.ts';
 import { type OrgSettings, parseOrgSettings } from '../../base/settings.ts';
-import { SqliteTx, sqliteGroupTransaction, type Tx } from '../../db/database.ts';
+import { dialectOf, SqliteTx, sqliteGroupTransaction, type Tx } from '../../db/database.ts';
 import type { BlockKind, Database, MemberTable } from '../../db/schema.ts';
 import { japanDate } from '../../db/time.ts';
 import type { AccessEngine } from '../access/decide.ts';
 import type { RefusalCode } from '../access/policy.ts';
 import { checkReadAlerts } from '../audit/alerts.ts';
 import { appendAudit } from '../audit/append.ts';
+import { auditMacReady } from '../audit/mac.ts';
 import { getOrgSettings } from '../organizations/settings-cache.ts';
 import { digitsOnly, kanaSearchKey, normalizeText } from './normalize.ts';
 import { type PresentedMember, presentMember } from './presenter.ts';
+import { readMemberGrouped } from './read-group.ts';
 
 /** Refusals that must not reveal whether a member exists in another co-op. */
 export function refusalToError(code: RefusalCode): AppError {
@@ -70,13 +72,20 @@ export interface ReadMemberOptions {
  * chain, count the read for alerts, present the allowed items — all in one transaction. On SQLite that
  * transaction runs on the raw handle with prepared statements (`sqliteGroupTransaction`): the same statements,
  * without building and compiling Kysely queries on the API's hottest path, and reads arriving together share
- * one commit (each in its own savepoint; none answers before the commit).
+ * one commit (each in its own savepoint; none answers before the commit). On PostgreSQL reads arriving together
+ * are decided and recorded as a group in one transaction (read-group.ts).
  */
 export async function readMember(ctx: AppContext, opts: ReadMemberOptions): Promise<PresentedMember> {
   const engine = await ctx.policy.engine();
   const now = ctx.clock();
   // The actor's organization's settings (alerts) come from the cache before the transaction starts.
   const actorSettings = await getOrgSettings(ctx, opts.actor.orgId);
+  if (!ctx.sqlite && dialectOf(ctx.db) === 'postgres' && auditMacReady()) {
+    const outcome = await readMemberGrouped(ctx, { ...opts, engine, now, actorSettings });
+    if ('refused' in outcome) throw alreadyAudited(outcome.refused);
+    if ('failed' in outcome) throw outcome.failed;
+    return outcome.member;
+  }
   const read = (tx: Tx | SqliteTx) => readInTransaction(ctx, tx, engine, opts, now, actorSettings);
   const outcome = ctx.sqlite ? await sqliteGroupTransaction(ctx.db, ctx.sqlite, read) : await ctx.db.transaction().execute(read);
   if ('error' in outcome) throw outcome.error;
