@@ -74,7 +74,10 @@ interface CommandRun {
 
 async function importCommand(url: string): Promise<CommandRun> {
   const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+  // BENCH_CPU_PROF=DIR: the command writes a V8 CPU profile of its main thread into DIR.
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
   const args = [
+    ...profile,
     join(root, 'bin', 'mamori.js'),
     'import',
     'members',

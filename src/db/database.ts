@@ -16,6 +16,7 @@ import {
   type Transaction,
 } from 'kysely';
 import pg from 'pg';
+import { noteClient } from './pg-copy.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
@@ -365,7 +366,17 @@ export function openDatabase(url: string, options: OpenOptions = {}): OpenedData
   // in progress is rejected all the same (its request fails and its transaction is gone), and the pool drops the
   // dead connection when it is released (test/faults/server-faults.test.ts).
   pool.on('connect', (client) => client.on('error', () => {}));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // Kysely takes its connections through this wrapper, which notes each for `transactionWithCopy` (pg-copy.ts).
+  const noting = {
+    async connect() {
+      const client = await pool.connect();
+      noteClient(client);
+      return client;
+    },
+    end: () => pool.end(),
+    options: pool.options,
+  };
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: noting }) });
   pools.set(db, pool);
   const pids = new Set<number>();
   // `processID` (the server's pid, from the startup's BackendKeyData) is public on pg.Client but not typed.

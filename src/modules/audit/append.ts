@@ -14,6 +14,7 @@
 
 import { type RawBuilder, sql } from 'kysely';
 import { type Db, type DbOrTx, dialectOf, SqliteTx, type Tx } from '../../db/database.ts';
+import { copyClientOf, copyInLater, copyText } from '../../db/pg-copy.ts';
 import type { AuditLogTable, AuditQueueTable } from '../../db/schema.ts';
 import { type Clock, iso, systemClock } from '../../db/time.ts';
 import { canonicalJson, entryHash } from './canonical.ts';
@@ -122,7 +123,12 @@ async function queueAudit(tx: Tx, actor: Actor, events: readonly AuditEvent[], c
 }
 
 async function insertQueueRows(tx: Tx, rows: QueueRow[]): Promise<AppendedEntry[]> {
-  if (rows.length <= VALUES_UP_TO) {
+  if (rows.length > VALUES_UP_TO && copyClientOf(tx)) {
+    // A bulk append in a transaction opened for COPY (an import): the rows as COPY's text lines, sent without
+    // waiting; the transaction waits for them before it commits (pg-copy.ts).
+    const lines = rows.map((r) => `${queueColumns.map((c) => copyText(r[c])).join('\t')}\n`);
+    await copyInLater(tx, `copy audit_queue (${queueColumns.join(', ')}) from stdin`, lines);
+  } else if (rows.length <= VALUES_UP_TO) {
     await tx.insertInto('audit_queue').values(rows).execute();
   } else {
     for (let i = 0; i < rows.length; i += QUEUE_CHUNK) await unnestInsert(rows.slice(i, i + QUEUE_CHUNK)).execute(tx);

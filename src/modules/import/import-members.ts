@@ -12,6 +12,7 @@ import { availableParallelism } from 'node:os';
 import { basename, resolve } from 'node:path';
 import type { AppContext } from '../../base/context.ts';
 import { AppError } from '../../base/errors.ts';
+import { settleCopies, transactionWithCopy } from '../../db/pg-copy.ts';
 import { iso } from '../../db/time.ts';
 import { appendAuditBatch } from '../audit/append.ts';
 import type { Actor } from '../audit/events.ts';
@@ -194,9 +195,11 @@ export async function importMembers(ctx: AppContext, opts: ImportMembersOptions)
       await startRun(ctx.db, { id: runId, orgId: org.id, file, actor: opts.actor, at });
       try {
         await withImportSettings(ctx, { large: source.size >= SMALL_FILE }, (used) =>
-          ctx.db.transaction().execute(async (tx) => {
+          transactionWithCopy(ctx.db, async (tx) => {
             journal = used;
             await job.run(source, pool, tx);
+            // The rows' COPYs still on their way to the server (PostgreSQL, pg-copy.ts): their errors surface here.
+            await settleCopies(tx);
             if (job.strictFailed) throw new StrictRollback();
             if (job.created + job.updated > 0) {
               await appendAuditBatch(

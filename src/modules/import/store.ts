@@ -9,6 +9,7 @@ import { sql } from 'kysely';
 import type { AppContext } from '../../base/context.ts';
 import { AppError } from '../../base/errors.ts';
 import { type DbOrTx, type Tx, withSqlite } from '../../db/database.ts';
+import { copyClientOf, copyInLater, copyText } from '../../db/pg-copy.ts';
 import type { MemberTable } from '../../db/schema.ts';
 import { type RowCells, rowColumns } from './transform.ts';
 
@@ -349,6 +350,20 @@ export class PgMemberStore extends KyselyMemberStore {
 
   override async insert({ cells, rows, ids }: NewMembers, at: string) {
     if (rows.length === 0) return;
+    // In a transaction opened for COPY (the import's): the rows as COPY's text lines, which the server parses
+    // several times faster than text arrays, sent without waiting (pg-copy.ts `copyInLater`).
+    if (this.#tx.isTransaction && copyClientOf(this.#tx as Tx)) {
+      const tail = `\t1\t${copyText(at)}\t${copyText(at)}\n`;
+      const head = `\t${copyText(this.#org)}`;
+      const lines = new Array<string>(rows.length);
+      for (let k = 0; k < rows.length; k++) {
+        let line = copyText(ids[k]) + head;
+        for (let c = rows[k]! * ROW_WIDTH, end = c + ROW_WIDTH; c < end; c++) line += `\t${copyText(cells[c])}`;
+        lines[k] = line + tail;
+      }
+      await copyInLater(this.#tx as Tx, `copy members (${memberColumns.join(', ')}) from stdin`, lines);
+      return;
+    }
     const arrays = [arrayLiteral(ids, 0, 1, null)];
     for (let c = 0; c < ROW_WIDTH; c++) arrays.push(arrayLiteral(cells, c, ROW_WIDTH, rows));
     await sql`insert into members (${sql.raw(memberColumns.join(', '))})
