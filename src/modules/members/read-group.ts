@@ -27,6 +27,7 @@ import { queueInsertFor } from '../audit/append.ts';
 import type { Actor, AuditEvent } from '../audit/events.ts';
 import { getOrgSettings } from '../organizations/settings-cache.ts';
 import { type PresentedMember, presentMember } from './presenter.ts';
+import { allowedReadEvent, refusalError, refusedReadEvent } from './read-events.ts';
 
 export interface GroupedRead {
   actor: StaffActor;
@@ -127,20 +128,7 @@ async function readGroup(ctx: AppContext, reads: readonly GroupedRead[]): Promis
 }
 
 async function plan(ctx: AppContext, read: GroupedRead, row: LoadedMember | undefined): Promise<Planned> {
-  if (!row) {
-    return {
-      kind: 'refused',
-      event: {
-        action: 'member.read',
-        outcome: 'refused',
-        orgId: read.actor.orgId,
-        purpose: read.purpose,
-        errorCode: 'member_not_found',
-        detail: { via: read.via },
-      },
-      error: new AppError('member_not_found'),
-    };
-  }
+  if (!row) return { kind: 'refused', event: refusedReadEvent(read, 'member_not_found'), error: new AppError('member_not_found') };
   const decision = read.engine.decide({
     actor: read.actor,
     purpose: read.purpose,
@@ -150,31 +138,12 @@ async function plan(ctx: AppContext, read: GroupedRead, row: LoadedMember | unde
     today: japanDate(read.now),
   });
   if (!decision.allowed) {
-    return {
-      kind: 'refused',
-      event: {
-        action: 'member.read',
-        outcome: 'refused',
-        orgId: read.actor.orgId,
-        memberId: row.id,
-        purpose: read.purpose,
-        errorCode: decision.code,
-        detail: { ...(read.items ? { items: read.items } : {}), via: read.via },
-      },
-      error: new AppError(decision.code === 'member_out_of_scope' ? 'member_not_found' : decision.code),
-    };
+    return { kind: 'refused', event: refusedReadEvent(read, decision.code, row.id), error: refusalError(decision.code) };
   }
   const { mamori_blocks: _blocks, ...member } = row;
   return {
     kind: 'allowed',
-    event: {
-      action: 'member.read',
-      outcome: 'allowed',
-      orgId: row.org_id,
-      memberId: row.id,
-      purpose: read.purpose,
-      detail: { items: decision.items, ...(decision.jointUseId ? { joint_use: decision.jointUseId } : {}), via: read.via },
-    },
+    event: allowedReadEvent(read, row, decision),
     row,
     member: presentMember(member, decision.items, ctx.keys),
     settings: row.org_id === read.actor.orgId ? read.actorSettings : await getOrgSettings(ctx, row.org_id),

@@ -20,11 +20,12 @@ import { auditMacReady } from '../audit/mac.ts';
 import { getOrgSettings } from '../organizations/settings-cache.ts';
 import { digitsOnly, kanaSearchKey, normalizeText } from './normalize.ts';
 import { type PresentedMember, presentMember } from './presenter.ts';
+import { allowedReadEvent, refusalError, refusedReadEvent } from './read-events.ts';
 import { readMemberGrouped } from './read-group.ts';
 
 /** Refusals that must not reveal whether a member exists in another co-op. */
 export function refusalToError(code: RefusalCode): AppError {
-  return alreadyAudited(new AppError(code === 'member_out_of_scope' ? 'member_not_found' : code));
+  return alreadyAudited(refusalError(code));
 }
 
 /** Marks a refusal this module has recorded itself, so the HTTP edge does not record it again. */
@@ -102,19 +103,7 @@ async function readInTransaction(
 ): Promise<{ error: AppError } | { member: PresentedMember }> {
   const row = await loadMember(tx, opts.memberId);
   if (!row) {
-    await appendAudit(
-      tx,
-      opts.actor,
-      {
-        action: 'member.read',
-        outcome: 'refused',
-        orgId: opts.actor.orgId,
-        purpose: opts.purpose,
-        errorCode: 'member_not_found',
-        detail: { via: opts.via },
-      },
-      ctx.clock,
-    );
+    await appendAudit(tx, opts.actor, refusedReadEvent(opts, 'member_not_found'), ctx.clock);
     return { error: alreadyAudited(new AppError('member_not_found')) };
   }
   const blocks = await loadBlocks(tx, row.id);
@@ -127,35 +116,10 @@ async function readInTransaction(
     today: japanDate(now),
   });
   if (!decision.allowed) {
-    await appendAudit(
-      tx,
-      opts.actor,
-      {
-        action: 'member.read',
-        outcome: 'refused',
-        orgId: opts.actor.orgId,
-        memberId: row.id,
-        purpose: opts.purpose,
-        errorCode: decision.code,
-        detail: { ...(opts.items ? { items: opts.items } : {}), via: opts.via },
-      },
-      ctx.clock,
-    );
+    await appendAudit(tx, opts.actor, refusedReadEvent(opts, decision.code, row.id), ctx.clock);
     return { error: refusalToError(decision.code) };
   }
-  const entry = await appendAudit(
-    tx,
-    opts.actor,
-    {
-      action: 'member.read',
-      outcome: 'allowed',
-      orgId: row.org_id,
-      memberId: row.id,
-      purpose: opts.purpose,
-      detail: { items: decision.items, ...(decision.jointUseId ? { joint_use: decision.jointUseId } : {}), via: opts.via },
-    },
-    ctx.clock,
-  );
+  const entry = await appendAudit(tx, opts.actor, allowedReadEvent(opts, row, decision), ctx.clock);
   await checkReadAlerts(tx, {
     orgId: row.org_id,
     actorId: opts.actor.id,
