@@ -70,6 +70,37 @@ describe('lint before publish', () => {
   });
 });
 
+describe('drafting marks left in published text', () => {
+  it('warns at each place a mark is left, in any section, and not on ordinary text', () => {
+    const doc = completePolicy('test-coop');
+    const clean = lintPolicy(doc, { today: '2026-12-03' }).filter((g) => g.code === 'placeholder_text');
+    expect(clean).toEqual([]);
+    doc.organization.representative = '理事長 ○○ ○○';
+    doc.purposes[0]!.name = '商品の供給（仮）';
+    doc.purposes[1]!.name_en = 'Delivery TODO: check the wording';
+    doc.contact!.hours = '平日 9:00〜17:00 (仮)';
+    doc.organization.website = 'https://example.coop/xxx';
+    const gaps = lintPolicy(doc, { today: '2026-12-03' }).filter((g) => g.code === 'placeholder_text');
+    expect(gaps.map((g) => g.path).sort()).toEqual(
+      ['contact.hours', 'organization.representative', 'organization.website', 'purposes[0].name', 'purposes[1].name_en'].sort(),
+    );
+    expect(gaps.every((g) => g.severity === 'warning')).toBe(true);
+    expect(gaps.find((g) => g.path === 'purposes[0].name')).toMatchObject({
+      message_ja: expect.stringContaining('「（仮）」'),
+      message_en: expect.stringContaining('“（仮）”'),
+    });
+    // Warnings only: the policy can still be published, with the warnings accepted.
+    expect(publishable(lintPolicy(doc, { today: '2026-12-03' }))).toBe(true);
+  });
+
+  it('does not mistake ordinary words and numbers for marks', () => {
+    const doc = completePolicy('test-coop');
+    doc.purposes[0]!.name = '仮設住宅への配送、○印の商品、XXL サイズ、2026年12月';
+    doc.purposes[0]!.name_en = 'Taxi and boxes, todos los productos';
+    expect(lintPolicy(doc, { today: '2026-12-03' }).filter((g) => g.code === 'placeholder_text')).toEqual([]);
+  });
+});
+
 describe('changes and their notice', () => {
   const base = completePolicy('test-coop');
   it.each([

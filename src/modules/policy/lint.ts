@@ -355,7 +355,35 @@ export function lintPolicy(doc: PolicyDocument, opts: LintOptions): LintGap[] {
     }
   });
 
+  // Drafting marks left in text that would be published: （仮）, TODO, ○○ and the like.
+  for (const { path, text } of texts(doc, '')) {
+    const mark = PLACEHOLDER.exec(text)?.[0];
+    if (mark) {
+      warning(
+        'placeholder_text',
+        path,
+        `仮の記載「${mark}」が残っています。公表前に正式な文言にしてください。`,
+        `A drafting mark “${mark}” is left in the text; replace it before publishing.`,
+      );
+    }
+  }
+
   return gaps.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
+}
+
+/**
+ * Marks that say a text is not final: 仮 in brackets of either width, TODO/TBD/FIXME, runs of ○/〇/●/×/✕ used as
+ * blanks (○○生協), and xxx as a stand-in (not inside a longer word).
+ */
+const PLACEHOLDER = /[（(]\s*仮\s*[)）]|\b(?:TODO|TBD|FIXME)\b|[○〇●×✕]{2,}|(?<![A-Za-z])[xX]{3,}(?![A-Za-z])/;
+
+/** Every string of the document with its path (`purposes[2].name`). */
+function* texts(value: unknown, path: string): Generator<{ path: string; text: string }> {
+  if (typeof value === 'string') yield { path, text: value };
+  else if (Array.isArray(value)) for (let i = 0; i < value.length; i++) yield* texts(value[i], `${path}[${i}]`);
+  else if (value && typeof value === 'object') {
+    for (const [key, v] of Object.entries(value)) yield* texts(v, path ? `${path}.${key}` : key);
+  }
 }
 
 /** True when the gaps allow publishing (no errors). */
