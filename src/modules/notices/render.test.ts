@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DRAFT_MARKER, demoPolicy, demoVersions } from '../../../test/fixtures/notices/versions.ts';
-import { circledNumber } from '../policy/document.ts';
+import { circledNumber, policyDocumentSchema, requestsSchema } from '../policy/document.ts';
 import { renderErrorPage, renderNoticePage, renderVersionsPage } from './render.ts';
 import { type PublishedVersion, timelineOn } from './timeline.ts';
 
@@ -229,5 +229,53 @@ describe('other pages', () => {
     const html = renderErrorPage('policy_not_published');
     expect(html).toContain('<html lang="ja">');
     expect(html).toContain('この組織のポリシーはまだ公表されていません。');
+  });
+});
+
+describe('the notice says only what the co-op wrote', () => {
+  /** A policy with only what the schema requires, every optional field absent. */
+  function bare() {
+    const doc = demoVersions()[1]!.doc;
+    return policyDocumentSchema.parse({
+      format: doc.format,
+      organization: { code: doc.organization.code, name: doc.organization.name },
+      requests: { methods: ['窓口'] },
+      joint_uses: [
+        {
+          code: 'ju1',
+          name: '共同利用A',
+          items: [],
+          purposes: [],
+          users: [],
+        },
+      ],
+    });
+  }
+
+  it('renders a policy with every optional field absent without undefined, invented defaults or claims', () => {
+    const text = textOf(currentPage(bare()));
+    for (const s of ['undefined', 'null', 'NaN', '[object Object]', '有料', '無料']) expect(text).not.toContain(s);
+    // The request procedure it stated, and no fee row for the fee it did not state.
+    expect(text).toContain('窓口');
+    expect(text).not.toContain('手数料');
+  });
+
+  it('states the fee as chosen: free, paid, an amount, or only the note', () => {
+    const withFee = (fee: Record<string, unknown>) => {
+      const doc = bare();
+      doc.requests = requestsSchema.parse({ methods: ['窓口'], fee });
+      return textOf(currentPage(doc));
+    };
+    expect(withFee({ free: true })).toContain('手数料無料');
+    expect(withFee({ free: false })).toContain('手数料有料');
+    expect(withFee({ free: false, amount_yen: 1000 })).toContain('手数料1件につき1,000円');
+    const noteOnly = withFee({ note: '郵送の場合は実費' });
+    expect(noteOnly).toContain('手数料郵送の場合は実費');
+    expect(noteOnly).not.toContain('有料');
+  });
+
+  it('gives a joint use without a start date the date it starts: the version’s effective date', () => {
+    const text = textOf(currentPage(bare()));
+    expect(text).toContain('共同利用の開始日2026年6月10日（この方針の施行日）');
   });
 });

@@ -72,7 +72,7 @@ export function renderNoticePage(input: NoticePageInput): string {
   const { orgCode, timeline, version, doc } = input;
   const paths = noticePaths(orgCode);
   const state = stateOf(timeline, version);
-  const sections = noticeSections(doc);
+  const sections = noticeSections(doc, { effectiveOn: version.effectiveOn });
   const upcoming = input.isCurrentPage ? timeline.upcoming.filter((v) => v.id !== version.id) : [];
   const previous = previousVersion(timeline, version.number);
   const title = doc.basic_policy.title;

@@ -32,8 +32,13 @@ export interface Section {
   blocks: Block[];
 }
 
+export interface NoticeSectionOptions {
+  /** The version's effective date: a joint use without a start date starts then (policy/materialize.ts). */
+  effectiveOn?: string;
+}
+
 /** The sections of a document, in the order they are published. */
-export function noticeSections(doc: PolicyDocument): Section[] {
+export function noticeSections(doc: PolicyDocument, opts: NoticeSectionOptions = {}): Section[] {
   const sections: Section[] = [];
   const add = (id: string, heading: string, blocks: Block[], key = id) => {
     if (blocks.length) sections.push({ key, id, heading, blocks });
@@ -60,7 +65,7 @@ export function noticeSections(doc: PolicyDocument): Section[] {
     ]);
   }
   add('purposes', '利用目的', purposeBlocks(doc));
-  add('joint-use', '個人データの共同利用', jointUseBlocks(doc, itemName, purposeName));
+  add('joint-use', '個人データの共同利用', jointUseBlocks(doc, itemName, purposeName, opts));
   add('third-parties', '個人データの第三者提供', thirdPartyBlocks(doc, itemName));
   add('outsourcing', '個人データの取扱いの委託', outsourcingBlocks(doc, itemName));
   add('anonymized', '匿名加工情報', anonymizedBlocks(doc));
@@ -130,7 +135,17 @@ function scopeNote(s: PolicyDocument['scope'][number]): string {
   return '';
 }
 
-function jointUseBlocks(doc: PolicyDocument, itemName: (codes: string[]) => string, purposeName: (code: string) => string): Block[] {
+/** A joint use without its own start date starts when the version takes effect; say which date that is. */
+function effectiveStart(effectiveOn: string | undefined): string {
+  return effectiveOn ? `${japaneseDate(effectiveOn)}（この方針の施行日）` : 'この方針の施行日';
+}
+
+function jointUseBlocks(
+  doc: PolicyDocument,
+  itemName: (codes: string[]) => string,
+  purposeName: (code: string) => string,
+  opts: NoticeSectionOptions,
+): Block[] {
   if (doc.joint_uses.length === 0) return [{ kind: 'p', text: '個人データの共同利用は行っていません。' }];
   const blocks: Block[] = [
     {
@@ -150,7 +165,7 @@ function jointUseBlocks(doc: PolicyDocument, itemName: (codes: string[]) => stri
       { term: '個人データの管理について責任を有する者の名称', values: [r?.name ?? '—'] },
       { term: '責任を有する者の住所', values: [r?.address ? withPostal(r.postal_code, r.address) : '—'] },
       { term: '責任を有する者の代表者', values: [r?.representative ?? '—'] },
-      { term: '共同利用の開始日', values: [japaneseDate(j.starts_on)] },
+      { term: '共同利用の開始日', values: [j.starts_on ? japaneseDate(j.starts_on) : effectiveStart(opts.effectiveOn)] },
       ...(j.ends_on ? [{ term: '共同利用の終了日', values: [japaneseDate(j.ends_on)] }] : []),
       ...(j.note ? [{ term: '備考', values: [j.note] }] : []),
     ];
@@ -324,8 +339,18 @@ function requestBlocks(doc: PolicyDocument): Block[] {
   if (r) {
     if (r.kinds.length) rows.push({ term: '請求できる内容', values: r.kinds });
     if (r.methods.length) rows.push({ term: '請求の方法', values: r.methods });
-    const fee = r.fee.free ? '無料' : r.fee.amount_yen !== undefined ? `1件につき${r.fee.amount_yen.toLocaleString('ja-JP')}円` : '有料';
-    rows.push({ term: '手数料', values: [r.fee.note ? `${fee}（${r.fee.note}）` : fee] });
+    // Only what the co-op stated: free, an amount, or paid; with its note. Nothing when it said nothing (the lint
+    // reports the gap) — never a default it did not choose.
+    const fee =
+      r.fee.free === true
+        ? '無料'
+        : r.fee.amount_yen !== undefined
+          ? `1件につき${r.fee.amount_yen.toLocaleString('ja-JP')}円`
+          : r.fee.free === false
+            ? '有料'
+            : undefined;
+    const feeText = fee && r.fee.note ? `${fee}（${r.fee.note}）` : (fee ?? r.fee.note);
+    if (feeText) rows.push({ term: '手数料', values: [feeText] });
     if (r.identity_check) rows.push({ term: 'ご本人の確認', values: [r.identity_check] });
     if (r.agents) rows.push({ term: '代理人による請求', values: [r.agents] });
   }
