@@ -150,6 +150,10 @@ test('(a) a co-op configured from scratch: blank registers, gaps to none, versio
   await jointUse.getByLabel('管理責任者の住所').fill('宮城県仙台市青葉区本町1-1-1');
   await jointUse.getByLabel('管理責任者の代表者').fill('代表理事 理事長 試験太郎');
 
+  // No contractors: said explicitly, or the notice would say nothing about outsourcing and the lint refuses.
+  await tab(page, '委託先');
+  await page.getByLabel(/個人データの取扱いを委託していない/).check();
+
   await tab(page, '窓口・開示等の手続');
   await page.getByLabel(/^窓口の部署/).fill('個人情報相談窓口');
   await page.getByLabel(/^電話番号/).fill('022-000-0000');

@@ -51,7 +51,7 @@ export function completePolicy(orgCode: string, opts: { jointUserOrg?: string; j
       },
     ],
     contact: { department: '個人情報相談窓口（総務部）', phone: '000-0000-0000', hours: '9:00〜17:00（土日祝休み）' },
-    requests: { methods: ['窓口', '郵送'], kinds: ['開示', '訂正', '利用停止'], identity_check: '本人確認書類の提示' },
+    requests: { methods: ['窓口', '郵送'], kinds: ['開示', '訂正', '利用停止'], fee: { free: true }, identity_check: '本人確認書類の提示' },
     safety_measures: {
       organizational: ['責任者を置きます。'],
       human: ['職員に教育を行います。'],

@@ -254,7 +254,8 @@ describe('the notice says only what the co-op wrote', () => {
 
   it('renders a policy with every optional field absent without undefined, invented defaults or claims', () => {
     const text = textOf(currentPage(bare()));
-    for (const s of ['undefined', 'null', 'NaN', '[object Object]', '有料', '無料']) expect(text).not.toContain(s);
+    for (const s of ['undefined', 'null', 'NaN', '[object Object]', '有料', '無料', '委託していません', '共同利用は行っていません'])
+      expect(text).not.toContain(s);
     // The request procedure it stated, and no fee row for the fee it did not state.
     expect(text).toContain('窓口');
     expect(text).not.toContain('手数料');
@@ -277,5 +278,18 @@ describe('the notice says only what the co-op wrote', () => {
   it('gives a joint use without a start date the date it starts: the version’s effective date', () => {
     const text = textOf(currentPage(bare()));
     expect(text).toContain('共同利用の開始日2026年6月10日（この方針の施行日）');
+  });
+
+  it('says there is no joint use or outsourcing only when the co-op stated it', () => {
+    const doc = bare();
+    doc.joint_uses = [];
+    const silent = textOf(currentPage(doc));
+    expect(silent).not.toContain('個人データの共同利用');
+    expect(silent).not.toContain('個人データの取扱いの委託');
+    doc.no_joint_use = true;
+    doc.no_outsourcing = true;
+    const stated = textOf(currentPage(doc));
+    expect(stated).toContain('個人データの共同利用は行っていません。');
+    expect(stated).toContain('個人データの取扱いを外部に委託していません。');
   });
 });

@@ -146,7 +146,8 @@ function jointUseBlocks(
   purposeName: (code: string) => string,
   opts: NoticeSectionOptions,
 ): Block[] {
-  if (doc.joint_uses.length === 0) return [{ kind: 'p', text: '個人データの共同利用は行っていません。' }];
+  // That there is none is said only when the co-op stated it (`no_joint_use`); otherwise nothing is said.
+  if (doc.joint_uses.length === 0) return doc.no_joint_use ? [{ kind: 'p', text: '個人データの共同利用は行っていません。' }] : [];
   const blocks: Block[] = [
     {
       kind: 'p',
@@ -224,7 +225,7 @@ function contractTerms(c: PolicyDocument['contractors'][number]['contract']): st
 }
 
 function outsourcingBlocks(doc: PolicyDocument, itemName: (codes: string[]) => string): Block[] {
-  if (doc.contractors.length === 0) return [{ kind: 'p', text: '個人データの取扱いを外部に委託していません。' }];
+  if (doc.contractors.length === 0) return doc.no_outsourcing ? [{ kind: 'p', text: '個人データの取扱いを外部に委託していません。' }] : [];
   const abroad = doc.contractors.some((c) => c.country);
   const head = ['委託する業務', '取り扱う個人データの項目', '契約で定める事項', '再委託', ...(abroad ? ['委託先の所在国'] : [])];
   const seen = new Set<string>();

@@ -186,6 +186,8 @@ export function compareDocuments(before: PolicyDocument | undefined, after: Poli
     ['retention', '保存期間', 'Retention'],
     ['sections', 'その他の記載', 'Other sections'],
     ['child_consent_age', '保護者の同意が必要な年齢', 'Age needing a guardian’s consent'],
+    ['no_joint_use', '共同利用を行っていない旨の記載', 'Statement that there is no joint use'],
+    ['no_outsourcing', '委託していない旨の記載', 'Statement that nothing is entrusted to contractors'],
   ] as const;
   for (const [section, ja, en] of sections) {
     if (!same(before[section], after[section])) {

@@ -261,8 +261,15 @@ export const policyDocumentSchema = z.strictObject({
   items: z.array(itemSchema).default([]),
   purposes: z.array(purposeSchema).default([]),
   joint_uses: z.array(jointUseSchema).default([]),
+  /**
+   * The co-op states that it does not use personal data jointly with others: the notice then says so. Without
+   * joint uses and without this statement the policy says nothing about joint use, and the lint refuses it.
+   */
+  no_joint_use: z.boolean().optional(),
   third_parties: z.array(thirdPartySchema).default([]),
   contractors: z.array(contractorSchema).default([]),
+  /** The co-op states that it entrusts no handling of personal data to others (as `no_joint_use`). */
+  no_outsourcing: z.boolean().optional(),
   contact: contactSchema.optional(),
   requests: requestsSchema.optional(),
   safety_measures: safetySchema.optional(),

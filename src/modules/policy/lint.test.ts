@@ -70,6 +70,41 @@ describe('lint before publish', () => {
   });
 });
 
+describe('statements the notice makes only when the co-op made them', () => {
+  const codes = (doc: PolicyDocument) =>
+    lintPolicy(doc, { today: '2026-12-03' })
+      .filter((g) => g.severity === 'error')
+      .map((g) => `${g.code}@${g.path}`);
+
+  it('refuses a policy that says nothing about joint use or outsourcing, until it states there is none', () => {
+    const doc = completePolicy('test-coop');
+    doc.joint_uses = [];
+    doc.contractors = [];
+    expect(codes(doc)).toEqual(expect.arrayContaining(['joint_use_unstated@no_joint_use', 'outsourcing_unstated@no_outsourcing']));
+    expect(publishable(lintPolicy(doc, { today: '2026-12-03' }))).toBe(false);
+    doc.no_joint_use = true;
+    doc.no_outsourcing = true;
+    expect(codes(doc)).toEqual([]);
+  });
+
+  it('refuses a statement of none that contradicts the registers', () => {
+    const doc = completePolicy('test-coop');
+    doc.no_joint_use = true;
+    doc.no_outsourcing = true;
+    expect(codes(doc)).toEqual(['joint_use_contradiction@no_joint_use', 'outsourcing_contradiction@no_outsourcing']);
+  });
+
+  it('refuses an unstated request fee; free, an amount or paid are statements', () => {
+    const doc = completePolicy('test-coop');
+    doc.requests!.fee = {};
+    expect(codes(doc)).toEqual(['requests_fee_unstated@requests.fee']);
+    for (const fee of [{ free: true }, { free: false }, { amount_yen: 500 }]) {
+      doc.requests!.fee = fee;
+      expect(codes(doc)).toEqual([]);
+    }
+  });
+});
+
 describe('drafting marks left in published text', () => {
   it('warns at each place a mark is left, in any section, and not on ordinary text', () => {
     const doc = completePolicy('test-coop');
@@ -133,6 +168,11 @@ describe('changes and their notice', () => {
 
   it('reports no change for an identical document, and one change for a first version', () => {
     expect(compareDocuments(base, structuredClone(base))).toEqual([]);
+    // A statement of none is a change of its own.
+    const without = { ...structuredClone(base), contractors: [] };
+    expect(compareDocuments(without, { ...without, no_outsourcing: true })).toEqual([
+      expect.objectContaining({ section: 'no_outsourcing', kind: 'changed', summary_ja: '委託していない旨の記載を変更' }),
+    ]);
     expect(compareDocuments(undefined, base)).toEqual([expect.objectContaining({ kind: 'added', notice: 'none' })]);
   });
 });

@@ -297,7 +297,7 @@ export function lintPolicy(doc: PolicyDocument, opts: LintOptions): LintGap[] {
     );
   }
   if (doc.requests && doc.requests.fee.free === undefined && doc.requests.fee.amount_yen === undefined) {
-    warning(
+    error(
       'requests_fee_unstated',
       'requests.fee',
       '開示等の請求の手数料（無料か、金額）が記載されていません。',
@@ -354,6 +354,40 @@ export function lintPolicy(doc: PolicyDocument, opts: LintOptions): LintGap[] {
       );
     }
   });
+
+  // Whether there is joint use or outsourcing at all is a statement the notice makes: only when the co-op made it.
+  if (doc.joint_uses.length === 0 && !doc.no_joint_use) {
+    error(
+      'joint_use_unstated',
+      'no_joint_use',
+      '共同利用の有無が記載されていません。共同利用を登録するか、「共同利用は行っていない」を選んでください。',
+      'Whether personal data is used jointly is not stated: add the joint uses, or state that there are none.',
+    );
+  }
+  if (doc.joint_uses.length > 0 && doc.no_joint_use) {
+    error(
+      'joint_use_contradiction',
+      'no_joint_use',
+      '共同利用が登録されているのに「共同利用は行っていない」が選ばれています。',
+      'Joint uses are listed, yet the policy states that there is no joint use.',
+    );
+  }
+  if (doc.contractors.length === 0 && !doc.no_outsourcing) {
+    error(
+      'outsourcing_unstated',
+      'no_outsourcing',
+      '個人データの取扱いの委託の有無が記載されていません。委託先を登録するか、「委託していない」を選んでください。',
+      'Whether the handling of personal data is entrusted to others is not stated: add the contractors, or state that there are none.',
+    );
+  }
+  if (doc.contractors.length > 0 && doc.no_outsourcing) {
+    error(
+      'outsourcing_contradiction',
+      'no_outsourcing',
+      '委託先が登録されているのに「委託していない」が選ばれています。',
+      'Contractors are listed, yet the policy states that nothing is entrusted to others.',
+    );
+  }
 
   // Drafting marks left in text that would be published: （仮）, TODO, ○○ and the like.
   for (const { path, text } of texts(doc, '')) {

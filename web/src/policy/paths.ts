@@ -18,6 +18,8 @@ const sectionTab: Record<string, TabId> = {
   requests: 'contact',
   sections: 'other',
   child_consent_age: 'other',
+  no_joint_use: 'joint_uses',
+  no_outsourcing: 'contractors',
 };
 
 /** The tab that shows a place in the document. */

@@ -19,6 +19,14 @@ export function ContractorsTab({ doc, change }: TabProps) {
   return (
     <>
       <p className="tab-lead">{t('policy.contractors.lead')}</p>
+      {(doc.contractors.length === 0 || doc.no_outsourcing) && (
+        <CheckInput
+          label={t('policy.contractors.none')}
+          path="no_outsourcing"
+          checked={doc.no_outsourcing === true}
+          onChange={(v) => change({ no_outsourcing: v ? true : undefined })}
+        />
+      )}
       <RowList
         path="contractors"
         rows={doc.contractors}

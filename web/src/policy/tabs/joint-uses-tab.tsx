@@ -5,7 +5,7 @@
  */
 import { Button } from '../../components/ui.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
-import { CheckList, DateInput, Numbered, opt, TextInput, useEditor } from '../form.tsx';
+import { CheckInput, CheckList, DateInput, Numbered, opt, TextInput, useEditor } from '../form.tsx';
 import { itemOptions, pruned, purposeOptions, type TabProps } from '../labels.ts';
 import { nextCode, RowList } from '../lists.tsx';
 import type { JointUse } from '../types.ts';
@@ -18,6 +18,14 @@ export function JointUsesTab({ doc, change }: TabProps) {
   return (
     <>
       <p className="tab-lead">{t('policy.jointUses.lead')}</p>
+      {(doc.joint_uses.length === 0 || doc.no_joint_use) && (
+        <CheckInput
+          label={t('policy.jointUses.none')}
+          path="no_joint_use"
+          checked={doc.no_joint_use === true}
+          onChange={(v) => change({ no_joint_use: v ? true : undefined })}
+        />
+      )}
       <RowList
         path="joint_uses"
         rows={doc.joint_uses}
