@@ -93,4 +93,46 @@ describe('diff of two versions', () => {
     expect(html).toContain('<option value="1" selected>');
     expect(html).not.toMatch(/<script/);
   });
+
+  const page = (from: number, to: number, older = demoPolicy(), newer = demoPolicyV2(), list = versions) =>
+    renderDiffPage({
+      orgCode: 'demo-coop',
+      orgName: 'デモ生活協同組合',
+      timeline: timelineOn(list, '2026-11-22'),
+      from: list[from - 1]!,
+      to: list[to - 1]!,
+      older,
+      newer,
+    });
+
+  it('keeps the change list and the count of changed sections in agreement: a change not in the text says so', () => {
+    const older = demoPolicy();
+    const newer = structuredClone(older);
+    newer.purposes[0]!.items = newer.purposes[0]!.items.slice(1); // a purpose's items: the notice does not list them
+    const html = page(1, 2, older, newer);
+    expect(html).toContain('本文で変更のある項目：0件');
+    expect(html).toContain('上の変更点のうち1件は、公表文の本文には表れない登録簿の変更です。');
+    expect(html).toMatch(/利用目的①の[^<]*を変更<span class="muted">（公表文の本文には表れない変更です）<\/span>/);
+    // A change in the text is counted and not marked.
+    const visible = page(1, 2);
+    expect(visible).not.toContain('公表文の本文には表れない');
+    expect(visible).toMatch(/本文で変更のある項目：[1-9]\d*件/);
+  });
+
+  it('lists the changes between the versions compared, across versions between them', () => {
+    const html = page(1, 3, demoPolicy(), demoPolicyV3());
+    expect(html).toContain('<h2>第1版から第3版までの変更点</h2>');
+    expect(html).toContain('利用目的⑨を追加'); // made in version 2, still a change from 1 to 3
+  });
+
+  it('has no 第1版→第1版 comparison: one version only says there is nothing to compare, and no nav entry', () => {
+    const one = versions.slice(0, 1);
+    const html = page(1, 1, demoPolicy(), demoPolicy(), one);
+    expect(html).toContain('公表されている版は第1版だけです。比較できる前の版はありません。');
+    expect(html).not.toContain('第1版→第1版');
+    expect(html).not.toContain('変更点（新旧比較）</a>');
+    const same = page(2, 2, demoPolicyV2(), demoPolicyV2());
+    expect(same).toContain('同じ版（第2版）どうしは比較できません。');
+    expect(same).toContain('変更点（新旧比較）</a>');
+  });
 });

@@ -6,11 +6,12 @@
  */
 import { type ChangeObject, diffArrays, diffWords } from 'diff';
 import { japaneseDate } from '../../base/japan-date.ts';
+import { compareDocuments, type PolicyChange } from '../policy/changes.ts';
 import type { PolicyDocument } from '../policy/document.ts';
 import { esc, noticePaths, pageShell } from './html.ts';
 import { renderChangeList } from './render.ts';
 import { type Block, noticeSections, type Section } from './sections.ts';
-import type { PublishedVersion, Timeline } from './timeline.ts';
+import { type PublishedVersion, previousVersion, type Timeline } from './timeline.ts';
 
 const segmenter = new Intl.Segmenter('ja', { granularity: 'word' });
 /** Unchanged lines shown around a change inside a changed section; longer runs are folded. */
@@ -216,12 +217,51 @@ export interface DiffPageInput {
   newer: PolicyDocument;
 }
 
-/** The comparison page: the versions compared, version M's change list, then every section. */
+/**
+ * Where each register's changes show in the published text (notice section keys, sections.ts). A change whose
+ * sections all read the same in both versions (a purpose's items, which the notice does not list) is marked
+ * as not in the text, so that the change list and the count of changed sections never disagree.
+ */
+const shownIn: Record<string, readonly string[]> = {
+  organization: ['retained-data', 'contact', 'joint-use'],
+  basic_policy: ['philosophy', 'basic-policy', 'history'],
+  scope: ['purposes'],
+  items: ['items', 'joint-use', 'third-parties', 'outsourcing'],
+  purposes: ['purposes', 'joint-use', 'retained-data'],
+  joint_uses: ['joint-use'],
+  no_joint_use: ['joint-use'],
+  third_parties: ['third-parties'],
+  contractors: ['outsourcing'],
+  no_outsourcing: ['outsourcing'],
+  contact: ['contact', 'retained-data'],
+  requests: ['retained-data'],
+  safety_measures: ['retained-data'],
+  anonymized: ['anonymized'],
+  retention: ['retention'],
+  child_consent_age: ['purposes'],
+};
+
+/** The comparison page: the versions compared, the changes between them, then every section. */
 export function renderDiffPage(input: DiffPageInput): string {
   const { orgCode, orgName, timeline, from, to } = input;
   const paths = noticePaths(orgCode);
+  if (from.id === to.id) return renderNothingToCompare(input);
   const diffs = diffDocuments(input.older, input.newer);
   const changed = diffs.filter((d) => d.status !== 'unchanged');
+  const changedKeys = new Set(changed.map((d) => d.key));
+  // The changes between the two versions compared (not only the newer one's own, when versions lie between).
+  const [older, newer] = from.number < to.number ? [input.older, input.newer] : [input.newer, input.older];
+  const changes = compareDocuments(older, newer);
+  const notInText = (c: PolicyChange) => {
+    const keys = shownIn[c.section];
+    return keys !== undefined && !keys.some((k) => changedKeys.has(k));
+  };
+  const hidden = changes.filter(notInText).length;
+  const adjacent = previousVersion(timeline, Math.max(from.number, to.number))?.number === Math.min(from.number, to.number);
+  const changesHeading = adjacent
+    ? `第${Math.max(from.number, to.number)}版の変更点`
+    : `第${Math.min(from.number, to.number)}版から第${Math.max(from.number, to.number)}版までの変更点`;
+  const newest = from.number < to.number ? to : from;
   const options = (selected: number) =>
     timeline.versions
       .map(
@@ -238,15 +278,27 @@ export function renderDiffPage(input: DiffPageInput): string {
   const body = `<h1><span class="org-name">${esc(orgName)}</span>個人情報保護方針の変更点（新旧比較）</h1>
 <p class="meta">第${from.number}版（${esc(japaneseDate(from.effectiveOn))}施行）→ 第${to.number}版（${esc(japaneseDate(to.effectiveOn))}施行、${esc(japaneseDate(to.noticeOn))}通知）</p>
 <form class="compare" method="get" action="${esc(paths.diff())}"><label>比較元 <select name="from">${options(from.number)}</select></label><label>比較先 <select name="to">${options(to.number)}</select></label><button type="submit">比較する</button></form>
-<h2>第${to.number}版の変更点</h2>${to.summary ? `<p>${esc(to.summary)}</p>` : ''}${renderChangeList(to.changes)}
-<p>本文で変更のある項目：${changed.length}件（<ins>追加された語句</ins>、<del>削除された語句</del>）。変更のない項目は折りたたんでいます。</p>
+<h2>${changesHeading}</h2>${adjacent && newest.summary ? `<p>${esc(newest.summary)}</p>` : ''}${renderChangeList(changes, notInText)}
+<p>本文で変更のある項目：${changed.length}件（<ins>追加された語句</ins>、<del>削除された語句</del>）。変更のない項目は折りたたんでいます。${hidden ? `上の変更点のうち${hidden}件は、公表文の本文には表れない登録簿の変更です。` : ''}</p>
 ${sections.join('\n')}
 <p><a href="${esc(paths.version(from.number))}">第${from.number}版の全文</a>　<a href="${esc(paths.version(to.number))}">第${to.number}版の全文</a></p>`;
   return pageShell({
+    comparable: true,
     title: `変更点 第${from.number}版→第${to.number}版（${orgName}）`,
     orgCode,
     orgName,
     active: 'diff',
     body,
   });
+}
+
+/** Only one version, or the same version chosen twice: nothing to compare, said so (no 第1版→第1版 page). */
+function renderNothingToCompare(input: DiffPageInput): string {
+  const { orgCode, orgName, timeline, to } = input;
+  const paths = noticePaths(orgCode);
+  const only = timeline.versions.length < 2;
+  const body = `<h1><span class="org-name">${esc(orgName)}</span>個人情報保護方針の変更点（新旧比較）</h1>
+<p>${only ? `公表されている版は第${to.number}版だけです。比較できる前の版はありません。` : `同じ版（第${to.number}版）どうしは比較できません。比較元と比較先に別の版を選んでください。`}</p>
+<p><a href="${esc(paths.version(to.number))}">第${to.number}版の全文</a>　<a href="${esc(paths.versions)}">改定履歴</a></p>`;
+  return pageShell({ comparable: !only, title: `変更点（${orgName}）`, orgCode, orgName, active: 'diff', body });
 }

@@ -39,6 +39,7 @@ nav.site a[aria-current]{font-weight:700;color:var(--fg);text-decoration:none}
 a{color:var(--accent)}
 h1{font-size:1.6rem;line-height:1.4;margin:1.4rem 0 .4rem}
 h1 .org-name{display:block;font-size:1rem;font-weight:400;color:var(--muted)}
+.muted{color:var(--muted);font-size:.9em}
 h2{font-size:1.25rem;line-height:1.45;margin:2.2rem 0 .7rem;padding-left:.55rem;border-left:4px solid var(--accent)}
 h3{font-size:1.08rem;margin:1.4rem 0 .4rem}
 h4{font-size:1rem;margin:1.1rem 0 .3rem}
@@ -96,6 +97,8 @@ export interface ShellOptions {
   orgName?: string;
   /** The nav entry to mark as the current page. */
   active?: 'current' | 'versions' | 'diff';
+  /** Whether there are two versions to compare: without them the nav has no 変更点 entry. */
+  comparable?: boolean;
   /** A JSON alternate of the page, for machines. */
   jsonHref?: string;
   body: string;
@@ -107,7 +110,7 @@ export function pageShell(o: ShellOptions): string {
   const navItem = (key: ShellOptions['active'], href: string, label: string) =>
     `<li><a href="${esc(href)}"${o.active === key ? ' aria-current="page"' : ''}>${label}</a></li>`;
   const header = paths
-    ? `<header class="site"><div class="wrap"><p class="org">${esc(o.orgName ?? '')}</p><nav class="site" aria-label="個人情報保護方針"><ul>${navItem('current', paths.current, '現在の方針')}${navItem('versions', paths.versions, '改定履歴')}${navItem('diff', paths.diff(), '変更点（新旧比較）')}<li><a href="${esc(paths.json)}" type="application/json">JSON</a></li></ul></nav></div></header>`
+    ? `<header class="site"><div class="wrap"><p class="org">${esc(o.orgName ?? '')}</p><nav class="site" aria-label="個人情報保護方針"><ul>${navItem('current', paths.current, '現在の方針')}${navItem('versions', paths.versions, '改定履歴')}${o.comparable ? navItem('diff', paths.diff(), '変更点（新旧比較）') : ''}<li><a href="${esc(paths.json)}" type="application/json">JSON</a></li></ul></nav></div></header>`
     : '';
   return `<!doctype html>
 <html lang="ja"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(o.title)}</title>${o.jsonHref ? `<link rel="alternate" type="application/json" href="${esc(o.jsonHref)}">` : ''}<style>${css}</style></head>

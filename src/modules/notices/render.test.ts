@@ -292,4 +292,11 @@ describe('the notice says only what the co-op wrote', () => {
     expect(stated).toContain('個人データの共同利用は行っていません。');
     expect(stated).toContain('個人データの取扱いを外部に委託していません。');
   });
+
+  it('offers no comparison while only one version is published', () => {
+    const timeline = timelineOn(published().slice(0, 1), '2026-11-22');
+    const html = renderNoticePage({ orgCode: 'demo-coop', timeline, version: timeline.current!, doc: bare(), isCurrentPage: true });
+    expect(html).not.toContain('/notices/demo-coop/diff');
+    expect(currentPage()).toContain('href="/notices/demo-coop/diff"');
+  });
 });

@@ -22,12 +22,13 @@ export interface NoticePageInput {
 }
 
 /** The list of changes of a version, each with its notice badge (事前通知 / 事後通知 / 同意が必要). */
-export function renderChangeList(changes: readonly PolicyChange[]): string {
+export function renderChangeList(changes: readonly PolicyChange[], notInText?: (c: PolicyChange) => boolean): string {
   if (changes.length === 0) return '<p>変更点の一覧はありません。</p>';
   const items = changes.map((c) => {
     const label = noticeBadgeJa[c.notice];
     const badge = label ? `<span class="badge ${esc(c.notice)}">${label}</span>` : '';
-    return `<li>${badge}${esc(c.summary_ja)}</li>`;
+    const hidden = notInText?.(c) ? '<span class="muted">（公表文の本文には表れない変更です）</span>' : '';
+    return `<li>${badge}${esc(c.summary_ja)}${hidden}</li>`;
   });
   return `<ul class="changes">${items.join('')}</ul>`;
 }
@@ -95,6 +96,7 @@ ${version.summary ? `<dt>改定の概要</dt><dd>${esc(version.summary)}</dd>` :
     orgCode,
     orgName: doc.organization.name,
     ...(input.isCurrentPage ? { active: 'current' as const } : {}),
+    comparable: timeline.versions.length > 1,
     jsonHref: input.isCurrentPage ? paths.json : paths.versionJson(version.number),
     body,
   });
@@ -115,7 +117,15 @@ export function renderVersionsPage(input: { orgCode: string; orgName: string; ti
   const body = `<h1><span class="org-name">${esc(orgName)}</span>個人情報保護方針の改定履歴</h1>
 <p>公表したすべての版を、通知日と施行日とともに掲載しています。「事前通知」の変更は、施行日より前にお知らせしたものです。</p>
 ${articles.join('\n')}`;
-  return pageShell({ title: `改定履歴（${orgName}）`, orgCode, orgName, active: 'versions', jsonHref: paths.json, body });
+  return pageShell({
+    title: `改定履歴（${orgName}）`,
+    orgCode,
+    orgName,
+    active: 'versions',
+    comparable: timeline.versions.length > 1,
+    jsonHref: paths.json,
+    body,
+  });
 }
 
 /** The Japanese error page (404 for an unpublished policy or version, 400, 429, 500). */
