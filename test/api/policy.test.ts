@@ -67,6 +67,10 @@ describe.each(availableDialects())('policy registers over HTTP on %s', (dialect)
     const doc = completePolicy('new-coop');
     const saved = await newOfficer.request('PUT', '/api/v1/policy/draft', { json: { revision: blank.draft.revision, document: doc } });
     expect(saved.status).toBe(200);
+    // The draft names who saved it, for every reader of the draft (not only those who may list the users).
+    const savedBy = (saved.body as unknown as { draft: { updated_by: string; updated_by_name: string } }).draft;
+    const me = (await newOfficer.get('/api/v1/auth/me')).body as { user: { id: string; display_name: string } };
+    expect(savedBy).toMatchObject({ updated_by: me.user.id, updated_by_name: me.user.display_name });
     const published = await newOfficer.post('/api/v1/policy/publish', {
       revision: (saved.body as unknown as Draft).draft.revision,
       effective_on: '2026-11-24',

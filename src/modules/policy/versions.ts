@@ -24,6 +24,8 @@ export interface DraftView {
   document: PolicyDocument;
   updated_at: string;
   updated_by: string | null;
+  /** The display name of who saved it last (null: never saved, or saved by the system). */
+  updated_by_name: string | null;
 }
 
 export interface DraftReview {
@@ -108,11 +110,26 @@ async function latestPublished(db: DbOrTx, orgId: string) {
 export async function getDraft(db: DbOrTx, orgId: string, now: Date): Promise<DraftView> {
   const row = await db
     .selectFrom('policy_versions')
-    .selectAll()
-    .where('org_id', '=', orgId)
-    .where('status', '=', 'draft')
+    .leftJoin('users', 'users.id', 'policy_versions.updated_by')
+    .select([
+      'policy_versions.revision',
+      'policy_versions.document',
+      'policy_versions.updated_at',
+      'policy_versions.updated_by',
+      'users.display_name as updated_by_name',
+    ])
+    .where('policy_versions.org_id', '=', orgId)
+    .where('policy_versions.status', '=', 'draft')
     .executeTakeFirst();
-  if (row) return { revision: row.revision, document: parseStored(row.document), updated_at: row.updated_at, updated_by: row.updated_by };
+  if (row) {
+    return {
+      revision: row.revision,
+      document: parseStored(row.document),
+      updated_at: row.updated_at,
+      updated_by: row.updated_by,
+      updated_by_name: row.updated_by_name ?? null,
+    };
+  }
   const latest = await latestPublished(db, orgId);
   const document = latest ? parseStored(latest.document) : blankPolicy(await orgRow(db, orgId));
   const { json, sha256 } = serialize(document);

@@ -149,7 +149,7 @@ export function PolicyEditorPage() {
                 t('policy.editor.status', {
                   revision: draft.revision,
                   at: i18n.dateTime(draft.updated_at),
-                  by: userName(draft.updated_by),
+                  by: userName(draft.updated_by, draft.updated_by_name),
                 })
               )}
             </p>

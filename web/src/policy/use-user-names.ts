@@ -9,7 +9,7 @@ import type { StaffUser } from '../api/types.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { useSession } from '../session.tsx';
 
-export function useUserNames(): (id: string | null) => string {
+export function useUserNames(): (id: string | null, known?: string | null) => string {
   const { t } = useI18n();
   const { me } = useSession();
   const [names, setNames] = useState<Map<string, string>>(new Map());
@@ -22,10 +22,10 @@ export function useUserNames(): (id: string | null) => string {
       .catch(() => {});
   }, [canList]);
   return useCallback(
-    (id: string | null) => {
+    (id: string | null, known?: string | null) => {
       if (!id) return t('policy.user.system');
       if (id === me.user.id) return t('policy.user.you', { name: me.user.display_name });
-      return names.get(id) ?? t('policy.user.other', { id: id.slice(0, 8) });
+      return names.get(id) ?? known ?? t('policy.user.other', { id: id.slice(0, 8) });
     },
     [names, me.user, t],
   );
