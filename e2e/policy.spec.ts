@@ -177,6 +177,11 @@ test('(a) a co-op configured from scratch: blank registers, gaps to none, versio
   await page.getByRole('button', { name: '公表する…' }).click();
   const dialog = page.getByRole('dialog', { name: '公表' });
   await expect(dialog.getByLabel(/^施行日/)).toHaveValue(japanToday());
+  // The warnings being accepted are restated in the dialog, each.
+  await expect(dialog.getByTestId('publish-warnings')).toContainText('注意事項を承知のうえで公表');
+  await expect(dialog.getByTestId('publish-warning').filter({ hasText: 'テスト事業連合との共同利用' })).toContainText(
+    '開始日が記載されていません',
+  );
   await dialog.getByLabel('改定の概要').fill('初版を制定');
   await snap(page, 'policy-04-publish');
   await dialog.getByRole('button', { name: '公表する', exact: true }).click();

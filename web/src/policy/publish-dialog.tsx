@@ -1,7 +1,8 @@
 /**
  * 公表: publishing the saved draft as the next version, from an effective date (by default the earliest the
- * notice rules allow). A change that needs prior notice is said first and prominently; the server's refusals
- * (gaps, notice period, date) are shown with every issue they name.
+ * notice rules allow). A change that needs prior notice is said first and prominently; the warnings that
+ * publishing accepts (they are kept with the version) are restated, each; the server's refusals (gaps, notice
+ * period, date) are shown with every issue they name.
  */
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { ApiError, api } from '../api/client.ts';
@@ -54,6 +55,7 @@ export function PublishDialog({
 
   const issues = error instanceof ApiError ? error.issues : [];
   const errors = review.gaps.filter((g) => g.severity === 'error').length;
+  const warnings = review.gaps.filter((g) => g.severity === 'warning');
   return (
     <dialog
       ref={ref}
@@ -80,6 +82,18 @@ export function PublishDialog({
           </Notice>
         )}
         {errors > 0 && <Notice tone="error" title={t('policy.publish.hasErrors', { n: errors })} />}
+        {warnings.length > 0 && (
+          <Notice tone="warning" title={t('policy.publish.warnings', { n: warnings.length })} testId="publish-warnings">
+            <p>{t('policy.publish.warningsHelp')}</p>
+            <ul className="issue-list">
+              {warnings.map((g) => (
+                <li key={`${g.code}@${g.path}`} data-testid="publish-warning">
+                  {pick(g.message_ja, g.message_en)}
+                </li>
+              ))}
+            </ul>
+          </Notice>
+        )}
         <div className="form-grid">
           <Field
             label={t('policy.publish.effectiveOn')}
