@@ -18,6 +18,7 @@ import { compareDocuments, type PolicyChange, priorNoticeChanges } from './chang
 import { POLICY_FORMAT, type PolicyDocument, policyDocumentSchema, withPurposeCodes } from './document.ts';
 import { type LintGap, lintPolicy, publishable } from './lint.ts';
 import { materializePolicy } from './materialize.ts';
+import { documentIssues } from './policy-file.ts';
 
 export interface DraftView {
   revision: number;
@@ -72,15 +73,8 @@ export function blankPolicy(org: { code: string; name: string; name_en: string; 
 export function validatePolicyDocument(input: unknown): PolicyDocument {
   const parsed = policyDocumentSchema.safeParse(input, { reportInput: true });
   if (!parsed.success) {
-    throw new AppError(
-      'policy_invalid',
-      parsed.error.issues.map((i) => ({
-        field: i.path.join('.'),
-        code: i.code,
-        message_ja: `${i.path.join('.') || '(document)'}: ${i.message}`,
-        message_en: `${i.path.join('.') || '(document)'}: ${i.message}`,
-      })),
-    );
+    // Every problem at once, each named by its field's label (policy-file.ts `documentIssues`).
+    throw new AppError('policy_invalid', documentIssues(parsed.error));
   }
   return withPurposeCodes(parsed.data);
 }

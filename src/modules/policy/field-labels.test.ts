@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { completePolicy } from '../../../test/support/policy-fixture.ts';
+import { fieldLabel } from './field-labels.ts';
+import { validatePolicyDocument } from './versions.ts';
+
+describe('field labels in validation messages', () => {
+  it('names places in Japanese and English, rows numbered from 1, whatever the path spelling', () => {
+    expect(fieldLabel('organization.website')).toEqual({ ja: '組織 › ウェブサイト', en: 'Organization › website' });
+    expect(fieldLabel('purposes.1.name')).toEqual({ ja: '利用目的 2 › 名称', en: 'Purpose 2 › name' });
+    expect(fieldLabel('joint_uses[0].responsible.address')).toEqual({
+      ja: '共同利用 1 › 管理責任者 › 住所',
+      en: 'Joint use 1 › responsible party › address',
+    });
+    expect(fieldLabel('requests.methods.2')).toEqual({
+      ja: '開示等の請求の手続 › 請求の方法 3',
+      en: 'Request procedure › way to make a request 3',
+    });
+    expect(fieldLabel('organization.unheard_of').ja).toBe('組織 › unheard_of');
+  });
+
+  it('reports every problem of a document at once, each with its field’s label and no raw path or English in the Japanese', () => {
+    const doc = completePolicy('test-coop') as unknown as Record<string, unknown> & {
+      organization: Record<string, unknown>;
+      purposes: Record<string, unknown>[];
+      contact: Record<string, unknown>;
+    };
+    doc.organization.website = 'not a url';
+    doc.purposes[1]!.name = '';
+    doc.contact.email = 'nobody';
+    doc.joint_uses = [{ code: 'x', name: 'A', starts_on: '2026-13-40' }];
+    let issues: { field: string; message_ja: string; message_en: string }[] = [];
+    try {
+      validatePolicyDocument(doc);
+    } catch (error) {
+      issues = (error as { issues: typeof issues }).issues;
+    }
+    const byField = new Map(issues.map((i) => [i.field, i]));
+    expect([...byField.keys()].sort()).toEqual(['contact.email', 'joint_uses.0.starts_on', 'organization.website', 'purposes.1.name']);
+    expect(byField.get('organization.website')!.message_ja).toBe('組織 › ウェブサイトはURLの形式で入力してください。');
+    expect(byField.get('purposes.1.name')!.message_ja).toBe('利用目的 2 › 名称を入力してください。');
+    expect(byField.get('contact.email')!.message_ja).toBe('お問い合わせ窓口 › メールアドレスはメールアドレスの形式で入力してください。');
+    expect(byField.get('joint_uses.0.starts_on')!.message_ja).toBe('共同利用 1 › 開始日は日付（YYYY-MM-DD）の形式で入力してください。');
+    expect(byField.get('organization.website')!.message_en).toBe('Organization › website is not a valid URL.');
+    for (const i of issues) {
+      expect(i.message_ja).not.toMatch(/[a-z_]+\.[a-z_0-9]+|Invalid|expected/);
+    }
+  });
+});
