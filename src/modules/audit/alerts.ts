@@ -2,7 +2,8 @@
  * Alerts for unusual access, raised in the same transaction as the read that triggers them:
  * - bulk_reads: one actor reads more than `readsPerHour` member records within one clock hour (once per hour);
  * - off_hours: an actor reads member data outside working hours (once per actor and hour);
- * - withdrawn_member: someone reads the record of a member who has left the co-op (every time).
+ * - withdrawn_member: someone reads the record of a member who has left the co-op (every time), or sees such a
+ *   member in a result list (once per user, member and day: a list shown again is not a new access).
  *
  * On PostgreSQL the hour's read count of one actor is spread over COUNTER_SHARDS rows (a read adds to one of
  * them at random and sums them all), so that concurrent reads of one user, on any instance, do not queue on one
@@ -15,7 +16,7 @@ import { type RawBuilder, sql } from 'kysely';
 import { isOffHours, type OrgSettings } from '../../base/settings.ts';
 import { type Db, type DbOrTx, dialectOf, SqliteTx, type Tx } from '../../db/database.ts';
 import type { AlertTable } from '../../db/schema.ts';
-import { iso } from '../../db/time.ts';
+import { iso, japanDate } from '../../db/time.ts';
 import type { AppendedEntry } from './append.ts';
 import { canonicalJson } from './canonical.ts';
 import { drainAuditQueue } from './sequencer.ts';
@@ -34,6 +35,11 @@ export interface ReadContext {
   settings: OrgSettings;
   /** How many member records this access read (a search result counts each member). */
   count?: number;
+  /**
+   * Withdrawn members shown in a result list (a search): each raises its withdrawn_member alert once per user
+   * and day, not at every listing; `memberStatus` then describes no single record.
+   */
+  listedWithdrawn?: readonly string[];
 }
 
 async function bump(tx: Tx | SqliteTx, actorId: string, hour: string, by: number): Promise<number> {
@@ -112,7 +118,14 @@ export async function checkReadAlerts(tx: Tx | SqliteTx, ctx: ReadContext): Prom
       await raise(tx, ctx, 'off_hours', { hour, work_start: ctx.settings.alerts.workStart, work_end: ctx.settings.alerts.workEnd });
   }
   if (ctx.memberStatus === 'withdrawn') await raise(tx, ctx, 'withdrawn_member', {});
+  for (const memberId of ctx.listedWithdrawn ?? []) {
+    if ((await bump(tx, ctx.actorId, listedKey(ctx.at, memberId), 1)) === 1)
+      await raise(tx, { ...ctx, memberId }, 'withdrawn_member', { listed: true });
+  }
 }
+
+/** The marker of a withdrawn member listed to a user on a day (Japan): `wd:YYYY-MM-DD:<member id>`. */
+const listedKey = (at: Date, memberId: string) => `wd:${japanDate(at)}:${memberId}`;
 
 /**
  * PostgreSQL: the count in a random one of the hour's shard rows (`hour#n`), the total summed over them; each
@@ -140,6 +153,10 @@ async function checkReadAlertsSharded(tx: Tx, ctx: ReadContext): Promise<void> {
     await raise(tx, ctx, 'off_hours', { hour, work_start: ctx.settings.alerts.workStart, work_end: ctx.settings.alerts.workEnd });
   }
   if (ctx.memberStatus === 'withdrawn') await raise(tx, ctx, 'withdrawn_member', {});
+  for (const memberId of ctx.listedWithdrawn ?? []) {
+    if (await firstMarker(tx, ctx.actorId, listedKey(ctx.at, memberId)))
+      await raise(tx, { ...ctx, memberId }, 'withdrawn_member', { listed: true });
+  }
 }
 
 /**
@@ -301,4 +318,10 @@ export async function pruneAccessCounters(db: DbOrTx, now: Date): Promise<void> 
   const cutoff = iso(new Date(now.getTime() - 48 * 3600_000)).slice(0, 13);
   await db.deleteFrom('access_counters').where('hour', '<', cutoff).where('hour', 'not like', 'off:%').execute();
   await db.deleteFrom('access_counters').where('hour', '<', `off:${cutoff}`).where('hour', 'like', 'off:%').execute();
+  // Listed withdrawn members' day markers: kept two days, as the rest.
+  await db
+    .deleteFrom('access_counters')
+    .where('hour', '<', `wd:${japanDate(new Date(now.getTime() - 48 * 3600_000))}`)
+    .where('hour', 'like', 'wd:%')
+    .execute();
 }

@@ -234,16 +234,17 @@ export async function searchMembers(ctx: AppContext, opts: SearchMembersOptions)
       ctx.clock,
     );
     if (rows.length > 0) {
-      const withdrawn = rows.find((r) => r.status === 'withdrawn');
+      // Each withdrawn member in the list alerts once per user and day (alerts.ts), not at every listing.
       await checkReadAlerts(tx, {
         orgId,
         actorId: opts.actor.id,
-        memberId: (withdrawn ?? rows[0]!).id,
-        memberStatus: withdrawn ? 'withdrawn' : 'active',
+        memberId: rows[0]!.id,
+        memberStatus: 'listed',
         audit: entry,
         at: now,
         settings: await getOrgSettings(ctx, orgId, tx),
         count: rows.length,
+        listedWithdrawn: rows.filter((r) => r.status === 'withdrawn').map((r) => r.id),
       });
     }
     return { members: rows.map((r) => presentMember(r, visible, ctx.keys)) };
