@@ -35,11 +35,6 @@ export class Batcher<I, O> {
     this.#options = options;
   }
 
-  /** Groups that are running now (for tests and metrics). */
-  get inFlight(): number {
-    return this.#inFlight;
-  }
-
   add(item: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {
       this.#queue.push({ item, resolve, reject });

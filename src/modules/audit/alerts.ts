@@ -118,14 +118,18 @@ export async function checkReadAlerts(tx: Tx | SqliteTx, ctx: ReadContext): Prom
       await raise(tx, ctx, 'off_hours', { hour, work_start: ctx.settings.alerts.workStart, work_end: ctx.settings.alerts.workEnd });
   }
   if (ctx.memberStatus === 'withdrawn') await raise(tx, ctx, 'withdrawn_member', {});
-  for (const memberId of ctx.listedWithdrawn ?? []) {
-    if ((await bump(tx, ctx.actorId, listedKey(ctx.at, memberId), 1)) === 1)
-      await raise(tx, { ...ctx, memberId }, 'withdrawn_member', { listed: true });
-  }
+  await raiseListedWithdrawn(tx, ctx, async (key) => (await bump(tx, ctx.actorId, key, 1)) === 1);
 }
 
 /** The marker of a withdrawn member listed to a user on a day (Japan): `wd:YYYY-MM-DD:<member id>`. */
 const listedKey = (at: Date, memberId: string) => `wd:${japanDate(at)}:${memberId}`;
+
+/** Each withdrawn member of a listing whose day marker `first` takes for the first time raises its alert. */
+async function raiseListedWithdrawn(tx: Tx | SqliteTx, ctx: ReadContext, first: (key: string) => Promise<boolean>): Promise<void> {
+  for (const memberId of ctx.listedWithdrawn ?? []) {
+    if (await first(listedKey(ctx.at, memberId))) await raise(tx, { ...ctx, memberId }, 'withdrawn_member', { listed: true });
+  }
+}
 
 /**
  * PostgreSQL: the count in a random one of the hour's shard rows (`hour#n`), the total summed over them; each
@@ -153,10 +157,7 @@ async function checkReadAlertsSharded(tx: Tx, ctx: ReadContext): Promise<void> {
     await raise(tx, ctx, 'off_hours', { hour, work_start: ctx.settings.alerts.workStart, work_end: ctx.settings.alerts.workEnd });
   }
   if (ctx.memberStatus === 'withdrawn') await raise(tx, ctx, 'withdrawn_member', {});
-  for (const memberId of ctx.listedWithdrawn ?? []) {
-    if (await firstMarker(tx, ctx.actorId, listedKey(ctx.at, memberId)))
-      await raise(tx, { ...ctx, memberId }, 'withdrawn_member', { listed: true });
-  }
+  await raiseListedWithdrawn(tx, ctx, (key) => firstMarker(tx, ctx.actorId, key));
 }
 
 /**

@@ -17,7 +17,7 @@ import { type Db, type DbOrTx, dialectOf, SqliteTx, type Tx } from '../../db/dat
 import { copyClientOf, copyInLater, copyText } from '../../db/pg-copy.ts';
 import type { AuditLogTable, AuditQueueTable } from '../../db/schema.ts';
 import { type Clock, iso, systemClock } from '../../db/time.ts';
-import { canonicalJson, entryHash } from './canonical.ts';
+import { canonicalJson, contentColumns, entryHash } from './canonical.ts';
 import type { Actor, AuditEvent } from './events.ts';
 import { auditMacReady, entryMac, newEntryId } from './mac.ts';
 import { drainAuditQueue } from './sequencer.ts';
@@ -53,9 +53,9 @@ class DetailCache {
   }
 }
 
-function toRow(actor: Actor, event: AuditEvent, seq: number, ts: string, prevHash: string, details = new DetailCache(actor)): Row {
-  const row: Row = {
-    seq,
+/** The fields an entry is written with, chained or queued: who, what, about whom, and the detail's JSON. */
+function entryFields(actor: Actor, event: AuditEvent, ts: string, details: DetailCache) {
+  return {
     ts,
     org_id: event.orgId ?? actor.orgId ?? null,
     actor_type: actor.type,
@@ -66,9 +66,11 @@ function toRow(actor: Actor, event: AuditEvent, seq: number, ts: string, prevHas
     member_id: event.memberId ?? null,
     error_code: event.errorCode ?? null,
     detail: details.json(event.detail),
-    prev_hash: prevHash,
-    hash: '',
   };
+}
+
+function toRow(actor: Actor, event: AuditEvent, seq: number, ts: string, prevHash: string, details = new DetailCache(actor)): Row {
+  const row: Row = { seq, ...entryFields(actor, event, ts, details), prev_hash: prevHash, hash: '' };
   row.hash = entryHash(prevHash, row); // the encoding reads the chain's fields only
   return row;
 }
@@ -76,20 +78,7 @@ function toRow(actor: Actor, event: AuditEvent, seq: number, ts: string, prevHas
 type QueueRow = Omit<AuditQueueTable, 'id'>;
 
 function toQueueRow(actor: Actor, event: AuditEvent, ts: string, details: DetailCache): QueueRow {
-  const row: QueueRow = {
-    entry_id: newEntryId(),
-    ts,
-    org_id: event.orgId ?? actor.orgId ?? null,
-    actor_type: actor.type,
-    actor_id: actor.id,
-    action: event.action,
-    outcome: event.outcome,
-    purpose_code: event.purpose ?? null,
-    member_id: event.memberId ?? null,
-    error_code: event.errorCode ?? null,
-    detail: details.json(event.detail),
-    mac: '',
-  };
+  const row: QueueRow = { entry_id: newEntryId(), ...entryFields(actor, event, ts, details), mac: '' };
   row.mac = entryMac(row);
   return row;
 }
@@ -97,20 +86,8 @@ function toQueueRow(actor: Actor, event: AuditEvent, ts: string, details: Detail
 /** Queue rows per statement: a multi-row VALUES below this, arrays unnested above it (one plan, 12 parameters). */
 const VALUES_UP_TO = 32;
 const QUEUE_CHUNK = 10_000;
-const queueColumns = [
-  'entry_id',
-  'ts',
-  'org_id',
-  'actor_type',
-  'actor_id',
-  'action',
-  'outcome',
-  'purpose_code',
-  'member_id',
-  'error_code',
-  'detail',
-  'mac',
-] as const satisfies readonly (keyof QueueRow)[];
+/** A queued entry's columns: its id, the chain's content columns (without seq and the hashes), its MAC. */
+const queueColumns = ['entry_id', ...contentColumns, 'mac'] as const satisfies readonly (keyof QueueRow)[];
 
 /** Queues entries in the writer's transaction (PostgreSQL). */
 async function queueAudit(tx: Tx, actor: Actor, events: readonly AuditEvent[], clock: Clock): Promise<AppendedEntry[]> {

@@ -21,6 +21,20 @@ export interface ChainFields {
   detail: string;
 }
 
+/** An entry's content columns, as encoded after its sequence number (the chain) or its entry id (the MAC). */
+export const contentColumns = [
+  'ts',
+  'org_id',
+  'actor_type',
+  'actor_id',
+  'action',
+  'outcome',
+  'purpose_code',
+  'member_id',
+  'error_code',
+  'detail',
+] as const satisfies readonly (keyof ChainFields)[];
+
 export function canonicalEncoding(e: ChainFields): string {
   return JSON.stringify([
     e.seq,

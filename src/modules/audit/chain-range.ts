@@ -6,24 +6,11 @@
  */
 import { hash } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
+import { contentColumns } from './canonical.ts';
 import { auditMacReady, checkEntryMac } from './mac.ts';
 
 /** Column order of the rows given to `checkRows` (the canonical encoding's order, then the two hashes). */
-export const chainColumns = [
-  'seq',
-  'ts',
-  'org_id',
-  'actor_type',
-  'actor_id',
-  'action',
-  'outcome',
-  'purpose_code',
-  'member_id',
-  'error_code',
-  'detail',
-  'prev_hash',
-  'hash',
-] as const;
+export const chainColumns = ['seq', ...contentColumns, 'prev_hash', 'hash'] as const;
 
 /**
  * The columns read on PostgreSQL: the chain's, then the entry id and MAC the writer queued the entry with
