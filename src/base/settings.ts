@@ -10,8 +10,10 @@ export const orgSettingsSchema = z
     demo: z.boolean().default(false),
     alerts: z
       .object({
-        /** Alert when one actor reads more than this many member records in one hour. */
+        /** Alert when one actor opens more than this many member records in one hour. */
         readsPerHour: z.number().int().min(1).default(200),
+        /** Alert when one actor is shown more than this many members in result lists (searches) in one hour. */
+        listedRowsPerHour: z.number().int().min(1).default(2000),
         /** Working hours in Japan time (JST, UTC+9); access outside them raises an alert. */
         workStart: hhmm.default('08:00'),
         workEnd: hhmm.default('20:00'),

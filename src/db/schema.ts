@@ -237,7 +237,7 @@ export interface AuditHeadTable {
 export interface AlertTable {
   id: string;
   org_id: string;
-  kind: 'bulk_reads' | 'off_hours' | 'withdrawn_member';
+  kind: 'bulk_reads' | 'bulk_listing' | 'off_hours' | 'withdrawn_member';
   actor_id: string | null;
   member_id: string | null;
   audit_seq: number | null;
@@ -248,6 +248,8 @@ export interface AlertTable {
   status: 'open' | 'acknowledged';
   acknowledged_by: string | null;
   acknowledged_at: string | null;
+  /** What the officer found, given when acknowledging (migration 0014). */
+  acknowledged_note: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface AccessCounterTable {

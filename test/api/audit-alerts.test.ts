@@ -100,7 +100,8 @@ describe.each(availableDialects())('audit and alerts over HTTP on %s', (dialect)
     expect(alerts.filter((x) => x.kind === 'off_hours' && x.actor_login === 'staff')).toHaveLength(1);
     const wd = alerts.find((x) => x.kind === 'withdrawn_member' && x.member_code === target.member_code);
     expect(wd).toBeTruthy();
-    expect((await officer.post(`/api/v1/alerts/${wd!.id}/acknowledge`)).status).toBe(200);
+    const ack1 = await officer.post(`/api/v1/alerts/${wd!.id}/acknowledge`);
+    expect(ack1.body).toEqual({ ok: true });
     expect((await officer.post(`/api/v1/alerts/${wd!.id}/acknowledge`)).body.error?.code).toBe('alert_not_found');
     const open = (await officer.get('/api/v1/alerts?status=open')).body.alerts as Alert[];
     expect(open.find((x) => x.id === wd!.id)).toBeUndefined();
@@ -110,6 +111,53 @@ describe.each(availableDialects())('audit and alerts over HTTP on %s', (dialect)
       .where('action', '=', 'alert.acknowledge')
       .executeTakeFirstOrThrow();
     expect(JSON.parse(acked.detail).alert_id).toBe(wd!.id);
+  });
+
+  it('acknowledges several alerts at once with a note, one audit entry each, and skips those already closed', async () => {
+    now = new Date('2026-11-24T16:30:00Z'); // 01:30 JST: each read below is off hours, and the member withdrawn
+    const target = await f.ctx.db.selectFrom('members').select(['id', 'member_code']).where('status', '=', 'withdrawn').executeTakeFirst();
+    const id = target?.id ?? (await f.memberId('1000006'));
+    if (!target)
+      await f.ctx.db.updateTable('members').set({ status: 'withdrawn', leave_date: '2026-01-31' }).where('id', '=', id).execute();
+    for (let i = 0; i < 3; i++) await staff.get(`/api/v1/members/${id}?purpose=P04`);
+    const open = (await officer.get('/api/v1/alerts?status=open')).body.alerts as Alert[];
+    const mine = open.filter((a) => a.actor_login === 'staff' && (a.kind === 'withdrawn_member' || a.kind === 'off_hours'));
+    expect(mine.length).toBeGreaterThanOrEqual(4);
+    const [first, ...rest] = mine.map((a) => a.id);
+    // One closed alone first: the batch below reports it skipped, the rest acknowledged.
+    expect((await officer.post(`/api/v1/alerts/${first}/acknowledge`, { note: '単独で確認' })).status).toBe(200);
+    const batch = await officer.post('/api/v1/alerts/acknowledge', {
+      ids: [first, ...rest, ...rest],
+      note: '夜間の配達準備。担当者に確認済み。',
+    });
+    expect(batch.status).toBe(200);
+    expect(batch.body).toEqual({ acknowledged: rest, skipped: [first] });
+    const acked = (await officer.get('/api/v1/alerts?status=acknowledged')).body.alerts as (Alert & {
+      acknowledged_note: string | null;
+      acknowledged_by_name: string | null;
+    })[];
+    for (const a of acked.filter((x) => rest.includes(x.id))) {
+      expect(a.acknowledged_note).toBe('夜間の配達準備。担当者に確認済み。');
+      expect(a.acknowledged_by_name).toBeTruthy();
+    }
+    expect(acked.find((x) => x.id === first)?.acknowledged_note).toBe('単独で確認');
+    const entries = await (await chained(f.ctx.db))
+      .selectFrom('audit_log')
+      .select('detail')
+      .where('action', '=', 'alert.acknowledge')
+      .execute();
+    const details = entries.map((e) => JSON.parse(e.detail) as { alert_id: string; note?: string });
+    for (const alertId of rest) {
+      expect(details.filter((d) => d.alert_id === alertId)).toEqual([{ alert_id: alertId, note: '夜間の配達準備。担当者に確認済み。' }]);
+    }
+    // Nothing open among them: a batch of only closed alerts is an error; bad bodies are refused; auditors may not.
+    expect((await officer.post('/api/v1/alerts/acknowledge', { ids: rest })).body.error?.code).toBe('alert_not_found');
+    expect((await officer.post('/api/v1/alerts/acknowledge', { ids: [] })).status).toBe(400);
+    expect((await officer.post('/api/v1/alerts/acknowledge', { ids: ['x'], note: 'n'.repeat(1001) })).status).toBe(400);
+    const auditor = new Client(app);
+    await auditor.login(f, 'auditor');
+    expect((await auditor.post('/api/v1/alerts/acknowledge', { ids: [first] })).body.error?.code).toBe('forbidden');
+    now = new Date('2026-11-24T03:00:00Z');
   });
 
   it('lets the privacy officer set the alert thresholds, and validates them', async () => {

@@ -47,7 +47,9 @@ type Capability =
   | 'users.status'
   | 'jobs.list'
   | 'jobs.retry'
-  | 'jobs.discard';
+  | 'jobs.discard'
+  | 'alerts.list'
+  | 'alerts.acknowledge';
 
 const Y = true;
 const N = false;
@@ -72,6 +74,8 @@ const table: Record<Capability, Record<Role, boolean>> = {
   'jobs.list':             { officer: Y, auditor: N, manager: N, managerNoDuty: N, service: N, delivery: N, admin: Y },
   'jobs.retry':            { officer: N, auditor: N, manager: N, managerNoDuty: N, service: N, delivery: N, admin: Y },
   'jobs.discard':          { officer: N, auditor: N, manager: N, managerNoDuty: N, service: N, delivery: N, admin: Y },
+  'alerts.list':           { officer: Y, auditor: Y, manager: N, managerNoDuty: N, service: N, delivery: N, admin: N },
+  'alerts.acknowledge':    { officer: Y, auditor: N, manager: N, managerNoDuty: N, service: N, delivery: N, admin: N },
 };
 
 /** /auth/me's `duties` per row. */
@@ -125,6 +129,29 @@ describe.each(availableDialects())('minimum necessary: roles × registers on %s'
         started_at: due,
         finished_at: due,
         updated_at: due,
+      })
+      .execute();
+    return id;
+  };
+  /** An open alert of its own for each acknowledgement cell. */
+  const openAlert = async (): Promise<string> => {
+    const id = randomUUID();
+    const org = await f.ctx.db.selectFrom('organizations').select('id').where('code', '=', 'demo-coop').executeTakeFirstOrThrow();
+    await f.ctx.db
+      .insertInto('alerts')
+      .values({
+        id,
+        org_id: org.id,
+        kind: 'off_hours',
+        actor_id: null,
+        member_id: null,
+        audit_seq: null,
+        audit_entry: null,
+        created_at: new Date().toISOString(),
+        detail: '{}',
+        status: 'open',
+        acknowledged_by: null,
+        acknowledged_at: null,
       })
       .execute();
     return id;
@@ -239,6 +266,8 @@ describe.each(availableDialects())('minimum necessary: roles × registers on %s'
     'jobs.list': (c) => c.get('/api/v1/jobs'),
     'jobs.retry': async (c) => c.post(`/api/v1/jobs/${await deadRun()}/retry`),
     'jobs.discard': async (c) => c.post(`/api/v1/jobs/${await deadRun()}/discard`),
+    'alerts.list': (c) => c.get('/api/v1/alerts?status=open'),
+    'alerts.acknowledge': async (c) => c.post('/api/v1/alerts/acknowledge', { ids: [await openAlert()], note: '確認' }),
   };
 
   const cells = (Object.keys(table) as Capability[]).flatMap((cap) => roles.map((role) => [cap, role, table[cap][role]] as const));

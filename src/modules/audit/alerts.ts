@@ -1,6 +1,9 @@
 /**
  * Alerts for unusual access, raised in the same transaction as the read that triggers them:
- * - bulk_reads: one actor reads more than `readsPerHour` member records within one clock hour (once per hour);
+ * - bulk_reads: one actor opens more than `readsPerHour` member records within one clock hour (once per hour);
+ * - bulk_listing: one actor is shown more than `listedRowsPerHour` members in result lists within one clock hour
+ *   (once per hour): a list is counted apart from opened records, with its own threshold, since a search shows
+ *   many rows where opening a record shows one person in full;
  * - off_hours: an actor reads member data outside working hours (once per actor and hour);
  * - withdrawn_member: someone reads the record of a member who has left the co-op (every time), or sees such a
  *   member in a result list (once per user, member and day: a list shown again is not a new access).
@@ -12,7 +15,7 @@
  * which concurrent readers cannot all see. On SQLite (one writer at a time) one row per actor and hour.
  */
 import { randomUUID } from 'node:crypto';
-import { type RawBuilder, sql } from 'kysely';
+import { type Insertable, type RawBuilder, sql } from 'kysely';
 import { isOffHours, type OrgSettings } from '../../base/settings.ts';
 import { type Db, type DbOrTx, dialectOf, SqliteTx, type Tx } from '../../db/database.ts';
 import type { AlertTable } from '../../db/schema.ts';
@@ -33,8 +36,11 @@ export interface ReadContext {
   audit: AppendedEntry;
   at: Date;
   settings: OrgSettings;
-  /** How many member records this access read (a search result counts each member). */
-  count?: number;
+  /**
+   * A result list (a search): how many members it showed. Listed rows count towards `listedRowsPerHour`; an
+   * access without it opened one record and counts towards `readsPerHour`.
+   */
+  listed?: number;
   /**
    * Withdrawn members shown in a result list (a search): each raises its withdrawn_member alert once per user
    * and day, not at every listing; `memberStatus` then describes no single record.
@@ -61,13 +67,13 @@ async function bump(tx: Tx | SqliteTx, actorId: string, hour: string, by: number
   return Number(row.count);
 }
 
-function alertRow(ctx: ReadContext, kind: AlertTable['kind'], detail: Record<string, unknown>): AlertTable {
+function alertRow(ctx: ReadContext, kind: AlertTable['kind'], detail: Record<string, unknown>): Insertable<AlertTable> {
   return {
     id: randomUUID(),
     org_id: ctx.orgId,
     kind,
     actor_id: ctx.actorId,
-    member_id: kind === 'bulk_reads' ? null : ctx.memberId,
+    member_id: kind === 'bulk_reads' || kind === 'bulk_listing' ? null : ctx.memberId,
     audit_seq: ctx.audit.seq,
     audit_entry: ctx.audit.entryId,
     created_at: iso(ctx.at),
@@ -75,6 +81,7 @@ function alertRow(ctx: ReadContext, kind: AlertTable['kind'], detail: Record<str
     status: 'open',
     acknowledged_by: null,
     acknowledged_at: null,
+    acknowledged_note: null,
   };
 }
 
@@ -106,11 +113,10 @@ async function raise(tx: Tx | SqliteTx, ctx: ReadContext, kind: AlertTable['kind
 export async function checkReadAlerts(tx: Tx | SqliteTx, ctx: ReadContext): Promise<void> {
   if (!(tx instanceof SqliteTx) && dialectOf(tx) === 'postgres') return checkReadAlertsSharded(tx, ctx);
   const hour = iso(ctx.at).slice(0, 13);
-  const count = ctx.count ?? 1;
-  const total = await bump(tx, ctx.actorId, hour, count);
-  const limit = ctx.settings.alerts.readsPerHour;
-  if (total > limit && total - count <= limit) {
-    await raise(tx, ctx, 'bulk_reads', { hour, reads: total, limit });
+  const bulk = bulkRule(ctx, hour);
+  const total = await bump(tx, ctx.actorId, bulk.counter, bulk.count);
+  if (total > bulk.limit && total - bulk.count <= bulk.limit) {
+    await raise(tx, ctx, bulk.kind, { hour, reads: total, limit: bulk.limit });
   }
   if (isOffHours(ctx.at, ctx.settings)) {
     const offCount = await bump(tx, ctx.actorId, `off:${hour}`, 1);
@@ -119,6 +125,16 @@ export async function checkReadAlerts(tx: Tx | SqliteTx, ctx: ReadContext): Prom
   }
   if (ctx.memberStatus === 'withdrawn') await raise(tx, ctx, 'withdrawn_member', {});
   await raiseListedWithdrawn(tx, ctx, async (key) => (await bump(tx, ctx.actorId, key, 1)) === 1);
+}
+
+/**
+ * Which count an access adds to: opened records under the hour (`2026-12-04T01`), listed rows under `L:` and the
+ * hour, each with its own threshold and alert kind.
+ */
+function bulkRule(ctx: ReadContext, hour: string) {
+  return ctx.listed === undefined
+    ? { counter: hour, count: 1, limit: ctx.settings.alerts.readsPerHour, kind: 'bulk_reads' as const }
+    : { counter: `L:${hour}`, count: ctx.listed, limit: ctx.settings.alerts.listedRowsPerHour, kind: 'bulk_listing' as const };
 }
 
 /** The marker of a withdrawn member listed to a user on a day (Japan): `wd:YYYY-MM-DD:<member id>`. */
@@ -138,20 +154,19 @@ async function raiseListedWithdrawn(tx: Tx | SqliteTx, ctx: ReadContext, first: 
  */
 async function checkReadAlertsSharded(tx: Tx, ctx: ReadContext): Promise<void> {
   const hour = iso(ctx.at).slice(0, 13);
-  const count = ctx.count ?? 1;
-  const shard = `${hour}#${Math.floor(Math.random() * COUNTER_SHARDS)}`;
+  const bulk = bulkRule(ctx, hour);
+  const shard = `${bulk.counter}#${Math.floor(Math.random() * COUNTER_SHARDS)}`;
   // One statement: add to the shard and sum the hour (the outer query sees the other shards as of before the
   // statement, its own shard through the insert's RETURNING).
   const { rows } = await sql<{ total: number }>`with up as (
-      insert into access_counters (actor_id, hour, count) values (${ctx.actorId}, ${shard}, ${count})
+      insert into access_counters (actor_id, hour, count) values (${ctx.actorId}, ${shard}, ${bulk.count})
       on conflict (actor_id, hour) do update set count = access_counters.count + excluded.count
       returning count)
     select (select count from up) + coalesce((select sum(count) from access_counters
-      where actor_id = ${ctx.actorId} and hour = any(${shardKeys(hour)}::text[]) and hour <> ${shard}), 0) as total`.execute(tx);
+      where actor_id = ${ctx.actorId} and hour = any(${shardKeys(bulk.counter)}::text[]) and hour <> ${shard}), 0) as total`.execute(tx);
   const total = Number(rows[0]!.total);
-  const limit = ctx.settings.alerts.readsPerHour;
-  if (total > limit && (await firstMarker(tx, ctx.actorId, `${hour}!bulk`))) {
-    await raise(tx, ctx, 'bulk_reads', { hour, reads: total, limit });
+  if (total > bulk.limit && (await firstMarker(tx, ctx.actorId, `${bulk.counter}!bulk`))) {
+    await raise(tx, ctx, bulk.kind, { hour, reads: total, limit: bulk.limit });
   }
   if (isOffHours(ctx.at, ctx.settings) && (await firstMarker(tx, ctx.actorId, `off:${hour}!`))) {
     await raise(tx, ctx, 'off_hours', { hour, work_start: ctx.settings.alerts.workStart, work_end: ctx.settings.alerts.workEnd });
@@ -180,7 +195,7 @@ async function checkReadAlertsSharded(tx: Tx, ctx: ReadContext): Promise<void> {
 export async function recordReadGroup(db: Db, queued: RawBuilder<unknown>, reads: readonly ReadContext[]): Promise<void> {
   const groups = new Map<string, { actorId: string; hour: string; reads: ReadContext[]; limit: number }>();
   const offHours = new Map<string, ReadContext>();
-  const withdrawn: AlertTable[] = [];
+  const withdrawn: Insertable<AlertTable>[] = [];
   for (const r of reads) {
     const hour = iso(r.at).slice(0, 13);
     const key = `${r.actorId}\n${hour}`;
@@ -202,7 +217,7 @@ export async function recordReadGroup(db: Db, queued: RawBuilder<unknown>, reads
       work_end: r.settings.alerts.workEnd,
     }),
   }));
-  const alertArrays = (rows: readonly AlertTable[]) =>
+  const alertArrays = (rows: readonly Insertable<AlertTable>[]) =>
     sql.join(
       (['id', 'org_id', 'kind', 'actor_id', 'member_id', 'audit_entry', 'created_at', 'detail'] as const).map(
         (c) => sql`${rows.map((a) => a[c])}::text[]`,
@@ -213,7 +228,7 @@ export async function recordReadGroup(db: Db, queued: RawBuilder<unknown>, reads
       insert into access_counters (actor_id, hour, count)
       select * from unnest(${counted.map((g) => g.actorId)}::text[],
         ${counted.map((g) => `${g.hour}#${Math.floor(Math.random() * COUNTER_SHARDS)}`)}::text[],
-        ${counted.map((g) => g.reads.reduce((n, r) => n + (r.count ?? 1), 0))}::int[])
+        ${counted.map((g) => g.reads.length)}::int[])
       on conflict (actor_id, hour) do update set count = access_counters.count + excluded.count
       returning actor_id, hour, count),
     t as (
@@ -284,7 +299,7 @@ function rememberMarker(memo: string): void {
   committedMarkers.add(memo);
 }
 
-const shardKeys = (hour: string) => Array.from({ length: COUNTER_SHARDS }, (_, n) => `${hour}#${n}`);
+const shardKeys = (counter: string) => Array.from({ length: COUNTER_SHARDS }, (_, n) => `${counter}#${n}`);
 
 export async function listAlerts(db: DbOrTx, orgId: string, status?: 'open' | 'acknowledged', limit = 200) {
   // PostgreSQL: alerts name their read's audit entry by sequence number once it is chained; chain what waits.
@@ -293,6 +308,7 @@ export async function listAlerts(db: DbOrTx, orgId: string, status?: 'open' | 'a
     .selectFrom('alerts')
     .leftJoin('users', 'users.id', 'alerts.actor_id')
     .leftJoin('members', 'members.id', 'alerts.member_id')
+    .leftJoin('users as ackBy', 'ackBy.id', 'alerts.acknowledged_by')
     .select([
       'alerts.id',
       'alerts.kind',
@@ -307,6 +323,8 @@ export async function listAlerts(db: DbOrTx, orgId: string, status?: 'open' | 'a
       'alerts.status',
       'alerts.acknowledged_by',
       'alerts.acknowledged_at',
+      'alerts.acknowledged_note',
+      'ackBy.display_name as acknowledged_by_name',
     ])
     .where('alerts.org_id', '=', orgId);
   if (status) q = q.where('alerts.status', '=', status);
@@ -319,6 +337,7 @@ export async function pruneAccessCounters(db: DbOrTx, now: Date): Promise<void> 
   const cutoff = iso(new Date(now.getTime() - 48 * 3600_000)).slice(0, 13);
   await db.deleteFrom('access_counters').where('hour', '<', cutoff).where('hour', 'not like', 'off:%').execute();
   await db.deleteFrom('access_counters').where('hour', '<', `off:${cutoff}`).where('hour', 'like', 'off:%').execute();
+  await db.deleteFrom('access_counters').where('hour', '<', `L:${cutoff}`).where('hour', 'like', 'L:%').execute();
   // Listed withdrawn members' day markers: kept two days, as the rest.
   await db
     .deleteFrom('access_counters')

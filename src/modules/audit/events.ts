@@ -67,7 +67,7 @@ export type AuditEvent = Base &
         outcome: 'failed';
         detail: { reason: 'mac_mismatch' | 'mac_key_unknown' | 'duplicate'; entry_id: string; queue_id: number; seq?: number };
       }
-    | { action: 'alert.acknowledge'; outcome: 'ok'; detail: { alert_id: string } }
+    | { action: 'alert.acknowledge'; outcome: 'ok'; detail: { alert_id: string; note?: string } }
     | { action: 'keys.rotate'; outcome: 'ok'; detail: { key_id: string; reencrypted: number } }
     | {
         action: 'backup.create';

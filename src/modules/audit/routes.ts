@@ -2,14 +2,16 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../base/context.ts';
-import { AppError } from '../../base/errors.ts';
 import { requireKind } from '../../base/guard.ts';
-import { iso } from '../../db/time.ts';
+import { acknowledgeAlerts, MAX_ACKNOWLEDGE } from './acknowledge.ts';
 import { listAlerts } from './alerts.ts';
-import { appendAudit, appendAuditAlone } from './append.ts';
+import { appendAuditAlone } from './append.ts';
 import { searchAudit } from './search.ts';
 import { drainAuditQueue } from './sequencer.ts';
 import { verifyAuditChain } from './verify.ts';
+
+/** What the officer found, kept with the acknowledged alert and in its audit entry. */
+const ackNote = z.string().max(1000).optional();
 
 const isoTime = z.string().regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?$/, 'ISO 8601');
 
@@ -139,29 +141,36 @@ export function auditRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       '/alerts/:id/acknowledge',
       {
         config: { roles: ['privacy_officer'] },
-        schema: { tags: ['audit'], summary: 'アラートの確認 / acknowledge an alert', params: z.strictObject({ id: z.string().max(64) }) },
+        schema: {
+          tags: ['audit'],
+          summary: 'アラートの確認 / acknowledge an alert',
+          params: z.strictObject({ id: z.string().max(64) }),
+          body: z.strictObject({ note: ackNote }).nullish(),
+        },
       },
       async (req) => {
         const actor = requireKind(req, ['privacy_officer']);
-        const done = await ctx.db.transaction().execute(async (tx) => {
-          const r = await tx
-            .updateTable('alerts')
-            .set({ status: 'acknowledged', acknowledged_by: actor.id, acknowledged_at: iso(ctx.clock()) })
-            .where('id', '=', req.params.id)
-            .where('org_id', '=', actor.orgId)
-            .where('status', '=', 'open')
-            .executeTakeFirst();
-          if (Number(r.numUpdatedRows) !== 1) return false;
-          await appendAudit(
-            tx,
-            actor,
-            { action: 'alert.acknowledge', outcome: 'ok', orgId: actor.orgId, detail: { alert_id: req.params.id } },
-            ctx.clock,
-          );
-          return true;
-        });
-        if (!done) throw new AppError('alert_not_found');
+        await acknowledgeAlerts(ctx, actor, [req.params.id], req.body?.note);
         return { ok: true };
+      },
+    );
+
+    app.post(
+      '/alerts/acknowledge',
+      {
+        config: { roles: ['privacy_officer'] },
+        schema: {
+          tags: ['audit'],
+          summary: 'アラートの一括確認 / acknowledge several alerts',
+          description:
+            '選択したアラートをまとめて確認済みにします（1件ごとに監査記録）。既に確認済みのものは skipped に返します。 / Acknowledges the given alerts at once (one audit entry each); alerts already acknowledged are returned in skipped.',
+          body: z.strictObject({ ids: z.array(z.string().max(64)).min(1).max(MAX_ACKNOWLEDGE), note: ackNote }),
+          response: { 200: z.object({ acknowledged: z.array(z.string()), skipped: z.array(z.string()) }) },
+        },
+      },
+      async (req) => {
+        const actor = requireKind(req, ['privacy_officer']);
+        return acknowledgeAlerts(ctx, actor, req.body.ids, req.body.note);
       },
     );
   };

@@ -243,7 +243,7 @@ export async function searchMembers(ctx: AppContext, opts: SearchMembersOptions)
         audit: entry,
         at: now,
         settings: await getOrgSettings(ctx, orgId, tx),
-        count: rows.length,
+        listed: rows.length,
         listedWithdrawn: rows.filter((r) => r.status === 'withdrawn').map((r) => r.id),
       });
     }

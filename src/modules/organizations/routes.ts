@@ -46,6 +46,7 @@ export function organizationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
             alerts: z
               .strictObject({
                 readsPerHour: z.number().int().min(1).max(1_000_000).optional(),
+                listedRowsPerHour: z.number().int().min(1).max(10_000_000).optional(),
                 workStart: z
                   .string()
                   .regex(/^([01]\d|2[0-3]):[0-5]\d$/)

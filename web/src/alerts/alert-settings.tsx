@@ -9,6 +9,7 @@ import { useI18n } from '../i18n/i18n.tsx';
 
 interface AlertSettings {
   readsPerHour: number;
+  listedRowsPerHour: number;
   workStart: string;
   workEnd: string;
   workDays: number[];
@@ -76,6 +77,23 @@ export function AlertSettingsCard({ editable }: { editable: boolean }) {
                 disabled={!editable}
                 value={draft.readsPerHour}
                 onChange={(e) => setDraft({ ...draft, readsPerHour: Number(e.target.value) })}
+              />
+            )}
+          </Field>
+          <Field
+            label={t('alertSettings.listedRowsPerHour')}
+            hint={t('alertSettings.listedRowsPerHourHint')}
+            error={fieldErrors.listedRowsPerHour}
+          >
+            {(p) => (
+              <input
+                {...p}
+                name="listedRowsPerHour"
+                type="number"
+                min={1}
+                disabled={!editable}
+                value={draft.listedRowsPerHour}
+                onChange={(e) => setDraft({ ...draft, listedRowsPerHour: Number(e.target.value) })}
               />
             )}
           </Field>

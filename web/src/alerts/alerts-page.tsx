@@ -17,12 +17,14 @@ type Status = 'open' | 'acknowledged';
 function describeAlert(i18n: I18n, a: Alert): string {
   const d = a.detail;
   if (a.kind === 'bulk_reads') return i18n.t('alert.detail.bulk', { n: Number(d.reads ?? 0), limit: Number(d.limit ?? 0) });
+  if (a.kind === 'bulk_listing') return i18n.t('alert.detail.bulkListing', { n: Number(d.reads ?? 0), limit: Number(d.limit ?? 0) });
+  if (a.kind === 'withdrawn_member' && d.listed === true) return i18n.t('alert.detail.withdrawnListed');
   if (a.kind === 'off_hours') return i18n.t('alert.detail.offHours', { start: String(d.work_start ?? ''), end: String(d.work_end ?? '') });
   if (a.kind === 'withdrawn_member') return i18n.t('alert.detail.withdrawn');
   return '';
 }
 
-const kindTone = { bulk_reads: 'bad', off_hours: 'info', withdrawn_member: 'warn' } as const;
+const kindTone = { bulk_reads: 'bad', bulk_listing: 'bad', off_hours: 'info', withdrawn_member: 'warn' } as const;
 
 export function AlertsPage() {
   const i18n = useI18n();
@@ -32,12 +34,15 @@ export function AlertsPage() {
   const [status, setStatus] = useState<Status>('open');
   const [alerts, setAlerts] = useState<Alert[] | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const [busyId, setBusyId] = useState<string | null>(null);
-  const [done, setDone] = useState<Alert | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [done, setDone] = useState<{ kind?: Alert['kind']; count: number; skipped: number } | null>(null);
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [note, setNote] = useState('');
 
   const load = useCallback(async (s: Status) => {
     setError(null);
     setAlerts(null);
+    setSelected(new Set());
     try {
       const r = await api.get<{ alerts: Alert[] }>('/alerts', { status: s });
       setAlerts(r.alerts);
@@ -51,21 +56,40 @@ export function AlertsPage() {
     void load(status);
   }, [load, status]);
 
-  const acknowledge = async (a: Alert) => {
-    setBusyId(a.id);
+  /** Closes the given alerts (one, or the selection) with the note, and drops them from the open list. */
+  const acknowledge = async (ids: readonly string[], key: string) => {
+    setBusy(key);
     setError(null);
+    setDone(null);
     try {
-      await api.post(`/alerts/${a.id}/acknowledge`);
-      setDone(a);
-      const rest = (alerts ?? []).filter((x) => x.id !== a.id);
+      const r = await api.post<{ acknowledged: string[]; skipped: string[] }>('/alerts/acknowledge', {
+        ids,
+        ...(note.trim() ? { note: note.trim() } : {}),
+      });
+      const gone = new Set([...r.acknowledged, ...r.skipped]);
+      const first = (alerts ?? []).find((x) => x.id === r.acknowledged[0]);
+      setDone({ kind: r.acknowledged.length === 1 ? first?.kind : undefined, count: r.acknowledged.length, skipped: r.skipped.length });
+      const rest = (alerts ?? []).filter((x) => !gone.has(x.id));
       setAlerts(rest);
+      setSelected(new Set());
+      setNote('');
       window.dispatchEvent(new CustomEvent('mamori:open-alerts', { detail: rest.length }));
     } catch (err) {
       setError(err);
     } finally {
-      setBusyId(null);
+      setBusy(null);
     }
   };
+
+  const selectable = status === 'open' && can.acknowledgeAlerts;
+  const allSelected = alerts !== null && alerts.length > 0 && alerts.every((a) => selected.has(a.id));
+  const toggle = (id: string) =>
+    setSelected((prev) => {
+      const next = new Set(prev);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
 
   return (
     <>
@@ -89,7 +113,10 @@ export function AlertsPage() {
       </div>
       {done && (
         <Notice tone="success" testId="ack-done">
-          {t('alerts.acknowledged', { kind: alertKindLabel(i18n, done.kind) })}
+          {done.kind
+            ? t('alerts.acknowledged', { kind: alertKindLabel(i18n, done.kind) })
+            : t('alerts.acknowledgedMany', { n: done.count })}
+          {done.skipped > 0 && ` ${t('alerts.skipped', { n: done.skipped })}`}
         </Notice>
       )}
       {!can.acknowledgeAlerts && status === 'open' && <Notice tone="info">{t('alerts.readOnly')}</Notice>}
@@ -103,9 +130,43 @@ export function AlertsPage() {
             </Empty>
           ) : (
             <div className="table-wrap">
+              {selectable && (
+                <div className="alert-ack-bar" data-testid="alert-ack-bar">
+                  <label className="field-label" htmlFor="alert-ack-note">
+                    {t('alerts.note')}
+                  </label>
+                  <input
+                    id="alert-ack-note"
+                    className="alert-ack-note"
+                    maxLength={1000}
+                    value={note}
+                    placeholder={t('alerts.notePlaceholder')}
+                    onChange={(e) => setNote(e.target.value)}
+                  />
+                  <Button
+                    variant="primary"
+                    disabled={selected.size === 0}
+                    busy={busy === 'selection'}
+                    onClick={() => void acknowledge([...selected], 'selection')}
+                    data-testid="ack-selected"
+                  >
+                    {t('alerts.acknowledgeSelected', { n: selected.size })}
+                  </Button>
+                </div>
+              )}
               <table className="table" data-testid="alerts-table">
                 <thead>
                   <tr>
+                    {selectable && (
+                      <th scope="col" className="check-col">
+                        <input
+                          type="checkbox"
+                          aria-label={t('alerts.selectAll')}
+                          checked={allSelected}
+                          onChange={() => setSelected(allSelected ? new Set() : new Set(alerts.map((a) => a.id)))}
+                        />
+                      </th>
+                    )}
                     <th scope="col">{t('alerts.col.kind')}</th>
                     <th scope="col">{t('alerts.col.time')}</th>
                     <th scope="col">{t('alerts.col.actor')}</th>
@@ -119,6 +180,16 @@ export function AlertsPage() {
                 <tbody>
                   {alerts.map((a) => (
                     <tr key={a.id} data-testid="alert-row" data-kind={a.kind} data-member={a.member_code ?? ''}>
+                      {selectable && (
+                        <td className="check-col">
+                          <input
+                            type="checkbox"
+                            aria-label={t('alerts.select', { kind: alertKindLabel(i18n, a.kind), time: i18n.dateTime(a.created_at) })}
+                            checked={selected.has(a.id)}
+                            onChange={() => toggle(a.id)}
+                          />
+                        </td>
+                      )}
                       <td>
                         <Badge tone={kindTone[a.kind] ?? 'neutral'}>{alertKindLabel(i18n, a.kind)}</Badge>
                       </td>
@@ -143,13 +214,21 @@ export function AlertsPage() {
                       <td className="nowrap">
                         {status === 'open'
                           ? can.acknowledgeAlerts && (
-                              <Button small variant="primary" busy={busyId === a.id} onClick={() => void acknowledge(a)}>
+                              <Button small variant="primary" busy={busy === a.id} onClick={() => void acknowledge([a.id], a.id)}>
                                 {t('alerts.acknowledge')}
                               </Button>
                             )
-                          : a.acknowledged_at
-                            ? i18n.dateTime(a.acknowledged_at)
-                            : ''}
+                          : a.acknowledged_at && (
+                              <>
+                                {i18n.dateTime(a.acknowledged_at)}
+                                {a.acknowledged_by_name && <span className="sub">{a.acknowledged_by_name}</span>}
+                                {a.acknowledged_note && (
+                                  <span className="sub ack-note" data-testid="ack-note">
+                                    {a.acknowledged_note}
+                                  </span>
+                                )}
+                              </>
+                            )}
                       </td>
                     </tr>
                   ))}

@@ -89,7 +89,7 @@ export interface VerifyResult {
 
 export interface Alert {
   id: string;
-  kind: 'bulk_reads' | 'off_hours' | 'withdrawn_member';
+  kind: 'bulk_reads' | 'bulk_listing' | 'off_hours' | 'withdrawn_member';
   actor_id: string | null;
   actor_login: string | null;
   actor_name: string | null;
@@ -101,6 +101,8 @@ export interface Alert {
   status: 'open' | 'acknowledged';
   acknowledged_by: string | null;
   acknowledged_at: string | null;
+  acknowledged_by_name: string | null;
+  acknowledged_note: string | null;
 }
 
 export interface StaffUser {
