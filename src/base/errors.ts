@@ -219,6 +219,11 @@ export const errorCatalogue = {
     'この組合員からこの利用目的への同意を得ていないため、利用できません。',
     'The member has not consented to this purpose.',
   ],
+  purpose_not_for_members: [
+    403,
+    'この利用目的は組合員の情報を対象としていない（役職員・取引先などの目的）ため、組合員の情報には使えません。',
+    'This purpose does not concern members (it is for staff, business partners or the like): it cannot open a member’s data.',
+  ],
   // Requests from the person (開示等の請求)
   request_not_found: [404, '請求が見つかりません。', 'No such request.'],
   request_transition_invalid: [

@@ -60,6 +60,7 @@ export const distribution: Record<keyof Database | ToolTable, Distribution> = {
   joint_use_members: via(false, { column: 'group_id', table: 'joint_use_groups' }),
   joint_use_purposes: via(false, { column: 'group_id', table: 'joint_use_groups' }),
   joint_use_items: via(false, { column: 'group_id', table: 'joint_use_groups' }),
+  joint_use_purpose_items: via(false, { column: 'group_id', table: 'joint_use_groups' }),
 
   // The member ledger and everything about one member, co-located with the member's row.
   members: byOrg(true),

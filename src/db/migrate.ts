@@ -15,6 +15,7 @@ import { instances } from './migrations/0011-instances.ts';
 import { jobs } from './migrations/0012-jobs.ts';
 import { auditPartitions } from './migrations/0013-audit-partitions.ts';
 import { alertNotes } from './migrations/0014-alert-notes.ts';
+import { policySubjects } from './migrations/0015-policy-subjects.ts';
 
 /** The one migration history, for both dialects. Append new migrations; never edit a landed one. */
 function migrationsFor(dialect: DialectName): Record<string, Migration> {
@@ -33,6 +34,7 @@ function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0012-jobs': jobs,
     '0013-audit-partitions': auditPartitions(dialect),
     '0014-alert-notes': alertNotes,
+    '0015-policy-subjects': policySubjects,
   };
 }
 

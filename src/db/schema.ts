@@ -98,6 +98,8 @@ export interface PurposeTable {
   status: 'active' | 'retired';
   /** The person's say (see the policy document's purpose `consent`). */
   consent_mode: ColumnType<ConsentMode, ConsentMode | undefined, ConsentMode>;
+  /** 1 when the purpose concerns people in the member ledger (migration 0015); 0 for staff or partners only. */
+  for_members: ColumnType<number, number | undefined, number>;
 }
 export type ConsentMode = 'none' | 'opt_out' | 'opt_in';
 
@@ -144,6 +146,12 @@ export interface JointUsePurposeTable {
 }
 export interface JointUseItemTable {
   group_id: string;
+  item_id: string;
+}
+/** Narrower items for one purpose inside a joint use (migration 0015). */
+export interface JointUsePurposeItemTable {
+  group_id: string;
+  purpose_id: string;
   item_id: string;
 }
 
@@ -630,6 +638,7 @@ export interface Database {
   joint_use_members: JointUseMemberTable;
   joint_use_purposes: JointUsePurposeTable;
   joint_use_items: JointUseItemTable;
+  joint_use_purpose_items: JointUsePurposeItemTable;
   members: MemberTable;
   member_purpose_blocks: MemberPurposeBlockTable;
   audit_log: AuditLogTable;

@@ -250,13 +250,22 @@ describe.each(availableDialects())('policy registers over HTTP on %s', (dialect)
   it('refuses a joint use that starts later: not in effect before its start date', async () => {
     const d = await draft();
     const doc = structuredClone(d.draft.document) as ReturnType<typeof completePolicy>;
-    doc.purposes.push({ code: 'P17', number: 17, name: '共済の新しい商品のご案内のため', items: ['name', 'address', 'phone'] });
+    doc.purposes.push({
+      code: 'P17',
+      number: 17,
+      name: '共済の新しい商品のご案内のため',
+      items: ['name', 'address', 'phone'],
+      subjects: [],
+    });
     doc.joint_uses.push({
       code: 'kyosai-2027',
       name: '共済の新商品案内の共同利用（2027年度から）',
       users: [{ name: 'デモ共済生活協同組合連合会', org: 'demo-kyosai' }],
       items: ['name', 'address'],
+      items_all: false,
       purposes: ['P17'],
+      purposes_all: false,
+      purpose_items: [],
       responsible: doc.joint_uses[0]!.responsible,
       starts_on: '2027-04-01',
     });

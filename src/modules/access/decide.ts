@@ -8,6 +8,7 @@
  * Order of checks, and the refusal each gives:
  *  1. the member's organization is the actor's, or a joint use names the actor's organization → member_out_of_scope
  *  2. the purpose exists (active) in the member's organization                                → purpose_unknown
+ *     … and concerns people in the member ledger (not staff or partners only)                → purpose_not_for_members
  *  3. the actor's role may use the purpose                                                   → purpose_not_permitted
  *  4. for a joint user: a joint use covers this purpose                                       → member_out_of_scope
  *     … and one is in effect today (the items of all those in effect are shared)             → joint_use_not_effective
@@ -23,6 +24,8 @@ interface CompiledPurpose {
   orgId: string;
   /** Used only with the member's consent (a `consented` flag). */
   optIn: boolean;
+  /** Concerns people in the member ledger. */
+  forMembers: boolean;
   /** Item bitset over the organization's item index. */
   items: Uint32Array;
 }
@@ -32,6 +35,8 @@ interface CompiledJointUse {
   userOrgIds: Set<string>;
   purposeIds: Set<string>;
   items: Uint32Array;
+  /** Narrower items for some purposes (by purpose id), within `items`. */
+  purposeItems: Map<string, Uint32Array>;
   startsOn: string;
   endsOn: string | null;
 }
@@ -73,7 +78,13 @@ export class AccessEngine {
     const purposeById = new Map<string, CompiledPurpose>();
     for (const p of policy.purposes) {
       const o = org(p.orgId);
-      const compiled: CompiledPurpose = { id: p.id, orgId: p.orgId, optIn: p.consentMode === 'opt_in', items: new Uint32Array(o.words) };
+      const compiled: CompiledPurpose = {
+        id: p.id,
+        orgId: p.orgId,
+        optIn: p.consentMode === 'opt_in',
+        forMembers: p.forMembers !== false,
+        items: new Uint32Array(o.words),
+      };
       o.purposes.set(p.code, compiled);
       purposeById.set(p.id, compiled);
     }
@@ -94,11 +105,20 @@ export class AccessEngine {
         const item = itemOrg.get(itemId);
         if (item && item.orgId === ju.ownerOrgId) setBit(items, item.index);
       }
+      const purposeItems = new Map<string, Uint32Array>();
+      for (const pi of ju.purposeItems ?? []) {
+        const item = itemOrg.get(pi.itemId);
+        if (!item || item.orgId !== ju.ownerOrgId) continue;
+        const bits = purposeItems.get(pi.purposeId) ?? new Uint32Array(o.words);
+        purposeItems.set(pi.purposeId, bits);
+        setBit(bits, item.index);
+      }
       const compiled: CompiledJointUse = {
         id: ju.id,
         userOrgIds: new Set(ju.userOrgIds),
         purposeIds: new Set(ju.purposeIds),
         items,
+        purposeItems,
         startsOn: ju.startsOn,
         endsOn: ju.endsOn,
       };
@@ -121,6 +141,7 @@ export class AccessEngine {
 
     const purpose = org.purposes.get(req.purpose);
     if (!purpose) return { allowed: false, code: 'purpose_unknown' };
+    if (!purpose.forMembers) return { allowed: false, code: 'purpose_not_for_members', purposeId: purpose.id };
     if (!this.#rolePurposes.get(req.actor.roleId)?.has(purpose.id)) {
       return { allowed: false, code: 'purpose_not_permitted', purposeId: purpose.id };
     }
@@ -136,7 +157,9 @@ export class AccessEngine {
         if (!ju.purposeIds.has(purpose.id)) continue;
         covering = true;
         if (ju.startsOn <= req.today && (ju.endsOn === null || req.today <= ju.endsOn)) {
-          shared = shared ? union(shared, ju.items) : ju.items;
+          const declared = ju.purposeItems.get(purpose.id);
+          const usable = declared ? intersect(ju.items, declared) : ju.items;
+          shared = shared ? union(shared, usable) : usable;
           jointUseId ??= ju.id;
         }
       }

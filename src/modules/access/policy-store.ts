@@ -11,24 +11,26 @@ import { AccessEngine } from './decide.ts';
 import type { PolicyData } from './policy.ts';
 
 export async function loadPolicy(db: DbOrTx): Promise<PolicyData> {
-  const [purposes, items, purposeItems, rolePurposes, groups, groupMembers, groupPurposes, groupItems] = await Promise.all([
-    db
-      .selectFrom('purposes')
-      .select(['id', 'org_id as orgId', 'code', 'consent_mode as consentMode'])
-      .where('status', '=', 'active')
-      .execute(),
-    db.selectFrom('data_items').select(['id', 'org_id as orgId', 'code']).orderBy('org_id').orderBy('code').execute(),
-    db.selectFrom('purpose_items').select(['purpose_id as purposeId', 'item_id as itemId']).execute(),
-    db.selectFrom('role_purposes').select(['role_id as roleId', 'purpose_id as purposeId']).execute(),
-    db.selectFrom('joint_use_groups').selectAll().execute(),
-    db.selectFrom('joint_use_members').selectAll().execute(),
-    db.selectFrom('joint_use_purposes').selectAll().execute(),
-    db.selectFrom('joint_use_items').selectAll().execute(),
-  ]);
+  const [purposes, items, purposeItems, rolePurposes, groups, groupMembers, groupPurposes, groupItems, groupPurposeItems] =
+    await Promise.all([
+      db
+        .selectFrom('purposes')
+        .select(['id', 'org_id as orgId', 'code', 'consent_mode as consentMode', 'for_members as forMembers'])
+        .where('status', '=', 'active')
+        .execute(),
+      db.selectFrom('data_items').select(['id', 'org_id as orgId', 'code']).orderBy('org_id').orderBy('code').execute(),
+      db.selectFrom('purpose_items').select(['purpose_id as purposeId', 'item_id as itemId']).execute(),
+      db.selectFrom('role_purposes').select(['role_id as roleId', 'purpose_id as purposeId']).execute(),
+      db.selectFrom('joint_use_groups').selectAll().execute(),
+      db.selectFrom('joint_use_members').selectAll().execute(),
+      db.selectFrom('joint_use_purposes').selectAll().execute(),
+      db.selectFrom('joint_use_items').selectAll().execute(),
+      db.selectFrom('joint_use_purpose_items').selectAll().execute(),
+    ]);
   const byGroup = <T extends { group_id: string }, K extends keyof T>(rows: T[], key: K, id: string) =>
     rows.filter((r) => r.group_id === id).map((r) => r[key] as string);
   return {
-    purposes,
+    purposes: purposes.map((p) => ({ ...p, forMembers: Number(p.forMembers) === 1 })),
     items,
     purposeItems,
     rolePurposes,
@@ -38,6 +40,7 @@ export async function loadPolicy(db: DbOrTx): Promise<PolicyData> {
       userOrgIds: byGroup(groupMembers, 'org_id', g.id),
       purposeIds: byGroup(groupPurposes, 'purpose_id', g.id),
       itemIds: byGroup(groupItems, 'item_id', g.id),
+      purposeItems: groupPurposeItems.filter((r) => r.group_id === g.id).map((r) => ({ purposeId: r.purpose_id, itemId: r.item_id })),
       startsOn: g.starts_on,
       endsOn: g.ends_on,
     })),

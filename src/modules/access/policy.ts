@@ -8,7 +8,14 @@ import type { BlockKind, ConsentMode } from '../../db/schema.ts';
 
 export interface PolicyData {
   /** `consentMode` defaults to `none`; `opt_in` purposes need the member's `consented` flag. */
-  purposes: { id: string; orgId: string; code: string; consentMode?: ConsentMode }[];
+  purposes: {
+    id: string;
+    orgId: string;
+    code: string;
+    consentMode?: ConsentMode;
+    /** False for a purpose that concerns no one in the member ledger (staff, partners): it opens no member. */
+    forMembers?: boolean;
+  }[];
   items: { id: string; orgId: string; code: string }[];
   purposeItems: { purposeId: string; itemId: string }[];
   rolePurposes: { roleId: string; purposeId: string }[];
@@ -20,6 +27,8 @@ export interface PolicyData {
     userOrgIds: string[];
     purposeIds: string[];
     itemIds: string[];
+    /** Narrower items for some purposes: for such a purpose the joint users get only these. */
+    purposeItems?: { purposeId: string; itemId: string }[];
     startsOn: string;
     endsOn: string | null;
   }[];
@@ -47,6 +56,7 @@ export type RefusalCode =
   | 'joint_use_not_effective'
   | 'member_opted_out'
   | 'member_consent_missing'
+  | 'purpose_not_for_members'
   | 'member_use_stopped';
 
 export type Decision =

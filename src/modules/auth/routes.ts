@@ -187,7 +187,8 @@ export function authRoutes(ctx: AppContext, config: Config): FastifyPluginAsyncZ
         /** What the role may do with the registers beyond purposes: `handle`, `read` or `null` per duty. */
         duties: dutyAccessMap(actor),
         department: department ?? null,
-        purposes: purposes.filter((p) => permitted.has(p.code)),
+        // The purposes the role may open members' data for (not those for staff or business partners only).
+        purposes: purposes.filter((p) => permitted.has(p.code) && p.for_members),
       };
     });
   };

@@ -70,6 +70,7 @@ export async function consentTopics(db: DbOrTx, orgId: string, policy?: PolicyIn
     .where('org_id', '=', orgId)
     .where('status', '=', 'active')
     .where('consent_mode', '!=', 'none')
+    .where('for_members', '=', 1)
     .orderBy('number')
     .execute();
   const doc = (policy === undefined ? await policyInEffect(db, orgId) : policy)?.document;

@@ -160,6 +160,8 @@ async function purposesOf(db: DbOrTx, member: MemberTable): Promise<DisclosurePa
       .select(['id', 'code', 'number', 'name', 'consent_mode'])
       .where('org_id', '=', member.org_id)
       .where('status', '=', 'active')
+      // Purposes for staff or business partners only do not concern a member (policy data subjects).
+      .where('for_members', '=', 1)
       .orderBy('number')
       .execute(),
     db

@@ -224,6 +224,9 @@ export interface DiffPageInput {
  */
 const shownIn: Record<string, readonly string[]> = {
   organization: ['retained-data', 'contact', 'joint-use'],
+  holders: ['retained-data'],
+  data_subjects: ['purposes'],
+  third_party_exceptions: ['third-parties'],
   basic_policy: ['philosophy', 'basic-policy', 'history'],
   scope: ['purposes'],
   items: ['items', 'joint-use', 'third-parties', 'outsourcing'],

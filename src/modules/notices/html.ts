@@ -12,6 +12,49 @@ export function esc(text: string | number): string {
   return String(text).replace(/[&<>"']/g, (c) => entities[c]!);
 }
 
+/** A line that starts a bullet (・, •, -, *) or a numbered entry ((1), （1）, 1., １．, ①): a sub-list entry. */
+const BULLET = /^\s*(?:[・•*]|-(?!-))\s*/;
+const NUMBERED = /^\s*(?:[(（][0-9０-９]{1,3}[)）]|[0-9０-９]{1,3}[.．)）]|[①-⑳㉑-㉟㊱-㊿])/u;
+
+type Run = { kind: 'text'; lines: string[] } | { kind: 'ul' | 'ol'; lines: string[] };
+
+/** Splits a text into runs of plain lines and of sub-list entries. */
+function runs(text: string): Run[] {
+  const out: Run[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    if (line.trim() === '') {
+      out.push({ kind: 'text', lines: [] });
+      continue;
+    }
+    const kind = BULLET.test(line) ? 'ul' : NUMBERED.test(line) ? 'ol' : 'text';
+    const last = out.at(-1);
+    if (last && last.kind === kind && (kind !== 'text' || last.lines.length > 0)) last.lines.push(line);
+    else out.push({ kind, lines: [line] });
+  }
+  return out.filter((r) => r.lines.length > 0);
+}
+
+function renderRun(r: Run, para: boolean): string {
+  if (r.kind === 'ul') return `<ul>${r.lines.map((l) => `<li>${esc(l.replace(BULLET, ''))}</li>`).join('')}</ul>`;
+  // Numbered entries keep their published numbers, so the list has no bullets of its own.
+  if (r.kind === 'ol') return `<ol class="numbered">${r.lines.map((l) => `<li>${esc(l.trim())}</li>`).join('')}</ol>`;
+  const text = r.lines.map((l) => esc(l)).join('<br>');
+  return para ? `<p>${text}</p>` : text;
+}
+
+/**
+ * Text as written in a register field: line breaks kept, and lines starting with a bullet or a number made into
+ * a sub-list. `block` (a paragraph) gives `<p>`s and lists; otherwise (inside li, dd, td) lines joined by `<br>`.
+ */
+export function richText(text: string, block = false): string {
+  const parts = runs(text);
+  if (!block)
+    return parts
+      .map((r, i) => (r.kind === 'text' && i > 0 && parts[i - 1]!.kind === 'text' ? `<br>${renderRun(r, false)}` : renderRun(r, false)))
+      .join('');
+  return parts.map((r) => renderRun(r, true)).join('');
+}
+
 /** Paths of the public notices of one organization (relative to the server's origin). */
 export function noticePaths(orgCode: string) {
   const base = `/notices/${encodeURIComponent(orgCode)}`;
@@ -140,22 +183,25 @@ export function renderBlocks(blocks: readonly Block[], depth: number): string {
 
 function renderBlock(b: Block, depth: number): string {
   switch (b.kind) {
-    case 'p':
-      return `<p>${esc(b.text)}${b.link ? ` <a href="${esc(b.link.href)}">${esc(b.link.label)}</a>` : ''}</p>`;
+    case 'p': {
+      const link = b.link ? ` <a href="${esc(b.link.href)}">${esc(b.link.label)}</a>` : '';
+      if (!/\n/.test(b.text)) return `<p>${esc(b.text)}${link}</p>`;
+      return `${richText(b.text, true)}${link ? `<p>${link.trim()}</p>` : ''}`;
+    }
     case 'list': {
       const tag = b.numbered ? 'ol' : 'ul';
-      return `<${tag}${b.numbered ? ' class="numbered"' : ''}>${b.items.map((i) => `<li>${esc(i)}</li>`).join('')}</${tag}>`;
+      return `<${tag}${b.numbered ? ' class="numbered"' : ''}>${b.items.map((i) => `<li>${richText(i)}</li>`).join('')}</${tag}>`;
     }
     case 'fields':
       return `<dl class="fields">${b.rows
         .map(
           (r) =>
-            `<dt>${esc(r.term)}</dt><dd>${r.values.length === 1 ? esc(r.values[0]!) : `<ul>${r.values.map((v) => `<li>${esc(v)}</li>`).join('')}</ul>`}</dd>`,
+            `<dt>${esc(r.term)}</dt><dd>${r.values.length === 1 ? richText(r.values[0]!) : `<ul>${r.values.map((v) => `<li>${richText(v)}</li>`).join('')}</ul>`}</dd>`,
         )
         .join('')}</dl>`;
     case 'table':
       return `<div class="table-wrap"><table><thead><tr>${b.head.map((h) => `<th scope="col">${esc(h)}</th>`).join('')}</tr></thead><tbody>${b.rows
-        .map((r) => `<tr>${r.map((c) => `<td>${esc(c || '—')}</td>`).join('')}</tr>`)
+        .map((r) => `<tr>${r.map((c) => `<td>${richText(c || '—')}</td>`).join('')}</tr>`)
         .join('')}</tbody></table></div>`;
     case 'sub': {
       const h = `h${Math.min(depth, 6)}`;

@@ -1,6 +1,6 @@
 /** The Japanese words the notices use for the document's codes (legal bases, transmission, notice flags). */
 import type { NoticeRequirement } from '../policy/changes.ts';
-import type { LegalBasis } from '../policy/document.ts';
+import type { LegalBasis, RequestMethodCode } from '../policy/document.ts';
 
 /** APPI Art. 27(1) and consent, in the words a member reads. */
 export const legalBasisJa: Record<LegalBasis, string> = {
@@ -12,6 +12,15 @@ export const legalBasisJa: Record<LegalBasis, string> = {
   public_body:
     '国の機関若しくは地方公共団体又はその委託を受けた者が法令の定める事務を遂行することに対して協力する必要がある場合であって、ご本人の同意を得ることにより当該事務の遂行に支障を及ぼすおそれがあるとき',
   academic_research: '学術研究の目的で取り扱う必要がある場合',
+};
+
+/** The standard ways to make a request, as the console's choices name them (the notice adds the details). */
+export const requestMethodJa: Record<RequestMethodCode, string> = {
+  phone: '電話',
+  post: '郵送',
+  counter: '窓口',
+  email: '電子メール',
+  member_page: '組合員ページ',
 };
 
 export const transmissionJa = { paper: '書面の送付', electronic: '電子データの送信' } as const;

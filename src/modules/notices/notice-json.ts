@@ -4,10 +4,10 @@
  *
  * The document is the published policy minus what the HTML page does not publish either: contractors appear
  * by the work outsourced and the contract terms only (no name, code, contract dates, inspections or internal
- * notes), and joint users without their internal mamori organization code.
+ * notes), and joint users and holders without their internal mamori organization code.
  */
 import { z } from 'zod';
-import { jointUseSchema, type PolicyDocument, policyDocumentSchema } from '../policy/document.ts';
+import { holderSchema, jointUseSchema, type PolicyDocument, policyDocumentSchema } from '../policy/document.ts';
 import { noticePaths } from './html.ts';
 import type { NoticeOrganization } from './queries.ts';
 import { type PublishedVersion, previousVersion, stateOf, type Timeline } from './timeline.ts';
@@ -39,6 +39,7 @@ const publicContractorSchema = z.object({
 });
 
 export const publicDocumentSchema = policyDocumentSchema.extend({
+  holders: z.array(holderSchema.omit({ org: true })),
   joint_uses: z.array(jointUseSchema.extend({ users: z.array(z.object({ name: z.string(), note: z.string().optional() })) })),
   contractors: z.array(publicContractorSchema),
 });
@@ -85,6 +86,7 @@ export type PublicDocument = z.infer<typeof publicDocumentSchema>;
 export function publicDocument(doc: PolicyDocument): PublicDocument {
   return {
     ...doc,
+    holders: doc.holders.map(({ org: _org, ...h }) => h),
     joint_uses: doc.joint_uses.map((j) => ({ ...j, users: j.users.map((u) => ({ name: u.name, ...(u.note ? { note: u.note } : {}) })) })),
     contractors: doc.contractors.map((c) => ({
       service: c.service,

@@ -9,7 +9,7 @@ import type { PolicyChange } from '../policy/changes.ts';
 import type { PolicyDocument } from '../policy/document.ts';
 import { esc, noticePaths, pageShell, renderSections, renderToc } from './html.ts';
 import { noticeBadgeJa, versionStateJa } from './labels.ts';
-import { noticeSections } from './sections.ts';
+import { holdersName, noticeSections } from './sections.ts';
 import { type PublishedVersion, previousVersion, stateOf, type Timeline, type VersionState } from './timeline.ts';
 
 export interface NoticePageInput {
@@ -78,7 +78,7 @@ export function renderNoticePage(input: NoticePageInput): string {
   const previous = previousVersion(timeline, version.number);
   const title = doc.basic_policy.title;
   const body = `${stateBanner(orgCode, timeline, version, state)}
-<h1><span class="org-name">${esc(doc.organization.name)}</span>${esc(title)}</h1>
+<h1><span class="org-name">${esc(holdersName(doc))}</span>${esc(title)}</h1>
 <p class="meta">${stateBadge(state)}${esc(versionLine(version))}</p>
 ${upcomingBox(orgCode, timeline, upcoming)}
 ${renderToc(sections)}
@@ -92,9 +92,9 @@ ${version.summary ? `<dt>改定の概要</dt><dd>${esc(version.summary)}</dd>` :
 <p><a href="${esc(paths.versions)}">改定履歴（すべての版）</a>${previous ? `　<a href="${esc(paths.diff(previous.number, version.number))}">前の版からの変更点</a>` : ''}　<a href="${esc(paths.versionJson(version.number))}" type="application/json">この版のJSON</a></p>
 </section>`;
   return pageShell({
-    title: `${title}（${state === 'current' ? '' : `第${version.number}版・`}${doc.organization.name}）`,
+    title: `${title}（${state === 'current' ? '' : `第${version.number}版・`}${holdersName(doc)}）`,
     orgCode,
-    orgName: doc.organization.name,
+    orgName: holdersName(doc),
     ...(input.isCurrentPage ? { active: 'current' as const } : {}),
     comparable: timeline.versions.length > 1,
     jsonHref: input.isCurrentPage ? paths.json : paths.versionJson(version.number),

@@ -12,7 +12,7 @@
  */
 
 import { japaneseDate } from '../../base/japan-date.ts';
-import { circledNumber, type PolicyDocument } from '../policy/document.ts';
+import { circledNumber, type PolicyDocument, requestKindJa, requestKinds, type requestMethods } from '../policy/document.ts';
 import { legalBasisJa, recipientKindJa, subcontractingJa, transmissionJa } from './labels.ts';
 
 export type Block =
@@ -92,6 +92,17 @@ export function noticeSections(doc: PolicyDocument, opts: NoticeSectionOptions =
   return sections;
 }
 
+/** The organizations holding the data under the policy, as one name: 「A生協及びB株式会社」, 「A、B及びC」. */
+export function holdersName(doc: PolicyDocument): string {
+  return joinJa([doc.organization.name, ...doc.holders.map((h) => h.name)]);
+}
+
+/** 「A」, 「A及びB」, 「A、B及びC」. */
+function joinJa(names: readonly string[]): string {
+  if (names.length <= 1) return names[0] ?? '';
+  return `${names.slice(0, -1).join('、')}及び${names.at(-1)}`;
+}
+
 function itemNamer(doc: PolicyDocument) {
   const names = new Map(doc.items.map((i) => [i.code, i.name]));
   return (codes: string[]) => codes.map((c) => names.get(c) ?? c).join('、');
@@ -107,10 +118,30 @@ function purposeNamer(doc: PolicyDocument) {
 
 function purposeBlocks(doc: PolicyDocument): Block[] {
   const blocks: Block[] = [];
-  if (doc.purposes.length) {
+  const sorted = [...doc.purposes].sort((a, b) => a.number - b.number);
+  const numbered = (purposes: typeof sorted): Block => ({
+    kind: 'list',
+    numbered: true,
+    items: purposes.map((p) => `${circledNumber(p.number)}${p.name}`),
+  });
+  if (sorted.length && doc.data_subjects.length === 0) {
     blocks.push({ kind: 'p', text: '取得した個人情報は、次の目的の達成に必要な範囲で利用します。' });
-    const sorted = [...doc.purposes].sort((a, b) => a.number - b.number);
-    blocks.push({ kind: 'list', numbered: true, items: sorted.map((p) => `${circledNumber(p.number)}${p.name}`) });
+    blocks.push(numbered(sorted));
+  } else if (sorted.length) {
+    // One heading per group of people: its purposes (a purpose naming no group concerns every group) and the
+    // items those purposes use.
+    blocks.push({ kind: 'p', text: '取得した個人情報は、ご本人の区分ごとに、次の目的の達成に必要な範囲で利用します。' });
+    const itemName = itemNamer(doc);
+    for (const g of doc.data_subjects) {
+      const purposes = sorted.filter((p) => p.subjects.length === 0 || p.subjects.includes(g.code));
+      const items = [...new Set(purposes.flatMap((p) => p.items))];
+      const sub: Block[] = [
+        ...(g.description ? [{ kind: 'p' as const, text: g.description }] : []),
+        ...(purposes.length ? [numbered(purposes)] : [{ kind: 'p' as const, text: '該当する利用目的はありません。' }]),
+        ...(items.length ? [{ kind: 'fields' as const, rows: [{ term: '取り扱う個人情報の項目', values: [itemName(items)] }] }] : []),
+      ];
+      blocks.push({ kind: 'sub', id: `subjects-${g.code}`, heading: `${g.name}の個人情報`, blocks: sub });
+    }
   }
   if (doc.scope.length) {
     const scope: Block[] = [
@@ -156,13 +187,17 @@ function jointUseBlocks(
   ];
   for (const j of doc.joint_uses) {
     const r = j.responsible;
+    const items = j.items_all ? '「取り扱う個人情報の項目」に記載のすべての項目' : itemName(j.items) || '—';
+    const purposes = j.purposes_all ? ['「利用目的」に記載のすべての利用目的'] : j.purposes.length ? j.purposes.map(purposeName) : ['—'];
+    const narrower = j.purpose_items.map((pi) => `${purposeName(pi.purpose)}：${itemName(pi.items) || '—'}`);
     const rows = [
-      { term: '共同して利用される個人データの項目', values: [itemName(j.items) || '—'] },
+      { term: '共同して利用される個人データの項目', values: [items] },
+      ...(narrower.length ? [{ term: '利用目的ごとに利用する項目', values: narrower }] : []),
       {
         term: '共同して利用する者の範囲',
         values: j.users.length ? j.users.map((u) => `${u.name}${u.note ? `（${u.note}）` : ''}`) : ['—'],
       },
-      { term: '利用する者の利用目的', values: j.purposes.length ? j.purposes.map(purposeName) : ['—'] },
+      { term: '利用する者の利用目的', values: purposes },
       { term: '個人データの管理について責任を有する者の名称', values: [r?.name ?? '—'] },
       { term: '責任を有する者の住所', values: [r?.address ? withPostal(r.postal_code, r.address) : '—'] },
       { term: '責任を有する者の代表者', values: [r?.representative ?? '—'] },
@@ -184,12 +219,18 @@ function jointUseBlocks(
 }
 
 function thirdPartyBlocks(doc: PolicyDocument, itemName: (codes: string[]) => string): Block[] {
-  const blocks: Block[] = [
-    {
-      kind: 'p',
-      text: 'ご本人の同意がある場合、法令に基づく場合その他個人情報保護法が認める場合を除き、個人データを第三者に提供することはありません。',
-    },
-  ];
+  // The co-op's own list of exceptions when it published one; otherwise the rule of Art. 27(1) in general terms.
+  const blocks: Block[] = doc.third_party_exceptions.length
+    ? [
+        { kind: 'p', text: '次の場合を除き、あらかじめご本人の同意を得ないで個人データを第三者に提供することはありません。' },
+        { kind: 'list', items: doc.third_party_exceptions },
+      ]
+    : [
+        {
+          kind: 'p',
+          text: 'ご本人の同意がある場合、法令に基づく場合その他個人情報保護法が認める場合を除き、個人データを第三者に提供することはありません。',
+        },
+      ];
   if (doc.third_parties.length === 0) return blocks;
   blocks.push({ kind: 'p', text: '個人データを提供する第三者と、その根拠及び方法は次のとおりです。' });
   for (const t of doc.third_parties) {
@@ -277,7 +318,7 @@ function withPostal(postal: string | undefined, address: string): string {
 
 function contactLine(doc: PolicyDocument): string {
   const c = doc.contact;
-  return c ? `${c.department}（電話 ${c.phone}、受付時間 ${c.hours}）` : '下記「お問い合わせ窓口」';
+  return c ? `${c.department}（電話 ${c.phone}${c.hours ? `、受付時間 ${c.hours}` : ''}）` : '下記「お問い合わせ窓口」';
 }
 
 /** Art. 32: what is always available to the person about the retained personal data. */
@@ -290,16 +331,14 @@ function retainedDataBlocks(doc: PolicyDocument): Block[] {
       kind: 'sub',
       id: 'controller',
       heading: '個人情報取扱事業者の名称、住所及び代表者',
-      blocks: [
-        {
-          kind: 'fields',
-          rows: [
-            { term: '名称', values: [o.name] },
-            { term: '住所', values: [o.address ? withPostal(o.postal_code, o.address) : '—'] },
-            { term: '代表者', values: [o.representative ?? '—'] },
-          ],
-        },
-      ],
+      blocks: [o, ...doc.holders].map((h) => ({
+        kind: 'fields' as const,
+        rows: [
+          { term: '名称', values: [h.name] },
+          { term: '住所', values: [h.address ? withPostal(h.postal_code, h.address) : '—'] },
+          { term: '代表者', values: [h.representative ?? '—'] },
+        ],
+      })),
     },
     {
       kind: 'sub',
@@ -334,12 +373,34 @@ function purposeRangeText(doc: PolicyDocument): string {
   return min === max ? `（${circledNumber(min)}）` : `（${circledNumber(min)}〜${circledNumber(max)}）`;
 }
 
+/** A request method's wording: the standard ones with the contact window's details, the co-op's own as written. */
+function methodText(doc: PolicyDocument, method: string): string {
+  const c = doc.contact;
+  switch (method as (typeof requestMethods)[number]) {
+    case 'phone':
+      return c ? `お電話（${c.department}、${c.phone}${c.hours ? `、受付時間 ${c.hours}` : ''}）` : 'お電話';
+    case 'post':
+      return c?.address ? `郵送（${withPostal(c.postal_code, c.address)} ${c.department}宛）` : '郵送';
+    case 'counter':
+      return c ? `窓口（${c.department}）` : '窓口';
+    case 'email':
+      return c?.email ? `電子メール（${c.email}）` : '電子メール';
+    case 'member_page':
+      return '組合員ページ（ログインしてお手続きいただけます）';
+    default:
+      return method;
+  }
+}
+
 function requestBlocks(doc: PolicyDocument): Block[] {
   const r = doc.requests;
   const rows: { term: string; values: string[] }[] = [{ term: '請求先', values: [contactLine(doc)] }];
+  const kinds = (r?.kinds ?? []).map((k) =>
+    (requestKinds as readonly string[]).includes(k) ? requestKindJa[k as keyof typeof requestKindJa] : k,
+  );
   if (r) {
-    if (r.kinds.length) rows.push({ term: '請求できる内容', values: r.kinds });
-    if (r.methods.length) rows.push({ term: '請求の方法', values: r.methods });
+    if (kinds.length) rows.push({ term: '請求できる内容', values: kinds });
+    if (r.methods.length) rows.push({ term: '請求の方法', values: r.methods.map((m) => methodText(doc, m)) });
     // Only what the co-op stated: free, an amount, or paid; with its note. Nothing when it said nothing (the lint
     // reports the gap) — never a default it did not choose.
     const fee =
@@ -354,13 +415,18 @@ function requestBlocks(doc: PolicyDocument): Block[] {
     if (feeText) rows.push({ term: '手数料', values: [feeText] });
     if (r.identity_check) rows.push({ term: 'ご本人の確認', values: [r.identity_check] });
     if (r.agents) rows.push({ term: '代理人による請求', values: [r.agents] });
+    if (r.refusal_grounds.length) rows.push({ term: '開示等に応じられない場合', values: r.refusal_grounds });
   }
+  // The sentence names exactly the kinds the co-op accepts; without a list it claims none in particular.
+  const lead = kinds.length
+    ? `保有個人データの${joinJa(kinds)}のご請求は、次の手続でお受けします。`
+    : '保有個人データに関するご請求は、次の手続でお受けします。';
   return [
-    {
-      kind: 'p',
-      text: '保有個人データの利用目的の通知、開示（第三者提供記録の開示を含む）、内容の訂正・追加・削除、利用の停止・消去及び第三者への提供の停止のご請求は、次の手続でお受けします。',
-    },
+    { kind: 'p', text: lead },
     { kind: 'fields', rows },
+    ...(r?.methods.includes('member_page')
+      ? [{ kind: 'p' as const, text: '組合員ページからもご請求いただけます。', link: { href: '/my', label: '組合員ページへ' } }]
+      : []),
   ];
 }
 
@@ -371,24 +437,31 @@ function safetyBlocks(doc: PolicyDocument): Block[] {
   const group = (id: string, heading: string, items: string[]) => {
     if (items.length) blocks.push({ kind: 'sub', id, heading, blocks: [{ kind: 'list', items }] });
   };
+  group('safety-basic-policy', '基本方針の策定', s.basic_policy);
+  group('safety-rules', '個人データの取扱いに係る規律の整備', s.rules);
   group('safety-organizational', '組織的安全管理措置', s.organizational);
   group('safety-human', '人的安全管理措置', s.human);
   group('safety-physical', '物理的安全管理措置', s.physical);
   group('safety-technical', '技術的安全管理措置', s.technical);
-  if (s.storage.length) {
+  if (s.storage.length || s.external_environment.length) {
     blocks.push({
       kind: 'sub',
       id: 'safety-external',
       heading: '外的環境の把握',
       blocks: [
-        { kind: 'p', text: '個人データを保管している国と、その国の個人情報の保護に関する制度は次のとおりです。' },
-        {
-          kind: 'fields',
-          rows: s.storage.map((x) => ({
-            term: x.country,
-            values: [x.regime ?? (x.country === '日本' ? '個人情報保護法' : '—'), ...(x.note ? [x.note] : [])],
-          })),
-        },
+        ...(s.external_environment.length ? [{ kind: 'list' as const, items: s.external_environment }] : []),
+        ...(s.storage.length
+          ? [
+              { kind: 'p' as const, text: '個人データを保管している国と、その国の個人情報の保護に関する制度は次のとおりです。' },
+              {
+                kind: 'fields' as const,
+                rows: s.storage.map((x) => ({
+                  term: x.country,
+                  values: [x.regime ?? (x.country === '日本' ? '個人情報保護法' : '—'), ...(x.note ? [x.note] : [])],
+                })),
+              },
+            ]
+          : []),
       ],
     });
   }

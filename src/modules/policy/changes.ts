@@ -68,17 +68,24 @@ export function compareDocuments(before: PolicyDocument | undefined, after: Poli
         summary_en: `Purpose ${p.number} removed: ${p.name_en ?? p.name}`,
       }),
       changed: (p, fields) =>
-        fields.includes('name')
+        fields.includes('subjects') && !fields.includes('name')
           ? {
+              // Whose data a purpose concerns is what the purpose is: a new group of people is a new use.
               notice: 'prior',
-              summary_ja: `利用目的${circledNumber(p.number)}の内容を変更: ${p.name}`,
-              summary_en: `Purpose ${p.number} reworded: ${p.name_en ?? p.name}`,
+              summary_ja: `利用目的${circledNumber(p.number)}の対象となる本人の区分を変更: ${p.name}`,
+              summary_en: `Purpose ${p.number}: the groups of people it concerns changed`,
             }
-          : {
-              notice: 'none',
-              summary_ja: `利用目的${circledNumber(p.number)}の${fields.includes('items') ? '利用項目' : '番号・英語名'}を変更`,
-              summary_en: `Purpose ${p.number}: ${fields.join(', ')} changed`,
-            },
+          : fields.includes('name')
+            ? {
+                notice: 'prior',
+                summary_ja: `利用目的${circledNumber(p.number)}の内容を変更: ${p.name}`,
+                summary_en: `Purpose ${p.number} reworded: ${p.name_en ?? p.name}`,
+              }
+            : {
+                notice: 'none',
+                summary_ja: `利用目的${circledNumber(p.number)}の${fields.includes('items') ? '利用項目' : '番号・英語名'}を変更`,
+                summary_en: `Purpose ${p.number}: ${fields.join(', ')} changed`,
+              },
     }),
   );
 
@@ -97,8 +104,8 @@ export function compareDocuments(before: PolicyDocument | undefined, after: Poli
       changed: (j, fields, old) => {
         const prior: string[] = [];
         const after: string[] = [];
-        if (fields.includes('purposes')) prior.push('利用目的');
-        if (fields.includes('items')) prior.push('共同利用する項目');
+        if (fields.includes('purposes') || fields.includes('purposes_all')) prior.push('利用目的');
+        if (fields.includes('items') || fields.includes('items_all') || fields.includes('purpose_items')) prior.push('共同利用する項目');
         if (fields.includes('users')) prior.push('共同利用者の範囲');
         if (fields.includes('responsible')) {
           if (!same(old.responsible?.name, j.responsible?.name)) prior.push('管理責任者');
@@ -178,7 +185,22 @@ export function compareDocuments(before: PolicyDocument | undefined, after: Poli
     );
   }
 
+  // Another holder of the data is someone new holding it: members are told before it takes effect.
+  changes.push(
+    ...keyed('holders', before.holders, after.holders, (h) => h.name, {
+      added: (h) => ({ notice: 'prior', summary_ja: `保有者「${h.name}」を追加`, summary_en: `Holder “${h.name_en ?? h.name}” added` }),
+      removed: (h) => ({ notice: 'none', summary_ja: `保有者「${h.name}」を削除`, summary_en: `Holder “${h.name_en ?? h.name}” removed` }),
+      changed: (h, fields) => ({
+        notice: 'after',
+        summary_ja: `保有者「${h.name}」の${fields.join('、')}を変更`,
+        summary_en: `Holder “${h.name_en ?? h.name}”: ${fields.join(', ')} changed`,
+      }),
+    }),
+  );
+
   const sections = [
+    ['data_subjects', '本人の区分', 'Groups of data subjects'],
+    ['third_party_exceptions', '同意なく第三者に提供する場合', 'Cases of provision without consent'],
     ['basic_policy', '基本方針', 'Basic policy'],
     ['contact', 'お問い合わせ窓口', 'Contact window'],
     ['requests', '開示等の請求の手続', 'Request procedures'],

@@ -40,6 +40,37 @@ export const organizationSchema = z.strictObject({
   website: z.url().optional(),
 });
 
+/**
+ * 共同の保有者: another organization that holds the data under this same policy (「○○生協及び○○株式会社」: a
+ * co-op and its subsidiaries publish one policy). Each holder is named on the notice with its address and
+ * representative (Art. 32), and the policy's title names them all.
+ */
+export const holderSchema = z.strictObject({
+  /** The holder's organization code in mamori, when it has one. */
+  org: code.optional(),
+  name: shortText,
+  name_en: shortText.optional(),
+  kind: z.enum(['coop', 'federation', 'subsidiary', 'other']).default('subsidiary'),
+  postal_code: z.string().trim().max(16).optional(),
+  address: shortText.optional(),
+  representative: shortText.optional(),
+  website: z.url().optional(),
+});
+
+/**
+ * 本人の区分: a group of people whose data the policy covers (組合員, 役職員, 取引先, 子ども会員…). Purposes name
+ * the groups they concern; the notice shows each group's purposes and items under its own heading, and the
+ * access engine lets only purposes that concern a group kept in the member ledger (`ledger`) open a member.
+ */
+export const dataSubjectSchema = z.strictObject({
+  code,
+  name: shortText,
+  name_en: shortText.optional(),
+  /** The group's people are in mamori's member ledger (組合員, 子ども会員); staff or business partners are not. */
+  ledger: z.boolean().default(false),
+  description: optionalText,
+});
+
 /** 基本方針: the policy's preamble and commitments, with its dates. */
 export const basicPolicySchema = z.strictObject({
   title: shortText.default('個人情報保護方針'),
@@ -83,6 +114,10 @@ export const purposeSchema = z.strictObject({
   /** The items this purpose may use (codes of `items`). */
   items: z.array(code).default([]),
   /**
+   * Codes of `data_subjects` this purpose concerns; empty: every group (and, without groups, the members).
+   */
+  subjects: z.array(code).default([]),
+  /**
    * The person's say in this purpose: `none` (a purpose of the membership itself; only a request for
    * cessation of use stops it), `opt_out` (used unless the person opts out: direct mail, profiling for
    * recommendations) or `opt_in` (used only with the person's consent: a new purpose, provision with consent).
@@ -115,8 +150,20 @@ export const jointUseSchema = z.strictObject({
     )
     .default([]),
   items: z.array(code).default([]),
+  /**
+   * Every item of the registers is jointly used, as a rule that follows them: an item added in a later version
+   * is included without changing the joint use (`items` is then not used).
+   */
+  items_all: z.boolean().default(false),
   /** Purpose codes of this organization. */
   purposes: z.array(code).default([]),
+  /** Every purpose of the registers, as `items_all` (`purposes` is then not used). */
+  purposes_all: z.boolean().default(false),
+  /**
+   * Narrower item lists for some purposes: for a purpose named here the joint users may use only these items
+   * (e.g. the bank account for ⑭ only); other purposes use the joint use's items.
+   */
+  purpose_items: z.array(z.strictObject({ purpose: code, items: z.array(code).default([]) })).default([]),
   responsible: partySchema.optional(),
   /** When the joint use began or begins; when the policy does not say, it runs from the version's effective date. */
   starts_on: date.optional(),
@@ -194,12 +241,45 @@ export const contactSchema = z.strictObject({
   complaints: optionalText,
 });
 
+/**
+ * The kinds of request the law gives the person (Arts. 32–35): a `kinds` entry that is one of these codes is
+ * named by its label on the notice; any other entry is the co-op's own wording, shown as written.
+ */
+export const requestKinds = [
+  'notification_of_purpose',
+  'disclosure',
+  'disclosure_of_records',
+  'correction',
+  'cessation',
+  'cessation_of_provision',
+] as const;
+export type RequestKindCode = (typeof requestKinds)[number];
+
+/** The kinds of request as the notice's request sentence and the lint name them. */
+export const requestKindJa: Record<RequestKindCode, string> = {
+  notification_of_purpose: '利用目的の通知',
+  disclosure: '開示',
+  disclosure_of_records: '第三者提供記録の開示',
+  correction: '内容の訂正・追加・削除',
+  cessation: '利用の停止・消去',
+  cessation_of_provision: '第三者への提供の停止',
+};
+
+/**
+ * Ways to make a request: a `methods` entry that is one of these codes is shown with the contact window's own
+ * details (the phone number, the address, the member page's link); any other entry is shown as written.
+ */
+export const requestMethods = ['phone', 'post', 'counter', 'email', 'member_page'] as const;
+export type RequestMethodCode = (typeof requestMethods)[number];
+
 /** 開示等の請求の手続: how a person makes a request, the fee and the identity check (Art. 32, 37, 38). */
 export const requestsSchema = z.strictObject({
-  /** Ways to make a request (e.g. 窓口, 郵送, 組合員ページ). */
+  /** Ways to make a request: codes of `requestMethods` or the co-op's own wording (e.g. 店舗のサービスカウンター). */
   methods: z.array(shortText).default([]),
-  /** Kinds of request accepted, as published. */
+  /** Kinds of request accepted: codes of `requestKinds` or the co-op's own wording (e.g. 照会). */
   kinds: z.array(shortText).default([]),
+  /** 開示等に応じられない場合: the co-op's grounds for refusing (Art. 33(2) and the like), one per entry. */
+  refusal_grounds: paragraphs.default([]),
   fee: z
     .strictObject({
       /** Free of charge; unset when the policy does not say (the lint warns). */
@@ -212,12 +292,19 @@ export const requestsSchema = z.strictObject({
   agents: optionalText,
 });
 
-/** 安全管理措置 (Art. 23 and Art. 32): the measures, and the countries where data is stored (外的環境の把握). */
+/**
+ * 安全管理措置 (Art. 23 and Art. 32) under the headings of the PPC guideline (通則編 10): 基本方針の策定, 個人データの
+ * 取扱いに係る規律の整備, 組織的, 人的, 物理的, 技術的安全管理措置, 外的環境の把握 (its text, and the countries
+ * where data is stored).
+ */
 export const safetySchema = z.strictObject({
+  basic_policy: paragraphs.default([]),
+  rules: paragraphs.default([]),
   organizational: paragraphs.default([]),
   human: paragraphs.default([]),
   physical: paragraphs.default([]),
   technical: paragraphs.default([]),
+  external_environment: paragraphs.default([]),
   storage: z
     .array(
       z.strictObject({
@@ -256,7 +343,11 @@ export const sectionSchema = z.strictObject({
 export const policyDocumentSchema = z.strictObject({
   format: z.literal(POLICY_FORMAT),
   organization: organizationSchema,
+  /** Other organizations holding the data under this policy, named beside `organization` (共同の保有者). */
+  holders: z.array(holderSchema).default([]),
   basic_policy: basicPolicySchema.prefault({}),
+  /** Groups of people the policy covers, each with its purposes (`purposes[].subjects`). */
+  data_subjects: z.array(dataSubjectSchema).default([]),
   scope: z.array(scopeEntrySchema).default([]),
   items: z.array(itemSchema).default([]),
   purposes: z.array(purposeSchema).default([]),
@@ -267,6 +358,11 @@ export const policyDocumentSchema = z.strictObject({
    */
   no_joint_use: z.boolean().optional(),
   third_parties: z.array(thirdPartySchema).default([]),
+  /**
+   * The co-op's own list of the cases in which it provides personal data to a third party without consent
+   * (法令に基づく場合 …), as published; without it the notice states the rule of Art. 27(1) in general terms.
+   */
+  third_party_exceptions: paragraphs.default([]),
   contractors: z.array(contractorSchema).default([]),
   /** The co-op states that it entrusts no handling of personal data to others (as `no_joint_use`). */
   no_outsourcing: z.boolean().optional(),
@@ -287,6 +383,7 @@ export type PolicyDocumentInput = z.input<typeof policyDocumentSchema>;
 export type PolicyPurpose = PolicyDocument['purposes'][number];
 export type PolicyJointUse = PolicyDocument['joint_uses'][number];
 export type PolicyItem = PolicyDocument['items'][number];
+export type PolicyDataSubject = PolicyDocument['data_subjects'][number];
 
 /** `P01` for purpose number 1: the code a purpose gets when the file does not name one. */
 export const purposeCodeOf = (p: { code?: string | undefined; number: number }): string =>

@@ -139,7 +139,11 @@ describe('drafting marks left in published text', () => {
 describe('changes and their notice', () => {
   const base = completePolicy('test-coop');
   it.each([
-    ['a new purpose', (d: PolicyDocument) => d.purposes.push({ code: 'P04', number: 4, name: '新しい目的', items: ['name'] }), 'prior'],
+    [
+      'a new purpose',
+      (d: PolicyDocument) => d.purposes.push({ code: 'P04', number: 4, name: '新しい目的', items: ['name'], subjects: [] }),
+      'prior',
+    ],
     ['a joint use’s purposes', (d: PolicyDocument) => d.joint_uses[0]!.purposes.push('P02'), 'prior'],
     ['the responsible party', (d: PolicyDocument) => (d.joint_uses[0]!.responsible!.name = '別の法人'), 'prior'],
     ['the responsible party’s address', (d: PolicyDocument) => (d.joint_uses[0]!.responsible!.address = '東京都千代田区1-1'), 'after'],

@@ -5,7 +5,7 @@
  * ../../shared/docs/appi.md): Art. 27(5)(iii) for joint use, Art. 27(1) for third-party provision, Art. 32 for
  * what must always be available to the person, the PPC Q&A on children, and the My Number law.
  */
-import { circledNumber, type PolicyDocument, purposeCodeOf } from './document.ts';
+import { circledNumber, type PolicyDocument, purposeCodeOf, requestKindJa, requestKinds } from './document.ts';
 
 export type LintSeverity = 'error' | 'warning';
 
@@ -24,6 +24,17 @@ export interface LintOptions {
   /** Organization codes known to mamori: a joint user named by `org` must be one of them. */
   knownOrgCodes?: ReadonlySet<string>;
 }
+
+/** The headings of the PPC guideline (通則編 10) the safety measures are published under. */
+const safetyHeadings = [
+  ['basic_policy', '基本方針の策定'],
+  ['rules', '個人データの取扱いに係る規律の整備'],
+  ['organizational', '組織的安全管理措置'],
+  ['human', '人的安全管理措置'],
+  ['physical', '物理的安全管理措置'],
+  ['technical', '技術的安全管理措置'],
+  ['external_environment', '外的環境の把握'],
+] as const;
 
 /** Item names that denote a My Number (個人番号): never collected for members, never jointly used. */
 const MY_NUMBER_ITEM = /マイナンバー|個人番号|my[\s_-]?number/i;
@@ -47,6 +58,57 @@ export function lintPolicy(doc: PolicyDocument, opts: LintOptions): LintGap[] {
       'organization.representative',
       '組織の代表者（氏名）がありません。',
       'The organization’s representative is missing.',
+    );
+  }
+
+  // A holder of the data under this policy is named with its address and representative as the organization is.
+  doc.holders.forEach((h, i) => {
+    if (!h.address)
+      error(
+        'holder_address_missing',
+        `holders[${i}].address`,
+        `保有者「${h.name}」の住所がありません。`,
+        `Holder “${h.name}” has no address.`,
+      );
+    if (!h.representative) {
+      error(
+        'holder_representative_missing',
+        `holders[${i}].representative`,
+        `保有者「${h.name}」の代表者がありません。`,
+        `Holder “${h.name}” has no representative.`,
+      );
+    }
+    if (h.org && opts.knownOrgCodes && !opts.knownOrgCodes.has(h.org)) {
+      error(
+        'holder_org_unknown',
+        `holders[${i}].org`,
+        `保有者「${h.name}」の組織コード「${h.org}」はmamoriに登録されていません。`,
+        `Holder “${h.name}” names organization code “${h.org}”, which mamori does not know.`,
+      );
+    }
+  });
+
+  // Groups of people: purposes name known groups; someone in the member ledger is covered by some group.
+  duplicates(doc.data_subjects, (g) => g.code, 'data_subjects', error);
+  const subjectCodes = new Set(doc.data_subjects.map((g) => g.code));
+  doc.purposes.forEach((p, i) => {
+    p.subjects.forEach((code, k) => {
+      if (!subjectCodes.has(code)) {
+        error(
+          'purpose_subject_unknown',
+          `purposes[${i}].subjects[${k}]`,
+          `利用目的${circledNumber(p.number)}の本人の区分「${code}」は本人の区分の一覧にありません。`,
+          `Purpose ${p.number} names the group “${code}”, which is not among the data subjects.`,
+        );
+      }
+    });
+  });
+  if (doc.data_subjects.length && !doc.data_subjects.some((g) => g.ledger)) {
+    error(
+      'ledger_subject_missing',
+      'data_subjects',
+      '組合員台帳の方（組合員など）にあたる本人の区分がありません。どの利用目的でも組合員の情報を開けなくなります。',
+      'No group of data subjects is marked as kept in the member ledger: no purpose could open a member’s record.',
     );
   }
 
@@ -121,7 +183,7 @@ export function lintPolicy(doc: PolicyDocument, opts: LintOptions): LintGap[] {
         `Joint use “${ju.name}” states no joint users.`,
       );
     }
-    if (ju.items.length === 0) {
+    if (ju.items.length === 0 && !ju.items_all) {
       error(
         'joint_use_items_missing',
         `${at}.items`,
@@ -129,7 +191,7 @@ export function lintPolicy(doc: PolicyDocument, opts: LintOptions): LintGap[] {
         `Joint use “${ju.name}” states no items.`,
       );
     }
-    if (ju.purposes.length === 0) {
+    if (ju.purposes.length === 0 && !ju.purposes_all) {
       error(
         'joint_use_purposes_missing',
         `${at}.purposes`,
@@ -164,6 +226,57 @@ export function lintPolicy(doc: PolicyDocument, opts: LintOptions): LintGap[] {
           `Joint use “${ju.name}” names purpose “${code}”, which is not among the purposes.`,
         );
       }
+    });
+    if (ju.items_all && ju.items.length) {
+      warning(
+        'joint_use_items_redundant',
+        `${at}.items`,
+        `${label}は「すべての項目」としているため、個別の項目の一覧は使われません。`,
+        `Joint use “${ju.name}” covers all items: its list of items is not used.`,
+      );
+    }
+    if (ju.purposes_all && ju.purposes.length) {
+      warning(
+        'joint_use_purposes_redundant',
+        `${at}.purposes`,
+        `${label}は「すべての利用目的」としているため、個別の利用目的の一覧は使われません。`,
+        `Joint use “${ju.name}” covers all purposes: its list of purposes is not used.`,
+      );
+    }
+    if (ju.items_all) {
+      for (const item of doc.items) {
+        usedItems.add(item.code);
+        if (item.sensitive) {
+          warning(
+            'joint_use_sensitive_item',
+            `${at}.items_all`,
+            `${label}（すべての項目）に要配慮個人情報「${item.name}」が含まれます。本人の同意を確認してください。`,
+            `Joint use “${ju.name}” (all items) includes special care-required data (“${item.code}”): make sure consent is obtained.`,
+          );
+        }
+      }
+    }
+    // Narrower items for a purpose: the purpose is one of the joint use's, the items among its items.
+    ju.purpose_items.forEach((pi, k) => {
+      const pAt = `${at}.purpose_items[${k}]`;
+      if (!purposeCodes.has(pi.purpose) || (!ju.purposes_all && !ju.purposes.includes(pi.purpose))) {
+        error(
+          'joint_use_purpose_items_purpose',
+          `${pAt}.purpose`,
+          `${label}の利用目的ごとの項目: 利用目的「${pi.purpose}」はこの共同利用の利用目的にありません。`,
+          `Joint use “${ju.name}”: purpose “${pi.purpose}” of its per-purpose items is not one of its purposes.`,
+        );
+      }
+      pi.items.forEach((code, n) => {
+        if (!itemCodes.has(code) || (!ju.items_all && !ju.items.includes(code))) {
+          error(
+            'joint_use_purpose_items_item',
+            `${pAt}.items[${n}]`,
+            `${label}の利用目的ごとの項目「${itemNames.get(code) ?? code}」はこの共同利用の項目にありません。`,
+            `Joint use “${ju.name}”: item “${code}” of its per-purpose items is not one of its items.`,
+          );
+        }
+      });
     });
     ju.users.forEach((u, k) => {
       if (u.org && opts.knownOrgCodes && !opts.knownOrgCodes.has(u.org)) {
@@ -312,8 +425,39 @@ export function lintPolicy(doc: PolicyDocument, opts: LintOptions): LintGap[] {
       'How to make requests (disclosure, correction, …) is not stated.',
     );
   }
+  // The request sentence names the kinds the co-op lists: the law gives the person every one of them.
+  if (doc.requests) {
+    const listed = new Set(doc.requests.kinds);
+    const missing = requestKinds.filter((k) => !listed.has(k));
+    if (doc.requests.kinds.length === 0) {
+      warning(
+        'request_kinds_unstated',
+        'requests.kinds',
+        '請求できる内容（開示、訂正等）が選ばれていません。公表文は請求の種類を挙げずに手続だけを示します。',
+        'No kinds of request are listed: the notice names none and shows only the procedure.',
+      );
+    } else if (missing.length) {
+      warning(
+        'request_kinds_incomplete',
+        'requests.kinds',
+        `法が本人に認める請求のうち、次が選ばれていません: ${missing.map((k) => requestKindJa[k]).join('、')}。独自の表現で記載している場合はそのままで構いません。`,
+        `Kinds of request the law gives the person that are not selected: ${missing.join(', ')} (fine if the policy words them its own way).`,
+      );
+    }
+  }
   const safety = doc.safety_measures;
-  if (!safety || [safety.organizational, safety.human, safety.physical, safety.technical].every((l) => l.length === 0)) {
+  const headings =
+    safety &&
+    safetyHeadings.filter(([key]) => (key === 'external_environment' ? safety.storage.length === 0 : true) && safety[key].length === 0);
+  if (safety && headings && headings.length > 0 && headings.length < safetyHeadings.length) {
+    warning(
+      'safety_headings_missing',
+      'safety_measures',
+      `安全管理措置のうち、ガイドラインの次の項目の記載がありません: ${headings.map(([, ja]) => ja).join('、')}。`,
+      `Safety measures: nothing under these headings of the guideline: ${headings.map(([key]) => key).join(', ')}.`,
+    );
+  }
+  if (!safety || headings?.length === safetyHeadings.length) {
     error(
       'safety_measures_missing',
       'safety_measures',

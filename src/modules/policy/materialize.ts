@@ -53,6 +53,7 @@ async function syncPurposes(tx: Tx, orgId: string, doc: PolicyDocument, itemIds:
       name_en: p.name_en ?? p.name,
       status: 'active' as const,
       consent_mode: p.consent ?? 'none',
+      for_members: forMembers(doc, p) ? 1 : 0,
     };
     const id = ids.get(code);
     if (id) await tx.updateTable('purposes').set(values).where('id', '=', id).execute();
@@ -84,6 +85,16 @@ async function syncPurposes(tx: Tx, orgId: string, doc: PolicyDocument, itemIds:
   return ids;
 }
 
+/**
+ * Whether a purpose concerns people in the member ledger: it names no group of data subjects (every group, or
+ * the members when the policy has no groups), or one of its groups is kept in the ledger.
+ */
+export function forMembers(doc: PolicyDocument, p: PolicyDocument['purposes'][number]): boolean {
+  if (p.subjects.length === 0) return true;
+  const ledger = new Set(doc.data_subjects.filter((g) => g.ledger).map((g) => g.code));
+  return p.subjects.some((code) => ledger.has(code));
+}
+
 async function syncJointUses(
   tx: Tx,
   orgId: string,
@@ -110,7 +121,7 @@ async function syncJointUses(
     if (match) {
       id = match.id;
       await tx.updateTable('joint_use_groups').set(values).where('id', '=', id).execute();
-      for (const table of ['joint_use_members', 'joint_use_purposes', 'joint_use_items'] as const) {
+      for (const table of ['joint_use_members', 'joint_use_purposes', 'joint_use_items', 'joint_use_purpose_items'] as const) {
         await tx.deleteFrom(table).where('group_id', '=', id).execute();
       }
     } else {
@@ -141,10 +152,22 @@ async function syncJointUses(
       .insertInto('joint_use_members')
       .values(members.map((org_id) => ({ group_id: id, org_id })))
       .execute();
-    const purposes = ju.purposes.flatMap((c) => (purposeIds.has(c) ? [{ group_id: id, purpose_id: purposeIds.get(c)! }] : []));
+    // "All items" and "all purposes" follow the registers: expanded from the version being materialised, so an
+    // item or purpose a later version adds is included when that version takes effect.
+    const purposeCodes = ju.purposes_all ? doc.purposes.map(purposeCodeOf) : ju.purposes;
+    const itemCodes = ju.items_all ? doc.items.map((i) => i.code) : ju.items;
+    const purposes = purposeCodes.flatMap((c) => (purposeIds.has(c) ? [{ group_id: id, purpose_id: purposeIds.get(c)! }] : []));
     if (purposes.length) await tx.insertInto('joint_use_purposes').values(purposes).execute();
-    const items = ju.items.flatMap((c) => (itemIds.has(c) ? [{ group_id: id, item_id: itemIds.get(c)! }] : []));
+    const items = itemCodes.flatMap((c) => (itemIds.has(c) ? [{ group_id: id, item_id: itemIds.get(c)! }] : []));
     if (items.length) await tx.insertInto('joint_use_items').values(items).execute();
+    const narrower = ju.purpose_items.flatMap((pi) =>
+      purposeIds.has(pi.purpose)
+        ? pi.items.flatMap((c) =>
+            itemIds.has(c) ? [{ group_id: id, purpose_id: purposeIds.get(pi.purpose)!, item_id: itemIds.get(c)! }] : [],
+          )
+        : [],
+    );
+    if (narrower.length) await tx.insertInto('joint_use_purpose_items').values(narrower).execute();
   }
   // A joint use the version no longer names ends the day before the version takes effect.
   const lastDay = addDays(effectiveOn, -1);

@@ -7,7 +7,7 @@ export async function listPurposes(db: DbOrTx, orgId: string) {
   const [purposes, links] = await Promise.all([
     db
       .selectFrom('purposes')
-      .select(['id', 'code', 'number', 'name', 'name_en', 'status'])
+      .select(['id', 'code', 'number', 'name', 'name_en', 'status', 'for_members'])
       .where('org_id', '=', orgId)
       .where('status', '=', 'active')
       .orderBy('number')
@@ -27,6 +27,8 @@ export async function listPurposes(db: DbOrTx, orgId: string) {
     name: p.name,
     name_en: p.name_en,
     status: p.status,
+    /** The purpose concerns people in the member ledger (false: staff or business partners only). */
+    for_members: Number(p.for_members) === 1,
     items: links.filter((l) => l.purpose_id === p.id).map((l) => l.code),
   }));
 }

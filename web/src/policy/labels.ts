@@ -43,6 +43,27 @@ export function orgKindOptions({ t }: I18n) {
   return orgKinds.map((k) => ({ value: k, label: t(`policy.orgKind.${k}`) }));
 }
 
+export const holderKinds = ['coop', 'federation', 'subsidiary', 'other'] as const;
+export function holderKindOptions({ t }: I18n) {
+  return holderKinds.map((k) => ({ value: k, label: t(`policy.orgKind.${k}`) }));
+}
+
+/** The groups of data subjects, by code. */
+export function subjectOptions(doc: Doc, { pick }: I18n) {
+  return doc.data_subjects.filter((g) => g.code).map((g) => ({ value: g.code, label: pick(g.name || g.code, g.name_en) }));
+}
+
+/** The kinds of request the law gives the person, and the standard ways to make one. */
+export const requestKindCodes = [
+  'notification_of_purpose',
+  'disclosure',
+  'disclosure_of_records',
+  'correction',
+  'cessation',
+  'cessation_of_provision',
+] as const;
+export const requestMethodCodes = ['phone', 'post', 'counter', 'email', 'member_page'] as const;
+
 /** Removes keys whose value is undefined, and gives undefined for an object with nothing stated. */
 export function pruned<T extends object>(value: T): T | undefined {
   const entries = Object.entries(value).filter(([, v]) => v !== undefined);

@@ -3,8 +3,8 @@
  * (ways, kinds, fee, identity check, agents) — what Art. 32 requires to be always available.
  */
 import { useI18n } from '../../i18n/i18n.tsx';
-import { NumberInput, opt, SelectInput, TextInput } from '../form.tsx';
-import { pruned, type TabProps } from '../labels.ts';
+import { CheckList, NumberInput, opt, SelectInput, TextInput } from '../form.tsx';
+import { pruned, requestKindCodes, requestMethodCodes, type TabProps } from '../labels.ts';
 import { StringList } from '../lists.tsx';
 import type { Doc } from '../types.ts';
 
@@ -19,13 +19,26 @@ export function ContactTab({ doc, change }: TabProps) {
     const next = pruned({ ...c, ...patch });
     change({ contact: next ? { ...next, department: next.department ?? '', phone: next.phone ?? '' } : undefined });
   };
-  const r: Requests = doc.requests ?? { methods: [], kinds: [], fee: {} };
+  const r: Requests = doc.requests ?? { methods: [], kinds: [], refusal_grounds: [], fee: {} };
   const setRequests = (patch: Partial<Requests>) => {
     const next = { ...r, ...patch };
     const empty =
-      !next.methods.length && !next.kinds.length && !pruned(next.fee) && next.identity_check === undefined && next.agents === undefined;
+      !next.methods.length &&
+      !next.kinds.length &&
+      !next.refusal_grounds.length &&
+      !pruned(next.fee) &&
+      next.identity_check === undefined &&
+      next.agents === undefined;
     change({ requests: empty ? undefined : next });
   };
+  // Standard kinds and ways are ticked (the notice words them, with the window's details); anything else is the
+  // co-op's own wording, kept as written after them.
+  const split = (values: readonly string[], codes: readonly string[]) => ({
+    coded: values.filter((v) => codes.includes(v)),
+    own: values.filter((v) => !codes.includes(v)),
+  });
+  const kinds = split(r.kinds, requestKindCodes);
+  const methods = split(r.methods, requestMethodCodes);
   const fee = r.fee;
   const feeChoice = fee.free === undefined ? undefined : fee.free ? 'free' : 'paid';
   const feeOptions = [
@@ -90,21 +103,48 @@ export function ContactTab({ doc, change }: TabProps) {
       </section>
       <section className="sub-section" data-path="requests" tabIndex={-1}>
         <h3 className="sub-section-title">{t('policy.requests.title')}</h3>
+        <CheckList
+          legend={t('policy.requests.kinds')}
+          path="requests.kinds"
+          options={requestKindCodes.map((k) => ({ value: k, label: t(`policy.requests.kind.${k}`) }))}
+          selected={kinds.coded}
+          onChange={(v) => setRequests({ kinds: [...v, ...kinds.own] })}
+          empty=""
+          testId="request-kinds"
+        />
         <StringList
-          label={t('policy.requests.methods')}
-          itemLabel={t('policy.requests.method')}
+          label={t('policy.requests.ownKinds')}
+          itemLabel={t('policy.requests.kind')}
+          path="requests.kinds_own"
+          values={kinds.own}
+          onChange={(own) => setRequests({ kinds: [...kinds.coded, ...own] })}
+          addLabel={t('policy.requests.addKind')}
+        />
+        <CheckList
+          legend={t('policy.requests.methods')}
           path="requests.methods"
-          values={r.methods}
-          onChange={(methods) => setRequests({ methods })}
+          options={requestMethodCodes.map((m) => ({ value: m, label: t(`policy.requests.method.${m}`) }))}
+          selected={methods.coded}
+          onChange={(v) => setRequests({ methods: [...v, ...methods.own] })}
+          empty=""
+          testId="request-methods"
+        />
+        <StringList
+          label={t('policy.requests.ownMethods')}
+          itemLabel={t('policy.requests.method')}
+          path="requests.methods_own"
+          values={methods.own}
+          onChange={(own) => setRequests({ methods: [...methods.coded, ...own] })}
           addLabel={t('policy.requests.addMethod')}
         />
         <StringList
-          label={t('policy.requests.kinds')}
-          itemLabel={t('policy.requests.kind')}
-          path="requests.kinds"
-          values={r.kinds}
-          onChange={(kinds) => setRequests({ kinds })}
-          addLabel={t('policy.requests.addKind')}
+          label={t('policy.requests.refusalGrounds')}
+          itemLabel={t('policy.requests.refusalGround')}
+          path="requests.refusal_grounds"
+          multiline
+          values={r.refusal_grounds}
+          onChange={(refusal_grounds) => setRequests({ refusal_grounds })}
+          addLabel={t('policy.requests.addRefusalGround')}
         />
         <div className="form-grid" data-path="requests.fee" tabIndex={-1}>
           <SelectInput

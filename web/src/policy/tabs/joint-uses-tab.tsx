@@ -38,7 +38,10 @@ export function JointUsesTab({ doc, change }: TabProps) {
           name: '',
           users: [],
           items: [],
+          items_all: false,
           purposes: [],
+          purposes_all: false,
+          purpose_items: [],
         })}
         addLabel={t('policy.jointUses.add')}
         rowTitle={(j, i) => pick(j.name, j.name_en) || t('policy.jointUses.untitled', { n: i + 1 })}
@@ -77,23 +80,46 @@ export function JointUsesTab({ doc, change }: TabProps) {
               />
             </div>
             <JointUsers at={`${at}.users`} users={j.users} onChange={(users) => set({ ...j, users })} />
-            <CheckList
-              legend={t('policy.jointUses.items')}
-              path={`${at}.items`}
-              options={items}
-              selected={j.items}
-              onChange={(v) => set({ ...j, items: v })}
-              empty={t('policy.form.noItems')}
-              testId="joint-use-items"
+            <CheckInput
+              label={t('policy.jointUses.itemsAll')}
+              path={`${at}.items_all`}
+              checked={j.items_all}
+              onChange={(v) => set({ ...j, items_all: v, ...(v ? { items: [] } : {}) })}
             />
-            <CheckList
-              legend={t('policy.jointUses.purposes')}
-              path={`${at}.purposes`}
-              options={purposes}
-              selected={j.purposes}
-              onChange={(v) => set({ ...j, purposes: v })}
-              empty={t('policy.form.noPurposes')}
-              testId="joint-use-purposes"
+            {!j.items_all && (
+              <CheckList
+                legend={t('policy.jointUses.items')}
+                path={`${at}.items`}
+                options={items}
+                selected={j.items}
+                onChange={(v) => set({ ...j, items: v })}
+                empty={t('policy.form.noItems')}
+                testId="joint-use-items"
+              />
+            )}
+            <CheckInput
+              label={t('policy.jointUses.purposesAll')}
+              path={`${at}.purposes_all`}
+              checked={j.purposes_all}
+              onChange={(v) => set({ ...j, purposes_all: v, ...(v ? { purposes: [] } : {}) })}
+            />
+            {!j.purposes_all && (
+              <CheckList
+                legend={t('policy.jointUses.purposes')}
+                path={`${at}.purposes`}
+                options={purposes}
+                selected={j.purposes}
+                onChange={(v) => set({ ...j, purposes: v })}
+                empty={t('policy.form.noPurposes')}
+                testId="joint-use-purposes"
+              />
+            )}
+            <PurposeItems
+              at={`${at}.purpose_items`}
+              value={j.purpose_items}
+              purposes={j.purposes_all ? purposes : purposes.filter((p) => j.purposes.includes(p.value))}
+              items={j.items_all ? items : items.filter((i) => j.items.includes(i.value))}
+              onChange={(purpose_items) => set({ ...j, purpose_items })}
             />
             <Responsible at={`${at}.responsible`} value={j.responsible} onChange={(responsible) => set({ ...j, responsible })} />
             <TextInput
@@ -108,6 +134,70 @@ export function JointUsesTab({ doc, change }: TabProps) {
         )}
       </RowList>
     </>
+  );
+}
+
+type PurposeItem = JointUse['purpose_items'][number];
+
+/** 利用目的ごとの項目: for a purpose named here the joint users may use only the items ticked. */
+function PurposeItems({
+  at,
+  value,
+  purposes,
+  items,
+  onChange,
+}: {
+  at: string;
+  value: PurposeItem[];
+  purposes: { value: string; label: string }[];
+  items: { value: string; label: string }[];
+  onChange: (v: PurposeItem[]) => void;
+}) {
+  const { t } = useI18n();
+  const { readOnly } = useEditor();
+  const free = purposes.filter((p) => !value.some((v) => v.purpose === p.value));
+  return (
+    <fieldset className="sub-list" data-path={at} tabIndex={-1} data-testid="joint-use-purpose-items">
+      <legend className="field-label">{t('policy.jointUses.purposeItems')}</legend>
+      <p className="field-hint">{t('policy.jointUses.purposeItemsHint')}</p>
+      {value.map((pi, i) => (
+        <CheckList
+          key={pi.purpose}
+          legend={
+            <>
+              {purposes.find((p) => p.value === pi.purpose)?.label ?? pi.purpose}
+              {!readOnly && (
+                <Button small variant="ghost" className="sub-list-remove" onClick={() => onChange(value.filter((_, k) => k !== i))}>
+                  {t('policy.form.remove')}
+                </Button>
+              )}
+            </>
+          }
+          path={`${at}[${i}].items`}
+          options={items}
+          selected={pi.items}
+          onChange={(v) => onChange(value.map((x, k) => (k === i ? { ...x, items: v } : x)))}
+          empty={t('policy.form.noItems')}
+        />
+      ))}
+      {!readOnly && free.length > 0 && (
+        <label className="inline-select">
+          <span>{t('policy.jointUses.addPurposeItems')}</span>
+          <select
+            value=""
+            onChange={(e) => e.target.value && onChange([...value, { purpose: e.target.value, items: [] }])}
+            data-testid="purpose-items-add"
+          >
+            <option value="">—</option>
+            {free.map((p) => (
+              <option key={p.value} value={p.value}>
+                {p.label}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+    </fieldset>
   );
 }
 

@@ -10,12 +10,22 @@ import { StringList } from '../lists.tsx';
 import type { Doc } from '../types.ts';
 
 type Safety = NonNullable<Doc['safety_measures']>;
-const kinds = ['organizational', 'human', 'physical', 'technical'] as const;
+/** The guideline's headings (通則編 10), in its order; storage countries belong to 外的環境の把握. */
+const kinds = ['basic_policy', 'rules', 'organizational', 'human', 'physical', 'technical', 'external_environment'] as const;
 
 export function SafetyTab({ doc, change }: TabProps) {
   const { t } = useI18n();
   const { readOnly } = useEditor();
-  const s: Safety = doc.safety_measures ?? { organizational: [], human: [], physical: [], technical: [], storage: [] };
+  const s: Safety = doc.safety_measures ?? {
+    basic_policy: [],
+    rules: [],
+    organizational: [],
+    human: [],
+    physical: [],
+    technical: [],
+    external_environment: [],
+    storage: [],
+  };
   const set = (patch: Partial<Safety>) => {
     const next = { ...s, ...patch };
     change({ safety_measures: [...kinds.map((k) => next[k]), next.storage].every((l) => l.length === 0) ? undefined : next });

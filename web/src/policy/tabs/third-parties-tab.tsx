@@ -5,7 +5,7 @@
 import { useI18n } from '../../i18n/i18n.tsx';
 import { CheckInput, CheckList, opt, SelectInput, TextInput } from '../form.tsx';
 import { itemOptions, legalBasisOptions, type TabProps } from '../labels.ts';
-import { nextCode, RowList } from '../lists.tsx';
+import { nextCode, RowList, StringList } from '../lists.tsx';
 import type { ThirdParty } from '../types.ts';
 
 const transmissions = ['paper', 'electronic'] as const;
@@ -23,6 +23,15 @@ export function ThirdPartiesTab({ doc, change }: TabProps) {
   return (
     <>
       <p className="tab-lead">{t('policy.thirdParties.lead')}</p>
+      <StringList
+        label={t('policy.thirdParties.exceptions')}
+        itemLabel={t('policy.thirdParties.exception')}
+        path="third_party_exceptions"
+        multiline
+        values={doc.third_party_exceptions}
+        onChange={(third_party_exceptions) => change({ third_party_exceptions })}
+        addLabel={t('policy.thirdParties.addException')}
+      />
       <RowList
         path="third_parties"
         rows={doc.third_parties}
