@@ -181,7 +181,9 @@ describe.each(availableDialects())('requests, consents and provision on %s', (di
     expect(pkg.person.member_code).toBe('1000007');
     expect(pkg.items.find((i) => i.code === 'member_code')?.value).toBe('1000007');
     expect(pkg.accesses.some((a) => a.action === 'member.read' && a.purpose_code === 'P04' && a.role === '宅配担当職員')).toBe(true);
-    expect(pkg.purposes.length).toBe(16);
+    // The demo policy's 16 purposes less ⑫ (staff employment), which does not concern members.
+    expect(pkg.purposes.length).toBe(15);
+    expect(JSON.stringify(pkg.purposes)).not.toContain('"P12"');
     const csv = await officer.get(`/api/v1/requests/${r.id}/package?form=csv`);
     expect(csv.raw.startsWith('\uFEFF')).toBe(true);
     expect(csv.raw).toContain('アクセス記録 / accesses');

@@ -234,3 +234,60 @@ describe('several joint uses covering one purpose', () => {
     expect(d.allowed && [...d.items].sort()).toEqual(['member_code', 'name', 'phone']);
   });
 });
+
+describe('data subjects and per-purpose items of a joint use (issue 12 §2)', () => {
+  const codes = ['member_code', 'name', 'address', 'bank_account'];
+  const data: PolicyData = {
+    items: codes.map((code) => ({ id: `A.${code}`, orgId: 'A', code })),
+    purposes: [
+      { id: 'A.P01', orgId: 'A', code: 'P01' },
+      { id: 'A.P14', orgId: 'A', code: 'P14' },
+      // 役職員の雇用管理: a purpose for staff only.
+      { id: 'A.P30', orgId: 'A', code: 'P30', forMembers: false },
+    ],
+    purposeItems: [
+      ...codes.map((code) => ({ purposeId: 'A.P01', itemId: `A.${code}` })),
+      ...codes.map((code) => ({ purposeId: 'A.P14', itemId: `A.${code}` })),
+      ...codes.map((code) => ({ purposeId: 'A.P30', itemId: `A.${code}` })),
+    ],
+    rolePurposes: ['P01', 'P14', 'P30'].flatMap((p) => [
+      { roleId: 'A.officer', purposeId: `A.${p}` },
+      { roleId: 'B.staff', purposeId: `A.${p}` },
+    ]),
+    jointUse: [
+      {
+        id: 'JU-all',
+        ownerOrgId: 'A',
+        userOrgIds: ['A', 'B'],
+        purposeIds: ['A.P01', 'A.P14'],
+        itemIds: codes.map((c) => `A.${c}`),
+        // The bank account for ⑭ only: ⑭ gets the account and the code, ① keeps every item of the joint use.
+        purposeItems: [
+          { purposeId: 'A.P14', itemId: 'A.bank_account' },
+          { purposeId: 'A.P14', itemId: 'A.member_code' },
+        ],
+        startsOn: '2025-04-01',
+        endsOn: null,
+      },
+    ],
+  };
+  const e = new AccessEngine(data);
+  const ask = (actor: AccessRequest['actor'], purpose: string, items?: string[]) =>
+    e.decide({ actor, purpose, action: 'read', today: '2026-12-04', member: { orgId: 'A', blocks: [] }, ...(items ? { items } : {}) });
+  const officer = { roleId: 'A.officer', orgId: 'A' };
+  const joint = { roleId: 'B.staff', orgId: 'B' };
+
+  it('refuses a purpose that concerns no one in the member ledger, even to the organization itself', () => {
+    expect(ask(officer, 'P30')).toMatchObject({ allowed: false, code: 'purpose_not_for_members' });
+    expect(ask(joint, 'P30')).toMatchObject({ allowed: false, code: 'purpose_not_for_members' });
+    expect(ask(officer, 'P01')).toMatchObject({ allowed: true });
+  });
+
+  it('gives a joint user only the items declared for the purpose, where the joint use narrows them', () => {
+    expect(ask(joint, 'P14')).toMatchObject({ allowed: true, items: ['member_code', 'bank_account'] });
+    expect(ask(joint, 'P14', ['address'])).toMatchObject({ allowed: false, code: 'item_not_in_purpose' });
+    expect(ask(joint, 'P01')).toMatchObject({ allowed: true, items: codes });
+    // The organization's own staff are not bound by the joint use's lists.
+    expect(ask(officer, 'P14')).toMatchObject({ allowed: true, items: codes });
+  });
+});

@@ -12,7 +12,7 @@
  */
 
 import { japaneseDate } from '../../base/japan-date.ts';
-import { circledNumber, type PolicyDocument, requestKindJa, requestKinds, type requestMethods } from '../policy/document.ts';
+import { circledNumber, type PolicyDocument, purposeCodeOf, requestKindJa, requestKinds, type requestMethods } from '../policy/document.ts';
 import { legalBasisJa, recipientKindJa, subcontractingJa, transmissionJa } from './labels.ts';
 
 export type Block =
@@ -109,7 +109,7 @@ function itemNamer(doc: PolicyDocument) {
 }
 
 function purposeNamer(doc: PolicyDocument) {
-  const byCode = new Map(doc.purposes.map((p) => [p.code ?? '', p]));
+  const byCode = new Map(doc.purposes.map((p) => [purposeCodeOf(p), p]));
   return (code: string) => {
     const p = byCode.get(code);
     return p ? `${circledNumber(p.number)}${p.name}` : code;

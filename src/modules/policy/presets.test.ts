@@ -102,13 +102,24 @@ describe('policy presets', () => {
   it('Shizenha: every item jointly used with 日本生協連, recipients on paper or electronically', () => {
     const doc = loadPreset('shizenha');
     const [jointUse] = doc.joint_uses;
-    expect(jointUse!.items.toSorted()).toEqual(doc.items.map((i) => i.code).toSorted());
+    // 「その全ての項目につき」: a rule that follows the registers, for every purpose.
+    expect(jointUse).toMatchObject({ items_all: true, purposes_all: true, items: [], purposes: [] });
     expect(jointUse!.users.map((u) => u.name)).toContain('日本生活協同組合連合会');
     expect(doc.scope).toHaveLength(6);
     const recipients = doc.third_parties.filter((t) => t.transmission.length > 0);
     expect(recipients).toHaveLength(5);
     for (const r of recipients) expect(r.transmission).toEqual(['paper', 'electronic']);
     expect(doc.third_parties.map((t) => t.legal_basis)).toEqual(expect.arrayContaining(['law', 'life_body_property']));
+  });
+
+  it('Miyagi: members’ and staff’s purposes apart, the co-op’s own exceptions to provision, requests by phone', () => {
+    const doc = loadPreset('miyagi');
+    expect(doc.data_subjects.map((g) => `${g.code}:${g.ledger}`)).toEqual(['member:true', 'staff:false']);
+    expect(doc.purposes.filter((p) => p.subjects.includes('staff')).map((p) => p.code)).toEqual(['P12']);
+    expect(doc.purposes.every((p) => p.subjects.length === 1)).toBe(true);
+    expect(doc.third_party_exceptions).toHaveLength(3);
+    expect(doc.requests?.methods).toEqual(['phone']);
+    expect(doc.requests?.kinds).toContain('安全管理措置の開示');
   });
 
   it('Kita-Tokyo: joint use of six items with 生活クラブ連合会 as the overall manager, retention and website sections', () => {

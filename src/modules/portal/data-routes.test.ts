@@ -51,7 +51,9 @@ describe.each(availableDialects())('member page data on %s', (dialect) => {
     const account = items.find((i) => i.code === 'bank_account')?.value;
     if (account !== null) expect(String(account)).toMatch(/^\*+\d{4}$/);
     const purposes = my.body.purposes as { code: string; name: string; name_en: string }[];
-    expect(purposes.length).toBe(16);
+    // The demo policy's 16 purposes less ⑫ (staff employment): it does not concern members.
+    expect(purposes.length).toBe(15);
+    expect(purposes.some((p) => p.code === 'P12')).toBe(false);
     // The page switches language: each purpose carries its English name too.
     expect(purposes.find((p) => p.code === 'P16')?.name_en).toMatch(/profiling/i);
     expect((my.body.joint_uses as unknown[]).length).toBeGreaterThan(0);
