@@ -16,6 +16,12 @@ describe('field labels in validation messages', () => {
       en: 'Request procedure › way to make a request 3',
     });
     expect(fieldLabel('organization.unheard_of').ja).toBe('組織 › unheard_of');
+    // The registers of issue 12 §2, and a key named by the list it is in.
+    expect(fieldLabel('holders[1].representative').ja).toBe('共同の保有者 2 › 代表者');
+    expect(fieldLabel('joint_uses.0.purpose_items.1.purpose').ja).toBe('共同利用 1 › 利用目的ごとの項目 2 › 利用目的');
+    expect(fieldLabel('third_parties.0.purpose').ja).toBe('第三者提供 1 › 提供の目的');
+    expect(fieldLabel('safety_measures.basic_policy.0').ja).toBe('安全管理措置 › 基本方針の策定 1');
+    expect(fieldLabel('data_subjects.0.ledger').en).toBe('Group of data subjects 1 › kept in the member ledger');
   });
 
   it('reports every problem of a document at once, each with its field’s label and no raw path or English in the Japanese', () => {

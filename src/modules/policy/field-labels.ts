@@ -10,7 +10,10 @@ type Label = readonly [ja: string, en: string];
 const sections: Record<string, Label> = {
   format: ['形式', 'Format'],
   organization: ['組織', 'Organization'],
+  holders: ['共同の保有者', 'Holder'],
   basic_policy: ['基本方針', 'Basic policy'],
+  data_subjects: ['本人の区分', 'Group of data subjects'],
+  third_party_exceptions: ['同意なく第三者に提供する場合', 'Case of provision without consent'],
   scope: ['商品・サービスの範囲', 'Scope of products and services'],
   items: ['情報項目', 'Item'],
   purposes: ['利用目的', 'Purpose'],
@@ -99,6 +102,20 @@ const fields: Record<string, Label> = {
   period: ['期間', 'period'],
   basis: ['根拠', 'basis'],
   body: ['本文', 'text'],
+  ledger: ['組合員台帳に載る人', 'kept in the member ledger'],
+  subjects: ['本人の区分', 'group of data subjects'],
+  items_all: ['すべての項目', 'all items'],
+  purposes_all: ['すべての利用目的', 'all purposes'],
+  purpose_items: ['利用目的ごとの項目', 'items per purpose'],
+  refusal_grounds: ['開示等に応じられない場合', 'ground for refusal'],
+  basic_policy: ['基本方針の策定', 'basic policy'],
+  rules: ['規律の整備', 'rules'],
+  external_environment: ['外的環境の把握', 'external environment'],
+};
+
+/** Fields whose name depends on the list they are in (`parent.key`). */
+const inContext: Record<string, Label> = {
+  'purpose_items.purpose': ['利用目的', 'purpose'],
 };
 
 /** 「利用目的 2 › 名称」 / "Purpose 2 › name" for `purposes.1.name` (or `purposes[1].name`); unknown keys as they are. */
@@ -110,6 +127,7 @@ export function fieldLabel(path: string): { ja: string; en: string } {
   if (segments.length === 0) return { ja: '文書全体', en: 'the document' };
   const ja: string[] = [];
   const en: string[] = [];
+  let parent = '';
   segments.forEach((seg, i) => {
     if (/^\d+$/.test(seg)) {
       // A row: its number is added to the name of the list it belongs to.
@@ -118,9 +136,10 @@ export function fieldLabel(path: string): { ja: string; en: string } {
       en[en.length - 1] = `${en[en.length - 1] ?? ''} ${n}`;
       return;
     }
-    const label = i === 0 ? (sections[seg] ?? fields[seg]) : (fields[seg] ?? sections[seg]);
+    const label = i === 0 ? (sections[seg] ?? fields[seg]) : (inContext[`${parent}.${seg}`] ?? fields[seg] ?? sections[seg]);
     ja.push(label?.[0] ?? seg);
     en.push(label?.[1] ?? seg);
+    parent = seg;
   });
   return { ja: ja.join(' › '), en: en.join(' › ') };
 }
