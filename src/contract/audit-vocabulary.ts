@@ -365,7 +365,6 @@ const CODED = new Set([
 ]);
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
-const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
 const str = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
 
 /**
