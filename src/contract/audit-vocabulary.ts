@@ -239,10 +239,8 @@ export const auditValueLabels: Record<string, Labelled> = {
   counter: { ja: '窓口', en: 'counter' },
   mail: { ja: '郵送', en: 'mail' },
   staff: { ja: '職員', en: 'staff' },
-  // provision
-  provided: { ja: '提供', en: 'provided' },
-  received: { ja: '受領', en: 'received' },
-  // requests
+  // requests (a provision's direction `received` is named by its key, below)
+  received: { ja: '受付', en: 'received' },
   verify: { ja: '本人確認', en: 'verify' },
   start: { ja: '対応開始', en: 'start' },
   approve: { ja: '承認', en: 'approve' },
@@ -270,6 +268,13 @@ export const auditValueLabels: Record<string, Labelled> = {
   // duties
   member_requests: { ja: '本人からの請求・同意の受付', en: 'requests and consents from the person' },
   provision_records: { ja: '第三者提供の記録', en: 'third-party provision records' },
+  // job runs
+  scheduled: { ja: '予定', en: 'scheduled' },
+  running: { ja: '実行中', en: 'running' },
+  failed: { ja: '失敗', en: 'failed' },
+  succeeded: { ja: '成功', en: 'succeeded' },
+  dead: { ja: '停止', en: 'dead' },
+  discarded: { ja: '破棄', en: 'discarded' },
   // tampering
   mac_mismatch: { ja: 'MACの不一致', en: 'MAC mismatch' },
   mac_key_unknown: { ja: 'MACの鍵が不明', en: 'unknown MAC key' },
@@ -329,8 +334,25 @@ export function auditFieldLabel(lang: AuditLang, key: string): string {
   const l = auditDetailFieldLabels[key];
   return l ? pick(lang, l) : key;
 }
-function valueWord(lang: AuditLang, v: string): string {
-  const l = auditValueLabels[v] ?? (requestKindLabels as Record<string, Labelled>)[v] ?? (jobLabels as Record<string, Labelled>)[v];
+/** Codes whose words depend on the field: a provision's direction. */
+const keyedValueLabels: Record<string, Record<string, Labelled>> = {
+  direction: { provided: { ja: '提供', en: 'provided' }, received: { ja: '受領', en: 'received' } },
+  channel: { phone: { ja: '電話', en: 'phone' } },
+  source: { phone: { ja: '電話', en: 'phone' } },
+  status: { disabled: { ja: '無効', en: 'disabled' } },
+  relationship: {
+    parent: { ja: '親', en: 'parent' },
+    legal_guardian: { ja: '法定代理人', en: 'legal guardian' },
+    other: { ja: 'その他', en: 'other' },
+  },
+};
+
+function valueWord(lang: AuditLang, v: string, key = ''): string {
+  const l =
+    keyedValueLabels[key]?.[v] ??
+    auditValueLabels[v] ??
+    (requestKindLabels as Record<string, Labelled>)[v] ??
+    (jobLabels as Record<string, Labelled>)[v];
   return l ? pick(lang, l) : v;
 }
 
@@ -362,6 +384,9 @@ const CODED = new Set([
   'from',
   'to',
   'path',
+  'encoding',
+  'form',
+  'relationship',
 ]);
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
@@ -388,7 +413,7 @@ export function auditValueWords(lang: AuditLang, key: string, value: unknown, na
   if ((key === 'purposes' || key === 'purpose') && /^P\d+$/.test(s)) return names.purpose(s);
   if (key === 'result') return pick(lang, (reviewResultLabels as Record<string, Labelled>)[s] ?? { ja: s, en: s });
   if (ISO_TIME.test(s)) return names.dateTime(s);
-  return CODED.has(key) ? valueWord(lang, s) : s;
+  return CODED.has(key) ? valueWord(lang, s, key) : s;
 }
 
 /** The detail as a labelled list (the 詳細 expander, the export's raw fields): label and words for each field. */
@@ -401,55 +426,76 @@ export function auditDetailList(lang: AuditLang, detail: unknown, names: AuditNa
 
 /** One sentence saying what the entry recorded, in the reader's language (never personal data: the trail holds none). */
 export function describeAuditEntry(lang: AuditLang, e: AuditEntryWords, names: AuditNames): string {
+  const text = sentence(lang, e, names);
+  return lang === 'en' ? text.charAt(0).toUpperCase() + text.slice(1) : text;
+}
+
+function sentence(lang: AuditLang, e: AuditEntryWords, names: AuditNames): string {
   const ja = lang === 'ja';
   const d = (e.detail && typeof e.detail === 'object' ? e.detail : {}) as Record<string, unknown>;
   const w = (key: string, v: unknown = d[key]) => auditValueWords(lang, key, v, names);
   const member = e.member_code ?? (e.member_id ? e.member_id.slice(0, 8) : '');
   const who = member ? (ja ? `組合員 ${member} ` : `member ${member} `) : '';
   const whoOf = member ? (ja ? `組合員 ${member} の` : `member ${member}'s `) : '';
-  /** 「（利用目的: ①…、項目: 氏名）」 from the given labelled parts, empty ones left out. */
+  /** 「（利用目的: ①…、項目: 氏名）」 from labelled parts, empty ones left out; a part without a label is its value alone. */
   const paren = (...parts: [string, string][]) => {
-    const used = parts.filter(([, v]) => v !== '').map(([k, v]) => `${auditFieldLabel(lang, k)}: ${v}`);
+    const used = parts.filter(([, v]) => v !== '').map(([label, v]) => (label ? `${label}: ${v}` : v));
     if (!used.length) return '';
     return ja ? `（${used.join('、')}）` : ` (${used.join(', ')})`;
   };
-  const purpose: [string, string] = ['purpose', e.purpose_code ? names.purpose(e.purpose_code) : ''];
+  const F = (key: string, v: string = w(key)): [string, string] => [auditFieldLabel(lang, key), v];
+  const L = (jaLabel: string, enLabel: string, v: string): [string, string] => [ja ? jaLabel : enLabel, v];
+  const purpose = F('purpose', e.purpose_code ? names.purpose(e.purpose_code) : '');
   const req = () => {
     const kind = w('kind');
     const ref = str(d.reference);
     return ja ? `請求 ${ref}${kind ? `（${kind}）` : ''}` : `request ${ref}${kind ? ` (${kind})` : ''}`;
   };
-  const rest = (...keys: string[]) => paren(...keys.map((k): [string, string] => [k, w(k)]));
+  const rest = (...keys: string[]) => keys.map((k) => F(k));
+  const filters = () => [
+    F('member'),
+    F('actor'),
+    F('purpose'),
+    F('action', d.action ? auditActionLabel(lang, str(d.action)) : ''),
+    F('outcome', d.outcome ? auditOutcomeLabel(lang, str(d.outcome)) : ''),
+    F('from'),
+    F('to'),
+  ];
   switch (e.action as AuditAction) {
     case 'member.read':
       return (
         (ja ? `${who}を参照` : `Read ${who}`.trim()) +
-        paren(purpose, ['items', w('items')], ['joint_use', d.joint_use ? str(d.joint_use) : ''], ['via', w('via')])
+        paren(purpose, F('items'), F('joint_use', d.joint_use ? (ja ? '共同利用による参照' : 'read under joint use') : ''), F('via'))
       );
     case 'member.search':
-      return (ja ? `${w('by')}で組合員を検索` : `Searched members by ${w('by')}`) + paren(purpose, ['results', str(d.results)]);
+      return (ja ? `${w('by')}で組合員を検索` : `Searched members by ${w('by')}`) + paren(purpose, F('results'));
     case 'member.create':
-      return (ja ? `${who}を登録` : `Registered ${who}`.trim()) + paren(purpose, ['fields', w('fields')], ['via', w('via')]);
+      return (ja ? `${who}を登録` : `Registered ${who}`.trim()) + paren(purpose, F('fields'), F('via'));
     case 'member.update':
-      return (
-        (ja ? `${who}を変更` : `Changed ${who}`.trim()) +
-        paren(purpose, ['fields', w('fields')], ['version', w('version')], ['via', w('via')])
-      );
+      return (ja ? `${who}を変更` : `Changed ${who}`.trim()) + paren(purpose, F('fields'), F('version'), F('via'));
     case 'member.import':
-      return (ja ? `取込で${who}を${w('change')}` : `Import ${w('change')} ${who}`.trim()) + rest('fields');
+      return (ja ? `取込で${who}を${w('change')}` : `Import ${w('change')} ${who}`.trim()) + paren(F('fields'));
     case 'member.self_update':
-      return (ja ? `本人が${whoOf}連絡先を訂正` : `The member corrected ${whoOf}contact data`) + rest('fields', 'version', 'by_guardian');
+      return (
+        (ja ? `本人が${whoOf}連絡先を訂正` : `The member corrected ${whoOf}contact data`) +
+        paren(...rest('fields', 'version', 'by_guardian'))
+      );
     case 'import.run':
       return (
         (ja ? '組合員の取込を実行' : 'Ran a member import') +
-        rest('file', 'encoding', 'rows', 'created', 'updated', 'unchanged', 'rejected')
+        paren(...rest('file', 'encoding', 'rows', 'created', 'updated', 'unchanged', 'rejected'))
       );
     case 'input.my_number_rejected':
-      return (ja ? 'マイナンバーと思われる番号の入力を拒否' : 'Refused input that looks like a My Number') + rest('path', 'fields', 'line');
+      return (
+        (ja ? 'マイナンバーと思われる番号の入力を拒否' : 'Refused input that looks like a My Number') +
+        paren(...rest('path', 'fields', 'line'))
+      );
     case 'access.refused':
-      return (ja ? `${str(d.method)} ${str(d.route)} へのアクセスを拒否` : `Refused ${str(d.method)} ${str(d.route)}`) + rest('targets');
+      return (
+        (ja ? `${str(d.method)} ${str(d.route)} へのアクセスを拒否` : `Refused ${str(d.method)} ${str(d.route)}`) + paren(F('targets'))
+      );
     case 'auth.login':
-      return (ja ? `ログインID ${str(d.login)} でログイン` : `Signed in as ${str(d.login)}`) + rest('step', 'reason');
+      return (ja ? `ログインID ${str(d.login)} でログイン` : `Signed in as ${str(d.login)}`) + paren(...rest('step', 'reason'));
     case 'auth.logout':
       return ja ? 'ログアウト' : 'Signed out';
     case 'auth.locked':
@@ -462,17 +508,19 @@ export function describeAuditEntry(lang: AuditLang, e: AuditEntryWords, names: A
             : '二要素認証の登録を開始'
           : d.rebind
             ? 'Started re-binding two-factor'
-            : 'Started two-factor enrolment') + rest('reason')
+            : 'Started two-factor enrolment') + paren(F('reason'))
       );
     case 'auth.totp_enrolled':
       return (
         (ja ? (d.rebind ? '二要素認証を再登録' : '二要素認証を登録') : d.rebind ? 'Re-bound two-factor' : 'Enrolled two-factor') +
-        rest('reason', 'ended_sessions')
+        paren(...rest('reason', 'ended_sessions'))
       );
     case 'user.create':
-      return (ja ? `職員 ${str(d.login)} を登録` : `Created staff user ${str(d.login)}`) + rest('role', 'status');
+      return (ja ? `職員 ${str(d.login)} を登録` : `Created staff user ${str(d.login)}`) + paren(...rest('role', 'status'));
     case 'user.update':
-      return (ja ? `職員 ${str(d.login)} を変更` : `Changed staff user ${str(d.login)}`) + rest('role', 'status', 'ended_sessions');
+      return (
+        (ja ? `職員 ${str(d.login)} を変更` : `Changed staff user ${str(d.login)}`) + paren(...rest('role', 'status', 'ended_sessions'))
+      );
     case 'organization.create':
       return ja ? `組織 ${str(d.code)} を作成` : `Created organization ${str(d.code)}`;
     case 'department.create':
@@ -480,119 +528,119 @@ export function describeAuditEntry(lang: AuditLang, e: AuditEntryWords, names: A
     case 'policy.change':
       return (
         (ja ? 'ポリシーを変更' : 'Changed the policy') +
-        paren(...auditDetailList(lang, d, names).map((f): [string, string] => [f.key, f.value]))
+        paren(...auditDetailList(lang, d, names).map((f): [string, string] => [f.label, f.value]))
       );
     case 'policy.draft_save':
-      return (ja ? '方針の下書きを保存' : 'Saved the policy draft') + rest('revision', 'via');
+      return (ja ? '方針の下書きを保存' : 'Saved the policy draft') + paren(...rest('revision', 'via'));
     case 'policy.publish':
       return (
         (ja ? `方針の第 ${str(d.number)} 版を公表` : `Published policy version ${str(d.number)}`) +
-        rest('notice_on', 'effective_on', 'changes', 'prior_notice')
+        paren(...rest('notice_on', 'effective_on', 'changes', 'prior_notice'))
       );
     case 'policy.activate':
-      return (ja ? `方針の第 ${str(d.number)} 版を施行` : `Put policy version ${str(d.number)} into effect`) + rest('effective_on');
+      return (ja ? `方針の第 ${str(d.number)} 版を施行` : `Put policy version ${str(d.number)} into effect`) + paren(F('effective_on'));
     case 'role.grants':
-      return (ja ? `役割 ${str(d.role)} の利用目的を設定` : `Set the purposes of role ${str(d.role)}`) + rest('purposes');
+      return (ja ? `役割 ${str(d.role)} の利用目的を設定` : `Set the purposes of role ${str(d.role)}`) + paren(F('purposes'));
     case 'role.duties':
-      return (ja ? `役割 ${str(d.role)} の業務を変更` : `Changed the duties of role ${str(d.role)}`) + rest('before', 'duties');
+      return (ja ? `役割 ${str(d.role)} の業務を変更` : `Changed the duties of role ${str(d.role)}`) + paren(...rest('before', 'duties'));
     case 'audit.search':
-      return (ja ? '監査記録を検索' : 'Searched the audit trail') + rest('actor', 'purpose', 'action', 'outcome', 'from', 'to');
+      return (ja ? '監査記録を検索' : 'Searched the audit trail') + paren(...filters());
     case 'audit.export':
-      return (
-        (ja ? `監査記録を出力（${w('format')}、${str(d.rows)} 件）` : `Exported the audit trail (${w('format')}, ${str(d.rows)} entries)`) +
-        rest('member', 'actor', 'purpose', 'action', 'outcome', 'from', 'to')
-      );
+      return (ja ? '監査記録を出力' : 'Exported the audit trail') + paren(F('format'), F('charset'), F('rows'), ...filters());
     case 'audit.verify':
-      return (ja ? `監査記録 ${str(d.entries)} 件の連鎖を検証` : `Verified the chain of ${str(d.entries)} entries`) + rest('first_bad');
+      return (ja ? `監査記録 ${str(d.entries)} 件の連鎖を検証` : `Verified the chain of ${str(d.entries)} entries`) + paren(F('first_bad'));
     case 'audit.queue_tampered':
-      return (ja ? '待ち行列の記録を検証できず' : 'A queued entry could not be vouched for') + rest('reason', 'seq');
+      return (ja ? '待ち行列の記録を検証できず' : 'A queued entry could not be vouched for') + paren(...rest('reason', 'seq'));
     case 'alert.acknowledge':
       return ja ? `アラート ${str(d.alert_id).slice(0, 8)}… を確認済みに` : `Acknowledged alert ${str(d.alert_id).slice(0, 8)}…`;
     case 'keys.rotate':
-      return (ja ? '暗号鍵を更新' : 'Rotated the data keys') + rest('key_id', 'reencrypted');
+      return (ja ? '暗号鍵を更新' : 'Rotated the data keys') + paren(...rest('key_id', 'reencrypted'));
     case 'backup.create':
-      return (ja ? 'バックアップを作成' : 'Created a backup') + rest('file', 'dialect', 'error');
+      return (ja ? 'バックアップを作成' : 'Created a backup') + paren(...rest('file', 'dialect', 'error'));
     case 'backup.restore':
-      return (ja ? 'バックアップから復元' : 'Restored a backup') + rest('file', 'entries', 'first_bad', 'missing_keys');
+      return (ja ? 'バックアップから復元' : 'Restored a backup') + paren(...rest('file', 'entries', 'first_bad', 'missing_keys'));
     case 'ledger.create':
-      return (ja ? `台帳の資産 ${str(d.code)} を登録` : `Registered ledger asset ${str(d.code)}`) + rest('via');
+      return (ja ? `台帳の資産 ${str(d.code)} を登録` : `Registered ledger asset ${str(d.code)}`) + paren(F('via'));
     case 'ledger.update':
-      return (ja ? `台帳の資産 ${str(d.code)} を変更` : `Changed ledger asset ${str(d.code)}`) + rest('fields', 'version', 'via');
+      return (ja ? `台帳の資産 ${str(d.code)} を変更` : `Changed ledger asset ${str(d.code)}`) + paren(...rest('fields', 'version', 'via'));
     case 'ledger.retire':
-      return (ja ? `台帳の資産 ${str(d.code)} を廃止` : `Retired ledger asset ${str(d.code)}`) + rest('via');
+      return (ja ? `台帳の資産 ${str(d.code)} を廃止` : `Retired ledger asset ${str(d.code)}`) + paren(F('via'));
     case 'ledger.review':
       return (
         (ja ? `台帳の資産 ${str(d.code)} を見直し` : `Reviewed ledger asset ${str(d.code)}`) +
-        rest('result', 'reviewed_on', 'next_review_on')
+        paren(...rest('result', 'reviewed_on', 'next_review_on'))
       );
     case 'ledger.export':
-      return (ja ? `台帳を出力（${str(d.assets)} 件）` : `Exported the ledger (${str(d.assets)} assets)`) + rest('department', 'via');
+      return (ja ? '台帳を出力' : 'Exported the ledger') + paren(...rest('assets', 'department', 'via'));
     case 'consent.change': {
       const subject = d.subject_kind === 'purpose' ? w('purposes', d.subject_code) : str(d.subject_code);
       return (
         (ja ? `${whoOf}同意・選択を変更` : `Changed ${whoOf}consent or choice`) +
-        paren(['subject_code', subject], ['state', w('state')], ['source', w('source')], ['by_guardian', w('by_guardian')])
+        paren(F('subject_code', subject), ...rest('state', 'source', 'by_guardian'))
       );
     }
-    case 'provision.record':
+    case 'provision.record': {
+      const received = d.direction === 'received';
       return (
         (ja
-          ? `${whoOf}第三者${d.direction === 'received' ? 'からの受領' : 'への提供'}を記録`
-          : `Recorded a provision ${d.direction === 'received' ? 'from' : 'to'} a third party for ${who}`.trim()) +
-        rest('third_party', 'items')
+          ? `${whoOf}第三者${received ? 'からの受領' : 'への提供'}を記録`
+          : `Recorded a provision ${received ? 'from' : 'to'} a third party for ${who}`.trim()) + paren(...rest('third_party', 'items'))
       );
+    }
     case 'request.file':
-      return (ja ? `${req()}を受付` : `Filed ${req()}`) + rest('channel', 'requester');
+      return (ja ? `${req()}を受付` : `Filed ${req()}`) + paren(...rest('channel', 'requester'));
     case 'request.step':
       return (
         (ja ? `${req()}の手続き「${w('step')}」` : `${req()}: ${w('step')}`) +
-        paren(['state', d.from || d.to ? `${w('from')} → ${w('to')}` : ''])
+        paren(F('state', d.from || d.to ? `${w('from')} → ${w('to')}` : ''))
       );
     case 'request.update':
       return ja ? `${req()}を変更` : `Changed ${req()}`;
     case 'request.document':
-      return (ja ? `${req()}に書類を追加` : `Added a document to ${req()}`) + rest('document');
+      return (ja ? `${req()}に書類を追加` : `Added a document to ${req()}`) + paren(F('document'));
     case 'request.effect':
-      return (
-        (ja ? `${req()}の内容を反映（${w('effect')}）` : `Carried out ${req()} (${w('effect')})`) +
-        rest('fields', 'purposes', 'third_parties')
-      );
+      return (ja ? `${req()}の内容を反映` : `Carried out ${req()}`) + paren(...rest('effect', 'fields', 'purposes', 'third_parties'));
     case 'request.export':
       return (
-        (ja
-          ? `請求の一覧を出力（${w('format')}、${str(d.rows)} 件）`
-          : `Exported the request list (${w('format')}, ${str(d.rows)} requests)`) + rest('state', 'kind')
+        (ja ? '請求の一覧を出力' : 'Exported the request list') + paren(...rest('format', 'charset', 'rows', 'state', 'kind', 'member'))
       );
     case 'disclosure.package':
-      return (ja ? '開示資料を作成' : 'Made the disclosure package') + rest('form', 'via');
+      return (ja ? '開示資料を作成' : 'Made the disclosure package') + paren(...rest('form', 'via'));
     case 'notify.sent':
-      return (ja ? '通知を送信' : 'Sent a notice') + rest('template');
+      return (ja ? '通知を送信' : 'Sent a notice') + paren(F('template'));
     case 'notify.failed':
-      return (ja ? '通知を送信できず' : 'Could not send a notice') + rest('template', 'error');
+      return (ja ? '通知を送信できず' : 'Could not send a notice') + paren(...rest('template', 'error'));
     case 'portal.code_request':
-      return (ja ? '確認コードを要求' : 'Requested a one-time code') + rest('purpose', 'reason');
+      return (ja ? '確認コードを要求' : 'Requested a one-time code') + paren(L('', '', w('purpose')), F('reason'));
     case 'portal.sign_in':
-      return (ja ? '本人のページにログイン' : 'Signed in to the member page') + rest('step', 'reason');
+      return (ja ? '本人のページにログイン' : 'Signed in to the member page') + paren(...rest('step', 'reason'));
     case 'portal.password_set':
-      return (ja ? 'パスワードを設定' : 'Set the password') + rest('purpose');
+      return (ja ? 'パスワードを設定' : 'Set the password') + paren(L('', '', w('purpose')));
     case 'portal.locked':
       return ja ? `本人のページのログインを ${w('until')} まで停止` : `Locked the member page sign-in until ${w('until')}`;
     case 'portal.logout':
       return ja ? '本人のページからログアウト' : 'Signed out of the member page';
     case 'portal.act_as':
-      return (ja ? '表示する本人を選択' : 'Chose whom to act as') + rest('as', 'reason');
+      return (ja ? '表示する本人を選択' : 'Chose whom to act as') + paren(L('', '', w('as')), F('reason'));
     case 'guardian.link':
-      return (ja ? `${whoOf}保護者を登録` : `Registered a guardian of ${who}`.trim()) + rest('relationship');
+      return (ja ? `${whoOf}保護者を登録` : `Registered a guardian of ${who}`.trim()) + paren(F('relationship'));
     case 'guardian.unlink':
-      return (ja ? `${whoOf}保護者の登録を終了` : `Ended a guardian link of ${who}`.trim()) + rest('relationship');
+      return (ja ? `${whoOf}保護者の登録を終了` : `Ended a guardian link of ${who}`.trim()) + paren(F('relationship'));
     case 'guardian.list':
-      return (ja ? `${whoOf}保護者の一覧を参照` : `Listed the guardians of ${who}`.trim()) + rest('links');
+      return (ja ? `${whoOf}保護者の一覧を参照` : `Listed the guardians of ${who}`.trim()) + paren(F('links'));
     case 'job.retry':
-      return (ja ? `定期ジョブ「${w('job')}」を再実行` : `Retried scheduled job "${w('job')}"`) + rest('due_at', 'from', 'attempts');
     case 'job.discard':
-      return (ja ? `定期ジョブ「${w('job')}」を破棄` : `Discarded scheduled job "${w('job')}"`) + rest('due_at', 'from', 'attempts');
+      return (
+        (e.action === 'job.retry'
+          ? ja
+            ? `定期ジョブ「${w('job')}」を再実行`
+            : `Retried scheduled job: ${w('job')}`
+          : ja
+            ? `定期ジョブ「${w('job')}」を破棄`
+            : `Discarded scheduled job: ${w('job')}`) + paren(F('due_at'), L('それまでの状態', 'state before', w('from')), F('attempts'))
+      );
     default: {
-      const list = auditDetailList(lang, d, names).map((f): [string, string] => [f.key, f.value]);
+      const list = auditDetailList(lang, d, names).map((f): [string, string] => [f.label, f.value]);
       return auditActionLabel(lang, e.action) + paren(...list);
     }
   }

@@ -16,7 +16,7 @@ export interface Response {
   };
   raw: string;
   /** The body as sent (downloads: xlsx, Shift_JIS CSV). */
-  bytes: Buffer;
+  bytes?: Buffer;
   headers: Record<string, string | string[] | number | undefined>;
 }
 

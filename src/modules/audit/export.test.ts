@@ -79,8 +79,8 @@ describe.each(availableDialects())('audit export on %s', (dialect) => {
     expect(r.status, r.raw.slice(0, 300)).toBe(200);
     expect(r.headers['content-type']).toBe('text/csv; charset=UTF-8');
     expect(decodeURIComponent(String(r.headers['content-disposition']).split("filename*=UTF-8''")[1]!)).toBe('監査記録_2026-11-24.csv');
-    expect([...r.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    const rows = parseCsv(r.bytes.subarray(3).toString('utf8'));
+    expect([...r.bytes!.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const rows = parseCsv(r.bytes!.subarray(3).toString('utf8'));
     expect(rows[0]).toEqual([
       '記録番号',
       '日時（日本時間）',
@@ -108,13 +108,13 @@ describe.each(availableDialects())('audit export on %s', (dialect) => {
   });
 
   it('writes Shift_JIS (Windows-31J) with the same text and no BOM', async () => {
-    const utf8 = (await officer.get(`/api/v1/audit/export?${filter}&format=csv`)).bytes.subarray(3).toString('utf8');
+    const utf8 = (await officer.get(`/api/v1/audit/export?${filter}&format=csv`)).bytes!.subarray(3).toString('utf8');
     const r = await officer.get(`/api/v1/audit/export?${filter}&format=csv&charset=shift_jis`);
     expect(r.status).toBe(200);
     expect(r.headers['content-type']).toBe('text/csv; charset=Shift_JIS');
-    expect(r.bytes[0]).not.toBe(0xef);
+    expect(r.bytes![0]).not.toBe(0xef);
     // The circled purpose numbers (①…⑯) survive: Windows-31J holds them.
-    const text = iconv.decode(r.bytes, 'cp932');
+    const text = iconv.decode(r.bytes!, 'cp932');
     expect(text).toBe(utf8);
     expect(text).toContain('④');
   });
