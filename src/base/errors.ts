@@ -271,8 +271,8 @@ export const errorCatalogue = {
   // Exports (audit trail, request list)
   export_too_large: [
     422,
-    '出力できる件数の上限（10万件）を超えています。期間などの条件で絞り込んでから出力してください。',
-    'The export would exceed its limit of 100,000 rows. Narrow the filter (a shorter period, for example) and export again.',
+    '出力できる件数の上限を超えています。期間などの条件で絞り込んでから出力してください。',
+    'The export would exceed its row limit. Narrow the filter (a shorter period, for example) and export again.',
   ],
   internal_error: [
     500,

@@ -6,7 +6,7 @@ import type { AppContext } from '../../base/context.ts';
 import { contentDisposition } from '../../base/downloads.ts';
 import { AppError } from '../../base/errors.ts';
 import { requireKind } from '../../base/guard.ts';
-import { csvCharsets, exportFormats } from '../../base/table-export.ts';
+import { csvCharsets, exportFormats, XLSX_TYPE } from '../../base/table-export.ts';
 import { auditOutcomes } from '../../contract/audit-vocabulary.ts';
 import { iso } from '../../db/time.ts';
 import { listAlerts } from './alerts.ts';
@@ -93,7 +93,7 @@ export function auditRoutes(ctx: AppContext): FastifyPluginAsyncZod {
             charset: z.enum(csvCharsets).default('utf-8'),
             lang: z.enum(['ja', 'en']).default('ja'),
           }),
-          produces: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+          produces: ['text/csv', XLSX_TYPE],
         },
       },
       async (req, reply) => {
