@@ -37,7 +37,9 @@ export function AuditTable({ entries, showMember }: { entries: AuditEntry[]; sho
             <th scope="col">{t('audit.col.actor')}</th>
             <th scope="col">{t('audit.col.action')}</th>
             <th scope="col">{t('audit.col.outcome')}</th>
-            <th scope="col">{t('audit.col.purpose')}</th>
+            <th scope="col" className="col-purpose">
+              {t('audit.col.purpose')}
+            </th>
             {showMember && <th scope="col">{t('audit.col.member')}</th>}
             <th scope="col" className="col-detail">
               {t('audit.col.detail')}
