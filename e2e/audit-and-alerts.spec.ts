@@ -3,9 +3,16 @@
  * then searches the co-op's audit trail with filters (entries read as sentences, the table fits the page),
  * exports the filtered view as Excel and opens it, pages through the trail and verifies the hash chain.
  */
-import { expect, test } from '@playwright/test';
+import { expect, type Page, test } from '@playwright/test';
 import ExcelJS from 'exceljs';
 import { mainNav, shot, signIn } from './helpers.ts';
+
+/** How far the page and the audit table scroll sideways (0: they fit). */
+const sidewaysOverflow = (page: Page) =>
+  page.evaluate(() => {
+    const wrap = document.querySelector('[data-testid="audit-table"]')!.parentElement!;
+    return { page: document.documentElement.scrollWidth - window.innerWidth, table: wrap.scrollWidth - wrap.clientWidth };
+  });
 
 test('officer: withdrawn-member alert acknowledged, audit trail filtered and paged, chain verified', async ({ page }) => {
   await signIn(page, 'officer', { totp: true });
@@ -68,12 +75,8 @@ test('officer: withdrawn-member alert acknowledged, audit trail filtered and pag
   // The entries read as sentences; the table fits a 1280 px page without scrolling sideways.
   await expect(rows.first().getByTestId('audit-sentence')).toContainText(`組合員 ${code} を参照（利用目的: ①`);
   await expect(page.getByTestId('audit-table')).not.toContainText('{');
-  const overflow = await page.evaluate(() => {
-    const wrap = document.querySelector('[data-testid="audit-table"]')!.parentElement!;
-    return { page: document.documentElement.scrollWidth - window.innerWidth, table: wrap.scrollWidth - wrap.clientWidth };
-  });
   expect(page.viewportSize()?.width).toBe(1280);
-  expect(overflow).toEqual({ page: 0, table: 0 });
+  expect(await sidewaysOverflow(page)).toEqual({ page: 0, table: 0 });
 
   // The filtered view, exported as Excel: Japanese headers and the rows the screen shows.
   const shown = await rows.locator('td:first-child').allTextContents();
@@ -114,6 +117,9 @@ test('officer: withdrawn-member alert acknowledged, audit trail filtered and pag
   await filters.getByRole('button', { name: '条件をクリア' }).click();
   await expect(page.getByTestId('pager-status')).toHaveText('1 ページ目（50 件）');
   await expect(rows).toHaveCount(50);
+  // Fifty entries of every kind (sign-ins, imports, policy, reads) still fit the page, with no JSON.
+  expect(await sidewaysOverflow(page)).toEqual({ page: 0, table: 0 });
+  await expect(page.getByTestId('audit-table')).not.toContainText('{');
   const firstSeq = async () => Number(await rows.first().locator('td').first().textContent());
   const newest = await firstSeq();
   await page.getByRole('button', { name: '古い記録 →' }).click();

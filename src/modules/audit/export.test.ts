@@ -158,6 +158,18 @@ describe.each(availableDialects())('audit export on %s', (dialect) => {
     });
   });
 
+  it('a search by member code names the member by id in its own entry, with the filter in words', async () => {
+    expect((await officer.get('/api/v1/audit?member=1000003&action=member.read&outcome=refused')).status).toBe(200);
+    const entry = await (await chained(f.ctx.db))
+      .selectFrom('audit_log')
+      .select(['member_id', 'detail'])
+      .where('action', '=', 'audit.search')
+      .orderBy('seq', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(entry.member_id).toBe(await f.memberId('1000003'));
+    expect(JSON.parse(entry.detail)).toMatchObject({ action: 'member.read', outcome: 'refused' });
+  });
+
   it('is for the roles that search the trail only; bad filters are refused with the error shape', async () => {
     const refused = await staff.get('/api/v1/audit/export?format=csv');
     expect(refused.status).toBe(403);

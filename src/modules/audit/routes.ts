@@ -12,7 +12,7 @@ import { iso } from '../../db/time.ts';
 import { listAlerts } from './alerts.ts';
 import { appendAudit, appendAuditAlone } from './append.ts';
 import { prepareAuditExport } from './export.ts';
-import { resolveAuditFilters, searchAudit, staffNameReaders } from './search.ts';
+import { NO_MATCH, resolveAuditFilters, searchAudit, staffNameReaders } from './search.ts';
 import { drainAuditQueue } from './sequencer.ts';
 import { verifyAuditChain } from './verify.ts';
 
@@ -52,14 +52,17 @@ export function auditRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         // replica when it is fresh enough (entries of the last seconds may not be there yet); the search's own
         // entry is written to the primary. Entries still queued (PostgreSQL) are chained on the primary first.
         await drainAuditQueue(ctx.db);
-        const result = await ctx.replica.read(async (db) => {
+        const { query, result } = await ctx.replica.read(async (db) => {
           const query = await resolveAuditFilters(db, actor.orgId, q);
-          return searchAudit(
+          const result = await searchAudit(
             db,
             { ...query, ...(q.before ? { before: q.before } : {}), ...(q.limit ? { limit: q.limit } : {}) },
             { staffNames: staffNameReaders.includes(actor.roleKind) },
           );
+          return { query, result };
         });
+        // The entry names the member searched for by id (a member code is resolved above; an unknown one names none).
+        const member = query.memberId && query.memberId !== NO_MATCH ? query.memberId : null;
         await appendAuditAlone(
           ctx.db,
           actor,
@@ -67,8 +70,15 @@ export function auditRoutes(ctx: AppContext): FastifyPluginAsyncZod {
             action: 'audit.search',
             outcome: 'ok',
             orgId: actor.orgId,
-            memberId: q.member ?? null,
-            detail: { actor: q.actor ?? null, purpose: q.purpose ?? null, from: q.from ?? null, to: q.to ?? null },
+            memberId: member,
+            detail: {
+              actor: q.actor ?? null,
+              purpose: q.purpose ?? null,
+              action: q.action ?? null,
+              outcome: q.outcome ?? null,
+              from: q.from ?? null,
+              to: q.to ?? null,
+            },
           },
           ctx.clock,
         );

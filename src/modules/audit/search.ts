@@ -30,7 +30,8 @@ export interface AuditFilters {
   to?: string | undefined;
 }
 
-const NOBODY = '00000000-0000-0000-0000-000000000000';
+/** The id a login or member code that does not exist in the organization resolves to: it matches nothing. */
+export const NO_MATCH = '00000000-0000-0000-0000-000000000000';
 const isUuid = (s: string) => /^[0-9a-f-]{36}$/.test(s);
 
 /**
@@ -41,7 +42,7 @@ export async function resolveAuditFilters(db: DbOrTx, orgId: string, f: AuditFil
   let actorId = f.actor;
   if (actorId && !isUuid(actorId)) {
     const u = await db.selectFrom('users').select('id').where('login', '=', actorId).where('org_id', '=', orgId).executeTakeFirst();
-    actorId = u?.id ?? NOBODY;
+    actorId = u?.id ?? NO_MATCH;
   }
   let memberId = f.member;
   if (memberId && !isUuid(memberId)) {
@@ -51,7 +52,7 @@ export async function resolveAuditFilters(db: DbOrTx, orgId: string, f: AuditFil
       .where('org_id', '=', orgId)
       .where('member_code', '=', memberId.normalize('NFKC').trim().toUpperCase())
       .executeTakeFirst();
-    memberId = m?.id ?? NOBODY;
+    memberId = m?.id ?? NO_MATCH;
   }
   return {
     orgId,
