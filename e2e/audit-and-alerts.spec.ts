@@ -1,9 +1,18 @@
 /**
  * (c) The privacy office's side: reading a withdrawn member raises an alert, the officer acknowledges it,
- * then searches the co-op's audit trail with filters, pages through it and verifies the hash chain.
+ * then searches the co-op's audit trail with filters (entries read as sentences, the table fits the page),
+ * exports the filtered view as Excel and opens it, pages through the trail and verifies the hash chain.
  */
-import { expect, test } from '@playwright/test';
+import { expect, type Page, test } from '@playwright/test';
+import ExcelJS from 'exceljs';
 import { mainNav, shot, signIn } from './helpers.ts';
+
+/** How far the page and the audit table scroll sideways (0: they fit). */
+const sidewaysOverflow = (page: Page) =>
+  page.evaluate(() => {
+    const wrap = document.querySelector('[data-testid="audit-table"]')!.parentElement!;
+    return { page: document.documentElement.scrollWidth - window.innerWidth, table: wrap.scrollWidth - wrap.clientWidth };
+  });
 
 test('officer: withdrawn-member alert acknowledged, audit trail filtered and paged, chain verified', async ({ page }) => {
   await signIn(page, 'officer', { totp: true });
@@ -63,6 +72,42 @@ test('officer: withdrawn-member alert acknowledged, audit trail filtered and pag
   await expect(rows.first()).toContainText('① メンバー（組合員）の出資金・債券');
   await shot(page, '12-audit-filtered');
 
+  // The entries read as sentences; the table fits a 1280 px page without scrolling sideways.
+  await expect(rows.first().getByTestId('audit-sentence')).toContainText(`組合員 ${code} を参照（利用目的: ①`);
+  await expect(page.getByTestId('audit-table')).not.toContainText('{');
+  expect(page.viewportSize()?.width).toBe(1280);
+  expect(await sidewaysOverflow(page)).toEqual({ page: 0, table: 0 });
+
+  // The filtered view, exported as Excel: Japanese headers and the rows the screen shows.
+  const shown = await rows.locator('td:first-child').allTextContents();
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('audit-export').getByRole('button', { name: 'Excel' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/^監査記録_\d{4}-\d{2}-\d{2}\.xlsx$/);
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.readFile(await download.path());
+  const sheet = workbook.worksheets[0]!;
+  expect(sheet.getRow(1).values).toEqual([
+    undefined,
+    '記録番号',
+    '日時（日本時間）',
+    '操作者',
+    '操作',
+    '結果',
+    '利用目的',
+    '組合員',
+    '内容',
+    '拒否・失敗の理由',
+    '詳細',
+  ]);
+  const exported: string[] = [];
+  sheet.eachRow((row, n) => {
+    if (n > 1) exported.push(String(row.getCell(1).value));
+  });
+  expect(exported).toEqual(shown.map((s) => s.trim()));
+  expect(String(sheet.getRow(2).getCell(4).value)).toBe('組合員の参照');
+
   // The acknowledgement itself is on record.
   await filters.getByLabel('操作').selectOption('alert.acknowledge');
   await filters.getByRole('button', { name: 'この条件で表示' }).click();
@@ -72,6 +117,9 @@ test('officer: withdrawn-member alert acknowledged, audit trail filtered and pag
   await filters.getByRole('button', { name: '条件をクリア' }).click();
   await expect(page.getByTestId('pager-status')).toHaveText('1 ページ目（50 件）');
   await expect(rows).toHaveCount(50);
+  // Fifty entries of every kind (sign-ins, imports, policy, reads) still fit the page, with no JSON.
+  expect(await sidewaysOverflow(page)).toEqual({ page: 0, table: 0 });
+  await expect(page.getByTestId('audit-table')).not.toContainText('{');
   const firstSeq = async () => Number(await rows.first().locator('td').first().textContent());
   const newest = await firstSeq();
   await page.getByRole('button', { name: '古い記録 →' }).click();

@@ -33,6 +33,7 @@ import { portalDataRoutes } from '../modules/portal/data-routes.ts';
 import { MEMBER_SESSION_COOKIE, requireMember } from '../modules/portal/guard.ts';
 import { portalAuthRoutes } from '../modules/portal/routes.ts';
 import { findMemberSession } from '../modules/portal/sessions.ts';
+import { requestExportRoutes } from '../modules/requests/export-routes.ts';
 import { requestRoutes } from '../modules/requests/routes.ts';
 import { clientErrorResponse, errorHandler, handleError } from './http-errors.ts';
 import { installJsonParser } from './json-body.ts';
@@ -231,6 +232,7 @@ export async function buildServer(ctx: AppContext, config: Config, opts: ServerO
       await api.register(publicNoticeApiRoutes(ctx));
       await api.register(ledgerRoutes(ctx));
       await api.register(requestRoutes(ctx));
+      await api.register(requestExportRoutes(ctx));
       await api.register(jobRoutes(ctx));
       await api.register(portalAuthRoutes(ctx, config));
       await api.register(portalDataRoutes(ctx, requireMember));

@@ -273,6 +273,12 @@ export const errorCatalogue = {
     '本人の請求により、この提供先への第三者提供は停止されています。',
     'Provision to this recipient has been stopped at the person’s request.',
   ],
+  // Exports (audit trail, request list)
+  export_too_large: [
+    422,
+    '出力できる件数の上限を超えています。期間などの条件で絞り込んでから出力してください。',
+    'The export would exceed its row limit. Narrow the filter (a shorter period, for example) and export again.',
+  ],
   internal_error: [
     500,
     'システムエラーが発生しました。管理者に連絡してください。',

@@ -1,10 +1,22 @@
+import { createWriteStream } from 'node:fs';
 import { userInfo } from 'node:os';
+import { PassThrough, type Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import type { Command } from 'commander';
 import { openMamori } from '../app/bootstrap.ts';
 import { AppError } from '../base/errors.ts';
+import { csvCharsets } from '../base/table-export.ts';
+import {
+  auditActionLabel,
+  auditActorTypeLabel,
+  auditOutcomeLabel,
+  auditOutcomes,
+  describeAuditEntry,
+} from '../contract/audit-vocabulary.ts';
 import { appendAuditAlone } from '../modules/audit/append.ts';
 import type { Actor } from '../modules/audit/events.ts';
-import { searchAudit } from '../modules/audit/search.ts';
+import { auditNames, jstDateTime, prepareAuditExport } from '../modules/audit/export.ts';
+import { type AuditFilters, resolveAuditFilters, searchAudit } from '../modules/audit/search.ts';
 import { drainAuditQueue } from '../modules/audit/sequencer.ts';
 import { verifyAuditChain } from '../modules/audit/verify.ts';
 
@@ -59,27 +71,38 @@ export function auditCommands(program: Command) {
 
   audit
     .command('search')
-    .description('監査記録の検索 / search the audit trail')
+    .description(
+      '監査記録の検索。画面と同じ条件で、表・JSON・CSV（UTF-8 BOM付き / Shift_JIS）・Excel に出力 / search the audit trail; print a table or JSON, or export CSV or xlsx',
+    )
     .requiredOption('--org <code>', '組織コード / organization code')
     .option('--member <code>', '組合員コード / member code')
     .option('--actor <login>', '職員のログインID / staff login')
     .option('--purpose <code>', '利用目的コード / purpose code')
     .option('--action <action>', '操作 (member.read など) / action')
+    .option('--outcome <outcome>', '結果 (allowed, refused, ok, failed) / outcome')
     .option('--from <iso>', '開始日時 / from (ISO)')
-    .option('--to <iso>', '終了日時 / to (ISO)')
-    .option('--limit <n>', '件数 / how many', '50')
-    .action(
-      async (o: {
-        org: string;
-        member?: string;
-        actor?: string;
-        purpose?: string;
-        action?: string;
-        from?: string;
-        to?: string;
-        limit: string;
-      }) => {
-        const m = await openMamori();
+    .option('--to <iso>', '終了日時 / to (ISO, exclusive)')
+    .option('--limit <n>', '件数（table, json）/ how many (table, json)', '50')
+    .option('--format <format>', '出力形式 table | json | csv | xlsx / output format', 'table')
+    .option('--charset <charset>', 'CSVの文字コード utf-8 | shift_jis / CSV character set', 'utf-8')
+    .option('--lang <lang>', '見出しと語句の言語 ja | en / language of headers and words', 'ja')
+    .option('--out <file>', '出力先ファイル（xlsx では必須）/ file to write (required for xlsx)')
+    .action(async (o: SearchOptions) => {
+      const format = oneOf('--format', o.format, ['table', 'json', 'csv', 'xlsx'] as const);
+      const charset = oneOf('--charset', o.charset, csvCharsets);
+      const lang = oneOf('--lang', o.lang, ['ja', 'en'] as const);
+      if (o.outcome) oneOf('--outcome', o.outcome, auditOutcomes);
+      if (format === 'xlsx' && !o.out)
+        throw new AppError('validation_failed', [
+          {
+            field: '--out',
+            code: 'required',
+            message_ja: 'Excel は --out <ファイル> に出力します。',
+            message_en: 'xlsx needs --out <file>.',
+          },
+        ]);
+      const m = await openMamori();
+      try {
         const org = await m.ctx.db.selectFrom('organizations').select('id').where('code', '=', o.org).executeTakeFirst();
         if (!org) throw new AppError('organization_unknown');
         const member = o.member
@@ -91,19 +114,37 @@ export function auditCommands(program: Command) {
               .executeTakeFirst()
           : undefined;
         if (o.member && !member) throw new AppError('member_not_found');
-        const actor = o.actor ? await m.ctx.db.selectFrom('users').select('id').where('login', '=', o.actor).executeTakeFirst() : undefined;
+        const actor = o.actor
+          ? await m.ctx.db.selectFrom('users').select('id').where('login', '=', o.actor).where('org_id', '=', org.id).executeTakeFirst()
+          : undefined;
         if (o.actor && !actor) throw new AppError('user_not_found');
+        const filters: AuditFilters = {
+          member: o.member,
+          actor: o.actor,
+          purpose: o.purpose,
+          action: o.action,
+          outcome: o.outcome,
+          from: o.from,
+          to: o.to,
+        };
+        if (format === 'csv' || format === 'xlsx') {
+          const exp = await prepareAuditExport(m.ctx, {
+            actor: cliActor('audit-export'),
+            orgId: org.id,
+            filters,
+            format,
+            charset,
+            lang,
+            staffNames: true,
+            via: 'cli',
+          });
+          await writeTo(o.out, (out) => exp.write(out));
+          if (o.out) console.error(`監査記録 ${exp.rows} 件を ${o.out} に出力しました。 / Wrote ${exp.rows} entries to ${o.out}.`);
+          return;
+        }
         await drainAuditQueue(m.ctx.db);
-        const result = await searchAudit(m.ctx.db, {
-          orgId: org.id,
-          ...(member ? { memberId: member.id } : {}),
-          ...(actor ? { actorId: actor.id } : {}),
-          ...(o.purpose ? { purpose: o.purpose } : {}),
-          ...(o.action ? { action: o.action } : {}),
-          ...(o.from ? { from: o.from } : {}),
-          ...(o.to ? { to: o.to } : {}),
-          limit: Number(o.limit),
-        });
+        const query = await resolveAuditFilters(m.ctx.db, org.id, filters);
+        const result = await searchAudit(m.ctx.db, { ...query, limit: Number(o.limit) });
         await appendAuditAlone(m.ctx.db, cliActor('audit-search'), {
           action: 'audit.search',
           outcome: 'ok',
@@ -111,12 +152,64 @@ export function auditCommands(program: Command) {
           memberId: member?.id ?? null,
           detail: { actor: o.actor ?? null, purpose: o.purpose ?? null, from: o.from ?? null, to: o.to ?? null },
         });
-        for (const e of result.entries) {
+        const names = await auditNames(m.ctx.db, org.id, lang);
+        const described = result.entries.map((e) => ({ ...e, description: describeAuditEntry(lang, e, names) }));
+        if (format === 'json') {
+          console.log(JSON.stringify({ entries: described, next_before: result.next_before }, null, 2));
+          return;
+        }
+        for (const e of described) {
           console.log(
-            [`#${e.seq}`, e.ts, e.actor_login ?? e.actor_type, e.action, e.outcome, e.purpose_code ?? '-', e.error_code ?? ''].join('\t'),
+            [
+              `#${e.seq}`,
+              jstDateTime(e.ts),
+              e.actor_name ? `${e.actor_name}（${e.actor_login}）` : auditActorTypeLabel(lang, e.actor_type),
+              auditActionLabel(lang, e.action),
+              auditOutcomeLabel(lang, e.outcome),
+              e.description,
+            ].join('\t'),
           );
         }
+      } finally {
         await m.close();
-      },
-    );
+      }
+    });
+}
+
+interface SearchOptions {
+  org: string;
+  member?: string;
+  actor?: string;
+  purpose?: string;
+  action?: string;
+  outcome?: string;
+  from?: string;
+  to?: string;
+  limit: string;
+  format: string;
+  charset: string;
+  lang: string;
+  out?: string;
+}
+
+function oneOf<T extends string>(option: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) {
+    const list = allowed.join(', ');
+    throw new AppError('validation_failed', [
+      { field: option, code: 'invalid_value', message_ja: `${list} のいずれかを指定してください。`, message_en: `must be one of ${list}` },
+    ]);
+  }
+  return value as T;
+}
+
+/** Streams to a file, or to standard output (left open). */
+async function writeTo(file: string | undefined, write: (out: Writable) => Promise<void>): Promise<void> {
+  if (file) {
+    const out = createWriteStream(file);
+    await Promise.all([write(out), finished(out)]);
+    return;
+  }
+  const pass = new PassThrough();
+  pass.pipe(process.stdout, { end: false });
+  await Promise.all([write(pass), finished(pass)]);
 }

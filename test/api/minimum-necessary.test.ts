@@ -40,6 +40,8 @@ type Capability =
   | 'requests.addDocument'
   | 'requests.readDocument'
   | 'requests.package'
+  | 'requests.export'
+  | 'audit.export'
   | 'provisions.read'
   | 'provisions.record'
   | 'guardians.list'
@@ -66,6 +68,8 @@ const table: Record<Capability, Record<Role, boolean>> = {
   'requests.addDocument':  { officer: Y, auditor: N, manager: Y, managerNoDuty: N, service: Y, delivery: N, admin: N },
   'requests.readDocument': { officer: Y, auditor: N, manager: N, managerNoDuty: N, service: N, delivery: N, admin: N },
   'requests.package':      { officer: Y, auditor: N, manager: N, managerNoDuty: N, service: N, delivery: N, admin: N },
+  'requests.export':       { officer: Y, auditor: Y, manager: Y, managerNoDuty: N, service: Y, delivery: N, admin: N },
+  'audit.export':          { officer: Y, auditor: Y, manager: N, managerNoDuty: N, service: N, delivery: N, admin: N },
   'provisions.read':       { officer: Y, auditor: Y, manager: Y, managerNoDuty: N, service: Y, delivery: N, admin: N },
   'provisions.record':     { officer: Y, auditor: N, manager: Y, managerNoDuty: N, service: N, delivery: N, admin: N },
   'guardians.list':        { officer: Y, auditor: N, manager: Y, managerNoDuty: N, service: N, delivery: N, admin: N },
@@ -241,6 +245,8 @@ describe.each(availableDialects())('minimum necessary: roles × registers on %s'
       c.post(`/api/v1/requests/${request.id}/documents`, { kind: 'other', file_name: '書類.png', data_base64: png }),
     'requests.readDocument': (c) => c.get(`/api/v1/requests/${request.id}/documents/${documentId}`),
     'requests.package': (c) => c.get(`/api/v1/requests/${answered.id}/package?form=json`),
+    'requests.export': (c) => c.get('/api/v1/requests/export?state=all&format=xlsx'),
+    'audit.export': (c) => c.get(`/api/v1/audit/export?member=1000001&format=csv`),
     'provisions.read': (c) => c.get(`/api/v1/members/${memberId}/provisions`),
     'provisions.record': (c) =>
       c.post(`/api/v1/members/${memberId}/provisions`, {

@@ -7,6 +7,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
+import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContext } from '../../src/app/context.ts';
 import { openDatabase } from '../../src/db/database.ts';
@@ -239,3 +241,86 @@ async function decryptAll(): Promise<string[]> {
   db.close();
   return rows.map((r) => ring.decrypt(r.bank_account_enc));
 }
+
+describe('mamori audit search', () => {
+  const exports = () => {
+    const db = sqlite();
+    const rows = db.prepare("select detail from audit_log where action = 'audit.export' order by seq").all() as { detail: string }[];
+    db.close();
+    return rows.map((r) => JSON.parse(r.detail) as Record<string, unknown>);
+  };
+
+  it('prints a table of sentences, or JSON, with the API’s filters', () => {
+    const table = mamori(['audit', 'search', '--org', 'demo-coop', '--limit', '3']);
+    expect(table.code, table.err).toBe(0);
+    const lines = table.out.trim().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/^#\d+\t\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\t/);
+    expect(table.out).not.toMatch(/[{}"]/);
+    const json = mamori(['audit', 'search', '--org', 'demo-coop', '--action', 'member.create', '--limit', '2', '--format', 'json']);
+    expect(json.code, json.err).toBe(0);
+    const parsed = JSON.parse(json.out) as { entries: { action: string; description: string }[] };
+    expect(parsed.entries).toHaveLength(2);
+    expect(parsed.entries.every((e) => e.action === 'member.create' && /^組合員 \d+ を登録/.test(e.description))).toBe(true);
+    const bad = mamori(['audit', 'search', '--org', 'demo-coop', '--format', 'pdf']);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('--format');
+  });
+
+  it('exports CSV (UTF-8 with BOM to standard output, Shift_JIS to a file) and xlsx, each recorded', async () => {
+    const before = exports().length;
+    const csv = mamori(['audit', 'search', '--org', 'demo-coop', '--action', 'member.create', '--format', 'csv']);
+    expect(csv.code, csv.err).toBe(0);
+    expect(csv.out.startsWith('\uFEFF記録番号,日時（日本時間）,操作者,操作,結果')).toBe(true);
+    const rows = csv.out.trim().split('\r\n').slice(1);
+    expect(rows.length).toBeGreaterThan(10);
+    expect(rows.every((r) => r.includes(',組合員の登録,成功,'))).toBe(true);
+
+    const sjis = join(dir, 'audit-sjis.csv');
+    const r = mamori([
+      'audit',
+      'search',
+      '--org',
+      'demo-coop',
+      '--action',
+      'member.create',
+      '--format',
+      'csv',
+      '--charset',
+      'shift_jis',
+      '--out',
+      sjis,
+    ]);
+    expect(r.code, r.err).toBe(0);
+    expect(iconv.decode(readFileSync(sjis), 'cp932')).toBe(csv.out.slice(1));
+
+    const xlsx = join(dir, 'audit.xlsx');
+    const x = mamori([
+      'audit',
+      'search',
+      '--org',
+      'demo-coop',
+      '--action',
+      'member.create',
+      '--format',
+      'xlsx',
+      '--lang',
+      'en',
+      '--out',
+      xlsx,
+    ]);
+    expect(x.code, x.err).toBe(0);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(xlsx);
+    const ws = wb.worksheets[0]!;
+    expect(ws.getRow(1).getCell(4).value).toBe('Action');
+    expect(ws.rowCount - 1).toBe(rows.length);
+    expect(mamori(['audit', 'search', '--org', 'demo-coop', '--format', 'xlsx']).code).toBe(1);
+
+    expect(exports().slice(before)).toEqual([
+      expect.objectContaining({ format: 'csv', charset: 'utf-8', rows: rows.length, action: 'member.create', via: 'cli' }),
+      expect.objectContaining({ format: 'csv', charset: 'shift_jis', rows: rows.length, via: 'cli' }),
+      expect.objectContaining({ format: 'xlsx', charset: null, rows: rows.length, via: 'cli' }),
+    ]);
+  });
+});

@@ -490,6 +490,8 @@ describe('API fuzz over the OpenAPI document (SQLite)', () => {
     ops = operationsOf(docRes.json());
     // The whole API is in the document (a route without a schema would escape the fuzz).
     expect(ops.length).toBeGreaterThan(70);
+    // Downloads are fuzzed like any other operation: the audit and request list exports (issue 12 §4).
+    for (const path of ['/api/v1/audit/export', '/api/v1/requests/export']) expect(ops.map((o) => o.path)).toContain(path);
 
     // Each caller has its own address, so that one caller's sign-in attempts do not rate-limit the others.
     clients.anonymous = new Client(app, '10.99.0.1');

@@ -15,6 +15,8 @@ export interface Response {
     error?: { code: string; message_ja: string; message_en: string; issues?: { field: string; code: string }[] };
   };
   raw: string;
+  /** The body as sent (downloads: xlsx, Shift_JIS CSV). */
+  bytes?: Buffer;
   headers: Record<string, string | string[] | number | undefined>;
 }
 
@@ -73,7 +75,7 @@ export class Client {
     } catch {
       body = {};
     }
-    return { status: res.statusCode, body, raw: res.body, headers: res.headers };
+    return { status: res.statusCode, body, raw: res.body, bytes: res.rawPayload, headers: res.headers };
   }
 
   get(url: string) {

@@ -3,6 +3,7 @@
  * only which member, which items or fields, which purpose and what was decided; a member's deletion request
  * therefore never has to rewrite the chain.
  */
+import type { AuditAction } from '../../contract/audit-vocabulary.ts';
 import type { AuditLogTable } from '../../db/schema.ts';
 
 export type Actor =
@@ -56,6 +57,24 @@ export type AuditEvent = Base &
     | { action: 'role.grants'; outcome: 'ok'; detail: { role: string; purposes: string[] } }
     | { action: 'role.duties'; outcome: 'ok'; detail: { role: string; duties: string[]; before: string[] } }
     | { action: 'audit.search'; outcome: 'ok'; detail: Record<string, string | number | null> }
+    /** A filtered view of the trail left the system as a file (the filter as given, and how many entries). */
+    | {
+        action: 'audit.export';
+        outcome: 'ok';
+        detail: {
+          format: 'csv' | 'xlsx';
+          charset: 'utf-8' | 'shift_jis' | null;
+          rows: number;
+          member: string | null;
+          actor: string | null;
+          purpose: string | null;
+          action: string | null;
+          outcome: string | null;
+          from: string | null;
+          to: string | null;
+          via: string;
+        };
+      }
     | { action: 'audit.verify'; outcome: 'ok' | 'failed'; detail: { entries: number; first_bad?: number | null } }
     /**
      * The sequencer found a queued entry it cannot vouch for (PostgreSQL): its MAC does not match (altered or
@@ -136,6 +155,20 @@ export type AuditEvent = Base &
           third_parties?: string[];
         };
       }
+    /** The privacy office's list of requests left the system as a file (the filter, and how many requests). */
+    | {
+        action: 'request.export';
+        outcome: 'ok';
+        detail: {
+          format: 'csv' | 'xlsx';
+          charset: 'utf-8' | 'shift_jis' | null;
+          rows: number;
+          state: string | null;
+          kind: string | null;
+          member: string | null;
+          via: string;
+        };
+      }
     | { action: 'disclosure.package'; outcome: 'ok'; detail: { request: string | null; form: string; via: string } }
     | { action: 'member.self_update'; outcome: 'ok'; detail: { fields: string[]; version: number; by_guardian?: boolean } }
     | { action: 'notify.sent' | 'notify.failed'; outcome: 'ok' | 'failed'; detail: { template: string; request?: string; error?: string } }
@@ -169,3 +202,11 @@ export type AuditEvent = Base &
   );
 
 export type AuditOutcome = AuditLogTable['outcome'];
+
+/**
+ * The kinds this union writes are exactly the labelled kinds of src/contract/audit-vocabulary.ts: a kind added
+ * here without a label there (or a label for a kind never written) fails the type check.
+ */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Assert<T extends true> = T;
+export type EveryKindLabelled = Assert<Same<AuditEvent['action'], AuditAction>>;

@@ -1,12 +1,17 @@
 /** Audit trail, chain verification and alerts, for the privacy office and internal auditors. */
+import { PassThrough } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../base/context.ts';
+import { contentDisposition } from '../../base/downloads.ts';
 import { requireKind } from '../../base/guard.ts';
+import { csvCharsets, exportFormats, XLSX_TYPE } from '../../base/table-export.ts';
+import { auditOutcomes } from '../../contract/audit-vocabulary.ts';
 import { acknowledgeAlerts, MAX_ACKNOWLEDGE } from './acknowledge.ts';
 import { listAlerts } from './alerts.ts';
 import { appendAuditAlone } from './append.ts';
-import { searchAudit } from './search.ts';
+import { prepareAuditExport } from './export.ts';
+import { NO_MATCH, resolveAuditFilters, searchAudit, staffNameReaders } from './search.ts';
 import { drainAuditQueue } from './sequencer.ts';
 import { verifyAuditChain } from './verify.ts';
 
@@ -14,6 +19,17 @@ import { verifyAuditChain } from './verify.ts';
 const ackNote = z.string().max(1000).optional();
 
 const isoTime = z.string().regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?$/, 'ISO 8601');
+
+/** The screen's filters, for the search and the export alike. */
+const filterFields = {
+  member: z.string().max(64).optional(),
+  actor: z.string().max(64).optional(),
+  purpose: z.string().max(20).optional(),
+  action: z.string().max(60).optional(),
+  outcome: z.enum(auditOutcomes).optional(),
+  from: isoTime.optional(),
+  to: isoTime.optional(),
+};
 
 export function auditRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
@@ -25,13 +41,7 @@ export function auditRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           tags: ['audit'],
           summary: '監査記録の検索 / search the audit trail',
           querystring: z.strictObject({
-            member: z.string().max(64).optional(),
-            actor: z.string().max(64).optional(),
-            purpose: z.string().max(20).optional(),
-            action: z.string().max(60).optional(),
-            outcome: z.enum(['allowed', 'refused', 'ok', 'failed']).optional(),
-            from: isoTime.optional(),
-            to: isoTime.optional(),
+            ...filterFields,
             before: z.coerce.number().int().min(1).optional(),
             limit: z.coerce.number().int().min(1).max(500).optional(),
           }),
@@ -44,42 +54,17 @@ export function auditRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         // replica when it is fresh enough (entries of the last seconds may not be there yet); the search's own
         // entry is written to the primary. Entries still queued (PostgreSQL) are chained on the primary first.
         await drainAuditQueue(ctx.db);
-        const result = await ctx.replica.read(async (db) => {
-          // An actor may be given by login as well as by id.
-          let actorId = q.actor;
-          if (actorId && !/^[0-9a-f-]{36}$/.test(actorId)) {
-            const u = await db
-              .selectFrom('users')
-              .select('id')
-              .where('login', '=', actorId)
-              .where('org_id', '=', actor.orgId)
-              .executeTakeFirst();
-            actorId = u?.id ?? '00000000-0000-0000-0000-000000000000';
-          }
-          // A member may be given by member code as well as by id.
-          let memberId = q.member;
-          if (memberId && !/^[0-9a-f-]{36}$/.test(memberId)) {
-            const m = await db
-              .selectFrom('members')
-              .select('id')
-              .where('org_id', '=', actor.orgId)
-              .where('member_code', '=', memberId.normalize('NFKC').trim().toUpperCase())
-              .executeTakeFirst();
-            memberId = m?.id ?? '00000000-0000-0000-0000-000000000000';
-          }
-          return searchAudit(db, {
-            orgId: actor.orgId,
-            ...(memberId ? { memberId } : {}),
-            ...(actorId ? { actorId } : {}),
-            ...(q.purpose ? { purpose: q.purpose } : {}),
-            ...(q.action ? { action: q.action } : {}),
-            ...(q.outcome ? { outcome: q.outcome } : {}),
-            ...(q.from ? { from: q.from } : {}),
-            ...(q.to ? { to: q.to } : {}),
-            ...(q.before ? { before: q.before } : {}),
-            ...(q.limit ? { limit: q.limit } : {}),
-          });
+        const { query, result } = await ctx.replica.read(async (db) => {
+          const query = await resolveAuditFilters(db, actor.orgId, q);
+          const result = await searchAudit(
+            db,
+            { ...query, ...(q.before ? { before: q.before } : {}), ...(q.limit ? { limit: q.limit } : {}) },
+            { staffNames: staffNameReaders.includes(actor.roleKind) },
+          );
+          return { query, result };
         });
+        // The entry names the member searched for by id (a member code is resolved above; an unknown one names none).
+        const member = query.memberId && query.memberId !== NO_MATCH ? query.memberId : null;
         await appendAuditAlone(
           ctx.db,
           actor,
@@ -87,12 +72,62 @@ export function auditRoutes(ctx: AppContext): FastifyPluginAsyncZod {
             action: 'audit.search',
             outcome: 'ok',
             orgId: actor.orgId,
-            memberId: q.member ?? null,
-            detail: { actor: q.actor ?? null, purpose: q.purpose ?? null, from: q.from ?? null, to: q.to ?? null },
+            memberId: member,
+            detail: {
+              actor: q.actor ?? null,
+              purpose: q.purpose ?? null,
+              action: q.action ?? null,
+              outcome: q.outcome ?? null,
+              from: q.from ?? null,
+              to: q.to ?? null,
+            },
           },
           ctx.clock,
         );
         return result;
+      },
+    );
+
+    app.get(
+      '/audit/export',
+      {
+        config: { roles: ['privacy_officer', 'auditor'] },
+        schema: {
+          tags: ['audit'],
+          summary: '監査記録の出力（CSV・Excel）/ export the filtered audit trail (CSV or xlsx)',
+          description:
+            'The same filters as GET /audit, every matching entry (newest first) as CSV (UTF-8 with BOM, or Shift_JIS) or xlsx, ' +
+            'headers and words in `lang` (Japanese by default), times in JST. The export is itself recorded in the trail. ' +
+            'More than 100,000 matching entries: 422 `export_too_large`.',
+          querystring: z.strictObject({
+            ...filterFields,
+            format: z.enum(exportFormats).default('csv'),
+            charset: z.enum(csvCharsets).default('utf-8'),
+            lang: z.enum(['ja', 'en']).default('ja'),
+          }),
+          produces: ['text/csv', XLSX_TYPE],
+        },
+      },
+      async (req, reply) => {
+        const actor = requireKind(req, ['privacy_officer', 'auditor']);
+        const { format, charset, lang, ...filters } = req.query;
+        const out = await prepareAuditExport(ctx, {
+          actor,
+          orgId: actor.orgId,
+          filters,
+          format,
+          charset,
+          lang,
+          staffNames: staffNameReaders.includes(actor.roleKind),
+          via: 'api',
+        });
+        const body = new PassThrough();
+        out.write(body).catch((error: unknown) => body.destroy(error as Error));
+        return reply
+          .header('content-type', out.mediaType)
+          .header('content-disposition', contentDisposition(out.fileNames))
+          .header('cache-control', 'no-store')
+          .send(body);
       },
     );
 

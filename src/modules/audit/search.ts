@@ -1,6 +1,7 @@
 /** Audit search for the privacy office and auditors: by member, actor, purpose, action, outcome and time. */
 
 import { sql } from 'kysely';
+import type { RoleKind } from '../../contract/roles.ts';
 import type { DbOrTx } from '../../db/database.ts';
 
 export interface AuditQuery {
@@ -16,6 +17,53 @@ export interface AuditQuery {
   /** Entries with seq below this (newest first paging). */
   before?: number;
   limit?: number;
+}
+
+/** The filters as a reader gives them (the console, the API, the CLI): a member by code or id, staff by login or id. */
+export interface AuditFilters {
+  member?: string | undefined;
+  actor?: string | undefined;
+  purpose?: string | undefined;
+  action?: string | undefined;
+  outcome?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+}
+
+/** The id a login or member code that does not exist in the organization resolves to: it matches nothing. */
+export const NO_MATCH = '00000000-0000-0000-0000-000000000000';
+const isUuid = (s: string) => /^[0-9a-f-]{36}$/.test(s);
+
+/**
+ * The filters as a query of the organization's trail: a login or member code is looked up in the organization
+ * (one that does not exist there matches nothing, rather than everything).
+ */
+export async function resolveAuditFilters(db: DbOrTx, orgId: string, f: AuditFilters): Promise<AuditQuery> {
+  let actorId = f.actor;
+  if (actorId && !isUuid(actorId)) {
+    const u = await db.selectFrom('users').select('id').where('login', '=', actorId).where('org_id', '=', orgId).executeTakeFirst();
+    actorId = u?.id ?? NO_MATCH;
+  }
+  let memberId = f.member;
+  if (memberId && !isUuid(memberId)) {
+    const m = await db
+      .selectFrom('members')
+      .select('id')
+      .where('org_id', '=', orgId)
+      .where('member_code', '=', memberId.normalize('NFKC').trim().toUpperCase())
+      .executeTakeFirst();
+    memberId = m?.id ?? NO_MATCH;
+  }
+  return {
+    orgId,
+    ...(memberId ? { memberId } : {}),
+    ...(actorId ? { actorId } : {}),
+    ...(f.purpose ? { purpose: f.purpose } : {}),
+    ...(f.action ? { action: f.action } : {}),
+    ...(f.outcome ? { outcome: f.outcome } : {}),
+    ...(f.from ? { from: f.from } : {}),
+    ...(f.to ? { to: f.to } : {}),
+  };
 }
 
 /**
@@ -61,12 +109,23 @@ export function auditSearchQuery(db: DbOrTx, q: AuditQuery, limit: number) {
 }
 
 /**
+ * The kinds of role that may see who the staff are (the staff list, GET /users): only they are shown the actor's
+ * name and login in the trail; other readers see the kind of actor.
+ */
+export const staffNameReaders: readonly RoleKind[] = ['system_admin', 'privacy_officer', 'auditor'];
+
+/**
  * Searches the trail. On PostgreSQL the caller first chains what is queued (`drainAuditQueue` on the primary), so
  * that the answer shows every entry committed before the search (a replica shows them once it has replayed).
  */
-export async function searchAudit(db: DbOrTx, q: AuditQuery) {
+export async function searchAudit(db: DbOrTx, q: AuditQuery, opts: { staffNames?: boolean } = {}) {
   const limit = Math.min(q.limit ?? 100, 500);
   const rows = await auditSearchQuery(db, q, limit).execute();
-  const page = rows.slice(0, limit).map((r) => ({ ...r, seq: Number(r.seq), detail: JSON.parse(r.detail) as unknown }));
+  const page = rows.slice(0, limit).map((r) => ({
+    ...r,
+    ...(opts.staffNames === false ? { actor_login: null, actor_name: null } : {}),
+    seq: Number(r.seq),
+    detail: JSON.parse(r.detail) as unknown,
+  }));
   return { entries: page, next_before: rows.length > limit ? page[page.length - 1]!.seq : null };
 }

@@ -392,6 +392,8 @@ export interface ListRequestsQuery {
   kind?: RequestKind;
   memberId?: string;
   limit?: number;
+  /** The most `limit` may be (500 for the screen; an export asks for more). */
+  max?: number;
 }
 
 /** The privacy office's list: open requests by due date (the overdue first), or a member's history. */
@@ -415,7 +417,7 @@ export async function listRequests(db: DbOrTx, orgId: string, q: ListRequestsQue
       state === 'all' ? 'desc' : 'asc',
     )
     .orderBy('subject_requests.reference')
-    .limit(Math.min(q.limit ?? 200, 500))
+    .limit(Math.min(q.limit ?? 200, q.max ?? 500))
     .execute();
   return rows.map((r) => present(r, { member_code: r.member_code, name: r.member_name }, today));
 }

@@ -5,6 +5,7 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { api } from '../api/client.ts';
 import type { AuditPage as AuditPageData, StaffUser, VerifyResult } from '../api/types.ts';
+import { ExportButtons } from '../components/export-buttons.tsx';
 import { Button, Card, Empty, ErrorNotice, Field, Loading, Notice, PageHeader } from '../components/ui.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { useLocation } from '../router.tsx';
@@ -54,19 +55,19 @@ export function AuditPage() {
       .catch(() => setUsers(null));
   }, []);
 
+  // The search and the export take the same filters.
+  const filterQuery = {
+    member: applied.member.trim(),
+    actor: applied.actor.trim(),
+    purpose: applied.purpose,
+    action: applied.action,
+    outcome: applied.outcome,
+    from: dayStart(applied.from),
+    to: dayStart(applied.to, 1),
+  };
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the query follows `applied`
   const fetchPage = useCallback(
-    (before: number | undefined) =>
-      api.get<AuditPageData>('/audit', {
-        member: applied.member.trim(),
-        actor: applied.actor.trim(),
-        purpose: applied.purpose,
-        action: applied.action,
-        outcome: applied.outcome,
-        from: dayStart(applied.from),
-        to: dayStart(applied.to, 1),
-        before,
-        limit: PAGE_SIZE,
-      }),
+    (before: number | undefined) => api.get<AuditPageData>('/audit', { ...filterQuery, before, limit: PAGE_SIZE }),
     [applied],
   );
   const pages = useAuditPages(fetchPage, JSON.stringify(applied));
@@ -196,7 +197,15 @@ export function AuditPage() {
         </form>
       </Card>
 
-      <Card title={t('audit.entries')} actions={filtered && <span className="muted">{t('audit.filtered')}</span>}>
+      <Card
+        title={t('audit.entries')}
+        actions={
+          <>
+            {filtered && <span className="muted">{t('audit.filtered')}</span>}
+            <ExportButtons path="/audit/export" query={filterQuery} fileName={t('audit.title')} testId="audit-export" />
+          </>
+        }
+      >
         {pages.error !== null && <ErrorNotice error={pages.error} />}
         {pages.loading && !pages.page && <Loading />}
         {pages.page &&

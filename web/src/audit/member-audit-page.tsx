@@ -2,6 +2,7 @@
 import { useCallback } from 'react';
 import { api } from '../api/client.ts';
 import type { AuditPage } from '../api/types.ts';
+import { ExportButtons } from '../components/export-buttons.tsx';
 import { Card, Empty, ErrorNotice, Loading, PageHeader } from '../components/ui.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { href, Link } from '../router.tsx';
@@ -43,7 +44,10 @@ export function MemberAuditPage({ memberId, memberCode }: { memberId: string; me
         }
       />
       <p className="muted mono small">ID: {memberId}</p>
-      <Card title={t('audit.entries')}>
+      <Card
+        title={t('audit.entries')}
+        actions={<ExportButtons path="/audit/export" query={{ member: memberId }} fileName={t('audit.title')} testId="audit-export" />}
+      >
         {pages.error !== null && <ErrorNotice error={pages.error} />}
         {pages.loading && !pages.page && <Loading />}
         {pages.page &&

@@ -4,6 +4,7 @@
  */
 import { useEffect, useState } from 'react';
 import { api } from '../api/client.ts';
+import { ExportButtons } from '../components/export-buttons.tsx';
 import { Card, Empty, ErrorNotice, Field, Loading, Notice, PageHeader } from '../components/ui.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { href, Link, navigate, useLocation } from '../router.tsx';
@@ -95,7 +96,12 @@ export function RequestsPage() {
         </Notice>
       )}
       {error !== null && <ErrorNotice error={error} />}
-      <Card title={requests ? t('requests.count', { n: requests.length }) : undefined}>
+      <Card
+        title={requests ? t('requests.count', { n: requests.length }) : undefined}
+        actions={
+          <ExportButtons path="/requests/export" query={{ state: view, kind }} fileName={t('requests.title')} testId="requests-export" />
+        }
+      >
         {!requests && error === null && <Loading />}
         {requests &&
           (requests.length === 0 ? (
