@@ -9,8 +9,10 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import type { z } from 'zod';
 import type { AppContext } from '../base/context.ts';
 import { AppError, type ErrorCode, errorBody, httpStatusOf } from '../base/errors.ts';
+import { describeZodIssue } from '../base/zod-issues.ts';
 import type { FieldIssue } from '../contract/errors.ts';
 import { appendAuditAlone } from '../modules/audit/append.ts';
 import type { Actor } from '../modules/audit/events.ts';
@@ -29,12 +31,32 @@ const zodIssueText: Record<string, [string, string]> = {
 function validationIssues(error: FastifyError & { validation: unknown[] }): { code: ErrorCode; issues: FieldIssue[] } {
   const issues: FieldIssue[] = [];
   let unknownField = false;
-  for (const v of error.validation as { instancePath?: string; params?: { keys?: string[] }; keyword?: string }[]) {
+  for (const v of error.validation as {
+    instancePath?: string;
+    params?: { keys?: string[] } & Record<string, unknown>;
+    keyword?: string;
+    message?: string;
+  }[]) {
     const zodCode = v.keyword ?? 'custom';
     const base = (v.instancePath ?? '').replace(/^\//, '').replaceAll('/', '.');
     const context = (error as { validationContext?: string }).validationContext;
     const prefix = context && context !== 'body' ? `${context}.` : '';
     const [ja, en] = zodIssueText[zodCode] ?? zodIssueText.custom!;
+    if (zodCode !== 'unrecognized_keys' && v.params) {
+      // The zod issue itself (the provider passes its details as params), in words that stand under the form's
+      // field: 「入力してください。」「100文字以内にしてください。」. A missing value is told apart from a wrong one
+      // by zod's message, as the input is not reported.
+      const missing = /received undefined/.test(v.message ?? '');
+      const zodIssue = {
+        ...v.params,
+        code: zodCode,
+        path: [],
+        message: v.message ?? '',
+        input: missing ? undefined : (v.params.input ?? null),
+      };
+      issues.push(describeZodIssue(zodIssue as unknown as z.core.$ZodIssue, prefix + (base || '(body)')));
+      continue;
+    }
     if (zodCode === 'unrecognized_keys') {
       unknownField = true;
       for (const key of v.params?.keys ?? ['?']) {

@@ -249,4 +249,28 @@ describe.each(availableDialects())('API bad input on %s', (dialect) => {
       expect(r.status, q).toBeLessThan(500);
     }
   });
+
+  it('names every problem of a form at once, each under its field in words a person reads', async () => {
+    const admin = new Client(app);
+    expect((await admin.login(f, 'admin')).status).toBe(200);
+    const r = await admin.post('/api/v1/users', { login: 'ab', display_name: '', password: '', role: 'x'.repeat(61), email: 'not-mail' });
+    expect(r.status).toBe(400);
+    const issues = (r.body.error as unknown as { issues: { field: string; message_ja: string; message_en: string }[] }).issues;
+    const byField = Object.fromEntries(issues.map((i) => [i.field, i.message_ja]));
+    expect(byField).toEqual({
+      login: '3文字以上で入力してください。',
+      display_name: '入力してください。',
+      password: '入力してください。',
+      role: '60文字以内にしてください。',
+      email: 'メールアドレスの形式で入力してください。',
+    });
+    // A missing field is told apart from a wrong one.
+    const missing = await admin.post('/api/v1/users', { login: 'abc', display_name: 'x', password: 'x', role: 5 });
+    const messages = (missing.body.error as unknown as { issues: { field: string; message_ja: string }[] }).issues;
+    expect(messages.find((i) => i.field === 'role')?.message_ja).toBe('値の種類が正しくありません（文字）。');
+    const none = await admin.post('/api/v1/users', { login: 'abc', display_name: 'x', password: 'x' });
+    expect((none.body.error as unknown as { issues: { field: string; message_ja: string }[] }).issues).toEqual([
+      expect.objectContaining({ field: 'role', message_ja: '必須です。' }),
+    ]);
+  });
 });

@@ -7,6 +7,7 @@
 import { isMap, isSeq, LineCounter, parseDocument, stringify } from 'yaml';
 import type { z } from 'zod';
 import { AppError } from '../../base/errors.ts';
+import { describeZodIssue } from '../../base/zod-issues.ts';
 import type { FieldIssue } from '../../contract/errors.ts';
 import { type PolicyDocument, policyDocumentSchema, withPurposeCodes } from './document.ts';
 import { fieldLabel } from './field-labels.ts';
@@ -74,74 +75,11 @@ export function documentIssues(error: z.ZodError): FieldIssue[] {
   return error.issues.map(describeIssue);
 }
 
-/** Formats a value may have to take, in words. */
-const formatJa: Record<string, string> = { date: '日付（YYYY-MM-DD）', url: 'URL', email: 'メールアドレス' };
-const formatEn: Record<string, string> = { date: 'date (YYYY-MM-DD)', url: 'URL', email: 'e-mail address' };
-
 /** One validation issue, named by the field's Japanese and English label (field-labels.ts), not its path. */
 function describeIssue(i: z.core.$ZodIssue): FieldIssue {
   const field = i.path.join('.');
-  const { ja, en } = fieldLabel(field);
-  switch (i.code) {
-    case 'invalid_type':
-      return i.input === undefined
-        ? issue(field, 'required', `${ja}は必須です。`, `${en} is required.`)
-        : issue(
-            field,
-            'invalid_type',
-            `${ja}の値の種類が正しくありません（${typeJa[i.expected] ?? i.expected}）。`,
-            `${en} must be ${i.expected}.`,
-          );
-    case 'unrecognized_keys':
-      return issue(
-        field,
-        'unknown_field',
-        `${ja}に受け付けない項目があります: ${i.keys.join(', ')}`,
-        `${en}: unknown field${i.keys.length > 1 ? 's' : ''}: ${i.keys.join(', ')}`,
-      );
-    case 'invalid_value':
-      return issue(
-        field,
-        'invalid_value',
-        `${ja}の値は次のいずれかです: ${i.values.join(', ')}`,
-        `${en} must be one of: ${i.values.join(', ')}`,
-      );
-    case 'too_small':
-      return i.origin === 'string'
-        ? issue(field, 'too_small', `${ja}を入力してください。`, `${en} is empty.`)
-        : issue(
-            field,
-            'too_small',
-            `${ja}が小さすぎます（${String(i.minimum)}以上）。`,
-            `${en} is too small (at least ${String(i.minimum)}).`,
-          );
-    case 'too_big':
-      return issue(
-        field,
-        'too_big',
-        `${ja}が${i.origin === 'string' ? '長すぎます' : i.origin === 'array' ? '多すぎます' : '大きすぎます'}（${String(i.maximum)}${i.origin === 'string' ? '文字' : i.origin === 'array' ? '件' : ''}まで）。`,
-        `${en} is too ${i.origin === 'string' ? 'long' : i.origin === 'array' ? 'many' : 'large'} (at most ${String(i.maximum)}).`,
-      );
-    case 'invalid_format':
-      return issue(
-        field,
-        'invalid_format',
-        `${ja}は${formatJa[i.format] ?? i.format}の形式で入力してください。`,
-        `${en} is not a valid ${formatEn[i.format] ?? i.format}.`,
-      );
-    default:
-      return issue(field, i.code, `${ja}の値が正しくありません。`, `${en} is not valid.`);
-  }
+  return describeZodIssue(i, field, fieldLabel(field));
 }
-
-const typeJa: Record<string, string> = {
-  string: '文字',
-  number: '数値',
-  int: '整数',
-  boolean: 'はい／いいえ',
-  array: '一覧',
-  object: '項目の組',
-};
 
 function issue(field: string, code: string, ja: string, en: string): FieldIssue {
   return { field, code, message_ja: ja, message_en: en };
