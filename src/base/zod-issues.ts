@@ -37,6 +37,9 @@ export function describeZodIssue(i: z.core.$ZodIssue, field: string, label?: { j
     message_ja: messageJa,
     message_en: messageEn,
   });
+  // Issues rebuilt from a framework's error may lack a detail: never fail on one.
+  const values = ((i as { values?: unknown[] }).values ?? []).map(String);
+  const keys = ((i as { keys?: string[] }).keys ?? []).map(String);
   switch (i.code) {
     case 'invalid_type':
       return i.input === undefined
@@ -52,17 +55,17 @@ export function describeZodIssue(i: z.core.$ZodIssue, field: string, label?: { j
     case 'unrecognized_keys':
       return issue(
         'unknown_field',
-        ja(`に受け付けない項目があります: ${i.keys.join(', ')}`, `受け付けない項目です: ${i.keys.join(', ')}`),
+        ja(`に受け付けない項目があります: ${keys.join(', ')}`, `受け付けない項目です: ${keys.join(', ')}`),
         en(
-          `: unknown field${i.keys.length > 1 ? 's' : ''}: ${i.keys.join(', ')}`,
-          `Unknown field${i.keys.length > 1 ? 's' : ''}: ${i.keys.join(', ')}`,
+          `: unknown field${keys.length > 1 ? 's' : ''}: ${keys.join(', ')}`,
+          `Unknown field${keys.length > 1 ? 's' : ''}: ${keys.join(', ')}`,
         ),
       );
     case 'invalid_value':
       return issue(
         'invalid_value',
-        ja(`の値は次のいずれかです: ${i.values.join(', ')}`, `次のいずれかを選んでください: ${i.values.join(', ')}`),
-        en(`must be one of: ${i.values.join(', ')}`, `Must be one of: ${i.values.join(', ')}`),
+        ja(`の値は次のいずれかです: ${values.join(', ')}`, `次のいずれかを選んでください: ${values.join(', ')}`),
+        en(`must be one of: ${values.join(', ')}`, `Must be one of: ${values.join(', ')}`),
       );
     case 'too_small':
       if (i.origin === 'string') {
