@@ -164,6 +164,14 @@ describe('the notice says what the registers hold', () => {
     expect(text).not.toMatch(/undefined|null|\[object/);
   });
 
+  it('does not place a contractor in Japan when the co-op did not say where it is', () => {
+    const abroad = structuredClone(doc);
+    abroad.contractors.push({ ...abroad.contractors[0]!, code: 'cloud', service: 'クラウドでの保管', country: 'シンガポール' });
+    const rows = [...page(abroad).matchAll(/<tr>(.*?)<\/tr>/g)].map((m) => textOf(m[1]!).trim());
+    expect(rows.find((r) => r.startsWith('案内の印刷・封入'))).toMatch(/記載なし$/);
+    expect(rows.find((r) => r.startsWith('クラウドでの保管'))).toMatch(/シンガポール$/);
+  });
+
   it('claims no kind of request when none is listed, and shows a window without hours as it is', () => {
     const bare = structuredClone(doc);
     bare.requests!.kinds = [];

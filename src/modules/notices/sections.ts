@@ -277,7 +277,8 @@ function outsourcingBlocks(doc: PolicyDocument, itemName: (codes: string[]) => s
       itemName(c.items) || '—',
       contractTerms(c.contract),
       c.contract.subcontracting ? subcontractingJa[c.contract.subcontracting] : '記載なし',
-      ...(abroad ? [c.country ?? '日本'] : []),
+      // Only the country the co-op stated: a contractor without one is not assumed to be in Japan.
+      ...(abroad ? [c.country ?? '記載なし'] : []),
     ];
     const key = row.join('\u0000');
     if (!seen.has(key)) rows.push(row);
