@@ -12,6 +12,7 @@
  * incomplete draft can be saved and completed later, and only publishing is refused.
  */
 import { z } from 'zod';
+import type { RequestKindCode } from '../../contract/policy-vocabulary.ts';
 
 export const POLICY_FORMAT = 'mamori-policy/1';
 
@@ -241,19 +242,7 @@ export const contactSchema = z.strictObject({
   complaints: optionalText,
 });
 
-/**
- * The kinds of request the law gives the person (Arts. 32–35): a `kinds` entry that is one of these codes is
- * named by its label on the notice; any other entry is the co-op's own wording, shown as written.
- */
-export const requestKinds = [
-  'notification_of_purpose',
-  'disclosure',
-  'disclosure_of_records',
-  'correction',
-  'cessation',
-  'cessation_of_provision',
-] as const;
-export type RequestKindCode = (typeof requestKinds)[number];
+export { type RequestKindCode, type RequestMethodCode, requestKinds, requestMethods } from '../../contract/policy-vocabulary.ts';
 
 /** The kinds of request as the notice's request sentence and the lint name them. */
 export const requestKindJa: Record<RequestKindCode, string> = {
@@ -264,13 +253,6 @@ export const requestKindJa: Record<RequestKindCode, string> = {
   cessation: '利用の停止・消去',
   cessation_of_provision: '第三者への提供の停止',
 };
-
-/**
- * Ways to make a request: a `methods` entry that is one of these codes is shown with the contact window's own
- * details (the phone number, the address, the member page's link); any other entry is shown as written.
- */
-export const requestMethods = ['phone', 'post', 'counter', 'email', 'member_page'] as const;
-export type RequestMethodCode = (typeof requestMethods)[number];
 
 /** 開示等の請求の手続: how a person makes a request, the fee and the identity check (Art. 32, 37, 38). */
 export const requestsSchema = z.strictObject({

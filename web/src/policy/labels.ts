@@ -54,15 +54,7 @@ export function subjectOptions(doc: Doc, { pick }: I18n) {
 }
 
 /** The kinds of request the law gives the person, and the standard ways to make one. */
-export const requestKindCodes = [
-  'notification_of_purpose',
-  'disclosure',
-  'disclosure_of_records',
-  'correction',
-  'cessation',
-  'cessation_of_provision',
-] as const;
-export const requestMethodCodes = ['phone', 'post', 'counter', 'email', 'member_page'] as const;
+export { requestKinds as requestKindCodes, requestMethods as requestMethodCodes } from '../../../src/contract/policy-vocabulary.ts';
 
 /** Removes keys whose value is undefined, and gives undefined for an object with nothing stated. */
 export function pruned<T extends object>(value: T): T | undefined {
