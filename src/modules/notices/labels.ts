@@ -1,6 +1,8 @@
 /** The Japanese words the notices use for the document's codes (legal bases, transmission, notice flags). */
+
+import type { RequestMethodCode } from '../../contract/policy-vocabulary.ts';
 import type { NoticeRequirement } from '../policy/changes.ts';
-import type { LegalBasis, RequestMethodCode } from '../policy/document.ts';
+import type { LegalBasis } from '../policy/document.ts';
 
 /** APPI Art. 27(1) and consent, in the words a member reads. */
 export const legalBasisJa: Record<LegalBasis, string> = {

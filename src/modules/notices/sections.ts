@@ -12,7 +12,8 @@
  */
 
 import { japaneseDate } from '../../base/japan-date.ts';
-import { circledNumber, type PolicyDocument, purposeCodeOf, requestKindJa, requestKinds, type requestMethods } from '../policy/document.ts';
+import { requestKinds, type requestMethods } from '../../contract/policy-vocabulary.ts';
+import { circledNumber, type PolicyDocument, purposeCodeOf, requestKindJa } from '../policy/document.ts';
 import { legalBasisJa, recipientKindJa, subcontractingJa, transmissionJa } from './labels.ts';
 
 export type Block =

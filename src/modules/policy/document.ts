@@ -242,8 +242,6 @@ export const contactSchema = z.strictObject({
   complaints: optionalText,
 });
 
-export { type RequestKindCode, type RequestMethodCode, requestKinds, requestMethods } from '../../contract/policy-vocabulary.ts';
-
 /** The kinds of request as the notice's request sentence and the lint name them. */
 export const requestKindJa: Record<RequestKindCode, string> = {
   notification_of_purpose: '利用目的の通知',

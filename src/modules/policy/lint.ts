@@ -5,7 +5,8 @@
  * ../../shared/docs/appi.md): Art. 27(5)(iii) for joint use, Art. 27(1) for third-party provision, Art. 32 for
  * what must always be available to the person, the PPC Q&A on children, and the My Number law.
  */
-import { circledNumber, type PolicyDocument, purposeCodeOf, requestKindJa, requestKinds } from './document.ts';
+import { requestKinds } from '../../contract/policy-vocabulary.ts';
+import { circledNumber, type PolicyDocument, purposeCodeOf, requestKindJa } from './document.ts';
 
 export type LintSeverity = 'error' | 'warning';
 

@@ -53,9 +53,6 @@ export function subjectOptions(doc: Doc, { pick }: I18n) {
   return doc.data_subjects.filter((g) => g.code).map((g) => ({ value: g.code, label: pick(g.name || g.code, g.name_en) }));
 }
 
-/** The kinds of request the law gives the person, and the standard ways to make one. */
-export { requestKinds as requestKindCodes, requestMethods as requestMethodCodes } from '../../../src/contract/policy-vocabulary.ts';
-
 /** Removes keys whose value is undefined, and gives undefined for an object with nothing stated. */
 export function pruned<T extends object>(value: T): T | undefined {
   const entries = Object.entries(value).filter(([, v]) => v !== undefined);

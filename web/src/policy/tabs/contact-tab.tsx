@@ -2,9 +2,11 @@
  * 窓口・開示等の手続: the contact window for requests and complaints, and how a person makes a request
  * (ways, kinds, fee, identity check, agents) — what Art. 32 requires to be always available.
  */
+
+import { requestKinds as requestKindCodes, requestMethods as requestMethodCodes } from '../../../../src/contract/policy-vocabulary.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { CheckList, NumberInput, opt, SelectInput, TextInput } from '../form.tsx';
-import { pruned, requestKindCodes, requestMethodCodes, type TabProps } from '../labels.ts';
+import { pruned, type TabProps } from '../labels.ts';
 import { StringList } from '../lists.tsx';
 import type { Doc } from '../types.ts';
 
