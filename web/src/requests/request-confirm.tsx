@@ -57,12 +57,10 @@ export function StepConfirmDialog({
       <p className="dialog-lead">
         {request.reference} · {label.kind(request.kind)}
       </p>
-      <dl className="item-grid">
-        <div className="item-row">
-          <dt>{t('request.confirm.to')}</dt>
-          <dd data-testid="confirm-person">{t('request.confirm.toPerson', { name: request.member_name, code: request.member_code })}</dd>
-        </div>
-      </dl>
+      <p data-testid="confirm-person">
+        <strong>{t('request.confirm.to')}:</strong>{' '}
+        {t('request.confirm.toPerson', { name: request.member_name, code: request.member_code })}
+      </p>
       <p>{t(`request.confirm.${step}.text`)}</p>
       {step === 'answer' && disclosingKinds.includes(request.kind) && <p>{t('request.confirm.answer.package')}</p>}
       {tellsPerson && (
