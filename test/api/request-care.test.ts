@@ -8,9 +8,11 @@
 import { parse } from 'csv-parse/sync';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_MEMBER_CODE, DEMO_MEMBER_PASSWORD } from '../../src/modules/demo/demo-portal.ts';
 import { availableDialects, chained } from '../support/db.ts';
 import { demoFixture, type Fixture } from '../support/fixtures.ts';
 import { Client, testServer } from '../support/http.ts';
+import { PortalClient } from '../support/portal.ts';
 
 type Req = {
   id: string;
@@ -143,6 +145,32 @@ describe.each(availableDialects())('request care on %s', (dialect) => {
     ]);
     // No raw id stands in for a name.
     expect(JSON.stringify(r.events)).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
+  });
+
+  it('keeps staff names from the person: no assignee, no staff name, no assignment in the history on their page', async () => {
+    let r = await file(DEMO_MEMBER_CODE, 'correction');
+    now = new Date(now.getTime() + 1000);
+    const set = await service.request('PUT', `/api/v1/requests/${r.id}/assignee`, {
+      json: { assignee_id: await userId('service'), version: r.version },
+    });
+    expect(set.status, JSON.stringify(set.body)).toBe(200);
+    r = set.body as unknown as Req;
+    expect(r.events.map((e) => e.actor_name)).toEqual(['窓口 花子', '窓口 花子']);
+
+    const member = new PortalClient(app);
+    const signIn = await member.post('/api/v1/portal/auth/login', {
+      org: 'demo-coop',
+      member_code: DEMO_MEMBER_CODE,
+      password: DEMO_MEMBER_PASSWORD,
+    });
+    expect(signIn.status, JSON.stringify(signIn.body)).toBe(200);
+    const mine = await member.get(`/api/v1/portal/requests/${r.id}`);
+    expect(mine.status, JSON.stringify(mine.body)).toBe(200);
+    expect(mine.body.assignee_name).toBeNull();
+    const events = mine.body.events as Req['events'];
+    expect(events.map((e) => e.action)).toEqual(['file']);
+    expect(events.every((e) => e.actor_name === null && e.actor_type === 'user')).toBe(true);
+    expect(JSON.stringify(mine.body)).not.toContain('窓口 花子');
   });
 
   it('previews before approval exactly the CSV the person receives, in Japanese only, and audits the preview', async () => {
