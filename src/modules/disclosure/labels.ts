@@ -29,6 +29,8 @@ export const consentStateLabels: Record<string, Labelled> = {
   granted: { ja: '同意', en: 'Consented' },
   withdrawn: { ja: '同意の撤回', en: 'Consent withdrawn' },
   opted_out: { ja: '停止（オプトアウト）', en: 'Opted out' },
+  /** An opt-in subject the person has not consented to (yet). */
+  not_given: { ja: '同意なし', en: 'Not given' },
 };
 
 export const consentSourceLabels: Record<string, Labelled> = {
