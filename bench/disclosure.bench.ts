@@ -138,6 +138,7 @@ async function addActivity(ctx: AppContext): Promise<string> {
       reminded_on: null,
       filed_by_type: 'member',
       filed_by_id: target.id,
+      assignee_id: null,
       version: 5,
       created_at: iso(at(i, 12)),
       updated_at: iso(at(i, 12)),

@@ -83,15 +83,15 @@ test('a member files a disclosure request and downloads the PDF', async ({ page,
   await signIn(officer, 'officer', { totp: true });
   await officer.goto(`/requests/${requestId}`);
   await expect(officer.getByTestId('request-state')).toContainText('本人確認済み');
-  for (const [button, state] of [
-    ['対応を開始する', '対応中'],
-    ['承認する', '承認済み'],
-  ] as const) {
-    await officer.getByRole('button', { name: button }).click();
-    await expect(officer.getByTestId('request-state')).toContainText(state);
-  }
+  await officer.getByRole('button', { name: '対応を開始する' }).click();
+  await expect(officer.getByTestId('request-state')).toContainText('対応中');
+  // Approving and answering are confirmed in a dialog first.
+  await officer.getByRole('button', { name: '承認する' }).click();
+  await officer.getByTestId('step-confirm').getByTestId('confirm-step').click();
+  await expect(officer.getByTestId('request-state')).toContainText('承認済み');
   await officer.getByLabel('回答の内容').fill('開示します。本人のページからダウンロードしてください。');
   await officer.getByRole('button', { name: '回答する' }).click();
+  await officer.getByTestId('step-confirm').getByTestId('confirm-step').click();
   await expect(officer.getByTestId('request-state')).toContainText('回答済み');
   await office.close();
 
@@ -179,8 +179,12 @@ function codeFromOutbox(to: string): string {
   const body = rest.join('\n\n');
   const text = /content-transfer-encoding:\s*base64/i.test(head)
     ? Buffer.from(body.replace(/\s/g, ''), 'base64').toString('utf8')
-    : body.replace(/=\r?\n/g, '');
-  const code = /Code: (\d{6})/.exec(text)?.[1];
+    : Buffer.from(
+        body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16))),
+        'latin1',
+      ).toString('utf8');
+  // The mail is in Japanese only (one language): 確認コード：123456.
+  const code = /確認コード：(\d{6})/.exec(text)?.[1];
   if (!code) throw new Error(`no code mailed to ${to}`);
   return code;
 }

@@ -1,8 +1,12 @@
 /**
  * Requests from the person and consents, in the privacy office's console:
  * (a) the officer enters a disclosure request received by phone from a mandated agent (name, relationship,
- *     proof, a scanned proof), finds it in the list with its due date, verifies identity, starts, approves
- *     (through a version conflict), answers, and downloads the disclosure package as JSON and CSV;
+ *     proof, a scanned proof), finds it in the list with its due date, verifies identity, starts, takes the
+ *     request as its assignee, previews the package the person will receive, approves (through a cancelled
+ *     confirmation and a version conflict), answers after a confirmation that restates the answer and the
+ *     person, and downloads the disclosure package as JSON and CSV; the history names the staff member;
+ * (c) the home page shows what needs attention: its counts match the API, the request menu has a badge, and
+ *     following a count opens the list filtered (overdue, assigned to me); delivery staff see no counts;
  * (b) member-services staff record on paper that a member opts out of ⑯ (profiling), and the product analyst
  *     can no longer find or open that member for ⑯.
  */
@@ -25,6 +29,14 @@ async function openMember(page: Page, purpose: string, code: string) {
 
 async function takeStep(page: Page, button: string, state: string) {
   await page.getByRole('button', { name: button }).click();
+  await expect(page.getByTestId('request-state')).toContainText(state);
+}
+
+/** A deciding step: the button opens the confirmation, which is confirmed. */
+async function confirmStep(page: Page, button: string, state: string) {
+  await page.getByRole('button', { name: button }).click();
+  await page.getByTestId('step-confirm').getByTestId('confirm-step').click();
+  await expect(page.getByTestId('step-confirm')).toHaveCount(0);
   await expect(page.getByTestId('request-state')).toContainText(state);
 }
 
@@ -89,7 +101,37 @@ test('staff enter a phone request with an agent', async ({ page }) => {
   await page.getByLabel('確認の記録').fill('代理人の運転免許証と委任状');
   await takeStep(page, '本人確認済みにする', '本人確認済み');
   await takeStep(page, '対応を開始する', '対応中');
+  const progress = page.getByTestId('request-progress');
+  await expect(progress.locator('[aria-current="step"]')).toHaveText('対応中');
+  await expect(page.getByTestId('request-days-left')).toContainText(/あと \d+ 日/);
+
+  // The officer takes the request; the change is named in the history.
+  await page.getByTestId('assignee-form').getByLabel('担当者').selectOption({ label: '保護 管理子' });
+  await page.getByRole('button', { name: '担当者を変更' }).click();
+  await expect(page.getByTestId('request-notice')).toContainText('担当者を「保護 管理子」にしました。');
+  await expect(page.getByTestId('assignee-name')).toHaveText('保護 管理子');
   await shot(page, '52-request-in-progress');
+
+  // Before approving, the package the person will receive: the rows of their CSV, in Japanese only.
+  await page.getByTestId('preview-show').click();
+  const preview = page.getByTestId('preview-table');
+  await expect(preview).toContainText('保有情報');
+  await expect(preview).toContainText(code);
+  await expect(preview).not.toContainText('Items held');
+  await shot(page, '52a-request-preview');
+  const [previewCsv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('preview-csv').click()]);
+  const previewText = readFileSync((await previewCsv.path()) ?? '', 'utf8');
+  expect(previewText).toContain('区分,項目,値,日時,詳細');
+  expect(previewText).not.toContain(' / ');
+
+  // Approving asks first; cancelling changes nothing.
+  await page.getByRole('button', { name: '承認する' }).click();
+  const approveDialog = page.getByTestId('step-confirm');
+  await expect(approveDialog).toContainText('この請求への対応を承認しますか');
+  await expect(approveDialog.getByTestId('confirm-person')).toContainText(code);
+  await approveDialog.getByRole('button', { name: 'やめる' }).click();
+  await expect(page.getByTestId('step-confirm')).toHaveCount(0);
+  await expect(page.getByTestId('request-state')).toContainText('対応中');
 
   // Someone else adjusts the request meanwhile: the approval is refused, the latest version loaded.
   await page.evaluate(async (id) => {
@@ -103,16 +145,28 @@ test('staff enter a phone request with an agent', async ({ page }) => {
     if (!r.ok) throw new Error(await r.text());
   }, requestId);
   await page.getByRole('button', { name: '承認する' }).click();
+  await page.getByTestId('step-confirm').getByTestId('confirm-step').click();
   await expect(page.getByTestId('version-conflict')).toContainText('他の担当者がこの請求を先に更新しました');
   await expect(page.getByTestId('agent-proof')).toContainText('委任状の原本と代理人の運転免許証を確認');
-  await takeStep(page, '承認する', '承認済み');
+  await confirmStep(page, '承認する', '承認済み');
+
+  // Answering restates, before anything is sent, the answer exactly as the person reads it and to whom.
   await page.getByLabel('回答の内容').fill('開示します。JSON形式のファイルをお送りします。');
-  await takeStep(page, '回答する', '回答済み');
+  await page.getByRole('button', { name: '回答する' }).click();
+  const answerDialog = page.getByTestId('step-confirm');
+  await expect(answerDialog).toContainText('この回答を本人に送りますか');
+  await expect(answerDialog.getByTestId('confirm-text')).toHaveText('開示します。JSON形式のファイルをお送りします。');
+  await expect(answerDialog).toContainText('組合員ページから開示資料をダウンロード');
+  await shot(page, '53a-request-answer-confirm');
+  await answerDialog.getByTestId('confirm-step').click();
+  await expect(page.getByTestId('request-state')).toContainText('回答済み');
   await expect(page.getByTestId('request-answer')).toContainText('開示します。JSON形式のファイルをお送りします。');
   const history = page.getByTestId('request-events');
-  for (const action of ['file', 'document', 'verify', 'start', 'update', 'approve', 'answer']) {
+  for (const action of ['file', 'document', 'verify', 'start', 'assign', 'update', 'approve', 'answer']) {
     await expect(history.locator(`[data-action="${action}"]`).first()).toBeVisible();
   }
+  // The history names the staff member who took each step.
+  await expect(history.locator('[data-action="answer"]').getByTestId('event-actor')).toHaveText('保護 管理子');
   await shot(page, '53-request-answered');
 
   // The disclosure package: JSON (with the member's code) and CSV.
@@ -165,4 +219,69 @@ test('an opt-out blocks a purpose', async ({ page }) => {
   await expect(page.getByTestId('refusal')).toContainText('この組合員はこの利用目的への利用を拒否（オプトアウト）しています。');
   await expect(page.getByTestId('member-items')).toHaveCount(0);
   await shot(page, '56-opted-out-refused');
+});
+
+test('home shows what needs attention, each count opening its list', async ({ page }) => {
+  await signIn(page, 'officer', { totp: true });
+  // An overdue phone request assigned to the officer (entered and adjusted through the API).
+  const reference = await page.evaluate(async () => {
+    const { token } = (await (await fetch('/api/v1/auth/csrf')).json()) as { token: string };
+    const send = async (method: string, path: string, body: unknown) => {
+      const r = await fetch(`/api/v1${path}`, {
+        method,
+        headers: { 'content-type': 'application/json', 'x-csrf-token': token },
+        body: JSON.stringify(body),
+      });
+      if (!r.ok) throw new Error(await r.text());
+      return r.json();
+    };
+    const found = (await (await fetch('/api/v1/members?purpose=P04&code=1000023')).json()) as { members: { id: string }[] };
+    const me = (await (await fetch('/api/v1/auth/me')).json()) as { user: { id: string } };
+    let r = await send('POST', '/requests', { channel: 'phone', member_id: found.members[0]?.id, kind: 'disclosure' });
+    const past = new Date(Date.now() + 9 * 3600_000 - 2 * 86_400_000).toISOString().slice(0, 10);
+    r = await send('PATCH', `/requests/${r.id}`, { version: r.version, due_on: past });
+    await send('PUT', `/requests/${r.id}/assignee`, { version: r.version, assignee_id: me.user.id });
+    return r.reference as string;
+  });
+
+  await page.goto('/');
+  const attention = (await (await page.request.get('/api/v1/attention')).json()) as {
+    requests: { open: number; overdue: number; mine: number };
+    alerts: { open: number };
+  };
+  expect(attention.requests.overdue).toBeGreaterThan(0);
+  await expect(page.getByTestId('attention-requests-open')).toHaveAttribute('data-count', String(attention.requests.open));
+  await expect(page.getByTestId('attention-requests-open')).toContainText('日超過');
+  await expect(page.getByTestId('attention-requests-overdue')).toHaveAttribute('data-count', String(attention.requests.overdue));
+  await expect(page.getByTestId('attention-alerts')).toHaveAttribute('data-count', String(attention.alerts.open));
+  await expect(page.getByTestId('attention-ledger-overdue')).toBeVisible();
+  await expect(page.getByTestId('attention-policy')).toBeVisible();
+  await expect(page.getByTestId('nav-badge-requests')).toHaveText(String(attention.requests.open));
+  await shot(page, '57-home-attention');
+
+  // The overdue count opens the overdue list, with exactly that many requests.
+  await page.getByTestId('attention-requests-overdue').click();
+  await expect(page.getByRole('tab', { name: '期限超過' })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('request-row')).toHaveCount(attention.requests.overdue);
+  await expect(page.locator(`[data-testid="request-row"][data-reference="${reference}"]`)).toContainText('2 日超過');
+
+  // "Assigned to me" opens the list filtered to the officer's requests.
+  await mainNav(page).getByRole('link', { name: 'ホーム' }).click();
+  await page.getByTestId('attention-requests-mine').click();
+  await expect(page.getByTestId('filter-mine')).toBeChecked();
+  await expect(page.getByTestId('request-row')).toHaveCount(attention.requests.mine);
+  await expect(page.locator(`[data-testid="request-row"][data-reference="${reference}"]`)).toContainText('保護 管理子');
+  await page.getByRole('button', { name: 'ログアウト' }).click();
+
+  // Delivery staff's work is none of these: no counts, no request menu.
+  await signIn(page, 'staff');
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  expect(await (await page.request.get('/api/v1/attention')).json()).toMatchObject({
+    requests: null,
+    alerts: null,
+    ledger: null,
+    policy: null,
+  });
+  await expect(page.getByTestId('attention')).toHaveCount(0);
+  await expect(page.getByTestId('nav-badge-requests')).toHaveCount(0);
 });

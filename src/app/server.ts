@@ -19,6 +19,7 @@ import type { AppContext } from '../base/context.ts';
 import { errorBody } from '../base/errors.ts';
 import { checkDeclaredRoles, SESSION_COOKIE } from '../base/guard.ts';
 import { startBackgroundCheckpoints } from '../db/database.ts';
+import { attentionRoutes } from '../modules/attention/routes.ts';
 import { auditRoutes } from '../modules/audit/routes.ts';
 import { authRoutes } from '../modules/auth/routes.ts';
 import { findSession } from '../modules/auth/sessions.ts';
@@ -233,6 +234,7 @@ export async function buildServer(ctx: AppContext, config: Config, opts: ServerO
       await api.register(ledgerRoutes(ctx));
       await api.register(requestRoutes(ctx));
       await api.register(requestExportRoutes(ctx));
+      await api.register(attentionRoutes(ctx));
       await api.register(jobRoutes(ctx));
       await api.register(portalAuthRoutes(ctx, config));
       await api.register(portalDataRoutes(ctx, requireMember));

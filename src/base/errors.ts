@@ -243,6 +243,11 @@ export const errorCatalogue = {
     'Someone else changed this request first. Reload it and try again.',
   ],
   request_detail_invalid: [400, '請求の内容に誤りがあります。', 'The request’s details are not valid.'],
+  request_assignee_invalid: [
+    400,
+    'この職員は担当者にできません。請求を扱う業務のある、有効な職員を選んでください。',
+    'This user cannot be assigned: choose an active staff member whose role handles requests.',
+  ],
   request_member_erased: [
     409,
     'この方の情報は削除請求により消去済みです。法令で保存が必要な情報の開示のみ受け付けます。',

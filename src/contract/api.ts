@@ -5,6 +5,7 @@
  * exports (erased at build time: no server code reaches the console's bundle); the boundary test checks that
  * this file holds nothing else.
  */
+export type { Attention } from '../modules/attention/schemas.ts';
 export type { ConsentEventView, ConsentView } from '../modules/consent/consents.ts';
 export type { JobRunView, JobsOverview, JobView } from '../modules/jobs/read-runs.ts';
 export type { PresentedAsset } from '../modules/ledger/presenter.ts';
@@ -14,4 +15,6 @@ export type { LintGap } from '../modules/policy/lint.ts';
 export type { DraftReview, DraftView, VersionSummary } from '../modules/policy/versions.ts';
 export type { MyData } from '../modules/portal/my-data.ts';
 export type { ProvisionView } from '../modules/provision/records.ts';
+export type { Assignee } from '../modules/requests/assign-request.ts';
+export type { PackagePreview } from '../modules/requests/package.ts';
 export type { RequestView } from '../modules/requests/requests.ts';

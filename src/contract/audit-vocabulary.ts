@@ -58,6 +58,7 @@ export const auditActionLabels = {
   'request.update': { ja: '請求の変更', en: 'Request changed' },
   'request.document': { ja: '請求の書類', en: 'Request document' },
   'request.effect': { ja: '請求の内容の反映', en: 'Request carried out' },
+  'request.assign': { ja: '請求の担当者の設定', en: 'Request assigned' },
   'request.export': { ja: '請求一覧の出力', en: 'Request list exported' },
   'disclosure.package': { ja: '開示資料の作成', en: 'Disclosure package made' },
   'notify.sent': { ja: '通知の送信', en: 'Notice sent' },
@@ -184,6 +185,8 @@ export const auditDetailFieldLabels: Record<string, Labelled> = {
   channel: { ja: '経路', en: 'Channel' },
   requester: { ja: '請求者', en: 'Requester' },
   document: { ja: '書類', en: 'Document' },
+  assignee: { ja: '担当者', en: 'Assignee' },
+  previous: { ja: '前の担当者', en: 'Previous assignee' },
   effect: { ja: '反映', en: 'Effect' },
   third_parties: { ja: '第三者', en: 'Third parties' },
   form: { ja: '形式', en: 'Form' },
@@ -603,6 +606,8 @@ function sentence(lang: AuditLang, e: AuditEntryWords, names: AuditNames): strin
       return (ja ? `${req()}に書類を追加` : `Added a document to ${req()}`) + paren(F('document'));
     case 'request.effect':
       return (ja ? `${req()}の内容を反映` : `Carried out ${req()}`) + paren(...rest('effect', 'fields', 'purposes', 'third_parties'));
+    case 'request.assign':
+      return ja ? `${req()}の担当者を設定` : `Assigned ${req()}`;
     case 'request.export':
       return (
         (ja ? '請求の一覧を出力' : 'Exported the request list') + paren(...rest('format', 'charset', 'rows', 'state', 'kind', 'member'))

@@ -16,6 +16,7 @@ import { jobs } from './migrations/0012-jobs.ts';
 import { auditPartitions } from './migrations/0013-audit-partitions.ts';
 import { alertNotes } from './migrations/0014-alert-notes.ts';
 import { policySubjects } from './migrations/0015-policy-subjects.ts';
+import { requestAssignee } from './migrations/0016-request-assignee.ts';
 
 /** The one migration history, for both dialects. Append new migrations; never edit a landed one. */
 function migrationsFor(dialect: DialectName): Record<string, Migration> {
@@ -35,6 +36,7 @@ function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0013-audit-partitions': auditPartitions(dialect),
     '0014-alert-notes': alertNotes,
     '0015-policy-subjects': policySubjects,
+    '0016-request-assignee': requestAssignee,
   };
 }
 

@@ -544,6 +544,8 @@ export interface SubjectRequestTable {
   reminded_on: string | null;
   filed_by_type: 'member' | 'guardian' | 'user';
   filed_by_id: string | null;
+  /** The staff user who handles the request (担当者); null until someone is assigned. */
+  assignee_id: string | null;
   version: number;
   created_at: string;
   updated_at: string;

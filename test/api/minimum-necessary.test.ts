@@ -42,6 +42,10 @@ type Capability =
   | 'requests.package'
   | 'requests.export'
   | 'audit.export'
+  | 'requests.preview'
+  | 'requests.assignees'
+  | 'requests.assign'
+  | 'attention'
   | 'provisions.read'
   | 'provisions.record'
   | 'guardians.list'
@@ -70,6 +74,11 @@ const table: Record<Capability, Record<Role, boolean>> = {
   'requests.package':      { officer: Y, auditor: N, manager: N, managerNoDuty: N, service: N, delivery: N, admin: N },
   'requests.export':       { officer: Y, auditor: Y, manager: Y, managerNoDuty: N, service: Y, delivery: N, admin: N },
   'audit.export':          { officer: Y, auditor: Y, manager: N, managerNoDuty: N, service: N, delivery: N, admin: N },
+  'requests.preview':      { officer: Y, auditor: N, manager: N, managerNoDuty: N, service: N, delivery: N, admin: N },
+  'requests.assignees':    { officer: Y, auditor: N, manager: Y, managerNoDuty: N, service: Y, delivery: N, admin: N },
+  'requests.assign':       { officer: Y, auditor: N, manager: Y, managerNoDuty: N, service: Y, delivery: N, admin: N },
+  // Every signed-in role reads its own counts; which parts it gets is the attention module's table test.
+  'attention':             { officer: Y, auditor: Y, manager: Y, managerNoDuty: Y, service: Y, delivery: Y, admin: Y },
   'provisions.read':       { officer: Y, auditor: Y, manager: Y, managerNoDuty: N, service: Y, delivery: N, admin: N },
   'provisions.record':     { officer: Y, auditor: N, manager: Y, managerNoDuty: N, service: N, delivery: N, admin: N },
   'guardians.list':        { officer: Y, auditor: N, manager: Y, managerNoDuty: N, service: N, delivery: N, admin: N },
@@ -247,6 +256,14 @@ describe.each(availableDialects())('minimum necessary: roles × registers on %s'
     'requests.package': (c) => c.get(`/api/v1/requests/${answered.id}/package?form=json`),
     'requests.export': (c) => c.get('/api/v1/requests/export?state=all&format=xlsx'),
     'audit.export': (c) => c.get(`/api/v1/audit/export?member=1000001&format=csv`),
+    'requests.preview': (c) => c.get(`/api/v1/requests/${answered.id}/package/preview`),
+    'requests.assignees': (c) => c.get('/api/v1/requests/assignees'),
+    'requests.assign': async (c) => {
+      const r = await officerFile(await freshMember());
+      const officer = await f.ctx.db.selectFrom('users').select('id').where('login', '=', 'officer').executeTakeFirstOrThrow();
+      return c.request('PUT', `/api/v1/requests/${r.id}/assignee`, { json: { assignee_id: officer.id, version: r.version } });
+    },
+    attention: (c) => c.get('/api/v1/attention'),
     'provisions.read': (c) => c.get(`/api/v1/members/${memberId}/provisions`),
     'provisions.record': (c) =>
       c.post(`/api/v1/members/${memberId}/provisions`, {

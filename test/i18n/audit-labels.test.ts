@@ -117,6 +117,7 @@ const samples: Record<AuditAction, Record<string, unknown>> = {
   'request.file': { request: id, reference: 'R-2026-0001', kind: 'disclosure', channel: 'phone', requester: 'self' },
   'request.step': { request: id, reference: 'R-2026-0001', kind: 'disclosure', step: 'verify', from: 'received', to: 'verified' },
   'request.update': { request: id, reference: 'R-2026-0001', kind: 'disclosure' },
+  'request.assign': { request: id, reference: 'R-2026-0001', kind: 'disclosure', assignee: id, previous: null },
   'request.document': { request: id, reference: 'R-2026-0001', kind: 'disclosure', document: 'identity' },
   'request.effect': { request: id, reference: 'R-2026-0002', kind: 'correction', effect: 'corrected', fields: ['address'] },
   'request.export': { format: 'csv', charset: 'shift_jis', rows: 8, state: 'open', kind: null, member: null, via: 'api' },

@@ -128,9 +128,12 @@ export type AuditEvent = Base &
         detail: { record?: string; third_party: string | null; direction: string; items: string[] };
       }
     | {
-        action: 'request.file' | 'request.step' | 'request.update' | 'request.document';
+        action: 'request.file' | 'request.step' | 'request.update' | 'request.document' | 'request.assign';
         outcome: 'ok';
         detail: {
+          /** request.assign: the staff user now assigned (null: nobody), and the one before. */
+          assignee?: string | null;
+          previous?: string | null;
           request: string;
           reference: string;
           kind: string;

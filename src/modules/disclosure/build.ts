@@ -25,7 +25,7 @@ import type { DisclosurePackage } from './types.ts';
 const ledgerFields = new Set<string>(memberFieldCodes);
 
 /** Audit actions that are accesses to (or changes of) the person's record. */
-const actorLabels = { member: '本人 / the person', system: 'システム / system', cli: '一括処理 / batch', anonymous: '—' } as const;
+const actorLabels = { member: '本人', system: 'システム', cli: '一括処理', anonymous: '—' } as const;
 
 export async function buildPackage(
   ctx: AppContext,
@@ -88,7 +88,7 @@ export async function buildPackage(
       subject_code: h.subject_code,
       state: h.state,
       source: h.source,
-      actor: { member: '本人', guardian: '保護者', user: '職員', system: 'ご請求による / by request' }[h.actor_type],
+      actor: { member: '本人', guardian: '保護者', user: '職員', system: 'ご請求による' }[h.actor_type],
       policy_version: h.policy_version,
     })),
     provision_records: provisions.map((p) => ({
@@ -259,15 +259,15 @@ function safetyOf(doc: PolicyDocument): DisclosurePackage['safety_measures'] {
   const s = doc.safety_measures;
   if (!s) return [];
   const sections: [string, string[]][] = [
-    ['組織的安全管理措置 / Organizational measures', s.organizational],
-    ['人的安全管理措置 / Human measures', s.human],
-    ['物理的安全管理措置 / Physical measures', s.physical],
-    ['技術的安全管理措置 / Technical measures', s.technical],
+    ['組織的安全管理措置', s.organizational],
+    ['人的安全管理措置', s.human],
+    ['物理的安全管理措置', s.physical],
+    ['技術的安全管理措置', s.technical],
   ];
   const out = sections.filter(([, paras]) => paras.length > 0).map(([title, paras]) => ({ title, text: paras.join('\n') }));
   if (s.storage.length) {
     out.push({
-      title: '外的環境の把握（保管国）/ Countries where data is stored',
+      title: '外的環境の把握（保管国）',
       text: s.storage.map((c) => [c.country, c.regime, c.note].filter(Boolean).join(': ')).join('\n'),
     });
   }

@@ -29,6 +29,8 @@ export const consentStateLabels: Record<string, Labelled> = {
   granted: { ja: '同意', en: 'Consented' },
   withdrawn: { ja: '同意の撤回', en: 'Consent withdrawn' },
   opted_out: { ja: '停止（オプトアウト）', en: 'Opted out' },
+  /** An opt-in subject the person has not consented to (yet). */
+  not_given: { ja: '同意なし', en: 'Not given' },
 };
 
 export const consentSourceLabels: Record<string, Labelled> = {
@@ -73,6 +75,27 @@ export const accessActionLabels: Record<string, Labelled> = {
   'member.update': { ja: '変更', en: 'Changed' },
   'member.import': { ja: '取込', en: 'Imported' },
   'member.export': { ja: '出力', en: 'Exported' },
+  'member.self_update': { ja: 'ご本人による変更', en: 'Changed by you' },
+  'access.refused': { ja: '閲覧の拒否', en: 'Access refused' },
+  'consent.change': { ja: '同意・選択の変更', en: 'Consent or choice changed' },
+  'provision.record': { ja: '第三者提供・受領の記録', en: 'Provision recorded' },
+  'request.file': { ja: '請求の受付', en: 'Request received' },
+  'request.step': { ja: '請求の手続き', en: 'Request handled' },
+  'request.update': { ja: '請求内容の調整', en: 'Request adjusted' },
+  'request.document': { ja: '請求書類の取扱い', en: 'Request document' },
+  'request.assign': { ja: '請求の担当者の設定', en: 'Request assigned' },
+  'request.effect': { ja: '請求による変更', en: 'Changed on your request' },
+  'disclosure.package': { ja: '開示資料の作成', en: 'Disclosure prepared' },
+  'guardian.link': { ja: '保護者の登録', en: 'Guardian registered' },
+  'guardian.unlink': { ja: '保護者の登録解除', en: 'Guardian removed' },
+  'guardian.list': { ja: '保護者の確認', en: 'Guardians checked' },
+  'alert.acknowledge': { ja: '警告の確認', en: 'Alert checked' },
+  'portal.sign_in': { ja: '組合員ページへのログイン', en: 'Signed in to the member page' },
+  'portal.logout': { ja: '組合員ページからのログアウト', en: 'Signed out of the member page' },
+  'portal.act_as': { ja: '保護者による利用', en: 'Used by a guardian' },
+  'portal.code_request': { ja: '確認コードの送付', en: 'Confirmation code sent' },
+  'portal.password_set': { ja: 'パスワードの設定', en: 'Password set' },
+  'portal.locked': { ja: 'ログインの一時停止', en: 'Sign-in locked' },
 };
 
 export const outcomeLabels: Record<string, Labelled> = {

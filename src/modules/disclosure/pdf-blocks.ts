@@ -1,5 +1,6 @@
 /**
- * The building blocks of the disclosure PDF: headings (Japanese, English beneath), paragraphs, labelled lists,
+ * The building blocks of the disclosure PDF, in the person's language only (Japanese; never two languages
+ * joined): headings, paragraphs, labelled lists,
  * the "no records" line, and the names, numbers and Japan times the sections write.
  */
 import { japaneseDate } from '../../base/japan-date.ts';
@@ -52,8 +53,8 @@ export function japanDateTime(at: string): string {
 
 /** The Japanese date of an instant in Japan: `2026年6月15日`. */
 export const japanDay = (at: string) => japaneseDate(japanDateTime(at).slice(0, 10));
-/** A table cell of a label: the Japanese over the English. */
-export const labelCell = (l: Labelled): Cell => ({ text: l.ja, sub: l.en });
+/** A table cell of a label, in Japanese (the person's language). */
+export const labelCell = (l: Labelled): Cell => l.ja;
 /** A missing value, shown as a dash. */
 export const orDash = (v: string | null | undefined) => (v === null || v === undefined || v === '' ? '—' : v);
 
@@ -68,10 +69,9 @@ export function paragraph(doc: PDFKit.PDFDocument, text: string, opts: { size?: 
   doc.y += opts.gap ?? 4;
 }
 
-/** A paragraph in Japanese, then the same in smaller grey English. */
-export function bilingual(doc: PDFKit.PDFDocument, l: Labelled): void {
-  paragraph(doc, l.ja, { gap: 0 });
-  paragraph(doc, l.en, { size: 7.5, color: MUTED });
+/** A paragraph in the person's language (Japanese). */
+export function prose(doc: PDFKit.PDFDocument, l: Labelled): void {
+  paragraph(doc, l.ja);
 }
 
 /**
@@ -84,8 +84,6 @@ export function heading(doc: PDFKit.PDFDocument, n: number, l: Labelled, keep = 
   if (doc.y + keep > doc.page.height - doc.page.margins.bottom) doc.addPage();
   else doc.y += 10;
   doc.font(FONT_BOLD).fontSize(12).fillColor(INK).text(`${n}　${l.ja}`, left, doc.y, { lineBreak: false });
-  doc.y += doc.currentLineHeight(true);
-  doc.font(FONT_BODY).fontSize(8).fillColor(MUTED).text(`${n}  ${l.en}`, left, doc.y, { lineBreak: false });
   doc.y += doc.currentLineHeight(true) + 2;
   doc.moveTo(left, doc.y).lineTo(right, doc.y).lineWidth(0.8).strokeColor(INK).stroke();
   doc.y += 5;
@@ -97,7 +95,6 @@ export function subheading(doc: PDFKit.PDFDocument, l: { ja: string; en?: string
   if (doc.y + 90 > doc.page.height - doc.page.margins.bottom) doc.addPage();
   else doc.y += 6;
   doc.font(FONT_BOLD).fontSize(9.5).fillColor(INK).text(l.ja, left, doc.y, { lineBreak: false });
-  if (l.en) doc.font(FONT_BODY).fontSize(7.5).fillColor(MUTED).text(`  ${l.en}`, { lineBreak: false });
   doc.y += 16;
 }
 
@@ -113,6 +110,6 @@ export function fields(doc: PDFKit.PDFDocument, rows: readonly [Labelled, string
 
 /** Draws `list` with `draw`, or says that there are no records. */
 export function emptyOr<T>(doc: PDFKit.PDFDocument, list: readonly T[], draw: () => void): void {
-  if (list.length === 0) paragraph(doc, `${NONE.ja} / ${NONE.en}`, { size: 8.5, color: MUTED });
+  if (list.length === 0) paragraph(doc, NONE.ja, { size: 8.5, color: MUTED });
   else draw();
 }

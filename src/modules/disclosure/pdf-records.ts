@@ -30,7 +30,7 @@ export function consentsSection(doc: PDFKit.PDFDocument, pkg: DisclosurePackage,
         { header: { ja: '更新日時', en: 'Updated (JST)' }, weight: 1 },
       ],
       rows: pkg.consents.map((c) => [
-        { text: names.subject(c.subject_kind, c.subject_code), sub: labelOf(consentSubjectKindLabels, c.subject_kind).en },
+        { text: names.subject(c.subject_kind, c.subject_code), sub: labelOf(consentSubjectKindLabels, c.subject_kind).ja },
         labelCell(labelOf(consentStateLabels, c.state)),
         // A choice nobody has made yet (an opt-out purpose in use by default) has no time.
         c.updated_at ? japanDateTime(c.updated_at) : '—',
@@ -123,7 +123,7 @@ export function accessesSection(doc: PDFKit.PDFDocument, pkg: DisclosurePackage,
   heading(doc, 7, { ja: 'アクセス記録', en: 'Access log' });
   paragraph(
     doc,
-    'あなたの情報を、いつ、どの組織・部署・役割の職員が、どの利用目的で扱ったかの記録です（職員の氏名は記載していません）。日時は日本時間です。\nWho handled your data, when, and for which purpose: organization, department and role (staff names are not shown). Times are Japan time.',
+    'あなたの情報を、いつ、どの組織・部署・役割の職員が、どの利用目的で扱ったかの記録です（職員の氏名は記載していません）。日時は日本時間です。',
     { size: 8 },
   );
   emptyOr(doc, pkg.accesses, () =>

@@ -1,6 +1,6 @@
 /**
  * Tables for the disclosure PDF: rows that wrap Japanese text in their cells, break across pages, and repeat
- * the header row (Japanese label over the English one) at the top of every page the table continues on.
+ * the header row at the top of every page the table continues on.
  *
  * pdfkit's own `table()` does not repeat a header, and its line wrapper, run for every cell, is what makes a
  * long access log slow; so each text is broken into lines once (line-break.ts) and every line is drawn as it is.
@@ -138,13 +138,13 @@ export function drawTable(doc: PDFKit.PDFDocument, spec: TableSpec): void {
     doc.y = y + height;
   };
 
-  const header = spec.headless ? null : spec.columns.map((c, col) => measure({ text: c.header.ja, sub: c.header.en }, col, bold));
+  const header = spec.headless ? null : spec.columns.map((c, col) => measure(c.header.ja, col, bold));
   const continuedHeight = spec.continued ? small.lineHeight + 2 : 0;
   const newPage = () => {
     doc.addPage();
     if (spec.continued) {
       doc.fillColor(MUTED);
-      small.draw([`${spec.continued.ja} / ${spec.continued.en}`], left, doc.y);
+      small.draw([spec.continued.ja], left, doc.y);
       doc.y += continuedHeight;
     }
     if (header) drawRow(header, HEADER_FILL);

@@ -70,7 +70,6 @@ describe('disclosure PDF', () => {
     const text = poppler('pdftotext', small, '-');
     for (const expected of [
       '保有個人データ開示書',
-      'Disclosure of retained personal data',
       '山田 花子',
       'デモ生活協同組合',
       'R2026-00012',
@@ -90,6 +89,22 @@ describe('disclosure PDF', () => {
     }
   });
 
+  it('is in one language: Japanese only, never a "ja / en" pair, no English of mamori’s own', () => {
+    const text = poppler('pdftotext', small, '-');
+    for (const english of [
+      'Disclosure of retained personal data',
+      'Personal data held',
+      'Access log',
+      'Member code',
+      '(continued)',
+      'At (JST)',
+    ]) {
+      expect(text).not.toContain(english);
+    }
+    // Page numbers are "n / N"; no other slash joins two languages.
+    expect(text.match(/[\u3040-\u30ff\u4e00-\u9fff）] \/ [A-Za-z]/g) ?? []).toEqual([]);
+  });
+
   it('renders page 1 to dark text on white: the large title, text throughout, nothing in the top margin', () => {
     const page = renderFirstPage(small, dir);
     expect(darkShare(page, 0.05, 0.11)).toBeGreaterThan(0.02);
@@ -100,7 +115,7 @@ describe('disclosure PDF', () => {
 
   it('carries the title, author and creation date as metadata', () => {
     const info = poppler('pdfinfo', '-isodates', small);
-    expect(info).toMatch(/^Title:\s+保有個人データ開示書 \/ Disclosure of retained personal data$/m);
+    expect(info).toMatch(/^Title:\s+保有個人データ開示書$/m);
     expect(info).toMatch(/^Author:\s+デモ生活協同組合$/m);
     expect(info).toMatch(/^CreationDate:\s+2026-06-15T01:00:00/m);
     expect(info).toMatch(/^Page size:\s+595\.28 x 841\.89 pts \(A4\)$/m);
@@ -130,16 +145,16 @@ describe('disclosure PDF', () => {
     const smallPages = pageCount(small);
     const bigPages = pageCount(big);
     expect(bigPages).toBeGreaterThan(smallPages + 50);
-    // Page 3 continues the purposes table: its header row is repeated there.
-    const third = pageText(big, 3);
-    expect(third).toContain('利用目的（続き）');
-    expect(third).toMatch(/番号\s+利用目的\s+利用する項目\s+同意\s+状況/);
+    // A page continues the consent history: its header row is repeated there.
+    const continued = [2, 3, 4, 5, 6].map((n) => pageText(big, n)).find((t) => t.includes('同意・選択の履歴（続き）'));
+    expect(continued).toBeDefined();
+    expect(continued).toMatch(/日時\s+対象\s+状態\s+方法\s+操作した人\s+方針/);
     // Every page of the access log starts with its header row.
     const access = Array.from({ length: bigPages - 10 }, (_, i) => pageText(big, i + 8));
     for (const text of access) {
-      expect(text).toContain('アクセス記録（続き） / Access log (continued)');
+      expect(text).toContain('アクセス記録（続き）');
       expect(text).toMatch(/日時\s+組織\s+部署\s+役割\s+利用目的\s+操作\s+結果/);
-      expect(text).toMatch(/At \(JST\)\s+Organization\s+Department\s+Role\s+Purpose\s+Action\s+Result/);
+      expect(text).not.toContain('Access log');
     }
     // Date-times (JST) appear once per access row, consent and consent event: none lost at a page break.
     const all = poppler('pdftotext', big, '-');
@@ -157,7 +172,7 @@ describe('disclosure PDF', () => {
     writeFileSync(file, await renderDisclosurePdf(long));
     expect(pageCount(file)).toBeGreaterThanOrEqual(pageCount(small) + 3);
     expect(poppler('pdftotext', file, '-').match(/【\d{3}】/g)).toEqual(markers);
-    expect(pageText(file, 3)).toContain('保有している情報（続き）');
+    expect([2, 3].map((n) => pageText(file, n)).join('\n')).toContain('保有している情報（続き）');
   });
 
   it('shows access times in Japan time', () => {

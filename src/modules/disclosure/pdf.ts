@@ -1,5 +1,6 @@
 /**
- * The disclosure package as a PDF (保有個人データ開示書): A4, Japanese first with the English beneath, in Noto
+ * The disclosure package as a PDF (保有個人データ開示書): A4, in the person's language only (Japanese — never
+ * Japanese and English joined; labels for coded values, times in Japan), in Noto
  * Sans CJK JP embedded as a subset so that the text can be searched and copied. Sections follow the package:
  * the data held, purposes, joint uses, consents, provision records, requests, the access log, safety measures
  * and the contact window; every page carries "n / N".
@@ -11,7 +12,6 @@ import { requestKindLabels } from '../../contract/requests.ts';
 import { pdfFonts } from './fonts.ts';
 import { consentModeLabels, itemValueLabels, labelOf, memberStatusLabels, purposeStatusLabels } from './labels.ts';
 import {
-  bilingual,
   circled,
   emptyOr,
   fields,
@@ -23,6 +23,7 @@ import {
   namesOf,
   orDash,
   paragraph,
+  prose,
   subheading,
 } from './pdf-blocks.ts';
 import { accessesSection, consentsSection, provisionsSection, requestsSection } from './pdf-records.ts';
@@ -46,7 +47,7 @@ export async function renderDisclosurePdf(pkg: DisclosurePackage): Promise<Buffe
     displayTitle: true,
     pdfVersion: '1.7',
     info: {
-      Title: `${PDF_TITLE.ja} / ${PDF_TITLE.en}`,
+      Title: PDF_TITLE.ja,
       Author: pkg.organization.name,
       Subject: pkg.request ? pkg.request.reference : pkg.person.member_code,
       Creator: 'mamori',
@@ -88,33 +89,29 @@ function titleBlock(doc: PDFKit.PDFDocument, pkg: DisclosurePackage): void {
   const left = doc.page.margins.left;
   const width = doc.page.width - left - doc.page.margins.right;
   doc.font(FONT_BOLD).fontSize(20).fillColor(INK).text(PDF_TITLE.ja, left, doc.y, { width, align: 'center' });
-  doc.font(FONT_BODY).fontSize(10).fillColor(MUTED).text(PDF_TITLE.en, left, doc.y, { width, align: 'center' });
   doc.y += 14;
   const org = pkg.organization;
   const { request, person } = pkg;
   const generated = japanDateTime(pkg.generated_at).slice(0, 10);
   const status = labelOf(memberStatusLabels, person.status);
   fields(doc, [
-    [{ ja: 'ご本人', en: 'Person' }, `${person.name} 様\n組合員コード / Member code: ${person.member_code}`],
+    [{ ja: 'ご本人', en: 'Person' }, `${person.name} 様\n組合員コード：${person.member_code}`],
     [{ ja: '作成者', en: 'Organization' }, [org.name, org.address, org.representative].filter(Boolean).join('\n')],
     [
       { ja: '請求番号', en: 'Request reference' },
       request
-        ? `${request.reference}（${labelOf(requestKindLabels, request.kind).ja} / ${labelOf(requestKindLabels, request.kind).en}）\n受付日 / Received: ${japanDay(request.received_at)}`
-        : '—（請求によらず作成 / made without a request）',
+        ? `${request.reference}（${labelOf(requestKindLabels, request.kind).ja}）\n受付日：${japanDay(request.received_at)}`
+        : '—（請求によらず作成）',
     ],
-    [{ ja: '作成日', en: 'Date' }, `${japaneseDate(generated)} / ${generated}`],
-    [
-      { ja: '適用した方針', en: 'Policy version' },
-      pkg.policy_version === null ? '—' : `第${pkg.policy_version}版 / version ${pkg.policy_version}`,
-    ],
+    [{ ja: '作成日', en: 'Date' }, japaneseDate(generated)],
+    [{ ja: '適用した方針', en: 'Policy version' }, pkg.policy_version === null ? '—' : `第${pkg.policy_version}版`],
     [
       { ja: '状態', en: 'Status' },
-      `${status.ja} / ${status.en}${person.erased_at ? `\n削除日 / Erased on: ${japanDay(person.erased_at)}（法令により保存する項目を除く / except items kept by law）` : ''}`,
+      `${status.ja}${person.erased_at ? `\n削除日：${japanDay(person.erased_at)}（法令により保存する項目を除く）` : ''}`,
     ],
   ]);
   doc.y += 8;
-  bilingual(doc, {
+  prose(doc, {
     ja: `${org.name}が保有するあなたの個人データと、その利用・提供・アクセスの記録を、個人情報の保護に関する法律に基づき開示します。内容に誤りがある場合は訂正・追加・削除を、利用の停止を望まれる場合は利用停止を請求できます（9 お問い合わせ窓口）。`,
     en: `Under the Act on the Protection of Personal Information, ${org.name} discloses the personal data it holds about you and the records of its use, provision and access. If anything is wrong you may ask for it to be corrected, added to or deleted, and you may ask for its use to stop (see 9, Contact).`,
   });
@@ -136,7 +133,7 @@ function itemsSection(doc: PDFKit.PDFDocument, pkg: DisclosurePackage): void {
 }
 
 function itemValue(code: string, value: string | number | null): Cell {
-  if (value === null || value === '') return { text: '（なし）', sub: 'none' };
+  if (value === null || value === '') return '（なし）';
   if (typeof value === 'number') return value.toLocaleString('ja-JP');
   const choice = itemValueLabels[code]?.[value];
   return choice ? labelCell(choice) : value;
@@ -147,7 +144,7 @@ function itemNotes(i: DisclosurePackage['items'][number]): Cell {
   if (i.sensitive) notes.push({ ja: '要配慮個人情報', en: 'Special care-required' });
   if (i.retained_by_law) notes.push({ ja: '法令により保存', en: 'Retained by law' });
   if (notes.length === 0) return '';
-  return { text: notes.map((n) => n.ja).join('\n'), sub: notes.map((n) => n.en).join(', ') };
+  return notes.map((n) => n.ja).join('\n');
 }
 
 function purposesSection(doc: PDFKit.PDFDocument, pkg: DisclosurePackage, names: Names): void {
@@ -177,7 +174,7 @@ function jointUsesSection(doc: PDFKit.PDFDocument, pkg: DisclosurePackage, names
   heading(doc, 3, { ja: '共同利用', en: 'Joint use' });
   emptyOr(doc, pkg.joint_uses, () => {
     for (const ju of pkg.joint_uses) {
-      subheading(doc, { ja: ju.name, en: ju.code });
+      subheading(doc, { ja: ju.name });
       fields(doc, [
         [{ ja: '共同して利用する者', en: 'Joint users' }, ju.users.join('\n')],
         [{ ja: '共同して利用する項目', en: 'Items' }, ju.items.map(names.item).join('、')],
@@ -193,27 +190,18 @@ function safetySection(doc: PDFKit.PDFDocument, pkg: DisclosurePackage): void {
   heading(doc, 8, { ja: '安全管理措置', en: 'Safety measures' });
   emptyOr(doc, pkg.safety_measures, () => {
     for (const m of pkg.safety_measures) {
-      subheading(doc, { ja: m.title, en: safetyTitlesEn[m.title] });
+      subheading(doc, { ja: m.title });
       paragraph(doc, m.text, { size: 8.5 });
     }
   });
 }
-
-/** The English of the four kinds of measure the guidelines name; a policy's own titles stay Japanese only. */
-const safetyTitlesEn: Record<string, string> = {
-  組織的安全管理措置: 'Organizational measures',
-  人的安全管理措置: 'Human measures',
-  物理的安全管理措置: 'Physical measures',
-  技術的安全管理措置: 'Technical measures',
-  外的環境の把握: 'Understanding the external environment',
-};
 
 function contactSection(doc: PDFKit.PDFDocument, pkg: DisclosurePackage): void {
   // The window's details and the sentence below them are read together: kept on one page.
   heading(doc, 9, { ja: 'お問い合わせ窓口', en: 'Contact' }, 190);
   const c = pkg.contact;
   if (!c) {
-    paragraph(doc, `${pkg.organization.name}までお問い合わせください。 / Please contact ${pkg.organization.name}.`, { size: 8.5 });
+    paragraph(doc, `${pkg.organization.name}までお問い合わせください。`, { size: 8.5 });
     return;
   }
   fields(
@@ -229,11 +217,7 @@ function contactSection(doc: PDFKit.PDFDocument, pkg: DisclosurePackage): void {
     ).filter((r): r is [Labelled, string] => Boolean(r[1])),
   );
   doc.y += 6;
-  paragraph(
-    doc,
-    'この開示書の内容についてのご質問、訂正・利用停止などのご請求、苦情は、上の窓口で受け付けます。\nQuestions about this disclosure, requests for correction or cessation, and complaints are handled by the office above.',
-    { size: 8 },
-  );
+  paragraph(doc, 'この開示書の内容についてのご質問、訂正・利用停止などのご請求、苦情は、上の窓口で受け付けます。', { size: 8 });
 }
 
 /** "n / N" on every page, with the title and the reference, drawn once the number of pages is known. */
@@ -247,7 +231,7 @@ function pageFooters(doc: PDFKit.PDFDocument, pkg: DisclosurePackage): void {
     doc.font(FONT_BODY).fontSize(7).fillColor(MUTED);
     const number = `${i + 1} / ${range.count}`;
     // Drawn without a width: pdfkit's line wrapper would start a new page below the bottom margin.
-    doc.text(`${PDF_TITLE.ja} / ${PDF_TITLE.en}`, margins.left, y, { lineBreak: false });
+    doc.text(PDF_TITLE.ja, margins.left, y, { lineBreak: false });
     doc.text(number, (width - doc.widthOfString(number)) / 2, y, { lineBreak: false });
     doc.text(ref, width - margins.right - doc.widthOfString(ref), y, { lineBreak: false });
   }

@@ -13,7 +13,7 @@ import nodemailer from 'nodemailer';
 export interface Mail {
   to: string;
   subject: string;
-  /** Plain text, Japanese first and English second. */
+  /** Plain text, in one language (notify/templates.ts). */
   text: string;
 }
 

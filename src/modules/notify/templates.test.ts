@@ -1,4 +1,4 @@
-/** The mail texts: Japanese first, a rule, then English; what each mail says, and what it keeps out. */
+/** The mail texts: one language per mail (Japanese by default, English when chosen); what each says, and what it keeps out. */
 import { describe, expect, it } from 'vitest';
 import type { RequestKind } from '../../contract/requests.ts';
 import { requestKindLabels } from '../../contract/requests.ts';
@@ -15,14 +15,11 @@ import {
 } from './templates.ts';
 
 const orgName = 'デモ生活協同組合';
-const RULE = '----------------------------------------';
 const disclosure = requestKindLabels.disclosure;
 
-/** The Japanese half and the English half of a body. */
-function halves(mail: MailText): [string, string] {
-  const parts = mail.text.split(`\n${RULE}\n`);
-  expect(parts).toHaveLength(2);
-  return [parts[0]!, parts[1]!];
+/** The body in Japanese (the default) and the same mail built for a reader who chose English. */
+function halves<M extends object>(build: (m: M) => MailText, m: M): [string, string] {
+  return [build(m).text, build({ ...m, lang: 'en' }).text];
 }
 
 const japanese = /[\u3040-\u30ff\u4e00-\u9fff]/;
@@ -40,10 +37,7 @@ describe('mail templates', () => {
         pageUrl: 'https://m.example.jp/my',
       }),
     ],
-    [
-      'requestAnswered',
-      requestAnswered({ orgName, reference: 'R2026-00012', kindLabel: disclosure, answer: '開示しました。 / Disclosed.' }),
-    ],
+    ['requestAnswered', requestAnswered({ orgName, reference: 'R2026-00012', kindLabel: disclosure, answer: '開示しました。' })],
     [
       'requestRefused',
       requestRefused({
@@ -84,18 +78,34 @@ describe('mail templates', () => {
     ],
   ];
 
-  it.each(all)('%s: subject names the co-op in Japanese, then English; body is Japanese, a rule, then English', (_, mail) => {
-    expect(mail.subject).toMatch(/^【デモ生活協同組合】[^/]*[\u3040-\u30ff\u4e00-\u9fff][^/]* \/ [A-Za-z0-9]/);
-    const [ja, en] = halves(mail);
-    expect(ja).toMatch(japanese);
-    expect(ja).toContain('このメールは送信専用のアドレスから送っています。');
-    expect(en).toContain('This mail comes from a send-only address');
-    // The English half is English apart from what it repeats as given (names, and the office's own words).
-    const given = [orgName, '商品・サービス情報を提供するため', '開示しました。', '本人確認ができませんでした。', '個人情報相談窓口'];
-    expect(given.reduce((text, g) => text.replaceAll(g, ''), en)).not.toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/);
+  it.each(all)('%s: one language only — Japanese by default, never "ja / en" joined', (_, mail) => {
+    expect(mail.subject).toMatch(/^【デモ生活協同組合】[^/]*[\u3040-\u30ff\u4e00-\u9fff][^/]*$/);
+    expect(mail.subject).not.toMatch(/[A-Za-z]{3,}/);
+    expect(mail.text).toMatch(japanese);
+    expect(mail.text).toContain('このメールは送信専用のアドレスから送っています。');
+    expect(mail.text).not.toContain('This mail comes from a send-only address');
+    expect(mail.text).not.toContain('--------');
+    // No English sentence of mamori's own (URLs and codes aside).
+    const words = mail.text.replace(/https?:\S+/g, '').match(/\b[A-Za-z]{4,}\b/g) ?? [];
+    expect(words).toEqual([]);
   });
 
-  it('labels the seven kinds of request in both languages', () => {
+  it('writes the mail in English only for a reader who chose English', () => {
+    const mail = requestReceived({
+      orgName,
+      lang: 'en',
+      reference: 'R2026-00012',
+      kindLabel: disclosure,
+      dueOn: '2026-06-15',
+      pageUrl: 'https://m.example.jp/my',
+    });
+    expect(mail.subject).toBe('【デモ生活協同組合】Request received (R2026-00012)');
+    expect(mail.text).toContain('Answer due by: 2026-06-15');
+    // English apart from the co-op's name as given.
+    expect(mail.text.replaceAll(orgName, '')).not.toMatch(japanese);
+  });
+
+  it('labels the seven kinds of request in both languages (each mail uses one)', () => {
     const kinds: RequestKind[] = [
       'disclosure',
       'correction',
@@ -121,7 +131,7 @@ describe('mail templates', () => {
   it('keeps the one-time code out of the subject (lock screens show it) and states how long it lasts', () => {
     const mail = oneTimeCode({ orgName, code: '482915', minutes: 10, purpose: 'recovery' });
     expect(mail.subject).not.toContain('482915');
-    const [ja, en] = halves(mail);
+    const [ja, en] = halves(oneTimeCode, { orgName, code: '482915', minutes: 10, purpose: 'recovery' as const });
     expect(ja).toContain('確認コード：482915');
     expect(ja).toContain('有効期限：10分');
     expect(ja).toContain('パスワードを再設定');
@@ -144,22 +154,20 @@ describe('mail templates', () => {
   });
 
   it('gives the reason and the contact when a request is refused', () => {
-    const [ja, en] = halves(
-      requestRefused({
-        orgName,
-        reference: 'R9',
-        kindLabel: requestKindLabels.deletion,
-        reason: '法令により保存が必要です。',
-        contact: '機関運営部 000-0000-0000',
-      }),
-    );
+    const [ja, en] = halves(requestRefused, {
+      orgName,
+      reference: 'R9',
+      kindLabel: requestKindLabels.deletion,
+      reason: '法令により保存が必要です。',
+      contact: '機関運営部 000-0000-0000',
+    });
     expect(ja).toContain('理由：法令により保存が必要です。');
     expect(ja).toContain('機関運営部 000-0000-0000');
     expect(en).toContain('Reason: 法令により保存が必要です。');
   });
 
-  it('lists overdue requests first in the office reminder, marked in both languages', () => {
-    const mail = officeReminder({
+  it('lists overdue requests first in the office reminder, marked in the mail’s language', () => {
+    const input = {
       orgName,
       consoleUrl: 'https://m.example.jp/console',
       due: [
@@ -167,9 +175,9 @@ describe('mail templates', () => {
         { reference: 'R2', kindLabel: requestKindLabels.cessation, dueOn: '2026-06-10', overdue: true },
         { reference: 'R1', kindLabel: disclosure, dueOn: '2026-06-18', overdue: false },
       ],
-    });
-    expect(mail.subject).toContain('期限が近い請求 3件');
-    const [ja, en] = halves(mail);
+    };
+    expect(officeReminder(input).subject).toContain('期限が近い請求 3件');
+    const [ja, en] = halves(officeReminder, input);
     expect(ja).toContain('（うち期限超過1件）');
     const lines = ja.split('\n').filter((l) => l.startsWith('・'));
     expect(lines).toEqual([
@@ -181,9 +189,12 @@ describe('mail templates', () => {
   });
 
   it('says when a consent changed in Japan time', () => {
-    const [ja, en] = halves(
-      consentChanged({ orgName, subjectName: '⑯', stateLabel: { ja: '停止', en: 'Opted out' }, at: '2026-06-14T15:30:00Z' }),
-    );
+    const [ja, en] = halves(consentChanged, {
+      orgName,
+      subjectName: '⑯',
+      stateLabel: { ja: '停止', en: 'Opted out' },
+      at: '2026-06-14T15:30:00Z',
+    });
     expect(ja).toContain('日時：2026年6月15日 00:30');
     expect(en).toContain('At: 2026-06-15 00:30 JST');
   });

@@ -1,6 +1,7 @@
 /**
  * The texts of mamori's mails (メール文面): one typed builder per mail, each returning the subject and a plain
- * text body, Japanese first, then a rule, then English. A mail carries what the reader needs to act (a
+ * text body in ONE language — Japanese unless the reader chose English (`lang`), never the two joined. Dates
+ * and times are Japan's (JST). A mail carries what the reader needs to act (a
  * reference, a kind, a date, a link) and never the person's data: no item values, no names of staff, and the
  * disclosure itself only behind a sign-in.
  */
@@ -13,7 +14,14 @@ export interface MailText {
   text: string;
 }
 
-const RULE = '----------------------------------------';
+/** The language a mail is written in: Japanese by default, English for a reader who chose it. */
+export type MailLanguage = 'ja' | 'en';
+
+/** What every mail builder takes besides its own fields. */
+interface MailBase {
+  orgName: string;
+  lang?: MailLanguage | undefined;
+}
 const JST_OFFSET_MS = 9 * 3600_000;
 
 /** `2026-06-15T01:05:00Z` → `2026年6月15日 10:05` (Japan time), and the same as `2026-06-15 10:05 JST`. */
@@ -23,19 +31,19 @@ function japanTime(at: string): Labelled {
   return { ja: `${japaneseDate(local)} ${hm}`, en: `${local.slice(0, 10)} ${hm} JST` };
 }
 
-function compose(subject: Labelled, ja: readonly string[], en: readonly string[], orgName: string): MailText {
+function compose(subject: Labelled, ja: readonly string[], en: readonly string[], m: MailBase): MailText {
+  const lang = m.lang ?? 'ja';
   const footer = {
-    ja: `${orgName}\nこのメールは送信専用のアドレスから送っています。返信はできません。`,
-    en: `${orgName}\nThis mail comes from a send-only address; replies are not read.`,
+    ja: `${m.orgName}\nこのメールは送信専用のアドレスから送っています。返信はできません。`,
+    en: `${m.orgName}\nThis mail comes from a send-only address; replies are not read.`,
   };
   return {
-    subject: `【${orgName}】${subject.ja} / ${subject.en}`,
-    text: [...ja, '', footer.ja, '', RULE, '', ...en, '', footer.en, ''].join('\n'),
+    subject: `【${m.orgName}】${subject[lang]}`,
+    text: [...(lang === 'ja' ? ja : en), '', footer[lang], ''].join('\n'),
   };
 }
 
-export interface OneTimeCodeMail {
-  orgName: string;
+export interface OneTimeCodeMail extends MailBase {
   code: string;
   minutes: number;
   purpose: 'first_sign_in' | 'recovery';
@@ -73,12 +81,11 @@ export function oneTimeCode(m: OneTimeCodeMail): MailText {
       'Do not tell anyone this code. Our staff never ask for it by phone or e-mail.',
       'If you did not ask for it, ignore this mail.',
     ],
-    m.orgName,
+    m,
   );
 }
 
-export interface RequestMail {
-  orgName: string;
+export interface RequestMail extends MailBase {
   /** 受付番号, e.g. `R2026-00012`. */
   reference: string;
   /** From `requestKindLabels`. */
@@ -109,7 +116,7 @@ export function requestReceived(m: RequestMail & { dueOn: string; pageUrl: strin
       'You can follow the request on the member page. We may ask for documents to confirm your identity.',
       m.pageUrl,
     ],
-    m.orgName,
+    m,
   );
 }
 
@@ -128,7 +135,7 @@ export function requestAnswered(m: RequestMail & { answer: string; downloadUrl?:
     { ja: `ご請求への回答（${m.reference}）`, en: `Your request is answered (${m.reference})` },
     [`受付番号 ${m.reference}（${m.kindLabel.ja}）のご請求に回答しました。`, '', m.answer, ...download.ja],
     [`We have answered your request ${m.reference} (${m.kindLabel.en}).`, '', m.answer, ...download.en],
-    m.orgName,
+    m,
   );
 }
 
@@ -152,7 +159,7 @@ export function requestRefused(m: RequestMail & { reason: string; contact: strin
       'For questions or complaints, please contact:',
       m.contact,
     ],
-    m.orgName,
+    m,
   );
 }
 
@@ -168,7 +175,7 @@ export function requestWithdrawn(m: RequestMail): MailText {
       `We have recorded the withdrawal of your request ${m.reference} (${m.kindLabel.en}).`,
       'If you did not withdraw it, please contact us.',
     ],
-    m.orgName,
+    m,
   );
 }
 
@@ -196,7 +203,7 @@ export function officeNewRequest(m: RequestMail & { dueOn: string; consoleUrl: s
       'Verify the identity and handle the request in the console.',
       m.consoleUrl,
     ],
-    m.orgName,
+    m,
   );
 }
 
@@ -208,7 +215,7 @@ export interface DueRequest {
 }
 
 /** To the privacy office: the open requests near or past their due date, overdue first. */
-export function officeReminder(m: { orgName: string; due: readonly DueRequest[]; consoleUrl: string }): MailText {
+export function officeReminder(m: MailBase & { due: readonly DueRequest[]; consoleUrl: string }): MailText {
   const sorted = [...m.due].sort((a, b) => Number(b.overdue) - Number(a.overdue) || a.dueOn.localeCompare(b.dueOn));
   const overdue = sorted.filter((d) => d.overdue).length;
   const requests = sorted.length === 1 ? '1 request' : `${sorted.length} requests`;
@@ -228,12 +235,12 @@ export function officeReminder(m: { orgName: string; due: readonly DueRequest[];
       '',
       m.consoleUrl,
     ],
-    m.orgName,
+    m,
   );
 }
 
 /** To the person (or the guardian): a consent or choice changed, so a change they did not make is noticed. */
-export function consentChanged(m: { orgName: string; subjectName: string; stateLabel: Labelled; at: string }): MailText {
+export function consentChanged(m: MailBase & { subjectName: string; stateLabel: Labelled; at: string }): MailText {
   const at = japanTime(m.at);
   return compose(
     { ja: '同意・選択の変更', en: 'Your choice was changed' },
@@ -255,6 +262,6 @@ export function consentChanged(m: { orgName: string; subjectName: string; stateL
       '',
       'If you did not make this change, please contact us.',
     ],
-    m.orgName,
+    m,
   );
 }

@@ -10,7 +10,7 @@ import type { StaffActor, StaffOrMemberActor } from '../../base/actors.ts';
 import type { AppContext } from '../../base/context.ts';
 import { dutyAccess } from '../../base/duties.ts';
 import { AppError } from '../../base/errors.ts';
-import { addDays } from '../../base/rules.ts';
+import { addDays, daysBetween } from '../../base/rules.ts';
 import type { RequestChannel, Requester, RequestKind, RequestState } from '../../contract/requests.ts';
 import { disclosingKinds, kindsAfterErasure, officerSteps, openStates, type RequestStep, steps } from '../../contract/requests.ts';
 import { type DbOrTx, dialectOf, type Tx } from '../../db/database.ts';
@@ -64,12 +64,26 @@ export interface RequestView {
   received_at: string;
   due_on: string;
   overdue: boolean;
+  /** Days from today (Japan) to the due date: negative once overdue (「N 日超過」). */
+  days_left: number;
+  /** The staff user who handles the request (担当者); the name only for staff readers. */
+  assignee_id: string | null;
+  assignee_name: string | null;
   reason: string | null;
   answer: string | null;
   answered_at: string | null;
   closed_at: string | null;
   version: number;
-  events?: { at: string; actor_type: string; action: string; from_state: string | null; to_state: string | null; note: string | null }[];
+  events?: {
+    at: string;
+    actor_type: string;
+    /** The staff member's display name (staff readers only; the person sees 職員). */
+    actor_name: string | null;
+    action: string;
+    from_state: string | null;
+    to_state: string | null;
+    note: string | null;
+  }[];
   documents?: { id: string; kind: string; file_name: string; content_type: string; size: number; uploaded_at: string }[];
 }
 
@@ -133,8 +147,7 @@ export async function fileRequest(ctx: AppContext, actor: RequestActor, input: F
       channel: fromPage ? 'page' : (input.channel ?? 'phone'),
       requester,
       agent_name: guardianName ?? input.agentName?.trim() ?? null,
-      agent_relationship:
-        fromPage && actor.asGuardian ? '保護者（登録済み）/ registered guardian' : (input.agentRelationship?.trim() ?? null),
+      agent_relationship: fromPage && actor.asGuardian ? '保護者（登録済み）' : (input.agentRelationship?.trim() ?? null),
       agent_proof: fromPage && actor.asGuardian ? 'guardian_link' : (input.agentProof?.trim() ?? null),
       identity_method: null,
       identity_note: null,
@@ -153,6 +166,7 @@ export async function fileRequest(ctx: AppContext, actor: RequestActor, input: F
       reminded_on: null,
       filed_by_type: fromPage ? (actor.asGuardian ? 'guardian' : 'member') : 'user',
       filed_by_id: fromPage ? actor.memberId : actor.id,
+      assignee_id: null,
       version: 1,
       created_at: iso(now),
       updated_at: iso(now),
@@ -178,13 +192,13 @@ export async function fileRequest(ctx: AppContext, actor: RequestActor, input: F
         .set({ state: 'verified', identity_method: 'signed_in', verified_at: iso(now), version: 2 })
         .where('id', '=', row.id)
         .execute();
-      await addEvent(tx, row.id, actor, 'verify', 'received', 'verified', '本人確認: サインイン / identity: signed in', now);
+      await addEvent(tx, row.id, actor, 'verify', 'received', 'verified', '本人確認: サインイン', now);
     }
     mails.push(...(await notifyStep(tx, ctx, row, 'file')));
     return row.id;
   });
   await sendMails(ctx, mails);
-  return getRequest(ctx.db, actor, id, { withEvents: true });
+  return getRequest(ctx.db, actor, id, { withEvents: true, today: japanDate(ctx.clock()) });
 }
 
 export interface StepInput {
@@ -279,7 +293,7 @@ export async function stepRequest(ctx: AppContext, actor: RequestActor, requestI
   });
   await sendMails(ctx, mails);
   if (input.step === 'answer') await ctx.events.publish(ctx.db, 'policy.changed', {});
-  return getRequest(ctx.db, actor, requestId, { withEvents: true });
+  return getRequest(ctx.db, actor, requestId, { withEvents: true, today: japanDate(ctx.clock()) });
 }
 
 export interface UpdateRequestInput {
@@ -354,7 +368,7 @@ export async function updateRequest(
       ctx.clock,
     );
   });
-  return getRequest(ctx.db, actor, requestId, { withEvents: true });
+  return getRequest(ctx.db, actor, requestId, { withEvents: true, today: japanDate(ctx.clock()) });
 }
 
 /** One request, if the actor may see it (staff: their organization's; a member: their own or a ward's). */
@@ -365,17 +379,33 @@ export async function getRequest(
   opts: { withEvents?: boolean; today?: string } = {},
 ): Promise<RequestView> {
   const row = await loadForActor(db, actor, requestId);
+  const staff = actor.type === 'user';
   const member = await db.selectFrom('members').select(['member_code', 'name']).where('id', '=', row.member_id).executeTakeFirstOrThrow();
-  const view = present(row, member, opts.today ?? japanDate(new Date()));
+  const assignee =
+    staff && row.assignee_id
+      ? await db.selectFrom('users').select('display_name').where('id', '=', row.assignee_id).executeTakeFirst()
+      : undefined;
+  const view = present(row, member, opts.today ?? japanDate(new Date()), assignee?.display_name ?? null);
   if (!opts.withEvents) return view;
   const [events, documents] = await Promise.all([
     db
       .selectFrom('request_events')
-      .select(['at', 'actor_type', 'action', 'from_state', 'to_state', 'note'])
-      .where('request_id', '=', row.id)
-      .orderBy('at')
-      .orderBy('id')
-      .execute(),
+      .leftJoin('users', (j) => j.onRef('users.id', '=', 'request_events.actor_id').on('request_events.actor_type', '=', 'user'))
+      .select([
+        'request_events.at',
+        'request_events.actor_type',
+        'users.display_name as actor_name',
+        'request_events.action',
+        'request_events.from_state',
+        'request_events.to_state',
+        'request_events.note',
+      ])
+      .where('request_events.request_id', '=', row.id)
+      .orderBy('request_events.at')
+      .orderBy('request_events.id')
+      .execute()
+      // A staff member's name is for the office; the person reads 職員 (actor_type).
+      .then((rows) => rows.filter((e) => staff || e.action !== 'assign').map((e) => ({ ...e, actor_name: staff ? e.actor_name : null }))),
     db
       .selectFrom('request_documents')
       .select(['id', 'kind', 'file_name', 'content_type', 'size', 'uploaded_at'])
@@ -391,6 +421,10 @@ export interface ListRequestsQuery {
   state?: RequestState | 'open' | 'overdue' | 'all';
   kind?: RequestKind;
   memberId?: string;
+  /** Requests assigned to this staff user; `none`: not assigned to anybody. */
+  assigneeId?: string | 'none';
+  /** Staff readers get the assignee's name; the person's page does not. */
+  staff?: boolean;
   limit?: number;
   /** The most `limit` may be (500 for the screen; an export asks for more). */
   max?: number;
@@ -401,8 +435,9 @@ export async function listRequests(db: DbOrTx, orgId: string, q: ListRequestsQue
   let query = db
     .selectFrom('subject_requests')
     .innerJoin('members', 'members.id', 'subject_requests.member_id')
+    .leftJoin('users', 'users.id', 'subject_requests.assignee_id')
     .selectAll('subject_requests')
-    .select(['members.member_code', 'members.name as member_name'])
+    .select(['members.member_code', 'members.name as member_name', 'users.display_name as assignee_name'])
     .where('subject_requests.org_id', '=', orgId);
   const state = q.state ?? (q.memberId ? 'all' : 'open');
   if (state === 'open') query = query.where('subject_requests.state', 'in', openStates);
@@ -411,6 +446,8 @@ export async function listRequests(db: DbOrTx, orgId: string, q: ListRequestsQue
   else if (state !== 'all') query = query.where('subject_requests.state', '=', state);
   if (q.kind) query = query.where('subject_requests.kind', '=', q.kind);
   if (q.memberId) query = query.where('subject_requests.member_id', '=', q.memberId);
+  if (q.assigneeId === 'none') query = query.where('subject_requests.assignee_id', 'is', null);
+  else if (q.assigneeId) query = query.where('subject_requests.assignee_id', '=', q.assigneeId);
   const rows = await query
     .orderBy(
       state === 'all' || state === 'closed' ? 'subject_requests.received_at' : 'subject_requests.due_on',
@@ -419,7 +456,9 @@ export async function listRequests(db: DbOrTx, orgId: string, q: ListRequestsQue
     .orderBy('subject_requests.reference')
     .limit(Math.min(q.limit ?? 200, q.max ?? 500))
     .execute();
-  return rows.map((r) => present(r, { member_code: r.member_code, name: r.member_name }, today));
+  return rows.map((r) =>
+    present(r, { member_code: r.member_code, name: r.member_name }, today, q.staff ? (r.assignee_name ?? null) : null),
+  );
 }
 
 const maxDocumentBytes = 5 * 1024 * 1024;
@@ -595,14 +634,21 @@ async function addEvent(
     .execute();
 }
 
+/** What is told to the person when the office writes nothing: in Japanese only, like every mail (notify/templates.ts). */
 function defaultAnswer(kind: RequestKind): string {
   if (disclosingKinds.includes(kind)) {
-    return '開示しました。本人のページからダウンロードできます（紙での交付を希望された場合は郵送します）。 / Disclosed: download it from your page (or by post if you asked for paper).';
+    return '開示しました。本人のページからダウンロードできます（紙での交付を希望された場合は郵送します）。';
   }
-  return 'ご請求のとおり対応しました。 / Done as requested.';
+  return 'ご請求のとおり対応しました。';
 }
 
-function present(row: SubjectRequestTable, member: { member_code: string; name: string }, today: string): RequestView {
+/** Shapes a row for the API; `assigneeName` only for staff readers. */
+export function present(
+  row: SubjectRequestTable,
+  member: { member_code: string; name: string },
+  today: string,
+  assigneeName: string | null = null,
+): RequestView {
   return {
     id: row.id,
     reference: row.reference,
@@ -626,6 +672,9 @@ function present(row: SubjectRequestTable, member: { member_code: string; name: 
     received_at: row.received_at,
     due_on: row.due_on,
     overdue: openStates.includes(row.state) && row.due_on < today,
+    days_left: daysBetween(today, row.due_on),
+    assignee_id: row.assignee_id,
+    assignee_name: assigneeName,
     reason: row.reason,
     answer: row.answer,
     answered_at: row.answered_at,

@@ -15,7 +15,8 @@ import { japanDate } from '../../db/time.ts';
 import { appendAudit } from '../audit/append.ts';
 import { changeConsent, consentHistory, listConsents } from '../consent/consents.ts';
 import { listProvisionRecords, recordProvision } from '../provision/records.ts';
-import { deliverPackage, packageForms } from './package.ts';
+import { assignRequest, listAssignees } from './assign-request.ts';
+import { deliverPackage, packageForms, packageStates, previewPackage } from './package.ts';
 import { receivedOn } from './received-on.ts';
 import { addDocument, fileRequest, getRequest, listRequests, loadForActor, readDocument, stepRequest, updateRequest } from './requests.ts';
 
@@ -51,6 +52,7 @@ export function requestRoutes(ctx: AppContext): FastifyPluginAsyncZod {
             state: z.enum([...requestStates, 'open', 'overdue', 'all']).optional(),
             kind: z.enum(requestKinds).optional(),
             member_id: z.uuid().optional(),
+            assignee: z.enum(['me', 'none']).optional().describe('自分の担当・担当者なし / assigned to me, or to nobody'),
           }),
         },
       },
@@ -64,6 +66,8 @@ export function requestRoutes(ctx: AppContext): FastifyPluginAsyncZod {
             ...(q.state ? { state: q.state } : {}),
             ...(q.kind ? { kind: q.kind } : {}),
             ...(q.member_id ? { memberId: q.member_id } : {}),
+            ...(q.assignee ? { assigneeId: q.assignee === 'me' ? actor.id : 'none' } : {}),
+            staff: true,
           },
           japanDate(ctx.clock()),
         );
@@ -108,6 +112,35 @@ export function requestRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           ...(b.received_on ? { receivedAt: receivedOn(b.received_on, ctx.clock()) } : {}),
         });
         return reply.status(201).send(view);
+      },
+    );
+
+    app.get(
+      '/requests/assignees',
+      {
+        config: { duty: { duty: 'member_requests', access: 'handle' } },
+        schema: { tags: ['requests'], summary: '担当者にできる職員 / staff who may be assigned a request' },
+      },
+      async (req) => {
+        const actor = requireDuty(req, 'member_requests', 'handle');
+        return { assignees: await listAssignees(ctx.db, actor.orgId) };
+      },
+    );
+
+    app.put(
+      '/requests/:id/assignee',
+      {
+        config: { duty: { duty: 'member_requests', access: 'handle' } },
+        schema: {
+          tags: ['requests'],
+          summary: '担当者の設定・変更 / assign the request (null: nobody)',
+          params: idParams,
+          body: z.strictObject({ assignee_id: z.uuid().nullable(), version: z.int().min(1) }),
+        },
+      },
+      async (req) => {
+        const actor = requireDuty(req, 'member_requests', 'handle');
+        return assignRequest(ctx, actor, req.params.id, { assigneeId: req.body.assignee_id, version: req.body.version });
       },
     );
 
@@ -254,10 +287,26 @@ export function requestRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       async (req, reply) => {
         const actor = requireDuty(req, 'member_requests', 'handle', ['privacy_officer']);
         const row = await loadForActor(ctx.db, actor, req.params.id);
-        if (!disclosingKinds.includes(row.kind) || (row.state !== 'answered' && row.state !== 'closed' && row.state !== 'approved')) {
-          throw new AppError('disclosure_not_ready');
-        }
+        if (!disclosingKinds.includes(row.kind) || !packageStates.includes(row.state)) throw new AppError('disclosure_not_ready');
         return deliverPackage(ctx, reply, actor, row, req.query.form, 'console');
+      },
+    );
+
+    app.get(
+      '/requests/:id/package/preview',
+      {
+        config: { roles: ['privacy_officer'], duty: { duty: 'member_requests', access: 'handle' } },
+        schema: {
+          tags: ['requests'],
+          summary: '開示パッケージのプレビュー（本人が受け取る内容）/ preview of the package the person receives',
+          params: idParams,
+        },
+      },
+      async (req) => {
+        const actor = requireDuty(req, 'member_requests', 'handle', ['privacy_officer']);
+        const row = await loadForActor(ctx.db, actor, req.params.id);
+        if (!disclosingKinds.includes(row.kind) || !packageStates.includes(row.state)) throw new AppError('disclosure_not_ready');
+        return previewPackage(ctx, actor, row);
       },
     );
 

@@ -1,9 +1,13 @@
-/** Home: who you are, which purposes of use your role may use (and with which items), where to go next. */
+/**
+ * Home: who you are, what needs your attention (counts that link to their lists), which purposes of use your
+ * role may use (and with which items), where to go next.
+ */
 import { Card, Notice, PageHeader } from '../components/ui.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { sortItems } from '../members/member-fields.ts';
 import { href, Link } from '../router.tsx';
 import { capabilities, useLabels, useSession } from '../session.tsx';
+import { AttentionPanel } from './attention-panel.tsx';
 
 export function HomePage() {
   const i18n = useI18n();
@@ -21,6 +25,7 @@ export function HomePage() {
           org: pick(me.organization.name, me.organization.name_en),
         })}
       />
+      <AttentionPanel />
       <div className="quick-links">
         {can.searchMembers && (
           <Link to="/members" className="quick-link">

@@ -3,6 +3,7 @@
  * role-aware navigation, the screen.
  */
 import { type ReactNode, useEffect, useState } from 'react';
+import type { Attention } from '../../../src/contract/api.ts';
 import { AlertsPage } from '../alerts/alerts-page.tsx';
 import { api } from '../api/client.ts';
 import type { Alert } from '../api/types.ts';
@@ -36,6 +37,10 @@ interface NavItem {
   /** Paths that light this entry up. */
   match: (path: string) => boolean;
   badge?: number;
+  /** The badge's tooltip (and accessible name). */
+  badgeTitle?: string;
+  /** A quieter badge for work that is open but not yet late. */
+  badgeTone?: 'bad' | 'warn';
 }
 
 export function Shell() {
@@ -44,6 +49,7 @@ export function Shell() {
   const location = useLocation();
   const can = capabilities(me);
   const openAlerts = useOpenAlertCount(can.alerts, location.href);
+  const openRequests = useOpenRequestCount(can.requests, location.href);
 
   const nav: NavItem[] = [
     { to: '/', label: 'nav.home', icon: icons.home, match: (p) => p === '/' },
@@ -64,6 +70,9 @@ export function Shell() {
             label: 'nav.requests' as const,
             icon: icons.requests,
             match: (p: string) => p.startsWith('/requests'),
+            badge: openRequests.open,
+            badgeTitle: t('nav.openRequests', { n: openRequests.open, overdue: openRequests.overdue }),
+            badgeTone: openRequests.overdue > 0 ? ('bad' as const) : ('warn' as const),
           },
         ]
       : []),
@@ -85,6 +94,7 @@ export function Shell() {
             icon: icons.alert,
             match: (p: string) => p.startsWith('/alerts'),
             badge: openAlerts,
+            badgeTitle: t('nav.openAlerts', { n: openAlerts }),
           },
         ]
       : []),
@@ -139,7 +149,11 @@ export function Shell() {
                     </span>
                     <span>{t(item.label)}</span>
                     {item.badge ? (
-                      <span className="sidenav-badge" title={t('nav.openAlerts', { n: item.badge })}>
+                      <span
+                        className={`sidenav-badge${item.badgeTone === 'warn' ? ' sidenav-badge-warn' : ''}`}
+                        title={item.badgeTitle}
+                        data-testid={`nav-badge-${item.to.slice(1)}`}
+                      >
                         {item.badge}
                       </span>
                     ) : null}
@@ -206,6 +220,24 @@ function NotYourDuty() {
       </p>
     </Notice>
   );
+}
+
+/** Open and overdue requests for the navigation badge (the home page's counts), refreshed on each navigation. */
+function useOpenRequestCount(enabled: boolean, href: string): { open: number; overdue: number } {
+  const [count, setCount] = useState({ open: 0, overdue: 0 });
+  // biome-ignore lint/correctness/useExhaustiveDependencies: refresh on every navigation
+  useEffect(() => {
+    if (!enabled) return;
+    let live = true;
+    api
+      .get<Attention>('/attention')
+      .then((r) => live && r.requests && setCount({ open: r.requests.open, overdue: r.requests.overdue }))
+      .catch(() => {});
+    return () => {
+      live = false;
+    };
+  }, [enabled, href]);
+  return count;
 }
 
 /** The number of open alerts for the navigation badge, refreshed on each navigation. */

@@ -1,8 +1,9 @@
 /**
- * 請求の詳細: one request — what was asked and how, the due date (overdue warned), the person's identity and
- * an agent's authority, the documents, the steps the role may take now, the answer (with the disclosure
- * package to download) and the history of every step. A step someone else took meanwhile is reported and
- * the latest request loaded.
+ * 請求の詳細: one request — where it stands (the step indicator and 「あと N 日」), what was asked and how, the
+ * due date (overdue warned), the assignee, the person's identity and an agent's authority, the documents, a
+ * disclosure's preview before approval, the steps the role may take now (deciding ones confirmed in a dialog),
+ * the answer (with the disclosure package to download) and the history of every step with the staff member's
+ * name. A step someone else took meanwhile is reported and the latest request loaded.
  */
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { ApiError, api } from '../api/client.ts';
@@ -10,6 +11,7 @@ import { Badge, Button, Card, ErrorNotice, Field, Loading, Notice, PageHeader } 
 import { type I18n, useI18n } from '../i18n/i18n.tsx';
 import { Link, navigate, useLocation } from '../router.tsx';
 import { capabilities, useLabels, useSession } from '../session.tsx';
+import { RequestAssignee } from './request-assignee.tsx';
 import { RequestDocuments } from './request-documents.tsx';
 import {
   adjustable,
@@ -21,6 +23,8 @@ import {
   requestLabels,
   stateTone,
 } from './request-model.ts';
+import { RequestPreview } from './request-preview.tsx';
+import { RequestProgress } from './request-progress.tsx';
 import { RequestSteps } from './request-steps.tsx';
 
 export function RequestPage({ requestId }: { requestId: string }) {
@@ -83,6 +87,7 @@ export function RequestPage({ requestId }: { requestId: string }) {
           </>
         }
       />
+      <RequestProgress request={request} />
       {notice && <Notice tone="success" title={notice} testId="request-notice" />}
       {error !== null && <ErrorNotice error={error} />}
       {conflict && (
@@ -126,6 +131,17 @@ export function RequestPage({ requestId }: { requestId: string }) {
             )}
           {row(t('request.detail'), describeDetail(i18n, labels, request), 'request-detail')}
         </dl>
+        <dl className="item-grid">
+          <RequestAssignee
+            request={request}
+            onSaved={(r, message) => {
+              setConflict(null);
+              setRequest(r);
+              setNotice(message);
+            }}
+            onConflict={conflicted}
+          />
+        </dl>
       </Card>
 
       <Card title={t('request.section.identity')}>
@@ -163,6 +179,14 @@ export function RequestPage({ requestId }: { requestId: string }) {
       <Card title={t('request.section.documents')}>
         <RequestDocuments request={request} onAdded={() => void load()} />
       </Card>
+
+      {can.decideRequests &&
+        disclosingKinds.includes(request.kind) &&
+        (request.state === 'in_progress' || request.state === 'approved') && (
+          <Card title={t('request.preview.title')}>
+            <RequestPreview key={request.version} request={request} />
+          </Card>
+        )}
 
       <Card title={t('request.section.steps')}>
         <RequestSteps key={request.version} request={request} onDone={stepped} onConflict={conflicted} />
@@ -203,7 +227,7 @@ export function RequestPage({ requestId }: { requestId: string }) {
                       ? label.state(e.to_state)
                       : ''}
                 </td>
-                <td>{label.actor(e.actor_type)}</td>
+                <td data-testid="event-actor">{e.actor_name ?? label.actor(e.actor_type)}</td>
                 <td className="pre-wrap">{label.eventNote(e.action, e.note)}</td>
               </tr>
             ))}

@@ -2,12 +2,15 @@
  * The steps a role may take in the request's current state: 本人確認 (how identity was checked), 対応開始,
  * 承認, 回答 (what was done, sent to the person), 不応諾 (the reason is required and sent), 取下げ and 完了.
  * Each step sends the version the screen showed, so a step someone else took meanwhile is not overwritten.
+ * Approving, answering and refusing first ask for confirmation in a dialog that restates what will happen and
+ * to whom (request-confirm.tsx).
  */
 import { type FormEvent, useState } from 'react';
 import { ApiError, api } from '../api/client.ts';
 import { Button, ErrorNotice, Field } from '../components/ui.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { useSession } from '../session.tsx';
+import { type ConfirmedStep, StepConfirmDialog } from './request-confirm.tsx';
 import { allowedSteps, type RequestStep, type RequestView, requestLabels } from './request-model.ts';
 
 export function RequestSteps({
@@ -31,6 +34,7 @@ export function RequestSteps({
   const [withdrawReason, setWithdrawReason] = useState('');
   const [busy, setBusy] = useState<RequestStep | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [confirm, setConfirm] = useState<{ step: ConfirmedStep; extra: Record<string, string>; text: string } | null>(null);
 
   if (steps.length === 0) return <p className="muted">{t('request.steps.none')}</p>;
 
@@ -43,8 +47,10 @@ export function RequestSteps({
       setAnswer('');
       setReason('');
       setWithdrawReason('');
+      setConfirm(null);
       onDone(next, step);
     } catch (err) {
+      setConfirm(null);
       if (err instanceof ApiError && err.code === 'request_version_conflict') onConflict(err);
       else setError(err);
     } finally {
@@ -55,13 +61,27 @@ export function RequestSteps({
     (step: RequestStep, extra: () => Record<string, string> = () => ({})) =>
     (e: FormEvent) => {
       e.preventDefault();
-      void take(step, extra());
+      const body = extra();
+      // A refusal without a reason is refused by the server at once; the dialog is for what reaches the person.
+      if (step === 'approve' || step === 'answer' || (step === 'refuse' && body.reason)) {
+        setConfirm({ step, extra: body, text: body.answer ?? body.reason ?? '' });
+      } else void take(step, body);
     };
   const trimmed = (key: string, value: string): Record<string, string> => (value.trim() ? { [key]: value.trim() } : {});
 
   return (
     <div className="request-steps" data-testid="request-steps">
       {error !== null && <ErrorNotice error={error} testId="step-error" />}
+      {confirm && (
+        <StepConfirmDialog
+          request={request}
+          step={confirm.step}
+          text={confirm.text}
+          busy={busy === confirm.step}
+          onConfirm={() => void take(confirm.step, confirm.extra)}
+          onCancel={() => setConfirm(null)}
+        />
+      )}
       {steps.includes('verify') && (
         <form
           className="step-form"

@@ -1,8 +1,9 @@
 /** Requests as a table: the privacy office's list and a member's history share it. Overdue rows stand out. */
 import { Badge } from '../components/ui.tsx';
+import { daysLeftText } from '../home/attention-panel.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { Link } from '../router.tsx';
-import { japanDateOf, type RequestView, requestLabels, stateTone } from './request-model.ts';
+import { japanDateOf, openStates, type RequestView, requestLabels, stateTone } from './request-model.ts';
 
 export function RequestTable({ requests, showMember = true }: { requests: RequestView[]; showMember?: boolean }) {
   const i18n = useI18n();
@@ -19,6 +20,7 @@ export function RequestTable({ requests, showMember = true }: { requests: Reques
             <th scope="col">{t('requests.col.received')}</th>
             <th scope="col">{t('requests.col.due')}</th>
             <th scope="col">{t('requests.col.state')}</th>
+            {showMember && <th scope="col">{t('requests.col.assignee')}</th>}
             <th scope="col">{t('requests.col.channel')}</th>
             <th scope="col">{t('requests.col.requester')}</th>
           </tr>
@@ -52,10 +54,12 @@ export function RequestTable({ requests, showMember = true }: { requests: Reques
                     <Badge tone="bad">{t('requests.overdue')}</Badge>
                   </>
                 )}
+                {openStates.includes(r.state) && <span className="sub">{daysLeftText(i18n, r.days_left)}</span>}
               </td>
               <td>
                 <Badge tone={stateTone[r.state]}>{label.state(r.state)}</Badge>
               </td>
+              {showMember && <td data-testid="request-assignee">{r.assignee_name ?? ''}</td>}
               <td className="nowrap">{label.channel(r.channel)}</td>
               <td>
                 {label.requester(r.requester)}

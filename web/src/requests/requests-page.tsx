@@ -1,6 +1,7 @@
 /**
  * 請求一覧: the privacy office's requests from the person — open ones by due date (the statutory clock of
- * Art. 33), the overdue ones, or all — with a kind filter, both kept in the URL.
+ * Art. 33), the overdue ones, or all — with a kind filter and "assigned to me", all kept in the URL (the home
+ * page's counts link here with them).
  */
 import { useEffect, useState } from 'react';
 import { api } from '../api/client.ts';
@@ -26,6 +27,7 @@ export function RequestsPage() {
   const { query, href: location } = useLocation();
   const view: View = views.find((v) => v === query.get('state')) ?? 'open';
   const kind = requestKinds.find((k) => k === query.get('kind')) ?? '';
+  const mine = query.get('assignee') === 'me';
   const [requests, setRequests] = useState<RequestView[] | null>(null);
   const [error, setError] = useState<unknown>(null);
 
@@ -35,7 +37,7 @@ export function RequestsPage() {
     setError(null);
     setRequests(null);
     api
-      .get<{ requests: RequestView[] }>('/requests', { state: view, kind })
+      .get<{ requests: RequestView[] }>('/requests', { state: view, kind, ...(mine ? { assignee: 'me' } : {}) })
       .then((r) => live && setRequests(r.requests))
       .catch((e) => live && setError(e));
     return () => {
@@ -43,10 +45,15 @@ export function RequestsPage() {
     };
   }, [location]);
 
-  const go = (next: { state?: View; kind?: RequestKind | '' }) =>
-    navigate(href('/requests', { state: (next.state ?? view) === 'open' ? undefined : (next.state ?? view), kind: next.kind ?? kind }), {
-      replace: true,
-    });
+  const go = (next: { state?: View; kind?: RequestKind | ''; mine?: boolean }) =>
+    navigate(
+      href('/requests', {
+        state: (next.state ?? view) === 'open' ? undefined : (next.state ?? view),
+        kind: next.kind ?? kind,
+        assignee: (next.mine ?? mine) ? 'me' : undefined,
+      }),
+      { replace: true },
+    );
   const overdue = requests?.filter((r) => r.overdue).length ?? 0;
 
   return (
@@ -89,6 +96,10 @@ export function RequestsPage() {
             </select>
           )}
         </Field>
+        <label className="check">
+          <input type="checkbox" name="mine" checked={mine} onChange={(e) => go({ mine: e.target.checked })} data-testid="filter-mine" />{' '}
+          {t('requests.filter.mine')}
+        </label>
       </div>
       {view !== 'overdue' && overdue > 0 && (
         <Notice tone="warning" title={t('requests.overdueTitle', { n: overdue })} testId="overdue-summary">

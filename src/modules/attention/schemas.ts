@@ -1,0 +1,34 @@
+/** The attention panel's answer: one part per kind of work, null when the role's work is not that. */
+import { z } from 'zod';
+
+export const attentionAnswer = z.strictObject({
+  today: z.iso.date().describe('今日（日本時間）/ today in Japan'),
+  requests: z
+    .strictObject({
+      open: z.int(),
+      overdue: z.int(),
+      /** Days left to the nearest due date among open requests (negative: overdue); null when none is open. */
+      nearest_days_left: z.int().nullable(),
+      nearest_due_on: z.iso.date().nullable(),
+      /** Open requests assigned to the reader. */
+      mine: z.int(),
+    })
+    .nullable(),
+  alerts: z.strictObject({ open: z.int() }).nullable(),
+  ledger: z.strictObject({ overdue: z.int(), due_soon: z.int() }).nullable(),
+  policy: z
+    .strictObject({
+      scheduled: z.array(
+        z.strictObject({
+          number: z.int().nullable(),
+          notice_on: z.iso.date().nullable(),
+          effective_on: z.iso.date().nullable(),
+          /** Days between the notice and the effective date (周知期間); null without a notice date. */
+          notice_days: z.int().nullable(),
+          days_until: z.int().nullable(),
+        }),
+      ),
+    })
+    .nullable(),
+});
+export type Attention = z.infer<typeof attentionAnswer>;
