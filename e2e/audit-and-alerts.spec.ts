@@ -49,14 +49,17 @@ test('officer: withdrawn-member alert acknowledged, audit trail filtered and pag
   await page.getByRole('tab', { name: '確認済み' }).click();
   await expect(page.locator(`[data-testid="alert-row"][data-member="${code}"]`).first()).toBeVisible();
 
-  // The alert conditions: the officer lowers the hourly limit; it is saved.
+  // The alert conditions: the officer lowers the hourly limits of opened records and of listed rows; saved.
   const settings = page.getByTestId('alert-settings');
-  await expect(settings.getByLabel('1時間あたりの参照件数の上限')).toHaveValue('200');
-  await settings.getByLabel('1時間あたりの参照件数の上限').fill('150');
+  await expect(settings.getByLabel('1時間あたりに開いた記録の上限')).toHaveValue('200');
+  await expect(settings.getByLabel('1時間あたりの一覧表示件数の上限')).toHaveValue('2000');
+  await settings.getByLabel('1時間あたりに開いた記録の上限').fill('150');
+  await settings.getByLabel('1時間あたりの一覧表示件数の上限').fill('1500');
   await settings.getByRole('button', { name: '条件を保存' }).click();
   await expect(settings).toContainText('アラートの条件を保存しました。');
   await page.reload();
-  await expect(page.getByTestId('alert-settings').getByLabel('1時間あたりの参照件数の上限')).toHaveValue('150');
+  await expect(page.getByTestId('alert-settings').getByLabel('1時間あたりに開いた記録の上限')).toHaveValue('150');
+  await expect(page.getByTestId('alert-settings').getByLabel('1時間あたりの一覧表示件数の上限')).toHaveValue('1500');
   await shot(page, '21-alert-settings');
 
   // The co-op audit trail, filtered by staff member and action.
