@@ -7,7 +7,8 @@ import { openMamori } from '../app/bootstrap.ts';
 import type { MemberField } from '../contract/member-fields.ts';
 import { findStaffActor } from '../modules/members/actor.ts';
 import { memberFieldLabels } from '../modules/members/fields.ts';
-import { readMember, searchMembers } from '../modules/members/read-member.ts';
+import { readMember } from '../modules/members/read-member.ts';
+import { searchMembers } from '../modules/members/search-members.ts';
 
 function print(member: Record<string, unknown>, json: boolean) {
   if (json) return console.log(JSON.stringify(member));

@@ -14,6 +14,7 @@ import { auditQueue } from './migrations/0010-audit-queue.ts';
 import { instances } from './migrations/0011-instances.ts';
 import { jobs } from './migrations/0012-jobs.ts';
 import { auditPartitions } from './migrations/0013-audit-partitions.ts';
+import { memberSearchIndexes } from './migrations/0014-member-search-indexes.ts';
 
 /** The one migration history, for both dialects. Append new migrations; never edit a landed one. */
 function migrationsFor(dialect: DialectName): Record<string, Migration> {
@@ -31,6 +32,7 @@ function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0011-instances': instances(dialect),
     '0012-jobs': jobs,
     '0013-audit-partitions': auditPartitions(dialect),
+    '0014-member-search-indexes': memberSearchIndexes(dialect),
   };
 }
 
