@@ -8,9 +8,9 @@
  * Cost stays bounded at a million members on both dialects. Every condition has an index on
  * `(org_id, column)` (migration 0014); the search walks one of them (the primary condition) and checks the
  * others on the rows it walks. With several range conditions the primary is the narrowest, measured by
- * counting at most `SCAN_WINDOW + 1` entries of each index (index-only). When filters are checked on the walk,
- * the walk stops after `SCAN_WINDOW` index entries (the key of the last one bounds the range), so a rare
- * combination never walks a whole prefix such as 「宮城県」; a search that reached that bound says so
+ * counting at most `SCAN_WINDOW + 1` entries of each index (index-only). When filters (or a purpose used only
+ * with consent) are checked on the walk, the walk stops after `SCAN_WINDOW` index entries (the key of the last
+ * one bounds the range), so a rare combination never walks a whole prefix such as 「宮城県」; a search that reached that bound says so
  * (`total_exact: false`, 「N 件以上」) and asks for a narrower term. The count reads at most
  * `SEARCH_COUNT_CAP + 1` matches (`select count(*) from (… limit 1001)`), and only when the page is full or
  * empty past the first: a search whose hits fit on the first page knows its total without counting.
@@ -218,14 +218,11 @@ export async function searchMembers(ctx: AppContext, opts: SearchMembersOptions)
       }
     }
     const others = conditions.filter((c) => c !== primary);
-    // With filters checked on the walk, the walk is bounded; without, a page reads at most offset + limit hits.
-    let bound: string | undefined;
-    let boundKnown = false;
-    const boundOnce = async () => {
-      if (!boundKnown) [bound, boundKnown] = [await windowBound(tx, orgId, primary, window), true];
-      return bound;
-    };
-    if (others.length > 0) await boundOnce();
+    // When most rows of the walk may fail a check (another condition, or a purpose used only with consent), the
+    // walk is bounded. Otherwise a page reads about offset + limit rows and the count about SEARCH_COUNT_CAP + 1:
+    // only the few members who opted out of or stopped the purpose are skipped.
+    const sparse = others.length > 0 || engine.needsConsent(orgId, opts.purpose);
+    const bound = sparse ? await windowBound(tx, orgId, primary, window) : undefined;
 
     const matching = () => {
       let q = tx.selectFrom('members').where('members.org_id', '=', orgId).where(walk(primary, bound));
@@ -275,7 +272,6 @@ export async function searchMembers(ctx: AppContext, opts: SearchMembersOptions)
       total = 0;
       exact = bound === undefined;
     } else {
-      await boundOnce();
       const counted = await tx
         .selectFrom(
           matching()
