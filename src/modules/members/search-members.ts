@@ -11,9 +11,9 @@
  * counting at most `SCAN_WINDOW + 1` entries of each index (index-only). When filters (or a purpose used only
  * with consent) are checked on the walk, the walk stops after `SCAN_WINDOW` index entries (the key of the last
  * one bounds the range), so a rare combination never walks a whole prefix such as 「宮城県」; a search that reached that bound says so
- * (`total_exact: false`, 「N 件以上」) and asks for a narrower term. The count reads at most
- * `SEARCH_COUNT_CAP + 1` matches (`select count(*) from (… limit 1001)`), and only when the page is full or
- * empty past the first: a search whose hits fit on the first page knows its total without counting.
+ * (`total_exact: false`, 「N 件以上」) and asks for a narrower term. One walk reads the ids of at most
+ * `SEARCH_COUNT_CAP + 1` matches (more only for a page beyond them: offset + limit): their number is the total,
+ * the page is a slice of them, and only the page's rows are read whole.
  */
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
 import type { StaffActor } from '../../base/actors.ts';
@@ -210,19 +210,19 @@ export async function searchMembers(ctx: AppContext, opts: SearchMembersOptions)
 
     // The primary condition: an equality if there is one, otherwise the narrowest range.
     let primary = conditions.find((c) => c.eq !== undefined) ?? conditions[0]!;
+    let primarySize = Number.POSITIVE_INFINITY;
     if (primary.eq === undefined && conditions.length > 1) {
-      let best = Number.POSITIVE_INFINITY;
       for (const c of conditions) {
         const size = await rangeSize(tx, orgId, c, window);
-        if (size < best) [best, primary] = [size, c];
+        if (size < primarySize) [primarySize, primary] = [size, c];
       }
     }
     const others = conditions.filter((c) => c !== primary);
     // When most rows of the walk may fail a check (another condition, or a purpose used only with consent), the
-    // walk is bounded. Otherwise a page reads about offset + limit rows and the count about SEARCH_COUNT_CAP + 1:
-    // only the few members who opted out of or stopped the purpose are skipped.
+    // walk is bounded (unless the primary range is known to be within the window). Otherwise the walk reads about
+    // SEARCH_COUNT_CAP + 1 rows: only the few members who opted out of or stopped the purpose are skipped.
     const sparse = others.length > 0 || engine.needsConsent(orgId, opts.purpose);
-    const bound = sparse ? await windowBound(tx, orgId, primary, window) : undefined;
+    const bound = sparse && primarySize > window ? await windowBound(tx, orgId, primary, window) : undefined;
 
     const matching = () => {
       let q = tx.selectFrom('members').where('members.org_id', '=', orgId).where(walk(primary, bound));
@@ -255,36 +255,20 @@ export async function searchMembers(ctx: AppContext, opts: SearchMembersOptions)
       }
       return q;
     };
-    const rows: MemberTable[] = await matching()
-      .selectAll('members')
+    // One walk finds the matches up to the cap (ids only) — the total and the page's place in it — and the page's
+    // rows are then read by id.
+    const hits = await matching()
+      .select('members.id')
       .orderBy(`members.${primary.column}`)
-      .limit(limit)
-      .offset(offset)
+      .limit(Math.max(SEARCH_COUNT_CAP + 1, offset + limit))
       .execute();
-
-    let total: number;
-    let exact: boolean;
-    if (rows.length > 0 && rows.length < limit) {
-      // The last page: the total is known without counting.
-      total = offset + rows.length;
-      exact = bound === undefined;
-    } else if (rows.length === 0 && offset === 0) {
-      total = 0;
-      exact = bound === undefined;
-    } else {
-      const counted = await tx
-        .selectFrom(
-          matching()
-            .select(sql<number>`1`.as('one'))
-            .limit(SEARCH_COUNT_CAP + 1)
-            .as('c'),
-        )
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .executeTakeFirstOrThrow();
-      const n = Number(counted.n);
-      total = Math.min(n, SEARCH_COUNT_CAP);
-      exact = n <= SEARCH_COUNT_CAP && bound === undefined;
-    }
+    const pageIds = hits.slice(offset, offset + limit).map((h) => h.id);
+    const byId = new Map(
+      (pageIds.length > 0 ? await tx.selectFrom('members').selectAll().where('id', 'in', pageIds).execute() : []).map((r) => [r.id, r]),
+    );
+    const rows: MemberTable[] = pageIds.flatMap((id) => byId.get(id) ?? []);
+    const total = Math.min(hits.length, SEARCH_COUNT_CAP);
+    const exact = hits.length <= SEARCH_COUNT_CAP && bound === undefined;
 
     const entry = await appendAudit(
       tx,
