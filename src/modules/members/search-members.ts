@@ -32,7 +32,6 @@ import { parseSearchFilters, SEARCH_COUNT_CAP } from './search-filters.ts';
 
 /** Index entries a search walks at most when it checks filters on the walk. */
 export const SCAN_WINDOW = 20_000;
-export const SEARCH_PAGE_SIZES = [20, 50, 100] as const;
 
 export interface SearchMembersOptions {
   actor: StaffActor;
@@ -178,7 +177,7 @@ export async function searchMembers(ctx: AppContext, opts: SearchMembersOptions)
   const conditions = conditionsOf(opts);
   if (conditions.length === 0) {
     throw new AppError('validation_failed', [
-      { field: 'q', code: 'required', message_ja: '検索条件を入力してください。', message_en: 'Give a search term.' },
+      { field: 'q', code: 'required', message_ja: '検索条件を入力してください。', message_en: 'Give a search term or a filter.' },
     ]);
   }
   const by = conditions[0]!.item;
