@@ -1,12 +1,13 @@
 /**
- * (b) Delivery staff find a member by member code and by phone, open the record for ④ without the bank
+ * (b) Delivery staff find a member by member code and by phone, page through the members of a city (the
+ * address filter; no birth-year filter, which ④ does not use), open the record for ④ without the bank
  * account, see the bank account only under ⑬, are refused for ① (not their role's purpose), and have no
  * audit menu.
  */
 import { expect, test } from '@playwright/test';
 import { mainNav, memberIdOf, shot, signIn } from './helpers.ts';
 
-test('delivery staff: code and phone search, ④ without the bank account, refused for ①', async ({ page }) => {
+test('delivery staff: code and phone search, address filter and pages, ④ without the bank account, refused for ①', async ({ page }) => {
   await signIn(page, 'staff');
   await expect(page.getByTestId('current-user')).toContainText('宅配担当職員');
   await expect(mainNav(page).getByRole('link', { name: '監査記録' })).toHaveCount(0);
@@ -29,6 +30,35 @@ test('delivery staff: code and phone search, ④ without the bank account, refus
   await page.getByRole('button', { name: '検索', exact: true }).click();
   await expect(page.getByTestId('member-row').filter({ hasText: '1000001' })).toHaveCount(1);
   await shot(page, '07-search-phone-staff');
+
+  // ④ uses the address, not the birth date: the address filter is offered, the birth year is not. A filter
+  // alone finds the members of a city, counted and shown 20 to a page.
+  await expect(page.getByLabel('生年（西暦）')).toHaveCount(0);
+  const address = page.getByLabel('住所（都道府県から）');
+  await address.fill('宮');
+  await page.getByRole('searchbox').fill('');
+  await page.getByRole('button', { name: '検索', exact: true }).click();
+  await expect(page.getByText('住所は2文字以上、都道府県から入力してください').first()).toBeVisible();
+  await address.fill('宮城県仙台市');
+  await page.getByLabel('表示件数').selectOption('20');
+  await page.getByRole('button', { name: '検索', exact: true }).click();
+  const total = Number(((await page.getByTestId('result-count').textContent()) ?? '').replace(/\D/g, ''));
+  expect(total).toBeGreaterThan(20);
+  await expect(page.getByTestId('search-range')).toHaveText('1〜20 件目');
+  await expect(page.getByTestId('member-row')).toHaveCount(20);
+  for (const cell of await page.getByTestId('member-row').allTextContents()) expect(cell).toContain('宮城県仙台市');
+  const firstOnPage1 = await page.getByTestId('member-row').first().textContent();
+  await page.getByRole('button', { name: '次へ' }).click();
+  await expect(page.getByTestId('search-range')).toHaveText('21〜40 件目');
+  await expect(page.getByTestId('member-row').first()).not.toHaveText(firstOnPage1 ?? '');
+  await expect(page.getByTestId('result-count')).toHaveText(`${total.toLocaleString('ja-JP')} 件`);
+  await shot(page, '07b-search-address-page2-staff');
+  await page.getByRole('button', { name: '前へ' }).click();
+  await expect(page.getByTestId('search-range')).toHaveText('1〜20 件目');
+  await expect(page.getByRole('button', { name: '前へ' })).toBeDisabled();
+  await address.fill('');
+  await page.getByRole('searchbox').fill(phone!);
+  await page.getByRole('button', { name: '検索', exact: true }).click();
 
   await page.getByTestId('member-row').filter({ hasText: '1000001' }).getByRole('link', { name: '開く' }).click();
   await expect(page.getByTestId('purpose-banner')).toContainText('④');

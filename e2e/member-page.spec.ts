@@ -46,8 +46,10 @@ test('a member files a disclosure request and downloads the PDF', async ({ page,
   await expect(page.locator('[data-item="member_code"]')).toContainText(DEMO_MEMBER_CODE);
   await expect(page.locator('[data-item="email"]')).toContainText(DEMO_MEMBER_EMAIL);
   await expect(page.getByTestId('joint-use').first()).toBeVisible();
+  // The purposes are grouped and collapsed; ⑯ is among those that can be stopped, in use until then.
+  await page.getByTestId('purpose-group-opt_out').locator('summary').click();
   const p16 = page.locator('[data-purpose="P16"] [data-testid="purpose-status"]');
-  await expect(p16).toHaveText('利用中');
+  await expect(p16).toHaveText('利用中（停止できます）');
   await shot(page, '60-my-page');
 
   // ⑯ (profiling) is an opt-out purpose: the member stops it herself.
@@ -57,6 +59,7 @@ test('a member files a disclosure request and downloads the PDF', async ({ page,
   await expect(page.getByTestId('consent-saved')).toContainText('「利用停止」にしました');
   await expect(consent.getByRole('radio', { name: '利用をやめてほしい' })).toBeChecked();
   await expect(p16).toHaveText('利用停止（お申し出）');
+  await expect(page.getByTestId('purpose-group-opt_out').locator('summary')).toContainText('うち 1 件は利用していません');
   await page.getByTestId('consent-history').locator('summary').click();
   await expect(page.getByTestId('consent-history')).toContainText('本人');
   await shot(page, '61-my-consents');
@@ -128,9 +131,35 @@ test('on a phone: a guardian opens her child’s page, then corrects her phone n
   await page.setViewportSize({ width: 390, height: 844 });
   await memberSignIn(page);
   await expect(page.getByTestId('ward-banner')).toHaveCount(0);
+
+  // Shorter on a phone: the choices come first, then the purposes in collapsed groups, then the items.
+  await expect(page.getByTestId('consent-P02')).toBeVisible();
+  const top = async (id: string) => (await page.locator(`#${id}`).boundingBox())?.y ?? Number.NaN;
+  expect(await top('my-consents')).toBeLessThan(await top('my-purposes'));
+  expect(await top('my-purposes')).toBeLessThan(await top('my-items'));
+  const groups = page.locator('details.my-purpose-group');
+  expect(await groups.count()).toBeGreaterThanOrEqual(2);
+  for (const group of await groups.all()) await expect(group).not.toHaveAttribute('open');
+  await expect(page.locator('[data-purpose="P01"]')).toBeHidden();
+  expect((await page.locator('#my-purposes').boundingBox())?.height).toBeLessThan(600);
+  // ② (direct mail) is an opt-out purpose in use: it says it can be stopped, not that consent was given.
+  await expect(page.getByTestId('consent-P02')).toContainText('利用中（停止できます）');
+  await expect(page.getByTestId('consent-P02')).not.toContainText('同意あり');
+  await page.getByTestId('purpose-group-none').locator('summary').click();
+  await expect(page.locator('[data-purpose="P01"]')).toBeVisible();
+  await expect(page.locator('[data-purpose="P01"] [data-testid="purpose-status"]')).toHaveText('利用中');
+  await page.getByTestId('purpose-group-opt_out').locator('summary').click();
+  await expect(page.locator('[data-purpose="P02"] [data-testid="purpose-status"]')).toHaveText('利用中（停止できます）');
+  await expect(page.getByRole('heading', { name: 'あなたの情報', exact: true })).toBeVisible();
+  await shot(page, '64b-my-phone-groups');
+
   await page.getByRole('button', { name: '守田 さくらさんのページを見る' }).click();
   await expect(page.getByTestId('ward-banner')).toContainText('守田 さくら さんのページです');
   await expect(page.getByTestId('my-page-title')).toHaveText('守田 さくら さんのページ');
+  // The guardian sees the child's name where her own page says 「あなた」.
+  await expect(page.getByRole('heading', { name: '守田 さくら さんの情報', exact: true })).toBeVisible();
+  await expect(page.getByRole('heading', { name: '守田 さくら さんの情報の利用目的' })).toBeVisible();
+  expect(await page.locator('main').textContent()).not.toContain('あなた');
   await expect(page.locator('[data-item="member_code"]')).toContainText(DEMO_CHILD_CODE);
   // Nothing is wider than the phone.
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);

@@ -7,7 +7,8 @@ import { openMamori } from '../app/bootstrap.ts';
 import type { MemberField } from '../contract/member-fields.ts';
 import { findStaffActor } from '../modules/members/actor.ts';
 import { memberFieldLabels } from '../modules/members/fields.ts';
-import { readMember, searchMembers } from '../modules/members/read-member.ts';
+import { readMember } from '../modules/members/read-member.ts';
+import { searchMembers } from '../modules/members/search-members.ts';
 
 function print(member: Record<string, unknown>, json: boolean) {
   if (json) return console.log(JSON.stringify(member));
@@ -53,38 +54,60 @@ export function memberCommands(program: Command) {
 
   members
     .command('search')
-    .description('組合員を検索（コード・カナ・氏名・電話）/ search members (code, kana, name, phone)')
+    .description(
+      '組合員を検索（コード・カナ・氏名・電話、住所・生年で絞り込み）/ search members (code, kana, name, phone; address, birth year)',
+    )
     .requiredOption('--as <login>', '操作する職員 / the staff user acting')
     .requiredOption('--purpose <code>', '利用目的コード / purpose code')
     .option('--code <code>')
     .option('--kana <kana>')
     .option('--name <name>')
     .option('--phone <phone>')
+    .option('--address <prefix>', '住所の前方一致（都道府県から）/ address prefix from the prefecture')
+    .option('--birth-year <year>', '生年（1980、1970-1979）/ birth year or range')
     .option('--limit <n>', '件数 / how many', '20')
-    .action(async (o: { as: string; purpose: string; code?: string; kana?: string; name?: string; phone?: string; limit: string }) => {
-      const m = await openMamori();
-      try {
-        const actor = await findStaffActor(m.ctx.db, o.as);
-        const { members } = await searchMembers(m.ctx, {
-          actor,
-          purpose: o.purpose,
-          ...(o.code ? { code: o.code } : {}),
-          ...(o.kana ? { kana: o.kana } : {}),
-          ...(o.name ? { name: o.name } : {}),
-          ...(o.phone ? { phone: o.phone } : {}),
-          limit: Number(o.limit),
-          via: 'cli',
-        });
-        for (const member of members)
-          console.log(
-            Object.entries(member)
-              .filter(([k]) => k !== 'version')
-              .map(([, v]) => v ?? '')
-              .join('\t'),
-          );
-        console.log(`${members.length} 件 / members`);
-      } finally {
-        await m.close();
-      }
-    });
+    .option('--offset <n>', '読み飛ばす件数 / hits to skip', '0')
+    .action(
+      async (o: {
+        as: string;
+        purpose: string;
+        code?: string;
+        kana?: string;
+        name?: string;
+        phone?: string;
+        address?: string;
+        birthYear?: string;
+        limit: string;
+        offset: string;
+      }) => {
+        const m = await openMamori();
+        try {
+          const actor = await findStaffActor(m.ctx.db, o.as);
+          const { members, total, total_exact } = await searchMembers(m.ctx, {
+            actor,
+            purpose: o.purpose,
+            ...(o.code ? { code: o.code } : {}),
+            ...(o.kana ? { kana: o.kana } : {}),
+            ...(o.name ? { name: o.name } : {}),
+            ...(o.phone ? { phone: o.phone } : {}),
+            ...(o.address ? { address: o.address } : {}),
+            ...(o.birthYear ? { birthYear: o.birthYear } : {}),
+            limit: Number(o.limit),
+            offset: Number(o.offset),
+            via: 'cli',
+          });
+          for (const member of members)
+            console.log(
+              Object.entries(member)
+                .filter(([k]) => k !== 'version')
+                .map(([, v]) => v ?? '')
+                .join('\t'),
+            );
+          const matched = total_exact ? `${total} 件中` : `${total} 件以上のうち`;
+          console.log(`${matched} ${members.length} 件 / ${members.length} of ${total_exact ? '' : 'at least '}${total}`);
+        } finally {
+          await m.close();
+        }
+      },
+    );
 }

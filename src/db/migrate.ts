@@ -17,6 +17,7 @@ import { auditPartitions } from './migrations/0013-audit-partitions.ts';
 import { alertNotes } from './migrations/0014-alert-notes.ts';
 import { policySubjects } from './migrations/0015-policy-subjects.ts';
 import { requestAssignee } from './migrations/0016-request-assignee.ts';
+import { memberSearchIndexes } from './migrations/0017-member-search-indexes.ts';
 
 /** The one migration history, for both dialects. Append new migrations; never edit a landed one. */
 function migrationsFor(dialect: DialectName): Record<string, Migration> {
@@ -37,6 +38,7 @@ function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0014-alert-notes': alertNotes,
     '0015-policy-subjects': policySubjects,
     '0016-request-assignee': requestAssignee,
+    '0017-member-search-indexes': memberSearchIndexes(dialect),
   };
 }
 

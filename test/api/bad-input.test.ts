@@ -116,6 +116,23 @@ describe.each(availableDialects())('API bad input on %s', (dialect) => {
     expectError(await service.get(`/api/v1/members/${memberId}`), 400, 'validation_failed');
   });
 
+  it('member search: bad filters and paging are refused with the field named, a good search says how many matched', async () => {
+    const q = (query: string) => service.get(`/api/v1/members?purpose=P01&${query}`);
+    const birth = await q(`kana=${encodeURIComponent('カ')}&birth_year=${encodeURIComponent('1990-1980')}`);
+    expectError(birth, 400, 'validation_failed');
+    expect(birth.body.error?.issues).toEqual([expect.objectContaining({ field: 'birth_year', code: 'range_reversed' })]);
+    const address = await q(`address=${encodeURIComponent('宮')}&birth_year=abc`);
+    expectError(address, 400, 'validation_failed');
+    expect(address.body.error?.issues?.map((i) => i.field)).toEqual(['address', 'birth_year']);
+    expectError(await q('kana=%E3%82%AB&offset=1001'), 400, 'validation_failed');
+    expectError(await q('kana=%E3%82%AB&limit=0'), 400, 'validation_failed');
+    expectError(await q('address=%20%20'), 400, 'validation_failed');
+    const ok = await q(`address=${encodeURIComponent('宮城県')}&birth_year=1940-2010&limit=5&offset=5`);
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ by: 'address', filters: ['birth_date'], offset: 5, limit: 5, total_exact: true });
+    expect((ok.body as unknown as { members: unknown[] }).members).toHaveLength(5);
+  });
+
   it('another co-op’s member is simply not found', async () => {
     const other = await f.memberId('6000001');
     expectError(await service.get(`/api/v1/members/${other}?purpose=P01`), 404, 'member_not_found');

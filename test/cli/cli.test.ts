@@ -122,6 +122,25 @@ describe('mamori members (purpose-bound, audited)', () => {
     const r = mamori(['members', 'search', '--as', 'staff', '--purpose', 'P04', '--code', '1000002']);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/1000002/);
+    const filtered = mamori([
+      'members',
+      'search',
+      '--as',
+      'service',
+      '--purpose',
+      'P01',
+      '--address',
+      '宮城県',
+      '--birth-year',
+      '1940-2010',
+      '--limit',
+      '2',
+    ]);
+    expect(filtered.code).toBe(0);
+    expect(filtered.out).toMatch(/ 件中 2 件 \/ 2 of \d+/);
+    expect(mamori(['members', 'search', '--as', 'service', '--purpose', 'P01', '--birth-year', '19x0']).err).toMatch(
+      /validation_failed|生年/,
+    );
   });
 });
 

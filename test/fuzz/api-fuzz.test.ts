@@ -176,6 +176,10 @@ function hints(key: string, pools: Pools): fc.Arbitrary<unknown> | undefined {
   if (key === 'org') return fc.constantFrom('demo-coop', 'demo-other-coop', 'nope');
   if (key === 'phone') return fc.constantFrom('022-215-0001', '090-1234-5678');
   if (key === 'postal_code') return fc.constantFrom('980-0811', '9800811');
+  // Member search filters and paging: valid-shaped values and the bad ones the service must refuse with a 400.
+  if (key === 'address') return fc.constantFrom('宮城県仙台市', '宮城県', '東', '');
+  if (key === 'birth_year') return fc.constantFrom('1980', '1970-1979', '１９８０〜', '1990-1980', '19x0', '');
+  if (key === 'offset') return fc.integer({ min: 0, max: 1000 });
   if (key === 'email') return fc.constantFrom('fuzz@example.jp', 'not-an-email');
   if (key === 'version' || key === 'revision' || key === 'number') return fc.integer({ min: 0, max: 5 });
   return undefined;

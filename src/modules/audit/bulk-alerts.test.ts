@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { availableDialects } from '../../../test/support/db.ts';
 import { demoFixture, type Fixture } from '../../../test/support/fixtures.ts';
-import { readMember, searchMembers } from '../members/read-member.ts';
+import { readMember } from '../members/read-member.ts';
+import { searchMembers } from '../members/search-members.ts';
 import { pruneAccessCounters } from './alerts.ts';
 
 describe.each(availableDialects())('opened records and listed rows on %s', (dialect) => {

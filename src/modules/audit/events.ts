@@ -19,7 +19,11 @@ type Base = { orgId: string | null; memberId?: string | null; purpose?: string |
 export type AuditEvent = Base &
   (
     | { action: 'member.read'; outcome: 'allowed' | 'refused'; detail: { items?: readonly string[]; joint_use?: string; via?: string } }
-    | { action: 'member.search'; outcome: 'allowed' | 'refused'; detail: { by: string; results: number; member_ids?: string[] } }
+    | {
+        action: 'member.search';
+        outcome: 'allowed' | 'refused';
+        detail: { by: string; results: number; member_ids?: string[]; filters?: string[]; offset?: number };
+      }
     | { action: 'member.create'; outcome: 'ok' | 'refused'; detail: { fields: string[]; via?: string } }
     | { action: 'member.update'; outcome: 'ok' | 'refused'; detail: { fields: string[]; version?: number; via?: string } }
     | { action: 'member.import'; outcome: 'ok'; detail: { run: string; change: 'created' | 'updated'; fields?: string[] } }

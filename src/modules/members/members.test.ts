@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { availableDialects, chained } from '../../../test/support/db.ts';
 import { demoFixture, type Fixture } from '../../../test/support/fixtures.ts';
 import { verifyAuditChain } from '../audit/verify.ts';
-import { readMember, searchMembers } from './read-member.ts';
+import { readMember } from './read-member.ts';
+import { searchMembers } from './search-members.ts';
 import { createMember, updateMember } from './write-member.ts';
 
 describe.each(availableDialects())('member ledger on %s', (dialect) => {

@@ -1,16 +1,15 @@
 /**
- * Reading members for a purpose: one member's record, or a search. Each access is decided by the access
+ * Reading a member's record for a purpose (the search is search-members.ts). Each access is decided by the access
  * engine and recorded in the audit trail in the same transaction; a refusal is recorded too (in its own
  * transaction, since nothing else happens) and then raised as an AppError with the refusal's code.
  */
 
-import type { ExpressionBuilder } from 'kysely';
 import type { StaffActor } from '../../base/actors.ts';
 import type { AppContext } from '../../base/context.ts';
 import { AppError } from '../../base/errors.ts';
 import { type OrgSettings, parseOrgSettings } from '../../base/settings.ts';
 import { dialectOf, SqliteTx, sqliteGroupTransaction, type Tx } from '../../db/database.ts';
-import type { BlockKind, Database, MemberTable } from '../../db/schema.ts';
+import type { BlockKind, MemberTable } from '../../db/schema.ts';
 import { japanDate } from '../../db/time.ts';
 import type { AccessEngine } from '../access/decide.ts';
 import type { RefusalCode } from '../access/policy.ts';
@@ -18,7 +17,6 @@ import { checkReadAlerts } from '../audit/alerts.ts';
 import { appendAudit } from '../audit/append.ts';
 import { auditMacReady } from '../audit/mac.ts';
 import { getOrgSettings } from '../organizations/settings-cache.ts';
-import { digitsOnly, kanaSearchKey, normalizeText } from './normalize.ts';
 import { type PresentedMember, presentMember } from './presenter.ts';
 import { allowedReadEvent, refusalError, refusedReadEvent } from './read-events.ts';
 import { readMemberGrouped } from './read-group.ts';
@@ -130,130 +128,4 @@ async function readInTransaction(
     settings: row.org_id === opts.actor.orgId ? actorSettings : await settingsIn(ctx, tx, row.org_id),
   });
   return { member: presentMember(row, decision.items, ctx.keys) };
-}
-
-export interface SearchMembersOptions {
-  actor: StaffActor;
-  purpose: string;
-  /** Whose members: the actor's organization (default), or an organization whose members it jointly uses. */
-  orgId?: string;
-  code?: string;
-  /** Kana prefix (family name first), any width or hiragana. */
-  kana?: string;
-  /** Name prefix in kanji. */
-  name?: string;
-  /** Phone: full number or its leading digits. */
-  phone?: string;
-  limit?: number;
-  via?: string;
-}
-
-/** Fields a search hit may show (further cut down to the purpose's items). */
-const hitFields = ['member_code', 'name', 'name_kana', 'phone', 'address', 'status'] as const;
-
-export async function searchMembers(ctx: AppContext, opts: SearchMembersOptions): Promise<{ members: PresentedMember[]; by: string }> {
-  const engine = await ctx.policy.engine();
-  const now = ctx.clock();
-  const limit = Math.min(Math.max(opts.limit ?? 20, 1), 100);
-  const by = opts.code ? 'member_code' : opts.kana ? 'name_kana' : opts.phone ? 'phone' : opts.name ? 'name' : null;
-  if (!by) {
-    throw new AppError('validation_failed', [
-      { field: 'q', code: 'required', message_ja: '検索条件を入力してください。', message_en: 'Give a search term.' },
-    ]);
-  }
-  const orgId = opts.orgId ?? opts.actor.orgId;
-  const outcome = await ctx.db.transaction().execute(async (tx) => {
-    const base = { actor: opts.actor, purpose: opts.purpose, member: { orgId, blocks: [] }, today: japanDate(now) };
-    const decision = engine.decide({ ...base, action: 'search', items: [by] });
-    if (!decision.allowed) {
-      await appendAudit(
-        tx,
-        opts.actor,
-        {
-          action: 'member.search',
-          outcome: 'refused',
-          orgId: opts.actor.orgId,
-          purpose: opts.purpose,
-          errorCode: decision.code,
-          detail: { by, results: 0 },
-        },
-        ctx.clock,
-      );
-      return { error: refusalToError(decision.code) };
-    }
-    // Hits show what a read for the purpose would show (for a joint user: the joint use's items), cut to hitFields.
-    const view = engine.decide({ ...base, action: 'read' });
-    const visible = (view.allowed ? view.items : [by]).filter((i) => (hitFields as readonly string[]).includes(i));
-    let q = tx.selectFrom('members').selectAll().where('members.org_id', '=', orgId);
-    if (opts.code) q = q.where('member_code', '=', opts.code.normalize('NFKC').trim().toUpperCase());
-    else if (opts.kana) q = q.where(startsWith('name_kana_norm', kanaSearchKey(opts.kana)));
-    else if (opts.phone) {
-      const digits = digitsOnly(opts.phone);
-      q = digits.length >= 10 ? q.where('phone_norm', '=', digits) : q.where(startsWith('phone_norm', digits));
-    } else if (opts.name) q = q.where(startsWith('name', normalizeText(opts.name)));
-    // Members who stopped or opted out of this purpose are not found through it, nor, for a purpose used
-    // only with consent, those who have not consented.
-    q = q.where((eb) =>
-      eb.not(
-        eb.exists(
-          eb
-            .selectFrom('member_purpose_blocks')
-            .select('member_purpose_blocks.member_id')
-            .whereRef('member_purpose_blocks.member_id', '=', 'members.id')
-            .where('member_purpose_blocks.purpose_id', '=', decision.purposeId)
-            .where('member_purpose_blocks.kind', 'in', ['opt_out', 'stopped']),
-        ),
-      ),
-    );
-    if (engine.needsConsent(orgId, opts.purpose)) {
-      q = q.where((eb) =>
-        eb.exists(
-          eb
-            .selectFrom('member_purpose_blocks')
-            .select('member_purpose_blocks.member_id')
-            .whereRef('member_purpose_blocks.member_id', '=', 'members.id')
-            .where('member_purpose_blocks.purpose_id', '=', decision.purposeId)
-            .where('member_purpose_blocks.kind', '=', 'consented'),
-        ),
-      );
-    }
-    const rows: MemberTable[] = await q
-      .orderBy(by === 'member_code' ? 'member_code' : by === 'phone' ? 'phone_norm' : 'name_kana_norm')
-      .limit(limit)
-      .execute();
-    const entry = await appendAudit(
-      tx,
-      opts.actor,
-      {
-        action: 'member.search',
-        outcome: 'allowed',
-        orgId,
-        purpose: opts.purpose,
-        detail: { by, results: rows.length, member_ids: rows.map((r) => r.id) },
-      },
-      ctx.clock,
-    );
-    if (rows.length > 0) {
-      // Each withdrawn member in the list alerts once per user and day (alerts.ts), not at every listing.
-      await checkReadAlerts(tx, {
-        orgId,
-        actorId: opts.actor.id,
-        memberId: rows[0]!.id,
-        memberStatus: 'listed',
-        audit: entry,
-        at: now,
-        settings: await getOrgSettings(ctx, orgId, tx),
-        listed: rows.length,
-        listedWithdrawn: rows.filter((r) => r.status === 'withdrawn').map((r) => r.id),
-      });
-    }
-    return { members: rows.map((r) => presentMember(r, visible, ctx.keys)) };
-  });
-  if ('error' in outcome) throw outcome.error;
-  return { members: outcome.members, by };
-}
-
-/** A prefix match that uses the index on both dialects: col >= p AND col < p‖U+FFFF (byte-wise collation). */
-function startsWith(column: 'name_kana_norm' | 'phone_norm' | 'name', value: string) {
-  return (eb: ExpressionBuilder<Database, 'members'>) => eb.and([eb(column, '>=', value), eb(column, '<', `${value}\uffff`)]);
 }

@@ -6,8 +6,9 @@ import { AppError } from '../../base/errors.ts';
 import { requireKind, requireStaff } from '../../base/guard.ts';
 import { searchAudit } from '../audit/search.ts';
 import { drainAuditQueue } from '../audit/sequencer.ts';
-import { readMember, searchMembers } from './read-member.ts';
+import { readMember } from './read-member.ts';
 import { createMemberBody, memberIdParams, readMemberQuery, searchMembersQuery, updateMemberBody } from './schemas.ts';
+import { searchMembers } from './search-members.ts';
 import { createMember, updateMember } from './write-member.ts';
 
 export function memberRoutes(ctx: AppContext): FastifyPluginAsyncZod {
@@ -32,7 +33,10 @@ export function memberRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           ...(q.kana ? { kana: q.kana } : {}),
           ...(q.name ? { name: q.name } : {}),
           ...(q.phone ? { phone: q.phone } : {}),
+          ...(q.address ? { address: q.address } : {}),
+          ...(q.birth_year ? { birthYear: q.birth_year } : {}),
           ...(q.limit ? { limit: q.limit } : {}),
+          ...(q.offset ? { offset: q.offset } : {}),
           via: 'api',
         });
       },

@@ -1,6 +1,7 @@
 /** Request and response shapes of the members API (one zod schema per endpoint; the OpenAPI document uses them). */
 import { z } from 'zod';
 import { memberFieldCodes } from '../../contract/member-fields.ts';
+import { SEARCH_COUNT_CAP } from './search-filters.ts';
 
 const fieldValue = z.union([z.string().max(2000), z.number(), z.null()]).optional();
 export const memberFieldsInput = z.strictObject(
@@ -27,7 +28,24 @@ export const searchMembersQuery = z.strictObject({
   kana: z.string().max(100).optional(),
   name: z.string().max(100).optional(),
   phone: z.string().max(40).optional(),
-  limit: z.coerce.number().int().min(1).max(100).optional(),
+  address: z
+    .string()
+    .max(100)
+    .optional()
+    .describe('住所の前方一致（都道府県から。例 宮城県仙台市）/ address prefix from the prefecture, e.g. 宮城県仙台市'),
+  birth_year: z
+    .string()
+    .max(20)
+    .optional()
+    .describe('生年（西暦4桁、または範囲。例 1980、1970-1979）/ birth year, or a range: 1980, 1970-1979'),
+  limit: z.coerce.number().int().min(1).max(100).optional().describe('1ページの件数（既定 20）/ page size (default 20)'),
+  offset: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(SEARCH_COUNT_CAP)
+    .optional()
+    .describe(`読み飛ばす件数（0–${SEARCH_COUNT_CAP}）/ hits to skip (0–${SEARCH_COUNT_CAP})`),
 });
 
 export const createMemberBody = z.strictObject({ purpose: purposeCodeSchema, member: memberFieldsInput });

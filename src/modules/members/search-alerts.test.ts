@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { availableDialects } from '../../../test/support/db.ts';
 import { demoFixture, type Fixture } from '../../../test/support/fixtures.ts';
 import { pruneAccessCounters } from '../audit/alerts.ts';
-import { searchMembers } from './read-member.ts';
+import { searchMembers } from './search-members.ts';
 
 describe.each(availableDialects())('withdrawn members in search results on %s', (dialect) => {
   let f: Fixture;

@@ -1,6 +1,8 @@
 /**
  * Member search: first the purpose of use, then one search term (member code, kana prefix, name prefix or
- * phone). The result shows only the fields the server returned for that purpose. Every search is audited.
+ * phone) and/or filters by address prefix and birth year (offered only when the purpose uses those items). The
+ * result shows only the fields the server returned for that purpose, how many matched (「1,000 件以上」 beyond
+ * the server's cap) and pages of 20, 50 or 100. Every search, every page, is audited.
  */
 import { type FormEvent, useEffect, useState } from 'react';
 import { ApiError, api } from '../api/client.ts';
@@ -20,10 +22,21 @@ const searchModes = [
 ] as const satisfies readonly { by: string; item: string; label: MessageKey; hint: MessageKey }[];
 type SearchBy = (typeof searchModes)[number]['by'];
 
-const LIMIT = 50;
+const PAGE_SIZES = [20, 50, 100] as const;
+const DEFAULT_SIZE = 50;
+/** The furthest page the server serves (its count cap): beyond, the staff narrow the search. */
+const MAX_OFFSET = 1000;
+
+interface SearchAnswer {
+  members: Member[];
+  total: number;
+  total_exact: boolean;
+  offset: number;
+  limit: number;
+}
 // Going back from a member to the list shows the same result without searching (and auditing) again.
 // Kept in memory only, per signed-in user, and dropped at sign-out.
-const lastResults = new Map<string, Member[]>();
+const lastResults = new Map<string, SearchAnswer>();
 
 export function forgetSearchResults(): void {
   lastResults.clear();
@@ -42,15 +55,25 @@ export function MemberSearchPage() {
   const purpose = purposes.some((p) => p.code === query.get('purpose')) ? (query.get('purpose') ?? '') : '';
   const by: SearchBy = (searchModes.find((m) => m.by === query.get('by'))?.by ?? 'kana') as SearchBy;
   const q = query.get('q') ?? '';
-  const key = `${me.user.id}|${org}|${purpose}|${by}|${q}`;
+  const addr = query.get('address') ?? '';
+  const birth = query.get('birth_year') ?? '';
+  const size = PAGE_SIZES.find((n) => String(n) === query.get('size')) ?? DEFAULT_SIZE;
+  const offset = Math.min(Math.max(Number(query.get('offset')) || 0, 0), MAX_OFFSET);
+  const key = `${me.user.id}|${org}|${purpose}|${by}|${q}|${addr}|${birth}|${size}|${offset}`;
   const purposeItems = new Set(purposes.find((p) => p.code === purpose)?.items ?? []);
+  const canAddress = purposeItems.has('address');
+  const canBirth = purposeItems.has('birth_date');
 
   const [mode, setMode] = useState<SearchBy>(by);
   const [term, setTerm] = useState(q);
+  const [address, setAddress] = useState(addr);
+  const [birthYear, setBirthYear] = useState(birth);
+  const [pageSize, setPageSize] = useState<number>(size);
   const [termError, setTermError] = useState<string | undefined>();
-  const [result, setResult] = useState<{ key: string; members: Member[] } | null>(() => {
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  const [result, setResult] = useState<{ key: string; answer: SearchAnswer } | null>(() => {
     const cached = lastResults.get(key);
-    return cached ? { key, members: cached } : null;
+    return cached ? { key, answer: cached } : null;
   });
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -59,7 +82,10 @@ export function MemberSearchPage() {
   useEffect(() => {
     setMode(by);
     setTerm(q);
-  }, [by, q]);
+    setAddress(addr);
+    setBirthYear(birth);
+    setPageSize(size);
+  }, [by, q, addr, birth, size]);
 
   // A purpose that may not use the chosen search item (e.g. ⑦ has no kana): switch to one it may use.
   // biome-ignore lint/correctness/useExhaustiveDependencies: only when the purpose changes
@@ -72,30 +98,44 @@ export function MemberSearchPage() {
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: `run` re-runs the same search on request
   useEffect(() => {
-    if (!purpose || !q) {
+    if (!purpose || (!q && !addr && !birth)) {
       setResult(null);
       setError(null);
       return;
     }
     const cached = lastResults.get(key);
     if (cached) {
-      setResult({ key, members: cached });
+      setResult({ key, answer: cached });
       return;
     }
     let live = true;
     setBusy(true);
     setError(null);
     api
-      .get<{ members: Member[] }>('/members', { purpose, [by]: q, limit: LIMIT, ...(org ? { org } : {}) })
+      .get<SearchAnswer>('/members', {
+        purpose,
+        ...(q ? { [by]: q } : {}),
+        ...(addr ? { address: addr } : {}),
+        ...(birth ? { birth_year: birth } : {}),
+        limit: size,
+        ...(offset ? { offset } : {}),
+        ...(org ? { org } : {}),
+      })
       .then((r) => {
         if (!live) return;
-        lastResults.set(key, r.members);
-        setResult({ key, members: r.members });
+        lastResults.set(key, r);
+        setResult({ key, answer: r });
       })
       .catch((err: unknown) => {
         if (!live) return;
         setResult(null);
-        if (err instanceof ApiError && err.issues.length > 0) setTermError(i18n.pick(err.issues[0]!.message_ja, err.issues[0]!.message_en));
+        if (err instanceof ApiError && err.issues.length > 0) {
+          const byField: Record<string, string> = {};
+          for (const issue of err.issues) byField[issue.field] ??= i18n.pick(issue.message_ja, issue.message_en);
+          setFieldErrors(byField);
+          const other = err.issues.find((i) => i.field !== 'address' && i.field !== 'birth_year');
+          if (other) setTermError(i18n.pick(other.message_ja, other.message_en));
+        }
         setError(err);
       })
       .finally(() => live && setBusy(false));
@@ -107,15 +147,44 @@ export function MemberSearchPage() {
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const clean = term.trim();
-    if (!clean) {
-      setTermError(t('search.error.termRequired'));
+    const cleanAddress = canAddress ? address.trim() : '';
+    const cleanBirth = canBirth ? birthYear.trim() : '';
+    if (!clean && !cleanAddress && !cleanBirth) {
+      setTermError(t(canAddress || canBirth ? 'search.error.termOrFilter' : 'search.error.termRequired'));
       return;
     }
     setTermError(undefined);
-    const next = `${me.user.id}|${org}|${purpose}|${mode}|${clean}`;
+    setFieldErrors({});
+    const to = {
+      org,
+      purpose,
+      by: mode,
+      q: clean,
+      address: cleanAddress,
+      birth_year: cleanBirth,
+      size: pageSize === DEFAULT_SIZE ? '' : pageSize,
+    };
+    const next = `${me.user.id}|${org}|${purpose}|${mode}|${clean}|${cleanAddress}|${cleanBirth}|${pageSize}|0`;
     lastResults.delete(next);
     if (next === key) setRun((n) => n + 1);
-    else navigate(href('/members', { org, purpose, by: mode, q: clean }));
+    else navigate(href('/members', to));
+  };
+
+  /** Another page of the same search (each page is a search of its own, audited). */
+  const goTo = (nextOffset: number) => {
+    setFieldErrors({});
+    navigate(
+      href('/members', {
+        org,
+        purpose,
+        by,
+        q,
+        address: addr,
+        birth_year: birth,
+        size: size === DEFAULT_SIZE ? '' : size,
+        offset: nextOffset || '',
+      }),
+    );
   };
 
   const choosePurpose = (code: string) => {
@@ -128,7 +197,11 @@ export function MemberSearchPage() {
     navigate(href('/members', { org: code }), { replace: true });
   };
 
-  const members = result?.members ?? [];
+  const answer = result?.answer;
+  const members = answer?.members ?? [];
+  const total = answer?.total ?? 0;
+  const exact = answer?.total_exact ?? true;
+  const hasNext = exact ? offset + members.length < total : members.length === size && offset + size < MAX_OFFSET;
   const columns = sortItems([...new Set(members.flatMap((m) => Object.keys(m)))].filter((k) => k !== 'id' && k !== 'version'));
   const modeInfo = searchModes.find((m) => m.by === mode)!;
 
@@ -213,6 +286,41 @@ export function MemberSearchPage() {
             </Button>
           </div>
           {purpose && !purposeItems.has(modeInfo.item) && <Notice tone="warning">{t('search.modeNotInPurpose')}</Notice>}
+          <fieldset className="search-filters" disabled={!purpose}>
+            <legend className="field-label">{t('search.filters')}</legend>
+            {canAddress && (
+              <Field label={t('search.filter.address')} hint={t('search.filter.addressHint')} error={fieldErrors.address}>
+                {(p) => <input {...p} name="address" type="text" value={address} onChange={(e) => setAddress(e.target.value)} />}
+              </Field>
+            )}
+            {canBirth && (
+              <Field label={t('search.filter.birthYear')} hint={t('search.filter.birthYearHint')} error={fieldErrors.birth_year}>
+                {(p) => (
+                  <input
+                    {...p}
+                    name="birth_year"
+                    type="text"
+                    inputMode="numeric"
+                    className="input-narrow"
+                    value={birthYear}
+                    onChange={(e) => setBirthYear(e.target.value)}
+                  />
+                )}
+              </Field>
+            )}
+            {purpose && !canAddress && !canBirth && <p className="field-hint">{t('search.filter.none')}</p>}
+            <Field label={t('search.pageSize')}>
+              {(p) => (
+                <select {...p} name="size" value={pageSize} onChange={(e) => setPageSize(Number(e.target.value))}>
+                  {PAGE_SIZES.map((n) => (
+                    <option key={n} value={n}>
+                      {t('search.pageSizeOption', { n })}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+          </fieldset>
         </form>
       </Card>
       {error !== null && <ErrorNotice error={error} />}
@@ -222,12 +330,24 @@ export function MemberSearchPage() {
           title={t('search.results')}
           actions={
             <span className="result-count" data-testid="result-count">
-              {t('search.count', { n: members.length })}
+              {exact
+                ? t('search.count', { n: i18n.number(total) })
+                : total >= MAX_OFFSET
+                  ? t('search.countCapped', { n: i18n.number(MAX_OFFSET) })
+                  : t('search.countAtLeast', { n: i18n.number(total) })}
             </span>
           }
         >
           {members.length === 0 ? (
-            <Empty title={t('search.none')}>{t('search.noneHelp')}</Empty>
+            <Empty title={t('search.none')}>
+              {t('search.noneHelp')}
+              {offset > 0 && (
+                <>
+                  {' '}
+                  <Link to={href('/members', { org, purpose, by, q, address: addr, birth_year: birth })}>{t('search.firstPage')}</Link>
+                </>
+              )}
+            </Empty>
           ) : (
             <>
               <p className="card-lead">{t('search.resultsLead', { purpose: labels.purposeTitle(purpose) })}</p>
@@ -274,7 +394,18 @@ export function MemberSearchPage() {
                   </tbody>
                 </table>
               </div>
-              {members.length >= LIMIT && <p className="table-note">{t('search.limited', { n: LIMIT })}</p>}
+              {!exact && <p className="table-note">{t('search.narrow')}</p>}
+              <nav className="pager" aria-label={t('search.pager')}>
+                <Button small onClick={() => goTo(Math.max(offset - size, 0))} disabled={offset === 0}>
+                  ← {t('search.previous')}
+                </Button>
+                <span className="pager-status" data-testid="search-range">
+                  {t('search.range', { from: i18n.number(offset + 1), to: i18n.number(offset + members.length) })}
+                </span>
+                <Button small onClick={() => goTo(offset + size)} disabled={!hasNext}>
+                  {t('search.next')} →
+                </Button>
+              </nav>
             </>
           )}
         </Card>

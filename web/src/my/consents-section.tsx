@@ -9,8 +9,9 @@ import { api } from '../api/client.ts';
 import { Badge, Card, ErrorNotice, Notice } from '../components/ui.tsx';
 import { type MessageKey, useI18n } from '../i18n/i18n.tsx';
 import { circledNumber } from '../policy/types.ts';
-import { consentStateLabel } from './labels.ts';
+import { consentStateLabelOf } from './labels.ts';
 import type { ConsentEventView, ConsentView, MyConsents } from './types.ts';
+import { useWhose } from './whose.ts';
 
 type Choice = { state: 'granted' | 'opted_out' | 'withdrawn'; label: MessageKey };
 
@@ -49,10 +50,11 @@ export function ConsentsSection({
   onChanged: () => Promise<void>;
 }) {
   const { t } = useI18n();
+  const whose = useWhose();
   const [done, setDone] = useState<string | null>(null);
   return (
     <Card title={t('my.consent.title')}>
-      <p className="card-lead">{t('my.consent.lead')}</p>
+      <p className="card-lead">{t('my.consent.lead', { ...whose })}</p>
       {done && (
         <Notice tone="success" testId="consent-saved">
           {done}
@@ -85,6 +87,7 @@ export function ConsentsSection({
 
 function ConsentRow({ consent: c, onSaved }: { consent: ConsentView; onSaved: (message: string) => Promise<void> }) {
   const { t, pick, dateTime } = useI18n();
+  const whose = useWhose();
   // The choice shows as made while it is saved; a refusal puts the current state back.
   const [pending, setPending] = useState<Choice['state'] | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -98,7 +101,7 @@ function ConsentRow({ consent: c, onSaved }: { consent: ConsentView; onSaved: (m
     setError(null);
     try {
       await api.post('/portal/consents', { subject_kind: c.kind, subject_code: c.code, state });
-      await onSaved(t('my.consent.saved', { subject: title, state: t(consentStateLabel[state]) }));
+      await onSaved(t('my.consent.saved', { subject: title, state: t(consentStateLabelOf(state, c.mode)) }));
     } catch (err) {
       setError(err);
     } finally {
@@ -113,7 +116,9 @@ function ConsentRow({ consent: c, onSaved }: { consent: ConsentView; onSaved: (m
       <legend className="my-consent-title">{title}</legend>
       <p className="my-consent-state">
         {t('my.consent.now')}{' '}
-        <Badge tone={c.state === 'granted' ? 'ok' : c.state === 'not_given' ? 'neutral' : 'warn'}>{t(consentStateLabel[c.state])}</Badge>
+        <Badge tone={c.state === 'granted' ? 'ok' : c.state === 'not_given' ? 'neutral' : 'warn'}>
+          {t(consentStateLabelOf(c.state, c.mode))}
+        </Badge>
         {c.updated_at && <span className="muted small"> {t('my.consent.since', { at: dateTime(c.updated_at) })}</span>}
       </p>
       <div className="my-choices">
@@ -129,7 +134,7 @@ function ConsentRow({ consent: c, onSaved }: { consent: ConsentView; onSaved: (m
           </label>
         ))}
       </div>
-      <p className="my-note">{t(note)}</p>
+      <p className="my-note">{t(note, { ...whose })}</p>
       <ErrorNotice error={error} />
     </fieldset>
   );
@@ -159,7 +164,7 @@ function ConsentHistory({ consents }: { consents: MyConsents }) {
                 <tr key={h.id}>
                   <td className="nowrap">{dateTime(h.at)}</td>
                   <td>{topic ? topicTitle(topic, pick) : h.subject_code}</td>
-                  <td className="nowrap">{t(consentStateLabel[h.state])}</td>
+                  <td className="nowrap">{t(consentStateLabelOf(h.state, topic?.mode))}</td>
                   <td>{t(actorLabel[h.actor_type])}</td>
                 </tr>
               );

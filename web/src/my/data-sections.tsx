@@ -1,7 +1,9 @@
 /**
  * What the co-op holds and does with the person's data, as the member page shows it: the items, the
- * purposes with the person's status on each, joint uses, third-party provision records and where to ask.
- * All of it comes from one `GET /portal/my` (the disclosure package without the access log).
+ * purposes with the person's status on each (grouped by the purpose's consent mode in the register, each
+ * group collapsed so that the page stays short on a phone), joint uses, third-party provision records and
+ * where to ask. All of it comes from one `GET /portal/my` (the disclosure package without the access log).
+ * Texts name whose data it is (「あなたの」, or the ward's name on a guardian's view: whose.ts).
  */
 import { memberFieldCodes } from '../../../src/contract/member-fields.ts';
 import { Badge, Card, Empty } from '../components/ui.tsx';
@@ -9,8 +11,9 @@ import { type I18n, useI18n } from '../i18n/i18n.tsx';
 import { displayValue } from '../members/member-fields.ts';
 import { circledNumber } from '../policy/types.ts';
 import { Link } from '../router.tsx';
-import { purposeStatus } from './labels.ts';
+import { purposeStatusOf } from './labels.ts';
 import type { MyData } from './types.ts';
+import { useWhose } from './whose.ts';
 
 const ledgerFields = new Set<string>(memberFieldCodes);
 
@@ -28,16 +31,17 @@ export function itemLabels(data: MyData, { pick, t, has }: I18n) {
 export function ItemsSection({ data }: { data: MyData }) {
   const i18n = useI18n();
   const { t, pick } = i18n;
+  const whose = useWhose();
   return (
     <Card
-      title={t('my.items.title')}
+      title={t('my.items.title', { ...whose })}
       actions={
         <Link to="/my/contact" className="btn btn-secondary">
           {t('my.contact.open')}
         </Link>
       }
     >
-      <p className="card-lead">{t('my.items.lead')}</p>
+      <p className="card-lead">{t('my.items.lead', { ...whose })}</p>
       <dl className="my-items" data-testid="my-items">
         {data.items.map((item) => (
           <div key={item.code} className="my-item" data-item={item.code}>
@@ -68,52 +72,91 @@ function itemValue(i18n: I18n, item: MyData['items'][number]) {
   return text ? text : <span className="muted">{i18n.t('my.items.none')}</span>;
 }
 
+/** The groups of purposes, in the order the page shows them: those the person can choose about first. */
+const purposeGroups = ['opt_out', 'opt_in', 'none'] as const;
+const groupTitle = {
+  opt_out: 'my.purposes.group.opt_out',
+  opt_in: 'my.purposes.group.opt_in',
+  none: 'my.purposes.group.none',
+} as const;
+
 export function PurposesSection({ data }: { data: MyData }) {
   const i18n = useI18n();
-  const { t, pick, list } = i18n;
-  const label = itemLabels(data, i18n);
+  const { t } = i18n;
+  const whose = useWhose();
   return (
-    <Card title={t('my.purposes.title')}>
-      <p className="card-lead">{t('my.purposes.lead')}</p>
-      <ol className="my-purposes" data-testid="my-purposes">
-        {data.purposes.map((p) => {
-          const status = purposeStatus[p.status] ?? purposeStatus.in_use!;
-          return (
-            <li key={p.code} className="my-purpose" data-purpose={p.code}>
-              <span className="my-purpose-number" aria-hidden="true">
-                {circledNumber(p.number)}
-              </span>
-              <div className="my-purpose-body">
-                <p className="my-purpose-name">
-                  <span className="visually-hidden">{circledNumber(p.number)} </span>
-                  {pick(p.name, p.name_en)}
-                </p>
-                <p className="my-purpose-items">
-                  <span className="my-purpose-items-label">{t('my.purposes.items')}</span> {list(p.items.map(label))}
-                </p>
-                {p.consent_mode !== 'none' && (
-                  <p className="my-purpose-items">{t(p.consent_mode === 'opt_out' ? 'my.purposes.optOut' : 'my.purposes.optIn')}</p>
+    <Card title={t('my.purposes.title', { ...whose })}>
+      <p className="card-lead">{t('my.purposes.lead', { ...whose })}</p>
+      {purposeGroups.map((mode) => {
+        const purposes = data.purposes.filter((p) => p.consent_mode === mode);
+        if (purposes.length === 0) return null;
+        const notInUse = purposes.filter((p) => p.status !== 'in_use').length;
+        return (
+          <details key={mode} className="my-purpose-group" data-testid={`purpose-group-${mode}`}>
+            <summary>
+              <span className="my-purpose-group-title">{t(groupTitle[mode])}</span>
+              <span className="my-purpose-group-count">
+                {t('my.purposes.group.count', { n: purposes.length })}
+                {notInUse > 0 && (
+                  <>
+                    {' · '}
+                    <Badge tone="warn">{t('my.purposes.group.notInUse', { n: notInUse })}</Badge>
+                  </>
                 )}
-              </div>
-              <span className="my-purpose-status" data-testid="purpose-status">
-                <Badge tone={status.tone}>{t(status.label)}</Badge>
               </span>
-            </li>
-          );
-        })}
-      </ol>
+            </summary>
+            <p className="my-note">{t(`${groupTitle[mode]}.help`)}</p>
+            <ol className="my-purposes" data-testid="my-purposes">
+              {purposes.map((p) => (
+                <PurposeRow key={p.code} purpose={p} data={data} />
+              ))}
+            </ol>
+          </details>
+        );
+      })}
     </Card>
+  );
+}
+
+function PurposeRow({ purpose: p, data }: { purpose: MyData['purposes'][number]; data: MyData }) {
+  const i18n = useI18n();
+  const { t, pick, list } = i18n;
+  const whose = useWhose();
+  const label = itemLabels(data, i18n);
+  const status = purposeStatusOf(p.status, p.consent_mode);
+  return (
+    <li className="my-purpose" data-purpose={p.code}>
+      <span className="my-purpose-number" aria-hidden="true">
+        {circledNumber(p.number)}
+      </span>
+      <div className="my-purpose-body">
+        <p className="my-purpose-name">
+          <span className="visually-hidden">{circledNumber(p.number)} </span>
+          {pick(p.name, p.name_en)}
+        </p>
+        <p className="my-purpose-items">
+          <span className="my-purpose-items-label">{t('my.purposes.items')}</span> {list(p.items.map(label))}
+        </p>
+        {p.consent_mode !== 'none' && (
+          <p className="my-purpose-items">{t(p.consent_mode === 'opt_out' ? 'my.purposes.optOut' : 'my.purposes.optIn', { ...whose })}</p>
+        )}
+      </div>
+      <span className="my-purpose-status" data-testid="purpose-status">
+        <Badge tone={status.tone}>{t(status.label)}</Badge>
+      </span>
+    </li>
   );
 }
 
 export function JointUsesSection({ data }: { data: MyData }) {
   const i18n = useI18n();
+  const whose = useWhose();
   const { t, list, date } = i18n;
   const label = itemLabels(data, i18n);
   const number = new Map(data.purposes.map((p) => [p.code, circledNumber(p.number)]));
   return (
     <Card title={t('my.joint.title')}>
-      <p className="card-lead">{t('my.joint.lead')}</p>
+      <p className="card-lead">{t('my.joint.lead', { ...whose })}</p>
       {data.joint_uses.length === 0 ? (
         <Empty title={t('my.joint.none')} />
       ) : (
@@ -151,11 +194,12 @@ export function JointUsesSection({ data }: { data: MyData }) {
 
 export function ProvisionSection({ data }: { data: MyData }) {
   const i18n = useI18n();
+  const whose = useWhose();
   const { t, list, date, has } = i18n;
   const label = itemLabels(data, i18n);
   return (
     <Card title={t('my.provision.title')}>
-      <p className="card-lead">{t('my.provision.lead')}</p>
+      <p className="card-lead">{t('my.provision.lead', { ...whose })}</p>
       {data.provision_records.length === 0 ? (
         <Empty title={t('my.provision.none')} />
       ) : (

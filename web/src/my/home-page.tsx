@@ -1,6 +1,7 @@
 /**
  * The member's page (or a ward's): who it is for, a switch to the wards' pages for a guardian, and the
- * sections: the items held, the purposes, joint uses, provision records, consents and requests.
+ * sections: the consents and choices first (what a member comes to change, near the top on a phone), the
+ * purposes (grouped and collapsed), the items held, joint uses, provision records and requests.
  */
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api/client.ts';
@@ -12,6 +13,7 @@ import { ContactSection, ItemsSection, JointUsesSection, ProvisionSection, Purpo
 import { kindLabel, stateLabel, stateTone } from './labels.ts';
 import { useMemberSession } from './member-session.tsx';
 import { type MyConsents, type MyData, openStates, type RequestView } from './types.ts';
+import { useWhose } from './whose.ts';
 
 interface PageData {
   data: MyData;
@@ -45,13 +47,14 @@ export function MyHomePage() {
   const { t } = useI18n();
   const { me } = useMemberSession();
   const { page, error, load } = useMyPage();
+  const whose = useWhose();
   const sections = [
-    ['my-items', 'my.items.title'],
-    ['my-purposes', 'my.purposes.title'],
-    ['my-joint', 'my.joint.title'],
-    ['my-provision', 'my.provision.title'],
-    ['my-consents', 'my.consent.title'],
-    ['my-requests', 'my.requests.title'],
+    ['my-consents', t('my.consent.title')],
+    ['my-purposes', t('my.purposes.title', { ...whose })],
+    ['my-items', t('my.items.title', { ...whose })],
+    ['my-joint', t('my.joint.title')],
+    ['my-provision', t('my.provision.title')],
+    ['my-requests', t('my.requests.title')],
   ] as const;
 
   return (
@@ -75,9 +78,9 @@ export function MyHomePage() {
       </header>
       <WardSwitcher />
       <nav className="my-toc" aria-label={t('my.home.toc')}>
-        {sections.map(([id, key]) => (
+        {sections.map(([id, title]) => (
           <a key={id} href={`#${id}`}>
-            {t(key)}
+            {title}
           </a>
         ))}
       </nav>
@@ -85,18 +88,6 @@ export function MyHomePage() {
       {!page && error === null && <Loading />}
       {page && (
         <>
-          <div id="my-items">
-            <ItemsSection data={page.data} />
-          </div>
-          <div id="my-purposes">
-            <PurposesSection data={page.data} />
-          </div>
-          <div id="my-joint">
-            <JointUsesSection data={page.data} />
-          </div>
-          <div id="my-provision">
-            <ProvisionSection data={page.data} />
-          </div>
           <div id="my-consents">
             <ConsentsSection
               consents={page.consents}
@@ -104,6 +95,18 @@ export function MyHomePage() {
               orgCode={me.member.org_code}
               onChanged={load}
             />
+          </div>
+          <div id="my-purposes">
+            <PurposesSection data={page.data} />
+          </div>
+          <div id="my-items">
+            <ItemsSection data={page.data} />
+          </div>
+          <div id="my-joint">
+            <JointUsesSection data={page.data} />
+          </div>
+          <div id="my-provision">
+            <ProvisionSection data={page.data} />
           </div>
           <div id="my-requests">
             <RequestsSection requests={page.requests} />

@@ -73,12 +73,23 @@ export const purposeStatus: Record<string, { label: MessageKey; tone: Tone }> = 
   no_consent: { label: 'my.purposeStatus.no_consent', tone: 'neutral' },
 };
 
+/** A purpose's status as the page words it: an opt-out purpose in use says it can be stopped. */
+export function purposeStatusOf(status: string, mode: 'none' | 'opt_out' | 'opt_in'): { label: MessageKey; tone: Tone } {
+  if (status === 'in_use' && mode === 'opt_out') return { label: 'my.purposeStatus.in_use_opt_out', tone: 'ok' };
+  return purposeStatus[status] ?? purposeStatus.in_use!;
+}
+
 export const consentStateLabel: Record<ConsentView['state'], MessageKey> = {
   granted: 'my.consentState.granted',
   opted_out: 'my.consentState.opted_out',
   withdrawn: 'my.consentState.withdrawn',
   not_given: 'my.consentState.not_given',
 };
+
+/** A consent state as the page words it: for an opt-out purpose, 「利用中（停止できます）」 rather than 「同意あり」. */
+export function consentStateLabelOf(state: ConsentView['state'], mode: ConsentView['mode'] | undefined): MessageKey {
+  return state === 'granted' && mode === 'opt_out' ? 'my.consentState.granted_opt_out' : consentStateLabel[state];
+}
 
 export const formLabel: Record<PackageForm | 'paper', MessageKey> = {
   pdf: 'my.form.pdf',
