@@ -50,7 +50,8 @@ export function StringList({
                 <textarea
                   aria-label={name}
                   data-path={at}
-                  rows={2}
+                  // Grows with the entry's lines (a sub-list of 「・」 lines shows whole), up to eight.
+                  rows={Math.min(8, Math.max(2, v.split('\n').length))}
                   readOnly={readOnly}
                   value={v}
                   onChange={(e) => set(i, e.target.value)}

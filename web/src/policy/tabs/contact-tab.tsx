@@ -122,7 +122,7 @@ export function ContactTab({ doc, change }: TabProps) {
         />
         <StringList
           label={t('policy.requests.ownKinds')}
-          itemLabel={t('policy.requests.kind')}
+          itemLabel={t('policy.requests.ownKinds')}
           path="requests.kinds_own"
           values={kinds.own}
           entryPath={kinds.ownAt('requests.kinds')}
@@ -141,7 +141,7 @@ export function ContactTab({ doc, change }: TabProps) {
         />
         <StringList
           label={t('policy.requests.ownMethods')}
-          itemLabel={t('policy.requests.method')}
+          itemLabel={t('policy.requests.ownMethods')}
           path="requests.methods_own"
           values={methods.own}
           entryPath={methods.ownAt('requests.methods')}
