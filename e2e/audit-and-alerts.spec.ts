@@ -34,6 +34,7 @@ test('officer: withdrawn-member alert acknowledged, audit trail filtered and pag
   await withdrawn.first().getByRole('link', { name: '開く' }).click();
   await expect(page.getByTestId('withdrawn')).toContainText('脱退した組合員です');
   await shot(page, '10-member-withdrawn');
+  const memberPage = page.url();
 
   // The read raised an alert; the officer acknowledges it.
   await mainNav(page).getByRole('link', { name: 'アラート' }).click();
@@ -46,20 +47,48 @@ test('officer: withdrawn-member alert acknowledged, audit trail filtered and pag
   await alert.first().getByRole('button', { name: '確認済みにする' }).click();
   await expect(page.getByTestId('ack-done')).toContainText('脱退者の参照');
   await expect(alert).toHaveCount(before - 1);
-  await page.getByRole('tab', { name: '確認済み' }).click();
-  await expect(page.locator(`[data-testid="alert-row"][data-member="${code}"]`).first()).toBeVisible();
 
-  // The alert conditions: the officer lowers the hourly limits of opened records and of listed rows; saved.
+  // Two more reads of the same record: two more alerts, ticked and acknowledged together with a note.
+  for (let i = 0; i < 2; i++) {
+    await page.goto(memberPage);
+    await expect(page.getByTestId('withdrawn')).toContainText('脱退した組合員です');
+  }
+  await mainNav(page).getByRole('link', { name: 'アラート' }).click();
+  const reads = alert.filter({ hasText: '脱退済みの組合員の情報を参照しました' });
+  await expect.poll(() => reads.count()).toBeGreaterThanOrEqual(2);
+  const open = await alert.count();
+  const ackButton = page.getByRole('button', { name: /^選択した \d+ 件を確認済みにする$/ });
+  await expect(ackButton).toBeDisabled();
+  for (const row of [reads.nth(0), reads.nth(1)]) await row.getByRole('checkbox', { name: /^脱退者の参照（.+）を選択$/ }).check();
+  const note = '配達担当からの住所確認の問い合わせ対応（synthetic）。本人に確認済み。';
+  await page.getByLabel('確認の記録（任意）').fill(note);
+  await expect(ackButton).toHaveText('選択した 2 件を確認済みにする');
+  await shot(page, '11b-alerts-selected');
+  await ackButton.click();
+  await expect(page.getByTestId('ack-done')).toContainText('2 件のアラートを確認済みにしました。');
+  await expect(alert).toHaveCount(open - 2);
+  await expect(page.getByLabel('確認の記録（任意）')).toHaveValue('');
+
+  // The acknowledged tab: the single one without a note, the two with it (and no tick boxes).
+  await page.getByRole('tab', { name: '確認済み' }).click();
+  const acknowledged = page.locator(`[data-testid="alert-row"][data-member="${code}"]`);
+  await expect(acknowledged.first()).toBeVisible();
+  await expect(acknowledged.filter({ has: page.getByTestId('ack-note').filter({ hasText: note }) })).toHaveCount(2);
+  await expect(page.getByRole('checkbox', { name: 'すべて選択' })).toHaveCount(0);
+  await shot(page, '11c-alerts-acknowledged');
+
+  // The alert conditions: records opened and rows listed have limits of their own; both are saved.
   const settings = page.getByTestId('alert-settings');
   await expect(settings.getByLabel('1時間あたりに開いた記録の上限')).toHaveValue('200');
-  await expect(settings.getByLabel('1時間あたりの一覧表示件数の上限')).toHaveValue('2000');
   await settings.getByLabel('1時間あたりに開いた記録の上限').fill('150');
-  await settings.getByLabel('1時間あたりの一覧表示件数の上限').fill('1500');
+  const listed = settings.getByLabel('1時間あたりの一覧表示件数の上限');
+  const listedBefore = Number(await listed.inputValue());
+  await listed.fill(String(listedBefore + 500));
   await settings.getByRole('button', { name: '条件を保存' }).click();
   await expect(settings).toContainText('アラートの条件を保存しました。');
   await page.reload();
   await expect(page.getByTestId('alert-settings').getByLabel('1時間あたりに開いた記録の上限')).toHaveValue('150');
-  await expect(page.getByTestId('alert-settings').getByLabel('1時間あたりの一覧表示件数の上限')).toHaveValue('1500');
+  await expect(page.getByTestId('alert-settings').getByLabel('1時間あたりの一覧表示件数の上限')).toHaveValue(String(listedBefore + 500));
   await shot(page, '21-alert-settings');
 
   // The co-op audit trail, filtered by staff member and action.

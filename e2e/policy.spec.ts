@@ -16,6 +16,9 @@ const suffix = Date.now().toString(36);
 const org = { code: `e2e-coop-${suffix}`, name: 'テスト生活協同組合', nameEn: 'Test Consumer Co-operative' };
 const officer = { login: `e2e-po-${suffix}`, name: '方針 責任子', password: 'mamori-e2e-officer-2026' };
 const PRIOR_NOTICE_DAYS = 30;
+const holder1 = { name: '株式会社テストサービス' };
+/** A safety measure with a line break and a 「・」 sub-list: the notice keeps both. */
+const BASIC_POLICY = '個人情報保護方針を定め、次の事項に取り組みます。\n・関係法令の遵守\n・質問及び苦情への対応';
 
 /** Today in Japan (the server's policy dates are Japan dates). */
 const japanToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tokyo' }).format(new Date());
@@ -116,6 +119,11 @@ test('(a) a co-op configured from scratch: blank registers, gaps to none, versio
   await expect(page.getByLabel('住所', { exact: true })).toBeFocused();
   await page.getByLabel('住所', { exact: true }).fill('宮城県仙台市青葉区本町1-1-1');
   await page.getByLabel('代表者', { exact: true }).fill('代表理事 理事長 試験太郎');
+  // A joint holder (a subsidiary): named in the notice's title with the co-op.
+  await page.getByRole('button', { name: '保有者を追加' }).click();
+  const holder = lastRow(page, 'holders');
+  await holder.getByLabel(/^保有者 1 の名称/).fill(holder1.name);
+  await holder.getByLabel('保有者 1 の住所').fill('宮城県仙台市青葉区本町1-1-2');
 
   await tab(page, '情報項目');
   await page.getByRole('button', { name: '情報項目を追加' }).click();
@@ -123,19 +131,50 @@ test('(a) a co-op configured from scratch: blank registers, gaps to none, versio
   await item.getByLabel(/^名称/).fill('氏名');
   await item.getByLabel('英語の名称').fill('Name');
   await item.getByLabel(/^コード/).fill('name');
+  await page.getByRole('button', { name: '情報項目を追加' }).click();
+  await lastRow(page, 'items').getByLabel(/^名称/).fill('電話番号');
+  await lastRow(page, 'items')
+    .getByLabel(/^コード/)
+    .fill('phone');
 
   await tab(page, '利用目的');
-  for (const name of ['組合員台帳の作成・管理のため', '商品のお届けのため']) {
+  // Two groups of people: the members (in the ledger) and the staff (not), each with its own purposes.
+  await page.getByRole('button', { name: '本人の区分を追加' }).click();
+  await lastRow(page, 'data_subjects')
+    .getByLabel(/^区分の名称/)
+    .fill('組合員');
+  await expect(lastRow(page, 'data_subjects').getByLabel(/^組合員台帳に載る人/)).toBeChecked();
+  await page.getByRole('button', { name: '本人の区分を追加' }).click();
+  const staff = lastRow(page, 'data_subjects');
+  await staff.getByLabel(/^コード/).fill('staff');
+  await staff.getByLabel(/^区分の名称/).fill('役職員');
+  await expect(staff.getByLabel(/^組合員台帳に載る人/)).not.toBeChecked();
+  for (const [name, group] of [
+    ['組合員台帳の作成・管理のため', '組合員'],
+    ['商品のお届けのため', '組合員'],
+    ['役職員の労務管理のため', '役職員'],
+  ] as const) {
     await page.getByRole('button', { name: '利用目的を追加' }).click();
     const purpose = lastRow(page, 'purposes');
     await purpose.getByLabel(/^利用目的/).fill(name);
-    await purpose.getByTestId('purpose-items').getByLabel('氏名').check();
+    await purpose.getByRole('group', { name: '利用する情報項目' }).getByLabel('氏名').check();
+    await purpose
+      .getByRole('group', { name: /^この利用目的の本人の区分/ })
+      .getByLabel(group)
+      .check();
   }
-  await expect(lastRow(page, 'purposes')).toContainText('② 商品のお届けのため');
+  await expect(lastRow(page, 'purposes')).toContainText('③ 役職員の労務管理のため');
 
   await save(page);
   const afterFirstSave = await errorCount(page);
   expect(afterFirstSave).toBeLessThan(blankErrors);
+  // The holder's missing representative leads to its own input, not the organization's.
+  await review(page)
+    .getByRole('button', { name: new RegExp(`保有者「${holder1.name}」の代表者がありません。`) })
+    .click();
+  await expect(page.getByRole('tab', { name: '組織' })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByLabel('保有者 1 の代表者')).toBeFocused();
+  await page.getByLabel('保有者 1 の代表者').fill('代表取締役 試験花子');
 
   // A joint use with a partner (so that (b) can change its purposes later).
   await tab(page, '共同利用');
@@ -144,8 +183,14 @@ test('(a) a co-op configured from scratch: blank registers, gaps to none, versio
   await jointUse.getByLabel(/^名称/).fill('テスト事業連合との共同利用');
   await jointUse.getByLabel(/^コード/).fill('federation');
   await addListEntry(jointUse, '共同利用者を追加', '共同利用者 1 の名称', 'テスト事業連合');
-  await jointUse.getByTestId('joint-use-items').getByLabel('氏名').check();
+  await jointUse.getByLabel(/^すべての項目を共同利用する/).check();
+  await expect(jointUse.getByRole('group', { name: '共同利用する項目' })).toHaveCount(0);
   await jointUse.getByTestId('joint-use-purposes').getByLabel('① 組合員台帳の作成・管理のため').check();
+  // For ① the partner uses the name only (not the phone number).
+  await jointUse.getByLabel('利用目的を選んで項目を絞る').selectOption({ label: '① 組合員台帳の作成・管理のため' });
+  const narrowed = jointUse.getByRole('group', { name: '① 組合員台帳の作成・管理のため' });
+  await narrowed.getByLabel('氏名').check();
+  await expect(narrowed.getByLabel('電話番号')).not.toBeChecked();
   await jointUse.getByLabel('管理責任者の名称').fill('テスト生活協同組合');
   await jointUse.getByLabel('管理責任者の住所').fill('宮城県仙台市青葉区本町1-1-1');
   await jointUse.getByLabel('管理責任者の代表者').fill('代表理事 理事長 試験太郎');
@@ -158,11 +203,22 @@ test('(a) a co-op configured from scratch: blank registers, gaps to none, versio
   await page.getByLabel(/^窓口の部署/).fill('個人情報相談窓口');
   await page.getByLabel(/^電話番号/).fill('022-000-0000');
   await page.getByLabel('受付時間').fill('平日 9:00〜17:00');
-  await addListEntry(page, '請求の方法を追加', '請求の方法 1', '窓口');
-  await addListEntry(page, '請求の方法を追加', '請求の方法 2', '郵送');
+  const methods = page.getByRole('group', { name: '請求の方法', exact: true });
+  await methods.getByLabel('窓口', { exact: true }).check();
+  await methods.getByLabel(/^組合員ページ/).check();
+  // No kinds ticked yet: the review says so, and its link lands on the kinds' first tick box.
+  await save(page);
+  await review(page)
+    .getByRole('button', { name: /請求できる内容（開示、訂正等）が選ばれていません。/ })
+    .click();
+  const kinds = page.getByRole('group', { name: '受け付ける請求の種類' });
+  await expect(kinds.getByLabel('利用目的の通知')).toBeFocused();
+  for (const kind of ['開示', '訂正・追加・削除', '利用停止・消去']) await kinds.getByLabel(kind, { exact: true }).check();
+  await addListEntry(page, '応じられない場合を追加', '応じられない場合 1', '法令に違反することとなる場合');
   await page.getByLabel('手数料', { exact: true }).selectOption('free');
 
   await tab(page, '安全管理措置');
+  await addListEntry(page, '基本方針の策定を追加', '基本方針の策定 1', BASIC_POLICY);
   await addListEntry(page, '組織的安全管理措置を追加', '組織的安全管理措置 1', '個人情報保護管理責任者を置き、取扱規程を定めています。');
   await addListEntry(page, '人的安全管理措置を追加', '人的安全管理措置 1', '職員に定期的な研修を行っています。');
   await addListEntry(page, '物理的安全管理措置を追加', '物理的安全管理措置 1', '入退室を管理しています。');
@@ -277,12 +333,33 @@ test('(c) the public page is linked from the history', async () => {
   await expect(link).toHaveAttribute('href', `/notices/${org.code}`);
   // The public pages are served by the server itself (not the console); on a build without them the
   // console's index.html answers, and only the link is checked.
-  const html = await (await page.request.get(`/notices/${org.code}`)).text();
-  if (!html.includes('id="root"')) {
-    await link.click();
-    await expect(page.getByRole('heading', { level: 1 })).toContainText(org.name);
-    await snap(page, 'policy-10-public-notice');
-  }
+  await link.click();
+  await expect(page).toHaveURL(new RegExp(`/notices/${org.code}$`));
+  // Version 1 (in effect): the holder is named with the co-op in the title.
+  await expect(page.getByRole('heading', { level: 1 })).toContainText(`${org.name}及び${holder1.name}`);
+  // Each group of people under its own heading; the staff's purpose only under theirs.
+  // The innermost section under the group's heading (the 利用目的 section holds them all).
+  const groupSection = (name: string) =>
+    page
+      .locator('section')
+      .filter({ has: page.getByRole('heading', { name, exact: true }) })
+      .last();
+  const staffSection = groupSection('役職員の個人情報');
+  await expect(page.getByRole('heading', { name: '組合員の個人情報' })).toBeVisible();
+  await expect(staffSection).toContainText('③役職員の労務管理のため');
+  await expect(staffSection).not.toContainText('商品のお届け');
+  await expect(groupSection('組合員の個人情報')).not.toContainText('労務管理');
+  await expect(page.getByText('「取り扱う個人情報の項目」に記載のすべての項目')).toBeVisible();
+  // The request sentence names exactly the kinds ticked; the member page is linked.
+  await expect(page.getByText(/^保有個人データの.*のご請求は、次の手続でお受けします。$/)).toHaveText(
+    '保有個人データの開示、内容の訂正・追加・削除及び利用の停止・消去のご請求は、次の手続でお受けします。',
+  );
+  await expect(page.getByRole('link', { name: '組合員ページへ' })).toHaveAttribute('href', '/my');
+  await expect(page.getByText('法令に違反することとなる場合')).toBeVisible();
+  // The safety measure keeps its first line and makes the 「・」 lines a sub-list.
+  const measure = page.getByRole('listitem').filter({ hasText: '個人情報保護方針を定め、次の事項に取り組みます。' });
+  await expect(measure.getByRole('listitem')).toHaveText(['関係法令の遵守', '質問及び苦情への対応']);
+  await snap(page, 'policy-10-public-notice');
 });
 
 test('(d) a YAML file with an error shows its line; a save after someone else’s is a conflict', async () => {
@@ -312,7 +389,7 @@ test('(d) a YAML file with an error shows its line; a save after someone else’
   // Two tabs on the same draft: the later save is refused, and the officer reloads.
   const other = await context.newPage();
   await other.goto('/policy?tab=organization');
-  await other.getByLabel('郵便番号').fill('980-0000');
+  await other.getByLabel('郵便番号', { exact: true }).fill('980-0000');
   await other.getByRole('button', { name: '下書きを保存' }).click();
   await expect(other.getByTestId('saved')).toBeVisible();
   await other.close();
@@ -323,6 +400,6 @@ test('(d) a YAML file with an error shows its line; a save after someone else’
   await snap(page, 'policy-12-conflict');
   await page.getByRole('button', { name: '最新の下書きを読み込む' }).click();
   await expect(page.getByTestId('conflict')).toHaveCount(0);
-  await expect(page.getByLabel('郵便番号')).toHaveValue('980-0000');
+  await expect(page.getByLabel('郵便番号', { exact: true })).toHaveValue('980-0000');
   await expect(page.getByLabel('ウェブサイト')).toHaveValue('');
 });

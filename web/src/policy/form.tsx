@@ -221,6 +221,7 @@ export function CheckList({
   onChange,
   empty,
   testId,
+  indexOf = (v) => selected.indexOf(v),
 }: {
   legend: ReactNode;
   path: string;
@@ -230,9 +231,14 @@ export function CheckList({
   /** Shown when there is nothing to choose from yet. */
   empty: ReactNode;
   testId?: string;
+  /** Where a ticked value is in the document's list, when the list also holds other entries (own wording). */
+  indexOf?: (value: string) => number;
 }) {
   const { readOnly, messages } = useEditor();
-  const message = messages.get(path);
+  // The list's own message and those of its entries (`purposes[0].subjects[1]`: an unknown group), each once.
+  const entryMessages = selected.map((v) => messages.get(`${path}[${indexOf(v)}]`)).filter((m): m is string => m !== undefined);
+  const shown = [...new Set([messages.get(path), ...entryMessages].filter((m): m is string => m !== undefined))];
+  const message = shown.length > 0;
   // Codes the document names but the registers lack stay visible, so they can be unticked.
   const unknown = selected.filter((s) => !options.some((o) => o.value === s));
   const all = [...options, ...unknown.map((u) => ({ value: u, label: u }))];
@@ -252,6 +258,8 @@ export function CheckList({
             <label key={o.value} className={`check-label${unknown.includes(o.value) ? ' check-unknown' : ''}`}>
               <input
                 type="checkbox"
+                // A ticked box is an entry of the list: `joint_uses[0].purpose_items[0].items[1]` focuses it.
+                data-path={selected.includes(o.value) ? `${path}[${indexOf(o.value)}]` : undefined}
                 checked={selected.includes(o.value)}
                 disabled={readOnly}
                 onChange={(e) => toggle(o.value, e.target.checked)}
@@ -261,7 +269,11 @@ export function CheckList({
           ))}
         </div>
       )}
-      {message && <p className="field-error">{message}</p>}
+      {shown.map((m) => (
+        <p key={m} className="field-error">
+          {m}
+        </p>
+      ))}
     </fieldset>
   );
 }

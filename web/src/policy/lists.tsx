@@ -17,6 +17,7 @@ export function StringList({
   multiline = false,
   inputType = 'text',
   addLabel,
+  entryPath = (i) => `${path}[${i}]`,
 }: {
   label: ReactNode;
   /** The accessible name of each entry: `${itemLabel} 1`. */
@@ -27,6 +28,8 @@ export function StringList({
   multiline?: boolean;
   inputType?: 'text' | 'date';
   addLabel: string;
+  /** The document path of entry `i` when the entries are part of a longer list (`requests.kinds[3]`). */
+  entryPath?: (i: number) => string;
 }) {
   const { t } = useI18n();
   const { readOnly, messages } = useEditor();
@@ -37,7 +40,7 @@ export function StringList({
       {values.length === 0 && <p className="field-hint">{t('policy.form.noneYet')}</p>}
       <ol className="string-list-entries">
         {values.map((v, i) => {
-          const at = `${path}[${i}]`;
+          const at = entryPath(i);
           const name = `${itemLabel} ${i + 1}`;
           const message = messages.get(at);
           return (
@@ -47,7 +50,8 @@ export function StringList({
                 <textarea
                   aria-label={name}
                   data-path={at}
-                  rows={2}
+                  // Grows with the entry's lines (a sub-list of 「・」 lines shows whole), up to eight.
+                  rows={Math.min(8, Math.max(2, v.split('\n').length))}
                   readOnly={readOnly}
                   value={v}
                   onChange={(e) => set(i, e.target.value)}

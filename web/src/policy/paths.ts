@@ -56,7 +56,9 @@ export function focusPath(root: ParentNode, path: string): boolean {
     const el = root.querySelector<HTMLElement>(`[data-path="${CSS.escape(p)}"]`);
     if (!el) continue;
     el.scrollIntoView({ block: 'center' });
-    el.focus({ preventScroll: true });
+    // A list of tick boxes (`requests.kinds`): its first box takes the focus, so the keyboard can tick at once.
+    const target = el.matches('fieldset.check-list') ? (el.querySelector<HTMLElement>('input:not([disabled])') ?? el) : el;
+    target.focus({ preventScroll: true });
     el.classList.remove('path-flash');
     // Restart the highlight so a second click on the same gap shows it again.
     void el.offsetWidth;

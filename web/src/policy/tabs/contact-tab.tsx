@@ -35,10 +35,17 @@ export function ContactTab({ doc, change }: TabProps) {
   };
   // Standard kinds and ways are ticked (the notice words them, with the window's details); anything else is the
   // co-op's own wording, kept as written after them.
-  const split = (values: readonly string[], codes: readonly string[]) => ({
-    coded: values.filter((v) => codes.includes(v)),
-    own: values.filter((v) => !codes.includes(v)),
-  });
+  // Each entry keeps its place in the document's list (`requests.kinds[3]`) so that a lint gap or a validation
+  // issue finds its tick box or its own-wording input.
+  const split = (values: readonly string[], codes: readonly string[]) => {
+    const ownAt = values.flatMap((v, i) => (codes.includes(v) ? [] : [i]));
+    return {
+      coded: values.filter((v) => codes.includes(v)),
+      own: values.filter((v) => !codes.includes(v)),
+      codedAt: (v: string) => values.indexOf(v),
+      ownAt: (list: string) => (i: number) => `${list}[${ownAt[i] ?? values.length + i}]`,
+    };
+  };
   const kinds = split(r.kinds, requestKindCodes);
   const methods = split(r.methods, requestMethodCodes);
   const fee = r.fee;
@@ -113,12 +120,14 @@ export function ContactTab({ doc, change }: TabProps) {
           onChange={(v) => setRequests({ kinds: [...v, ...kinds.own] })}
           empty=""
           testId="request-kinds"
+          indexOf={kinds.codedAt}
         />
         <StringList
           label={t('policy.requests.ownKinds')}
-          itemLabel={t('policy.requests.kind')}
+          itemLabel={t('policy.requests.ownKinds')}
           path="requests.kinds_own"
           values={kinds.own}
+          entryPath={kinds.ownAt('requests.kinds')}
           onChange={(own) => setRequests({ kinds: [...kinds.coded, ...own] })}
           addLabel={t('policy.requests.addKind')}
         />
@@ -130,12 +139,14 @@ export function ContactTab({ doc, change }: TabProps) {
           onChange={(v) => setRequests({ methods: [...v, ...methods.own] })}
           empty=""
           testId="request-methods"
+          indexOf={methods.codedAt}
         />
         <StringList
           label={t('policy.requests.ownMethods')}
-          itemLabel={t('policy.requests.method')}
+          itemLabel={t('policy.requests.ownMethods')}
           path="requests.methods_own"
           values={methods.own}
+          entryPath={methods.ownAt('requests.methods')}
           onChange={(own) => setRequests({ methods: [...methods.coded, ...own] })}
           addLabel={t('policy.requests.addMethod')}
         />

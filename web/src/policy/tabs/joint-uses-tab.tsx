@@ -154,32 +154,44 @@ function PurposeItems({
   onChange: (v: PurposeItem[]) => void;
 }) {
   const { t } = useI18n();
-  const { readOnly } = useEditor();
+  const { readOnly, messages } = useEditor();
   const free = purposes.filter((p) => !value.some((v) => v.purpose === p.value));
   return (
     <fieldset className="sub-list" data-path={at} tabIndex={-1} data-testid="joint-use-purpose-items">
       <legend className="field-label">{t('policy.jointUses.purposeItems')}</legend>
       <p className="field-hint">{t('policy.jointUses.purposeItemsHint')}</p>
-      {value.map((pi, i) => (
-        <CheckList
-          key={pi.purpose}
-          legend={
-            <>
-              {purposes.find((p) => p.value === pi.purpose)?.label ?? pi.purpose}
-              {!readOnly && (
-                <Button small variant="ghost" className="sub-list-remove" onClick={() => onChange(value.filter((_, k) => k !== i))}>
-                  {t('policy.form.remove')}
-                </Button>
-              )}
-            </>
-          }
-          path={`${at}[${i}].items`}
-          options={items}
-          selected={pi.items}
-          onChange={(v) => onChange(value.map((x, k) => (k === i ? { ...x, items: v } : x)))}
-          empty={t('policy.form.noItems')}
-        />
-      ))}
+      {value.map((pi, i) => {
+        const label = purposes.find((p) => p.value === pi.purpose)?.label ?? pi.purpose;
+        const purposeMessage = messages.get(`${at}[${i}].purpose`);
+        return (
+          <div key={pi.purpose} className="sub-list-row sub-list-row-stack" data-path={`${at}[${i}]`} tabIndex={-1}>
+            <CheckList
+              legend={label}
+              path={`${at}[${i}].items`}
+              options={items}
+              selected={pi.items}
+              onChange={(v) => onChange(value.map((x, k) => (k === i ? { ...x, items: v } : x)))}
+              empty={t('policy.form.noItems')}
+            />
+            {purposeMessage && (
+              <p className="field-error" data-path={`${at}[${i}].purpose`} tabIndex={-1}>
+                {purposeMessage}
+              </p>
+            )}
+            {!readOnly && (
+              <Button
+                small
+                variant="ghost"
+                className="sub-list-remove"
+                aria-label={t('policy.form.removeNamed', { name: label })}
+                onClick={() => onChange(value.filter((_, k) => k !== i))}
+              >
+                {t('policy.form.remove')}
+              </Button>
+            )}
+          </div>
+        );
+      })}
       {!readOnly && free.length > 0 && (
         <label className="inline-select">
           <span>{t('policy.jointUses.addPurposeItems')}</span>

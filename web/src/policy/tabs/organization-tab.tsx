@@ -1,6 +1,6 @@
 /** 組織: who runs the policy. Art. 32 requires the name, address and representative to be available. */
 import { useI18n } from '../../i18n/i18n.tsx';
-import { opt, SelectInput, TextInput } from '../form.tsx';
+import { Numbered, opt, SelectInput, TextInput } from '../form.tsx';
 import { holderKindOptions, orgKindOptions, type TabProps } from '../labels.ts';
 import { RowList } from '../lists.tsx';
 
@@ -73,49 +73,53 @@ export function OrganizationTab({ doc, change }: TabProps) {
         rowTitle={(h) => h.name || t('policy.holders.untitled')}
         empty={t('policy.holders.empty')}
       >
-        {(h, setRow, at) => (
-          <div className="form-grid">
-            <TextInput
-              label={t('policy.f.orgName')}
-              path={`${at}.name`}
-              required
-              value={h.name}
-              onChange={(v) => setRow({ ...h, name: v })}
-            />
-            <SelectInput
-              label={t('policy.f.kind')}
-              path={`${at}.kind`}
-              value={h.kind}
-              options={holderKindOptions(i18n)}
-              onChange={(v) => setRow({ ...h, kind: v ?? 'subsidiary' })}
-            />
-            <TextInput
-              label={t('policy.f.postalCode')}
-              path={`${at}.postal_code`}
-              value={h.postal_code}
-              onChange={(v) => setRow({ ...h, postal_code: opt(v) })}
-            />
-            <TextInput
-              label={t('policy.f.address')}
-              path={`${at}.address`}
-              value={h.address}
-              onChange={(v) => setRow({ ...h, address: opt(v) })}
-            />
-            <TextInput
-              label={t('policy.f.representative')}
-              path={`${at}.representative`}
-              value={h.representative}
-              onChange={(v) => setRow({ ...h, representative: opt(v) })}
-            />
-            <TextInput
-              label={t('policy.holders.org')}
-              path={`${at}.org`}
-              hint={t('policy.holders.orgHint')}
-              value={h.org}
-              onChange={(v) => setRow({ ...h, org: opt(v) })}
-            />
-          </div>
-        )}
+        {(h, setRow, at, i) => {
+          // The holder's fields are named after it (「保有者 1 の住所」): the organization's own are on the same tab.
+          const n = (label: string) => <Numbered prefix={t('policy.holders.n', { n: i + 1 })} label={label} />;
+          return (
+            <div className="form-grid">
+              <TextInput
+                label={n(t('policy.f.orgName'))}
+                path={`${at}.name`}
+                required
+                value={h.name}
+                onChange={(v) => setRow({ ...h, name: v })}
+              />
+              <SelectInput
+                label={n(t('policy.f.kind'))}
+                path={`${at}.kind`}
+                value={h.kind}
+                options={holderKindOptions(i18n)}
+                onChange={(v) => setRow({ ...h, kind: v ?? 'subsidiary' })}
+              />
+              <TextInput
+                label={n(t('policy.f.postalCode'))}
+                path={`${at}.postal_code`}
+                value={h.postal_code}
+                onChange={(v) => setRow({ ...h, postal_code: opt(v) })}
+              />
+              <TextInput
+                label={n(t('policy.f.address'))}
+                path={`${at}.address`}
+                value={h.address}
+                onChange={(v) => setRow({ ...h, address: opt(v) })}
+              />
+              <TextInput
+                label={n(t('policy.f.representative'))}
+                path={`${at}.representative`}
+                value={h.representative}
+                onChange={(v) => setRow({ ...h, representative: opt(v) })}
+              />
+              <TextInput
+                label={n(t('policy.holders.org'))}
+                path={`${at}.org`}
+                hint={t('policy.holders.orgHint')}
+                value={h.org}
+                onChange={(v) => setRow({ ...h, org: opt(v) })}
+              />
+            </div>
+          );
+        }}
       </RowList>
     </>
   );
