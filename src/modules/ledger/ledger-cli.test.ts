@@ -60,7 +60,8 @@ describe('mamori ledger', () => {
     await wb.xlsx.load(bytes as unknown as ArrayBuffer);
     expect(wb.worksheets.map((w) => w.name)).toEqual(['台帳', 'リスク評価', '見直し状況']);
     const trail = mamori(['audit', 'search', '--org', 'demo-coop', '--action', 'ledger.export']);
-    expect(trail.out).toContain('ledger.export');
+    // The trail reads as words: the action's Japanese label (台帳の出力 = ledger.export).
+    expect(trail.out).toContain('台帳の出力');
   });
 
   it('names an unknown organization', () => {
