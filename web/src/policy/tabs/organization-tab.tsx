@@ -85,6 +85,12 @@ export function OrganizationTab({ doc, change }: TabProps) {
                 value={h.name}
                 onChange={(v) => setRow({ ...h, name: v })}
               />
+              <TextInput
+                label={n(t('policy.f.nameEn'))}
+                path={`${at}.name_en`}
+                value={h.name_en}
+                onChange={(v) => setRow({ ...h, name_en: opt(v) })}
+              />
               <SelectInput
                 label={n(t('policy.f.kind'))}
                 path={`${at}.kind`}
@@ -109,6 +115,13 @@ export function OrganizationTab({ doc, change }: TabProps) {
                 path={`${at}.representative`}
                 value={h.representative}
                 onChange={(v) => setRow({ ...h, representative: opt(v) })}
+              />
+              <TextInput
+                label={n(t('policy.f.website'))}
+                path={`${at}.website`}
+                type="url"
+                value={h.website}
+                onChange={(v) => setRow({ ...h, website: opt(v) })}
               />
               <TextInput
                 label={n(t('policy.holders.org'))}
