@@ -7,6 +7,7 @@ import { api } from '../api/client.ts';
 import type { Alert } from '../api/types.ts';
 import { alertKindLabel } from '../audit/audit-labels.ts';
 import { Badge, Button, Card, Empty, ErrorNotice, Loading, Notice, PageHeader } from '../components/ui.tsx';
+import { refreshAttention } from '../home/attention.tsx';
 import { type I18n, useI18n } from '../i18n/i18n.tsx';
 import { href, Link } from '../router.tsx';
 import { capabilities, useSession } from '../session.tsx';
@@ -46,7 +47,6 @@ export function AlertsPage() {
     try {
       const r = await api.get<{ alerts: Alert[] }>('/alerts', { status: s });
       setAlerts(r.alerts);
-      if (s === 'open') window.dispatchEvent(new CustomEvent('mamori:open-alerts', { detail: r.alerts.length }));
     } catch (err) {
       setError(err);
     }
@@ -73,7 +73,7 @@ export function AlertsPage() {
       setAlerts(rest);
       setSelected(new Set());
       setNote('');
-      window.dispatchEvent(new CustomEvent('mamori:open-alerts', { detail: rest.length }));
+      refreshAttention();
     } catch (err) {
       setError(err);
     } finally {
@@ -223,8 +223,12 @@ export function AlertsPage() {
                                 {i18n.dateTime(a.acknowledged_at)}
                                 {a.acknowledged_by_name && <span className="sub">{a.acknowledged_by_name}</span>}
                                 {a.acknowledged_note && (
-                                  <span className="sub ack-note" data-testid="ack-note">
-                                    {a.acknowledged_note}
+                                  // A labelled note (「確認の記録」, as where it was typed), not loose text under the name.
+                                  <span className="ack-note" role="note" aria-labelledby={`ack-note-${a.id}`}>
+                                    <span className="ack-note-label" id={`ack-note-${a.id}`}>
+                                      {t('alerts.noteLabel')}
+                                    </span>
+                                    <span data-testid="ack-note">{a.acknowledged_note}</span>
                                   </span>
                                 )}
                               </>
