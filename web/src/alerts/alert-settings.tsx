@@ -113,7 +113,13 @@ export function AlertSettingsCard({ editable }: { editable: boolean }) {
             )}
           </Field>
           {(['workStart', 'workEnd'] as const).map((key) => (
-            <Field key={key} label={t(`alertSettings.${key}`)} hint={t('alertSettings.timeHint')} error={fieldErrors[key]}>
+            <Field
+              key={key}
+              label={t(`alertSettings.${key}`)}
+              hint={t('alertSettings.timeHint')}
+              error={fieldErrors[key]}
+              className="field-time"
+            >
               {(p) => (
                 // Text, not type="time": a time input follows the browser's locale (「08:00 AM」), the office reads 24-hour time.
                 <input
