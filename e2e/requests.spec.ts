@@ -299,6 +299,7 @@ test('home shows what needs attention, each count opening its list', async ({ pa
   await expect(refuseDialog).toContainText('不応諾として本人に通知しますか');
   await expect(refuseDialog.getByTestId('confirm-person')).toContainText('1000023');
   await expect(refuseDialog.getByTestId('confirm-text')).toHaveText(reason);
+  await shot(page, '57a-request-refuse-confirm');
   await refuseDialog.getByTestId('confirm-step').click();
   await expect(page.getByTestId('request-state')).toContainText('不応諾');
   // One fewer open request: the badge counts down (and is gone when none is left).
