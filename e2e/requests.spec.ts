@@ -108,7 +108,7 @@ test('staff enter a phone request with an agent', async ({ page }) => {
   await expect(page.getByTestId('request-days-left')).toContainText(/あと \d+ 日/);
 
   // The officer takes the request; the change is named in the history.
-  await page.getByTestId('assignee-form').getByLabel('担当者').selectOption({ label: '保護 管理子' });
+  await page.getByTestId('assignee-form').getByLabel('担当者を選ぶ').selectOption({ label: '保護 管理子' });
   await page.getByRole('button', { name: '担当者を変更' }).click();
   await expect(page.getByTestId('request-notice')).toContainText('担当者を「保護 管理子」にしました。');
   await expect(page.getByTestId('assignee-name')).toHaveText('保護 管理子');

@@ -65,7 +65,7 @@ export function requestColumns(lang: Lang): TableColumn<RequestView>[] {
     { header: h('請求者', 'Requester'), width: 12, value: (r) => w(requesterLabels[r.requester]) },
     { header: h('受付日時（日本時間）', 'Received (JST)'), width: 20, value: (r) => time(r.received_at) },
     { header: h('期限', 'Due'), width: 12, value: (r) => r.due_on },
-    { header: h('担当者', 'Assignee'), width: 16, value: (r) => r.assignee_name ?? h('未設定', 'None') },
+    { header: h('担当者', 'Assignee'), width: 16, value: (r) => r.assignee_name ?? h('未設定', 'Not assigned') },
     { header: h('期限超過', 'Overdue'), width: 9, value: (r) => (r.overdue ? h('超過', 'Overdue') : '') },
     { header: h('回答日時（日本時間）', 'Answered (JST)'), width: 20, value: (r) => time(r.answered_at) },
     { header: h('完了日時（日本時間）', 'Closed (JST)'), width: 20, value: (r) => time(r.closed_at) },
