@@ -34,6 +34,8 @@ export function AlertsPage() {
   const can = capabilities(me);
   const [status, setStatus] = useState<Status>('open');
   const [alerts, setAlerts] = useState<Alert[] | null>(null);
+  // The list shows the newest 200; `more` says there are older ones (the menu's badge counts them all).
+  const [more, setMore] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [done, setDone] = useState<{ kind?: Alert['kind']; count: number; skipped: number } | null>(null);
@@ -45,8 +47,9 @@ export function AlertsPage() {
     setAlerts(null);
     setSelected(new Set());
     try {
-      const r = await api.get<{ alerts: Alert[] }>('/alerts', { status: s });
+      const r = await api.get<{ alerts: Alert[]; more?: boolean }>('/alerts', { status: s });
       setAlerts(r.alerts);
+      setMore(r.more === true);
     } catch (err) {
       setError(err);
     }
@@ -120,6 +123,11 @@ export function AlertsPage() {
         </Notice>
       )}
       {!can.acknowledgeAlerts && status === 'open' && <Notice tone="info">{t('alerts.readOnly')}</Notice>}
+      {more && alerts && (
+        <Notice tone="info" testId="alerts-more">
+          {t(status === 'open' ? 'alerts.more.open' : 'alerts.more.acknowledged', { n: alerts.length })}
+        </Notice>
+      )}
       {error !== null && <ErrorNotice error={error} />}
       <Card>
         {!alerts && !error && <Loading />}
