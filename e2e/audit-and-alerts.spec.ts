@@ -74,6 +74,8 @@ test('officer: withdrawn-member alert acknowledged, audit trail filtered and pag
   const acknowledged = page.locator(`[data-testid="alert-row"][data-member="${code}"]`);
   await expect(acknowledged.first()).toBeVisible();
   await expect(acknowledged.filter({ has: page.getByTestId('ack-note').filter({ hasText: note }) })).toHaveCount(2);
+  // The note is labelled on screen and for a screen reader, as where it was typed.
+  await expect(acknowledged.getByRole('note', { name: '確認の記録' }).first()).toContainText(note);
   await expect(page.getByRole('checkbox', { name: 'すべて選択' })).toHaveCount(0);
   await shot(page, '11c-alerts-acknowledged');
 
@@ -84,9 +86,18 @@ test('officer: withdrawn-member alert acknowledged, audit trail filtered and pag
   const listed = settings.getByLabel('1時間あたりの一覧表示件数の上限');
   const listedBefore = Number(await listed.inputValue());
   await listed.fill(String(listedBefore + 500));
+  // Working hours read as 24-hour time in Japanese (no 「AM」), typed loosely, refused plainly when impossible.
+  const workStart = settings.getByLabel('勤務開始');
+  await expect(workStart).toHaveValue('08:00');
+  await workStart.fill('25:00');
+  await settings.getByRole('button', { name: '条件を保存' }).click();
+  await expect(settings.getByTestId('field-error')).toContainText('時刻は24時間表記の「08:00」の形で入力してください');
+  await workStart.fill('８：００');
   await settings.getByRole('button', { name: '条件を保存' }).click();
   await expect(settings).toContainText('アラートの条件を保存しました。');
+  await expect(workStart).toHaveValue('08:00');
   await page.reload();
+  await expect(page.getByTestId('alert-settings').getByLabel('勤務開始')).toHaveValue('08:00');
   await expect(page.getByTestId('alert-settings').getByLabel('1時間あたりに開いた記録の上限')).toHaveValue('150');
   await expect(page.getByTestId('alert-settings').getByLabel('1時間あたりの一覧表示件数の上限')).toHaveValue(String(listedBefore + 500));
   await shot(page, '21-alert-settings');

@@ -164,6 +164,13 @@ test('on a phone: a guardian opens her child’s page, then corrects her phone n
   // Nothing is wider than the phone.
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   await shot(page, '65-my-ward-phone');
+  // Filing for the child: the kinds speak of the child's data, and the footer names the guardian as the actor.
+  await page.getByRole('link', { name: '請求する', exact: true }).first().click();
+  await expect(page.locator('[data-kind="deletion"]')).toContainText('守田 さくら さんの情報を消してもらう');
+  await expect(page.locator('.my-lead')).toContainText('守田 さくら さんの情報について、保護者として');
+  expect(await page.locator('main').textContent()).not.toContain('あなた');
+  await expect(page.locator('footer')).toContainText('保護者（守田 陽子 さん）の操作として記録されます');
+  await page.getByRole('link', { name: '← 本人のページに戻る' }).first().click();
   await page.getByRole('button', { name: '自分のページに戻る' }).click();
   await expect(page.getByTestId('ward-banner')).toHaveCount(0);
   await expect(page.getByTestId('my-page-title')).toHaveText('守田 陽子 さんのページ');

@@ -6,7 +6,9 @@
  *     confirmation and a version conflict), answers after a confirmation that restates the answer and the
  *     person, and downloads the disclosure package as JSON and CSV; the history names the staff member;
  * (c) the home page shows what needs attention: its counts match the API, the request menu has a badge, and
- *     following a count opens the list filtered (overdue, assigned to me); delivery staff see no counts;
+ *     following a count opens the list filtered (overdue, assigned to me), one read of the counts per navigation;
+ *     refusing the overdue request restates the reason before it is sent, and the badge follows; delivery staff
+ *     see no counts;
  * (b) member-services staff record on paper that a member opts out of ⑯ (profiling), and the product analyst
  *     can no longer find or open that member for ⑯.
  */
@@ -106,7 +108,7 @@ test('staff enter a phone request with an agent', async ({ page }) => {
   await expect(page.getByTestId('request-days-left')).toContainText(/あと \d+ 日/);
 
   // The officer takes the request; the change is named in the history.
-  await page.getByTestId('assignee-form').getByLabel('担当者').selectOption({ label: '保護 管理子' });
+  await page.getByTestId('assignee-form').getByLabel('担当者を選ぶ').selectOption({ label: '保護 管理子' });
   await page.getByRole('button', { name: '担当者を変更' }).click();
   await expect(page.getByTestId('request-notice')).toContainText('担当者を「保護 管理子」にしました。');
   await expect(page.getByTestId('assignee-name')).toHaveText('保護 管理子');
@@ -271,6 +273,38 @@ test('home shows what needs attention, each count opening its list', async ({ pa
   await expect(page.getByTestId('filter-mine')).toBeChecked();
   await expect(page.getByTestId('request-row')).toHaveCount(attention.requests.mine);
   await expect(page.locator(`[data-testid="request-row"][data-reference="${reference}"]`)).toContainText('保護 管理子');
+
+  // The counts and the menu's badges share one read of what needs attention per navigation.
+  const reads: string[] = [];
+  page.on('request', (r) => {
+    if (new URL(r.url()).pathname === '/api/v1/attention') reads.push(r.url());
+  });
+  await Promise.all([
+    page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/attention'),
+    mainNav(page).getByRole('link', { name: 'ホーム' }).click(),
+  ]);
+  await expect(page.getByTestId('attention-requests-open')).toBeVisible();
+  await page.waitForTimeout(300);
+  expect(reads).toHaveLength(1);
+
+  // Refusing asks first, restating the reason exactly as the person will read it; the badge follows at once.
+  await page.getByTestId('attention-requests-mine').click();
+  await page.getByRole('link', { name: reference }).click();
+  const badge = Number(await page.getByTestId('nav-badge-requests').textContent());
+  await page.getByTestId('step-other').locator('summary').click();
+  const reason = '当組合では、ご請求の記録を保有していないためです。';
+  await page.getByLabel('不応諾の理由').fill(reason);
+  await page.getByRole('button', { name: '不応諾として通知する' }).click();
+  const refuseDialog = page.getByTestId('step-confirm');
+  await expect(refuseDialog).toContainText('不応諾として本人に通知しますか');
+  await expect(refuseDialog.getByTestId('confirm-person')).toContainText('1000023');
+  await expect(refuseDialog.getByTestId('confirm-text')).toHaveText(reason);
+  await shot(page, '57a-request-refuse-confirm');
+  await refuseDialog.getByTestId('confirm-step').click();
+  await expect(page.getByTestId('request-state')).toContainText('不応諾');
+  // One fewer open request: the badge counts down (and is gone when none is left).
+  if (badge > 1) await expect(page.getByTestId('nav-badge-requests')).toHaveText(String(badge - 1));
+  else await expect(page.getByTestId('nav-badge-requests')).toHaveCount(0);
   await page.getByRole('button', { name: 'ログアウト' }).click();
 
   // Delivery staff's work is none of these: no counts, no request menu.

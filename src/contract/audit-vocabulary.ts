@@ -610,7 +610,8 @@ function sentence(lang: AuditLang, e: AuditEntryWords, names: AuditNames): strin
       return ja ? `${req()}の担当者を設定` : `Assigned ${req()}`;
     case 'request.export':
       return (
-        (ja ? '請求の一覧を出力' : 'Exported the request list') + paren(...rest('format', 'charset', 'rows', 'state', 'kind', 'member'))
+        (ja ? '請求の一覧を出力' : 'Exported the request list') +
+        paren(...rest('format', 'charset', 'rows', 'state', 'kind', 'member', 'assignee'))
       );
     case 'disclosure.package':
       return (ja ? '開示資料を作成' : 'Made the disclosure package') + paren(...rest('form', 'via'));

@@ -224,6 +224,29 @@ describe.each(availableDialects())('audit and alerts over HTTP on %s', (dialect)
     expect(owner[0]).toMatchObject({ action: 'member.search', outcome: 'allowed', actor_login: 'kyosai' });
   });
 
+  it('shows the newest 200 alerts and says when there are more', async () => {
+    const org = await f.ctx.db.selectFrom('organizations').select('id').where('code', '=', 'demo-coop').executeTakeFirstOrThrow();
+    const before = ((await officer.get('/api/v1/alerts?status=open')).body.alerts as Alert[]).length;
+    expect((await officer.get('/api/v1/alerts?status=open')).body.more).toBe(false);
+    const extra = Array.from({ length: 201 - before }, (_, n) => ({
+      id: `test-more-${n}`,
+      org_id: org.id,
+      kind: 'bulk_reads' as const,
+      created_at: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString(),
+      detail: JSON.stringify({ count: 201, hour: '2026-01-01T00' }),
+      status: 'open' as const,
+    }));
+    await f.ctx.db.insertInto('alerts').values(extra).execute();
+    try {
+      const r = await officer.get('/api/v1/alerts?status=open');
+      expect((r.body.alerts as Alert[]).length).toBe(200);
+      expect(r.body.more).toBe(true);
+      expect((await officer.get('/api/v1/attention')).body.alerts).toEqual({ open: 201 });
+    } finally {
+      await f.ctx.db.deleteFrom('alerts').where('id', 'like', 'test-more-%').execute();
+    }
+  });
+
   it('verifies the chain from the API', async () => {
     const r = await officer.post('/api/v1/audit/verify');
     expect(r.body).toMatchObject({ ok: true });

@@ -301,7 +301,10 @@ function rememberMarker(memo: string): void {
 
 const shardKeys = (counter: string) => Array.from({ length: COUNTER_SHARDS }, (_, n) => `${counter}#${n}`);
 
-export async function listAlerts(db: DbOrTx, orgId: string, status?: 'open' | 'acknowledged', limit = 200) {
+/** The most alerts one list shows (newest first); the answer says when there are more (`more`). */
+export const ALERT_LIST_LIMIT = 200;
+
+export async function listAlerts(db: DbOrTx, orgId: string, status?: 'open' | 'acknowledged', limit = ALERT_LIST_LIMIT) {
   // PostgreSQL: alerts name their read's audit entry by sequence number once it is chained; chain what waits.
   if (!db.isTransaction) await drainAuditQueue(db as Db);
   let q = db

@@ -173,6 +173,8 @@ export type AuditEvent = Base &
           state: string | null;
           kind: string | null;
           member: string | null;
+          /** The list's 「自分が担当する請求」 (the exporter's user id) or 'none' (nobody assigned); absent before. */
+          assignee?: string | null;
           via: string;
         };
       }

@@ -8,7 +8,7 @@ import { requireKind } from '../../base/guard.ts';
 import { csvCharsets, exportFormats, XLSX_TYPE } from '../../base/table-export.ts';
 import { auditOutcomes } from '../../contract/audit-vocabulary.ts';
 import { acknowledgeAlerts, MAX_ACKNOWLEDGE } from './acknowledge.ts';
-import { listAlerts } from './alerts.ts';
+import { ALERT_LIST_LIMIT, listAlerts } from './alerts.ts';
 import { appendAuditAlone } from './append.ts';
 import { prepareAuditExport } from './export.ts';
 import { NO_MATCH, resolveAuditFilters, searchAudit, staffNameReaders } from './search.ts';
@@ -168,7 +168,9 @@ export function auditRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
       async (req) => {
         const actor = requireKind(req, ['privacy_officer', 'auditor']);
-        return { alerts: await listAlerts(ctx.db, actor.orgId, req.query.status) };
+        // One more than shown tells whether the list goes on (the menu's badge counts them all: /attention).
+        const alerts = await listAlerts(ctx.db, actor.orgId, req.query.status, ALERT_LIST_LIMIT + 1);
+        return { alerts: alerts.slice(0, ALERT_LIST_LIMIT), more: alerts.length > ALERT_LIST_LIMIT };
       },
     );
 

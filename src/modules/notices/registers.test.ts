@@ -228,6 +228,18 @@ describe('the lint checks the new registers', () => {
     expect(codes(doc)).toContain('error:joint_use_items_missing:joint_uses[0].items');
   });
 
+  it('names the missing kinds of request and safety headings in words in English too, never as codes', () => {
+    const gaps = [
+      ...lintPolicy(richPolicy(), { today: '2026-12-04', knownOrgCodes: new Set(['test-coop']) }),
+      ...lintPolicy(completePolicy('test-coop'), { today: '2026-12-04', knownOrgCodes: new Set(['test-coop']) }),
+    ].filter((g) => g.code === 'request_kinds_incomplete' || g.code === 'safety_headings_missing');
+    expect(new Set(gaps.map((g) => g.code))).toEqual(new Set(['request_kinds_incomplete', 'safety_headings_missing']));
+    for (const g of gaps) expect(g.message_en).not.toMatch(/[a-z]+_[a-z_]+/);
+    expect(gaps.find((g) => g.code === 'request_kinds_incomplete')?.message_en).toMatch(
+      /not selected: (Notification of the purposes|Disclosure|Correction|Cessation)/,
+    );
+  });
+
   it('warns when the safety measures leave guideline headings empty', () => {
     const gaps = codes(completePolicy('test-coop'));
     expect(gaps).toContain('warning:safety_headings_missing:safety_measures');

@@ -252,6 +252,16 @@ export const requestKindJa: Record<RequestKindCode, string> = {
   cessation_of_provision: '第三者への提供の停止',
 };
 
+/** The same in English, as the console's English screen names them (the lint's English messages). */
+export const requestKindEn: Record<RequestKindCode, string> = {
+  notification_of_purpose: 'Notification of the purposes',
+  disclosure: 'Disclosure',
+  disclosure_of_records: 'Disclosure of provision records',
+  correction: 'Correction, addition or deletion',
+  cessation: 'Cessation of use or erasure',
+  cessation_of_provision: 'Cessation of provision to third parties',
+};
+
 /** 開示等の請求の手続: how a person makes a request, the fee and the identity check (Art. 32, 37, 38). */
 export const requestsSchema = z.strictObject({
   /** Ways to make a request: codes of `requestMethods` or the co-op's own wording (e.g. 店舗のサービスカウンター). */

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { completePolicy } from '../../../test/support/policy-fixture.ts';
 import { fieldLabel } from './field-labels.ts';
@@ -49,6 +50,38 @@ describe('field labels in validation messages', () => {
     expect(byField.get('organization.website')!.message_en).toBe('Organization › website is not a valid URL.');
     for (const i of issues) {
       expect(i.message_ja).not.toMatch(/[a-z_]+\.[a-z_0-9]+|Invalid|expected/);
+    }
+  });
+
+  it('names an entry in the co-op’s own words as the console’s input does, not by its place in the whole list', () => {
+    const doc = completePolicy('test-coop') as unknown as Record<string, unknown>;
+    doc.requests = {
+      ...(doc.requests as Record<string, unknown>),
+      kinds: ['disclosure', '照会', 'correction', ''],
+      methods: ['phone', ''],
+    };
+    let issues: { field: string; message_ja: string; message_en: string }[] = [];
+    try {
+      validatePolicyDocument(doc);
+    } catch (error) {
+      issues = (error as { issues: typeof issues }).issues;
+    }
+    const byField = new Map(issues.map((i) => [i.field, i]));
+    // Entry 4 of the list is the second the co-op worded itself: the console shows it as that input.
+    expect(byField.get('requests.kinds.3')?.message_ja).toBe('開示等の請求の手続 › 独自の表現による請求の種類 2を入力してください。');
+    expect(byField.get('requests.methods.1')?.message_ja).toBe('開示等の請求の手続 › その他の請求の方法 1を入力してください。');
+    expect(byField.get('requests.kinds.3')?.message_en).toMatch(/^Request procedure › Kinds of request in the co-op's own words 2 /);
+    // A ticked kind keeps its place's name; without the document nothing changes.
+    expect(fieldLabel('requests.kinds.0', doc).ja).toBe('開示等の請求の手続 › 請求できる内容 1');
+    expect(fieldLabel('requests.kinds.3').ja).toBe('開示等の請求の手続 › 請求できる内容 4');
+    // The names are the console's (web/src/i18n), so the message and the input it is shown at agree.
+    for (const lang of ['ja', 'en'] as const) {
+      const words = JSON.parse(readFileSync(new URL(`../../../web/src/i18n/${lang}.json`, import.meta.url), 'utf8')) as Record<
+        string,
+        string
+      >;
+      expect(fieldLabel('requests.kinds.1', doc)[lang]).toContain(`${words['policy.requests.ownKinds']} 1`);
+      expect(fieldLabel('requests.methods.1', doc)[lang]).toContain(`${words['policy.requests.ownMethods']} 1`);
     }
   });
 });

@@ -4,6 +4,8 @@
  * (which takes the reader to the input) and for the file's line numbers.
  */
 
+import { requestKinds, requestMethods } from '../../contract/policy-vocabulary.ts';
+
 type Label = readonly [ja: string, en: string];
 
 /** Top-level sections, with the name of one row of a list. */
@@ -118,13 +120,42 @@ const inContext: Record<string, Label> = {
   'purpose_items.purpose': ['利用目的', 'purpose'],
 };
 
-/** 「利用目的 2 › 名称」 / "Purpose 2 › name" for `purposes.1.name` (or `purposes[1].name`); unknown keys as they are. */
-export function fieldLabel(path: string): { ja: string; en: string } {
+/**
+ * Lists that mix codes (ticked in the console) with the co-op's own wording (typed in a list of its own): an entry
+ * in own words is named as the console names its input, 「独自の表現による請求の種類 2」 (its place among the own
+ * entries), not 「請求できる内容 6」 (its place in the whole list). The names match web/src i18n
+ * `policy.requests.ownKinds` / `ownMethods`.
+ */
+const ownWording: Record<string, { codes: readonly string[]; label: Label }> = {
+  'requests.kinds': { codes: requestKinds, label: ['独自の表現による請求の種類', "Kinds of request in the co-op's own words"] },
+  'requests.methods': { codes: requestMethods, label: ['その他の請求の方法', 'Other ways to make a request'] },
+};
+
+/** 「独自の表現による請求の種類 2」 for `requests.kinds.5` when entry 5 is the second in own words; else undefined. */
+function ownWordingLabel(segments: readonly string[], doc: unknown): { ja: string; en: string } | undefined {
+  if (segments.length !== 3 || !/^\d+$/.test(segments[2]!)) return undefined;
+  const own = ownWording[`${segments[0]}.${segments[1]}`];
+  const list = (doc as Record<string, Record<string, unknown> | undefined> | undefined)?.[segments[0]!]?.[segments[1]!];
+  if (!own || !Array.isArray(list)) return undefined;
+  const at = Number(segments[2]);
+  if (own.codes.includes(String(list[at]))) return undefined;
+  const n = list.slice(0, at + 1).filter((v) => !own.codes.includes(String(v))).length;
+  const section = sections[segments[0]!]!;
+  return { ja: `${section[0]} › ${own.label[0]} ${n}`, en: `${section[1]} › ${own.label[1]} ${n}` };
+}
+
+/**
+ * 「利用目的 2 › 名称」 / "Purpose 2 › name" for `purposes.1.name` (or `purposes[1].name`); unknown keys as they are.
+ * With the document, an entry in the co-op's own words is named as the console shows it (`ownWording`).
+ */
+export function fieldLabel(path: string, doc?: unknown): { ja: string; en: string } {
   const segments = path
     .replace(/\[(\d+)\]/g, '.$1')
     .split('.')
     .filter(Boolean);
   if (segments.length === 0) return { ja: '文書全体', en: 'the document' };
+  const own = doc === undefined ? undefined : ownWordingLabel(segments, doc);
+  if (own) return own;
   const ja: string[] = [];
   const en: string[] = [];
   let parent = '';

@@ -6,7 +6,7 @@
  * what must always be available to the person, the PPC Q&A on children, and the My Number law.
  */
 import { requestKinds } from '../../contract/policy-vocabulary.ts';
-import { circledNumber, type PolicyDocument, purposeCodeOf, requestKindJa } from './document.ts';
+import { circledNumber, type PolicyDocument, purposeCodeOf, requestKindEn, requestKindJa } from './document.ts';
 
 export type LintSeverity = 'error' | 'warning';
 
@@ -28,13 +28,13 @@ export interface LintOptions {
 
 /** The headings of the PPC guideline (通則編 10) the safety measures are published under. */
 const safetyHeadings = [
-  ['basic_policy', '基本方針の策定'],
-  ['rules', '個人データの取扱いに係る規律の整備'],
-  ['organizational', '組織的安全管理措置'],
-  ['human', '人的安全管理措置'],
-  ['physical', '物理的安全管理措置'],
-  ['technical', '技術的安全管理措置'],
-  ['external_environment', '外的環境の把握'],
+  ['basic_policy', '基本方針の策定', 'Basic policy'],
+  ['rules', '個人データの取扱いに係る規律の整備', 'Rules for handling personal data'],
+  ['organizational', '組織的安全管理措置', 'Organizational measures'],
+  ['human', '人的安全管理措置', 'Human measures'],
+  ['physical', '物理的安全管理措置', 'Physical measures'],
+  ['technical', '技術的安全管理措置', 'Technical measures'],
+  ['external_environment', '外的環境の把握', 'Understanding the external environment'],
 ] as const;
 
 /** Item names that denote a My Number (個人番号): never collected for members, never jointly used. */
@@ -442,7 +442,7 @@ export function lintPolicy(doc: PolicyDocument, opts: LintOptions): LintGap[] {
         'request_kinds_incomplete',
         'requests.kinds',
         `法が本人に認める請求のうち、次が選ばれていません: ${missing.map((k) => requestKindJa[k]).join('、')}。独自の表現で記載している場合はそのままで構いません。`,
-        `Kinds of request the law gives the person that are not selected: ${missing.join(', ')} (fine if the policy words them its own way).`,
+        `Kinds of request the law gives the person that are not selected: ${missing.map((k) => requestKindEn[k]).join(', ')} (fine if the policy words them its own way).`,
       );
     }
   }
@@ -455,7 +455,7 @@ export function lintPolicy(doc: PolicyDocument, opts: LintOptions): LintGap[] {
       'safety_headings_missing',
       'safety_measures',
       `安全管理措置のうち、ガイドラインの次の項目の記載がありません: ${headings.map(([, ja]) => ja).join('、')}。`,
-      `Safety measures: nothing under these headings of the guideline: ${headings.map(([key]) => key).join(', ')}.`,
+      `Safety measures: nothing under these headings of the guideline: ${headings.map(([, , en]) => en).join(', ')}.`,
     );
   }
   if (!safety || headings?.length === safetyHeadings.length) {

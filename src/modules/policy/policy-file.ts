@@ -71,14 +71,17 @@ export function formatPolicyFile(doc: PolicyDocument, header?: string): string {
 }
 
 /** Validation issues of a document that did not come from a file (the console's editor, the API). */
-export function documentIssues(error: z.ZodError): FieldIssue[] {
-  return error.issues.map(describeIssue);
+export function documentIssues(error: z.ZodError, input?: unknown): FieldIssue[] {
+  return error.issues.map((i) => describeIssue(i, input));
 }
 
-/** One validation issue, named by the field's Japanese and English label (field-labels.ts), not its path. */
-function describeIssue(i: z.core.$ZodIssue): FieldIssue {
+/**
+ * One validation issue, named by the field's Japanese and English label (field-labels.ts), not its path; with the
+ * document, an entry in the co-op's own words by the name of its input in the console.
+ */
+function describeIssue(i: z.core.$ZodIssue, input?: unknown): FieldIssue {
   const field = i.path.join('.');
-  return describeZodIssue(i, field, fieldLabel(field));
+  return describeZodIssue(i, field, fieldLabel(field, input));
 }
 
 function issue(field: string, code: string, ja: string, en: string): FieldIssue {

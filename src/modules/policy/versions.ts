@@ -74,7 +74,7 @@ export function validatePolicyDocument(input: unknown): PolicyDocument {
   const parsed = policyDocumentSchema.safeParse(input, { reportInput: true });
   if (!parsed.success) {
     // Every problem at once, each named by its field's label (policy-file.ts `documentIssues`).
-    throw new AppError('policy_invalid', documentIssues(parsed.error));
+    throw new AppError('policy_invalid', documentIssues(parsed.error, input));
   }
   return withPurposeCodes(parsed.data);
 }

@@ -36,12 +36,13 @@ export function requestExportRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           tags: ['requests'],
           summary: '請求一覧の出力（CSV・Excel）/ export the request list (CSV or xlsx)',
           description:
-            'The same filters as GET /requests, as CSV (UTF-8 with BOM, or Shift_JIS) or xlsx, in `lang` (Japanese by default), ' +
+            'The same filters as GET /requests (state, kind, member, assignee), as CSV (UTF-8 with BOM, or Shift_JIS) or xlsx, in `lang` (Japanese by default), ' +
             'times in JST; recorded in the audit trail. More than 10,000 requests: 422 `export_too_large`.',
           querystring: z.strictObject({
             state: z.enum(states).optional(),
             kind: z.enum(requestKinds).optional(),
             member_id: z.uuid().optional(),
+            assignee: z.enum(['me', 'none']).optional().describe('自分の担当・担当者なし / assigned to me, or to nobody'),
             format: z.enum(exportFormats).default('csv'),
             charset: z.enum(csvCharsets).default('utf-8'),
             lang: z.enum(['ja', 'en']).default('ja'),
@@ -59,6 +60,7 @@ export function requestExportRoutes(ctx: AppContext): FastifyPluginAsyncZod {
             ...(q.state ? { state: q.state } : {}),
             ...(q.kind ? { kind: q.kind } : {}),
             ...(q.member_id ? { memberId: q.member_id } : {}),
+            ...(q.assignee ? { assigneeId: q.assignee === 'me' ? actor.id : 'none' } : {}),
           },
           format: q.format,
           charset: q.charset,

@@ -81,7 +81,50 @@ describe.each(availableDialects())('request list export on %s', (dialect) => {
       .where('action', '=', 'request.export')
       .orderBy('seq', 'desc')
       .executeTakeFirstOrThrow();
-    expect(JSON.parse(entry.detail)).toEqual({ format: 'xlsx', charset: null, rows: 2, state: null, kind: null, member: null, via: 'api' });
+    expect(JSON.parse(entry.detail)).toEqual({
+      format: 'xlsx',
+      charset: null,
+      rows: 2,
+      state: null,
+      kind: null,
+      member: null,
+      assignee: null,
+      via: 'api',
+    });
+  });
+
+  it('holds exactly the list of 「自分が担当する請求」 (and of 担当者なし), with the assignee named, and records the filter', async () => {
+    const all = (await officer.get('/api/v1/requests')).body.requests as { id: string; version: number; reference: string }[];
+    const me = (await officer.get('/api/v1/auth/me')).body as { user: { id: string; display_name: string } };
+    const taken = all[1]!;
+    const set = await officer.request('PUT', `/api/v1/requests/${taken.id}/assignee`, {
+      json: { assignee_id: me.user.id, version: taken.version },
+    });
+    expect(set.status).toBe(200);
+    const refsOf = (text: string) =>
+      text
+        .slice(1)
+        .trim()
+        .split('\r\n')
+        .slice(1)
+        .map((line) => line.split(',')[0]);
+    for (const assignee of ['me', 'none'] as const) {
+      const list = (await officer.get(`/api/v1/requests?assignee=${assignee}`)).body.requests as { reference: string }[];
+      expect(list).toHaveLength(1);
+      const r = await officer.get(`/api/v1/requests/export?assignee=${assignee}&format=csv`);
+      expect(r.status, r.raw.slice(0, 300)).toBe(200);
+      const text = r.bytes!.toString('utf8');
+      expect(refsOf(text)).toEqual(list.map((x) => x.reference));
+      expect(text).toContain(',担当者,');
+      expect(text).toContain(assignee === 'me' ? `,${me.user.display_name},` : ',未設定,');
+    }
+    const entry = await (await chained(f.ctx.db))
+      .selectFrom('audit_log')
+      .select('detail')
+      .where('action', '=', 'request.export')
+      .orderBy('seq', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(entry.detail)).toMatchObject({ rows: 1, assignee: 'none' });
   });
 
   it('is refused to roles without the requests duty, and over the limit', async () => {

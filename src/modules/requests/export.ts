@@ -1,6 +1,6 @@
 /**
  * The privacy office's list of requests from the person as a file (CSV in UTF-8 with BOM or Shift_JIS, or
- * xlsx): the list's filters (state or open/overdue/all, kind, member), one language (Japanese unless the reader
+ * xlsx): the list's filters (state or open/overdue/all, kind, member, assignee — exactly the list the screen shows), one language (Japanese unless the reader
  * chose English), Japanese words for kinds, states, channels and requesters, times in JST. The export is
  * recorded in the trail (`request.export`, with the filter and row count) before any row leaves. Requests are a
  * co-op's hundreds a year, so the list is read at once; more than `REQUEST_EXPORT_LIMIT` is refused.
@@ -65,6 +65,7 @@ export function requestColumns(lang: Lang): TableColumn<RequestView>[] {
     { header: h('請求者', 'Requester'), width: 12, value: (r) => w(requesterLabels[r.requester]) },
     { header: h('受付日時（日本時間）', 'Received (JST)'), width: 20, value: (r) => time(r.received_at) },
     { header: h('期限', 'Due'), width: 12, value: (r) => r.due_on },
+    { header: h('担当者', 'Assignee'), width: 16, value: (r) => r.assignee_name ?? h('未設定', 'Not assigned') },
     { header: h('期限超過', 'Overdue'), width: 9, value: (r) => (r.overdue ? h('超過', 'Overdue') : '') },
     { header: h('回答日時（日本時間）', 'Answered (JST)'), width: 20, value: (r) => time(r.answered_at) },
     { header: h('完了日時（日本時間）', 'Closed (JST)'), width: 20, value: (r) => time(r.closed_at) },
@@ -83,7 +84,7 @@ export async function prepareRequestExport(
   opts: {
     actor: Actor;
     orgId: string;
-    filters: Pick<ListRequestsQuery, 'state' | 'kind' | 'memberId'>;
+    filters: Pick<ListRequestsQuery, 'state' | 'kind' | 'memberId' | 'assigneeId'>;
     format: ExportFormat;
     charset?: CsvCharset | undefined;
     lang: Lang;
@@ -94,7 +95,12 @@ export async function prepareRequestExport(
 ): Promise<RequestExport> {
   const limit = opts.limit ?? REQUEST_EXPORT_LIMIT;
   const now = ctx.clock();
-  const requests = await listRequests(ctx.db, opts.orgId, { ...opts.filters, limit: limit + 1, max: limit + 1 }, japanDate(now));
+  const requests = await listRequests(
+    ctx.db,
+    opts.orgId,
+    { ...opts.filters, staff: true, limit: limit + 1, max: limit + 1 },
+    japanDate(now),
+  );
   if (requests.length > limit) throw new AppError('export_too_large');
   const f = opts.filters;
   await appendAuditAlone(
@@ -112,6 +118,7 @@ export async function prepareRequestExport(
         state: f.state ?? null,
         kind: (f.kind as RequestKind | undefined) ?? null,
         member: f.memberId ?? null,
+        assignee: f.assigneeId ?? null,
         via: opts.via,
       },
     },

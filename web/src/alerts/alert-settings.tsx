@@ -16,6 +16,14 @@ interface AlertSettings {
 }
 
 const weekdays = [1, 2, 3, 4, 5, 6, 7] as const;
+const hhmm = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+/** 「8:00」「０８：００」「800」 → 「08:00」 (the API's HH:MM); anything else is left as typed, and refused on saving. */
+export function normalizeTime(typed: string): string {
+  const half = typed.trim().replace(/[０-９：]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
+  const m = /^(\d{1,2}):?(\d{2})$/.exec(half);
+  return m ? `${m[1]!.padStart(2, '0')}:${m[2]}` : half;
+}
 
 export function AlertSettingsCard({ editable }: { editable: boolean }) {
   const { t, pick } = useI18n();
@@ -40,12 +48,19 @@ export function AlertSettingsCard({ editable }: { editable: boolean }) {
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
     setError(null);
-    setFieldErrors({});
     setDone(false);
+    const times = { workStart: normalizeTime(draft.workStart), workEnd: normalizeTime(draft.workEnd) };
+    const problems: Record<string, string> = {};
+    for (const key of ['workStart', 'workEnd'] as const) if (!hhmm.test(times[key])) problems[key] = t('alertSettings.timeError');
+    // Hours are one span within a day (base/settings.ts isOffHours): an end at or before the start would alert all day.
+    if (!problems.workStart && !problems.workEnd && times.workEnd <= times.workStart) problems.workEnd = t('alertSettings.timeOrder');
+    setDraft({ ...draft, ...times });
+    setFieldErrors(problems);
+    if (Object.keys(problems).length > 0) return;
+    setBusy(true);
     try {
-      const next = await api.patch<{ alerts: AlertSettings }>('/organization/settings', { alerts: draft });
+      const next = await api.patch<{ alerts: AlertSettings }>('/organization/settings', { alerts: { ...draft, ...times } });
       setSaved(next.alerts);
       setDraft(next.alerts);
       setDone(true);
@@ -97,30 +112,32 @@ export function AlertSettingsCard({ editable }: { editable: boolean }) {
               />
             )}
           </Field>
-          <Field label={t('alertSettings.workStart')} error={fieldErrors.workStart}>
-            {(p) => (
-              <input
-                {...p}
-                name="workStart"
-                type="time"
-                disabled={!editable}
-                value={draft.workStart}
-                onChange={(e) => setDraft({ ...draft, workStart: e.target.value })}
-              />
-            )}
-          </Field>
-          <Field label={t('alertSettings.workEnd')} error={fieldErrors.workEnd}>
-            {(p) => (
-              <input
-                {...p}
-                name="workEnd"
-                type="time"
-                disabled={!editable}
-                value={draft.workEnd}
-                onChange={(e) => setDraft({ ...draft, workEnd: e.target.value })}
-              />
-            )}
-          </Field>
+          {(['workStart', 'workEnd'] as const).map((key) => (
+            <Field
+              key={key}
+              label={t(`alertSettings.${key}`)}
+              hint={t('alertSettings.timeHint')}
+              error={fieldErrors[key]}
+              className="field-time"
+            >
+              {(p) => (
+                // Text, not type="time": a time input follows the browser's locale (「08:00 AM」), the office reads 24-hour time.
+                <input
+                  {...p}
+                  name={key}
+                  type="text"
+                  inputMode="numeric"
+                  autoComplete="off"
+                  placeholder="08:00"
+                  size={6}
+                  disabled={!editable}
+                  value={draft[key]}
+                  onChange={(e) => setDraft({ ...draft, [key]: e.target.value })}
+                  onBlur={(e) => setDraft({ ...draft, [key]: normalizeTime(e.target.value) })}
+                />
+              )}
+            </Field>
+          ))}
         </div>
         <fieldset className="weekday-set" disabled={!editable}>
           <legend className="field-label">{t('alertSettings.workDays')}</legend>

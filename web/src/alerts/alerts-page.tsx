@@ -7,6 +7,7 @@ import { api } from '../api/client.ts';
 import type { Alert } from '../api/types.ts';
 import { alertKindLabel } from '../audit/audit-labels.ts';
 import { Badge, Button, Card, Empty, ErrorNotice, Loading, Notice, PageHeader } from '../components/ui.tsx';
+import { refreshAttention } from '../home/attention.tsx';
 import { type I18n, useI18n } from '../i18n/i18n.tsx';
 import { href, Link } from '../router.tsx';
 import { capabilities, useSession } from '../session.tsx';
@@ -33,6 +34,8 @@ export function AlertsPage() {
   const can = capabilities(me);
   const [status, setStatus] = useState<Status>('open');
   const [alerts, setAlerts] = useState<Alert[] | null>(null);
+  // The list shows the newest 200; `more` says there are older ones (the menu's badge counts them all).
+  const [more, setMore] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [done, setDone] = useState<{ kind?: Alert['kind']; count: number; skipped: number } | null>(null);
@@ -44,9 +47,9 @@ export function AlertsPage() {
     setAlerts(null);
     setSelected(new Set());
     try {
-      const r = await api.get<{ alerts: Alert[] }>('/alerts', { status: s });
+      const r = await api.get<{ alerts: Alert[]; more?: boolean }>('/alerts', { status: s });
       setAlerts(r.alerts);
-      if (s === 'open') window.dispatchEvent(new CustomEvent('mamori:open-alerts', { detail: r.alerts.length }));
+      setMore(r.more === true);
     } catch (err) {
       setError(err);
     }
@@ -73,7 +76,7 @@ export function AlertsPage() {
       setAlerts(rest);
       setSelected(new Set());
       setNote('');
-      window.dispatchEvent(new CustomEvent('mamori:open-alerts', { detail: rest.length }));
+      refreshAttention();
     } catch (err) {
       setError(err);
     } finally {
@@ -120,6 +123,11 @@ export function AlertsPage() {
         </Notice>
       )}
       {!can.acknowledgeAlerts && status === 'open' && <Notice tone="info">{t('alerts.readOnly')}</Notice>}
+      {more && alerts && (
+        <Notice tone="info" testId="alerts-more">
+          {t(status === 'open' ? 'alerts.more.open' : 'alerts.more.acknowledged', { n: alerts.length })}
+        </Notice>
+      )}
       {error !== null && <ErrorNotice error={error} />}
       <Card>
         {!alerts && !error && <Loading />}
@@ -223,8 +231,12 @@ export function AlertsPage() {
                                 {i18n.dateTime(a.acknowledged_at)}
                                 {a.acknowledged_by_name && <span className="sub">{a.acknowledged_by_name}</span>}
                                 {a.acknowledged_note && (
-                                  <span className="sub ack-note" data-testid="ack-note">
-                                    {a.acknowledged_note}
+                                  // A labelled note (「確認の記録」, as where it was typed), not loose text under the name.
+                                  <span className="ack-note" role="note" aria-labelledby={`ack-note-${a.id}`}>
+                                    <span className="ack-note-label" id={`ack-note-${a.id}`}>
+                                      {t('alerts.noteLabel')}
+                                    </span>
+                                    <span data-testid="ack-note">{a.acknowledged_note}</span>
                                   </span>
                                 )}
                               </>

@@ -4,12 +4,10 @@
  * versions scheduled with their notice periods. Each count links to its list, filtered; the server answers only
  * the parts the reader's role works with (modules/attention/permissions.ts), so nothing else is shown.
  */
-import { useEffect, useState } from 'react';
-import type { Attention } from '../../../src/contract/api.ts';
-import { api } from '../api/client.ts';
 import { Card, ErrorNotice, Loading } from '../components/ui.tsx';
 import { type I18n, useI18n } from '../i18n/i18n.tsx';
 import { href, Link } from '../router.tsx';
+import { useAttention } from './attention.tsx';
 
 /** 「あと N 日」, 「今日が期限」 or 「N 日超過」. */
 export function daysLeftText(i18n: I18n, days: number): string {
@@ -21,21 +19,10 @@ export function daysLeftText(i18n: I18n, days: number): string {
 export function AttentionPanel() {
   const i18n = useI18n();
   const { t } = i18n;
-  const [attention, setAttention] = useState<Attention | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  // The answer the menu's badges read too (attention.tsx): one fetch per navigation.
+  const { attention, error } = useAttention();
 
-  useEffect(() => {
-    let live = true;
-    api
-      .get<Attention>('/attention')
-      .then((a) => live && setAttention(a))
-      .catch((e) => live && setError(e));
-    return () => {
-      live = false;
-    };
-  }, []);
-
-  if (error !== null) return <ErrorNotice error={error} />;
+  if (error !== null && !attention) return <ErrorNotice error={error} />;
   if (!attention) return <Loading />;
   const { requests, alerts, ledger, policy } = attention;
   if (!requests && !alerts && !ledger && !policy) return null;

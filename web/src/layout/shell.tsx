@@ -2,11 +2,8 @@
  * The signed-in frame: header (organization, user, role, language, re-binding the second factor, sign-out),
  * role-aware navigation, the screen.
  */
-import { type ReactNode, useEffect, useState } from 'react';
-import type { Attention } from '../../../src/contract/api.ts';
+import type { ReactNode } from 'react';
 import { AlertsPage } from '../alerts/alerts-page.tsx';
-import { api } from '../api/client.ts';
-import type { Alert } from '../api/types.ts';
 import { AuditPage } from '../audit/audit-page.tsx';
 import { MemberAuditPage } from '../audit/member-audit-page.tsx';
 import { TotpRebindPage } from '../auth/totp-rebind-page.tsx';
@@ -14,6 +11,7 @@ import { BrandMark } from '../components/brand.tsx';
 import { icons } from '../components/icons.tsx';
 import { LangSwitch } from '../components/lang-switch.tsx';
 import { Empty, Notice } from '../components/ui.tsx';
+import { AttentionProvider, useAttention } from '../home/attention.tsx';
 import { HomePage } from '../home/home-page.tsx';
 import { type MessageKey, useI18n } from '../i18n/i18n.tsx';
 import { JobsPage } from '../jobs/jobs-page.tsx';
@@ -44,12 +42,22 @@ interface NavItem {
 }
 
 export function Shell() {
+  return (
+    <AttentionProvider>
+      <Frame />
+    </AttentionProvider>
+  );
+}
+
+function Frame() {
   const { t, pick } = useI18n();
   const { me, signOut } = useSession();
   const location = useLocation();
   const can = capabilities(me);
-  const openAlerts = useOpenAlertCount(can.alerts, location.href);
-  const openRequests = useOpenRequestCount(can.requests, location.href);
+  // The badges read the home page's counts (one `GET /attention` per navigation, shared with the home page).
+  const { attention } = useAttention();
+  const openAlerts = (can.alerts && attention?.alerts?.open) || 0;
+  const openRequests = (can.requests && attention?.requests) || { open: 0, overdue: 0 };
 
   const nav: NavItem[] = [
     { to: '/', label: 'nav.home', icon: icons.home, match: (p) => p === '/' },
@@ -220,45 +228,4 @@ function NotYourDuty() {
       </p>
     </Notice>
   );
-}
-
-/** Open and overdue requests for the navigation badge (the home page's counts), refreshed on each navigation. */
-function useOpenRequestCount(enabled: boolean, href: string): { open: number; overdue: number } {
-  const [count, setCount] = useState({ open: 0, overdue: 0 });
-  // biome-ignore lint/correctness/useExhaustiveDependencies: refresh on every navigation
-  useEffect(() => {
-    if (!enabled) return;
-    let live = true;
-    api
-      .get<Attention>('/attention')
-      .then((r) => live && r.requests && setCount({ open: r.requests.open, overdue: r.requests.overdue }))
-      .catch(() => {});
-    return () => {
-      live = false;
-    };
-  }, [enabled, href]);
-  return count;
-}
-
-/** The number of open alerts for the navigation badge, refreshed on each navigation. */
-function useOpenAlertCount(enabled: boolean, href: string): number {
-  const [count, setCount] = useState(0);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: refresh on every navigation
-  useEffect(() => {
-    if (!enabled) return;
-    let live = true;
-    api
-      .get<{ alerts: Alert[] }>('/alerts', { status: 'open' })
-      .then((r) => live && setCount(r.alerts.length))
-      .catch(() => {});
-    return () => {
-      live = false;
-    };
-  }, [enabled, href]);
-  useEffect(() => {
-    const onChange = (e: Event) => setCount((e as CustomEvent<number>).detail);
-    window.addEventListener('mamori:open-alerts', onChange);
-    return () => window.removeEventListener('mamori:open-alerts', onChange);
-  }, []);
-  return count;
 }

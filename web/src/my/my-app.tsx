@@ -157,9 +157,16 @@ function MyLayout({ signedIn = false, children }: { signedIn?: boolean; children
       <main id="my-main" className="my-main" tabIndex={-1}>
         {children}
       </main>
-      <footer className="my-footer">{t('my.footer')}</footer>
+      <footer className="my-footer">{signedIn ? <SignedInFooter /> : t('my.footer')}</footer>
     </div>
   );
+}
+
+/** Whose action the trail records: the member's own, or the guardian's on a ward's page. */
+function SignedInFooter() {
+  const { t } = useI18n();
+  const { me } = useMemberSession();
+  return <>{me.subject.is_self ? t('my.footer') : t('my.footer.ward', { guardian: me.member.name })}</>;
 }
 
 function OrgName() {

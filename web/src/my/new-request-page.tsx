@@ -13,6 +13,7 @@ import { circledNumber } from '../policy/types.ts';
 import { Link, navigate, useLocation } from '../router.tsx';
 import { itemLabels } from './data-sections.tsx';
 import { formLabel, kindHelp, kindLabel } from './labels.ts';
+import { useMemberSession } from './member-session.tsx';
 import {
   correctableFields,
   disclosingKinds,
@@ -24,6 +25,7 @@ import {
   type RequestView,
   requestKinds,
 } from './types.ts';
+import { useWhose } from './whose.ts';
 
 interface Choices {
   data: MyData;
@@ -32,6 +34,7 @@ interface Choices {
 
 export function NewRequestPage() {
   const { t } = useI18n();
+  const { me } = useMemberSession();
   const [choices, setChoices] = useState<Choices | null>(null);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
@@ -45,7 +48,7 @@ export function NewRequestPage() {
         <Link to="/my">{t('my.backHome')}</Link>
       </p>
       <h1 className="my-title">{t('my.new.title')}</h1>
-      <p className="my-lead">{t('my.new.lead')}</p>
+      <p className="my-lead">{me.subject.is_self ? t('my.new.lead') : t('my.new.lead.ward', { name: me.subject.name })}</p>
       <ErrorNotice error={error} />
       {!choices && error === null && <Loading />}
       {choices && <RequestForm choices={choices} />}
@@ -55,6 +58,7 @@ export function NewRequestPage() {
 
 function RequestForm({ choices }: { choices: Choices }) {
   const { t, pick } = useI18n();
+  const whose = useWhose();
   const { query } = useLocation();
   const asked = query.get('kind');
   const [kind, setKind] = useState<RequestKind | null>(requestKinds.find((k) => k === asked) ?? null);
@@ -119,7 +123,7 @@ function RequestForm({ choices }: { choices: Choices }) {
             <input type="radio" name="kind" checked={kind === k} onChange={() => choose(k)} />
             <span>
               <span className="my-kind-title">{t(kindLabel[k])}</span>
-              <span className="my-kind-help">{t(kindHelp[k])}</span>
+              <span className="my-kind-help">{t(kindHelp[k], { ...whose })}</span>
             </span>
           </label>
         ))}

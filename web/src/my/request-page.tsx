@@ -12,6 +12,7 @@ import { Link, useLocation } from '../router.tsx';
 import { itemLabels } from './data-sections.tsx';
 import { eventLabel, formLabel, kindHelp, kindLabel, pickSlashed, stateLabel, stateTone } from './labels.ts';
 import { disclosingKinds, type MyConsents, type MyData, openStates, type PackageForm, packageForms, type RequestView } from './types.ts';
+import { useWhose } from './whose.ts';
 
 interface Loaded {
   request: RequestView;
@@ -138,6 +139,7 @@ function RequestSummary({ loaded }: { loaded: Loaded }) {
 /** What the request asks, in words: the fields and new values, items, purposes or recipients named. */
 function DetailText({ loaded }: { loaded: Loaded }) {
   const i18n = useI18n();
+  const whose = useWhose();
   const { t, pick, list } = i18n;
   const { request, data, consents } = loaded;
   const label = itemLabels(data, i18n);
@@ -162,7 +164,7 @@ function DetailText({ loaded }: { loaded: Loaded }) {
   if (d.purposes) lines.push(...d.purposes.map(purpose));
   if (d.third_parties) lines.push(...d.third_parties.map(party));
   if (d.text) lines.push(d.text);
-  if (lines.length === 0) return <>{t(kindHelp[request.kind])}</>;
+  if (lines.length === 0) return <>{t(kindHelp[request.kind], { ...whose })}</>;
   return (
     <ul className="my-plain-list">
       {lines.map((l) => (

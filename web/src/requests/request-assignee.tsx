@@ -68,7 +68,7 @@ export function RequestAssignee({
       </div>
       {editable && assignees && (
         <form onSubmit={submit} noValidate className="step-form step-form-inline" data-testid="assignee-form">
-          <Field label={t('request.assignee')}>
+          <Field label={t('request.assignee.choose')}>
             {(p) => (
               <select {...p} name="assignee" value={chosen} onChange={(e) => setChosen(e.target.value)}>
                 <option value="">{t('request.assignee.nobody')}</option>

@@ -8,6 +8,7 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { ApiError, api } from '../api/client.ts';
 import { Badge, Button, Card, ErrorNotice, Field, Loading, Notice, PageHeader } from '../components/ui.tsx';
+import { refreshAttention } from '../home/attention.tsx';
 import { type I18n, useI18n } from '../i18n/i18n.tsx';
 import { Link, navigate, useLocation } from '../router.tsx';
 import { capabilities, useLabels, useSession } from '../session.tsx';
@@ -58,6 +59,8 @@ export function RequestPage({ requestId }: { requestId: string }) {
   const stepped = (next: RequestView, step: RequestStep) => {
     setConflict(null);
     setRequest(next);
+    // The home counts and the menu badge follow (open, overdue, mine) without a navigation.
+    refreshAttention();
     setNotice(t('request.stepped', { step: label.step(step), state: label.state(next.state) }));
   };
   const conflicted = (err: ApiError) => {
@@ -137,6 +140,7 @@ export function RequestPage({ requestId }: { requestId: string }) {
             onSaved={(r, message) => {
               setConflict(null);
               setRequest(r);
+              refreshAttention();
               setNotice(message);
             }}
             onConflict={conflicted}

@@ -59,7 +59,9 @@ export function RequestTable({ requests, showMember = true }: { requests: Reques
               <td>
                 <Badge tone={stateTone[r.state]}>{label.state(r.state)}</Badge>
               </td>
-              {showMember && <td data-testid="request-assignee">{r.assignee_name ?? ''}</td>}
+              {showMember && (
+                <td data-testid="request-assignee">{r.assignee_name ?? <span className="muted">{t('request.assignee.none')}</span>}</td>
+              )}
               <td className="nowrap">{label.channel(r.channel)}</td>
               <td>
                 {label.requester(r.requester)}

@@ -28,6 +28,8 @@ export function RequestsPage() {
   const view: View = views.find((v) => v === query.get('state')) ?? 'open';
   const kind = requestKinds.find((k) => k === query.get('kind')) ?? '';
   const mine = query.get('assignee') === 'me';
+  // One set of filters for the list and its export, so the file is exactly the list on the screen.
+  const filters = { state: view, kind, ...(mine ? { assignee: 'me' } : {}) };
   const [requests, setRequests] = useState<RequestView[] | null>(null);
   const [error, setError] = useState<unknown>(null);
 
@@ -37,7 +39,7 @@ export function RequestsPage() {
     setError(null);
     setRequests(null);
     api
-      .get<{ requests: RequestView[] }>('/requests', { state: view, kind, ...(mine ? { assignee: 'me' } : {}) })
+      .get<{ requests: RequestView[] }>('/requests', filters)
       .then((r) => live && setRequests(r.requests))
       .catch((e) => live && setError(e));
     return () => {
@@ -109,9 +111,7 @@ export function RequestsPage() {
       {error !== null && <ErrorNotice error={error} />}
       <Card
         title={requests ? t('requests.count', { n: requests.length }) : undefined}
-        actions={
-          <ExportButtons path="/requests/export" query={{ state: view, kind }} fileName={t('requests.title')} testId="requests-export" />
-        }
+        actions={<ExportButtons path="/requests/export" query={filters} fileName={t('requests.title')} testId="requests-export" />}
       >
         {!requests && error === null && <Loading />}
         {requests &&
