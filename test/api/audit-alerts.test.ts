@@ -169,6 +169,15 @@ describe.each(availableDialects())('audit and alerts over HTTP on %s', (dialect)
     expect((await officer.request('PATCH', '/api/v1/organization/settings', { json: { alerts: { workStart: '25:00' } } })).status).toBe(
       400,
     );
+    // An end at or before the start is refused at its field, and nothing changes.
+    const reversed = await officer.request('PATCH', '/api/v1/organization/settings', {
+      json: { alerts: { workStart: '18:00', workEnd: '09:00' } },
+    });
+    expect(reversed.body.error?.code).toBe('validation_failed');
+    expect((reversed.body.error as unknown as { issues: { field: string; message_ja: string }[] }).issues).toEqual([
+      expect.objectContaining({ field: 'alerts.workEnd', message_ja: '勤務終了は勤務開始より後の時刻にしてください。' }),
+    ]);
+    expect((await officer.get('/api/v1/organization')).body.settings).toMatchObject({ alerts: { workStart: '09:00', workEnd: '20:00' } });
     expect(
       (await staff.request('PATCH', '/api/v1/organization/settings', { json: { alerts: { readsPerHour: 1 } } })).body.error?.code,
     ).toBe('forbidden');

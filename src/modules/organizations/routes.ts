@@ -67,6 +67,17 @@ export function organizationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           const row = await tx.selectFrom('organizations').select('settings').where('id', '=', actor.orgId).executeTakeFirstOrThrow();
           const current = parseOrgSettings(row.settings);
           const next = orgSettingsSchema.parse({ ...current, alerts: { ...current.alerts, ...req.body.alerts } });
+          // Working hours end after they start (an end at or before the start would make every read off hours).
+          if (next.alerts.workEnd <= next.alerts.workStart) {
+            throw new AppError('validation_failed', [
+              {
+                field: 'alerts.workEnd',
+                code: 'time_order',
+                message_ja: '勤務終了は勤務開始より後の時刻にしてください。',
+                message_en: 'The end of working hours must be after the start.',
+              },
+            ]);
+          }
           await tx
             .updateTable('organizations')
             .set({ settings: JSON.stringify(next) })
