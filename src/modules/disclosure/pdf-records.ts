@@ -123,7 +123,7 @@ export function accessesSection(doc: PDFKit.PDFDocument, pkg: DisclosurePackage,
   heading(doc, 7, { ja: 'アクセス記録', en: 'Access log' });
   paragraph(
     doc,
-    'あなたの情報を、いつ、どの組織・部署・役割の職員が、どの利用目的で扱ったかの記録です（職員の氏名は記載していません）。日時は日本時間です。',
+    'ご本人の情報を、いつ、どの組織・部署・役割の職員が、どの利用目的で扱ったかの記録です（職員の氏名は記載していません）。日時は日本時間です。',
     { size: 8 },
   );
   emptyOr(doc, pkg.accesses, () =>

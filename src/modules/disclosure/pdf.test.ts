@@ -101,6 +101,9 @@ describe('disclosure PDF', () => {
     ]) {
       expect(text).not.toContain(english);
     }
+    // Addressed to no one in particular: a guardian may have filed it for a child; it names whose data it is.
+    expect(text).not.toContain('あなた');
+    expect(text.replaceAll(/\s/g, '')).toMatch(/保有するご本人（.+様）の個人データ/);
     // Page numbers are "n / N"; no other slash joins two languages.
     expect(text.match(/[\u3040-\u30ff\u4e00-\u9fff）] \/ [A-Za-z]/g) ?? []).toEqual([]);
   });

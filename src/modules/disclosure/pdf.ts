@@ -112,7 +112,7 @@ function titleBlock(doc: PDFKit.PDFDocument, pkg: DisclosurePackage): void {
   ]);
   doc.y += 8;
   prose(doc, {
-    ja: `${org.name}が保有するあなたの個人データと、その利用・提供・アクセスの記録を、個人情報の保護に関する法律に基づき開示します。内容に誤りがある場合は訂正・追加・削除を、利用の停止を望まれる場合は利用停止を請求できます（9 お問い合わせ窓口）。`,
+    ja: `${org.name}が保有するご本人（${person.name} 様）の個人データと、その利用・提供・アクセスの記録を、個人情報の保護に関する法律に基づき開示します。内容に誤りがある場合は訂正・追加・削除を、利用の停止を望まれる場合は利用停止を請求できます（9 お問い合わせ窓口）。`,
     en: `Under the Act on the Protection of Personal Information, ${org.name} discloses the personal data it holds about you and the records of its use, provision and access. If anything is wrong you may ask for it to be corrected, added to or deleted, and you may ask for its use to stop (see 9, Contact).`,
   });
 }
