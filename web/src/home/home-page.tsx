@@ -33,6 +33,12 @@ export function HomePage() {
             <span className="quick-link-text">{t('home.quick.members')}</span>
           </Link>
         )}
+        {can.requests && (
+          <Link to="/requests" className="quick-link">
+            <span className="quick-link-title">{t('nav.requests')}</span>
+            <span className="quick-link-text">{t('home.quick.requests')}</span>
+          </Link>
+        )}
         {can.audit && (
           <Link to="/audit" className="quick-link">
             <span className="quick-link-title">{t('nav.audit')}</span>
