@@ -141,14 +141,14 @@ function walk(c: Condition) {
   };
 }
 
-/** Entries of `c`'s range in its index, counted up to `SCAN_WINDOW + 1` (index-only). */
-async function rangeSize(tx: Tx, orgId: string, c: Condition, window: number): Promise<number> {
+/** Entries of `c`'s range in its index, counted up to `upTo` (index-only). */
+async function rangeSize(tx: Tx, orgId: string, c: Condition, upTo: number): Promise<number> {
   const inner = tx
     .selectFrom('members')
     .select(sql<number>`1`.as('one'))
     .where('members.org_id', '=', orgId)
     .where(walk(c))
-    .limit(window + 1)
+    .limit(upTo)
     .as('r');
   const row = await tx
     .selectFrom(inner)
@@ -212,12 +212,14 @@ export async function searchMembers(ctx: AppContext, opts: SearchMembersOptions)
     const visible = (view.allowed ? view.items : [by]).filter((i) => (hitFields as readonly string[]).includes(i));
 
     // The primary condition: an equality if there is one, otherwise the narrowest range (see the file's comment).
-    const size = (c: Condition) => (ctx.dialect === 'postgres' ? rangeEstimate(tx, orgId, c) : rangeSize(tx, orgId, c, window));
+    // A count stops at the smallest range found so far: it only has to tell whether this one is narrower.
+    const size = (c: Condition, below = Number.POSITIVE_INFINITY) =>
+      ctx.dialect === 'postgres' ? rangeEstimate(tx, orgId, c) : rangeSize(tx, orgId, c, Math.min(below, window + 1));
     let primary = conditions.find((c) => c.eq !== undefined) ?? conditions[0]!;
     let primarySize = primary.eq !== undefined ? 1 : Number.POSITIVE_INFINITY;
     if (primary.eq === undefined && conditions.length > 1) {
       for (const c of conditions) {
-        const n = await size(c);
+        const n = await size(c, primarySize);
         if (n < primarySize) [primarySize, primary] = [n, c];
       }
     }
