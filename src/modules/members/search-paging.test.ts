@@ -132,6 +132,24 @@ describe.each(availableDialects())('member search paging and filters on %s', (di
     expect(JSON.parse(refused.detail)).toEqual({ by: 'name_kana', results: 0, filters: ['birth_date'] });
   });
 
+  it('walks indexes that carry the other filter columns and the id (migration 0018)', async () => {
+    // The filtered walk reads index entries only when the walked index holds every column it checks.
+    const columns = async (index: string): Promise<string[]> => {
+      if (dialect === 'sqlite') {
+        return (f.ctx.sqlite!.prepare(`pragma index_info("${index}")`).all() as { name: string }[]).map((c) => c.name);
+      }
+      const def = (
+        await sql<{
+          def: string;
+        }>`select indexdef as def from pg_indexes where indexname = ${index} and schemaname = current_schema()`.execute(f.ctx.db)
+      ).rows[0]!.def;
+      return [...def.matchAll(/\(([^)]*)\)/g)].flatMap((m) => m[1]!.split(',').map((c) => c.trim().split(' ')[0]!));
+    };
+    expect(await columns('members_kana')).toEqual(['org_id', 'name_kana_norm', 'birth_date', 'address', 'id']);
+    expect(await columns('members_birth')).toEqual(['org_id', 'birth_date', 'name_kana_norm', 'address', 'id']);
+    expect(await columns('members_address')).toEqual(['org_id', 'address', 'birth_date', 'name_kana_norm', 'id']);
+  });
+
   it('walks a bounded window for a rare combination and says the total is a lower bound', async () => {
     const actor = await service();
     // With a window of 100 index entries both ranges (1,100 kana, 110 born in 1954) are cut, whichever walks:
