@@ -18,6 +18,7 @@ import { alertNotes } from './migrations/0014-alert-notes.ts';
 import { policySubjects } from './migrations/0015-policy-subjects.ts';
 import { requestAssignee } from './migrations/0016-request-assignee.ts';
 import { memberSearchIndexes } from './migrations/0017-member-search-indexes.ts';
+import { memberSearchCovering } from './migrations/0018-member-search-covering.ts';
 
 /** The one migration history, for both dialects. Append new migrations; never edit a landed one. */
 function migrationsFor(dialect: DialectName): Record<string, Migration> {
@@ -39,6 +40,7 @@ function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0015-policy-subjects': policySubjects,
     '0016-request-assignee': requestAssignee,
     '0017-member-search-indexes': memberSearchIndexes(dialect),
+    '0018-member-search-covering': memberSearchCovering(dialect),
   };
 }
 
