@@ -10,8 +10,10 @@
 import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { basename, resolve } from 'node:path';
+import { sql } from 'kysely';
 import type { AppContext } from '../../base/context.ts';
 import { AppError } from '../../base/errors.ts';
+import { dialectOf } from '../../db/database.ts';
 import { settleCopies, transactionWithCopy } from '../../db/pg-copy.ts';
 import { iso } from '../../db/time.ts';
 import { appendAuditBatch } from '../audit/append.ts';
@@ -51,6 +53,8 @@ export interface ImportMembersOptions {
    * its foreign keys, and only when no other session is connected (store.ts). Default 100,000.
    */
   bulkIndexRows?: number;
+  /** PostgreSQL: refresh the planner's statistics of `members` after writing at least this many (tests lower it). */
+  analyzeRows?: number;
   /**
    * An organization with at most this many members has its member codes read once at the start; a larger one
    * is asked per chunk for the codes in it. Default 200,000.
@@ -108,6 +112,9 @@ export interface ImportTimings {
 }
 
 const SMALL_FILE = 2 << 20;
+/** A PostgreSQL import writing at least this many members refreshes the table's planner statistics. */
+const ANALYZE_AFTER = 10_000;
+
 /** A bulk load inserting at least this many members rebuilds the secondary indexes instead (SQLite). */
 const BULK_ROWS = 100_000;
 /**
@@ -220,6 +227,11 @@ export async function importMembers(ctx: AppContext, opts: ImportMembersOptions)
           }),
         );
         commitMs = performance.now() - commitStarted;
+        // PostgreSQL plans member searches from its statistics (search-members.ts picks the narrowest walk by
+        // the planner's estimate): refresh them after a bulk load rather than wait for autovacuum.
+        if (!ctx.sqlite && dialectOf(ctx.db) === 'postgres' && job.created + job.updated >= (opts.analyzeRows ?? ANALYZE_AFTER)) {
+          await sql`analyze members`.execute(ctx.db).catch(() => {});
+        }
       } catch (error) {
         if (!(error instanceof StrictRollback)) {
           await ctx.db
