@@ -1,14 +1,5 @@
-/**
- * A filtered view of the audit trail as a file for auditors (CSV in UTF-8 with BOM or Shift_JIS, or xlsx): the
- * screen's filters, every matching entry newest first, headers and words in one language (Japanese unless the
- * reader chose English), times in JST, each entry's content as the same sentence the console shows, and its
- * fields as a labelled list. The export is recorded in the trail (filter and row count) before any row leaves;
- * the rows are read page by page and streamed, bounded by the newest entry counted, so the count recorded is
- * the count written. More than `AUDIT_EXPORT_LIMIT` entries are refused (`export_too_large`) before anything
- * is written.
- */
-import type { Writable } from 'node:stream';
 import type { AppContext } from '../../base/context.ts';
+import type { PreparedDownload } from '../../base/downloads.ts';
 import { AppError, errorCatalogue, isErrorCode } from '../../base/errors.ts';
 import {
   type CsvCharset,
@@ -105,12 +96,9 @@ export function auditColumns(lang: AuditLang, names: AuditNames, staffNames: boo
   ];
 }
 
-export interface AuditExport {
+/** The prepared file and how many rows it holds. */
+export interface AuditExport extends PreparedDownload {
   rows: number;
-  mediaType: string;
-  fileNames: { ja: string; ascii: string };
-  /** Streams the file to `out` and ends it. */
-  write: (out: Writable) => Promise<void>;
 }
 
 export async function prepareAuditExport(

@@ -1,9 +1,8 @@
 /** Audit trail, chain verification and alerts, for the privacy office and internal auditors. */
-import { PassThrough } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../base/context.ts';
-import { contentDisposition } from '../../base/downloads.ts';
+import { streamDownload } from '../../base/downloads.ts';
 import { requireKind } from '../../base/guard.ts';
 import { csvCharsets, exportFormats, XLSX_TYPE } from '../../base/table-export.ts';
 import { auditOutcomes } from '../../contract/audit-vocabulary.ts';
@@ -121,13 +120,8 @@ export function auditRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           staffNames: staffNameReaders.includes(actor.roleKind),
           via: 'api',
         });
-        const body = new PassThrough();
-        out.write(body).catch((error: unknown) => body.destroy(error as Error));
-        return reply
-          .header('content-type', out.mediaType)
-          .header('content-disposition', contentDisposition(out.fileNames))
-          .header('cache-control', 'no-store')
-          .send(body);
+        const { headers, body } = streamDownload(out);
+        return reply.headers(headers).send(body);
       },
     );
 

@@ -2,11 +2,10 @@
  * The request list as a download (CSV or xlsx), for the roles that may read the list (duty `member_requests`,
  * read): the list's filters, the reader's language, audited as `request.export`. Kept apart from routes.ts.
  */
-import { PassThrough } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../base/context.ts';
-import { contentDisposition } from '../../base/downloads.ts';
+import { streamDownload } from '../../base/downloads.ts';
 import { requireDuty } from '../../base/guard.ts';
 import { csvCharsets, exportFormats, XLSX_TYPE } from '../../base/table-export.ts';
 import { requestKinds } from '../../contract/requests.ts';
@@ -67,13 +66,8 @@ export function requestExportRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           lang: q.lang,
           via: 'api',
         });
-        const body = new PassThrough();
-        out.write(body).catch((error: unknown) => body.destroy(error as Error));
-        return reply
-          .header('content-type', out.mediaType)
-          .header('content-disposition', contentDisposition(out.fileNames))
-          .header('cache-control', 'no-store')
-          .send(body);
+        const { headers, body } = streamDownload(out);
+        return reply.headers(headers).send(body);
       },
     );
   };

@@ -1,12 +1,5 @@
-/**
- * The privacy office's list of requests from the person as a file (CSV in UTF-8 with BOM or Shift_JIS, or
- * xlsx): the list's filters (state or open/overdue/all, kind, member, assignee — exactly the list the screen shows), one language (Japanese unless the reader
- * chose English), Japanese words for kinds, states, channels and requesters, times in JST. The export is
- * recorded in the trail (`request.export`, with the filter and row count) before any row leaves. Requests are a
- * co-op's hundreds a year, so the list is read at once; more than `REQUEST_EXPORT_LIMIT` is refused.
- */
-import type { Writable } from 'node:stream';
 import type { AppContext } from '../../base/context.ts';
+import type { PreparedDownload } from '../../base/downloads.ts';
 import { AppError } from '../../base/errors.ts';
 import {
   type CsvCharset,
@@ -72,11 +65,9 @@ export function requestColumns(lang: Lang): TableColumn<RequestView>[] {
   ];
 }
 
-export interface RequestExport {
+/** The prepared file and how many rows it holds. */
+export interface RequestExport extends PreparedDownload {
   rows: number;
-  mediaType: string;
-  fileNames: { ja: string; ascii: string };
-  write: (out: Writable) => Promise<void>;
 }
 
 export async function prepareRequestExport(
