@@ -394,12 +394,12 @@ test('(d) a YAML file with an error shows its line; a save after someone else’
   await expect(other.getByTestId('saved')).toBeVisible();
   await other.close();
 
-  await page.getByLabel('ウェブサイト').fill('https://coop.example.jp/');
+  await page.getByLabel('ウェブサイト', { exact: true }).fill('https://coop.example.jp/');
   await page.getByRole('button', { name: '下書きを保存' }).click();
   await expect(page.getByTestId('conflict')).toContainText('他の担当者がこの下書きを先に保存したため、保存できませんでした。');
   await snap(page, 'policy-12-conflict');
   await page.getByRole('button', { name: '最新の下書きを読み込む' }).click();
   await expect(page.getByTestId('conflict')).toHaveCount(0);
   await expect(page.getByLabel('郵便番号', { exact: true })).toHaveValue('980-0000');
-  await expect(page.getByLabel('ウェブサイト')).toHaveValue('');
+  await expect(page.getByLabel('ウェブサイト', { exact: true })).toHaveValue('');
 });
