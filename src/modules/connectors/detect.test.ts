@@ -4,14 +4,19 @@
  * fixture hides, including a My Number column under a neutral name, without proposing order numbers, JAN codes,
  * order dates, amounts or product names; and no proposal carries a value.
  */
+
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postgresUrl } from '../../../test/support/db.ts';
 import { syntheticMember } from '../demo/synthetic.ts';
 import { myNumberCheckDigit } from '../my-number/detect.ts';
 import { type DiscoveryKind, proposeForColumn, proposeMap } from './detect.ts';
+import { samplePostgres } from './postgres-sample.ts';
 import { sampleSqliteFile } from './sqlite-sample.ts';
 
 /** The fixture's columns that hold personal data, and what they hold. */
@@ -143,4 +148,51 @@ describe('discovery of personal data in a connected database', () => {
       confidence: 0.5,
     });
   });
+
+  // The same system on PostgreSQL (a database of its own, typed columns): the same proposals, read read-only.
+  if (postgresUrl()) {
+    it('proposes the same map for the system on PostgreSQL', async () => {
+      const name = `mamori_t_discovery_${randomBytes(5).toString('hex')}`;
+      const admin = async (q: string) => {
+        const c = new pg.Client({ connectionString: postgresUrl()! });
+        await c.connect();
+        try {
+          await c.query(q);
+        } finally {
+          await c.end();
+        }
+      };
+      await admin(`create database ${name}`);
+      try {
+        const u = new URL(postgresUrl()!);
+        u.pathname = `/${name}`;
+        const client = new pg.Client({ connectionString: u.toString() });
+        await client.connect();
+        const source = new BetterSqlite3(file, { readonly: true });
+        try {
+          await client.query(`create table kaiin (kaiin_cd text primary key, shimei text, shimei_kana text, tel_no text, contact text,
+            yubin_no text, jusho1 text, seinengappi date, koza_no text, ref_no text, haisou_kubun text, biko text, toroku_bi date);
+            create table chumon (chumon_no integer primary key, kaiin_cd text references kaiin, chumon_bi date, kingaku integer, shohin_mei text, jan text);
+            create table haisou (haisou_id integer primary key, chumon_no integer references chumon, todoke_jusho text, todoke_tel text, jikantai text);`);
+          for (const table of ['kaiin', 'chumon', 'haisou']) {
+            const rows = source.prepare(`select * from ${table}`).raw().all() as unknown[][];
+            const width = rows[0]!.length;
+            for (let i = 0; i < rows.length; i += 200) {
+              const chunk = rows.slice(i, i + 200);
+              const tuples = chunk.map((_, r) => `(${Array.from({ length: width }, (_, c) => `$${r * width + c + 1}`).join(',')})`);
+              await client.query(`insert into ${table} values ${tuples.join(',')}`, chunk.flat());
+            }
+          }
+        } finally {
+          source.close();
+          await client.end();
+        }
+        const proposals = proposeMap(await samplePostgres(u.toString()));
+        expect(Object.fromEntries(proposals.map((p) => [`${p.table}.${p.column}`, p.kind]))).toEqual(truth);
+        expect(JSON.stringify(proposals)).not.toContain(myNumber(0));
+      } finally {
+        await admin(`drop database if exists ${name} with (force)`);
+      }
+    });
+  }
 });
