@@ -13,9 +13,10 @@ import {
   auditOutcomes,
   describeAuditEntry,
 } from '../contract/audit-vocabulary.ts';
+import { jstDateTime } from '../db/time.ts';
 import { appendAuditAlone } from '../modules/audit/append.ts';
 import type { Actor } from '../modules/audit/events.ts';
-import { auditNames, jstDateTime, prepareAuditExport } from '../modules/audit/export.ts';
+import { auditNames, prepareAuditExport } from '../modules/audit/export.ts';
 import { type AuditFilters, resolveAuditFilters, searchAudit } from '../modules/audit/search.ts';
 import { drainAuditQueue } from '../modules/audit/sequencer.ts';
 import { verifyAuditChain } from '../modules/audit/verify.ts';

@@ -19,7 +19,7 @@ import {
   describeAuditEntry,
 } from '../../contract/audit-vocabulary.ts';
 import type { DbOrTx } from '../../db/database.ts';
-import { japanDate } from '../../db/time.ts';
+import { japanDate, jstDateTime } from '../../db/time.ts';
 import { appendAuditAlone } from './append.ts';
 import type { Actor } from './events.ts';
 import { type AuditFilters, type AuditQuery, auditSearchQuery, resolveAuditFilters } from './search.ts';
@@ -27,13 +27,6 @@ import { drainAuditQueue } from './sequencer.ts';
 
 export const AUDIT_EXPORT_LIMIT = 100_000;
 const PAGE = 1000;
-
-const JST_OFFSET_MS = 9 * 3600_000;
-/** `2026-12-04 16:05:09` in Japan time. */
-export function jstDateTime(isoTime: string): string {
-  const t = new Date(isoTime).getTime();
-  return Number.isNaN(t) ? isoTime : new Date(t + JST_OFFSET_MS).toISOString().slice(0, 19).replace('T', ' ');
-}
 
 const circled = (n: number) => (n >= 1 && n <= 20 ? String.fromCodePoint(0x2460 + n - 1) : `(${n})`);
 

@@ -11,10 +11,9 @@ import {
 } from '../../base/table-export.ts';
 import type { Labelled } from '../../contract/labels.ts';
 import { type RequestChannel, type Requester, type RequestKind, type RequestState, requestKindLabels } from '../../contract/requests.ts';
-import { japanDate } from '../../db/time.ts';
+import { japanDate, jstDateTime } from '../../db/time.ts';
 import { appendAuditAlone } from '../audit/append.ts';
 import type { Actor } from '../audit/events.ts';
-import { jstDateTime } from '../audit/export.ts';
 import { type ListRequestsQuery, listRequests, type RequestView } from './requests.ts';
 
 export const REQUEST_EXPORT_LIMIT = 10_000;
