@@ -82,10 +82,28 @@ export async function migrateToLatest(
     provider: new InCodeProvider(dialect),
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
-  const result = opts.until ? await migrator.migrateTo(opts.until) : await migrator.migrateToLatest();
+  let result = await migrateOnce(migrator, opts.until);
+  // Kysely finds its migration tables by listing every schema's tables, and PostgreSQL fails that listing when
+  // another schema of the database is renamed or dropped meanwhile (a restore beside this mamori). Nothing was
+  // applied then (each attempt is one transaction under the migration lock): try again.
+  for (let attempt = 1; attempt < 10 && isOtherSchemaGone(result.error, schema); attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
+    result = await migrateOnce(migrator, opts.until);
+  }
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`マイグレーション ${failed} に失敗しました / Migration ${failed} failed: ${String(result.error)}`);
   }
   return result;
+}
+
+function migrateOnce(migrator: Migrator, until: string | undefined): Promise<MigrationResultSet> {
+  return until ? migrator.migrateTo(until) : migrator.migrateToLatest();
+}
+
+/** PostgreSQL's "schema … does not exist" (3F000) naming a schema other than the one being migrated. */
+export function isOtherSchemaGone(error: unknown, schema: string | undefined): boolean {
+  if (!error || (error as { code?: string }).code !== '3F000') return false;
+  const named = /schema "([^"]+)" does not exist/.exec(String((error as Error).message))?.[1];
+  return named !== undefined && named !== schema;
 }
