@@ -284,6 +284,51 @@ export const errorCatalogue = {
     '出力できる件数の上限を超えています。期間などの条件で絞り込んでから出力してください。',
     'The export would exceed its row limit. Narrow the filter (a shorter period, for example) and export again.',
   ],
+  // Connected systems (issue 13): what a connector or a system's task can meet
+  system_unknown: [404, '指定された連携システムは登録されていません。', 'No such connected system.'],
+  system_exists: [409, 'このコードの連携システムはすでに登録されています。', 'A connected system with this code is already registered.'],
+  system_not_mapped: [
+    409,
+    'この連携システムはポリシーのデータマップに記載されていません。',
+    'This connected system is not in the dataset map of the policy in effect.',
+  ],
+  system_settings_invalid: [400, '連携システムの接続設定が正しくありません。', 'The connection settings of the system are not valid.'],
+  system_unreachable: [
+    502,
+    '連携システムに接続できませんでした（ホスト・ポート・ファイルの場所を確認してください）。',
+    'The connected system could not be reached (check its host, port or file).',
+  ],
+  system_auth_failed: [
+    502,
+    '連携システムの認証に失敗しました（アカウントとパスワード・鍵を確認してください）。',
+    'The connected system refused the credentials (check its account and password or key).',
+  ],
+  system_timeout: [504, '連携システムの応答が時間内にありませんでした。', 'The connected system did not answer in time.'],
+  system_table_missing: [
+    502,
+    'データマップに記載されたテーブルが連携システムにありません（名前の変更や削除の可能性があります）。',
+    'A table of the dataset map is missing in the connected system (renamed or dropped?).',
+  ],
+  system_column_missing: [
+    502,
+    'データマップに記載された列が連携システムにありません。',
+    'A column of the dataset map is missing in the connected system.',
+  ],
+  system_column_type: [
+    502,
+    '連携システムの列の型が、データマップの処理（マスクなど）に合いません。',
+    "A column's type in the connected system does not allow what the map does to it (a mask, for example).",
+  ],
+  system_read_only: [
+    502,
+    '連携システムが書き込みを受け付けませんでした（読み取り専用の接続または権限の不足）。',
+    'The connected system refused to write (a read-only connection or missing privileges).',
+  ],
+  system_answer_invalid: [
+    502,
+    '連携システムからの回答ファイルを読み取れませんでした。',
+    "The connected system's answer file could not be read.",
+  ],
   internal_error: [
     500,
     'システムエラーが発生しました。管理者に連絡してください。',

@@ -12,6 +12,7 @@
  * incomplete draft can be saved and completed later, and only publishing is refused.
  */
 import { z } from 'zod';
+import { eraseActions, identityKinds, systemKinds } from '../../contract/connector-vocabulary.ts';
 import type { RequestKindCode } from '../../contract/policy-vocabulary.ts';
 
 export const POLICY_FORMAT = 'mamori-policy/1';
@@ -324,6 +325,66 @@ export const retentionSchema = z.strictObject({
   basis: optionalText,
 });
 
+/** A table or column name of a connected system, as its database spells it (`orders`, `sales.order_lines`). */
+const sqlName = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z_][A-Za-z0-9_$]{0,62}(\.[A-Za-z_][A-Za-z0-9_$]{0,62})?$/, 'name: letters, digits, _ (schema.table allowed)');
+
+/** One column of a mapped table: the data item it holds and what erasing and correcting the person's data do to it. */
+export const systemColumnSchema = z.strictObject({
+  column: sqlName,
+  /** The code of the data item (`items[].code`) the column holds. */
+  item: code,
+  /** What erasure does to it (`delete_row` deletes the table's row and the rows reached through it). */
+  erase: z.enum(eraseActions).default('set_null'),
+  /** Why it is kept, when `erase` is `keep` (e.g. 法人税法により7年間保存). */
+  keep_rule: shortText.optional(),
+  /** A correction of the item (a ledger field: name, phone, …) is written here too. */
+  correct: z.boolean().default(true),
+});
+
+/**
+ * A table of a connected system holding the person's rows, found either by the person's identity in `link`, or
+ * through the rows of another mapped table (`via`: order lines through orders, a household through its member).
+ */
+export const systemTableSchema = z.strictObject({
+  table: sqlName,
+  /** The column that identifies a row (its primary key): what a plan names and a verification reads back. */
+  key: sqlName.default('id'),
+  link: z.strictObject({ column: sqlName, identity: z.enum(identityKinds) }).optional(),
+  /** Rows whose `column` equals `references` of the rows found in `table`. */
+  via: z.strictObject({ table: sqlName, column: sqlName, references: sqlName }).optional(),
+  columns: z.array(systemColumnSchema).max(500).default([]),
+  /** Codes of the purposes that may use this table's data; empty: every purpose that uses its items. */
+  purposes: z.array(code).default([]),
+  description: optionalText,
+});
+
+/**
+ * A connected system (ordering, 共済, welfare, contact centre) and its dataset map: which table and column holds
+ * which item, how rows link to the person, and what erasure does. How mamori connects to it (address, account,
+ * secret) is kept apart, encrypted, in the systems register (connectors module) under the same code.
+ */
+export const systemSchema = z.strictObject({
+  code,
+  name: shortText,
+  name_en: shortText.optional(),
+  kind: z.enum(systemKinds),
+  /** 主管部署: the department that owns the system. */
+  owner: shortText.optional(),
+  /** Country where its data is stored (ISO 3166-1 alpha-2, e.g. `JP`); abroad feeds the safety-measures notice. */
+  country: z
+    .string()
+    .trim()
+    .regex(/^[A-Z]{2}$/, 'country: ISO 3166-1 alpha-2 (JP, US, …)')
+    .default('JP'),
+  /** Codes of the ledger assets (個人情報管理台帳) this system holds. */
+  ledger_assets: z.array(code).default([]),
+  tables: z.array(systemTableSchema).max(500).default([]),
+  description: optionalText,
+});
+
 /** Free sections a policy publishes as they are (e.g. the website policy, cookies). */
 export const sectionSchema = z.strictObject({
   title: shortText,
@@ -362,6 +423,8 @@ export const policyDocumentSchema = z.strictObject({
   anonymized: z.array(anonymizedSchema).default([]),
   retention: z.array(retentionSchema).default([]),
   sections: z.array(sectionSchema).default([]),
+  /** Connected systems holding members' data, with their dataset maps (issue 13). */
+  systems: z.array(systemSchema).default([]),
   /** Age under which a child's data needs a guardian's consent (PPC Q&A: about 12–15; the 2026 amendment: 16). */
   child_consent_age: z.int().min(1).max(20).optional(),
 });
@@ -374,6 +437,8 @@ export type PolicyPurpose = PolicyDocument['purposes'][number];
 export type PolicyJointUse = PolicyDocument['joint_uses'][number];
 export type PolicyItem = PolicyDocument['items'][number];
 export type PolicyDataSubject = PolicyDocument['data_subjects'][number];
+export type PolicySystem = PolicyDocument['systems'][number];
+export type PolicySystemTable = PolicySystem['tables'][number];
 
 /** `P01` for purpose number 1: the code a purpose gets when the file does not name one. */
 export const purposeCodeOf = (p: { code?: string | undefined; number: number }): string =>
