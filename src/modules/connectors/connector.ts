@@ -138,3 +138,16 @@ export const connectorErrorCodes = [
   'system_answer_invalid',
 ] as const;
 export type ConnectorErrorCode = (typeof connectorErrorCodes)[number];
+
+/**
+ * A drop folder's answer has not arrived yet: the task waits and looks again later, without counting an attempt
+ * (a system that cannot be queried answers when its own batch runs).
+ */
+export class AnswerPending extends Error {
+  readonly file: string;
+  constructor(file: string) {
+    super(`The answer file ${file} has not arrived yet.`);
+    this.file = file;
+    this.name = 'AnswerPending';
+  }
+}
