@@ -329,6 +329,27 @@ export const errorCatalogue = {
     '連携システムからの回答ファイルを読み取れませんでした。',
     "The connected system's answer file could not be read.",
   ],
+  system_tasks_open: [
+    409,
+    '連携システムへの反映が終わっていないため、まだ回答できません（連携システムの欄で承認・再開してください）。',
+    'The request cannot be answered yet: its work in the connected systems is not done (approve or resume it in the connected systems panel).',
+  ],
+  system_task_not_found: [404, '指定された連携システムの処理はありません。', 'No such task in a connected system.'],
+  system_task_state_invalid: [
+    409,
+    'この連携システムの処理は、いまの状態ではその操作ができません。',
+    'The task in the connected system cannot take this step in its current state.',
+  ],
+  system_task_interrupted: [
+    503,
+    '連携システムへの処理が中断されました（サーバーの停止など）。自動的に再試行します。',
+    'The work in the connected system was interrupted (the server stopped, for example); it is tried again.',
+  ],
+  system_verify_mismatch: [
+    502,
+    '反映後の読み返しで、連携システムのデータが計画どおりになっていませんでした。',
+    'Reading back after the change, the connected system was not as planned.',
+  ],
   internal_error: [
     500,
     'システムエラーが発生しました。管理者に連絡してください。',

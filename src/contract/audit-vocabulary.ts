@@ -6,6 +6,7 @@
  * events names exactly these kinds, so a new kind cannot be written without a label here.
  * Free of dependencies except other contract files (the console bundles it).
  */
+import { taskActionLabels, taskStateLabels } from './connector-vocabulary.ts';
 import { jobLabels } from './jobs.ts';
 import type { Labelled } from './labels.ts';
 import { reviewResultLabels } from './ledger-vocabulary.ts';
@@ -74,6 +75,14 @@ export const auditActionLabels = {
   'guardian.list': { ja: '保護者の一覧の参照', en: 'Guardians listed' },
   'job.retry': { ja: '定期ジョブの再実行', en: 'Scheduled job retried' },
   'job.discard': { ja: '定期ジョブの破棄', en: 'Scheduled job discarded' },
+  'system_task.plan': { ja: '連携システムの処理の計画', en: 'Connected system task planned' },
+  'system_task.approve': { ja: '連携システムの処理の承認', en: 'Connected system task approved' },
+  'system_task.apply': { ja: '連携システムへの反映', en: 'Connected system task applied' },
+  'system_task.verify': { ja: '連携システムの反映の確認', en: 'Connected system task verified' },
+  'system_task.fail': { ja: '連携システムの処理の失敗', en: 'Connected system task failed' },
+  'system_task.resume': { ja: '連携システムの処理の再開', en: 'Connected system task resumed' },
+  'system_task.cancel': { ja: '連携システムの処理の取消', en: 'Connected system task cancelled' },
+  'system.stopped_purposes': { ja: '連携システム向け利用停止一覧の出力', en: 'Stopped purposes exported for a connected system' },
 } as const satisfies Record<string, Labelled>;
 
 export type AuditAction = keyof typeof auditActionLabels;
@@ -199,6 +208,13 @@ export const auditDetailFieldLabels: Record<string, Labelled> = {
   job: { ja: 'ジョブ', en: 'Job' },
   due_at: { ja: '予定日時', en: 'Due' },
   attempts: { ja: '試行回数', en: 'Attempts' },
+  system: { ja: '連携システム', en: 'Connected system' },
+  task: { ja: '処理', en: 'Task' },
+  task_state: { ja: '処理の状態', en: 'Task state' },
+  tables: { ja: 'テーブル別の件数', en: 'Rows per table' },
+  kept: { ja: '保存する列', en: 'Columns kept' },
+  changed: { ja: '反映した件数', en: 'Rows changed' },
+  differences: { ja: '相違', en: 'Differences' },
   format: { ja: '形式', en: 'Format' },
   charset: { ja: '文字コード', en: 'Character set' },
 };
@@ -340,6 +356,8 @@ export function auditFieldLabel(lang: AuditLang, key: string): string {
 }
 /** Codes whose words depend on the field: a provision's direction. */
 const keyedValueLabels: Record<string, Record<string, Labelled>> = {
+  task: taskActionLabels,
+  task_state: taskStateLabels,
   direction: { provided: { ja: '提供', en: 'provided' }, received: { ja: '受領', en: 'received' } },
   channel: { phone: { ja: '電話', en: 'phone' } },
   source: { phone: { ja: '電話', en: 'phone' } },
@@ -385,6 +403,8 @@ const CODED = new Set([
   'format',
   'charset',
   'job',
+  'task',
+  'task_state',
   'from',
   'to',
   'path',
@@ -647,6 +667,19 @@ function sentence(lang: AuditLang, e: AuditEntryWords, names: AuditNames): strin
           : ja
             ? `定期ジョブ「${w('job')}」を破棄`
             : `Discarded scheduled job: ${w('job')}`) + paren(F('due_at'), L('それまでの状態', 'state before', w('from')), F('attempts'))
+      );
+    case 'system_task.plan':
+    case 'system_task.approve':
+    case 'system_task.apply':
+    case 'system_task.verify':
+    case 'system_task.fail':
+    case 'system_task.resume':
+    case 'system_task.cancel':
+      return (
+        (ja
+          ? `${req()}の連携システム ${str(d.system)}「${w('task')}」: ${auditActionLabel(lang, e.action)}`
+          : `${req()}, connected system ${str(d.system)} (${w('task')}): ${auditActionLabel(lang, e.action).toLowerCase()}`) +
+        paren(...rest('task_state', 'tables', 'rows', 'kept', 'changed', 'differences', 'error', 'attempts'))
       );
     default: {
       const list = auditDetailList(lang, d, names).map((f): [string, string] => [f.label, f.value]);

@@ -105,6 +105,8 @@ export const distribution: Record<keyof Database | ToolTable, Distribution> = {
   },
   // How to reach a connected system (issue 13): connection secrets, encrypted; no member's data.
   connected_systems: byOrg(false),
+  // A request's part in each connected system (issue 13): plans and, encrypted, what a disclosure found.
+  system_tasks: byOrg(true),
   job_runs: {
     kind: 'single',
     personalData: false,

@@ -4,7 +4,7 @@
  * representation means a row hashes the same way in the audit chain on SQLite and PostgreSQL.
  */
 import type { ColumnType, Generated } from 'kysely';
-import type { SystemKind } from '../contract/connector-vocabulary.ts';
+import type { SystemKind, TaskAction, TaskState } from '../contract/connector-vocabulary.ts';
 import type { JobState } from '../contract/jobs.ts';
 import type { RequestChannel, Requester, RequestKind, RequestState } from '../contract/requests.ts';
 import type { RoleKind } from '../contract/roles.ts';
@@ -648,6 +648,36 @@ export interface ConnectedSystemTable {
   updated_at: string;
 }
 
+/** One connected system's part of a request (modules/system-tasks): a durable task, leased by one worker. */
+export interface SystemTaskTable {
+  id: string;
+  org_id: string;
+  request_id: string;
+  system_code: string;
+  action: TaskAction;
+  state: TaskState;
+  /** The connector's Plan as JSON (erase, correct); null for disclose and stop. */
+  plan: string | null;
+  /** The rows a disclosure found (FoundTable[] JSON), encrypted with the key ring. */
+  result_enc: string | null;
+  /** Rows written or deleted by this task's applies, all tries together. */
+  changed: number;
+  attempts: number;
+  max_attempts: number;
+  /** When a queued or failed task may next be claimed. */
+  next_at: string | null;
+  lease_owner: string | null;
+  lease_until: string | null;
+  /** The error code of the last failure (src/base/errors.ts); the detail names no value and no secret. */
+  error_code: string | null;
+  error_detail: string | null;
+  approved_by: string | null;
+  approved_at: string | null;
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
 export interface Database {
   policy_versions: PolicyVersionTable;
   organizations: OrganizationTable;
@@ -690,4 +720,5 @@ export interface Database {
   provision_records: ProvisionRecordTable;
   job_runs: JobRunTable;
   connected_systems: ConnectedSystemTable;
+  system_tasks: SystemTaskTable;
 }

@@ -37,6 +37,19 @@ const names: AuditNames = {
 };
 
 const id = '0b6f6a7e-5d0e-4b7a-9d55-6c1c2f6f0a11';
+function taskSample(state: string): Record<string, unknown> {
+  return {
+    request: id,
+    reference: 'R2026-00001',
+    kind: 'deletion',
+    system: 'ordering',
+    task: 'erase',
+    task_state: state,
+    tables: { customers: 1, orders: 12 },
+    rows: 13,
+    changed: 13,
+  };
+}
 /** A detail as each kind writes it (synthetic values). */
 const samples: Record<AuditAction, Record<string, unknown>> = {
   'member.read': { items: ['name', 'address'], via: 'api' },
@@ -135,6 +148,14 @@ const samples: Record<AuditAction, Record<string, unknown>> = {
   'guardian.list': { links: 1 },
   'job.retry': { run: id, job: 'send_reminders', due_at: '2026-12-04T00:00:00.000Z', from: 'dead', attempts: 6 },
   'job.discard': { run: id, job: 'send_reminders', due_at: '2026-12-04T00:00:00.000Z', from: 'failed', attempts: 2 },
+  'system_task.plan': taskSample('planned'),
+  'system_task.approve': taskSample('queued'),
+  'system_task.apply': taskSample('applied'),
+  'system_task.verify': taskSample('done'),
+  'system_task.fail': { ...taskSample('failed'), error: 'system_unreachable', attempts: 2 },
+  'system_task.resume': taskSample('queued'),
+  'system_task.cancel': taskSample('cancelled'),
+  'system.stopped_purposes': { system: 'ordering', rows: 3, purposes: ['P04', 'P16'] },
 };
 
 describe('audit event labels', () => {

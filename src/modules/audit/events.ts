@@ -208,7 +208,32 @@ export type AuditEvent = Base &
         outcome: 'ok';
         detail: { run: string; job: string; due_at: string; from: string; attempts: number };
       }
+    // A request's part in a connected system (modules/system-tasks): counts and codes, never a value.
+    | {
+        action: 'system_task.plan' | 'system_task.approve' | 'system_task.apply' | 'system_task.verify';
+        outcome: 'ok';
+        detail: SystemTaskAuditDetail;
+      }
+    | { action: 'system_task.fail' | 'system_task.resume' | 'system_task.cancel'; outcome: 'ok' | 'failed'; detail: SystemTaskAuditDetail }
+    | { action: 'system.stopped_purposes'; outcome: 'ok'; detail: { system: string; rows: number; purposes: string[] } }
   );
+
+/** The detail of a connected system task's audit entry: tables with row counts, error codes — never values. */
+export interface SystemTaskAuditDetail {
+  request: string;
+  reference: string;
+  kind: string;
+  system: string;
+  task: string;
+  task_state: string;
+  tables?: Record<string, number>;
+  rows?: number;
+  kept?: number;
+  changed?: number;
+  differences?: number;
+  error?: string;
+  attempts?: number;
+}
 
 export type AuditOutcome = AuditLogTable['outcome'];
 

@@ -20,6 +20,7 @@ import { memberFieldLabels } from '../members/fields.ts';
 import type { PolicyDocument } from '../policy/document.ts';
 import { policyInEffect } from '../policy/in-effect.ts';
 import { listProvisionRecords } from '../provision/records.ts';
+import { disclosedSystemRows } from '../system-tasks/read-tasks.ts';
 import type { DisclosurePackage } from './types.ts';
 
 const ledgerFields = new Set<string>(memberFieldCodes);
@@ -60,6 +61,8 @@ export async function buildPackage(
     full ? requestsOf(db, member.id) : [],
     full && opts.accesses !== false ? accessesOf(db, member) : [],
   ]);
+  // What the connected systems hold, as the request's disclosure tasks found it (decrypted only here).
+  const systems = full && opts.request ? await disclosedSystemRows(db, ctx.keys, opts.request.id) : [];
   return {
     format: 'mamori.disclosure/1',
     generated_at: iso(ctx.clock()),
@@ -103,6 +106,7 @@ export async function buildPackage(
     })),
     requests,
     accesses,
+    ...(systems.length > 0 ? { systems } : {}),
     safety_measures: wantsSafety && doc ? safetyOf(doc) : [],
     contact: doc?.contact
       ? {

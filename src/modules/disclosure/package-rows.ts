@@ -27,6 +27,7 @@ export type PackageLanguage = 'ja' | 'en';
 export type PackageSection =
   | 'disclosure'
   | 'items'
+  | 'systems'
   | 'purposes'
   | 'joint_uses'
   | 'consents'
@@ -40,6 +41,7 @@ export type PackageSection =
 export const sectionLabels: Record<PackageSection, Labelled> = {
   disclosure: { ja: '開示', en: 'Disclosure' },
   items: { ja: '保有情報', en: 'Items held' },
+  systems: { ja: '他のシステムで保有する情報', en: 'Held in other systems' },
   purposes: { ja: '利用目的', en: 'Purposes of use' },
   joint_uses: { ja: '共同利用', en: 'Joint use' },
   consents: { ja: '同意', en: 'Consents' },
@@ -119,6 +121,17 @@ export function packageRows(pkg: DisclosurePackage, lang: PackageLanguage = 'ja'
       i.retained_by_law ? yes({ ja: '法令により保存', en: 'Kept by law' }) : '',
     ].filter(Boolean);
     add('items', w(i.label), value, '', notes.join(sep));
+  }
+  // The connected systems' rows, under each system's name: one row per row found, its columns as `name: value`.
+  for (const sys of pkg.systems ?? []) {
+    for (const t of sys.tables) {
+      for (const r of t.rows) {
+        const cells = Object.entries(r)
+          .filter(([, v]) => v !== null && v !== '')
+          .map(([k, v]) => `${k}: ${v}`);
+        add('systems', `${sys.name} / ${t.table}`, cells.join(sep), '', `${t.key}: ${r[t.key] ?? ''}`);
+      }
+    }
   }
   for (const p of pkg.purposes) {
     add('purposes', `${p.number}. ${p.name}`, w(labelOf(purposeStatusLabels, p.status)), '', p.items.map(item).join(sep));

@@ -63,6 +63,7 @@ export async function renderDisclosurePdf(pkg: DisclosurePackage): Promise<Buffe
   const names = namesOf(pkg);
   titleBlock(doc, pkg);
   itemsSection(doc, pkg);
+  systemsPart(doc, pkg);
   purposesSection(doc, pkg, names);
   jointUsesSection(doc, pkg, names);
   consentsSection(doc, pkg, names);
@@ -130,6 +131,30 @@ function itemsSection(doc: PDFKit.PDFDocument, pkg: DisclosurePackage): void {
       rows: pkg.items.map((i) => [labelCell(i.label), itemValue(i.code, i.value), itemNotes(i)]),
     }),
   );
+}
+
+/** The connected systems' rows, under section 1: one table per system's table, one row per row found. */
+function systemsPart(doc: PDFKit.PDFDocument, pkg: DisclosurePackage): void {
+  for (const sys of pkg.systems ?? []) {
+    subheading(doc, { ja: `他のシステムで保有している情報：${sys.name}`, en: `Held in ${sys.name}` });
+    for (const t of sys.tables) {
+      if (t.rows.length === 0) continue;
+      drawTable(doc, {
+        columns: [
+          { header: { ja: 'データ', en: 'Table' }, weight: 1.1 },
+          { header: { ja: '内容', en: 'Content' }, weight: 4.1 },
+        ],
+        continued: { ja: `${sys.name}（続き）`, en: `${sys.name} (continued)` },
+        rows: t.rows.map((r) => [
+          `${t.table}\n${t.key}: ${r[t.key] ?? ''}`,
+          Object.entries(r)
+            .filter(([, v]) => v !== null && v !== '')
+            .map(([k, v]) => `${k}: ${v}`)
+            .join('\n'),
+        ]),
+      });
+    }
+  }
 }
 
 function itemValue(code: string, value: string | number | null): Cell {

@@ -92,6 +92,11 @@ export interface DisclosurePackage {
     purpose_name: string | null;
     outcome: string;
   }[];
+  /**
+   * The person's rows in the connected systems (ordering, 共済, …), system by system under its name, as the
+   * request's disclosure tasks found them (issue 13). Absent or empty when no system holds the person.
+   */
+  systems?: { code: string; name: string; tables: { table: string; key: string; rows: Record<string, string | null>[] }[] }[];
   /** The safety measures (安全管理措置) from the policy in effect, as published. */
   safety_measures: { title: string; text: string }[];
   /** Where to ask and complain. */

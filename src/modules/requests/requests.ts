@@ -20,6 +20,8 @@ import { appendAudit } from '../audit/append.ts';
 import { auditActor } from '../consent/consents.ts';
 import { getOrgSettings } from '../organizations/settings-cache.ts';
 import { policyInEffect } from '../policy/in-effect.ts';
+import { planRequest } from '../system-tasks/plan-request.ts';
+import { assertTasksDone, cancelRequestTasks } from '../system-tasks/resume-task.ts';
 import { applyEffects } from './effects.ts';
 import { type RequestDetail, requestDetailSchemas } from './kinds.ts';
 import { notifyStep, type PendingMail, deliver as sendMails } from './notify.ts';
@@ -261,7 +263,11 @@ export async function stepRequest(ctx: AppContext, actor: RequestActor, requestI
       set.reason = input.reason?.trim() || null;
       note = set.reason;
     }
+    // Refused or withdrawn: the connected systems' tasks not yet run are cancelled (system-tasks).
+    if (input.step === 'refuse' || input.step === 'withdraw') await cancelRequestTasks(tx, auditActor(actor), row, now);
     if (input.step === 'answer') {
+      // Not answered while the connected systems have work left (a deletion not yet carried out there).
+      await assertTasksDone(tx, row.id);
       const answer = input.answer?.trim() || defaultAnswer(row.kind);
       Object.assign(set, { answer, answered_at: iso(now) });
       note = answer;
@@ -293,6 +299,11 @@ export async function stepRequest(ctx: AppContext, actor: RequestActor, requestI
   });
   await sendMails(ctx, mails);
   if (input.step === 'answer') await ctx.events.publish(ctx.db, 'policy.changed', {});
+  // Work starts: the connected systems are planned at once (disclosures queued, changes previewed for approval).
+  // A system that cannot be reached is recorded on its task; anything else leaves planning to the panel's button.
+  if (input.step === 'start' && actor.type === 'user') {
+    await planRequest(ctx, { actor: null, requestId, orgId: actor.orgId }).catch(() => undefined);
+  }
   return getRequest(ctx.db, actor, requestId, { withEvents: true, today: japanDate(ctx.clock()) });
 }
 
