@@ -17,3 +17,16 @@ export async function openConnector(kind: SystemKind, settings: ConnectionSettin
   if (!open) throw new AppError('system_settings_invalid', undefined, `No connector for kind ${kind} yet.`);
   return open(settings, opts);
 }
+
+/**
+ * Registers (or replaces) the opener of a kind. The connectors are listed above; this is for a connector that
+ * registers itself elsewhere and for tests that stand in for a kind whose connector has not landed yet.
+ */
+export function registerOpener(kind: SystemKind, open: Opener): void {
+  openers[kind] = open;
+}
+
+/** Is there a connector for this kind? */
+export function hasOpener(kind: SystemKind): boolean {
+  return openers[kind] !== undefined;
+}
