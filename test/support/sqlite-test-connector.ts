@@ -1,6 +1,6 @@
 /**
  * A small SQLite connector for the tests of the system tasks, standing in until the real one
- * (src/modules/connectors/sqlite.ts) lands: `useSqliteConnector()` registers it only when no SQLite opener is
+ * (src/modules/connectors/sqlite.ts) lands: `standInSqliteConnector()` registers it only when no SQLite opener is
  * registered, so the same tests then run against the real connector. It follows the connector's contract
  * (connector.ts): select walks `link` then `via`; plan reads only; apply writes only rows not yet as planned,
  * in one transaction (idempotent); verify reads back.
@@ -17,7 +17,7 @@ type Row = Record<string, string | null>;
 const text = (r: Record<string, unknown>): Row =>
   Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v === null || v === undefined ? null : String(v)]));
 
-export function useSqliteConnector(): void {
+export function standInSqliteConnector(): void {
   if (hasOpener('sqlite')) return;
   registerOpener('sqlite', async (settings) => openTestSqlite(settings.file ?? ''));
 }

@@ -14,7 +14,7 @@ import { connectOrdering, createOrderingDb, readOrdering } from '../../../test/s
 import { availableDialects, chained } from '../../../test/support/db.ts';
 import { demoFixture, type Fixture } from '../../../test/support/fixtures.ts';
 import { Client, testServer } from '../../../test/support/http.ts';
-import { useSqliteConnector } from '../../../test/support/sqlite-test-connector.ts';
+import { standInSqliteConnector } from '../../../test/support/sqlite-test-connector.ts';
 import { MASK } from '../../contract/connector-vocabulary.ts';
 import { iso } from '../../db/time.ts';
 import { countTasksNeedingAction } from './read-tasks.ts';
@@ -37,7 +37,7 @@ type TaskView = {
 };
 type TasksView = { tasks: TaskView[]; open: number; awaiting_approval: number; running: boolean };
 
-useSqliteConnector();
+standInSqliteConnector();
 
 describe.each(availableDialects())('requests across connected systems on %s', (dialect) => {
   let f: Fixture;
