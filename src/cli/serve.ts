@@ -12,6 +12,7 @@ import { startAuditSequencer } from '../modules/audit/sequencer.ts';
 import { seedDemo } from '../modules/demo/seed.ts';
 import { mamoriJobs } from '../modules/jobs/catalogue.ts';
 import { JobRunner } from '../modules/jobs/runner.ts';
+import { SystemTaskWorker } from '../modules/system-tasks/worker.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -94,9 +95,19 @@ export function serveCommand(program: Command) {
           })
         : undefined;
       jobs?.start();
+      // Requests carried into the connected systems (modules/system-tasks): leased like the jobs, so that each
+      // task is run by one instance; its watchdog takes back tasks whose instance died.
+      const systemTasks = m.config.jobsEnabled
+        ? new SystemTaskWorker(m.ctx, {
+            pollMs: Math.min(5_000, m.config.jobsPollSeconds * 1000),
+            leaseMs: m.config.jobsLeaseSeconds * 1000,
+            log: app.log,
+          })
+        : undefined;
+      systemTasks?.start();
       const stop = async () => {
         // Stop claiming runs and let the one in progress finish (its lease expires if it does not in time).
-        await jobs?.stop({ waitMs: 20_000 });
+        await Promise.all([jobs?.stop({ waitMs: 20_000 }), systemTasks?.stop({ waitMs: 20_000 })]);
         await metricsServer?.close();
         await app.close();
         await sequencer.stop();

@@ -12,6 +12,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { roleDuties } from '../../src/db/migrations/0008-role-duties.ts';
 import { createOrganization, createRole } from '../../src/modules/organizations/service.ts';
+import { mapSystems, orderingMap } from '../support/connected-systems.ts';
 import { availableDialects, chained } from '../support/db.ts';
 import { demoFixture, type Fixture } from '../support/fixtures.ts';
 import { Client, type Response, testServer } from '../support/http.ts';
@@ -55,7 +56,13 @@ type Capability =
   | 'jobs.retry'
   | 'jobs.discard'
   | 'alerts.list'
-  | 'alerts.acknowledge';
+  | 'alerts.acknowledge'
+  | 'systemTasks.read'
+  | 'systemTasks.plan'
+  | 'systemTasks.approve'
+  | 'systemTasks.resume'
+  | 'systemTasks.attention'
+  | 'systems.stoppedPurposes';
 
 const Y = true;
 const N = false;
@@ -89,6 +96,14 @@ const table: Record<Capability, Record<Role, boolean>> = {
   'jobs.discard':          { officer: N, auditor: N, manager: N, managerNoDuty: N, service: N, delivery: N, admin: Y },
   'alerts.list':           { officer: Y, auditor: Y, manager: N, managerNoDuty: N, service: N, delivery: N, admin: N },
   'alerts.acknowledge':    { officer: Y, auditor: N, manager: N, managerNoDuty: N, service: N, delivery: N, admin: N },
+  // A request's work in the connected systems (system-tasks/permissions.ts): approving and resuming change other
+  // systems' data (the privacy officer only); the stopped-purposes file goes to the systems' administrators.
+  'systemTasks.read':       { officer: Y, auditor: Y, manager: Y, managerNoDuty: N, service: Y, delivery: N, admin: N },
+  'systemTasks.plan':       { officer: Y, auditor: N, manager: Y, managerNoDuty: N, service: Y, delivery: N, admin: N },
+  'systemTasks.approve':    { officer: Y, auditor: N, manager: N, managerNoDuty: N, service: N, delivery: N, admin: N },
+  'systemTasks.resume':     { officer: Y, auditor: N, manager: N, managerNoDuty: N, service: N, delivery: N, admin: N },
+  'systemTasks.attention':  { officer: Y, auditor: Y, manager: Y, managerNoDuty: N, service: Y, delivery: N, admin: N },
+  'systems.stoppedPurposes':{ officer: Y, auditor: N, manager: N, managerNoDuty: N, service: N, delivery: N, admin: Y },
 };
 
 /** /auth/me's `duties` per row. */
@@ -169,6 +184,39 @@ describe.each(availableDialects())('minimum necessary: roles × registers on %s'
       .execute();
     return id;
   };
+  /** A dead task of the request's, in a system of its own, for each resume cell. */
+  const deadTask = async (): Promise<string> => {
+    const id = randomUUID();
+    const now = new Date().toISOString();
+    await f.ctx.db
+      .insertInto('system_tasks')
+      .values({
+        id,
+        org_id: (await f.ctx.db.selectFrom('subject_requests').select('org_id').where('id', '=', request.id).executeTakeFirstOrThrow())
+          .org_id,
+        request_id: request.id,
+        system_code: `sys-${id.slice(0, 8)}`,
+        action: 'disclose',
+        state: 'dead',
+        plan: null,
+        result_enc: null,
+        changed: 0,
+        attempts: 5,
+        max_attempts: 5,
+        next_at: now,
+        lease_owner: null,
+        lease_until: null,
+        error_code: 'system_unreachable',
+        error_detail: null,
+        approved_by: null,
+        approved_at: null,
+        created_at: now,
+        updated_at: now,
+        version: 1,
+      })
+      .execute();
+    return id;
+  };
   /** Members handed out one per cell where a write must not collide with another (intake, guardian links). */
   let nextCode = 1000010;
   const freshMember = async () => f.memberId(String(nextCode++));
@@ -228,6 +276,9 @@ describe.each(availableDialects())('minimum necessary: roles × registers on %s'
       a = res.body as unknown as Req;
     }
     answered = a;
+    // A mapped connected system, for the stopped-purposes file (mapped after the answer: nothing to plan there).
+    const org = await f.ctx.db.selectFrom('organizations').select('id').where('code', '=', 'demo-coop').executeTakeFirstOrThrow();
+    await mapSystems(f.ctx, org.id, [orderingMap]);
   });
   afterAll(async () => {
     await app?.close();
@@ -291,6 +342,12 @@ describe.each(availableDialects())('minimum necessary: roles × registers on %s'
     'jobs.discard': async (c) => c.post(`/api/v1/jobs/${await deadRun()}/discard`),
     'alerts.list': (c) => c.get('/api/v1/alerts?status=open'),
     'alerts.acknowledge': async (c) => c.post('/api/v1/alerts/acknowledge', { ids: [await openAlert()], note: '確認' }),
+    'systemTasks.read': (c) => c.get(`/api/v1/requests/${request.id}/system-tasks`),
+    'systemTasks.plan': async (c) => c.post(`/api/v1/requests/${(await officerFile(await freshMember())).id}/system-tasks/plan`),
+    'systemTasks.approve': (c) => c.post(`/api/v1/requests/${request.id}/system-tasks/approve`, {}),
+    'systemTasks.resume': async (c) => c.post(`/api/v1/system-tasks/${await deadTask()}/resume`),
+    'systemTasks.attention': (c) => c.get('/api/v1/system-tasks/attention'),
+    'systems.stoppedPurposes': (c) => c.get('/api/v1/systems/ordering/stopped-purposes'),
   };
 
   const cells = (Object.keys(table) as Capability[]).flatMap((cap) => roles.map((role) => [cap, role, table[cap][role]] as const));

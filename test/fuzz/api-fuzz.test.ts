@@ -520,6 +520,7 @@ describe('API fuzz over the OpenAPI document (SQLite)', () => {
       'ledger_assets',
       'alerts',
       'guardian_links',
+      'system_tasks',
       'organizations',
       'users',
     ]) {

@@ -23,13 +23,14 @@ const logins: Record<Role, string> = {
   delivery: 'staff',
   admin: 'admin',
 };
-type Part = 'requests' | 'alerts' | 'ledger' | 'policy';
+type Part = 'requests' | 'system_tasks' | 'alerts' | 'ledger' | 'policy';
 const Y = true;
 const N = false;
 // biome-ignore format: the table reads as a table
 const table: Record<Part, Record<Role, boolean>> = {
   //          officer     auditor     manager     service     delivery     admin
   requests: { officer: Y, auditor: Y, manager: Y, service: Y, delivery: N, admin: N },
+  system_tasks: { officer: Y, auditor: Y, manager: Y, service: Y, delivery: N, admin: N },
   alerts:   { officer: Y, auditor: Y, manager: N, service: N, delivery: N, admin: N },
   ledger:   { officer: Y, auditor: Y, manager: Y, service: N, delivery: N, admin: N },
   policy:   { officer: Y, auditor: Y, manager: N, service: N, delivery: N, admin: N },

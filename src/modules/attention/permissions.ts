@@ -2,6 +2,8 @@
  * Which counts of the home page's attention panel each role sees, as one table (the service asks it, the
  * route never decides). A count is shown only to roles whose work it is:
  *
+ * Tasks in the connected systems (dead or stuck) follow the requests.
+ *
  * | role kind           | requests (open, overdue, days left, mine) | new alerts | ledger reviews due  | scheduled policy versions |
  * |---------------------|--------------------------------------------|------------|---------------------|---------------------------|
  * | privacy_officer     | yes                                        | yes        | every asset         | yes                       |
@@ -19,7 +21,7 @@ import { dutyAccess } from '../../base/duties.ts';
 import type { RoleKind } from '../../contract/roles.ts';
 import { ledgerRules } from '../ledger/permissions.ts';
 
-export type AttentionPart = 'requests' | 'alerts' | 'ledger' | 'policy';
+export type AttentionPart = 'requests' | 'system_tasks' | 'alerts' | 'ledger' | 'policy';
 
 const byKind: Record<RoleKind, { alerts: boolean; policy: boolean }> = {
   privacy_officer: { alerts: true, policy: true },
@@ -33,6 +35,7 @@ const byKind: Record<RoleKind, { alerts: boolean; policy: boolean }> = {
 export function seesAttention(actor: StaffActor, part: AttentionPart): boolean {
   switch (part) {
     case 'requests':
+    case 'system_tasks':
       return dutyAccess(actor, 'member_requests') !== null;
     case 'alerts':
       return byKind[actor.roleKind].alerts;

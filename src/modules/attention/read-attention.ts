@@ -10,14 +10,16 @@ import { openStates } from '../../contract/requests.ts';
 import { japanDate } from '../../db/time.ts';
 import { readScope } from '../ledger/permissions.ts';
 import { countAssets } from '../ledger/read-assets.ts';
+import { countTasksNeedingAction } from '../system-tasks/read-tasks.ts';
 import { seesAttention } from './permissions.ts';
 import type { Attention } from './schemas.ts';
 
 export async function readAttention(ctx: AppContext, actor: StaffActor): Promise<Attention> {
   const today = japanDate(ctx.clock());
   const db = ctx.db;
-  const [requests, alerts, ledger, policy] = await Promise.all([
+  const [requests, systemTasks, alerts, ledger, policy] = await Promise.all([
     seesAttention(actor, 'requests') ? requestCounts(ctx, actor, today) : null,
+    seesAttention(actor, 'system_tasks') ? countTasksNeedingAction(db, actor.orgId, ctx.clock()) : null,
     seesAttention(actor, 'alerts')
       ? db
           .selectFrom('alerts')
@@ -49,7 +51,7 @@ export async function readAttention(ctx: AppContext, actor: StaffActor): Promise
           }))
       : null,
   ]);
-  return { today, requests, alerts, ledger, policy };
+  return { today, requests, system_tasks: systemTasks, alerts, ledger, policy };
 }
 
 async function requestCounts(ctx: AppContext, actor: StaffActor, today: string): Promise<NonNullable<Attention['requests']>> {

@@ -15,6 +15,8 @@ export const attentionAnswer = z.strictObject({
     })
     .nullable(),
   alerts: z.strictObject({ open: z.int() }).nullable(),
+  /** Tasks in the connected systems needing a hand: stopped after their last try, or stuck (their worker died). */
+  system_tasks: z.strictObject({ dead: z.int(), stuck: z.int() }).nullable(),
   ledger: z.strictObject({ overdue: z.int(), due_soon: z.int() }).nullable(),
   policy: z
     .strictObject({

@@ -64,6 +64,7 @@ export async function planRequest(
   };
 
   const outcomes: Outcome[] = [];
+  const stale: string[] = [];
   if (action === 'disclose') {
     for (const s of systems) if (replaceable(s.code)) outcomes.push({ system: s.code, state: 'queued', plan: null, error: null });
   } else if (action === 'stop') {
@@ -102,13 +103,13 @@ export async function planRequest(
     for (const o of planned) if (o) none.delete(o.system);
     for (const o of planned) if (o) outcomes.push(o);
     // A planned task whose system no longer holds anything to change: removed (nothing was done by it).
-    const stale = existing.filter((t) => t.action === action && t.state === 'planned' && none.has(t.system_code)).map((t) => t.id);
-    if (stale.length > 0) await ctx.db.deleteFrom('system_tasks').where('id', 'in', stale).execute();
+    stale.push(...existing.filter((t) => t.action === action && t.state === 'planned' && none.has(t.system_code)).map((t) => t.id));
   }
-  if (outcomes.length === 0) return { planned: 0 };
+  if (outcomes.length === 0 && stale.length === 0) return { planned: 0 };
 
   const now = ctx.clock();
   await ctx.db.transaction().execute(async (tx) => {
+    if (stale.length > 0) await tx.deleteFrom('system_tasks').where('id', 'in', stale).where('state', '=', 'planned').execute();
     for (const o of outcomes) {
       const before = current(o.system);
       const values = {
