@@ -18,3 +18,4 @@ export type { ProvisionView } from '../modules/provision/records.ts';
 export type { Assignee } from '../modules/requests/assign-request.ts';
 export type { PackagePreview } from '../modules/requests/package.ts';
 export type { RequestView } from '../modules/requests/requests.ts';
+export type { SystemTasksView, SystemTaskView } from '../modules/system-tasks/schemas.ts';

@@ -24,7 +24,7 @@ export function AttentionPanel() {
 
   if (error !== null && !attention) return <ErrorNotice error={error} />;
   if (!attention) return <Loading />;
-  const { requests, alerts, ledger, policy } = attention;
+  const { requests, system_tasks: systemTasks, alerts, ledger, policy } = attention;
   if (!requests && !alerts && !ledger && !policy) return null;
 
   const count = (testId: string, to: string, title: string, n: number, tone: 'bad' | 'warn' | 'plain', note?: string) => (
@@ -70,6 +70,15 @@ export function AttentionPanel() {
             )}
           </>
         )}
+        {systemTasks &&
+          count(
+            'attention-system-tasks',
+            '/system-tasks',
+            t('home.attention.systemTasks'),
+            systemTasks.dead + systemTasks.stuck,
+            'bad',
+            t('home.attention.systemTasksNote', { dead: systemTasks.dead, stuck: systemTasks.stuck }),
+          )}
         {alerts && count('attention-alerts', '/alerts', t('home.attention.alerts'), alerts.open, 'bad')}
         {ledger && (
           <>

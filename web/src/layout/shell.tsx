@@ -24,6 +24,7 @@ import { PolicyNavGroup, policyScreen } from '../policy/policy-nav.tsx';
 import { NewRequestPage } from '../requests/new-request-page.tsx';
 import { RequestPage } from '../requests/request-page.tsx';
 import { RequestsPage } from '../requests/requests-page.tsx';
+import { SystemTasksPage } from '../requests/system-tasks-page.tsx';
 import { Link, matchPath, useLocation } from '../router.tsx';
 import { capabilities, useSession } from '../session.tsx';
 import { UsersPage } from '../users/users-page.tsx';
@@ -203,6 +204,7 @@ function Routes() {
   if (path === '/alerts') return <AlertsPage />;
   if (path === '/users') return <UsersPage />;
   if (path === '/jobs') return <JobsPage />;
+  if (path === '/system-tasks') return capabilities(me).requests ? <SystemTasksPage /> : <NotYourDuty />;
   if (path === '/account/totp') return <TotpRebindPage />;
   if (path === '/ledger') return <LedgerPage />;
   if (path === '/ledger/new') return <NewAssetPage />;

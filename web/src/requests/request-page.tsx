@@ -27,6 +27,7 @@ import {
 import { RequestPreview } from './request-preview.tsx';
 import { RequestProgress } from './request-progress.tsx';
 import { RequestSteps } from './request-steps.tsx';
+import { RequestSystems } from './request-systems.tsx';
 
 export function RequestPage({ requestId }: { requestId: string }) {
   const i18n = useI18n();
@@ -191,6 +192,12 @@ export function RequestPage({ requestId }: { requestId: string }) {
             <RequestPreview key={request.version} request={request} />
           </Card>
         )}
+
+      {['disclosure', 'deletion', 'correction', 'cessation'].includes(request.kind) && (
+        <Card title={t('request.section.systems')}>
+          <RequestSystems request={request} />
+        </Card>
+      )}
 
       <Card title={t('request.section.steps')}>
         <RequestSteps key={request.version} request={request} onDone={stepped} onConflict={conflicted} />
