@@ -7,6 +7,7 @@
  */
 import { requestKinds } from '../../contract/policy-vocabulary.ts';
 import { circledNumber, type PolicyDocument, purposeCodeOf, requestKindEn, requestKindJa } from './document.ts';
+import { lintSystems } from './lint-systems.ts';
 
 export type LintSeverity = 'error' | 'warning';
 
@@ -533,6 +534,8 @@ export function lintPolicy(doc: PolicyDocument, opts: LintOptions): LintGap[] {
       'Contractors are listed, yet the policy states that nothing is entrusted to others.',
     );
   }
+
+  lintSystems(doc, error, warning);
 
   // Drafting marks left in text that would be published: （仮）, TODO, ○○ and the like.
   for (const { path, text } of texts(doc, '')) {
