@@ -42,6 +42,7 @@ export const tabIds = [
   'safety_measures',
   'anonymized',
   'retention',
+  'systems',
   'other',
 ] as const;
 export type TabId = (typeof tabIds)[number];
