@@ -125,3 +125,24 @@ describe('the dataset map of connected systems in the policy', () => {
     expect(publicChanges(changes).some((c) => c.section === 'systems')).toBe(false);
   });
 });
+
+describe('the dataset map in the policy file (YAML)', () => {
+  it('round-trips, and a wrong value in the map is named with its line and Japanese field label', async () => {
+    const { formatPolicyFile, parsePolicyFile } = await import('./policy-file.ts');
+    const doc = withOrdering();
+    const yaml = formatPolicyFile(doc);
+    expect(yaml).toContain('systems:');
+    expect(yaml).toContain('via:');
+    expect(parsePolicyFile(yaml).systems).toEqual(doc.systems);
+    const broken = yaml.replace('erase: mask', 'erase: shred');
+    try {
+      parsePolicyFile(broken);
+      expect.unreachable();
+    } catch (error) {
+      const issue = (error as { issues: { field: string; line?: number; message_ja: string }[] }).issues[0]!;
+      expect(issue.field).toBe('systems.0.tables.0.columns.0.erase');
+      expect(issue.line).toBe(broken.split('\n').findIndex((l) => l.includes('erase: shred')) + 1);
+      expect(issue.message_ja).toContain('削除の請求での扱い');
+    }
+  });
+});
