@@ -146,3 +146,18 @@ describe('the dataset map in the policy file (YAML)', () => {
     }
   });
 });
+
+describe('the map against the organization’s registers', () => {
+  it('warns of a system without a registered connection and of a ledger asset that is not in the ledger', () => {
+    const doc = withOrdering((s) => {
+      s.ledger_assets = ['L-0001', 'L-9999'];
+    });
+    const gaps = lintPolicy(doc, { today, knownAssetCodes: new Set(['L-0001']), knownSystemCodes: new Set(['kyosai']) });
+    const found = gaps.map((g) => `${g.severity}:${g.code}:${g.path}`);
+    expect(found).toContain('warning:system_not_registered:systems[0].code');
+    expect(found).toContain('warning:system_asset_unknown:systems[0].ledger_assets[1]');
+    expect(found).not.toContain('warning:system_asset_unknown:systems[0].ledger_assets[0]');
+    const registered = lintPolicy(doc, { today, knownAssetCodes: new Set(['L-0001', 'L-9999']), knownSystemCodes: new Set(['ordering']) });
+    expect(registered.filter((g) => g.code === 'system_not_registered' || g.code === 'system_asset_unknown')).toEqual([]);
+  });
+});

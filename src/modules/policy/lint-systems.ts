@@ -18,7 +18,12 @@ export function countryNameJa(code: string): string {
 
 const MY_NUMBER_ITEM = /マイナンバー|個人番号|my[\s_-]?number/i;
 
-export function lintSystems(doc: PolicyDocument, error: Report, warning: Report): void {
+export function lintSystems(
+  doc: PolicyDocument,
+  opts: { knownAssetCodes?: ReadonlySet<string>; knownSystemCodes?: ReadonlySet<string> },
+  error: Report,
+  warning: Report,
+): void {
   const items = new Map(doc.items.map((i) => [i.code, i]));
   const purposeCodes = new Set(doc.purposes.map(purposeCodeOf));
   const seenSystems = new Set<string>();
@@ -41,6 +46,24 @@ export function lintSystems(doc: PolicyDocument, error: Report, warning: Report)
         `Connected system “${system.name}” maps no tables: requests will not reach it.`,
       );
     }
+    if (opts.knownSystemCodes && !opts.knownSystemCodes.has(system.code)) {
+      warning(
+        'system_not_registered',
+        `${at}.code`,
+        `連携システム「${system.name}」（${system.code}）の接続先が登録されていません。登録するまで、請求はこのシステムに届きません。`,
+        `Connected system “${system.name}” (${system.code}) has no registered connection: requests cannot reach it until it is registered.`,
+      );
+    }
+    system.ledger_assets.forEach((code, k) => {
+      if (opts.knownAssetCodes && !opts.knownAssetCodes.has(code)) {
+        warning(
+          'system_asset_unknown',
+          `${at}.ledger_assets[${k}]`,
+          `連携システム「${system.name}」の台帳の資産「${code}」は、個人情報管理台帳にありません。`,
+          `Connected system “${system.name}” names ledger asset “${code}”, which is not in the ledger.`,
+        );
+      }
+    });
     const tables = new Map(system.tables.map((t) => [t.table, t]));
     if (tables.size !== system.tables.length) {
       const seen = new Set<string>();

@@ -25,6 +25,10 @@ export interface LintOptions {
   today: string;
   /** Organization codes known to mamori: a joint user named by `org` must be one of them. */
   knownOrgCodes?: ReadonlySet<string>;
+  /** Codes of the organization's ledger assets (個人情報管理台帳): a system's `ledger_assets` must be among them. */
+  knownAssetCodes?: ReadonlySet<string>;
+  /** Codes of the systems whose connection is registered: a mapped system without one cannot be reached. */
+  knownSystemCodes?: ReadonlySet<string>;
 }
 
 /** The headings of the PPC guideline (通則編 10) the safety measures are published under. */
@@ -535,7 +539,7 @@ export function lintPolicy(doc: PolicyDocument, opts: LintOptions): LintGap[] {
     );
   }
 
-  lintSystems(doc, error, warning);
+  lintSystems(doc, opts, error, warning);
 
   // Drafting marks left in text that would be published: （仮）, TODO, ○○ and the like.
   for (const { path, text } of texts(doc, '')) {
