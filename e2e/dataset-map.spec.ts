@@ -20,7 +20,10 @@ test('the officer reads the ordering system’s map and adds a column kept by la
   await expect(tables.nth(0).getByLabel(/^識別子の列/)).toHaveValue('member_code');
   await expect(tables.nth(1).getByLabel('本人の行の見つけ方')).toHaveValue('via');
   await expect(tables.nth(1).getByLabel('経由するテーブル', { exact: true })).toHaveValue('customers');
-  const phone = tables.nth(0).locator('[data-testid="systems[0].tables[0].columns-row"]').filter({ has: page.locator('input[value="tel"]') });
+  const phone = tables
+    .nth(0)
+    .locator('[data-testid="systems[0].tables[0].columns-row"]')
+    .filter({ has: page.locator('input[value="tel"]') });
   await expect(phone.getByLabel('情報項目')).toHaveValue('phone');
   await expect(phone.getByLabel('削除の請求での扱い')).toHaveValue('set_null');
   await shot(page, 'dataset-map-01-ordering');
