@@ -6,11 +6,11 @@
 import { japaneseDate } from '../../base/japan-date.ts';
 import type { Labelled } from '../../contract/labels.ts';
 import { circledNumber } from '../../contract/policy-vocabulary.ts';
+import { JST_OFFSET_MS } from '../../db/time.ts';
 import { type Cell, drawTable, FONT_BODY, FONT_BOLD, INK, MUTED } from './pdf-table.ts';
 import type { DisclosurePackage } from './types.ts';
 
 const NONE: Labelled = { ja: '該当する記録はありません。', en: 'No records.' };
-const JST_OFFSET_MS = 9 * 3600_000;
 
 /** Item labels and purpose numbers by code, for the sections that name items and purposes by code. */
 export interface Names {
