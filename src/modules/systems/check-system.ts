@@ -95,7 +95,7 @@ export async function checkSystem(
   const { actor } = opts;
   const row = await ctx.db
     .selectFrom('connected_systems')
-    .select(['id', 'code', 'kind'])
+    .select(['id', 'code', 'kind', 'version'])
     .where('org_id', '=', actor.orgId)
     .where('code', '=', opts.code)
     .executeTakeFirst();
@@ -120,10 +120,12 @@ export async function checkSystem(
 
   const now = ctx.clock();
   const system = await ctx.db.transaction().execute(async (tx) => {
+    // Only on the settings that were checked: a change saved meanwhile stays `unchecked`.
     await tx
       .updateTable('connected_systems')
       .set({ status: errorCode ? 'failing' : 'ok', last_error: errorCode, last_checked_at: iso(now) })
       .where('id', '=', row.id)
+      .where('version', '=', row.version)
       .execute();
     await appendAudit(
       tx,
