@@ -28,6 +28,9 @@ const schemes: Partial<Record<SystemKind, readonly string[]>> = {
   mysql: ['mysql:', 'mariadb:'],
 };
 
+/** URL parameters that carry a password (`password`, `sslpassword`, `passwd`, …). */
+const PASSWORD_PARAM = /pass(word|wd)?$/i;
+
 const issue = (field: string, code: string, ja: string, en: string): FieldIssue => ({ field, code, message_ja: ja, message_en: en });
 
 /**
@@ -65,6 +68,11 @@ export function normaliseSettings(kind: SystemKind, input: SettingsInput): { set
       if (parsed.password) {
         urlPassword = decodeURIComponent(parsed.password);
         parsed.password = '';
+      }
+      // Drivers also take the password as a parameter (`?password=…`): it is a secret all the same.
+      for (const key of [...parsed.searchParams.keys()].filter((k) => PASSWORD_PARAM.test(k))) {
+        urlPassword ??= parsed.searchParams.get(key) ?? undefined;
+        parsed.searchParams.delete(key);
       }
       settings.url = parsed.toString();
     }
@@ -117,6 +125,7 @@ export function publicSettings(settings: ConnectionSettings): PublicSettings {
     try {
       const u = new URL(settings.url);
       u.password = '';
+      for (const key of [...u.searchParams.keys()].filter((k) => PASSWORD_PARAM.test(k))) u.searchParams.delete(key);
       out.url = u.toString();
     } catch {
       out.url = '';

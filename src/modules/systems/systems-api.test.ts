@@ -208,6 +208,14 @@ describe.each(availableDialects())('systems register API on %s', (dialect) => {
     expect(s).toMatchObject({ has_secret: false, version: 4 });
     expect((await readConnection(f.ctx.db, f.ctx.keys, await orgId(), 'kyosai-core')).settings.secret).toBeUndefined();
 
+    // A password given as a URL parameter is a secret too.
+    s = await patch({ settings: { url: `mysql://app@db.example.invalid/kyosai?ssl=true&password=${URL_PASSWORD}` }, kind: 'mysql' });
+    expect(s).toMatchObject({ has_secret: true, settings: { url: 'mysql://app@db.example.invalid/kyosai?ssl=true' } });
+    expect((await readConnection(f.ctx.db, f.ctx.keys, await orgId(), 'kyosai-core')).settings).toMatchObject({
+      url: 'mysql://app@db.example.invalid/kyosai?ssl=true',
+      secret: URL_PASSWORD,
+    });
+
     const stale = await officer.patch('/api/v1/systems/kyosai-core', { version: 1, name: 'x' });
     expect(stale.status).toBe(409);
     expect(stale.body.error).toMatchObject({ code: 'version_conflict', message_ja: expect.stringContaining('最新の内容') });
@@ -231,6 +239,7 @@ describe.each(availableDialects())('systems register API on %s', (dialect) => {
       ['system.update', 'kept'],
       ['system.update', 'set'],
       ['system.update', 'cleared'],
+      ['system.update', 'set'],
       ['system.remove', null],
     ]);
     expect(JSON.parse(trail[1]!.detail).changed).toEqual(['name', 'host', 'port', 'schema', 'url', 'user']);
