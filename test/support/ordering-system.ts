@@ -8,8 +8,10 @@
  * lines, two deliveries whose phone is written differently (09012345678, 090 1234 5678). Customer 2 is a
  * neighbour whose phone differs by one digit; nothing of theirs may ever be found.
  */
+
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -112,8 +114,8 @@ export interface OrderingSystem {
   admin(sql: string): Promise<Record<string, unknown>[]>;
   /** Holds a lock that keeps the connector's reads of `table` waiting, until the returned function is called. */
   lock(table: string): Promise<() => Promise<void>>;
-  /** Settings of an account that may read but not write (null where the kind has no accounts). */
-  readOnlySettings(): Promise<ConnectionSettings | null>;
+  /** Settings of an account (SQLite: a file) that may be read but not written. */
+  readOnlySettings(): Promise<ConnectionSettings>;
   /** Settings with a wrong password (or an unknown account where the server trusts local connections). */
   wrongPasswordSettings(): Promise<ConnectionSettings | null>;
   /** Settings naming a place where nothing answers. */
@@ -136,6 +138,7 @@ function sqliteSystem(): OrderingSystem {
     for (const sql of [...ddl, ...data()]) db.exec(sql);
   })();
   db.close();
+  const immutable: string[] = [];
   return {
     kind: 'sqlite',
     settings: { file },
@@ -158,10 +161,20 @@ function sqliteSystem(): OrderingSystem {
         conn.close();
       };
     },
-    readOnlySettings: async () => null,
+    // A copy of the file marked immutable (chattr +i): even root may then open it for reading only.
+    readOnlySettings: async () => {
+      const copy = join(dir, 'read-only.db');
+      copyFileSync(file, copy);
+      execFileSync('chattr', ['+i', copy]);
+      immutable.push(copy);
+      return { file: copy };
+    },
     wrongPasswordSettings: async () => null,
     unreachableSettings: () => ({ file: join(dir, 'no-such-file.db') }),
-    dispose: async () => rmSync(dir, { recursive: true, force: true }),
+    dispose: async () => {
+      for (const f of immutable) execFileSync('chattr', ['-i', f]);
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 
