@@ -249,7 +249,11 @@ async function postgresSystem(): Promise<OrderingSystem> {
       wrong.username = `${name}_nobody`;
       return { url: wrong.toString(), schema: 'ordering', secret: 'Wr0ng-Secret-4711' };
     },
-    unreachableSettings: () => ({ url: 'postgres://root@127.0.0.1:1/test', secret: 'Unreachable-Secret-4711', timeoutSeconds: 2 }),
+    unreachableSettings: () => ({
+      url: 'postgres://root:Url-Secret-4711@127.0.0.1:1/test',
+      secret: 'Unreachable-Secret-4711',
+      timeoutSeconds: 2,
+    }),
     dispose: async () => {
       await root(`drop database if exists ${name} with (force)`);
       for (const role of roles) await root(`drop role if exists ${role}`);
@@ -295,7 +299,11 @@ async function mysqlSystem(): Promise<OrderingSystem> {
     },
     readOnlySettings: async () => ({ url: (await user('ro', 'select')).toString(), schema: name, secret: 'Account-Secret-4711' }),
     wrongPasswordSettings: async () => ({ url: (await user('rw', 'all')).toString(), schema: name, secret: 'Wr0ng-Secret-4711' }),
-    unreachableSettings: () => ({ url: `mysql://root@127.0.0.1:1/${name}`, secret: 'Unreachable-Secret-4711', timeoutSeconds: 2 }),
+    unreachableSettings: () => ({
+      url: `mysql://root:Url-Secret-4711@127.0.0.1:1/${name}`,
+      secret: 'Unreachable-Secret-4711',
+      timeoutSeconds: 2,
+    }),
     dispose: async () => {
       await root(`drop database if exists ${name}`);
       for (const account of users) await root(`drop user if exists '${account}'@'%'`);

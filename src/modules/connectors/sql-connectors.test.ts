@@ -231,7 +231,13 @@ describe.each(availableDatabaseKinds())('the %s connector', (kind) => {
 
   it('cannot reach a system that is not there', async () => {
     const settings = system.unreachableSettings();
-    await refusal(openConnector(kind, settings, { code: 'ordering' }), 'system_unreachable', [settings.secret]);
+    await refusal(openConnector(kind, settings, { code: 'ordering' }), 'system_unreachable', [settings.secret, 'Url-Secret-4711']);
+  });
+
+  it('refuses settings that lack what the kind needs', async () => {
+    await refusal(openConnector(kind, {}, { code: 'ordering' }), 'system_settings_invalid');
+    if (kind !== 'sqlite')
+      await refusal(openConnector(kind, { url: 'ftp://example.invalid/x' }, { code: 'ordering' }), 'system_settings_invalid');
   });
 
   it('fails with system_timeout when a statement waits longer than the timeout', async () => {
