@@ -241,6 +241,7 @@ function buildPlan(
 /** The connector of a SQL database over its driver. */
 export function sqlConnector(driver: SqlDriver, opts: { code: string }): Connector {
   const g = <T>(fn: () => Promise<T>) => guarded(driver, fn);
+  let closed = false;
   return {
     describe: () => g(() => driver.read((s) => driver.catalog(s, null))),
 
@@ -332,6 +333,10 @@ export function sqlConnector(driver: SqlDriver, opts: { code: string }): Connect
         }),
       ),
 
-    close: () => driver.close(),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await driver.close();
+    },
   };
 }

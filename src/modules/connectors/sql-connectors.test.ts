@@ -234,6 +234,12 @@ describe.each(availableDatabaseKinds())('the %s connector', (kind) => {
     await refusal(openConnector(kind, settings, { code: 'ordering' }), 'system_unreachable', [settings.secret, 'Url-Secret-4711']);
   });
 
+  it('closes more than once without an error', async () => {
+    const other = await openConnector(kind, system.settings, { code: 'ordering' });
+    await other.close();
+    await expect(other.close()).resolves.toBeUndefined();
+  });
+
   it('refuses settings that lack what the kind needs', async () => {
     await refusal(openConnector(kind, {}, { code: 'ordering' }), 'system_settings_invalid');
     if (kind !== 'sqlite')
