@@ -24,6 +24,10 @@ const quote = quoteWith('`');
 const authErrors = new Set([1044, 1045, 1251, 1698]);
 const readOnlyErrors = new Set([1036, 1142, 1143, 1290, 1792]);
 const timeoutErrors = new Set([1205, 1969, 3024]);
+/** Foreign key, not null, duplicate key, check constraint. */
+const constraintErrors = new Set([1048, 1062, 1216, 1217, 1451, 1452, 3819, 4025]);
+/** Data too long, out of range, a value the column's type cannot take. */
+const typeErrors = new Set([1264, 1292, 1366, 1406]);
 
 function mapError(error: unknown): AppError | undefined {
   const { code, errno } = error as { code?: unknown; errno?: unknown };
@@ -35,6 +39,8 @@ function mapError(error: unknown): AppError | undefined {
   if (errno === 1054) return new AppError('system_column_missing');
   if (readOnlyErrors.has(errno)) return new AppError('system_read_only');
   if (timeoutErrors.has(errno)) return new AppError('system_timeout');
+  if (constraintErrors.has(errno)) return new AppError('system_constraint');
+  if (typeErrors.has(errno)) return new AppError('system_column_type');
   return undefined;
 }
 

@@ -30,6 +30,10 @@ function mapError(error: unknown): AppError | undefined {
     if (code === '42703') return new AppError('system_column_missing');
     if (code === '25006' || code === '42501') return new AppError('system_read_only');
     if (code.startsWith('08')) return new AppError('system_unreachable');
+    // A value the column cannot hold (too long, not a number).
+    if (code === '22001' || code === '22P02' || code === '22003' || code === '22007' || code === '22008')
+      return new AppError('system_column_type');
+    if (code.startsWith('23')) return new AppError('system_constraint');
     return undefined;
   }
   // pg's own errors without a code: the connection timed out or was cut.

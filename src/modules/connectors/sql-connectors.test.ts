@@ -206,6 +206,28 @@ describe.each(availableDatabaseKinds())('the %s connector', (kind) => {
     expect((await connector.verify(erased)).ok).toBe(true);
   });
 
+  it('applies all or nothing: a table the map does not know still refers to a row, so nothing changes', async () => {
+    await system.admin(
+      'create table payments (id integer primary key, order_id integer not null, foreign key (order_id) references orders (id))',
+    );
+    await system.admin('insert into payments values (1, 99)');
+    try {
+      const before = await snapshot();
+      const plan = await connector.plan(map, { member_code: 'M0000002', phone: '09012345679' }, { kind: 'erase' });
+      expect(plan.steps.map((s) => [s.table, s.action, s.keys])).toEqual([
+        ['order_lines', 'delete', expect.arrayContaining(['1004'])],
+        ['orders', 'delete', ['99']],
+        ['customers', 'update', ['2']],
+        ['deliveries', 'update', ['3']],
+      ]);
+      await refusal(connector.apply(plan), 'system_constraint');
+      // The order line deleted before the refusal is back: one transaction.
+      expect(await snapshot()).toEqual(before);
+    } finally {
+      await system.admin('drop table payments');
+    }
+  });
+
   it('refuses to mask a column that is not text, and to null one that cannot be', async () => {
     await refusal(connector.plan(withColumn('points', 'mask'), PERSON, { kind: 'erase' }), 'system_column_type');
     await refusal(

@@ -27,6 +27,7 @@ function mapError(error: unknown): AppError | undefined {
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return new AppError('system_timeout');
   if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_PERM') || code.startsWith('SQLITE_AUTH'))
     return new AppError('system_read_only');
+  if (code.startsWith('SQLITE_CONSTRAINT')) return new AppError('system_constraint');
   if (/no such table/i.test(message)) return new AppError('system_table_missing');
   if (/no such column/i.test(message)) return new AppError('system_column_missing');
   return undefined;
@@ -36,6 +37,8 @@ function mapError(error: unknown): AppError | undefined {
 export function sqliteDriver(file: string, timeoutSeconds = 30): SqlDriver {
   const open = (readonly: boolean) => {
     const db = new BetterSqlite3(file, { readonly, fileMustExist: true, timeout: timeoutSeconds * 1000 });
+    // The foreign keys the schema declares hold for mamori's writes, whether or not the system's own program enforces them.
+    if (!readonly) db.pragma('foreign_keys = on');
     db.function('mamori_digits', { deterministic: true }, (v: unknown) => (v === null ? null : String(v).replace(/\D/g, '')));
     return db;
   };
