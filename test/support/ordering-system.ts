@@ -130,7 +130,7 @@ export async function createOrderingSystem(kind: DatabaseKind): Promise<Ordering
 }
 
 function sqliteSystem(): OrderingSystem {
-  const dir = mkdtempSync(join(tmpdir(), 'mamori-ordering-'));
+  const dir = mkdtempSync(join(tmpdir(), 'mamori-connector-fixture-'));
   const file = join(dir, 'ordering.db');
   const db = new BetterSqlite3(file);
   db.pragma('foreign_keys = on');
