@@ -103,6 +103,8 @@ export const distribution: Record<keyof Database | ToolTable, Distribution> = {
     personalData: true,
     why: 'entries waiting for the one sequencer (audit/sequencer.ts), beside the chain they join; ids only, never values',
   },
+  // How to reach a connected system (issue 13): connection secrets, encrypted; no member's data.
+  connected_systems: byOrg(false),
   job_runs: {
     kind: 'single',
     personalData: false,

@@ -19,6 +19,7 @@ import { policySubjects } from './migrations/0015-policy-subjects.ts';
 import { requestAssignee } from './migrations/0016-request-assignee.ts';
 import { memberSearchIndexes } from './migrations/0017-member-search-indexes.ts';
 import { memberSearchCovering } from './migrations/0018-member-search-covering.ts';
+import { connectedSystems } from './migrations/0019-connected-systems.ts';
 
 /** The one migration history, for both dialects. Append new migrations; never edit a landed one. */
 function migrationsFor(dialect: DialectName): Record<string, Migration> {
@@ -41,6 +42,7 @@ function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0016-request-assignee': requestAssignee,
     '0017-member-search-indexes': memberSearchIndexes(dialect),
     '0018-member-search-covering': memberSearchCovering(dialect),
+    '0019-connected-systems': connectedSystems,
   };
 }
 

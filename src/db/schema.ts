@@ -4,6 +4,7 @@
  * representation means a row hashes the same way in the audit chain on SQLite and PostgreSQL.
  */
 import type { ColumnType, Generated } from 'kysely';
+import type { SystemKind } from '../contract/connector-vocabulary.ts';
 import type { JobState } from '../contract/jobs.ts';
 import type { RequestChannel, Requester, RequestKind, RequestState } from '../contract/requests.ts';
 import type { RoleKind } from '../contract/roles.ts';
@@ -625,6 +626,28 @@ export interface JobRunTable {
   updated_at: string;
 }
 
+/** The systems register (issue 13): how to reach a connected system; see migrations/0019. */
+export interface ConnectedSystemTable {
+  id: string;
+  org_id: string;
+  /** The code of the system in the policy's dataset map (`systems[].code`). */
+  code: string;
+  name: string;
+  kind: SystemKind;
+  /** The ConnectionSettings JSON, encrypted with the key ring (crypto/data-keys.ts). */
+  settings_enc: string;
+  /** What may be shown of the settings (no password, no secret): JSON. */
+  settings_public: string;
+  has_secret: number;
+  status: 'unchecked' | 'ok' | 'failing';
+  last_checked_at: string | null;
+  /** The error code of the last failed check. */
+  last_error: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   policy_versions: PolicyVersionTable;
   organizations: OrganizationTable;
@@ -666,4 +689,5 @@ export interface Database {
   request_documents: RequestDocumentTable;
   provision_records: ProvisionRecordTable;
   job_runs: JobRunTable;
+  connected_systems: ConnectedSystemTable;
 }
