@@ -324,6 +324,11 @@ export const errorCatalogue = {
     '連携システムが書き込みを受け付けませんでした（読み取り専用の接続または権限の不足）。',
     'The connected system refused to write (a read-only connection or missing privileges).',
   ],
+  system_constraint: [
+    502,
+    '連携システムが変更を拒否しました（データマップにないテーブルがこの行を参照しているなど、システムの制約に反します）。何も変更されていません。',
+    'The connected system refused the change: one of its constraints forbids it (a table missing from the dataset map still refers to these rows, for example). Nothing was changed.',
+  ],
   system_answer_invalid: [
     502,
     '連携システムからの回答ファイルを読み取れませんでした。',

@@ -135,6 +135,7 @@ export const connectorErrorCodes = [
   'system_column_missing',
   'system_column_type',
   'system_read_only',
+  'system_constraint',
   'system_answer_invalid',
 ] as const;
 export type ConnectorErrorCode = (typeof connectorErrorCodes)[number];
