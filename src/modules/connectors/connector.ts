@@ -136,6 +136,8 @@ export const connectorErrorCodes = [
   'system_column_type',
   'system_read_only',
   'system_answer_invalid',
+  'system_step_failed',
+  'system_not_queryable',
 ] as const;
 export type ConnectorErrorCode = (typeof connectorErrorCodes)[number];
 

@@ -6,10 +6,13 @@
 import { AppError } from '../../base/errors.ts';
 import type { SystemKind } from '../../contract/connector-vocabulary.ts';
 import type { ConnectionSettings, Connector } from './connector.ts';
+import { openSftpDrop } from './sftp-drop.ts';
 
 type Opener = (settings: ConnectionSettings, opts: { code: string }) => Promise<Connector>;
 
-const openers: Partial<Record<SystemKind, Opener>> = {};
+const openers: Partial<Record<SystemKind, Opener>> = {
+  sftp_drop: openSftpDrop,
+};
 
 /** Opens a connection to a system; fails with a connector error code (connector.ts) when it cannot. */
 export async function openConnector(kind: SystemKind, settings: ConnectionSettings, opts: { code: string }): Promise<Connector> {
