@@ -43,6 +43,8 @@ export interface TestSftpServer {
   hostKey: Buffer;
   /** What clients did that changes files, in order: `write <path>` (opened for writing), `rename <from> <to>`. */
   log: string[];
+  /** While stalled, the server takes requests and never answers them (a system hanging mid-transfer). */
+  stall(on: boolean): void;
   close(): Promise<void>;
 }
 
@@ -69,6 +71,7 @@ export async function startSftpServer(): Promise<TestSftpServer> {
   const local = (p: string) => join(root, posix.resolve('/', p));
 
   const log: string[] = [];
+  let stalled = false;
   const open = new Set<{ end(): unknown }>();
   const server = new Server({ hostKeys: [host.private] }, (conn) => {
     open.add(conn);
@@ -107,6 +110,7 @@ export async function startSftpServer(): Promise<TestSftpServer> {
             );
           };
           const guard = (id: number, work: () => void) => {
+            if (stalled) return;
             try {
               work();
             } catch (e) {
@@ -230,6 +234,9 @@ export async function startSftpServer(): Promise<TestSftpServer> {
     privateKey: client.private,
     hostKey: hostKeyParsed.getPublicSSH(),
     log,
+    stall(on) {
+      stalled = on;
+    },
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

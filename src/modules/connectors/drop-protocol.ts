@@ -181,7 +181,10 @@ export function planDrop(code: string, map: PolicySystem, person: PersonIdentiti
   return { system: code, steps, kept, rows, drop: { id: workId(code, kind, renderBody(kind, finds, steps, kept)), kind, finds } };
 }
 
-/** The select work: one `select` step per table where the person's rows can be found. */
+/**
+ * The select work: one `select` step per table where the person's rows can be found (a step's `action` means
+ * nothing here; the instruction names it `select`).
+ */
 export function selectWork(code: string, map: PolicySystem, person: PersonIdentities): { work: DropWork; steps: PlanStep[] } {
   const { finds } = findTables(map, person);
   const steps: PlanStep[] = finds.map((f) => ({ table: f.table, key: f.key, action: 'update', keys: [] }));
@@ -280,7 +283,7 @@ export function parseAnswer(file: string, data: Buffer, steps: { table: string; 
   }
   let records: { record: string[]; info: { lines: number } }[];
   try {
-    records = parse(text, { bom: true, info: true, skip_empty_lines: true, relax_column_count: false }) as unknown as typeof records;
+    records = parse(text, { bom: true, info: true, skip_empty_lines: true, relax_column_count_less: true }) as unknown as typeof records;
   } catch (e) {
     const reported = typeof (e as { lines?: unknown }).lines === 'number' ? (e as { lines: number }).lines : null;
     const line = (e as { code?: string }).code === 'CSV_QUOTE_NOT_CLOSED' ? (unclosedQuoteLine(text) ?? reported) : reported;

@@ -251,6 +251,27 @@ describe('erasure through a drop folder', () => {
     expect(system.prepare('select phone from customers where id = 1').pluck().get()).toBe('08011112222');
   });
 
+  it('a plan stored as JSON (as a task keeps it) applies the same; two workers at once leave one file', async () => {
+    const [a, b] = [await connect(), await connect()];
+    const plan = JSON.parse(JSON.stringify(await a.plan(map, person, { kind: 'erase' }))) as DropPlan;
+    const results = await Promise.all([a.apply(plan), b.apply(plan)]);
+    expect(results.map((r) => r.changed).sort()).toContain(UNKNOWN_ROWS);
+    expect(readdirSync(onDisk('out'))).toEqual([`${plan.drop.id}.csv`]);
+  });
+
+  it('a server that stops answering mid-request is system_timeout', async () => {
+    const c = await connect({ timeoutSeconds: 1 });
+    const plan = await c.plan(map, person, { kind: 'erase' });
+    server.stall(true);
+    try {
+      const started = Date.now();
+      expect(((await thrown(() => c.apply(plan))) as AppError).code).toBe('system_timeout');
+      expect(Date.now() - started).toBeLessThan(4000);
+    } finally {
+      server.stall(false);
+    }
+  });
+
   it('refuses a plan altered after planning, or one of another kind', async () => {
     const c = await connect();
     const plan = (await c.plan(map, person, { kind: 'erase' })) as DropPlan;

@@ -284,7 +284,12 @@ class SftpDropConnector implements Connector {
     const target = this.path(instructionFile(id));
     const outDir = posix.dirname(target);
     if ((await this.op('stat out', () => this.client.exists(outDir))) !== 'd') {
-      await this.op('make out', () => this.client.mkdir(outDir, true), true);
+      try {
+        await this.op('make out', () => this.client.mkdir(outDir, true), true);
+      } catch (e) {
+        // Another worker may have made it a moment ago.
+        if ((await this.op('stat out', () => this.client.exists(outDir))) !== 'd') throw e;
+      }
     }
     if (await this.sameFile(target, content)) return false;
     const temporary = posix.join(outDir, `.${id}.${randomBytes(6).toString('hex')}.tmp`);
