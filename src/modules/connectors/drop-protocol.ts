@@ -60,6 +60,8 @@ export interface DropWork {
   id: string;
   kind: DropWorkKind;
   finds: DropFind[];
+  /** What told this work apart from the same work asked before (a task's id), when the caller gave one. */
+  reference?: string;
 }
 
 /** A plan made by the drop-folder connector: rows are unknown (`UNKNOWN_ROWS`), steps name no keys. */
@@ -127,7 +129,7 @@ function deepestFirst(finds: DropFind[], depth: Map<string, number>): DropFind[]
  * reached through a deleted table — unless it has a `keep` column: the law's retention wins, so such a table's
  * rows stay and only their other erased columns are cleared (its kept columns are listed in `kept`).
  */
-export function planDrop(code: string, map: PolicySystem, person: PersonIdentities, change: Change): DropPlan {
+export function planDrop(code: string, map: PolicySystem, person: PersonIdentities, change: Change, reference?: string): DropPlan {
   const { finds, depth } = findTables(map, person);
   const tableOf = new Map(map.tables.map((t) => [t.table, t]));
   const steps: PlanStep[] = [];
@@ -178,22 +180,31 @@ export function planDrop(code: string, map: PolicySystem, person: PersonIdentiti
   }
   const kind: DropWorkKind = change.kind;
   const rows = steps.length === 0 ? 0 : UNKNOWN_ROWS;
-  return { system: code, steps, kept, rows, drop: { id: workId(code, kind, renderBody(kind, finds, steps, kept)), kind, finds } };
+  const id = workId(code, kind, renderBody(kind, finds, steps, kept), reference);
+  return { system: code, steps, kept, rows, drop: { id, kind, finds, ...(reference === undefined ? {} : { reference }) } };
 }
 
 /**
  * The select work: one `select` step per table where the person's rows can be found (a step's `action` means
  * nothing here; the instruction names it `select`).
  */
-export function selectWork(code: string, map: PolicySystem, person: PersonIdentities): { work: DropWork; steps: PlanStep[] } {
+export function selectWork(
+  code: string,
+  map: PolicySystem,
+  person: PersonIdentities,
+  reference?: string,
+): { work: DropWork; steps: PlanStep[] } {
   const { finds } = findTables(map, person);
   const steps: PlanStep[] = finds.map((f) => ({ table: f.table, key: f.key, action: 'update', keys: [] }));
   const body = renderBody('select', finds, steps, []);
-  return { work: { id: workId(code, 'select', body), kind: 'select', finds }, steps };
+  const work: DropWork = { id: workId(code, 'select', body, reference), kind: 'select', finds };
+  if (reference !== undefined) work.reference = reference;
+  return { work, steps };
 }
 
-function workId(code: string, kind: DropWorkKind, body: string): string {
-  return `${kind}-${createHash('sha256').update(`${code}\n${body}`).digest('hex').slice(0, 32)}`;
+function workId(code: string, kind: DropWorkKind, body: string, reference: string | undefined): string {
+  const hash = createHash('sha256').update(`${code}\n${reference === undefined ? '' : `${reference}\n`}${body}`);
+  return `${kind}-${hash.digest('hex').slice(0, 32)}`;
 }
 
 /** The instruction's lines without the header (what its id is a hash of). */
@@ -238,7 +249,8 @@ export function renderInstruction(plan: DropPlan | { drop: DropWork; steps: Plan
 
 /** True when the plan's instruction is still the one its id names (a stored plan was not altered). */
 export function workIdMatches(code: string, plan: DropPlan): boolean {
-  return plan.drop.id === workId(code, plan.drop.kind, renderBody(plan.drop.kind, plan.drop.finds, plan.steps, plan.kept));
+  const body = renderBody(plan.drop.kind, plan.drop.finds, plan.steps, plan.kept);
+  return plan.drop.id === workId(code, plan.drop.kind, body, plan.drop.reference);
 }
 
 /** One step of the answer. */

@@ -17,7 +17,7 @@ import { systemSchema } from '../policy/document.ts';
 import { AnswerPending, type Connector, type PersonIdentities, type Plan } from './connector.ts';
 import { answerFile, type DropPlan, instructionFile, UNKNOWN_ROWS } from './drop-protocol.ts';
 import { openConnector } from './kinds.ts';
-import { hostKeyFingerprint, openSftpDrop, type SftpDropSettings } from './sftp-drop.ts';
+import { hostKeyFingerprint, openSftpDrop, type SftpDropConnector, type SftpDropSettings } from './sftp-drop.ts';
 
 /** A welfare contractor's system: customers by member code, their orders and lines, deliveries by phone. */
 const map = systemSchema.parse({
@@ -81,7 +81,7 @@ const settings = (extra: Partial<SftpDropSettings> = {}): SftpDropSettings => ({
   ...extra,
 });
 
-async function connect(extra: Partial<SftpDropSettings> = {}): Promise<Connector> {
+async function connect(extra: Partial<SftpDropSettings> = {}): Promise<SftpDropConnector> {
   const c = await openSftpDrop(settings(extra), { code: 'welfare' });
   open.push(c);
   return c;
@@ -160,6 +160,10 @@ describe('erasure through a drop folder', () => {
     // The same work has the same id; another person's has another.
     expect(((await c.plan(map, person, { kind: 'erase' })) as DropPlan).drop.id).toBe(plan.drop.id);
     expect(((await c.plan(map, { member_code: 'M900002' }, { kind: 'erase' })) as DropPlan).drop.id).not.toBe(plan.drop.id);
+    // A reference (the task's id) tells the same work asked again apart.
+    const again = (await c.plan(map, person, { kind: 'erase' }, { reference: 'task-2' })) as DropPlan;
+    expect(again.drop.id).not.toBe(plan.drop.id);
+    expect(again.drop.reference).toBe('task-2');
   });
 
   it('writes the instruction atomically and idempotently, waits for the answer, then reads it back', async () => {
@@ -225,6 +229,11 @@ describe('erasure through a drop folder', () => {
     server.log.length = 0;
     expect(await c.apply(plan)).toEqual({ changed: 0 });
     expect(server.log).toEqual([]);
+
+    // A plan with a reference applies and verifies as well (the reference is part of its id).
+    const referenced = await c.plan(map, person, { kind: 'erase' }, { reference: 'task-2' });
+    expect(await c.apply(referenced)).toEqual({ changed: UNKNOWN_ROWS });
+    expect(await thrown(() => c.verify(referenced))).toBeInstanceOf(AnswerPending);
   });
 
   it('reports the steps the system failed as differences', async () => {

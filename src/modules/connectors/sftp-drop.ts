@@ -103,7 +103,7 @@ function connectorError(e: unknown, where: string, writing = false): AppError {
 }
 
 /** Opens the drop folder: connects over SFTP (password or private key) and checks that the folder is there. */
-export async function openSftpDrop(settings: SftpDropSettings, opts: { code: string }): Promise<Connector> {
+export async function openSftpDrop(settings: SftpDropSettings, opts: { code: string }): Promise<SftpDropConnector> {
   const s = checkSettings(settings);
   // Errors after the connection (a reset, a closed socket) surface in the next operation; here they are only absorbed.
   const client = new SftpClient(`mamori-${opts.code}`, { error: () => {}, end: () => {}, close: () => {} });
@@ -151,7 +151,7 @@ async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promi
   }
 }
 
-class SftpDropConnector implements Connector {
+export class SftpDropConnector implements Connector {
   private readonly client: SftpClient;
   private readonly s: Checked;
   private readonly code: string;
@@ -185,8 +185,12 @@ class SftpDropConnector implements Connector {
     throw new AppError('system_not_queryable', undefined, 'A drop folder cannot be sampled for discovery.');
   }
 
-  async select(map: PolicySystem, person: PersonIdentities): Promise<FoundTable[]> {
-    const { work, steps } = selectWork(this.code, map, person);
+  /**
+   * `opts.reference` (not in the `Connector` interface yet): an id of the work — the task's — so that the same
+   * request made again later gets a new instruction instead of the first one's answer.
+   */
+  async select(map: PolicySystem, person: PersonIdentities, opts: { reference?: string } = {}): Promise<FoundTable[]> {
+    const { work, steps } = selectWork(this.code, map, person, opts.reference);
     if (steps.length === 0) return [];
     const answer = await this.readAnswer(work.id);
     if (!answer) {
@@ -209,8 +213,9 @@ class SftpDropConnector implements Connector {
     return answered.map((a, i) => ({ table: a.table, key: steps[i]?.key ?? 'id', rows: a.found }));
   }
 
-  async plan(map: PolicySystem, person: PersonIdentities, change: Change): Promise<Plan> {
-    return planDrop(this.code, map, person, change);
+  /** `opts.reference`: as for `select`. */
+  async plan(map: PolicySystem, person: PersonIdentities, change: Change, opts: { reference?: string } = {}): Promise<Plan> {
+    return planDrop(this.code, map, person, change, opts.reference);
   }
 
   async apply(plan: Plan): Promise<ApplyResult> {
