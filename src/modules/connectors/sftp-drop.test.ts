@@ -392,6 +392,13 @@ describe('connecting', () => {
     expect(e.message).not.toContain('wrong-password-123');
   });
 
+  it('a private key that cannot be read is system_settings_invalid', async () => {
+    const broken = '-----BEGIN OPENSSH PRIVATE KEY-----\nnot a key\n-----END OPENSSH PRIVATE KEY-----\n';
+    const e = (await thrown(() => connect({ secret: broken }))) as AppError;
+    expect(e.code).toBe('system_settings_invalid');
+    expect(e.message).not.toContain('not a key');
+  });
+
   it('a refused port is system_unreachable', async () => {
     const closed = await freePort();
     const e = (await thrown(() => connect({ port: closed }))) as AppError;

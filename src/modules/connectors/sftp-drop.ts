@@ -92,6 +92,8 @@ function connectorError(e: unknown, where: string, writing = false): AppError {
   let mapped: ErrorCode = 'system_unreachable';
   if (/authentication methods failed/i.test(message) || err.level === 'client-authentication' || code === 'ERR_BAD_AUTH') {
     mapped = 'system_auth_failed';
+  } else if (/cannot parse privatekey|unsupported key format|passphrase/i.test(message)) {
+    mapped = 'system_settings_invalid';
   } else if (/host denied|verification failed/i.test(message)) {
     mapped = 'system_auth_failed';
   } else if (/timed out/i.test(message) || code === 'ETIMEDOUT' || err.level === 'client-timeout') {
@@ -123,7 +125,7 @@ export async function openSftpDrop(settings: SftpDropSettings, opts: { code: str
       'connect',
     );
   } catch (e) {
-    await client.end().catch(() => {});
+    await withTimeout(client.end(), 2000, 'close').catch(() => {});
     throw connectorError(e, `sftp ${s.host}:${s.port}`);
   }
   // Each step is a request and its reply: without this, Nagle's algorithm and delayed acknowledgements add
