@@ -44,12 +44,10 @@ import {
 } from './drop-protocol.ts';
 
 /**
- * The drop folder's settings. `hostKey` (optional): the server's host key fingerprint as `ssh-keygen -lf` prints
- * it (`SHA256:…`); when set, a server with another key is refused.
+ * The drop folder's settings: host, port (22), user, secret (a password or a private key), folder,
+ * timeoutSeconds (30) and hostKey (optional: a server with another host key is refused).
  */
-export interface SftpDropSettings extends ConnectionSettings {
-  hostKey?: string;
-}
+export type SftpDropSettings = ConnectionSettings;
 
 const DEFAULT_TIMEOUT_SECONDS = 30;
 
