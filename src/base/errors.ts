@@ -334,6 +334,16 @@ export const errorCatalogue = {
     '連携システムからの回答ファイルを読み取れませんでした。',
     "The connected system's answer file could not be read.",
   ],
+  system_step_failed: [
+    502,
+    '連携システムが、依頼した処理を実行できなかったと回答しました（理由を確認してください）。',
+    'The connected system answered that it could not carry out a step (see the reason).',
+  ],
+  system_not_queryable: [
+    422,
+    'この連携システム（受け渡しフォルダ）からは表や値を読み取れません。データマップは手で記載してください。',
+    'This connected system (a drop folder) cannot be read for tables or values: write its dataset map by hand.',
+  ],
   internal_error: [
     500,
     'システムエラーが発生しました。管理者に連絡してください。',
