@@ -37,6 +37,7 @@ import { findMemberSession } from '../modules/portal/sessions.ts';
 import { requestExportRoutes } from '../modules/requests/export-routes.ts';
 import { requestRoutes } from '../modules/requests/routes.ts';
 import { systemTaskRoutes } from '../modules/system-tasks/routes.ts';
+import { systemsRoutes } from '../modules/systems/routes.ts';
 import { clientErrorResponse, errorHandler, handleError } from './http-errors.ts';
 import { installJsonParser } from './json-body.ts';
 import type { Metrics } from './metrics.ts';
@@ -238,6 +239,7 @@ export async function buildServer(ctx: AppContext, config: Config, opts: ServerO
       await api.register(attentionRoutes(ctx));
       await api.register(jobRoutes(ctx));
       await api.register(systemTaskRoutes(ctx));
+      await api.register(systemsRoutes(ctx));
       await api.register(portalAuthRoutes(ctx, config));
       await api.register(portalDataRoutes(ctx, requireMember));
       api.get('/health', { schema: { tags: ['system'], summary: '稼働確認 / health' } }, async () => ({ ok: true }));

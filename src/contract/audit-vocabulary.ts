@@ -6,7 +6,7 @@
  * events names exactly these kinds, so a new kind cannot be written without a label here.
  * Free of dependencies except other contract files (the console bundles it).
  */
-import { taskActionLabels, taskStateLabels } from './connector-vocabulary.ts';
+import { systemKindLabels, taskActionLabels, taskStateLabels } from './connector-vocabulary.ts';
 import { jobLabels } from './jobs.ts';
 import type { Labelled } from './labels.ts';
 import { reviewResultLabels } from './ledger-vocabulary.ts';
@@ -83,6 +83,10 @@ export const auditActionLabels = {
   'system_task.resume': { ja: '連携システムの処理の再開', en: 'Connected system task resumed' },
   'system_task.cancel': { ja: '連携システムの処理の取消', en: 'Connected system task cancelled' },
   'system.stopped_purposes': { ja: '連携システム向け利用停止一覧の出力', en: 'Stopped purposes exported for a connected system' },
+  'system.register': { ja: '連携システムの登録', en: 'Connected system registered' },
+  'system.update': { ja: '連携システムの変更', en: 'Connected system changed' },
+  'system.check': { ja: '連携システムの接続確認', en: 'Connected system checked' },
+  'system.remove': { ja: '連携システムの削除', en: 'Connected system removed' },
 } as const satisfies Record<string, Labelled>;
 
 export type AuditAction = keyof typeof auditActionLabels;
@@ -211,12 +215,18 @@ export const auditDetailFieldLabels: Record<string, Labelled> = {
   system: { ja: '連携システム', en: 'Connected system' },
   task: { ja: '処理', en: 'Task' },
   task_state: { ja: '処理の状態', en: 'Task state' },
-  tables: { ja: 'テーブル別の件数', en: 'Rows per table' },
+  table_rows: { ja: 'テーブル別の件数', en: 'Rows per table' },
   kept: { ja: '保存する列', en: 'Columns kept' },
-  changed: { ja: '反映した件数', en: 'Rows changed' },
+  rows_changed: { ja: '反映した件数', en: 'Rows changed' },
   differences: { ja: '相違', en: 'Differences' },
   format: { ja: '形式', en: 'Format' },
   charset: { ja: '文字コード', en: 'Character set' },
+  system_id: { ja: '連携システムID', en: 'System id' },
+  system_kind: { ja: '連携方式', en: 'Kind of system' },
+  changed: { ja: '変更した設定', en: 'Settings changed' },
+  secret: { ja: '秘密情報', en: 'Secret' },
+  error_code: { ja: 'エラーコード', en: 'Error code' },
+  tables: { ja: 'テーブル数', en: 'Tables' },
 };
 
 /** Japanese and English words for the codes the detail's values hold. Unknown codes are shown as they are. */
@@ -367,6 +377,25 @@ const keyedValueLabels: Record<string, Record<string, Labelled>> = {
     legal_guardian: { ja: '法定代理人', en: 'legal guardian' },
     other: { ja: 'その他', en: 'other' },
   },
+  system_kind: systemKindLabels,
+  secret: {
+    set: { ja: '設定', en: 'set' },
+    kept: { ja: '変更なし', en: 'kept' },
+    cleared: { ja: '消去', en: 'cleared' },
+    none: { ja: 'なし', en: 'none' },
+  },
+  changed: {
+    name: { ja: '名称', en: 'name' },
+    kind: { ja: '連携方式', en: 'kind' },
+    url: { ja: 'URL', en: 'URL' },
+    file: { ja: 'ファイル', en: 'file' },
+    schema: { ja: 'スキーマ', en: 'schema' },
+    host: { ja: 'ホスト', en: 'host' },
+    port: { ja: 'ポート', en: 'port' },
+    user: { ja: 'アカウント', en: 'account' },
+    folder: { ja: 'フォルダ', en: 'folder' },
+    timeout_seconds: { ja: '制限時間', en: 'timeout' },
+  },
 };
 
 function valueWord(lang: AuditLang, v: string, key = ''): string {
@@ -411,6 +440,9 @@ const CODED = new Set([
   'encoding',
   'form',
   'relationship',
+  'system_kind',
+  'secret',
+  'changed',
 ]);
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
@@ -679,7 +711,27 @@ function sentence(lang: AuditLang, e: AuditEntryWords, names: AuditNames): strin
         (ja
           ? `${req()}の連携システム ${str(d.system)}「${w('task')}」: ${auditActionLabel(lang, e.action)}`
           : `${req()}, connected system ${str(d.system)} (${w('task')}): ${auditActionLabel(lang, e.action).toLowerCase()}`) +
-        paren(...rest('task_state', 'tables', 'rows', 'kept', 'changed', 'differences', 'error', 'attempts'))
+        paren(...rest('task_state', 'table_rows', 'rows', 'kept', 'rows_changed', 'differences', 'error', 'attempts'))
+      );
+    case 'system.register':
+    case 'system.update':
+    case 'system.remove': {
+      const verb = {
+        'system.register': ['を登録', 'Registered'],
+        'system.update': ['を変更', 'Changed'],
+        'system.remove': ['を削除', 'Removed'],
+      }[e.action as 'system.register'][ja ? 0 : 1];
+      return (
+        (ja ? `連携システム ${str(d.code)} ${verb}` : `${verb} connected system ${str(d.code)}`) +
+        paren(...rest('system_kind', 'changed', 'secret', 'version', 'via'))
+      );
+    }
+    case 'system.check':
+      return (
+        (ja
+          ? `連携システム ${str(d.code)} の接続を確認${e.outcome === 'ok' ? '' : '（接続できず）'}`
+          : `Checked the connection of system ${str(d.code)}${e.outcome === 'ok' ? '' : ' (failed)'}`) +
+        paren(...rest('error_code', 'tables', 'via'))
       );
     default: {
       const list = auditDetailList(lang, d, names).map((f): [string, string] => [f.label, f.value]);

@@ -4,7 +4,8 @@
  * roles whose work they are (duties, organizations/duties.ts). One table of roles × capabilities, each cell
  * asserted over the real HTTP server, on SQLite and PostgreSQL; then the duty granted and taken back through
  * the role grants API, and a member opened for a purpose answering that purpose’s items and nothing else.
- * Outside member data, the scheduled jobs: the system administrator handles them, the privacy officer reads.
+ * Outside member data, the scheduled jobs: the system administrator handles them, the privacy officer reads;
+ * the systems register (connected systems): both manage it, the auditor reads the list.
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
@@ -62,7 +63,12 @@ type Capability =
   | 'systemTasks.approve'
   | 'systemTasks.resume'
   | 'systemTasks.attention'
-  | 'systems.stoppedPurposes';
+  | 'systems.stoppedPurposes'
+  | 'systems.list'
+  | 'systems.register'
+  | 'systems.update'
+  | 'systems.check'
+  | 'systems.remove';
 
 const Y = true;
 const N = false;
@@ -104,6 +110,12 @@ const table: Record<Capability, Record<Role, boolean>> = {
   'systemTasks.resume':     { officer: Y, auditor: N, manager: N, managerNoDuty: N, service: N, delivery: N, admin: N },
   'systemTasks.attention':  { officer: Y, auditor: Y, manager: Y, managerNoDuty: N, service: Y, delivery: N, admin: N },
   'systems.stoppedPurposes':{ officer: Y, auditor: N, manager: N, managerNoDuty: N, service: N, delivery: N, admin: Y },
+  // The systems register (modules/systems/permissions.ts): auditors read the list without settings.
+  'systems.list':          { officer: Y, auditor: Y, manager: N, managerNoDuty: N, service: N, delivery: N, admin: Y },
+  'systems.register':      { officer: Y, auditor: N, manager: N, managerNoDuty: N, service: N, delivery: N, admin: Y },
+  'systems.update':        { officer: Y, auditor: N, manager: N, managerNoDuty: N, service: N, delivery: N, admin: Y },
+  'systems.check':         { officer: Y, auditor: N, manager: N, managerNoDuty: N, service: N, delivery: N, admin: Y },
+  'systems.remove':        { officer: Y, auditor: N, manager: N, managerNoDuty: N, service: N, delivery: N, admin: Y },
 };
 
 /** /auth/me's `duties` per row. */
@@ -216,6 +228,19 @@ describe.each(availableDialects())('minimum necessary: roles × registers on %s'
       })
       .execute();
     return id;
+  };
+  /** A connected system of its own for each cell that changes one (a SQLite file that does not exist). */
+  let systems = 0;
+  const systemBody = () => ({
+    code: `cap-${systems++}`,
+    name: '権限表の連携システム',
+    kind: 'sqlite',
+    settings: { file: '/nonexistent/cap.db' },
+  });
+  const freshSystem = async (): Promise<{ code: string; version: number }> => {
+    const r = await clients.officer.post('/api/v1/systems', systemBody());
+    expect(r.status, r.raw).toBe(201);
+    return r.body as unknown as { code: string; version: number };
   };
   /** Members handed out one per cell where a write must not collide with another (intake, guardian links). */
   let nextCode = 1000010;
@@ -348,6 +373,17 @@ describe.each(availableDialects())('minimum necessary: roles × registers on %s'
     'systemTasks.resume': async (c) => c.post(`/api/v1/system-tasks/${await deadTask()}/resume`),
     'systemTasks.attention': (c) => c.get('/api/v1/system-tasks/attention'),
     'systems.stoppedPurposes': (c) => c.get('/api/v1/systems/ordering/stopped-purposes'),
+    'systems.list': (c) => c.get('/api/v1/systems'),
+    'systems.register': (c) => c.post('/api/v1/systems', systemBody()),
+    'systems.update': async (c) => {
+      const s = await freshSystem();
+      return c.patch(`/api/v1/systems/${s.code}`, { version: s.version, name: '名称の変更' });
+    },
+    'systems.check': async (c) => c.post(`/api/v1/systems/${(await freshSystem()).code}/check`),
+    'systems.remove': async (c) => {
+      const s = await freshSystem();
+      return c.request('DELETE', `/api/v1/systems/${s.code}?version=${s.version}`);
+    },
   };
 
   const cells = (Object.keys(table) as Capability[]).flatMap((cap) => roles.map((role) => [cap, role, table[cap][role]] as const));

@@ -45,9 +45,9 @@ function taskSample(state: string): Record<string, unknown> {
     system: 'ordering',
     task: 'erase',
     task_state: state,
-    tables: { customers: 1, orders: 12 },
+    table_rows: { customers: 1, orders: 12 },
     rows: 13,
-    changed: 13,
+    rows_changed: 13,
   };
 }
 /** A detail as each kind writes it (synthetic values). */
@@ -156,6 +156,10 @@ const samples: Record<AuditAction, Record<string, unknown>> = {
   'system_task.resume': taskSample('queued'),
   'system_task.cancel': taskSample('cancelled'),
   'system.stopped_purposes': { system: 'ordering', rows: 3, purposes: ['P04', 'P16'] },
+  'system.register': { system_id: id, code: 'order-db', system_kind: 'postgres', version: 1, secret: 'set', via: 'api' },
+  'system.update': { system_id: id, code: 'order-db', system_kind: 'postgres', version: 2, changed: ['host'], secret: 'kept' },
+  'system.remove': { system_id: id, code: 'order-db', system_kind: 'sqlite', version: 3, via: 'cli' },
+  'system.check': { system_id: id, code: 'order-db', system_kind: 'sqlite', error_code: 'system_unreachable', via: 'api' },
 };
 
 describe('audit event labels', () => {

@@ -216,6 +216,26 @@ export type AuditEvent = Base &
       }
     | { action: 'system_task.fail' | 'system_task.resume' | 'system_task.cancel'; outcome: 'ok' | 'failed'; detail: SystemTaskAuditDetail }
     | { action: 'system.stopped_purposes'; outcome: 'ok'; detail: { system: string; rows: number; purposes: string[] } }
+    // The systems register (modules/systems): which settings changed and what became of the secret, never a value.
+    | {
+        action: 'system.register' | 'system.update' | 'system.remove';
+        outcome: 'ok';
+        detail: {
+          system_id: string;
+          code: string;
+          system_kind: string;
+          version: number;
+          changed?: string[];
+          secret?: 'set' | 'kept' | 'cleared' | 'none';
+          via?: string;
+        };
+      }
+    // A connection check: `failed` when the system could not be reached or described (the error code, no message).
+    | {
+        action: 'system.check';
+        outcome: 'ok' | 'failed';
+        detail: { system_id: string; code: string; system_kind: string; error_code?: string; tables?: number; via?: string };
+      }
   );
 
 /** The detail of a connected system task's audit entry: tables with row counts, error codes — never values. */
@@ -226,10 +246,10 @@ export interface SystemTaskAuditDetail {
   system: string;
   task: string;
   task_state: string;
-  tables?: Record<string, number>;
+  table_rows?: Record<string, number>;
   rows?: number;
   kept?: number;
-  changed?: number;
+  rows_changed?: number;
   differences?: number;
   error?: string;
   attempts?: number;

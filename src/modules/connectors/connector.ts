@@ -31,6 +31,8 @@ export interface ConnectionSettings {
   secret?: string;
   /** Seconds a statement or a transfer may take before the step fails with `system_timeout`. */
   timeoutSeconds?: number;
+  /** The drop folder's SSH host key fingerprint (`SHA256:…` as `ssh-keygen -lf` prints it): another key is refused. */
+  hostKey?: string;
 }
 
 /** The person as the connected systems may know them: values taken from mamori's member record. */
@@ -135,7 +137,10 @@ export const connectorErrorCodes = [
   'system_column_missing',
   'system_column_type',
   'system_read_only',
+  'system_constraint',
   'system_answer_invalid',
+  'system_step_failed',
+  'system_not_queryable',
 ] as const;
 export type ConnectorErrorCode = (typeof connectorErrorCodes)[number];
 

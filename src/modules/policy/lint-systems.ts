@@ -3,7 +3,9 @@
  * erase something without saying how, is refused before publishing; a system abroad must be stated where the
  * notice lists the countries data is stored in (安全管理措置 — 外的環境の把握, Art. 23 and the PPC guideline 10-7).
  */
-import { type PolicyDocument, purposeCodeOf } from './document.ts';
+
+import { purposeCodeOf } from '../../contract/policy-vocabulary.ts';
+import type { PolicyDocument } from './document.ts';
 
 type Report = (code: string, path: string, ja: string, en: string) => void;
 

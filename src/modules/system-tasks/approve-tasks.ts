@@ -71,7 +71,7 @@ export async function approveTasks(
         task: t,
         request,
         state: 'queued',
-        extra: { tables: planTables(plan), rows: plan?.rows ?? 0, kept: plan?.kept.length ?? 0 },
+        extra: { table_rows: planTables(plan), rows: plan?.rows ?? 0, kept: plan?.kept.length ?? 0 },
         clock: ctx.clock,
       });
       approved += 1;

@@ -110,6 +110,6 @@ describe.each(availableDialects())('a worker killed between apply and record, on
       'system_task.verify',
     ]);
     expect(steps[2]![1]).toMatchObject({ error: 'system_task_interrupted', task_state: 'failed' });
-    expect(steps[3]![1]).toMatchObject({ changed: 0 });
+    expect(steps[3]![1]).toMatchObject({ rows_changed: 0 });
   });
 });

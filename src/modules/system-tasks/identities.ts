@@ -4,10 +4,11 @@
  * the purposes a cessation of use stops.
  */
 import type { TaskAction } from '../../contract/connector-vocabulary.ts';
+import { purposeCodeOf } from '../../contract/policy-vocabulary.ts';
 import type { RequestKind } from '../../contract/requests.ts';
 import type { DbOrTx } from '../../db/database.ts';
 import type { PersonIdentities } from '../connectors/connector.ts';
-import { type PolicyDocument, type PolicySystem, purposeCodeOf } from '../policy/document.ts';
+import type { PolicyDocument, PolicySystem } from '../policy/document.ts';
 
 /** The task each kind of request gives every mapped system; kinds without one reach no system. */
 export const taskActionOfKind: Partial<Record<RequestKind, TaskAction>> = {

@@ -158,7 +158,7 @@ export async function planRequest(
         request,
         state: o.state,
         extra: {
-          ...(o.plan ? { tables: planTables(o.plan), rows: o.plan.rows, kept: o.plan.kept.length } : {}),
+          ...(o.plan ? { table_rows: planTables(o.plan), rows: o.plan.rows, kept: o.plan.kept.length } : {}),
           ...(o.error ? { error: o.error.code } : {}),
         },
         clock: ctx.clock,

@@ -212,7 +212,7 @@ export class SystemTaskWorker {
         this.#opts.afterApply?.(task);
         const recorded = await this.#move(task, request, 'applied', {
           changed: task.changed + applied.changed,
-          audit: { action: 'apply', extra: { tables: planTables(plan), rows: plan.rows, changed: applied.changed } },
+          audit: { action: 'apply', extra: { table_rows: planTables(plan), rows: plan.rows, rows_changed: applied.changed } },
         });
         if (!recorded) return;
         state = 'applied';
@@ -236,9 +236,9 @@ export class SystemTaskWorker {
     what: { found?: FoundTable[]; plan?: NonNullable<ReturnType<typeof parsePlan>> },
   ): Promise<void> {
     const extra = what.found
-      ? { tables: foundTables(what.found), rows: what.found.reduce((n, t) => n + t.rows.length, 0) }
+      ? { table_rows: foundTables(what.found), rows: what.found.reduce((n, t) => n + t.rows.length, 0) }
       : what.plan
-        ? { tables: planTables(what.plan), rows: what.plan.rows }
+        ? { table_rows: planTables(what.plan), rows: what.plan.rows }
         : {};
     await this.#move(task, request, 'done', {
       ...(what.found ? { result_enc: this.#ctx.keys.encrypt(JSON.stringify(what.found)) } : {}),
