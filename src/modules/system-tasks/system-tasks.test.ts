@@ -17,7 +17,9 @@ import { Client, testServer } from '../../../test/support/http.ts';
 import { standInSqliteConnector } from '../../../test/support/sqlite-test-connector.ts';
 import { MASK } from '../../contract/connector-vocabulary.ts';
 import { iso } from '../../db/time.ts';
+import { KeyRing } from '../crypto/data-keys.ts';
 import { countTasksNeedingAction } from './read-tasks.ts';
+import { reencryptTaskResults } from './reencrypt-results.ts';
 import { SystemTaskWorker } from './worker.ts';
 
 type Req = { id: string; state: string; version: number; reference: string };
@@ -188,6 +190,13 @@ describe.each(availableDialects())('requests across connected systems on %s', (d
     expect(row.result_enc).toBeTruthy();
     expect(row.result_enc).not.toContain('テスト町');
     expect(JSON.parse(f.ctx.keys.decrypt(row.result_enc!))).toHaveLength(3);
+    // Key rotation re-encrypts what was found (the old key stays in the ring for anything not yet rotated).
+    const rotated = f.ctx.keys.rotated();
+    expect(await reencryptTaskResults(f.ctx.db, rotated)).toBeGreaterThanOrEqual(1);
+    const again = await f.ctx.db.selectFrom('system_tasks').select('result_enc').where('id', '=', row.id).executeTakeFirstOrThrow();
+    expect(KeyRing.keyIdOf(again.result_enc!)).toBe(rotated.primaryId);
+    expect(rotated.decrypt(again.result_enc!)).toBe(f.ctx.keys.decrypt(row.result_enc!));
+    await f.ctx.db.updateTable('system_tasks').set({ result_enc: row.result_enc }).where('id', '=', row.id).execute();
 
     const approved = await advance(r, [{ step: 'approve' }]);
     const json = await officer.get(`/api/v1/requests/${approved.id}/package?form=json`);
