@@ -114,10 +114,14 @@ export interface Connector {
   describe(): Promise<TableDescription[]>;
   /** A sample of every column's non-null values, read-only, for discovery. */
   sample(size?: number): Promise<ColumnSample[]>;
-  /** The person's rows in every table of the map, walking `link` then `via`. Read-only. */
-  select(map: PolicySystem, person: PersonIdentities): Promise<FoundTable[]>;
-  /** What `change` would do, read-only. */
-  plan(map: PolicySystem, person: PersonIdentities, change: Change): Promise<Plan>;
+  /**
+   * The person's rows in every table of the map, walking `link` then `via`. Read-only. `opts.reference` names the
+   * work (the system task's id): a kind that hands work over by files (the drop folder) keeps one task's work apart
+   * from another's for the same person; the databases ignore it.
+   */
+  select(map: PolicySystem, person: PersonIdentities, opts?: { reference?: string }): Promise<FoundTable[]>;
+  /** What `change` would do, read-only. `opts.reference`: as for `select`. */
+  plan(map: PolicySystem, person: PersonIdentities, change: Change, opts?: { reference?: string }): Promise<Plan>;
   /** Carries the plan out in one transaction where the kind has them. */
   apply(plan: Plan): Promise<ApplyResult>;
   /** Reads back what the plan names. */

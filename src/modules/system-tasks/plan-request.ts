@@ -30,6 +30,8 @@ import { auditTask, planTables } from './record.ts';
 export const DEFAULT_MAX_ATTEMPTS = 5;
 
 interface Outcome {
+  /** The task's id, known before planning: the connector takes it as the work's reference. */
+  id: string;
   system: string;
   state: TaskState;
   plan: Plan | null;
@@ -66,12 +68,15 @@ export async function planRequest(
   const outcomes: Outcome[] = [];
   const stale: string[] = [];
   if (action === 'disclose') {
-    for (const s of systems) if (replaceable(s.code)) outcomes.push({ system: s.code, state: 'queued', plan: null, error: null });
+    for (const s of systems) {
+      if (replaceable(s.code))
+        outcomes.push({ id: current(s.code)?.id ?? randomUUID(), system: s.code, state: 'queued', plan: null, error: null });
+    }
   } else if (action === 'stop') {
     const purposes = (detail.purposes as string[] | undefined) ?? [];
     for (const s of systems) {
       if (replaceable(s.code) && servesPurposes(s, policy!.document, purposes)) {
-        outcomes.push({ system: s.code, state: 'done', plan: null, error: null });
+        outcomes.push({ id: current(s.code)?.id ?? randomUUID(), system: s.code, state: 'done', plan: null, error: null });
       }
     }
   } else {
@@ -84,18 +89,19 @@ export async function planRequest(
       systems
         .filter((s) => replaceable(s.code))
         .map(async (s): Promise<Outcome | null> => {
+          const id = current(s.code)?.id ?? randomUUID();
           try {
             const connector = await openSystem(ctx.db, ctx.keys, request.org_id, s.code);
             try {
-              const plan = await connector.plan(s, person, change);
+              const plan = await connector.plan(s, person, change, { reference: id });
               // The system does not hold the person (or holds nothing this change touches): no task.
               if (plan.rows === 0 && plan.kept.length === 0) return null;
-              return { system: s.code, state: 'planned', plan, error: null };
+              return { id, system: s.code, state: 'planned', plan, error: null };
             } finally {
               await connector.close().catch(() => {});
             }
           } catch (error) {
-            return { system: s.code, state: 'planned', plan: null, error: errorOf(error) };
+            return { id, system: s.code, state: 'planned', plan: null, error: errorOf(error) };
           }
         }),
     );
@@ -140,7 +146,7 @@ export async function planRequest(
         task = r;
       } else {
         task = {
-          id: randomUUID(),
+          id: o.id,
           org_id: request.org_id,
           request_id: request.id,
           system_code: o.system,

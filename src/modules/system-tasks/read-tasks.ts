@@ -64,10 +64,11 @@ export function presentTask(t: SystemTaskTable, systemName: string, approvers: M
     version: Number(t.version),
     approvable: t.state === 'planned' && plan !== null,
     rows: plan?.rows ?? 0,
+    // A drop folder's plan cannot count rows before the system answers: -1 (unknown) for its tables too.
     tables: (plan?.steps ?? []).map((s) => ({
       table: s.table,
       action: s.action,
-      rows: s.keys.length,
+      rows: plan && plan.rows < 0 ? -1 : s.keys.length,
       columns: Object.keys(s.set ?? {}),
     })),
     kept: (plan?.kept ?? []).map((k) => ({ table: k.table, column: k.column, item: k.item, rows: k.rows, rule: k.rule })),

@@ -33,7 +33,7 @@ export const systemTaskView = z.strictObject({
   version: z.int(),
   /** `planned` with a plan: the officer may approve it. */
   approvable: z.boolean(),
-  /** Rows the plan changes or deletes. */
+  /** Rows the plan changes or deletes; -1: unknown until the system answers (a drop folder). */
   rows: z.int(),
   tables: z.array(z.strictObject({ table: z.string(), action: z.enum(['delete', 'update']), rows: z.int(), columns: z.array(z.string()) })),
   kept: z.array(z.strictObject({ table: z.string(), column: z.string(), item: z.string(), rows: z.int(), rule: z.string() })),

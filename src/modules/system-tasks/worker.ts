@@ -200,7 +200,7 @@ export class SystemTaskWorker {
       }
       connector = await openSystem(db, this.#ctx.keys, task.org_id, task.system_code);
       if (task.action === 'disclose') {
-        const found = await connector.select(map, await personIdentities(db, request.member_id));
+        const found = await connector.select(map, await personIdentities(db, request.member_id), { reference: task.id });
         await this.#finish(task, request, { found });
         return;
       }
@@ -211,7 +211,8 @@ export class SystemTaskWorker {
         const applied = await connector.apply(plan);
         this.#opts.afterApply?.(task);
         const recorded = await this.#move(task, request, 'applied', {
-          changed: task.changed + applied.changed,
+          // A drop folder cannot know the rows it changes (-1): only known counts are added.
+          changed: task.changed + Math.max(0, applied.changed),
           audit: { action: 'apply', extra: { table_rows: planTables(plan), rows: plan.rows, rows_changed: applied.changed } },
         });
         if (!recorded) return;

@@ -115,7 +115,7 @@ export function RequestSystems({ request }: { request: RequestView }) {
                       <tr key={`${tb.table}-${tb.action}`}>
                         <td>{tb.table}</td>
                         <td>{tb.action === 'delete' ? t('systems.delete') : t('systems.update')}</td>
-                        <td>{i18n.number(tb.rows)}</td>
+                        <td>{tb.rows < 0 ? t('systems.unknownRows') : i18n.number(tb.rows)}</td>
                         <td>{tb.columns.join(', ') || '—'}</td>
                       </tr>
                     ))}
@@ -141,7 +141,9 @@ export function RequestSystems({ request }: { request: RequestView }) {
                     ? t('systems.stopNote')
                     : task.rows > 0
                       ? t('systems.planned', { n: task.rows })
-                      : ''}
+                      : task.rows < 0
+                        ? t('systems.plannedUnknown')
+                        : ''}
                 {task.attempts > 0 && ` ${t('systems.attempts', { n: task.attempts, max: task.max_attempts })}`}
               </p>
               {task.error && (
