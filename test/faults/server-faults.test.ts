@@ -10,10 +10,14 @@
  *  - a database connection cut mid-transaction (PostgreSQL): the server's backend terminated while a write
  *    waits on a lock; the request gets a 5xx, the server keeps serving, nothing is half-written.
  */
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createContext } from '../../src/app/context.ts';
 import { type DialectName, type OpenedDatabase, openDatabase } from '../../src/db/database.ts';
+import { loadKeyRing } from '../../src/modules/crypto/data-keys.ts';
 import { DEMO_ORG } from '../../src/modules/demo/seed.ts';
+import { SystemTaskWorker } from '../../src/modules/system-tasks/worker.ts';
 import { availableDialects, postgresUrl } from '../support/db.ts';
 import { FakeSmtp } from '../support/fake-smtp.ts';
 import { Browser, type Installation, newInstallation, runToEnd, type Server, startServer } from '../support/mamori-process.ts';
@@ -230,6 +234,24 @@ describe.each(availableDialects())('faults of a mamori server on %s', (dialect: 
       r = await officer.post(`/api/v1/requests/${r.body.id}/steps`, { version: r.body.version, ...step });
       expect(r.status, JSON.stringify(r.body)).toBe(200);
     }
+    // The demo's connected systems hold the member too: their correction tasks are approved and run here (the
+    // server's worker is off, MAMORI_JOBS=off), so that the answer is not held back by them (system_tasks_open).
+    const approved = await officer.post(`/api/v1/requests/${r.body.id}/system-tasks/approve`, {});
+    expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+    const ctx = createContext({
+      db: db.db,
+      dialect: db.dialect,
+      ...(db.sqlite ? { sqlite: db.sqlite } : {}),
+      keys: loadKeyRing(join(inst.dir, 'keys.json'), {}),
+    });
+    await new SystemTaskWorker(ctx, { pollMs: 1000, leaseMs: 60_000 }).poll();
+    const open = await db.db
+      .selectFrom('system_tasks')
+      .select('state')
+      .where('request_id', '=', String(r.body.id))
+      .where('state', '!=', 'done')
+      .execute();
+    expect(open).toEqual([]);
     return { member, request: r.body as { id: string; version: number } };
   };
   const requestState = async (id: string) =>
