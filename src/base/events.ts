@@ -44,6 +44,8 @@ export interface SharedEvents {
 export interface LocalEvents {
   /** Changes of other instances may have been missed (listener disconnected or reconnected): drop every cache. */
   'caches.flush': { reason: 'disconnected' | 'reconnected' };
+  /** Tasks for the connected systems were queued (planned, approved, resumed): this process's worker looks now. */
+  'system_tasks.queued': Record<string, never>;
 }
 
 export type MamoriEvents = SharedEvents & LocalEvents;

@@ -22,7 +22,7 @@ export async function approveTasks(
 ): Promise<{ approved: number }> {
   assertSystemTasks(opts.actor, 'approve');
   const now = ctx.clock();
-  return ctx.db.transaction().execute(async (tx) => {
+  const result = await ctx.db.transaction().execute(async (tx) => {
     const request = await tx
       .selectFrom('subject_requests')
       .select(['id', 'org_id', 'member_id', 'reference', 'kind', 'state'])
@@ -78,4 +78,6 @@ export async function approveTasks(
     }
     return { approved };
   });
+  if (result.approved > 0) ctx.events.emit('system_tasks.queued', {});
+  return result;
 }

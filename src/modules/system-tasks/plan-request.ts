@@ -171,6 +171,7 @@ export async function planRequest(
       });
     }
   });
+  if (outcomes.some((o) => o.state === 'queued')) ctx.events.emit('system_tasks.queued', {});
   return { planned: outcomes.length };
 }
 

@@ -16,7 +16,7 @@ import { auditTask } from './record.ts';
 export async function resumeTask(ctx: AppContext, opts: { actor: StaffActor; taskId: string }): Promise<{ id: string; state: 'queued' }> {
   assertSystemTasks(opts.actor, 'approve');
   const now = ctx.clock();
-  return ctx.db.transaction().execute(async (tx) => {
+  const resumed = await ctx.db.transaction().execute(async (tx) => {
     const task = await tx.selectFrom('system_tasks').selectAll().where('id', '=', opts.taskId).executeTakeFirst();
     if (!task || task.org_id !== opts.actor.orgId) throw new AppError('system_task_not_found');
     if (task.state !== 'dead' && task.state !== 'failed') throw new AppError('system_task_state_invalid');
@@ -42,6 +42,8 @@ export async function resumeTask(ctx: AppContext, opts: { actor: StaffActor; tas
     });
     return { id: task.id, state: 'queued' as const };
   });
+  ctx.events.emit('system_tasks.queued', {});
+  return resumed;
 }
 
 /** Cancels the request's tasks not yet running (the request was refused or withdrawn), in the step's transaction. */

@@ -310,6 +310,24 @@ describe.each(availableDialects())('requests across connected systems on %s', (d
     expect((await officer.get('/api/v1/systems/nowhere/stopped-purposes')).body.error?.code).toBe('system_not_mapped');
   });
 
+  it('a started worker takes approved work at once, not at its next poll', async () => {
+    const w = new SystemTaskWorker(f.ctx, { pollMs: 600_000, leaseMs: 60_000 });
+    w.start();
+    try {
+      // The first poll (at start) finds nothing; the next one would be ten minutes later.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const r = await started(await file('1000008', 'correction', { changes: { phone: '090-8765-4321' } }));
+      await officer.post(`/api/v1/requests/${r.id}/system-tasks/approve`, {});
+      const deadline = Date.now() + 10_000;
+      while ((await tasksOf(r)).tasks[0]!.state !== 'done' && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      expect((await tasksOf(r)).tasks[0]!.state).toBe('done');
+      expect(customersOf('1000008')[0]!.phone).toBe('090-8765-4321');
+    } finally {
+      await w.stop();
+    }
+  });
+
   it.runIf(dialect === 'postgres')('two workers on PostgreSQL run each task once', async () => {
     const requests: Req[] = [];
     for (const code of ['1000009', '1000010', '1000011', '1000012']) {

@@ -67,6 +67,9 @@ export class SystemTaskWorker {
   #polling: Promise<unknown> | undefined;
   #stopping = false;
   #started = false;
+  /** Asked to look again while a poll was running: the next poll starts at once. */
+  #again = false;
+  #unsubscribe: (() => void) | undefined;
   /** Tasks the watchdog found stuck since the worker started (shown in the log). */
   stuckFound = 0;
 
@@ -83,17 +86,30 @@ export class SystemTaskWorker {
   start(): void {
     if (this.#started) return;
     this.#started = true;
+    // Work queued in this process (an approval, a disclosure planned) is taken at once, not at the next poll.
+    this.#unsubscribe = this.#ctx.events.on('system_tasks.queued', () => this.#wake());
+    this.#next(0);
+  }
+
+  #wake(): void {
+    if (this.#stopping) return;
+    if (this.#polling) {
+      this.#again = true;
+      return;
+    }
+    clearTimeout(this.#timer);
     this.#next(0);
   }
 
   #next(delay: number): void {
     if (this.#stopping) return;
     this.#timer = setTimeout(() => {
+      this.#again = false;
       this.#polling = this.poll()
         .catch((error: unknown) => this.#log.error({ err: error }, 'system tasks: poll failed'))
         .finally(() => {
           this.#polling = undefined;
-          this.#next(this.#opts.pollMs);
+          this.#next(this.#again ? 0 : this.#opts.pollMs);
         });
     }, delay);
     this.#timer.unref();
@@ -348,6 +364,7 @@ export class SystemTaskWorker {
   /** Stops polling and waits for the task in progress (at most `waitMs`; its lease then expires). */
   async stop(opts: { waitMs?: number } = {}): Promise<void> {
     this.#stopping = true;
+    this.#unsubscribe?.();
     clearTimeout(this.#timer);
     const polling = this.#polling;
     if (!polling) return;
