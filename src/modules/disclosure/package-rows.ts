@@ -129,7 +129,7 @@ export function packageRows(pkg: DisclosurePackage, lang: PackageLanguage = 'ja'
         const cells = Object.entries(r)
           .filter(([, v]) => v !== null && v !== '')
           .map(([k, v]) => `${k}: ${v}`);
-        add('systems', `${sys.name} / ${t.table}`, cells.join(sep), '', `${t.key}: ${r[t.key] ?? ''}`);
+        add('systems', `${sys.name}（${t.table}）`, cells.join(sep), '', `${t.key}: ${r[t.key] ?? ''}`);
       }
     }
   }

@@ -207,7 +207,7 @@ describe.each(availableDialects())('requests across connected systems on %s', (d
     expect(pkg.systems[0]!.tables.find((t) => t.table === 'customers')!.rows[0]!.member_code).toBe('1000002');
     const csv = await officer.get(`/api/v1/requests/${approved.id}/package?form=csv`);
     expect(csv.raw).toContain('他のシステムで保有する情報');
-    expect(csv.raw).toContain('注文システム / orders');
+    expect(csv.raw).toContain('注文システム（orders）');
     expect(csv.raw).toContain('テスト町1-1');
     const pdf = await officer.get(`/api/v1/requests/${approved.id}/package?form=pdf`);
     expect(pdf.status).toBe(200);
