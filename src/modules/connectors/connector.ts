@@ -108,20 +108,24 @@ export interface VerifyResult {
   differences: string[];
 }
 
+/**
+ * `reference`: the task the work is for (its id). A kind that hands work over as files (the drop folder) names the
+ * files by it, so the same work asked again months later is told apart from the first; the database kinds ignore it.
+ */
+export interface WorkOptions {
+  reference?: string;
+}
+
 /** One connected system, open. Every method may throw `AppError`s with the codes of `connectors/errors` below. */
 export interface Connector {
   /** Tables and columns (with keys and foreign keys) as the system declares them. */
   describe(): Promise<TableDescription[]>;
   /** A sample of every column's non-null values, read-only, for discovery. */
   sample(size?: number): Promise<ColumnSample[]>;
-  /**
-   * The person's rows in every table of the map, walking `link` then `via`. Read-only. `opts.reference` names the
-   * work (the system task's id): a kind that hands work over by files (the drop folder) keeps one task's work apart
-   * from another's for the same person; the databases ignore it.
-   */
-  select(map: PolicySystem, person: PersonIdentities, opts?: { reference?: string }): Promise<FoundTable[]>;
-  /** What `change` would do, read-only. `opts.reference`: as for `select`. */
-  plan(map: PolicySystem, person: PersonIdentities, change: Change, opts?: { reference?: string }): Promise<Plan>;
+  /** The person's rows in every table of the map, walking `link` then `via`. Read-only. */
+  select(map: PolicySystem, person: PersonIdentities, opts?: WorkOptions): Promise<FoundTable[]>;
+  /** What `change` would do, read-only. */
+  plan(map: PolicySystem, person: PersonIdentities, change: Change, opts?: WorkOptions): Promise<Plan>;
   /** Carries the plan out in one transaction where the kind has them. */
   apply(plan: Plan): Promise<ApplyResult>;
   /** Reads back what the plan names. */

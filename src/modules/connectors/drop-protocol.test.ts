@@ -54,11 +54,12 @@ const map = systemSchema.parse({
 describe('planning from the map', () => {
   it('a deletion reaches the tables found through it, but stops at a table the law keeps', () => {
     const plan = planDrop('kyosai', map, { email: 'Member.Test@Example.JP' }, { kind: 'erase' });
-    // Contracts are kept (premium: 10 years), so the claims under them are not cascaded: only their own column.
+    // Contracts are kept (premium: 10 years): the household they are found through stays too (its names masked),
+    // and the claims under them are not cascaded: only their own column.
     expect(plan.steps.map((s) => [s.table, s.action, s.set])).toEqual([
       ['claims', 'update', { memo: null }],
       ['contracts', 'update', { insured_name: MASK }],
-      ['households', 'delete', undefined],
+      ['households', 'update', { contact_email: MASK, head_name: MASK }],
     ]);
     expect(plan.kept).toEqual([{ table: 'contracts', column: 'premium', item: 'contract', rows: -1, rule: '保険業法: 帳簿 10年' }]);
     expect(plan.drop.finds.map((f) => f.table)).toEqual(['households', 'contracts', 'claims']);

@@ -15,6 +15,7 @@ import { stringify } from 'csv-stringify/sync';
 import { AppError } from '../../base/errors.ts';
 import { type IdentityKind, MASK } from '../../contract/connector-vocabulary.ts';
 import type { PolicySystem } from '../policy/document.ts';
+import { eraseTables } from '../policy/erase-rule.ts';
 import type { Change, KeptColumn, PersonIdentities, Plan, PlanStep } from './connector.ts';
 
 /** Row counts a drop folder cannot know before the system's batch has run (a plan's `rows`, `kept[].rows`). */
@@ -125,9 +126,9 @@ function deepestFirst(finds: DropFind[], depth: Map<string, number>): DropFind[]
 
 /**
  * Plans from the map alone (a drop folder cannot read rows first): which tables are deleted, which columns are
- * written, which are kept. A table is deleted when an erased column of it says `delete_row` or when it is
- * reached through a deleted table — unless it has a `keep` column: the law's retention wins, so such a table's
- * rows stay and only their other erased columns are cleared (its kept columns are listed in `kept`).
+ * written, which are kept — the same rule as every kind (erase-rule.ts): the law's retention wins, so a table
+ * with a `keep` column, and any table such rows are reached through, keeps its rows and only their other erased
+ * columns are cleared (their kept columns are listed in `kept`).
  */
 export function planDrop(code: string, map: PolicySystem, person: PersonIdentities, change: Change, reference?: string): DropPlan {
   const { finds, depth } = findTables(map, person);
@@ -139,17 +140,7 @@ export function planDrop(code: string, map: PolicySystem, person: PersonIdentiti
 
   if (change.kind === 'erase') {
     const wanted = (item: string) => !change.items || change.items.includes(item);
-    const deleted = new Set<string>();
-    const wouldDelete = new Set<string>();
-    for (const f of finds) {
-      const t = tableOf.get(f.table);
-      if (!t) continue;
-      const own = t.columns.some((c) => wanted(c.item) && c.erase === 'delete_row');
-      const cascade = f.via !== undefined && deleted.has(f.via.table);
-      if (!own && !cascade) continue;
-      wouldDelete.add(f.table);
-      if (!t.columns.some((c) => c.erase === 'keep')) deleted.add(f.table);
-    }
+    const { deleted, retained } = eraseTables(map, wanted);
     for (const f of deepestFirst(finds, depth)) {
       const t = tableOf.get(f.table);
       if (!t) continue;
@@ -160,9 +151,10 @@ export function planDrop(code: string, map: PolicySystem, person: PersonIdentiti
       const set: Record<string, string | null> = {};
       for (const c of t.columns) {
         if (c.erase === 'keep') {
-          if (wanted(c.item) || wouldDelete.has(f.table)) keep(f.table, c);
+          if (wanted(c.item) || retained.has(f.table)) keep(f.table, c);
         } else if (wanted(c.item)) {
-          set[c.column] = c.erase === 'mask' ? MASK : null;
+          // A `delete_row` column of a row kept for the law's sake (retained) is masked, as the SQL kinds do.
+          set[c.column] = c.erase === 'mask' || (c.erase === 'delete_row' && retained.has(f.table)) ? MASK : null;
         }
       }
       if (Object.keys(set).length > 0) steps.push({ table: f.table, key: f.key, action: 'update', keys: [], set });

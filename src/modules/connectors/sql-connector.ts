@@ -9,6 +9,7 @@
 import { AppError } from '../../base/errors.ts';
 import { MASK } from '../../contract/connector-vocabulary.ts';
 import type { PolicySystem, PolicySystemTable } from '../policy/document.ts';
+import { eraseTables } from '../policy/erase-rule.ts';
 import type {
   ApplyResult,
   Change,
@@ -188,17 +189,7 @@ function buildPlan(
   if (change.kind === 'erase') {
     const asked = change.items ? new Set(change.items) : null;
     const considered = (t: PolicySystemTable) => t.columns.filter((c) => !asked || asked.has(c.item));
-    const deleted = new Set(map.tables.filter((t) => considered(t).some((c) => c.erase === 'delete_row')).map((t) => t.table));
-    // Rows reached through a deleted row go with it.
-    for (let grew = true; grew; ) {
-      grew = false;
-      for (const t of map.tables) {
-        if (t.via && deleted.has(t.via.table) && !deleted.has(t.table)) {
-          deleted.add(t.table);
-          grew = true;
-        }
-      }
-    }
+    const { deleted, retained } = eraseTables(map, (item) => !asked || asked.has(item));
     const order = map.tables
       .filter((t) => deleted.has(t.table))
       .map((t, i) => ({ t, i, depth: depthOf(map, t.table) }))
@@ -210,8 +201,15 @@ function buildPlan(
     for (const t of map.tables) {
       if (deleted.has(t.table)) continue;
       const set: Record<string, string | null> = {};
-      for (const c of considered(t)) {
-        if (c.erase === 'set_null') set[c.column] = null;
+      // A table kept for the law's sake keeps every kept column and clears the others, `delete_row` ones too.
+      const columnsOf = retained.has(t.table) ? t.columns.filter((c) => c.erase === 'keep' || !asked || asked.has(c.item)) : considered(t);
+      for (const c of columnsOf) {
+        if (c.erase === 'delete_row') {
+          // The row stays (retained): its value goes as far as the column allows — masked, else emptied.
+          const declared = columns.get(t.table)!.get(c.column)!;
+          if (driver.isText(declared.type)) set[c.column] = MASK;
+          else if (declared.nullable) set[c.column] = null;
+        } else if (c.erase === 'set_null') set[c.column] = null;
         else if (c.erase === 'mask') {
           const declared = columns.get(t.table)!.get(c.column)!;
           if (!driver.isText(declared.type))

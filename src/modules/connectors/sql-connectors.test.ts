@@ -151,6 +151,26 @@ describe.each(availableDatabaseKinds())('the %s connector', (kind) => {
     expect(history.steps.map((s) => s.table)).toEqual(['order_lines', 'orders']);
   });
 
+  it('rows the law keeps hold up the rows they are found through: order lines kept, so their orders stay, masked', async () => {
+    const kept: PolicySystem = {
+      ...map,
+      tables: map.tables.map((t) =>
+        t.table === 'order_lines'
+          ? { ...t, columns: [{ column: 'product', item: 'purchase_history', erase: 'keep', keep_rule: '法人税法: 7年', correct: false }] }
+          : t,
+      ),
+    };
+    const plan = await connector.plan(kept, PERSON, { kind: 'erase' });
+    // Nothing is deleted: the orders (delete_row) stay because the kept lines are found through them.
+    expect(plan.steps.filter((s) => s.action === 'delete')).toEqual([]);
+    // Their delete_row column is emptied as far as it can be: amount is an integer that cannot be null, so it stays.
+    expect(plan.steps.find((s) => s.table === 'orders')).toBeUndefined();
+    expect(plan.kept.map((k) => [k.table, k.column, k.rows])).toEqual([
+      ['customers', 'member_code', 1],
+      ['order_lines', 'product', 3],
+    ]);
+  });
+
   it('corrects the mapped columns, once: applying again changes nothing, and reads it back', async () => {
     const plan = await connector.plan(map, PERSON, {
       kind: 'correct',
