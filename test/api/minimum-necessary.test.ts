@@ -62,6 +62,7 @@ type Capability =
   | 'systemTasks.plan'
   | 'systemTasks.approve'
   | 'systemTasks.resume'
+  | 'systemTasks.cancel'
   | 'systemTasks.attention'
   | 'systems.stoppedPurposes'
   | 'systems.list'
@@ -108,6 +109,7 @@ const table: Record<Capability, Record<Role, boolean>> = {
   'systemTasks.plan':       { officer: Y, auditor: N, manager: Y, managerNoDuty: N, service: Y, delivery: N, admin: N },
   'systemTasks.approve':    { officer: Y, auditor: N, manager: N, managerNoDuty: N, service: N, delivery: N, admin: N },
   'systemTasks.resume':     { officer: Y, auditor: N, manager: N, managerNoDuty: N, service: N, delivery: N, admin: N },
+  'systemTasks.cancel':     { officer: Y, auditor: N, manager: N, managerNoDuty: N, service: N, delivery: N, admin: N },
   'systemTasks.attention':  { officer: Y, auditor: Y, manager: Y, managerNoDuty: N, service: Y, delivery: N, admin: N },
   'systems.stoppedPurposes':{ officer: Y, auditor: N, manager: N, managerNoDuty: N, service: N, delivery: N, admin: Y },
   // The systems register (modules/systems/permissions.ts): auditors read the list without settings.
@@ -371,6 +373,7 @@ describe.each(availableDialects())('minimum necessary: roles × registers on %s'
     'systemTasks.plan': async (c) => c.post(`/api/v1/requests/${(await officerFile(await freshMember())).id}/system-tasks/plan`),
     'systemTasks.approve': (c) => c.post(`/api/v1/requests/${request.id}/system-tasks/approve`, {}),
     'systemTasks.resume': async (c) => c.post(`/api/v1/system-tasks/${await deadTask()}/resume`),
+    'systemTasks.cancel': async (c) => c.post(`/api/v1/system-tasks/${await deadTask()}/cancel`),
     'systemTasks.attention': (c) => c.get('/api/v1/system-tasks/attention'),
     'systems.stoppedPurposes': (c) => c.get('/api/v1/systems/ordering/stopped-purposes'),
     'systems.list': (c) => c.get('/api/v1/systems'),

@@ -46,6 +46,44 @@ export async function resumeTask(ctx: AppContext, opts: { actor: StaffActor; tas
   return resumed;
 }
 
+/**
+ * The officer sets a task aside (取消) that cannot or need not be carried out — a system retired, the person's rows
+ * handled there by hand — so that it no longer holds the request's answer back. Not a task running or done.
+ */
+export async function cancelTask(
+  ctx: AppContext,
+  opts: { actor: StaffActor; taskId: string },
+): Promise<{ id: string; state: 'cancelled' }> {
+  assertSystemTasks(opts.actor, 'approve');
+  const now = ctx.clock();
+  return ctx.db.transaction().execute(async (tx) => {
+    const task = await tx.selectFrom('system_tasks').selectAll().where('id', '=', opts.taskId).executeTakeFirst();
+    if (!task || task.org_id !== opts.actor.orgId) throw new AppError('system_task_not_found');
+    if (!['planned', 'queued', 'failed', 'dead'].includes(task.state)) throw new AppError('system_task_state_invalid');
+    const request = await tx
+      .selectFrom('subject_requests')
+      .select(['reference', 'kind', 'member_id'])
+      .where('id', '=', task.request_id)
+      .executeTakeFirstOrThrow();
+    const r = await tx
+      .updateTable('system_tasks')
+      .set({ state: 'cancelled', next_at: null, updated_at: iso(now), version: task.version + 1 })
+      .where('id', '=', task.id)
+      .where('version', '=', task.version)
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) !== 1) throw new AppError('request_version_conflict');
+    await auditTask(tx, opts.actor, {
+      action: 'cancel',
+      task,
+      request,
+      state: 'cancelled',
+      extra: { ...(task.error_code ? { error: task.error_code } : {}), attempts: task.attempts },
+      clock: ctx.clock,
+    });
+    return { id: task.id, state: 'cancelled' as const };
+  });
+}
+
 /** Cancels the request's tasks not yet running (the request was refused or withdrawn), in the step's transaction. */
 export async function cancelRequestTasks(
   tx: Tx,

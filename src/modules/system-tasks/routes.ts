@@ -10,7 +10,7 @@ import { approveTasks } from './approve-tasks.ts';
 import { systemTaskRoles } from './permissions.ts';
 import { planRequest } from './plan-request.ts';
 import { listRequestTasks, listTasksNeedingAction } from './read-tasks.ts';
-import { resumeTask } from './resume-task.ts';
+import { cancelTask, resumeTask } from './resume-task.ts';
 import { approveBody, needingActionView, requestIdParams, systemCodeParams, systemTasksView, taskIdParams } from './schemas.ts';
 import { exportStoppedPurposes } from './stopped-purposes.ts';
 
@@ -99,6 +99,22 @@ export function systemTaskRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         },
       },
       async (req) => resumeTask(ctx, { actor: requireStaff(req), taskId: req.params.id }),
+    );
+
+    app.post(
+      '/system-tasks/:id/cancel',
+      {
+        config: { roles: systemTaskRoles('approve') },
+        schema: {
+          tags,
+          summary: '処理の取消（実施しない）/ set a task aside',
+          description:
+            '実施できない・不要になった処理（システムの廃止、手作業で対応済みなど）を取り消し、請求の回答を妨げないようにします。実行中・完了の処理は取り消せません。/ A task that cannot or need not run no longer holds the answer back. Not for a task running or done.' +
+            errorsOf('system_task_not_found', 'system_task_state_invalid', 'forbidden'),
+          params: taskIdParams,
+        },
+      },
+      async (req) => cancelTask(ctx, { actor: requireStaff(req), taskId: req.params.id }),
     );
 
     app.get(

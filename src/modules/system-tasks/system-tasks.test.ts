@@ -250,6 +250,8 @@ describe.each(availableDialects())('requests across connected systems on %s', (d
     await worker().poll();
     expect((await tasksOf(r)).tasks[0]).toMatchObject({ state: 'done', attempts: 1, error: null });
     expect(customersOf('1000003')[0]!.name).toBe(MASK);
+    // A task done cannot be set aside.
+    expect((await officer.post(`/api/v1/system-tasks/${planned.id}/cancel`, {})).body.error?.code).toBe('system_task_state_invalid');
   });
 
   it('the watchdog takes back a task whose worker died, and a refused request cancels its tasks', async () => {
@@ -271,6 +273,16 @@ describe.each(availableDialects())('requests across connected systems on %s', (d
     expect(t.error?.code).toBe('system_task_interrupted');
     await w.poll();
     expect((await tasksOf(r)).tasks[0]).toMatchObject({ state: 'done', attempts: 2 });
+
+    // The officer sets a task aside (a system retired, handled by hand): it no longer holds the answer back.
+    const aside = await started(await file('1000002', 'correction', { changes: { phone: '090-1111-2222' } }));
+    const asideTask = (await tasksOf(aside)).tasks[0]!;
+    expect((await service.post(`/api/v1/system-tasks/${asideTask.id}/cancel`, {})).status).toBe(403);
+    const set = await officer.post(`/api/v1/system-tasks/${asideTask.id}/cancel`, {});
+    expect(set.status, JSON.stringify(set.body)).toBe(200);
+    expect((await tasksOf(aside)).tasks[0]!.state).toBe('cancelled');
+    const asideApproved = await advance(aside, [{ step: 'approve' }]);
+    expect((await step(asideApproved, { step: 'answer' })).status).toBe(200);
 
     // Refusing another request cancels its planned task; nothing is written.
     const other = await started(await file('1000005', 'deletion'));

@@ -40,6 +40,8 @@ export function RequestSystems({ request }: { request: RequestView }) {
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
+  /** The task whose setting aside (取消) asks to be confirmed. */
+  const [setAside, setSetAside] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
 
   const load = useCallback(async () => {
@@ -153,14 +155,43 @@ export function RequestSystems({ request }: { request: RequestView }) {
                 </Notice>
               )}
               {can.decideRequests && open && (task.state === 'dead' || task.state === 'failed') && (
-                <Button
-                  small
-                  busy={busy === task.id}
-                  data-testid="system-task-resume"
-                  onClick={() => void act(task.id, () => api.post(`/system-tasks/${task.id}/resume`, {}), t('systems.resumed'))}
-                >
-                  {t('systems.resume')}
-                </Button>
+                <div className="form-actions">
+                  <Button
+                    small
+                    busy={busy === task.id}
+                    data-testid="system-task-resume"
+                    onClick={() => void act(task.id, () => api.post(`/system-tasks/${task.id}/resume`, {}), t('systems.resumed'))}
+                  >
+                    {t('systems.resume')}
+                  </Button>
+                  {setAside === task.id ? (
+                    <>
+                      <span>{t('systems.cancelConfirm')}</span>
+                      <Button
+                        small
+                        variant="danger"
+                        busy={busy === `cancel-${task.id}`}
+                        data-testid="system-task-cancel-confirm"
+                        onClick={() =>
+                          void act(
+                            `cancel-${task.id}`,
+                            () => api.post(`/system-tasks/${task.id}/cancel`, {}),
+                            t('systems.cancelled'),
+                          ).finally(() => setSetAside(null))
+                        }
+                      >
+                        {t('systems.cancel')}
+                      </Button>
+                      <Button small onClick={() => setSetAside(null)}>
+                        {t('request.confirm.cancel')}
+                      </Button>
+                    </>
+                  ) : (
+                    <Button small variant="ghost" data-testid="system-task-cancel" onClick={() => setSetAside(task.id)}>
+                      {t('systems.cancel')}
+                    </Button>
+                  )}
+                </div>
               )}
             </li>
           ))}
