@@ -105,6 +105,9 @@ export const distribution: Record<keyof Database | ToolTable, Distribution> = {
   },
   // How to reach a connected system (issue 13): connection secrets, encrypted; no member's data.
   connected_systems: byOrg(false),
+  // Discovery's scans and proposals (issue 13 §6): names of tables and columns, never a sampled value.
+  discovery_runs: byOrg(false),
+  discovery_proposals: byOrg(false),
   job_runs: {
     kind: 'single',
     personalData: false,

@@ -20,6 +20,7 @@ import { requestAssignee } from './migrations/0016-request-assignee.ts';
 import { memberSearchIndexes } from './migrations/0017-member-search-indexes.ts';
 import { memberSearchCovering } from './migrations/0018-member-search-covering.ts';
 import { connectedSystems } from './migrations/0019-connected-systems.ts';
+import { discovery } from './migrations/0021-discovery.ts';
 
 /** The one migration history, for both dialects. Append new migrations; never edit a landed one. */
 function migrationsFor(dialect: DialectName): Record<string, Migration> {
@@ -43,6 +44,7 @@ function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0017-member-search-indexes': memberSearchIndexes(dialect),
     '0018-member-search-covering': memberSearchCovering(dialect),
     '0019-connected-systems': connectedSystems,
+    '0021-discovery': discovery,
   };
 }
 

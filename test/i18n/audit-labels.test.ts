@@ -135,6 +135,15 @@ const samples: Record<AuditAction, Record<string, unknown>> = {
   'guardian.list': { links: 1 },
   'job.retry': { run: id, job: 'send_reminders', due_at: '2026-12-04T00:00:00.000Z', from: 'dead', attempts: 6 },
   'job.discard': { run: id, job: 'send_reminders', due_at: '2026-12-04T00:00:00.000Z', from: 'failed', attempts: 2 },
+  'discovery.run': { system: 'ordering', discovery_run: id, columns: 14, proposals: 6, my_numbers: 1 },
+  'discovery.my_number_found': { system: 'ordering', discovery_run: id, table: 'kaiin', column: 'ref_no' },
+  'discovery.decide': {
+    system: 'ordering',
+    discovery_run: id,
+    confirmed: ['kaiin.tel_no'],
+    rejected_columns: ['kaiin.ref_no'],
+    revision: 3,
+  },
 };
 
 describe('audit event labels', () => {

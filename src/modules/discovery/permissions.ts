@@ -1,0 +1,37 @@
+/**
+ * Who may do what with discovery, as one table (the routes declare these roles; the services ask it too):
+ *
+ * | role kind           | read (runs, proposals) | run a scan | decide (confirm, reject) |
+ * |---------------------|------------------------|------------|--------------------------|
+ * | privacy_officer     | yes                    | yes        | yes                      |
+ * | system_admin        | yes                    | yes        | —                        |
+ * | auditor             | yes                    | —          | —                        |
+ * | department_manager  | —                      | —          | —                        |
+ * | staff               | —                      | —          | —                        |
+ *
+ * Deciding writes the policy draft's dataset map, which only the privacy officer edits (policy/routes.ts), so an
+ * administrator who runs the scan leaves the decisions to the officer. Everything stays in the actor's
+ * organization.
+ */
+import type { StaffActor } from '../../base/actors.ts';
+import { AppError } from '../../base/errors.ts';
+import type { RoleKind } from '../../contract/roles.ts';
+
+export type DiscoveryCapability = 'read' | 'run' | 'decide';
+
+export const discoveryRules: Record<RoleKind, Record<DiscoveryCapability, boolean>> = {
+  privacy_officer: { read: true, run: true, decide: true },
+  system_admin: { read: true, run: true, decide: false },
+  auditor: { read: true, run: false, decide: false },
+  department_manager: { read: false, run: false, decide: false },
+  staff: { read: false, run: false, decide: false },
+};
+
+/** The role kinds that have the capability (a route's declared roles). */
+export const discoveryRoles = (what: DiscoveryCapability): RoleKind[] =>
+  (Object.keys(discoveryRules) as RoleKind[]).filter((kind) => discoveryRules[kind][what]);
+
+/** Throws `forbidden` unless the actor's role has the capability. */
+export function assertMay(actor: StaffActor, what: DiscoveryCapability): void {
+  if (!discoveryRules[actor.roleKind][what]) throw new AppError('forbidden');
+}
