@@ -5,6 +5,7 @@
  * bundles it).
  */
 import type { Labelled } from './labels.ts';
+import type { RoleKind } from './roles.ts';
 
 /** Kinds a column may be found to hold; the same list as `discoveryKinds` in connectors/detect.ts. */
 export const discoveryKindLabels = {
@@ -52,4 +53,19 @@ export const discoveryRunStatusLabels: Record<DiscoveryRunStatusCode, Labelled> 
   running: { ja: '検出中', en: 'Running' },
   done: { ja: '完了', en: 'Done' },
   failed: { ja: '失敗', en: 'Failed' },
+};
+
+export type DiscoveryCapability = 'read' | 'run' | 'decide';
+
+/**
+ * Who may do what with discovery, by role kind: the server's permission table (discovery/permissions.ts) and
+ * the console's buttons read this one table. Deciding writes the policy draft's dataset map, which only the
+ * privacy officer edits, so an administrator who runs the scan leaves the decisions to the officer.
+ */
+export const discoveryRoleRules: Record<RoleKind, Record<DiscoveryCapability, boolean>> = {
+  privacy_officer: { read: true, run: true, decide: true },
+  system_admin: { read: true, run: true, decide: false },
+  auditor: { read: true, run: false, decide: false },
+  department_manager: { read: false, run: false, decide: false },
+  staff: { read: false, run: false, decide: false },
 };

@@ -1,5 +1,6 @@
 /**
- * Who may do what with discovery, as one table (the routes declare these roles; the services ask it too):
+ * Who may do what with discovery, as one table (contract/discovery-vocabulary.ts `discoveryRoleRules`, shared
+ * with the console's buttons); the routes declare these roles and the services ask again:
  *
  * | role kind           | read (runs, proposals) | run a scan | decide (confirm, reject) |
  * |---------------------|------------------------|------------|--------------------------|
@@ -15,17 +16,10 @@
  */
 import type { StaffActor } from '../../base/actors.ts';
 import { AppError } from '../../base/errors.ts';
+import { type DiscoveryCapability, discoveryRoleRules } from '../../contract/discovery-vocabulary.ts';
 import type { RoleKind } from '../../contract/roles.ts';
 
-export type DiscoveryCapability = 'read' | 'run' | 'decide';
-
-export const discoveryRules: Record<RoleKind, Record<DiscoveryCapability, boolean>> = {
-  privacy_officer: { read: true, run: true, decide: true },
-  system_admin: { read: true, run: true, decide: false },
-  auditor: { read: true, run: false, decide: false },
-  department_manager: { read: false, run: false, decide: false },
-  staff: { read: false, run: false, decide: false },
-};
+export const discoveryRules = discoveryRoleRules;
 
 /** The role kinds that have the capability (a route's declared roles). */
 export const discoveryRoles = (what: DiscoveryCapability): RoleKind[] =>
