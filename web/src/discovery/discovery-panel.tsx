@@ -114,7 +114,7 @@ export function DiscoveryPanel({ code }: { code: string }) {
         {!listing && error === null && <Loading />}
         {listing && !runInfo && <Empty title={t('discovery.none')}>{may.run ? t('discovery.noneHelp') : null}</Empty>}
         {runInfo && (
-          <p className="discovery-run-summary" data-testid="discovery-run" data-status={runInfo.status}>
+          <p className="discovery-run-summary" data-testid="discovery-summary" data-status={runInfo.status}>
             {t(`discovery.status.${runInfo.status}`)} · {i18n.dateTime(runInfo.finished_at ?? runInfo.started_at)}
             {runInfo.started_by_name && ` · ${runInfo.started_by_name}`}
             {runInfo.status === 'done' &&
