@@ -5,13 +5,15 @@
  * (never a published version), an item missing from the draft is named, decided proposals are skipped, a system
  * that cannot be reached leaves a failed run with its error code, and each role gets what the table gives it.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { availableDialects, chained } from '../../../test/support/db.ts';
+import { availableDialects, chained, postgresUrl } from '../../../test/support/db.ts';
 import { registerSystem, syntheticMyNumber, writeOrderingSystem } from '../../../test/support/discovery-system.ts';
 import { demoFixture, type Fixture } from '../../../test/support/fixtures.ts';
 import { Client, testServer } from '../../../test/support/http.ts';
@@ -122,8 +124,15 @@ describe.each(availableDialects())('discovery on %s', (dialect) => {
         detail: expect.objectContaining({ system: 'ordering', system_name: '注文システム', table: 'kaiin', column: 'ref_no' }),
       }),
     ]);
+    const open = await f.ctx.db
+      .selectFrom('alerts')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('status', '=', 'open')
+      .where('org_id', '=', (await f.actor('officer')).orgId)
+      .executeTakeFirstOrThrow();
     const attention = await clients.officer!.get('/api/v1/attention');
-    expect(JSON.stringify(attention.body.alerts)).toMatch(/[1-9]/);
+    expect(attention.body.alerts).toEqual({ open: Number(open.n) });
+    expect(Number(open.n)).toBeGreaterThanOrEqual(1);
     const entries = await (await chained(f.ctx.db))
       .selectFrom('audit_log')
       .select(['action', 'outcome', 'detail'])
@@ -233,6 +242,39 @@ describe.each(availableDialects())('discovery on %s', (dialect) => {
     expect(wrongSystem.body.error?.code).toBe('discovery_proposal_unknown');
     const bad = await clients.officer!.post('/api/v1/systems/ordering/discovery/decisions', { ids: [], decision: 'maybe' });
     expect(bad.status).toBe(400);
+  });
+
+  it.runIf(postgresUrl())('reads a connected PostgreSQL system too (one schema, read-only)', async () => {
+    const schema = `sys_${randomBytes(5).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: postgresUrl()! });
+    await admin.connect();
+    try {
+      await admin.query(`create schema ${schema}`);
+      await admin.query(`create table ${schema}.members (id integer primary key, denwa text, mail text, memo text)`);
+      for (let i = 0; i < 40; i++)
+        await admin.query(`insert into ${schema}.members values ($1, $2, $3, $4)`, [
+          i,
+          `03-${String(3000 + i)}-${String(4000 + i * 3)}`,
+          `m${i}@example.jp`,
+          i % 2 ? '配達' : '店舗',
+        ]);
+      const officer = await f.actor('officer');
+      const code = `pg-${dialect}`;
+      await registerSystem(f.ctx, {
+        orgId: officer.orgId,
+        code,
+        name: '共済システム',
+        kind: 'postgres',
+        settings: { url: postgresUrl()!, schema },
+      });
+      const res = await clients.officer!.post(`/api/v1/systems/${code}/discovery`);
+      expect(res.body.run).toMatchObject({ status: 'done', columns: 4, my_numbers: 0 });
+      const found = (res.body.proposals as Proposal[]).map((p) => `${p.table}.${p.column}:${p.kind}`).sort();
+      expect(found).toEqual(['members.denwa:phone', 'members.mail:email']);
+    } finally {
+      await admin.query(`drop schema if exists ${schema} cascade`);
+      await admin.end();
+    }
   });
 
   // biome-ignore format: the table reads as a table
