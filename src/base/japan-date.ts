@@ -3,9 +3,7 @@
  * Asia/Tokyo (UTC+9 all year: Japan has no daylight saving time, so a fixed offset is exact and avoids
  * `Intl` on every request).
  */
-import type { Clock } from '../db/time.ts';
-
-const JST_OFFSET_MS = 9 * 3600_000;
+import { type Clock, JST_OFFSET_MS } from '../db/time.ts';
 
 /** Today's date in Japan (YYYY-MM-DD) by the given clock. */
 export function todayInJapan(clock: Clock): string {

@@ -1,5 +1,6 @@
 /** Per-organization settings kept as JSON on the organization row, validated on read and write. */
 import { z } from 'zod';
+import { JST_OFFSET_MS } from '../db/time.ts';
 import { DEFAULT_PRIOR_NOTICE_DAYS } from './rules.ts';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/);
@@ -52,8 +53,6 @@ export type OrgSettings = z.infer<typeof orgSettingsSchema>;
 export function parseOrgSettings(json: string): OrgSettings {
   return orgSettingsSchema.parse(JSON.parse(json || '{}'));
 }
-
-const JST_OFFSET_MS = 9 * 3600_000;
 
 /** True when `at` falls outside the organization's working hours (Japan has no daylight saving time). */
 export function isOffHours(at: Date, settings: OrgSettings): boolean {

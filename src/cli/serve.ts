@@ -36,7 +36,7 @@ export function serveCommand(program: Command) {
       let seeded: Awaited<ReturnType<typeof seedDemo>> | undefined;
       if (opts.demo && m.config.demoMembers > 0 && (await isEmpty(m.ctx))) {
         console.log(`デモ生協を作成しています（組合員 ${m.config.demoMembers.toLocaleString()} 名）… / seeding the demo co-op…`);
-        seeded = await seedDemo(m.ctx, m.config.demoMembers);
+        seeded = await seedDemo(m.ctx, m.config.demoMembers, { systemsDir: join(m.config.dataDir, 'systems') });
       }
       // Prometheus metrics on their own listener, only when MAMORI_METRICS_PORT is set.
       const metrics = m.config.metricsPort ? createMetrics(m.ctx.db, { replica: m.ctx.replica }) : undefined;

@@ -23,3 +23,15 @@ export type RequestKindCode = (typeof requestKinds)[number];
  */
 export const requestMethods = ['phone', 'post', 'counter', 'email', 'member_page'] as const;
 export type RequestMethodCode = (typeof requestMethods)[number];
+
+/** Circled numbers as published (①–⑳, ㉑–㊿); beyond fifty, (51). One rule for the notice, the console, exports and PDFs. */
+export function circledNumber(n: number): string {
+  if (n >= 1 && n <= 20) return String.fromCodePoint(0x2460 + n - 1);
+  if (n >= 21 && n <= 35) return String.fromCodePoint(0x3251 + n - 21);
+  if (n >= 36 && n <= 50) return String.fromCodePoint(0x32b1 + n - 36);
+  return `(${n})`;
+}
+
+/** `P01` for purpose number 1: the code a purpose gets when the policy file names none. */
+export const purposeCodeOf = (p: { code?: string | undefined; number: number }): string =>
+  p.code ?? `P${String(p.number).padStart(2, '0')}`;

@@ -3,7 +3,8 @@ export type Clock = () => Date;
 export const systemClock: Clock = () => new Date();
 export const iso = (d: Date): string => d.toISOString();
 
-const JST_OFFSET_MS = 9 * 3600_000;
+/** Japan time (Asia/Tokyo) is UTC+9 all year: no daylight saving. */
+export const JST_OFFSET_MS = 9 * 3600_000;
 
 /**
  * The date in Japan (Asia/Tokyo, UTC+9, no daylight saving) as `YYYY-MM-DD`: the date that joint uses,

@@ -20,7 +20,14 @@ export interface Fixture {
   dispose(): Promise<void>;
 }
 
-export async function demoFixture(dialect: DialectName, opts: { members?: number; clock?: Clock; url?: string } = {}): Promise<Fixture> {
+/**
+ * `systemsDir`: the demo co-op also gets its connected systems (ordering and 共済, SQLite files made there,
+ * mapped in its policy and registered), as `npm start` does.
+ */
+export async function demoFixture(
+  dialect: DialectName,
+  opts: { members?: number; clock?: Clock; url?: string; systemsDir?: string } = {},
+): Promise<Fixture> {
   const database = await createTestDatabase(dialect, opts.url ? { url: opts.url } : {});
   const ctx = createContext({
     db: database.db,
@@ -29,7 +36,7 @@ export async function demoFixture(dialect: DialectName, opts: { members?: number
     keys: KeyRing.generate(),
     ...(opts.clock ? { clock: opts.clock } : {}),
   });
-  await seedDemo(ctx, opts.members ?? 30);
+  await seedDemo(ctx, opts.members ?? 30, opts.systemsDir ? { systemsDir: opts.systemsDir } : {});
   return {
     ctx,
     database,

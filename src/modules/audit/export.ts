@@ -18,6 +18,7 @@ import {
   auditOutcomeLabel,
   describeAuditEntry,
 } from '../../contract/audit-vocabulary.ts';
+import { circledNumber } from '../../contract/policy-vocabulary.ts';
 import type { DbOrTx } from '../../db/database.ts';
 import { japanDate, jstDateTime } from '../../db/time.ts';
 import { appendAuditAlone } from './append.ts';
@@ -28,15 +29,13 @@ import { drainAuditQueue } from './sequencer.ts';
 export const AUDIT_EXPORT_LIMIT = 100_000;
 const PAGE = 1000;
 
-const circled = (n: number) => (n >= 1 && n <= 20 ? String.fromCodePoint(0x2460 + n - 1) : `(${n})`);
-
 /** The organization's purposes and items by name, and JST times: what the sentences need. */
 export async function auditNames(db: DbOrTx, orgId: string, lang: AuditLang): Promise<AuditNames> {
   const [purposes, items] = await Promise.all([
     db.selectFrom('purposes').select(['code', 'number', 'name', 'name_en']).where('org_id', '=', orgId).execute(),
     db.selectFrom('data_items').select(['code', 'name', 'name_en']).where('org_id', '=', orgId).execute(),
   ]);
-  const p = new Map(purposes.map((r) => [r.code, `${circled(r.number)} ${lang === 'en' && r.name_en ? r.name_en : r.name}`]));
+  const p = new Map(purposes.map((r) => [r.code, `${circledNumber(r.number)} ${lang === 'en' && r.name_en ? r.name_en : r.name}`]));
   const i = new Map(items.map((r) => [r.code, lang === 'en' && r.name_en ? r.name_en : r.name]));
   return { purpose: (c) => p.get(c) ?? c, item: (c) => i.get(c) ?? c, dateTime: (t) => `${jstDateTime(t)}${lang === 'en' ? ' JST' : ''}` };
 }

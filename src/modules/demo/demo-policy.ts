@@ -10,12 +10,17 @@ import type { Actor } from '../audit/events.ts';
 import { type PolicyDocument, policyDocumentSchema } from '../policy/document.ts';
 import { loadPreset } from '../policy/presets.ts';
 import { getDraft, publishPolicy, saveDraft } from '../policy/versions.ts';
+import { demoSystemsMap } from './demo-systems.ts';
 
 const DEMO_ADDRESS = '宮城県仙台市青葉区見本町1丁目2-3（デモ用の架空の住所）';
 const DEMO_REPRESENTATIVE = '代表理事 理事長 見本 太郎（架空）';
 
 /** The Miyagi preset made into `org`'s policy; `jointUserOrg` becomes a joint user of its kyosai joint uses. */
-export function demoPolicy(org: { code: string; name: string; name_en: string }, jointUserOrg?: string): PolicyDocument {
+export function demoPolicy(
+  org: { code: string; name: string; name_en: string },
+  jointUserOrg?: string,
+  opts: { systems?: boolean } = {},
+): PolicyDocument {
   const preset = loadPreset('miyagi');
   // The published text names the co-op throughout; the demo says its own name instead.
   const renamed = JSON.parse(
@@ -41,13 +46,14 @@ export function demoPolicy(org: { code: string; name: string; name_en: string },
       users: joint && ju.purposes.includes('P14') ? [...ju.users, joint] : ju.users,
     })),
     contact: renamed.contact ? { ...renamed.contact, phone: '000-0000-0000' } : undefined,
+    ...(opts.systems ? { systems: demoSystemsMap() } : {}),
   });
 }
 
 /** Saves and publishes the demo policy of `orgId` inside the seed's transaction. */
-export async function publishDemoPolicy(tx: Tx, orgId: string, code: string, now: Date): Promise<void> {
+export async function publishDemoPolicy(tx: Tx, orgId: string, code: string, now: Date, opts: { systems?: boolean } = {}): Promise<void> {
   const org = await tx.selectFrom('organizations').select(['code', 'name', 'name_en']).where('id', '=', orgId).executeTakeFirstOrThrow();
-  const document = demoPolicy(org, code === 'demo-coop' ? 'demo-kyosai' : undefined);
+  const document = demoPolicy(org, code === 'demo-coop' ? 'demo-kyosai' : undefined, opts);
   const draft = await getDraft(tx, orgId, now);
   const actor: Actor = { type: 'system', id: null, orgId, label: 'demo-seed' };
   const saved = await saveDraft(tx, { orgId, actor, revision: draft.revision, document, now, via: 'preset' });

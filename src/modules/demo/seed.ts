@@ -19,6 +19,7 @@ import { createDepartment, createOrganization, createRole } from '../organizatio
 import { purposeCodeOf } from '../policy/document.ts';
 import { publishDemoPolicy } from './demo-policy.ts';
 import { seedDemoPortal } from './demo-portal.ts';
+import { createDemoSystems, registerDemoSystems } from './demo-systems.ts';
 import { syntheticMember } from './synthetic.ts';
 
 export const DEMO_ORG = 'demo-coop';
@@ -103,8 +104,12 @@ export interface DemoSeedResult {
 
 const system: Actor = { type: 'system', id: null, orgId: null, label: 'demo-seed' };
 
-/** Seeds the demo organizations and users in one transaction, then `memberCount` members in batches. */
-export async function seedDemo(ctx: AppContext, memberCount: number): Promise<DemoSeedResult> {
+/**
+ * Seeds the demo organizations and users in one transaction, then `memberCount` members in batches. With
+ * `systemsDir`, the demo co-op also gets its connected systems (an ordering and a 共済 system: SQLite databases
+ * made there, mapped in its policy and registered; demo-systems.ts).
+ */
+export async function seedDemo(ctx: AppContext, memberCount: number, opts: { systemsDir?: string } = {}): Promise<DemoSeedResult> {
   const now = ctx.clock();
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const users = demoUsers.map((u) =>
@@ -147,7 +152,7 @@ export async function seedDemo(ctx: AppContext, memberCount: number): Promise<De
     );
     for (const [code, orgId] of [...orgs]) {
       // Every demo organization starts from the Miyagi seed's published policy (version 1, in effect today).
-      await publishDemoPolicy(tx, orgId, code, now);
+      await publishDemoPolicy(tx, orgId, code, now, { systems: code === DEMO_ORG && opts.systemsDir !== undefined });
       const purposeRows = await tx.selectFrom('purposes').select(['id', 'code']).where('org_id', '=', orgId).execute();
       const purposeIds = new Map(purposeRows.map((p) => [p.code, p.id]));
       const deptIds = new Map<string, string>();
@@ -210,12 +215,14 @@ export async function seedDemo(ctx: AppContext, memberCount: number): Promise<De
       }
     }
     await seedDemoLedger(tx, orgs.get(DEMO_ORG)!, now);
+    if (opts.systemsDir) await registerDemoSystems(tx, ctx.keys, orgs.get(DEMO_ORG)!, opts.systemsDir, now);
     return orgs;
   });
   await ctx.events.publish(ctx.db, 'policy.changed', {});
   await insertSyntheticMembers(ctx, orgIds.get(DEMO_ORG)!, 1, memberCount);
   await insertSyntheticMembers(ctx, orgIds.get(DEMO_OTHER_ORG)!, 5_000_001, Math.min(200, memberCount));
   await seedDemoPortal(ctx, orgIds.get(DEMO_ORG)!);
+  if (opts.systemsDir) createDemoSystems(opts.systemsDir, memberCount);
   return { users, password: DEMO_PASSWORD, members: memberCount };
 }
 

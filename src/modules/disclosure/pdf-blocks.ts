@@ -5,11 +5,12 @@
  */
 import { japaneseDate } from '../../base/japan-date.ts';
 import type { Labelled } from '../../contract/labels.ts';
+import { circledNumber } from '../../contract/policy-vocabulary.ts';
+import { JST_OFFSET_MS } from '../../db/time.ts';
 import { type Cell, drawTable, FONT_BODY, FONT_BOLD, INK, MUTED } from './pdf-table.ts';
 import type { DisclosurePackage } from './types.ts';
 
 const NONE: Labelled = { ja: '該当する記録はありません。', en: 'No records.' };
-const JST_OFFSET_MS = 9 * 3600_000;
 
 /** Item labels and purpose numbers by code, for the sections that name items and purposes by code. */
 export interface Names {
@@ -27,23 +28,15 @@ export function namesOf(pkg: DisclosurePackage): Names {
     item: (code) => items.get(code) ?? code,
     purpose: (code, name) => {
       const p = code ? purposes.get(code) : undefined;
-      if (p) return `${circled(p.number)} ${p.name}`;
+      if (p) return `${circledNumber(p.number)} ${p.name}`;
       return name ?? code ?? '—';
     },
     subject: (kind, code) => {
       const p = kind === 'purpose' ? purposes.get(code) : undefined;
-      if (p) return `${circled(p.number)} ${p.name}`;
+      if (p) return `${circledNumber(p.number)} ${p.name}`;
       return subjects.get(`${kind}:${code}`) ?? code;
     },
   };
-}
-
-/** ①–⑳, ㉑–㊿ as published; beyond fifty, (51). */
-export function circled(n: number): string {
-  if (n >= 1 && n <= 20) return String.fromCodePoint(0x2460 + n - 1);
-  if (n >= 21 && n <= 35) return String.fromCodePoint(0x3251 + n - 21);
-  if (n >= 36 && n <= 50) return String.fromCodePoint(0x32b1 + n - 36);
-  return `(${n})`;
 }
 
 /** `2026-06-15T01:05:00Z` → `2026-06-15 10:05` in Japan time (the log is read in the person's time). */

@@ -8,11 +8,11 @@
 import PDFDocument from 'pdfkit';
 import { japaneseDate } from '../../base/japan-date.ts';
 import type { Labelled } from '../../contract/labels.ts';
+import { circledNumber } from '../../contract/policy-vocabulary.ts';
 import { requestKindLabels } from '../../contract/requests.ts';
 import { pdfFonts } from './fonts.ts';
 import { consentModeLabels, itemValueLabels, labelOf, memberStatusLabels, purposeStatusLabels } from './labels.ts';
 import {
-  circled,
   emptyOr,
   fields,
   heading,
@@ -160,7 +160,7 @@ function purposesSection(doc: PDFKit.PDFDocument, pkg: DisclosurePackage, names:
       ],
       continued: { ja: '利用目的（続き）', en: 'Purposes of use (continued)' },
       rows: pkg.purposes.map((p) => [
-        circled(p.number),
+        circledNumber(p.number),
         p.name,
         p.items.map(names.item).join('、'),
         labelCell(labelOf(consentModeLabels, p.consent_mode)),

@@ -4,8 +4,8 @@
  * registration when it has never been reviewed. Dates are calendar days in Japan, where the office works.
  */
 import { DUE_SOON_DAYS, type ReviewState } from '../../contract/ledger-vocabulary.ts';
+import { JST_OFFSET_MS } from '../../db/time.ts';
 
-const JST_OFFSET_MS = 9 * 3600_000;
 const DAY_MS = 86_400_000;
 
 /** The calendar date in Japan at this instant, `YYYY-MM-DD`. */

@@ -6,7 +6,7 @@
  */
 import { type ChangeObject, diffArrays, diffWords } from 'diff';
 import { japaneseDate } from '../../base/japan-date.ts';
-import { compareDocuments, type PolicyChange } from '../policy/changes.ts';
+import { compareDocuments, type PolicyChange, publicChanges } from '../policy/changes.ts';
 import type { PolicyDocument } from '../policy/document.ts';
 import { esc, noticePaths, pageShell } from './html.ts';
 import { renderChangeList } from './render.ts';
@@ -254,7 +254,7 @@ export function renderDiffPage(input: DiffPageInput): string {
   const changedKeys = new Set(changed.map((d) => d.key));
   // The changes between the two versions compared (not only the newer one's own, when versions lie between).
   const [older, newer] = from.number < to.number ? [input.older, input.newer] : [input.newer, input.older];
-  const changes = compareDocuments(older, newer);
+  const changes = publicChanges(compareDocuments(older, newer));
   const notInText = (c: PolicyChange) => {
     const keys = shownIn[c.section];
     return keys !== undefined && !keys.some((k) => changedKeys.has(k));

@@ -38,7 +38,7 @@ const publicContractorSchema = z.object({
   }),
 });
 
-export const publicDocumentSchema = policyDocumentSchema.extend({
+export const publicDocumentSchema = policyDocumentSchema.omit({ systems: true }).extend({
   holders: z.array(holderSchema.omit({ org: true })),
   joint_uses: z.array(jointUseSchema.extend({ users: z.array(z.object({ name: z.string(), note: z.string().optional() })) })),
   contractors: z.array(publicContractorSchema),
@@ -82,8 +82,11 @@ export type PublicNotice = z.infer<typeof publicNoticeSchema>;
 export type PublicNoticeVersion = z.infer<typeof publicNoticeVersionSchema>;
 export type PublicDocument = z.infer<typeof publicDocumentSchema>;
 
-/** The document as published: without contractor identities and inspections, nor internal organization codes. */
-export function publicDocument(doc: PolicyDocument): PublicDocument {
+/**
+ * The document as published: without contractor identities and inspections, internal organization codes, nor the
+ * connected systems' dataset map (the co-op's own tables and columns).
+ */
+export function publicDocument({ systems: _systems, ...doc }: PolicyDocument): PublicDocument {
   return {
     ...doc,
     holders: doc.holders.map(({ org: _org, ...h }) => h),

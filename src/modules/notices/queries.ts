@@ -3,7 +3,7 @@
  * status is one a published version has; the draft (number null, status `draft`) never leaves here.
  */
 import type { DbOrTx } from '../../db/database.ts';
-import type { PolicyChange } from '../policy/changes.ts';
+import { type PolicyChange, publicChanges } from '../policy/changes.ts';
 import type { PublishedVersion } from './timeline.ts';
 
 const PUBLISHED_STATUSES = ['scheduled', 'active', 'superseded'] as const;
@@ -36,7 +36,7 @@ export async function listPublishedVersions(db: DbOrTx, orgId: string): Promise<
     id: r.id,
     number: Number(r.number),
     summary: r.summary,
-    changes: parseChanges(r.changes),
+    changes: publicChanges(parseChanges(r.changes)),
     noticeOn: r.notice_on,
     effectiveOn: r.effective_on!,
     publishedAt: r.published_at,

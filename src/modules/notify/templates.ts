@@ -8,6 +8,7 @@
 
 import { japaneseDate } from '../../base/japan-date.ts';
 import type { Labelled } from '../../contract/labels.ts';
+import { JST_OFFSET_MS } from '../../db/time.ts';
 
 export interface MailText {
   subject: string;
@@ -22,7 +23,6 @@ interface MailBase {
   orgName: string;
   lang?: MailLanguage | undefined;
 }
-const JST_OFFSET_MS = 9 * 3600_000;
 
 /** `2026-06-15T01:05:00Z` → `2026年6月15日 10:05` (Japan time), and the same as `2026-06-15 10:05 JST`. */
 function japanTime(at: string): Labelled {

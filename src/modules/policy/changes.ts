@@ -170,6 +170,7 @@ export function compareDocuments(before: PolicyDocument | undefined, after: Poli
     ['items', '情報項目', 'Items', (i: { code: string }) => i.code],
     ['scope', '商品・サービスの範囲', 'Scope of products and services', (i: { code: string }) => i.code],
     ['contractors', '委託先', 'Contractors', (i: { code: string }) => i.code],
+    ['systems', '連携システム', 'Connected system', (i: { code: string }) => i.code],
   ] as const;
   for (const [section, ja, en, key] of simpleLists) {
     changes.push(
@@ -242,6 +243,12 @@ function keyed<T extends object>(
   for (const [k, t] of old) if (!now.has(k)) out.push({ section, key: k, kind: 'removed', ...describe.removed(t) });
   return out;
 }
+
+/** Registers kept for the office's own work, never published: their changes are left out of public notices. */
+const internalSections: ReadonlySet<string> = new Set(['systems']);
+
+/** The changes the public may read (the notices' version history and comparison). */
+export const publicChanges = (changes: readonly PolicyChange[]) => changes.filter((c) => !internalSections.has(c.section));
 
 /** The changes that must be notified to members before the version takes effect. */
 export const priorNoticeChanges = (changes: readonly PolicyChange[]) => changes.filter((c) => c.notice === 'prior');

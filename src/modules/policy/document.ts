@@ -13,7 +13,9 @@
  */
 import { z } from 'zod';
 import { eraseActions, identityKinds, systemKinds } from '../../contract/connector-vocabulary.ts';
-import type { RequestKindCode } from '../../contract/policy-vocabulary.ts';
+import { circledNumber, purposeCodeOf, type RequestKindCode } from '../../contract/policy-vocabulary.ts';
+
+export { circledNumber, purposeCodeOf };
 
 export const POLICY_FORMAT = 'mamori-policy/1';
 
@@ -440,19 +442,7 @@ export type PolicyDataSubject = PolicyDocument['data_subjects'][number];
 export type PolicySystem = PolicyDocument['systems'][number];
 export type PolicySystemTable = PolicySystem['tables'][number];
 
-/** `P01` for purpose number 1: the code a purpose gets when the file does not name one. */
-export const purposeCodeOf = (p: { code?: string | undefined; number: number }): string =>
-  p.code ?? `P${String(p.number).padStart(2, '0')}`;
-
 /** Fills in purpose codes so every stored document names them (identity across versions rests on codes). */
 export function withPurposeCodes(doc: PolicyDocument): PolicyDocument {
   return { ...doc, purposes: doc.purposes.map((p) => ({ ...p, code: purposeCodeOf(p) })) };
-}
-
-/** Circled numbers as published (①–㊿); plain numbers beyond. */
-export function circledNumber(n: number): string {
-  if (n >= 1 && n <= 20) return String.fromCodePoint(0x2460 + n - 1);
-  if (n >= 21 && n <= 35) return String.fromCodePoint(0x3251 + n - 21);
-  if (n >= 36 && n <= 50) return String.fromCodePoint(0x32b1 + n - 36);
-  return `(${n})`;
 }

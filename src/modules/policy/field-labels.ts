@@ -31,6 +31,7 @@ const sections: Record<string, Label> = {
   retention: ['保存期間', 'Retention'],
   sections: ['その他の記載', 'Other section'],
   child_consent_age: ['保護者の同意が必要な年齢', 'Age needing a guardian’s consent'],
+  systems: ['連携システム', 'Connected system'],
 };
 
 /** Fields, by key, wherever they occur. */
@@ -113,6 +114,21 @@ const fields: Record<string, Label> = {
   basic_policy: ['基本方針の策定', 'basic policy'],
   rules: ['規律の整備', 'rules'],
   external_environment: ['外的環境の把握', 'external environment'],
+  owner: ['主管部署', 'owning department'],
+  ledger_assets: ['台帳の資産', 'ledger assets'],
+  tables: ['テーブル', 'table'],
+  table: ['テーブル名', 'table name'],
+  key: ['行を識別する列', 'key column'],
+  link: ['本人との結び付き', 'link to the person'],
+  identity: ['本人の識別子', 'identity'],
+  via: ['経由するテーブル', 'reached through'],
+  references: ['参照先の列', 'referenced column'],
+  columns: ['列', 'column'],
+  column: ['列名', 'column name'],
+  item: ['情報項目', 'item'],
+  erase: ['削除の請求での扱い', 'on erasure'],
+  keep_rule: ['保存の根拠', 'retention rule'],
+  correct: ['訂正を反映', 'corrections written'],
 };
 
 /** Fields whose name depends on the list they are in (`parent.key`). */

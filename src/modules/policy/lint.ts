@@ -7,6 +7,7 @@
  */
 import { requestKinds } from '../../contract/policy-vocabulary.ts';
 import { circledNumber, type PolicyDocument, purposeCodeOf, requestKindEn, requestKindJa } from './document.ts';
+import { lintSystems } from './lint-systems.ts';
 
 export type LintSeverity = 'error' | 'warning';
 
@@ -24,6 +25,10 @@ export interface LintOptions {
   today: string;
   /** Organization codes known to mamori: a joint user named by `org` must be one of them. */
   knownOrgCodes?: ReadonlySet<string>;
+  /** Codes of the organization's ledger assets (個人情報管理台帳): a system's `ledger_assets` must be among them. */
+  knownAssetCodes?: ReadonlySet<string>;
+  /** Codes of the systems whose connection is registered: a mapped system without one cannot be reached. */
+  knownSystemCodes?: ReadonlySet<string>;
 }
 
 /** The headings of the PPC guideline (通則編 10) the safety measures are published under. */
@@ -533,6 +538,8 @@ export function lintPolicy(doc: PolicyDocument, opts: LintOptions): LintGap[] {
       'Contractors are listed, yet the policy states that nothing is entrusted to others.',
     );
   }
+
+  lintSystems(doc, opts, error, warning);
 
   // Drafting marks left in text that would be published: （仮）, TODO, ○○ and the like.
   for (const { path, text } of texts(doc, '')) {

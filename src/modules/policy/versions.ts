@@ -196,6 +196,13 @@ async function knownOrgCodes(db: DbOrTx): Promise<Set<string>> {
   return new Set(rows.map((r) => r.code));
 }
 
+/** The organization's ledger asset codes and registered system codes, which the dataset map refers to. */
+async function knownOrgRegisters(db: DbOrTx, orgId: string): Promise<{ knownAssetCodes: Set<string>; knownSystemCodes: Set<string> }> {
+  const assets = await db.selectFrom('ledger_assets').select('code').where('org_id', '=', orgId).execute();
+  const systems = await db.selectFrom('connected_systems').select('code').where('org_id', '=', orgId).execute();
+  return { knownAssetCodes: new Set(assets.map((a) => a.code)), knownSystemCodes: new Set(systems.map((s) => s.code)) };
+}
+
 /** What publishing the draft now would say: its gaps, its changes and the earliest allowed effective date. */
 export async function reviewDocument(
   db: DbOrTx,
@@ -203,7 +210,11 @@ export async function reviewDocument(
 ): Promise<DraftReview> {
   const today = japanDate(opts.now);
   const latest = await latestPublished(db, opts.orgId);
-  const gaps = lintPolicy(opts.document, { today, knownOrgCodes: await knownOrgCodes(db) });
+  const gaps = lintPolicy(opts.document, {
+    today,
+    knownOrgCodes: await knownOrgCodes(db),
+    ...(opts.document.systems.length ? await knownOrgRegisters(db, opts.orgId) : {}),
+  });
   const changes = compareDocuments(latest ? parseStored(latest.document) : undefined, opts.document);
   const noticeRequired = priorNoticeChanges(changes).length > 0;
   let earliest = noticeRequired ? addDays(today, opts.priorNoticeDays) : today;

@@ -20,6 +20,7 @@ export const tabLabel: Record<TabId, MessageKey> = {
   safety_measures: 'policy.tab.safety',
   anonymized: 'policy.tab.anonymized',
   retention: 'policy.tab.retention',
+  systems: 'policy.tab.systems',
   other: 'policy.tab.other',
 };
 

@@ -18,6 +18,7 @@ import { PurposesTab } from './tabs/purposes-tab.tsx';
 import { RetentionTab } from './tabs/retention-tab.tsx';
 import { SafetyTab } from './tabs/safety-tab.tsx';
 import { ScopeTab } from './tabs/scope-tab.tsx';
+import { SystemsTab } from './tabs/systems-tab.tsx';
 import { ThirdPartiesTab } from './tabs/third-parties-tab.tsx';
 import { type Doc, type TabId, tabIds } from './types.ts';
 
@@ -34,6 +35,7 @@ const panels: Record<TabId, ComponentType<TabProps>> = {
   safety_measures: SafetyTab,
   anonymized: AnonymizedTab,
   retention: RetentionTab,
+  systems: SystemsTab,
   other: OtherTab,
 };
 
@@ -48,6 +50,7 @@ function countOf(doc: Doc, tab: TabId): number | undefined {
     contractors: doc.contractors,
     anonymized: doc.anonymized,
     retention: doc.retention,
+    systems: doc.systems,
   };
   return lists[tab]?.length;
 }

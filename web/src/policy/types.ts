@@ -5,6 +5,7 @@
  */
 import type { DraftReview, DraftView, LintGap, PolicyChange, PolicyDocument, VersionSummary } from '../../../src/contract/api.ts';
 
+export { circledNumber, purposeCodeOf } from '../../../src/contract/policy-vocabulary.ts';
 export type { DraftReview, DraftView, LintGap, PolicyChange, PolicyDocument, VersionSummary };
 
 /** GET/PUT /policy/draft and the draft replacements answer this. */
@@ -42,18 +43,7 @@ export const tabIds = [
   'safety_measures',
   'anonymized',
   'retention',
+  'systems',
   'other',
 ] as const;
 export type TabId = (typeof tabIds)[number];
-
-/** Circled numbers as published (①–㊿), as the server writes them; plain numbers beyond. */
-export function circledNumber(n: number): string {
-  if (n >= 1 && n <= 20) return String.fromCodePoint(0x2460 + n - 1);
-  if (n >= 21 && n <= 35) return String.fromCodePoint(0x3251 + n - 21);
-  if (n >= 36 && n <= 50) return String.fromCodePoint(0x32b1 + n - 36);
-  return `(${n})`;
-}
-
-/** `P01` for purpose number 1: the code the server gives a purpose that names none. */
-export const purposeCodeOf = (p: { code?: string | undefined; number: number }): string =>
-  p.code ?? `P${String(p.number).padStart(2, '0')}`;
