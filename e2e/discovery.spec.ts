@@ -72,6 +72,7 @@ test('discovery finds a phone column and a My Number column', async ({ page }) =
   await expect(page.getByTestId('discovery-decided')).toContainText('1 件を確定し、方針の下書きのデータマップに追加しました');
   await expect(phone).toContainText('確定');
   await expect(phone.getByRole('checkbox')).toHaveCount(0);
+  await expect(phone.getByTestId('mapped-item')).toContainText('マップ済み: phone');
   await expect(myNumber).toContainText('未判断');
   await shot(page, '61-discovery-confirmed');
 

@@ -185,7 +185,10 @@ describe.each(availableDialects())('discovery on %s', (dialect) => {
     expect(twice.body).toMatchObject({ decided: [], skipped: [ids[0]], draft_revision: null });
     const listed = await clients.officer!.get('/api/v1/systems/ordering/discovery/proposals');
     const tel = (listed.body.proposals as (Proposal & { decided_by_name: string })[]).find((p) => p.column === 'tel_no');
-    expect(tel).toMatchObject({ decision: 'confirmed', decided_by_name: expect.any(String) });
+    expect(tel).toMatchObject({ decision: 'confirmed', decided_by_name: expect.any(String), mapped_item: 'phone' });
+    expect(
+      (listed.body.proposals as (Proposal & { mapped_item: string | null })[]).find((p) => p.column === 'contact')?.mapped_item,
+    ).toBeNull();
   });
 
   it('a draft without the item is named, and nothing is decided; the My Number column is rejected instead', async () => {

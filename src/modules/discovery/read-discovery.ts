@@ -39,6 +39,8 @@ export interface DiscoveryProposalView {
   decision: DiscoveryDecision;
   decided_by_name: string | null;
   decided_at: string | null;
+  /** The item the policy draft's dataset map already gives this column (null: not in the map). */
+  mapped_item: string | null;
 }
 
 /** The most runs a list shows (newest first). */
@@ -150,6 +152,7 @@ export async function listProposals(
     .orderBy('p.confidence', 'desc')
     .orderBy('p.column_name')
     .execute();
+  const mapped = await mappedColumns(db, opts.orgId, opts.code);
   return {
     run: presentRun(run),
     proposals: rows.map((p) => ({
@@ -165,6 +168,38 @@ export async function listProposals(
       decision: p.decision,
       decided_by_name: p.decided_by_name ?? null,
       decided_at: p.decided_at,
+      mapped_item: mapped.get(`${p.table_name}.${p.column_name}`) ?? null,
     })),
   };
+}
+
+/**
+ * The columns of the system in the policy's dataset map (`table.column` → item): the draft's, or the latest
+ * published version's while there is no draft. Read as stored, without creating a draft.
+ */
+async function mappedColumns(db: DbOrTx, orgId: string, code: string): Promise<Map<string, string>> {
+  const row =
+    (await db
+      .selectFrom('policy_versions')
+      .select('document')
+      .where('org_id', '=', orgId)
+      .where('status', '=', 'draft')
+      .executeTakeFirst()) ??
+    (await db
+      .selectFrom('policy_versions')
+      .select('document')
+      .where('org_id', '=', orgId)
+      .where('number', 'is not', null)
+      .orderBy('number', 'desc')
+      .limit(1)
+      .executeTakeFirst());
+  const out = new Map<string, string>();
+  if (!row) return out;
+  const doc = JSON.parse(row.document) as {
+    systems?: { code: string; tables?: { table: string; columns?: { column: string; item: string }[] }[] }[];
+  };
+  for (const t of doc.systems?.find((s) => s.code === code)?.tables ?? []) {
+    for (const c of t.columns ?? []) out.set(`${t.table}.${c.column}`, c.item);
+  }
+  return out;
 }

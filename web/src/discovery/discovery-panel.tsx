@@ -239,6 +239,11 @@ export function DiscoveryPanel({ code }: { code: string }) {
                             <td>
                               <Badge tone={decisionTone[p.decision]}>{t(`discovery.decision.${p.decision}`)}</Badge>
                               {p.decided_by_name && <span className="sub">{p.decided_by_name}</span>}
+                              {p.mapped_item && (
+                                <span className="sub" data-testid="mapped-item">
+                                  {t('discovery.mapped', { item: p.mapped_item })}
+                                </span>
+                              )}
                             </td>
                           </tr>
                         ))}
