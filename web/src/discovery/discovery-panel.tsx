@@ -187,7 +187,12 @@ export function DiscoveryPanel({ code }: { code: string }) {
                       <tr>
                         {may.decide && (
                           <th scope="col" className="check-col">
-                            <span className="visually-hidden">{t('discovery.col.select')}</span>
+                            <TableSelectAll
+                              label={t('discovery.selectTable', { table })}
+                              ids={proposals.filter((p) => p.table === table && p.decision === 'pending').map((p) => p.id)}
+                              selected={selected}
+                              onChange={setSelected}
+                            />
                           </th>
                         )}
                         <th scope="col">{t('discovery.col.column')}</th>
@@ -256,5 +261,36 @@ export function DiscoveryPanel({ code }: { code: string }) {
         )}
       </div>
     </Card>
+  );
+}
+
+/** Selects or clears a table's pending proposals at once. */
+function TableSelectAll({
+  label,
+  ids,
+  selected,
+  onChange,
+}: {
+  label: string;
+  ids: string[];
+  selected: ReadonlySet<string>;
+  onChange: (next: ReadonlySet<string>) => void;
+}) {
+  if (ids.length === 0) return null;
+  const all = ids.every((id) => selected.has(id));
+  return (
+    <input
+      type="checkbox"
+      aria-label={label}
+      checked={all}
+      onChange={() => {
+        const next = new Set(selected);
+        for (const id of ids) {
+          if (all) next.delete(id);
+          else next.add(id);
+        }
+        onChange(next);
+      }}
+    />
   );
 }
