@@ -19,13 +19,11 @@ import { AppError } from '../../base/errors.ts';
 import { type DiscoveryCapability, discoveryRoleRules } from '../../contract/discovery-vocabulary.ts';
 import type { RoleKind } from '../../contract/roles.ts';
 
-export const discoveryRules = discoveryRoleRules;
-
 /** The role kinds that have the capability (a route's declared roles). */
 export const discoveryRoles = (what: DiscoveryCapability): RoleKind[] =>
-  (Object.keys(discoveryRules) as RoleKind[]).filter((kind) => discoveryRules[kind][what]);
+  (Object.keys(discoveryRoleRules) as RoleKind[]).filter((kind) => discoveryRoleRules[kind][what]);
 
 /** Throws `forbidden` unless the actor's role has the capability. */
 export function assertMay(actor: StaffActor, what: DiscoveryCapability): void {
-  if (!discoveryRules[actor.roleKind][what]) throw new AppError('forbidden');
+  if (!discoveryRoleRules[actor.roleKind][what]) throw new AppError('forbidden');
 }
