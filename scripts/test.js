@@ -60,6 +60,19 @@ if (!(await portOpen(5432))) {
   }
 }
 
+// --- MariaDB (the MySQL connector's suites): start a stopped local server -----------------------------
+if (!(await portOpen(3306)) && existsSync('/usr/sbin/mariadbd') && existsSync('/sbin/start-stop-daemon')) {
+  say('MariaDB を起動します', 'Starting the local MariaDB server');
+  spawnSync('start-stop-daemon', ['--start', '--oknodo', '--background', '--exec', '/usr/sbin/mariadbd'], { stdio: 'inherit' });
+  for (let i = 0; i < 30 && !(await portOpen(3306)); i++) await new Promise((r) => setTimeout(r, 500));
+}
+if (!(await portOpen(3306))) {
+  loud(
+    'MariaDB / MySQL (127.0.0.1:3306) に接続できません。MySQL 連携のテストは省略されます。',
+    'MariaDB / MySQL (127.0.0.1:3306) is not reachable: install and start it (Debian: apt-get install mariadb-server) or the MySQL connector suites are skipped.',
+  );
+}
+
 // --- Chromium and Japanese fonts for the browser journeys -----------------------------------------
 const chromium = '/usr/bin/chromium';
 const cjkFont = () => existsSync('/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc');

@@ -4,6 +4,7 @@
  * (CI) the run fails instead.
  */
 import { randomBytes } from 'node:crypto';
+import mysql from 'mysql2/promise';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { stopRunStandby } from './support/standby.ts';
@@ -27,7 +28,33 @@ async function reachable(url: string): Promise<boolean> {
   }
 }
 
+/** MariaDB / MySQL for the connector conformance suite (connectors/*.test.ts); `scripts/test.js` starts a stopped local one. */
+const mysqlCandidates = [process.env.MAMORI_TEST_MYSQL_URL, 'mysql://root@127.0.0.1:3306/test'].filter((u): u is string => Boolean(u));
+
+async function mysqlReachable(url: string): Promise<boolean> {
+  try {
+    const conn = await mysql.createConnection({ uri: url, connectTimeout: 3000 });
+    try {
+      await conn.query('select 1');
+      return true;
+    } finally {
+      await conn.end().catch(() => {});
+    }
+  } catch {
+    return false;
+  }
+}
+
+async function findMysql(): Promise<string | null> {
+  for (const url of mysqlCandidates) if (await mysqlReachable(url)) return url;
+  const banner = `\n${'!'.repeat(78)}\n!! MariaDB / MySQL に接続できないため、MySQL 連携のテストを省略します。\n!! MariaDB / MySQL is not reachable (${mysqlCandidates.join(', ')}): the MySQL connector suites are SKIPPED.\n${'!'.repeat(78)}\n`;
+  if (process.env.MAMORI_TEST_STRICT === '1') throw new Error(`${banner}MAMORI_TEST_STRICT=1: a skipped MySQL suite is a failure.`);
+  console.warn(banner);
+  return null;
+}
+
 export default async function setup(project: TestProject) {
+  project.provide('mysqlUrl', await findMysql());
   let found: string | null = null;
   for (const url of candidates) {
     if (await reachable(url)) {
@@ -68,6 +95,8 @@ export default async function setup(project: TestProject) {
 declare module 'vitest' {
   export interface ProvidedContext {
     pgUrl: string | null;
+    /** MariaDB / MySQL for the connector suites (root, a database to connect to), or null when none answers. */
+    mysqlUrl: string | null;
     /** This run's prefix for test schema names (`t_<run>_…`). */
     pgRun: string;
     /** The pid of the process that runs this test run (vitest's main process). */

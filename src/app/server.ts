@@ -37,6 +37,7 @@ import { portalAuthRoutes } from '../modules/portal/routes.ts';
 import { findMemberSession } from '../modules/portal/sessions.ts';
 import { requestExportRoutes } from '../modules/requests/export-routes.ts';
 import { requestRoutes } from '../modules/requests/routes.ts';
+import { systemsRoutes } from '../modules/systems/routes.ts';
 import { clientErrorResponse, errorHandler, handleError } from './http-errors.ts';
 import { installJsonParser } from './json-body.ts';
 import type { Metrics } from './metrics.ts';
@@ -237,6 +238,7 @@ export async function buildServer(ctx: AppContext, config: Config, opts: ServerO
       await api.register(requestExportRoutes(ctx));
       await api.register(attentionRoutes(ctx));
       await api.register(jobRoutes(ctx));
+      await api.register(systemsRoutes(ctx));
       await api.register(discoveryRoutes(ctx));
       await api.register(portalAuthRoutes(ctx, config));
       await api.register(portalDataRoutes(ctx, requireMember));

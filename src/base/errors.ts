@@ -324,10 +324,25 @@ export const errorCatalogue = {
     '連携システムが書き込みを受け付けませんでした（読み取り専用の接続または権限の不足）。',
     'The connected system refused to write (a read-only connection or missing privileges).',
   ],
+  system_constraint: [
+    502,
+    '連携システムが変更を拒否しました（データマップにないテーブルがこの行を参照しているなど、システムの制約に反します）。何も変更されていません。',
+    'The connected system refused the change: one of its constraints forbids it (a table missing from the dataset map still refers to these rows, for example). Nothing was changed.',
+  ],
   system_answer_invalid: [
     502,
     '連携システムからの回答ファイルを読み取れませんでした。',
     "The connected system's answer file could not be read.",
+  ],
+  system_step_failed: [
+    502,
+    '連携システムが、依頼した処理を実行できなかったと回答しました（理由を確認してください）。',
+    'The connected system answered that it could not carry out a step (see the reason).',
+  ],
+  system_not_queryable: [
+    422,
+    'この連携システム（受け渡しフォルダ）からは表や値を読み取れません。データマップは手で記載してください。',
+    'This connected system (a drop folder) cannot be read for tables or values: write its dataset map by hand.',
   ],
   // Discovery in a connected system (issue 13 §6)
   discovery_proposal_unknown: [404, '指定された検出結果はありません。', 'No such discovery proposal.'],

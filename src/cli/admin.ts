@@ -4,6 +4,7 @@ import { AppError } from '../base/errors.ts';
 import { appendAudit } from '../modules/audit/append.ts';
 import { KeyRing, saveKeyRing } from '../modules/crypto/data-keys.ts';
 import { createUser, setUserStatus } from '../modules/organizations/service.ts';
+import { reencryptSystemSettings } from '../modules/systems/reencrypt-settings.ts';
 import { cliActor } from './audit.ts';
 
 async function readPassword(): Promise<string> {
@@ -81,7 +82,9 @@ export function adminCommands(program: Command) {
   const keys = program.command('keys').description('暗号鍵 / data-encryption keys');
   keys
     .command('rotate')
-    .description('新しい鍵を作り、登録口座などを新しい鍵で再暗号化 / add a new primary key and re-encrypt stored values with it')
+    .description(
+      '新しい鍵を作り、登録口座・連携システムの接続設定などを新しい鍵で再暗号化 / add a new primary key and re-encrypt stored values with it',
+    )
     .action(async () => {
       const m = await openMamori();
       if (process.env.MAMORI_DATA_KEYS)
@@ -114,6 +117,8 @@ export function adminCommands(program: Command) {
         });
       }
       await m.ctx.db.transaction().execute(async (tx) => {
+        // Connected systems' connection settings (modules/systems).
+        count += await reencryptSystemSettings(tx, next);
         for (const u of users) {
           await tx
             .updateTable('users')

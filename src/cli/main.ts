@@ -25,6 +25,7 @@ const groups: [names: string[], load: () => Promise<Register>][] = [
   [['orgs'], async () => (await import('./organizations.ts')).organizationCommands],
   [['policy'], async () => (await import('./policy.ts')).policyCommands],
   [['requests'], async () => (await import('./requests.ts')).requestCommands],
+  [['systems'], async () => (await import('./systems.ts')).systemsCommands],
 ];
 
 const program = new Command('mamori')

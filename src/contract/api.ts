@@ -20,3 +20,7 @@ export type { ProvisionView } from '../modules/provision/records.ts';
 export type { Assignee } from '../modules/requests/assign-request.ts';
 export type { PackagePreview } from '../modules/requests/package.ts';
 export type { RequestView } from '../modules/requests/requests.ts';
+export type { CheckResult } from '../modules/systems/check-system.ts';
+export type { SystemsList } from '../modules/systems/list-systems.ts';
+export type { SystemView } from '../modules/systems/presenter.ts';
+export type { PublicSettings } from '../modules/systems/settings.ts';

@@ -6,6 +6,7 @@
  * events names exactly these kinds, so a new kind cannot be written without a label here.
  * Free of dependencies except other contract files (the console bundles it).
  */
+import { systemKindLabels } from './connector-vocabulary.ts';
 import { jobLabels } from './jobs.ts';
 import type { Labelled } from './labels.ts';
 import { reviewResultLabels } from './ledger-vocabulary.ts';
@@ -77,6 +78,10 @@ export const auditActionLabels = {
   'discovery.decide': { ja: '検出結果の確定・却下', en: 'Discovery proposals decided' },
   'job.retry': { ja: '定期ジョブの再実行', en: 'Scheduled job retried' },
   'job.discard': { ja: '定期ジョブの破棄', en: 'Scheduled job discarded' },
+  'system.register': { ja: '連携システムの登録', en: 'Connected system registered' },
+  'system.update': { ja: '連携システムの変更', en: 'Connected system changed' },
+  'system.check': { ja: '連携システムの接続確認', en: 'Connected system checked' },
+  'system.remove': { ja: '連携システムの削除', en: 'Connected system removed' },
 } as const satisfies Record<string, Labelled>;
 
 export type AuditAction = keyof typeof auditActionLabels;
@@ -213,6 +218,12 @@ export const auditDetailFieldLabels: Record<string, Labelled> = {
   confirmed: { ja: '確定', en: 'Confirmed' },
   rejected_columns: { ja: '却下', en: 'Rejected' },
   charset: { ja: '文字コード', en: 'Character set' },
+  system_id: { ja: '連携システムID', en: 'System id' },
+  system_kind: { ja: '連携方式', en: 'Kind of system' },
+  changed: { ja: '変更した設定', en: 'Settings changed' },
+  secret: { ja: '秘密情報', en: 'Secret' },
+  error_code: { ja: 'エラーコード', en: 'Error code' },
+  tables: { ja: 'テーブル数', en: 'Tables' },
 };
 
 /** Japanese and English words for the codes the detail's values hold. Unknown codes are shown as they are. */
@@ -361,6 +372,25 @@ const keyedValueLabels: Record<string, Record<string, Labelled>> = {
     legal_guardian: { ja: '法定代理人', en: 'legal guardian' },
     other: { ja: 'その他', en: 'other' },
   },
+  system_kind: systemKindLabels,
+  secret: {
+    set: { ja: '設定', en: 'set' },
+    kept: { ja: '変更なし', en: 'kept' },
+    cleared: { ja: '消去', en: 'cleared' },
+    none: { ja: 'なし', en: 'none' },
+  },
+  changed: {
+    name: { ja: '名称', en: 'name' },
+    kind: { ja: '連携方式', en: 'kind' },
+    url: { ja: 'URL', en: 'URL' },
+    file: { ja: 'ファイル', en: 'file' },
+    schema: { ja: 'スキーマ', en: 'schema' },
+    host: { ja: 'ホスト', en: 'host' },
+    port: { ja: 'ポート', en: 'port' },
+    user: { ja: 'アカウント', en: 'account' },
+    folder: { ja: 'フォルダ', en: 'folder' },
+    timeout_seconds: { ja: '制限時間', en: 'timeout' },
+  },
 };
 
 function valueWord(lang: AuditLang, v: string, key = ''): string {
@@ -403,6 +433,9 @@ const CODED = new Set([
   'encoding',
   'form',
   'relationship',
+  'system_kind',
+  'secret',
+  'changed',
 ]);
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
@@ -659,6 +692,26 @@ function sentence(lang: AuditLang, e: AuditEntryWords, names: AuditNames): strin
           : ja
             ? `定期ジョブ「${w('job')}」を破棄`
             : `Discarded scheduled job: ${w('job')}`) + paren(F('due_at'), L('それまでの状態', 'state before', w('from')), F('attempts'))
+      );
+    case 'system.register':
+    case 'system.update':
+    case 'system.remove': {
+      const verb = {
+        'system.register': ['を登録', 'Registered'],
+        'system.update': ['を変更', 'Changed'],
+        'system.remove': ['を削除', 'Removed'],
+      }[e.action as 'system.register'][ja ? 0 : 1];
+      return (
+        (ja ? `連携システム ${str(d.code)} ${verb}` : `${verb} connected system ${str(d.code)}`) +
+        paren(...rest('system_kind', 'changed', 'secret', 'version', 'via'))
+      );
+    }
+    case 'system.check':
+      return (
+        (ja
+          ? `連携システム ${str(d.code)} の接続を確認${e.outcome === 'ok' ? '' : '（接続できず）'}`
+          : `Checked the connection of system ${str(d.code)}${e.outcome === 'ok' ? '' : ' (failed)'}`) +
+        paren(...rest('error_code', 'tables', 'via'))
       );
     case 'discovery.run':
       return (

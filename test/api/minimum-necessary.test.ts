@@ -4,7 +4,8 @@
  * roles whose work they are (duties, organizations/duties.ts). One table of roles × capabilities, each cell
  * asserted over the real HTTP server, on SQLite and PostgreSQL; then the duty granted and taken back through
  * the role grants API, and a member opened for a purpose answering that purpose’s items and nothing else.
- * Outside member data, the scheduled jobs: the system administrator handles them, the privacy officer reads.
+ * Outside member data, the scheduled jobs: the system administrator handles them, the privacy officer reads;
+ * the systems register (connected systems): both manage it, the auditor reads the list.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -60,6 +61,11 @@ type Capability =
   | 'jobs.discard'
   | 'alerts.list'
   | 'alerts.acknowledge'
+  | 'systems.list'
+  | 'systems.register'
+  | 'systems.update'
+  | 'systems.check'
+  | 'systems.remove'
   | 'discovery.read'
   | 'discovery.run'
   | 'discovery.decide';
@@ -96,6 +102,12 @@ const table: Record<Capability, Record<Role, boolean>> = {
   'jobs.discard':          { officer: N, auditor: N, manager: N, managerNoDuty: N, service: N, delivery: N, admin: Y },
   'alerts.list':           { officer: Y, auditor: Y, manager: N, managerNoDuty: N, service: N, delivery: N, admin: N },
   'alerts.acknowledge':    { officer: Y, auditor: N, manager: N, managerNoDuty: N, service: N, delivery: N, admin: N },
+  // The systems register (modules/systems/permissions.ts): auditors read the list without settings.
+  'systems.list':          { officer: Y, auditor: Y, manager: N, managerNoDuty: N, service: N, delivery: N, admin: Y },
+  'systems.register':      { officer: Y, auditor: N, manager: N, managerNoDuty: N, service: N, delivery: N, admin: Y },
+  'systems.update':        { officer: Y, auditor: N, manager: N, managerNoDuty: N, service: N, delivery: N, admin: Y },
+  'systems.check':         { officer: Y, auditor: N, manager: N, managerNoDuty: N, service: N, delivery: N, admin: Y },
+  'systems.remove':        { officer: Y, auditor: N, manager: N, managerNoDuty: N, service: N, delivery: N, admin: Y },
   // Discovery in a connected system (discovery/permissions.ts): deciding writes the policy draft, the officer's.
   'discovery.read':        { officer: Y, auditor: Y, manager: N, managerNoDuty: N, service: N, delivery: N, admin: Y },
   'discovery.run':         { officer: Y, auditor: N, manager: N, managerNoDuty: N, service: N, delivery: N, admin: Y },
@@ -186,6 +198,19 @@ describe.each(availableDialects())('minimum necessary: roles × registers on %s'
       })
       .execute();
     return id;
+  };
+  /** A connected system of its own for each cell that changes one (a SQLite file that does not exist). */
+  let systems = 0;
+  const systemBody = () => ({
+    code: `cap-${systems++}`,
+    name: '権限表の連携システム',
+    kind: 'sqlite',
+    settings: { file: '/nonexistent/cap.db' },
+  });
+  const freshSystem = async (): Promise<{ code: string; version: number }> => {
+    const r = await clients.officer.post('/api/v1/systems', systemBody());
+    expect(r.status, r.raw).toBe(201);
+    return r.body as unknown as { code: string; version: number };
   };
   /** Members handed out one per cell where a write must not collide with another (intake, guardian links). */
   let nextCode = 1000010;
@@ -321,6 +346,17 @@ describe.each(availableDialects())('minimum necessary: roles × registers on %s'
     'jobs.discard': async (c) => c.post(`/api/v1/jobs/${await deadRun()}/discard`),
     'alerts.list': (c) => c.get('/api/v1/alerts?status=open'),
     'alerts.acknowledge': async (c) => c.post('/api/v1/alerts/acknowledge', { ids: [await openAlert()], note: '確認' }),
+    'systems.list': (c) => c.get('/api/v1/systems'),
+    'systems.register': (c) => c.post('/api/v1/systems', systemBody()),
+    'systems.update': async (c) => {
+      const s = await freshSystem();
+      return c.patch(`/api/v1/systems/${s.code}`, { version: s.version, name: '名称の変更' });
+    },
+    'systems.check': async (c) => c.post(`/api/v1/systems/${(await freshSystem()).code}/check`),
+    'systems.remove': async (c) => {
+      const s = await freshSystem();
+      return c.request('DELETE', `/api/v1/systems/${s.code}?version=${s.version}`);
+    },
     'discovery.read': (c) => c.get('/api/v1/systems/ordering/discovery'),
     'discovery.run': (c) => c.post('/api/v1/systems/ordering/discovery'),
     'discovery.decide': async (c) =>

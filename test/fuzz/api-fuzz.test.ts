@@ -23,6 +23,7 @@
  * and the data tests of each module already run on PostgreSQL; running thousands of requests, each with two
  * snapshots of every table, on both would double the CI budget for little more coverage.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -116,6 +117,8 @@ function operationsOf(doc: {
 interface Pools {
   ids: string[];
   memberCodes: string[];
+  /** Codes of connected systems (the register's paths name a system by code), in this co-op and another. */
+  systemCodes: string[];
 }
 
 /** A generated value as URL text: strings as they are, anything else as JSON (objects may lack a toString). */
@@ -180,6 +183,7 @@ function hints(key: string, pools: Pools): fc.Arbitrary<unknown> | undefined {
   if (/_at$|^from$|^to$|^before$/.test(key)) return isoDate.map((d) => d.toISOString());
   if (key === 'purpose') return fc.constantFrom('P01', 'P02', 'P04', 'P09', 'P16', 'P99');
   if (key === 'member_code' || key === 'subject_code' || key === 'guardian_member_code') return fc.constantFrom(...pools.memberCodes);
+  if (key === 'code') return fc.constantFrom(...pools.systemCodes);
   if (key === 'org') return fc.constantFrom('demo-coop', 'demo-other-coop', 'nope');
   // A connected system's code (discovery): the demo co-op's, another co-op's, none.
   if (key === 'code') return fc.constantFrom('ordering', 'theirs', 'nope');
@@ -539,6 +543,34 @@ describe('API fuzz over the OpenAPI document (SQLite)', () => {
     });
     expect(signIn.status, signIn.raw).toBe(200);
 
+    // A connected system in the demo co-op and one in another co-op, so that the register's paths reach real rows.
+    for (const [org, code] of [
+      ['demo-coop', 'fuzz-shop'],
+      ['demo-other-coop', 'fuzz-other'],
+    ] as const) {
+      const o = await f.ctx.db.selectFrom('organizations').select('id').where('code', '=', org).executeTakeFirstOrThrow();
+      const now = new Date().toISOString();
+      await f.ctx.db
+        .insertInto('connected_systems')
+        .values({
+          id: randomUUID(),
+          org_id: o.id,
+          code,
+          name: 'ファズ用の連携システム',
+          kind: 'sqlite',
+          settings_enc: f.ctx.keys.encrypt(JSON.stringify({ file: '/nonexistent/fuzz.db', secret: 'fuzz-secret' })),
+          settings_public: JSON.stringify({ file: '/nonexistent/fuzz.db' }),
+          has_secret: 1,
+          status: 'unchecked',
+          last_checked_at: null,
+          last_error: null,
+          version: 1,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+    }
+
     // Real rows of every co-op: members, requests, documents, ledger assets, alerts, guardian links, accounts.
     const ids: string[] = [];
     for (const table of [
@@ -552,6 +584,7 @@ describe('API fuzz over the OpenAPI document (SQLite)', () => {
       'discovery_proposals',
       'organizations',
       'users',
+      'connected_systems',
     ]) {
       const { rows } = await sql<{ id: string }>`select id from ${sql.table(table)} order by id limit 20`.execute(f.ctx.db);
       ids.push(...rows.map((r) => r.id));
@@ -560,6 +593,7 @@ describe('API fuzz over the OpenAPI document (SQLite)', () => {
     pools = {
       ids: ids.length ? ids : ['00000000-0000-0000-0000-000000000000'],
       memberCodes: [...codes.map((c) => c.member_code), '6000001', '0000000', '１０００００１'].filter((c) => c !== DEMO_MEMBER_CODE),
+      systemCodes: ['fuzz-shop', 'fuzz-other', 'no-such-system'],
     };
     tables = await tableNames(f);
   });

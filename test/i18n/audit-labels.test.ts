@@ -135,6 +135,10 @@ const samples: Record<AuditAction, Record<string, unknown>> = {
   'guardian.list': { links: 1 },
   'job.retry': { run: id, job: 'send_reminders', due_at: '2026-12-04T00:00:00.000Z', from: 'dead', attempts: 6 },
   'job.discard': { run: id, job: 'send_reminders', due_at: '2026-12-04T00:00:00.000Z', from: 'failed', attempts: 2 },
+  'system.register': { system_id: id, code: 'order-db', system_kind: 'postgres', version: 1, secret: 'set', via: 'api' },
+  'system.update': { system_id: id, code: 'order-db', system_kind: 'postgres', version: 2, changed: ['host'], secret: 'kept' },
+  'system.remove': { system_id: id, code: 'order-db', system_kind: 'sqlite', version: 3, via: 'cli' },
+  'system.check': { system_id: id, code: 'order-db', system_kind: 'sqlite', error_code: 'system_unreachable', via: 'api' },
   'discovery.run': { system: 'ordering', discovery_run: id, columns: 14, proposals: 6, my_numbers: 1 },
   'discovery.my_number_found': { system: 'ordering', discovery_run: id, table: 'kaiin', column: 'ref_no' },
   'discovery.decide': {

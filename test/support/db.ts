@@ -19,6 +19,11 @@ export function postgresUrl(): string | null {
   return inject('pgUrl') ?? null;
 }
 
+/** The MariaDB / MySQL server the connector suites run against (global setup), or null. */
+export function mysqlUrl(): string | null {
+  return inject('mysqlUrl') ?? null;
+}
+
 export interface TestDatabase extends OpenedDatabase {
   /** Drops the schema or deletes the file. */
   dispose(): Promise<void>;

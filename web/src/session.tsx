@@ -49,6 +49,8 @@ export function capabilities(me: Me) {
     decideRequests: me.role.kind === 'privacy_officer',
     /** 定期ジョブ: the system administrator handles failed and dead runs, the privacy officer reads (jobs/permissions.ts). */
     jobs: me.role.kind === 'system_admin' || me.role.kind === 'privacy_officer',
+    /** 連携システム: officers and administrators manage the register, auditors read the list (systems/permissions.ts). */
+    systems: (['system_admin', 'privacy_officer', 'auditor'] as readonly RoleKind[]).includes(me.role.kind),
   };
 }
 

@@ -224,6 +224,26 @@ export type AuditEvent = Base &
         outcome: 'ok';
         detail: { run: string; job: string; due_at: string; from: string; attempts: number };
       }
+    // The systems register (modules/systems): which settings changed and what became of the secret, never a value.
+    | {
+        action: 'system.register' | 'system.update' | 'system.remove';
+        outcome: 'ok';
+        detail: {
+          system_id: string;
+          code: string;
+          system_kind: string;
+          version: number;
+          changed?: string[];
+          secret?: 'set' | 'kept' | 'cleared' | 'none';
+          via?: string;
+        };
+      }
+    // A connection check: `failed` when the system could not be reached or described (the error code, no message).
+    | {
+        action: 'system.check';
+        outcome: 'ok' | 'failed';
+        detail: { system_id: string; code: string; system_kind: string; error_code?: string; tables?: number; via?: string };
+      }
   );
 
 export type AuditOutcome = AuditLogTable['outcome'];

@@ -7,8 +7,8 @@ import type { AppContext } from '../../base/context.ts';
 import { dutyAccessMap } from '../../base/duties.ts';
 import { AppError } from '../../base/errors.ts';
 import { requireStaff, SESSION_COOKIE } from '../../base/guard.ts';
+import { circledNumber } from '../../contract/policy-vocabulary.ts';
 import { japanDate } from '../../db/time.ts';
-import { circledNumber } from '../policy/document.ts';
 import { listPurposes } from '../purposes/service.ts';
 import { activateTotp, beginTotpEnrollment, completeTotp, loginWithPassword, logout } from './sessions.ts';
 

@@ -31,6 +31,8 @@ export interface ConnectionSettings {
   secret?: string;
   /** Seconds a statement or a transfer may take before the step fails with `system_timeout`. */
   timeoutSeconds?: number;
+  /** The drop folder's SSH host key fingerprint (`SHA256:…` as `ssh-keygen -lf` prints it): another key is refused. */
+  hostKey?: string;
 }
 
 /** The person as the connected systems may know them: values taken from mamori's member record. */
@@ -106,6 +108,14 @@ export interface VerifyResult {
   differences: string[];
 }
 
+/**
+ * `reference`: the task the work is for (its id). A kind that hands work over as files (the drop folder) names the
+ * files by it, so the same work asked again months later is told apart from the first; the database kinds ignore it.
+ */
+export interface WorkOptions {
+  reference?: string;
+}
+
 /** One connected system, open. Every method may throw `AppError`s with the codes of `connectors/errors` below. */
 export interface Connector {
   /** Tables and columns (with keys and foreign keys) as the system declares them. */
@@ -113,9 +123,9 @@ export interface Connector {
   /** A sample of every column's non-null values, read-only, for discovery. */
   sample(size?: number): Promise<ColumnSample[]>;
   /** The person's rows in every table of the map, walking `link` then `via`. Read-only. */
-  select(map: PolicySystem, person: PersonIdentities): Promise<FoundTable[]>;
+  select(map: PolicySystem, person: PersonIdentities, opts?: WorkOptions): Promise<FoundTable[]>;
   /** What `change` would do, read-only. */
-  plan(map: PolicySystem, person: PersonIdentities, change: Change): Promise<Plan>;
+  plan(map: PolicySystem, person: PersonIdentities, change: Change, opts?: WorkOptions): Promise<Plan>;
   /** Carries the plan out in one transaction where the kind has them. */
   apply(plan: Plan): Promise<ApplyResult>;
   /** Reads back what the plan names. */
@@ -135,7 +145,10 @@ export const connectorErrorCodes = [
   'system_column_missing',
   'system_column_type',
   'system_read_only',
+  'system_constraint',
   'system_answer_invalid',
+  'system_step_failed',
+  'system_not_queryable',
 ] as const;
 export type ConnectorErrorCode = (typeof connectorErrorCodes)[number];
 

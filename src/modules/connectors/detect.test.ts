@@ -15,9 +15,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresUrl } from '../../../test/support/db.ts';
 import { syntheticMember } from '../demo/synthetic.ts';
 import { myNumberCheckDigit } from '../my-number/detect.ts';
+import type { ConnectionSettings } from './connector.ts';
 import { type DiscoveryKind, proposeForColumn, proposeMap } from './detect.ts';
-import { samplePostgres } from './postgres-sample.ts';
-import { sampleSqliteFile } from './sqlite-sample.ts';
+import { openConnector } from './kinds.ts';
 
 /** The fixture's columns that hold personal data, and what they hold. */
 const truth: Record<string, DiscoveryKind> = {
@@ -45,6 +45,16 @@ function myNumber(i: number): string {
 
 function jan(i: number): string {
   return `45${String(10_000_000_000 + i * 37).slice(0, 11)}`;
+}
+
+/** The samples discovery reads, through the system's connector (read-only). */
+async function sampleOf(kind: 'sqlite' | 'postgres', settings: ConnectionSettings) {
+  const connector = await openConnector(kind, settings, { code: 'discovery' });
+  try {
+    return await connector.sample();
+  } finally {
+    await connector.close();
+  }
 }
 
 describe('discovery of personal data in a connected database', () => {
@@ -98,8 +108,8 @@ describe('discovery of personal data in a connected database', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('finds every personal-data column and nothing else, printing its precision and recall', () => {
-    const proposals = proposeMap(sampleSqliteFile(file));
+  it('finds every personal-data column and nothing else, printing its precision and recall', async () => {
+    const proposals = proposeMap(await sampleOf('sqlite', { file }));
     const found = new Map(proposals.map((p) => [`${p.table}.${p.column}`, p.kind]));
     const truePositives = [...found].filter(([key, kind]) => truth[key] === kind).length;
     const precision = truePositives / found.size;
@@ -114,8 +124,8 @@ describe('discovery of personal data in a connected database', () => {
     expect(recall).toBe(1);
   });
 
-  it('reports a My Number column under any name, with no value in the proposal', () => {
-    const proposals = proposeMap(sampleSqliteFile(file));
+  it('reports a My Number column under any name, with no value in the proposal', async () => {
+    const proposals = proposeMap(await sampleOf('sqlite', { file }));
     const mine = proposals.find((p) => p.kind === 'my_number');
     expect(mine).toMatchObject({ table: 'kaiin', column: 'ref_no' });
     expect(mine!.confidence).toBeGreaterThanOrEqual(0.9);
@@ -187,7 +197,7 @@ describe('discovery of personal data in a connected database', () => {
           source.close();
           await client.end();
         }
-        const proposals = proposeMap(await samplePostgres(u.toString()));
+        const proposals = proposeMap(await sampleOf('postgres', { url: u.toString() }));
         expect(Object.fromEntries(proposals.map((p) => [`${p.table}.${p.column}`, p.kind]))).toEqual(truth);
         expect(JSON.stringify(proposals)).not.toContain(myNumber(0));
       } finally {

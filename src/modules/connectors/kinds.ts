@@ -10,6 +10,11 @@ import type { ConnectionSettings, Connector } from './connector.ts';
 type Opener = (settings: ConnectionSettings, opts: { code: string }) => Promise<Connector>;
 
 const openers: Partial<Record<SystemKind, Opener>> = {};
+// Loaded when first used, so that a process that connects to none loads no driver.
+openers.sqlite = async (settings, opts) => (await import('./sqlite.ts')).openSqlite(settings, opts);
+openers.postgres = async (settings, opts) => (await import('./postgres.ts')).openPostgres(settings, opts);
+openers.mysql = async (settings, opts) => (await import('./mysql.ts')).openMysql(settings, opts);
+openers.sftp_drop = async (settings, opts) => (await import('./sftp-drop.ts')).openSftpDrop(settings, opts);
 
 /** Opens a connection to a system; fails with a connector error code (connector.ts) when it cannot. */
 export async function openConnector(kind: SystemKind, settings: ConnectionSettings, opts: { code: string }): Promise<Connector> {

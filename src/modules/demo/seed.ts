@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../../base/context.ts';
+import { purposeCodeOf } from '../../contract/policy-vocabulary.ts';
 import type { Duty, RoleKind } from '../../contract/roles.ts';
 import type { Tx } from '../../db/database.ts';
 import type { MemberTable } from '../../db/schema.ts';
@@ -16,7 +17,6 @@ import { newTotpSecret } from '../auth/totp.ts';
 import { seedDemoLedger } from '../ledger/demo.ts';
 import { normalizeMemberInput, toRow } from '../members/fields.ts';
 import { createDepartment, createOrganization, createRole } from '../organizations/service.ts';
-import { purposeCodeOf } from '../policy/document.ts';
 import { publishDemoPolicy } from './demo-policy.ts';
 import { seedDemoPortal } from './demo-portal.ts';
 import { createDemoSystems, registerDemoSystems } from './demo-systems.ts';

@@ -5,8 +5,8 @@
  */
 import { AppError } from '../../base/errors.ts';
 import type { FieldIssue } from '../../contract/errors.ts';
+import { circledNumber } from '../../contract/policy-vocabulary.ts';
 import type { DbOrTx } from '../../db/database.ts';
-import { circledNumber } from '../policy/document.ts';
 
 export interface RegisterItem {
   code: string;

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DRAFT_MARKER, demoPolicy, demoVersions } from '../../../test/fixtures/notices/versions.ts';
-import { circledNumber, policyDocumentSchema, requestsSchema } from '../policy/document.ts';
+import { circledNumber } from '../../contract/policy-vocabulary.ts';
+import { policyDocumentSchema, requestsSchema } from '../policy/document.ts';
 import { renderErrorPage, renderNoticePage, renderVersionsPage } from './render.ts';
 import { type PublishedVersion, timelineOn } from './timeline.ts';
 

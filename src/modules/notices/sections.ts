@@ -12,8 +12,8 @@
  */
 
 import { japaneseDate } from '../../base/japan-date.ts';
-import { requestKinds, type requestMethods } from '../../contract/policy-vocabulary.ts';
-import { circledNumber, type PolicyDocument, purposeCodeOf, requestKindJa } from '../policy/document.ts';
+import { circledNumber, purposeCodeOf, requestKinds, type requestMethods } from '../../contract/policy-vocabulary.ts';
+import { type PolicyDocument, requestKindJa } from '../policy/document.ts';
 import { legalBasisJa, recipientKindJa, subcontractingJa, transmissionJa } from './labels.ts';
 
 export type Block =

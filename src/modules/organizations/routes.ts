@@ -4,11 +4,10 @@ import { z } from 'zod';
 import type { AppContext } from '../../base/context.ts';
 import { AppError } from '../../base/errors.ts';
 import { requireKind, requireStaff } from '../../base/guard.ts';
-import { orgSettingsSchema, parseOrgSettings } from '../../base/settings.ts';
-import { appendAudit } from '../audit/append.ts';
 import { listItems, listPurposes } from '../purposes/service.ts';
 import { userStatusBody, userStatusParams } from './schemas.ts';
 import { createDepartment, createUser, listUsers, setUserStatus } from './service.ts';
+import { updateAlertSettings } from './update-settings.ts';
 
 export function organizationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
@@ -63,37 +62,7 @@ export function organizationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
       async (req) => {
         const actor = requireKind(req, ['privacy_officer', 'system_admin']);
-        const settings = await ctx.db.transaction().execute(async (tx) => {
-          const row = await tx.selectFrom('organizations').select('settings').where('id', '=', actor.orgId).executeTakeFirstOrThrow();
-          const current = parseOrgSettings(row.settings);
-          const next = orgSettingsSchema.parse({ ...current, alerts: { ...current.alerts, ...req.body.alerts } });
-          // Working hours end after they start (an end at or before the start would make every read off hours).
-          if (next.alerts.workEnd <= next.alerts.workStart) {
-            throw new AppError('validation_failed', [
-              {
-                field: 'alerts.workEnd',
-                code: 'time_order',
-                message_ja: '勤務終了は勤務開始より後の時刻にしてください。',
-                message_en: 'The end of working hours must be after the start.',
-              },
-            ]);
-          }
-          await tx
-            .updateTable('organizations')
-            .set({ settings: JSON.stringify(next) })
-            .where('id', '=', actor.orgId)
-            .execute();
-          await appendAudit(
-            tx,
-            actor,
-            { action: 'policy.change', outcome: 'ok', orgId: actor.orgId, detail: { settings: next.alerts } },
-            ctx.clock,
-          );
-          // Every instance reads the settings anew once this commits.
-          await ctx.events.publish(tx, 'settings.changed', { orgId: actor.orgId });
-          return next;
-        });
-        return settings;
+        return updateAlertSettings(ctx, actor, req.body.alerts ?? {});
       },
     );
 

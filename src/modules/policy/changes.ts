@@ -3,7 +3,9 @@
  * Filled in by `compareDocuments`; stored with each published version and shown in the console and on the
  * public version history.
  */
-import { circledNumber, type PolicyDocument, purposeCodeOf } from './document.ts';
+
+import { circledNumber, purposeCodeOf } from '../../contract/policy-vocabulary.ts';
+import type { PolicyDocument } from './document.ts';
 
 /**
  * - `prior`: members must be notified (or it made easily available) before the change takes effect

@@ -13,9 +13,7 @@
  */
 import { z } from 'zod';
 import { eraseActions, identityKinds, systemKinds } from '../../contract/connector-vocabulary.ts';
-import { circledNumber, purposeCodeOf, type RequestKindCode } from '../../contract/policy-vocabulary.ts';
-
-export { circledNumber, purposeCodeOf };
+import { purposeCodeOf, type RequestKindCode } from '../../contract/policy-vocabulary.ts';
 
 export const POLICY_FORMAT = 'mamori-policy/1';
 

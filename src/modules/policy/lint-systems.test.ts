@@ -161,3 +161,17 @@ describe('the map against the organization’s registers', () => {
     expect(registered.filter((g) => g.code === 'system_not_registered' || g.code === 'system_asset_unknown')).toEqual([]);
   });
 });
+
+describe('a deletion the law holds back', () => {
+  it('warns when a delete_row table keeps its rows because rows found through it are kept by law', () => {
+    const doc = withOrdering((s) => {
+      const tables = s.tables as { table: string; columns?: unknown[] }[];
+      tables[1]!.columns = [{ column: 'total', item: 'purchase_history', erase: 'delete_row' }];
+      tables[2]!.columns = [{ column: 'product', item: 'purchase_history', erase: 'keep', keep_rule: '法人税法により7年間保存' }];
+    });
+    doc.items.push({ code: 'purchase_history', name: '購買履歴', sensitive: false });
+    const gap = lintPolicy(doc, { today }).find((g) => g.code === 'system_delete_held');
+    expect(gap?.path).toBe('systems[0].tables[1]');
+    expect(gap?.message_ja).toContain('行は削除されず');
+  });
+});

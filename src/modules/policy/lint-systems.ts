@@ -3,7 +3,10 @@
  * erase something without saying how, is refused before publishing; a system abroad must be stated where the
  * notice lists the countries data is stored in (安全管理措置 — 外的環境の把握, Art. 23 and the PPC guideline 10-7).
  */
-import { type PolicyDocument, purposeCodeOf } from './document.ts';
+
+import { purposeCodeOf } from '../../contract/policy-vocabulary.ts';
+import type { PolicyDocument } from './document.ts';
+import { eraseTables } from './erase-rule.ts';
 
 type Report = (code: string, path: string, ja: string, en: string) => void;
 
@@ -160,6 +163,19 @@ export function lintSystems(
           );
         }
       });
+    });
+
+    // A deletion the law's retention holds back (erase-rule.ts): said before a request finds it out.
+    const { retained } = eraseTables(system, () => true);
+    system.tables.forEach((t, i) => {
+      if (retained.has(t.table) && t.columns.some((c) => c.erase === 'delete_row')) {
+        warning(
+          'system_delete_held',
+          `systems[${s}].tables[${i}]`,
+          `テーブル「${t.table}」（${system.name}）は削除の請求で行を削除するとされていますが、このテーブルまたはこれを経由するテーブルに法令により保存する列があるため、行は削除されず、削除とされた列の値だけが消去されます。`,
+          `Table “${t.table}” (${system.name}) deletes its rows on erasure, but it or a table reached through it keeps a column by law: its rows stay and only the values of its delete_row columns are erased.`,
+        );
+      }
     });
 
     // A system abroad: the countries data is stored in are stated on the notice, with their regimes.

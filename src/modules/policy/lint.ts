@@ -5,8 +5,8 @@
  * ../../shared/docs/appi.md): Art. 27(5)(iii) for joint use, Art. 27(1) for third-party provision, Art. 32 for
  * what must always be available to the person, the PPC Q&A on children, and the My Number law.
  */
-import { requestKinds } from '../../contract/policy-vocabulary.ts';
-import { circledNumber, type PolicyDocument, purposeCodeOf, requestKindEn, requestKindJa } from './document.ts';
+import { circledNumber, purposeCodeOf, requestKinds } from '../../contract/policy-vocabulary.ts';
+import { type PolicyDocument, requestKindEn, requestKindJa } from './document.ts';
 import { lintSystems } from './lint-systems.ts';
 
 export type LintSeverity = 'error' | 'warning';

@@ -7,8 +7,9 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../base/errors.ts';
 import { addDays } from '../../base/rules.ts';
+import { purposeCodeOf } from '../../contract/policy-vocabulary.ts';
 import type { Tx } from '../../db/database.ts';
-import { type PolicyDocument, purposeCodeOf } from './document.ts';
+import type { PolicyDocument } from './document.ts';
 
 /** Writes `doc` into the registers of `orgId`; `effectiveOn` ends the joint uses the version drops. */
 export async function materializePolicy(tx: Tx, orgId: string, doc: PolicyDocument, effectiveOn: string): Promise<void> {

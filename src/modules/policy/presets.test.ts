@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../base/errors.ts';
 import { memberFieldCodes } from '../../contract/member-fields.ts';
-import { purposeCodeOf } from './document.ts';
+import { purposeCodeOf } from '../../contract/policy-vocabulary.ts';
 import { formatPolicyFile, parsePolicyFile } from './policy-file.ts';
 import { adoptPreset, loadPreset, policyPresets, presetIds } from './presets.ts';
 

@@ -1,6 +1,7 @@
 /** The purposes of use and data items of an organization in effect (materialised from its policy version). */
+
+import { circledNumber } from '../../contract/policy-vocabulary.ts';
 import type { DbOrTx } from '../../db/database.ts';
-import { circledNumber } from '../policy/document.ts';
 
 /** Purposes with their items, for screens and the API. */
 export async function listPurposes(db: DbOrTx, orgId: string) {

@@ -53,6 +53,13 @@ export const icons = {
       <path d="M12 7.5V12l3 2" />
     </Icon>
   ),
+  systems: (
+    <Icon>
+      <rect x="3" y="4" width="7" height="6" rx="1" />
+      <rect x="14" y="14" width="7" height="6" rx="1" />
+      <path d="M6.5 10v4.5a2 2 0 0 0 2 2H14M17.5 14V9.5a2 2 0 0 0-2-2H10" />
+    </Icon>
+  ),
   ledger: (
     <Icon>
       <path d="M5 4h11l3 3v13H5z" />

@@ -27,6 +27,7 @@ import { RequestPage } from '../requests/request-page.tsx';
 import { RequestsPage } from '../requests/requests-page.tsx';
 import { Link, matchPath, useLocation } from '../router.tsx';
 import { capabilities, useSession } from '../session.tsx';
+import { SystemsPage } from '../systems/systems-page.tsx';
 import { UsersPage } from '../users/users-page.tsx';
 
 interface NavItem {
@@ -109,6 +110,9 @@ function Frame() {
       : []),
     ...(can.ledger
       ? [{ to: '/ledger', label: 'nav.ledger' as const, icon: icons.ledger, match: (p: string) => p.startsWith('/ledger') }]
+      : []),
+    ...(can.systems
+      ? [{ to: '/systems', label: 'nav.systems' as const, icon: icons.systems, match: (p: string) => p.startsWith('/systems') }]
       : []),
     ...(can.jobs ? [{ to: '/jobs', label: 'nav.jobs' as const, icon: icons.jobs, match: (p: string) => p.startsWith('/jobs') }] : []),
     ...(can.users ? [{ to: '/users', label: 'nav.users' as const, icon: icons.users, match: (p: string) => p.startsWith('/users') }] : []),
@@ -204,6 +208,7 @@ function Routes() {
   if (path === '/alerts') return <AlertsPage />;
   if (path === '/users') return <UsersPage />;
   if (path === '/jobs') return <JobsPage />;
+  if (path === '/systems') return <SystemsPage />;
   if (path === '/account/totp') return <TotpRebindPage />;
   if (path === '/ledger') return <LedgerPage />;
   if (path === '/ledger/new') return <NewAssetPage />;
