@@ -1,21 +1,15 @@
 /**
  * Discovery finds a phone column and a My Number column (issue 13 §8): against a SQLite ordering system the
  * journey prepares (synthetic values; the My Numbers are 12-digit numbers with valid check digits by the My
- * Number rule), the privacy officer runs discovery, sees 電話番号 and 個人番号 proposals with the My Number
- * warning in red, confirms the phone column into the policy draft's dataset map, and finds the alert.
- *
- * The systems register's screen and API are another part of issue 13: until they are in, the journey registers
- * the system as the register does (a row with its settings encrypted by the server's key ring) and opens the
- * panel by its URL.
+ * Number rule), the privacy officer registers it in 連携システム, opens its 検出, runs discovery, sees 電話番号 and
+ * 個人番号 proposals with the My Number warning in red, confirms the phone column into the policy draft's dataset
+ * map, and finds the alert.
  */
-import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
-import BetterSqlite3 from 'better-sqlite3';
-import { KeyRing } from '../src/modules/crypto/data-keys.ts';
 import { writeOrderingSystem } from '../test/support/discovery-system.ts';
-import { E2E_DATA_DIR, mainNav, shot, signIn } from './helpers.ts';
+import { mainNav, shot, signIn } from './helpers.ts';
 
 const SYSTEM_DIR = resolve('test-results/e2e-discovery');
 const SYSTEM_FILE = join(SYSTEM_DIR, 'ordering.db');
@@ -24,25 +18,21 @@ test.beforeAll(() => {
   rmSync(SYSTEM_DIR, { recursive: true, force: true });
   mkdirSync(SYSTEM_DIR, { recursive: true });
   writeOrderingSystem(SYSTEM_FILE, 200);
-  const keys = new KeyRing(JSON.parse(readFileSync(join(E2E_DATA_DIR, 'keys.json'), 'utf8')));
-  const db = new BetterSqlite3(join(E2E_DATA_DIR, 'mamori.db'));
-  try {
-    db.pragma('busy_timeout = 10000');
-    const org = db.prepare("select id from organizations where code = 'demo-coop'").get() as { id: string };
-    const now = new Date().toISOString();
-    db.prepare(
-      `insert into connected_systems (id, org_id, code, name, kind, settings_enc, settings_public, has_secret, status, version, created_at, updated_at)
-       values (?, ?, 'ordering-e2e', '注文システム（E2E）', 'sqlite', ?, ?, 0, 'unchecked', 1, ?, ?)
-       on conflict (org_id, code) do nothing`,
-    ).run(randomUUID(), org.id, keys.encrypt(JSON.stringify({ file: SYSTEM_FILE })), JSON.stringify({ file: SYSTEM_FILE }), now, now);
-  } finally {
-    db.close();
-  }
 });
 
 test('discovery finds a phone column and a My Number column', async ({ page }) => {
   await signIn(page, 'officer', { totp: true });
-  await page.goto('/systems/ordering-e2e/discovery');
+  await mainNav(page).getByRole('link', { name: '連携システム' }).click();
+  await page.getByTestId('system-new').click();
+  const form = page.getByTestId('system-form');
+  await form.getByLabel('コード').fill('ordering-e2e');
+  await form.getByLabel('名称').fill('注文システム（E2E）');
+  await form.getByLabel('連携方式').selectOption('sqlite');
+  await form.getByLabel('SQLite ファイル').fill(SYSTEM_FILE);
+  await form.getByRole('button', { name: '登録する' }).click();
+  await expect(page.getByTestId('systems-done')).toContainText('連携システム ordering-e2e を登録しました。');
+  await page.locator('[data-testid="system-row"][data-code="ordering-e2e"]').getByTestId('system-discovery').click();
+
   const panel = page.getByTestId('discovery-panel');
   await expect(panel).toContainText('まだ検出していません');
 
