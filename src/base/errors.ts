@@ -365,6 +365,14 @@ export const errorCatalogue = {
     'この連携システム（受け渡しフォルダ）からは表や値を読み取れません。データマップは手で記載してください。',
     'This connected system (a drop folder) cannot be read for tables or values: write its dataset map by hand.',
   ],
+  // Discovery in a connected system (issue 13 §6)
+  discovery_proposal_unknown: [404, '指定された検出結果はありません。', 'No such discovery proposal.'],
+  discovery_run_unknown: [404, '指定された検出の実行はありません。', 'No such discovery run.'],
+  discovery_item_missing: [
+    422,
+    '方針の下書きの登録簿（情報項目）に、確定しようとした列の項目がありません。先に情報項目を下書きに追加してから確定してください。',
+    'The policy draft’s registers lack the data item of a column you confirmed. Add the item to the draft first, then confirm.',
+  ],
   internal_error: [
     500,
     'システムエラーが発生しました。管理者に連絡してください。',

@@ -7,6 +7,8 @@
  */
 export type { Attention } from '../modules/attention/schemas.ts';
 export type { ConsentEventView, ConsentView } from '../modules/consent/consents.ts';
+export type { DecideResult } from '../modules/discovery/decide-proposal.ts';
+export type { DiscoveryProposalView, DiscoveryRunView } from '../modules/discovery/read-discovery.ts';
 export type { JobRunView, JobsOverview, JobView } from '../modules/jobs/read-runs.ts';
 export type { PresentedAsset } from '../modules/ledger/presenter.ts';
 export type { PolicyChange } from '../modules/policy/changes.ts';

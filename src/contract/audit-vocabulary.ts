@@ -73,6 +73,9 @@ export const auditActionLabels = {
   'guardian.link': { ja: '保護者の登録', en: 'Guardian registered' },
   'guardian.unlink': { ja: '保護者の登録の終了', en: 'Guardian link ended' },
   'guardian.list': { ja: '保護者の一覧の参照', en: 'Guardians listed' },
+  'discovery.run': { ja: '連携システムの個人データ検出', en: 'Discovery run in a connected system' },
+  'discovery.my_number_found': { ja: '連携システムでの個人番号の検出', en: 'My Number column found in a connected system' },
+  'discovery.decide': { ja: '検出結果の確定・却下', en: 'Discovery proposals decided' },
   'job.retry': { ja: '定期ジョブの再実行', en: 'Scheduled job retried' },
   'job.discard': { ja: '定期ジョブの破棄', en: 'Scheduled job discarded' },
   'system_task.plan': { ja: '連携システムの処理の計画', en: 'Connected system task planned' },
@@ -220,6 +223,14 @@ export const auditDetailFieldLabels: Record<string, Labelled> = {
   rows_changed: { ja: '反映した件数', en: 'Rows changed' },
   differences: { ja: '相違', en: 'Differences' },
   format: { ja: '形式', en: 'Format' },
+  discovery_run: { ja: '検出の実行', en: 'Discovery run' },
+  table: { ja: 'テーブル', en: 'Table' },
+  column: { ja: '列', en: 'Column' },
+  columns: { ja: '調べた列数', en: 'Columns sampled' },
+  proposals: { ja: '提案数', en: 'Proposals' },
+  my_numbers: { ja: '個人番号の列', en: 'My Number columns' },
+  confirmed: { ja: '確定', en: 'Confirmed' },
+  rejected_columns: { ja: '却下', en: 'Rejected' },
   charset: { ja: '文字コード', en: 'Character set' },
   system_id: { ja: '連携システムID', en: 'System id' },
   system_kind: { ja: '連携方式', en: 'Kind of system' },
@@ -732,6 +743,20 @@ function sentence(lang: AuditLang, e: AuditEntryWords, names: AuditNames): strin
           ? `連携システム ${str(d.code)} の接続を確認${e.outcome === 'ok' ? '' : '（接続できず）'}`
           : `Checked the connection of system ${str(d.code)}${e.outcome === 'ok' ? '' : ' (failed)'}`) +
         paren(...rest('error_code', 'tables', 'via'))
+      );
+    case 'discovery.run':
+      return (
+        (ja ? `連携システム ${str(d.system)} で個人データを検出` : `Ran discovery in connected system ${str(d.system)}`) +
+        paren(...rest('columns', 'proposals', 'my_numbers', 'error'))
+      );
+    case 'discovery.my_number_found':
+      return ja
+        ? `連携システム ${str(d.system)} の ${str(d.table)}.${str(d.column)} に個人番号（マイナンバー）を検出`
+        : `Found My Numbers in ${str(d.table)}.${str(d.column)} of connected system ${str(d.system)}`;
+    case 'discovery.decide':
+      return (
+        (ja ? `連携システム ${str(d.system)} の検出結果を判断` : `Decided discovery proposals of ${str(d.system)}`) +
+        paren(...rest('confirmed', 'rejected_columns', 'revision'))
       );
     default: {
       const list = auditDetailList(lang, d, names).map((f): [string, string] => [f.label, f.value]);

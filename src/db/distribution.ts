@@ -107,6 +107,9 @@ export const distribution: Record<keyof Database | ToolTable, Distribution> = {
   connected_systems: byOrg(false),
   // A request's part in each connected system (issue 13): plans and, encrypted, what a disclosure found.
   system_tasks: byOrg(true),
+  // Discovery's scans and proposals (issue 13 §6): names of tables and columns, never a sampled value.
+  discovery_runs: byOrg(false),
+  discovery_proposals: byOrg(false),
   job_runs: {
     kind: 'single',
     personalData: false,

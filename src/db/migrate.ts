@@ -21,6 +21,7 @@ import { memberSearchIndexes } from './migrations/0017-member-search-indexes.ts'
 import { memberSearchCovering } from './migrations/0018-member-search-covering.ts';
 import { connectedSystems } from './migrations/0019-connected-systems.ts';
 import { systemTasks } from './migrations/0020-system-tasks.ts';
+import { discovery } from './migrations/0021-discovery.ts';
 
 /** The one migration history, for both dialects. Append new migrations; never edit a landed one. */
 function migrationsFor(dialect: DialectName): Record<string, Migration> {
@@ -45,6 +46,7 @@ function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0018-member-search-covering': memberSearchCovering(dialect),
     '0019-connected-systems': connectedSystems,
     '0020-system-tasks': systemTasks,
+    '0021-discovery': discovery,
   };
 }
 

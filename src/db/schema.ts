@@ -246,7 +246,7 @@ export interface AuditHeadTable {
 export interface AlertTable {
   id: string;
   org_id: string;
-  kind: 'bulk_reads' | 'bulk_listing' | 'off_hours' | 'withdrawn_member';
+  kind: 'bulk_reads' | 'bulk_listing' | 'off_hours' | 'withdrawn_member' | 'my_number_found';
   actor_id: string | null;
   member_id: string | null;
   audit_seq: number | null;
@@ -678,6 +678,48 @@ export interface SystemTaskTable {
   version: number;
 }
 
+export type DiscoveryRunStatus = 'running' | 'done' | 'failed';
+export type DiscoveryDecision = 'pending' | 'confirmed' | 'rejected';
+
+/** One discovery scan of a connected system (migration 0021). Counts only; never a sampled value. */
+export interface DiscoveryRunTable {
+  id: string;
+  org_id: string;
+  system_code: string;
+  status: DiscoveryRunStatus;
+  started_by: string | null;
+  started_at: string;
+  finished_at: string | null;
+  tables: number;
+  columns: number;
+  proposals: number;
+  my_numbers: number;
+  /** The connector error code (system_unreachable, …) of a failed run. */
+  error_code: string | null;
+}
+
+/** What a run proposed for one column, and the person's decision. The reasons are words, never values. */
+export interface DiscoveryProposalTable {
+  id: string;
+  run_id: string;
+  org_id: string;
+  table_name: string;
+  column_name: string;
+  /** The table's primary key as the system declares it (the map's `key`), when known. */
+  table_key: string | null;
+  /** A discovery kind (connectors/detect.ts). */
+  kind: string;
+  /** The register's item code the kind stands for (`phone`, `my_number`, …). */
+  item_code: string;
+  /** 0–100. */
+  confidence: number;
+  /** JSON: [{ja, en}]. */
+  reasons: string;
+  decision: DiscoveryDecision;
+  decided_by: string | null;
+  decided_at: string | null;
+}
+
 export interface Database {
   policy_versions: PolicyVersionTable;
   organizations: OrganizationTable;
@@ -721,4 +763,6 @@ export interface Database {
   job_runs: JobRunTable;
   connected_systems: ConnectedSystemTable;
   system_tasks: SystemTaskTable;
+  discovery_runs: DiscoveryRunTable;
+  discovery_proposals: DiscoveryProposalTable;
 }

@@ -8,6 +8,9 @@
  * the systems register (connected systems): both manage it, the auditor reads the list.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +18,7 @@ import { roleDuties } from '../../src/db/migrations/0008-role-duties.ts';
 import { createOrganization, createRole } from '../../src/modules/organizations/service.ts';
 import { mapSystems, orderingMap } from '../support/connected-systems.ts';
 import { availableDialects, chained } from '../support/db.ts';
+import { registerSystem, writeOrderingSystem } from '../support/discovery-system.ts';
 import { demoFixture, type Fixture } from '../support/fixtures.ts';
 import { Client, type Response, testServer } from '../support/http.ts';
 
@@ -69,7 +73,10 @@ type Capability =
   | 'systems.register'
   | 'systems.update'
   | 'systems.check'
-  | 'systems.remove';
+  | 'systems.remove'
+  | 'discovery.read'
+  | 'discovery.run'
+  | 'discovery.decide';
 
 const Y = true;
 const N = false;
@@ -118,6 +125,10 @@ const table: Record<Capability, Record<Role, boolean>> = {
   'systems.update':        { officer: Y, auditor: N, manager: N, managerNoDuty: N, service: N, delivery: N, admin: Y },
   'systems.check':         { officer: Y, auditor: N, manager: N, managerNoDuty: N, service: N, delivery: N, admin: Y },
   'systems.remove':        { officer: Y, auditor: N, manager: N, managerNoDuty: N, service: N, delivery: N, admin: Y },
+  // Discovery in a connected system (discovery/permissions.ts): deciding writes the policy draft, the officer's.
+  'discovery.read':        { officer: Y, auditor: Y, manager: N, managerNoDuty: N, service: N, delivery: N, admin: Y },
+  'discovery.run':         { officer: Y, auditor: N, manager: N, managerNoDuty: N, service: N, delivery: N, admin: Y },
+  'discovery.decide':      { officer: Y, auditor: N, manager: N, managerNoDuty: N, service: N, delivery: N, admin: N },
 };
 
 /** /auth/me's `duties` per row. */
@@ -148,6 +159,13 @@ describe.each(availableDialects())('minimum necessary: roles × registers on %s'
   let request: Req;
   let documentId: string;
   let answered: Req;
+  let systemDir: string | undefined;
+  /** A pending proposal of its own for each decision cell (the officer runs discovery again). */
+  const pendingProposal = async (): Promise<string> => {
+    const run = await clients.officer.post('/api/v1/systems/ordering/discovery');
+    expect(run.status, JSON.stringify(run.body)).toBe(201);
+    return (run.body.proposals as { id: string }[])[0]!.id;
+  };
   /** A dead job run of its own for each retry or discard cell (scheduled jobs belong to the installation). */
   let deadRuns = 0;
   const deadRun = async (): Promise<string> => {
@@ -281,6 +299,17 @@ describe.each(availableDialects())('minimum necessary: roles × registers on %s'
       await tx.updateTable('users').set({ role_id: roleId }).where('login', '=', 'analyst').where('org_id', '=', org.id).execute();
     });
     f.ctx.policy.invalidate();
+    // A connected system to run discovery in (a SQLite ordering system, synthetic data).
+    systemDir = mkdtempSync(join(tmpdir(), 'mamori-capability-'));
+    writeOrderingSystem(join(systemDir, 'ordering.db'), 30);
+    const demoOrg = await f.ctx.db.selectFrom('organizations').select('id').where('code', '=', 'demo-coop').executeTakeFirstOrThrow();
+    await registerSystem(f.ctx, {
+      orgId: demoOrg.id,
+      code: 'ordering',
+      name: '注文システム',
+      kind: 'sqlite',
+      settings: { file: join(systemDir, 'ordering.db') },
+    });
     app = await testServer(f, { sessionIdleMinutes: 24 * 60 });
     for (const role of roles) {
       clients[role] = new Client(app);
@@ -310,6 +339,7 @@ describe.each(availableDialects())('minimum necessary: roles × registers on %s'
   afterAll(async () => {
     await app?.close();
     await f?.dispose();
+    if (systemDir) rmSync(systemDir, { recursive: true, force: true });
   });
 
   /** Each capability as one call; writes get what they need fresh, so each cell stands on its own. */
@@ -387,6 +417,10 @@ describe.each(availableDialects())('minimum necessary: roles × registers on %s'
       const s = await freshSystem();
       return c.request('DELETE', `/api/v1/systems/${s.code}?version=${s.version}`);
     },
+    'discovery.read': (c) => c.get('/api/v1/systems/ordering/discovery'),
+    'discovery.run': (c) => c.post('/api/v1/systems/ordering/discovery'),
+    'discovery.decide': async (c) =>
+      c.post('/api/v1/systems/ordering/discovery/decisions', { ids: [await pendingProposal()], decision: 'rejected' }),
   };
 
   const cells = (Object.keys(table) as Capability[]).flatMap((cap) => roles.map((role) => [cap, role, table[cap][role]] as const));

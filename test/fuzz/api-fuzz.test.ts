@@ -16,25 +16,32 @@
  * Bounded for `npm test`: `MAMORI_FUZZ_RUNS` runs per operation and caller (default 100) within a time budget
  * of `MAMORI_FUZZ_BUDGET_S` seconds (default 100), shared fairly between the operations (an operation's unused
  * time goes to the next). A longer release run is described in
- * SECURITY.md (Fuzz test). `MAMORI_FUZZ_SEED` replays a run (the seed is printed on failure).
+ * SECURITY.md (Fuzz test). `MAMORI_FUZZ_SEED` replays a run (the seed is printed on failure). `MAMORI_FUZZ_ONLY`
+ * (a part of a path, e.g. `/discovery`) fuzzes only the operations whose path holds it, while working on them.
  *
  * SQLite only: the server's request handling, validation and error mapping are the same on both dialects,
  * and the data tests of each module already run on PostgreSQL; running thousands of requests, each with two
  * snapshots of every table, on both would double the CI budget for little more coverage.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../src/modules/audit/verify.ts';
 import { DEMO_MEMBER_CODE, DEMO_MEMBER_PASSWORD } from '../../src/modules/demo/demo-portal.ts';
+import { runDiscovery } from '../../src/modules/discovery/run-discovery.ts';
 import { chained } from '../support/db.ts';
+import { registerSystem, writeOrderingSystem } from '../support/discovery-system.ts';
 import { demoFixture, type Fixture } from '../support/fixtures.ts';
 import { Client, type Response, testServer } from '../support/http.ts';
 
 const RUNS = Math.max(1, Number(process.env.MAMORI_FUZZ_RUNS ?? 100));
 const BUDGET_MS = Math.max(5, Number(process.env.MAMORI_FUZZ_BUDGET_S ?? 100)) * 1000;
+const ONLY = process.env.MAMORI_FUZZ_ONLY;
 const SEED = process.env.MAMORI_FUZZ_SEED ? Number(process.env.MAMORI_FUZZ_SEED) : Date.now() % 2 ** 31;
 
 // Tables a refused attempt legitimately changes, and why.
@@ -178,6 +185,8 @@ function hints(key: string, pools: Pools): fc.Arbitrary<unknown> | undefined {
   if (key === 'member_code' || key === 'subject_code' || key === 'guardian_member_code') return fc.constantFrom(...pools.memberCodes);
   if (key === 'code') return fc.constantFrom(...pools.systemCodes);
   if (key === 'org') return fc.constantFrom('demo-coop', 'demo-other-coop', 'nope');
+  // A connected system's code (discovery): the demo co-op's, another co-op's, none.
+  if (key === 'code') return fc.constantFrom('ordering', 'theirs', 'nope');
   if (key === 'phone') return fc.constantFrom('022-215-0001', '090-1234-5678');
   if (key === 'postal_code') return fc.constantFrom('980-0811', '9800811');
   // Member search filters and paging: valid-shaped values and the bad ones the service must refuse with a 400.
@@ -486,12 +495,31 @@ describe('API fuzz over the OpenAPI document (SQLite)', () => {
   let ops: Operation[];
   let pools: Pools;
   let tables: string[];
+  let systemDir: string | undefined;
   const clients = {} as Record<CallerName, Client>;
   const deadline = Date.now() + BUDGET_MS;
   const stats = { requests: 0, byStatus: new Map<number, number>(), byOperation: new Map<string, Map<number, number>>() };
 
   beforeAll(async () => {
     f = await demoFixture('sqlite', { members: 12 });
+    // A connected system in each co-op, and a discovery run with its proposals, so that the discovery routes
+    // reach real rows (a SQLite ordering system, synthetic data).
+    systemDir = mkdtempSync(join(tmpdir(), 'mamori-fuzz-system-'));
+    writeOrderingSystem(join(systemDir, 'ordering.db'), 30);
+    for (const [org, code] of [
+      ['demo-coop', 'ordering'],
+      ['demo-other-coop', 'theirs'],
+    ] as const) {
+      const row = await f.ctx.db.selectFrom('organizations').select('id').where('code', '=', org).executeTakeFirstOrThrow();
+      await registerSystem(f.ctx, {
+        orgId: row.id,
+        code,
+        name: '注文システム',
+        kind: 'sqlite',
+        settings: { file: join(systemDir, 'ordering.db') },
+      });
+    }
+    await runDiscovery(f.ctx, { actor: await f.actor('officer'), code: 'ordering' });
     app = await testServer(f, { sessionIdleMinutes: 24 * 60 });
     const docRes = await app.inject({ method: 'GET', url: '/api/docs/json' });
     expect(docRes.statusCode).toBe(200);
@@ -553,6 +581,8 @@ describe('API fuzz over the OpenAPI document (SQLite)', () => {
       'alerts',
       'guardian_links',
       'system_tasks',
+      'discovery_runs',
+      'discovery_proposals',
       'organizations',
       'users',
       'connected_systems',
@@ -588,6 +618,7 @@ describe('API fuzz over the OpenAPI document (SQLite)', () => {
     }
     await app?.close();
     await f?.dispose();
+    if (systemDir) rmSync(systemDir, { recursive: true, force: true });
   });
 
   const callers: CallerName[] = ['anonymous', 'officer', 'staff', 'member'];
@@ -598,7 +629,7 @@ describe('API fuzz over the OpenAPI document (SQLite)', () => {
     'as %s: no 5xx, one error shape, and a 4xx changes nothing',
     async (caller) => {
       const client = clients[caller];
-      const mine = ops.filter((op) => !skipped(caller, op));
+      const mine = ops.filter((op) => !skipped(caller, op) && (!ONLY || op.path.includes(ONLY)));
       const share = (deadline - Date.now()) / (callers.length - callers.indexOf(caller));
       const until = Date.now() + share;
       for (const [i, op] of mine.entries()) {

@@ -160,6 +160,15 @@ const samples: Record<AuditAction, Record<string, unknown>> = {
   'system.update': { system_id: id, code: 'order-db', system_kind: 'postgres', version: 2, changed: ['host'], secret: 'kept' },
   'system.remove': { system_id: id, code: 'order-db', system_kind: 'sqlite', version: 3, via: 'cli' },
   'system.check': { system_id: id, code: 'order-db', system_kind: 'sqlite', error_code: 'system_unreachable', via: 'api' },
+  'discovery.run': { system: 'ordering', discovery_run: id, columns: 14, proposals: 6, my_numbers: 1 },
+  'discovery.my_number_found': { system: 'ordering', discovery_run: id, table: 'kaiin', column: 'ref_no' },
+  'discovery.decide': {
+    system: 'ordering',
+    discovery_run: id,
+    confirmed: ['kaiin.tel_no'],
+    rejected_columns: ['kaiin.ref_no'],
+    revision: 3,
+  },
 };
 
 describe('audit event labels', () => {

@@ -301,6 +301,43 @@ function rememberMarker(memo: string): void {
 
 const shardKeys = (counter: string) => Array.from({ length: COUNTER_SHARDS }, (_, n) => `${counter}#${n}`);
 
+/**
+ * Raises an alert that no read counts towards (a My Number column found in a connected system by discovery): in
+ * the transaction of the audit entry that records what was found, naming that entry.
+ */
+export async function raiseAlert(
+  tx: Tx,
+  alert: {
+    orgId: string;
+    kind: 'my_number_found';
+    actorId: string | null;
+    audit: AppendedEntry;
+    at: Date;
+    detail: Record<string, unknown>;
+  },
+): Promise<string> {
+  const id = randomUUID();
+  await tx
+    .insertInto('alerts')
+    .values({
+      id,
+      org_id: alert.orgId,
+      kind: alert.kind,
+      actor_id: alert.actorId,
+      member_id: null,
+      audit_seq: alert.audit.seq,
+      audit_entry: alert.audit.entryId,
+      created_at: iso(alert.at),
+      detail: canonicalJson(alert.detail),
+      status: 'open',
+      acknowledged_by: null,
+      acknowledged_at: null,
+      acknowledged_note: null,
+    })
+    .execute();
+  return id;
+}
+
 /** The most alerts one list shows (newest first); the answer says when there are more (`more`). */
 export const ALERT_LIST_LIMIT = 200;
 

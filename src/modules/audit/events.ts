@@ -202,6 +202,22 @@ export type AuditEvent = Base &
         detail: { link_id: string; guardian_member_id: string; relationship: string };
       }
     | { action: 'guardian.list'; outcome: 'ok'; detail: { links: number } }
+    // Discovery in a connected system (modules/discovery): names of tables and columns, never a sampled value.
+    | {
+        action: 'discovery.run';
+        outcome: 'ok' | 'failed';
+        detail: { system: string; discovery_run: string; columns: number; proposals: number; my_numbers: number; error?: string };
+      }
+    | {
+        action: 'discovery.my_number_found';
+        outcome: 'ok';
+        detail: { system: string; discovery_run: string; table: string; column: string };
+      }
+    | {
+        action: 'discovery.decide';
+        outcome: 'ok';
+        detail: { system: string; discovery_run: string; confirmed: string[]; rejected_columns: string[]; revision?: number };
+      }
     // An administrator's hand on a failed or dead scheduled job run (modules/jobs/manage-run.ts).
     | {
         action: 'job.retry' | 'job.discard';

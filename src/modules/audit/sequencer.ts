@@ -70,10 +70,10 @@ export async function sequenceAuditBatch(
 class CopiesQueued extends Error {}
 
 /**
- * Entries that can carry an alert raised with them (audit/alerts.ts: reads and searches of members); the
- * sequencer gives those alerts their entry's sequence number.
+ * Entries that can carry an alert raised with them (audit/alerts.ts: reads and searches of members, a My Number
+ * column found by discovery); the sequencer gives those alerts their entry's sequence number.
  */
-const ALERTING_ACTIONS = new Set(['member.read', 'member.search']);
+const ALERTING_ACTIONS = new Set(['member.read', 'member.search', 'discovery.my_number_found']);
 
 /**
  * One batch. Copies of chained entries are caught in one of two ways: `lookUp` reads the log for every queued

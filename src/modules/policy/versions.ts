@@ -167,7 +167,7 @@ export async function saveDraft(
     revision: number;
     document: PolicyDocument;
     now: Date;
-    via: 'editor' | 'file' | 'preset' | 'version';
+    via: 'editor' | 'file' | 'preset' | 'version' | 'discovery';
   },
 ): Promise<DraftView> {
   const org = await orgRow(tx, opts.orgId);

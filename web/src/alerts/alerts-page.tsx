@@ -22,10 +22,16 @@ function describeAlert(i18n: I18n, a: Alert): string {
   if (a.kind === 'withdrawn_member' && d.listed === true) return i18n.t('alert.detail.withdrawnListed');
   if (a.kind === 'off_hours') return i18n.t('alert.detail.offHours', { start: String(d.work_start ?? ''), end: String(d.work_end ?? '') });
   if (a.kind === 'withdrawn_member') return i18n.t('alert.detail.withdrawn');
+  if (a.kind === 'my_number_found')
+    return i18n.t('alert.detail.myNumberFound', {
+      system: String(d.system_name ?? d.system ?? ''),
+      table: String(d.table ?? ''),
+      column: String(d.column ?? ''),
+    });
   return '';
 }
 
-const kindTone = { bulk_reads: 'bad', bulk_listing: 'bad', off_hours: 'info', withdrawn_member: 'warn' } as const;
+const kindTone = { bulk_reads: 'bad', bulk_listing: 'bad', off_hours: 'info', withdrawn_member: 'warn', my_number_found: 'bad' } as const;
 
 export function AlertsPage() {
   const i18n = useI18n();

@@ -89,7 +89,7 @@ export interface VerifyResult {
 
 export interface Alert {
   id: string;
-  kind: 'bulk_reads' | 'bulk_listing' | 'off_hours' | 'withdrawn_member';
+  kind: 'bulk_reads' | 'bulk_listing' | 'off_hours' | 'withdrawn_member' | 'my_number_found';
   actor_id: string | null;
   actor_login: string | null;
   actor_name: string | null;

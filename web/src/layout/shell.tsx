@@ -11,6 +11,7 @@ import { BrandMark } from '../components/brand.tsx';
 import { icons } from '../components/icons.tsx';
 import { LangSwitch } from '../components/lang-switch.tsx';
 import { Empty, Notice } from '../components/ui.tsx';
+import { DiscoveryPage } from '../discovery/discovery-page.tsx';
 import { AttentionProvider, useAttention } from '../home/attention.tsx';
 import { HomePage } from '../home/home-page.tsx';
 import { type MessageKey, useI18n } from '../i18n/i18n.tsx';
@@ -215,6 +216,8 @@ function Routes() {
   if (path === '/ledger/new') return <NewAssetPage />;
   const asset = matchPath('/ledger/:id', path);
   if (asset) return <AssetPage key={asset.id} assetId={asset.id ?? ''} />;
+  const discovery = matchPath('/systems/:code/discovery', path);
+  if (discovery) return <DiscoveryPage key={discovery.code} code={discovery.code ?? ''} />;
   const policy = policyScreen(me, path);
   if (policy) return policy;
   return (

@@ -10,6 +10,7 @@ import { systemKindLabels } from '../../../src/contract/connector-vocabulary.ts'
 import { api } from '../api/client.ts';
 import { Badge, Button, Card, Empty, ErrorNotice, Loading, Notice, PageHeader } from '../components/ui.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
+import { Link } from '../router.tsx';
 import { SystemForm, type SystemFormStart } from './system-form.tsx';
 
 const statusTone = { unchecked: 'neutral', ok: 'ok', failing: 'bad' } as const;
@@ -154,6 +155,17 @@ export function SystemsPage() {
                       </td>
                       <td className="nowrap">{s.last_checked_at ? i18n.dateTime(s.last_checked_at) : '—'}</td>
                       <td className="nowrap">
+                        {s.kind !== 'sftp_drop' && (
+                          <>
+                            <Link
+                              to={`/systems/${encodeURIComponent(s.code)}/discovery`}
+                              className="btn btn-secondary btn-small"
+                              data-testid="system-discovery"
+                            >
+                              {t('systems.discovery')}
+                            </Link>{' '}
+                          </>
+                        )}
                         {data.can_manage && (
                           <>
                             <Button small variant="primary" busy={busy === s.code} onClick={() => void check(s)} data-testid="system-check">
