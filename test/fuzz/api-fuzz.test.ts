@@ -23,7 +23,6 @@
  * and the data tests of each module already run on PostgreSQL; running thousands of requests, each with two
  * snapshots of every table, on both would double the CI budget for little more coverage.
  */
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +33,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../src/modules/audit/verify.ts';
 import { DEMO_MEMBER_CODE, DEMO_MEMBER_PASSWORD } from '../../src/modules/demo/demo-portal.ts';
 import { runDiscovery } from '../../src/modules/discovery/run-discovery.ts';
+import { insertConnection } from '../support/connected-systems.ts';
 import { chained } from '../support/db.ts';
 import { registerSystem, writeOrderingSystem } from '../support/discovery-system.ts';
 import { demoFixture, type Fixture } from '../support/fixtures.ts';
@@ -549,26 +549,13 @@ describe('API fuzz over the OpenAPI document (SQLite)', () => {
       ['demo-other-coop', 'fuzz-other'],
     ] as const) {
       const o = await f.ctx.db.selectFrom('organizations').select('id').where('code', '=', org).executeTakeFirstOrThrow();
-      const now = new Date().toISOString();
-      await f.ctx.db
-        .insertInto('connected_systems')
-        .values({
-          id: randomUUID(),
-          org_id: o.id,
-          code,
-          name: 'ファズ用の連携システム',
-          kind: 'sqlite',
-          settings_enc: f.ctx.keys.encrypt(JSON.stringify({ file: '/nonexistent/fuzz.db', secret: 'fuzz-secret' })),
-          settings_public: JSON.stringify({ file: '/nonexistent/fuzz.db' }),
-          has_secret: 1,
-          status: 'unchecked',
-          last_checked_at: null,
-          last_error: null,
-          version: 1,
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
+      await insertConnection(f.ctx, {
+        orgId: o.id,
+        code,
+        name: 'ファズ用の連携システム',
+        kind: 'sqlite',
+        settings: { file: '/nonexistent/fuzz.db', secret: 'fuzz-secret' },
+      });
     }
 
     // Real rows of every co-op: members, requests, documents, ledger assets, alerts, guardian links, accounts.

@@ -9,8 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { AppContext } from '../../src/base/context.ts';
+import type { SystemKind } from '../../src/contract/connector-vocabulary.ts';
 import { iso } from '../../src/db/time.ts';
+import type { ConnectionSettings } from '../../src/modules/connectors/connector.ts';
 import { type PolicySystem, policyDocumentSchema, systemSchema } from '../../src/modules/policy/document.ts';
+import { sealSettings } from '../../src/modules/systems/settings.ts';
 
 export const orderingMap: PolicySystem = systemSchema.parse({
   code: 'ordering',
@@ -77,20 +80,25 @@ export function createOrderingDb(memberCodes: string[], dir = mkdtempSync(join(t
   return file;
 }
 
-/** Registers the system (its settings encrypted) and adds its map to the organization's policy in effect. */
-export async function connectOrdering(ctx: AppContext, orgId: string, file: string, map: PolicySystem = orderingMap): Promise<void> {
+/**
+ * Registers how to reach a system as the register stores it (settings sealed with the key ring, the secret
+ * apart), without the register's API and its audit entry: the tests' shortcut, one for every test.
+ */
+export async function insertConnection(
+  ctx: AppContext,
+  opts: { orgId: string; code: string; name: string; kind: SystemKind; settings: ConnectionSettings },
+): Promise<void> {
   const now = iso(new Date());
+  const { secret, ...settings } = opts.settings;
   await ctx.db
     .insertInto('connected_systems')
     .values({
       id: randomUUID(),
-      org_id: orgId,
-      code: map.code,
-      name: map.name,
-      kind: map.kind,
-      settings_enc: ctx.keys.encrypt(JSON.stringify({ file })),
-      settings_public: JSON.stringify({ kind: map.kind, file }),
-      has_secret: 0,
+      org_id: opts.orgId,
+      code: opts.code,
+      name: opts.name,
+      kind: opts.kind,
+      ...sealSettings(ctx.keys, settings, secret),
       status: 'unchecked',
       last_checked_at: null,
       last_error: null,
@@ -99,6 +107,11 @@ export async function connectOrdering(ctx: AppContext, orgId: string, file: stri
       updated_at: now,
     })
     .execute();
+}
+
+/** Registers the system (its settings encrypted) and adds its map to the organization's policy in effect. */
+export async function connectOrdering(ctx: AppContext, orgId: string, file: string, map: PolicySystem = orderingMap): Promise<void> {
+  await insertConnection(ctx, { orgId, code: map.code, name: map.name, kind: map.kind, settings: { file } });
   await mapSystems(ctx, orgId, [map]);
 }
 

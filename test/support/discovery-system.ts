@@ -3,12 +3,12 @@
  * columns (synthetic values; the My Numbers are generated with valid check digits by the My Number rule), and
  * its row in the systems register (settings encrypted with the context's key ring).
  */
-import { randomUUID } from 'node:crypto';
 import BetterSqlite3 from 'better-sqlite3';
 import type { AppContext } from '../../src/base/context.ts';
 import type { ConnectionSettings } from '../../src/modules/connectors/connector.ts';
 import { syntheticMember } from '../../src/modules/demo/synthetic.ts';
 import { myNumberCheckDigit } from '../../src/modules/my-number/detect.ts';
+import { insertConnection } from './connected-systems.ts';
 
 /** A synthetic 12-digit number with a valid check digit. */
 export function syntheticMyNumber(i: number): string {
@@ -54,24 +54,5 @@ export async function registerSystem(
   ctx: AppContext,
   opts: { orgId: string; code: string; name: string; kind: 'sqlite' | 'postgres'; settings: ConnectionSettings },
 ): Promise<void> {
-  const now = new Date().toISOString();
-  await ctx.db
-    .insertInto('connected_systems')
-    .values({
-      id: randomUUID(),
-      org_id: opts.orgId,
-      code: opts.code,
-      name: opts.name,
-      kind: opts.kind,
-      settings_enc: ctx.keys.encrypt(JSON.stringify(opts.settings)),
-      settings_public: JSON.stringify({ kind: opts.kind, file: opts.settings.file ?? null }),
-      has_secret: 0,
-      status: 'unchecked',
-      last_checked_at: null,
-      last_error: null,
-      version: 1,
-      created_at: now,
-      updated_at: now,
-    })
-    .execute();
+  await insertConnection(ctx, opts);
 }

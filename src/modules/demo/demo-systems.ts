@@ -14,6 +14,7 @@ import type { Tx } from '../../db/database.ts';
 import { iso } from '../../db/time.ts';
 import type { KeyRing } from '../crypto/data-keys.ts';
 import type { PolicyDocumentInput } from '../policy/document.ts';
+import { sealSettings } from '../systems/settings.ts';
 import { rng, syntheticMember } from './synthetic.ts';
 
 /** Members of the demo co-op who have orders and (some of them) 共済 contracts: the first ones by member code. */
@@ -241,9 +242,7 @@ export async function registerDemoSystems(tx: Tx, keys: KeyRing, orgId: string, 
         code: s.code,
         name: s.name,
         kind: 'sqlite',
-        settings_enc: keys.encrypt(JSON.stringify({ file: s.file })),
-        settings_public: JSON.stringify({ file: s.file }),
-        has_secret: 0,
+        ...sealSettings(keys, { file: s.file }, undefined),
         status: 'unchecked',
         last_checked_at: null,
         last_error: null,

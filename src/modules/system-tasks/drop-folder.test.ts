@@ -6,17 +6,15 @@
  * run, then verifies the answer and is done; the welfare system's row is as planned. A disclosure waits the same
  * way and gathers the rows the answer lists.
  */
-import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mapSystems } from '../../../test/support/connected-systems.ts';
+import { insertConnection, mapSystems } from '../../../test/support/connected-systems.ts';
 import { runDropBatch } from '../../../test/support/drop-folder-batch.ts';
 import { demoFixture, type Fixture } from '../../../test/support/fixtures.ts';
 import { startSftpServer, type TestSftpServer } from '../../../test/support/sftp-server.ts';
-import { iso } from '../../db/time.ts';
 import { systemSchema } from '../policy/document.ts';
 import { fileRequest, stepRequest } from '../requests/requests.ts';
 import { approveTasks } from './approve-tasks.ts';
@@ -58,25 +56,7 @@ describe('a deletion and a disclosure through a real SFTP drop folder', () => {
       folder: FOLDER,
       timeoutSeconds: 10,
     };
-    await f.ctx.db
-      .insertInto('connected_systems')
-      .values({
-        id: randomUUID(),
-        org_id: org.id,
-        code: 'welfare',
-        name: '福祉システム',
-        kind: 'sftp_drop',
-        settings_enc: f.ctx.keys.encrypt(JSON.stringify(settings)),
-        settings_public: '{}',
-        has_secret: 1,
-        status: 'unchecked',
-        last_checked_at: null,
-        last_error: null,
-        version: 1,
-        created_at: iso(now),
-        updated_at: iso(now),
-      })
-      .execute();
+    await insertConnection(f.ctx, { orgId: org.id, code: 'welfare', name: '福祉システム', kind: 'sftp_drop', settings });
     await mapSystems(f.ctx, org.id, [
       systemSchema.parse({
         code: 'welfare',

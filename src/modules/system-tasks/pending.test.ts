@@ -6,12 +6,10 @@
  * The connector here stands in for the drop folder's (its own tests run against a real SFTP server), so that the
  * answer's timing is the test's to choose; the task's id reaches the connector as the work's reference.
  */
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mapSystems } from '../../../test/support/connected-systems.ts';
+import { insertConnection, mapSystems } from '../../../test/support/connected-systems.ts';
 import { availableDialects } from '../../../test/support/db.ts';
 import { demoFixture, type Fixture } from '../../../test/support/fixtures.ts';
-import { iso } from '../../db/time.ts';
 import { AnswerPending, type Plan } from '../connectors/connector.ts';
 import { registerOpener } from '../connectors/kinds.ts';
 import { systemSchema } from '../policy/document.ts';
@@ -59,25 +57,13 @@ describe.each(availableDialects())('a system that answers later, on %s', (dialec
   beforeAll(async () => {
     f = await demoFixture(dialect, { clock, members: 4 });
     const org = await f.ctx.db.selectFrom('organizations').select('id').where('code', '=', 'demo-coop').executeTakeFirstOrThrow();
-    await f.ctx.db
-      .insertInto('connected_systems')
-      .values({
-        id: randomUUID(),
-        org_id: org.id,
-        code: 'welfare',
-        name: '福祉システム',
-        kind: 'sftp_drop',
-        settings_enc: f.ctx.keys.encrypt(JSON.stringify({ host: '127.0.0.1', user: 'mamori', folder: '/drop' })),
-        settings_public: '{}',
-        has_secret: 0,
-        status: 'unchecked',
-        last_checked_at: null,
-        last_error: null,
-        version: 1,
-        created_at: iso(now),
-        updated_at: iso(now),
-      })
-      .execute();
+    await insertConnection(f.ctx, {
+      orgId: org.id,
+      code: 'welfare',
+      name: '福祉システム',
+      kind: 'sftp_drop',
+      settings: { host: '127.0.0.1', user: 'mamori', folder: '/drop' },
+    });
     await mapSystems(f.ctx, org.id, [
       systemSchema.parse({
         code: 'welfare',

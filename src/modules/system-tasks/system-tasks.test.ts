@@ -340,24 +340,26 @@ describe.each(availableDialects())('requests across connected systems on %s', (d
     }
   });
 
-  it.runIf(dialect === 'postgres')('two workers on PostgreSQL run each task once', async () => {
-    const requests: Req[] = [];
-    for (const code of ['1000009', '1000010', '1000011', '1000012']) {
-      // Members without orders still get a disclose task (reading finds nothing).
-      requests.push(await started(await file(code, 'disclosure')));
-    }
-    const [a, b] = [worker({ owner: 'a' }), worker({ owner: 'b' })];
-    const [ran1, ran2] = await Promise.all([a.poll(), b.poll()]);
-    expect(ran1 + ran2).toBe(4);
-    const rows = await f.ctx.db
-      .selectFrom('system_tasks')
-      .select(['state', 'attempts'])
-      .where(
-        'request_id',
-        'in',
-        requests.map((r) => r.id),
-      )
-      .execute();
-    expect(rows.map((x) => [x.state, Number(x.attempts)])).toEqual(Array(4).fill(['done', 1]));
-  });
+  // Only on PostgreSQL (SKIP LOCKED); defined only there, so that no run counts a skipped test.
+  if (dialect === 'postgres')
+    it('two workers on PostgreSQL run each task once', async () => {
+      const requests: Req[] = [];
+      for (const code of ['1000009', '1000010', '1000011', '1000012']) {
+        // Members without orders still get a disclose task (reading finds nothing).
+        requests.push(await started(await file(code, 'disclosure')));
+      }
+      const [a, b] = [worker({ owner: 'a' }), worker({ owner: 'b' })];
+      const [ran1, ran2] = await Promise.all([a.poll(), b.poll()]);
+      expect(ran1 + ran2).toBe(4);
+      const rows = await f.ctx.db
+        .selectFrom('system_tasks')
+        .select(['state', 'attempts'])
+        .where(
+          'request_id',
+          'in',
+          requests.map((r) => r.id),
+        )
+        .execute();
+      expect(rows.map((x) => [x.state, Number(x.attempts)])).toEqual(Array(4).fill(['done', 1]));
+    });
 });

@@ -7,9 +7,8 @@
  * from planning to the last verification is printed (issue 13's target: ≤ 2 s). mamori's own database on SQLite
  * and PostgreSQL.
  */
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mapSystems } from '../../../test/support/connected-systems.ts';
+import { insertConnection, mapSystems } from '../../../test/support/connected-systems.ts';
 import { availableDialects } from '../../../test/support/db.ts';
 import { demoFixture, type Fixture } from '../../../test/support/fixtures.ts';
 import {
@@ -20,7 +19,6 @@ import {
   PERSON,
 } from '../../../test/support/ordering-system.ts';
 import { MASK } from '../../contract/connector-vocabulary.ts';
-import { iso } from '../../db/time.ts';
 import { fileRequest, stepRequest } from '../requests/requests.ts';
 import { approveTasks } from './approve-tasks.ts';
 import { SystemTaskWorker } from './worker.ts';
@@ -41,27 +39,14 @@ describe.each(availableDialects())('an erasure across three kinds of system, mam
       .where('id', '=', memberId)
       .execute();
     systems = await Promise.all(availableDatabaseKinds().map((kind) => createOrderingSystem(kind)));
-    const now = iso(new Date());
     for (const s of systems) {
-      await f.ctx.db
-        .insertInto('connected_systems')
-        .values({
-          id: randomUUID(),
-          org_id: org.id,
-          code: `ordering-${s.kind}`,
-          name: `注文システム（${s.kind}）`,
-          kind: s.kind,
-          settings_enc: f.ctx.keys.encrypt(JSON.stringify(s.settings)),
-          settings_public: '{}',
-          has_secret: 0,
-          status: 'unchecked',
-          last_checked_at: null,
-          last_error: null,
-          version: 1,
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
+      await insertConnection(f.ctx, {
+        orgId: org.id,
+        code: `ordering-${s.kind}`,
+        name: `注文システム（${s.kind}）`,
+        kind: s.kind,
+        settings: s.settings,
+      });
     }
     await mapSystems(
       f.ctx,
