@@ -29,7 +29,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `rm -rf test-results/e2e-data test-results/e2e-totp-steps.json && node bin/mamori.js serve --port ${port}`,
+    command: `rm -rf test-results/e2e-data test-results/e2e-totp-steps.json test-results/e2e-session-*.json && node bin/mamori.js serve --port ${port}`,
     url: `http://localhost:${port}/api/v1/health`,
     reuseExistingServer: false,
     timeout: 120_000,

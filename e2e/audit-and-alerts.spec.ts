@@ -15,7 +15,7 @@ const sidewaysOverflow = (page: Page) =>
   });
 
 test('officer: withdrawn-member alert acknowledged, audit trail filtered and paged, chain verified', async ({ page }) => {
-  await signIn(page, 'officer', { totp: true });
+  await signIn(page, 'officer', { totp: true, reuse: true });
 
   // Find a withdrawn member under ① (its items include the status).
   await mainNav(page).getByRole('link', { name: '組合員検索' }).click();

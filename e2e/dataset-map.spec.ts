@@ -7,7 +7,7 @@ import { expect, test } from '@playwright/test';
 import { shot, signIn } from './helpers.ts';
 
 test('the officer reads the ordering system’s map and adds a column kept by law', async ({ page }) => {
-  await signIn(page, 'officer', { totp: true });
+  await signIn(page, 'officer', { totp: true, reuse: true });
   await page.goto('/policy?tab=systems');
   const systems = page.locator('[data-path="systems"] > [data-testid="systems-row"]');
   await expect(systems).toHaveCount(2);

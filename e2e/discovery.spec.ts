@@ -21,7 +21,7 @@ test.beforeAll(() => {
 });
 
 test('discovery finds a phone column and a My Number column', async ({ page }) => {
-  await signIn(page, 'officer', { totp: true });
+  await signIn(page, 'officer', { totp: true, reuse: true });
   await mainNav(page).getByRole('link', { name: '連携システム' }).click();
   await page.getByTestId('system-new').click();
   const form = page.getByTestId('system-form');

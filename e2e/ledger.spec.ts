@@ -10,7 +10,7 @@ import { mainNav, shot, signIn } from './helpers.ts';
 const NAME = 'E2E 宅配注文書（紙）';
 
 test('officer: register an asset with a risk row, see it overdue, record a review, download the xlsx', async ({ page }) => {
-  await signIn(page, 'officer', { totp: true });
+  await signIn(page, 'officer', { totp: true, reuse: true });
   await mainNav(page).getByRole('link', { name: '個人情報管理台帳' }).click();
   await expect(page.getByRole('heading', { level: 1, name: '個人情報管理台帳' })).toBeVisible();
   await expect(page.getByTestId('ledger-counts')).toBeVisible();

@@ -44,7 +44,7 @@ async function confirmStep(page: Page, button: string, state: string) {
 
 test('staff enter a phone request with an agent', async ({ page }) => {
   const code = '1000021';
-  await signIn(page, 'officer', { totp: true });
+  await signIn(page, 'officer', { totp: true, reuse: true });
   await openMember(page, 'P04', code);
   const memberId = memberIdOf(page);
 
@@ -224,7 +224,7 @@ test('an opt-out blocks a purpose', async ({ page }) => {
 });
 
 test('home shows what needs attention, each count opening its list', async ({ page }) => {
-  await signIn(page, 'officer', { totp: true });
+  await signIn(page, 'officer', { totp: true, reuse: true });
   // An overdue phone request assigned to the officer (entered and adjusted through the API).
   const reference = await page.evaluate(async () => {
     const { token } = (await (await fetch('/api/v1/auth/csrf')).json()) as { token: string };

@@ -35,7 +35,7 @@ function orderingCustomer(code: string): Record<string, unknown> | undefined {
 test('a deletion reaches the ordering system after preview and approval', async ({ page }) => {
   const before = orderingCustomer(CODE);
   expect(before?.shimei).toBeTruthy();
-  await signIn(page, 'officer', { totp: true });
+  await signIn(page, 'officer', { totp: true, reuse: true });
   await openMember(page, 'P04', CODE);
   memberIdOf(page);
   await page.getByRole('link', { name: '請求を受け付ける' }).click();

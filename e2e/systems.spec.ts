@@ -9,7 +9,7 @@ import { mainNav, shot, signIn } from './helpers.ts';
 const SECRET = 'e2e-secret-never-shown-7731';
 
 test('officer registers a system, checks it (unreachable) and never sees the secret again', async ({ page }) => {
-  await signIn(page, 'officer', { totp: true });
+  await signIn(page, 'officer', { totp: true, reuse: true });
   await mainNav(page).getByRole('link', { name: '連携システム' }).click();
   await expect(page.getByRole('heading', { name: '連携システム', level: 1 })).toBeVisible();
   await page.getByTestId('system-new').click();

@@ -47,12 +47,16 @@ export function demoCommands(program: Command) {
   demo
     .command('totp <login>')
     .description('デモ職員の現在の確認コード（デモ組織のみ）/ current TOTP code of a demo user (demo organizations only)')
-    .option('--ahead <steps>', '何ステップ先（30秒単位、0か1）のコードか / the code this many 30-s steps ahead (0 or 1)', '0')
+    .option(
+      '--ahead <steps>',
+      '何ステップ先（30秒単位、-1・0・1）のコードか / the code this many 30-s steps ahead (-1, 0 or 1; the server accepts one step of drift)',
+      '0',
+    )
     .action(async (login: string, o: { ahead: string }) => {
       const ahead = Number(o.ahead);
-      if (ahead !== 0 && ahead !== 1) {
+      if (ahead !== -1 && ahead !== 0 && ahead !== 1) {
         throw new AppError('validation_failed', [
-          { field: 'ahead', code: 'invalid', message_ja: '--ahead は 0 か 1 です。', message_en: '--ahead is 0 or 1.' },
+          { field: 'ahead', code: 'invalid', message_ja: '--ahead は -1・0・1 のいずれかです。', message_en: '--ahead is -1, 0 or 1.' },
         ]);
       }
       const m = await openMamori();
