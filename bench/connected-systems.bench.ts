@@ -29,6 +29,8 @@ const ORDERS = Number(process.env.BENCH_SYSTEMS_ORDERS ?? 50_000_000);
 const TARGET_DISCLOSURE_MS = 500;
 const TARGET_ERASURE_MS = 2000;
 const dir = join(import.meta.dirname, 'tmp', 'systems');
+// The welfare system's file is a connected SQLite system: its folder must be one they may be in.
+process.env.MAMORI_SQLITE_SYSTEM_DIRS ??= dir;
 const mysqlBase = process.env.MAMORI_BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/';
 const memberCode = (i: number) => String(1_000_000 + i);
 const f1 = (n: number) => n.toFixed(1);

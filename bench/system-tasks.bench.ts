@@ -23,6 +23,8 @@ import type { BenchResult } from './types.ts';
 const REQUESTS = Number(process.env.BENCH_TASK_REQUESTS ?? 1000);
 const DOWN_MS = Number(process.env.BENCH_DOWN_SECONDS ?? 60) * 1000;
 const dir = join(import.meta.dirname, 'tmp', 'system-tasks');
+// The demo systems' files are connected SQLite systems: their folder must be one they may be in.
+process.env.MAMORI_SQLITE_SYSTEM_DIRS ??= join(dir, 'systems');
 
 export default async function run(): Promise<BenchResult[]> {
   rmSync(dir, { recursive: true, force: true });

@@ -9,9 +9,10 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { writeOrderingSystem } from '../test/support/discovery-system.ts';
-import { mainNav, shot, signIn } from './helpers.ts';
+import { E2E_DATA_DIR, mainNav, shot, signIn } from './helpers.ts';
 
-const SYSTEM_DIR = resolve('test-results/e2e-discovery');
+// Inside the folder SQLite systems may be in: the server's data folder's systems.
+const SYSTEM_DIR = resolve(E2E_DATA_DIR, 'systems', 'e2e-discovery');
 const SYSTEM_FILE = join(SYSTEM_DIR, 'ordering.db');
 
 test.beforeAll(() => {

@@ -3,8 +3,9 @@
  * connection check says 接続できません (system_unreachable); editing shows the password only as 「設定済み」, and
  * the secret never appears in the page.
  */
+import { resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { mainNav, shot, signIn } from './helpers.ts';
+import { E2E_DATA_DIR, mainNav, shot, signIn } from './helpers.ts';
 
 const SECRET = 'e2e-secret-never-shown-7731';
 
@@ -18,7 +19,8 @@ test('officer registers a system, checks it (unreachable) and never sees the sec
   await form.getByLabel('コード').fill('e2e-shop');
   await form.getByLabel('名称').fill('通販システム（E2E）');
   await form.getByLabel('連携方式').selectOption('sqlite');
-  await form.getByLabel('SQLite ファイル').fill('/nonexistent/e2e-shop.db');
+  // Inside the folder SQLite systems may be in (the data folder's systems), but not there: unreachable.
+  await form.getByLabel('SQLite ファイル').fill(resolve(E2E_DATA_DIR, 'systems', 'missing', 'e2e-shop.db'));
   await form.getByLabel('パスワード・秘密鍵').fill(SECRET);
   await form.getByRole('button', { name: '登録する' }).click();
   await expect(page.getByTestId('systems-done')).toContainText('連携システム e2e-shop を登録しました。');

@@ -3,7 +3,9 @@
  * stopped local server. Without one the PostgreSQL suites are skipped loudly, and with MAMORI_TEST_STRICT=1
  * (CI) the run fails instead.
  */
+
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
@@ -54,6 +56,10 @@ async function findMysql(): Promise<string | null> {
 }
 
 export default async function setup(project: TestProject) {
+  // Connected SQLite systems made by the tests live in the machine's temporary folder (each test's own folder):
+  // the folders a SQLite system may be in (connectors/sqlite.ts) are that one here. The test processes and the
+  // CLI processes they start inherit it.
+  process.env.MAMORI_SQLITE_SYSTEM_DIRS ??= tmpdir();
   project.provide('mysqlUrl', await findMysql());
   let found: string | null = null;
   for (const url of candidates) {

@@ -293,6 +293,11 @@ export const errorCatalogue = {
     'This connected system is not in the dataset map of the policy in effect.',
   ],
   system_settings_invalid: [400, '連携システムの接続設定が正しくありません。', 'The connection settings of the system are not valid.'],
+  system_file_not_allowed: [
+    403,
+    '連携システムの SQLite ファイルは、許可されたフォルダ（MAMORI_SQLITE_SYSTEM_DIRS、既定はデータフォルダの systems）の中にある必要があります。',
+    "A connected system's SQLite file must be inside an allowed folder (MAMORI_SQLITE_SYSTEM_DIRS; by default the data folder's systems).",
+  ],
   system_unreachable: [
     502,
     '連携システムに接続できませんでした（ホスト・ポート・ファイルの場所を確認してください）。',

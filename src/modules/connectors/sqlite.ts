@@ -4,6 +4,8 @@
  * `begin immediate` transaction. A locked file waits `timeoutSeconds` (busy timeout) and then fails with
  * `system_timeout`.
  */
+import { existsSync, realpathSync } from 'node:fs';
+import { delimiter, join, resolve, sep } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { AppError } from '../../base/errors.ts';
 import type { ColumnDescription, ConnectionSettings, Connector, TableDescription } from './connector.ts';
@@ -109,10 +111,32 @@ export function sqliteDriver(file: string, timeoutSeconds = 30): SqlDriver {
 }
 
 /** Opens a SQLite system: the file must exist and be a database (read-only check). */
+/**
+ * The folders a SQLite system's file may be in: `MAMORI_SQLITE_SYSTEM_DIRS` (separated as PATH is), by default
+ * `<MAMORI_DATA_DIR>/systems`. Without this an officer could name any file the server can read — mamori's own
+ * database among them — as a "system" and read or write it past the access engine.
+ */
+export function sqliteSystemRoots(env: NodeJS.ProcessEnv = process.env): string[] {
+  const listed = env.MAMORI_SQLITE_SYSTEM_DIRS?.split(delimiter).filter((d) => d.trim() !== '');
+  return (listed?.length ? listed : [join(env.MAMORI_DATA_DIR ?? './data', 'systems')]).map((d) => resolve(d));
+}
+
+/** The file's real path when it lies inside one of the roots (symbolic links followed); refuses it otherwise. */
+export function allowedSqliteFile(file: string, roots: readonly string[] = sqliteSystemRoots()): string {
+  const real = (path: string) => (existsSync(path) ? realpathSync(path) : resolve(path));
+  const target = real(resolve(file));
+  const inside = roots.some((root) => {
+    const r = real(root);
+    return target.startsWith(r.endsWith(sep) ? r : r + sep);
+  });
+  if (!inside) throw new AppError('system_file_not_allowed', undefined, `The SQLite file is outside ${roots.join(', ')}.`);
+  return target;
+}
+
 export async function openSqlite(settings: ConnectionSettings, opts: { code: string }): Promise<Connector> {
   if (typeof settings.file !== 'string' || !settings.file.trim())
     throw new AppError('system_settings_invalid', undefined, 'A SQLite system needs the path of its file (file).');
-  const driver = sqliteDriver(settings.file, settings.timeoutSeconds);
+  const driver = sqliteDriver(allowedSqliteFile(settings.file), settings.timeoutSeconds);
   await guarded(driver, () => driver.read((s) => s.query('select count(*) as n from sqlite_master')));
   return sqlConnector(driver, opts);
 }

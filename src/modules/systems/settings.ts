@@ -8,6 +8,7 @@ import { AppError } from '../../base/errors.ts';
 import type { SystemKind } from '../../contract/connector-vocabulary.ts';
 import type { FieldIssue } from '../../contract/errors.ts';
 import type { ConnectionSettings } from '../connectors/connector.ts';
+import { allowedSqliteFile, sqliteSystemRoots } from '../connectors/sqlite.ts';
 import type { KeyRing } from '../crypto/data-keys.ts';
 import type { SettingsInput } from './schemas.ts';
 
@@ -39,6 +40,15 @@ const issue = (field: string, code: string, ja: string, en: string): FieldIssue 
  * handled — kept, replaced, cleared, never shown — like any other secret. Connectors use `secret` as the
  * password of the URL's account.
  */
+const isAllowedSqliteFile = (file: string) => {
+  try {
+    allowedSqliteFile(file);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 export function normaliseSettings(kind: SystemKind, input: SettingsInput): { settings: ConnectionSettings; urlPassword?: string } {
   const issues: FieldIssue[] = [];
   const settings: ConnectionSettings = {};
@@ -89,6 +99,15 @@ export function normaliseSettings(kind: SystemKind, input: SettingsInput): { set
           'not_absolute',
           'SQLite ファイルは絶対パス（/ から始まる）で指定してください。',
           'Give the SQLite file as an absolute path.',
+        ),
+      );
+    else if (!isAllowedSqliteFile(input.file))
+      issues.push(
+        issue(
+          'settings.file',
+          'not_allowed',
+          `SQLite ファイルは許可されたフォルダ（${sqliteSystemRoots().join('、')}）の中に置いてください。`,
+          `Put the SQLite file inside an allowed folder (${sqliteSystemRoots().join(', ')}).`,
         ),
       );
     else settings.file = input.file;

@@ -333,10 +333,20 @@ describe.each(availableDialects())('systems register API on %s', (dialect) => {
       settings: { file: '/a.db' },
     });
     expect(myNumber.body.error?.code).toBe('my_number_rejected');
-    const dup = await officer.post('/api/v1/systems', { code: 'shop', name: 'again', kind: 'sqlite', settings: { file: '/a.db' } });
+    const dup = await officer.post('/api/v1/systems', {
+      code: 'shop',
+      name: 'again',
+      kind: 'sqlite',
+      settings: { file: join(tmpdir(), 'a.db') },
+    });
     expect(dup.status).toBe(409);
     expect(dup.body.error?.code).toBe('system_exists');
     expect((await officer.post('/api/v1/systems/nothing-here/check')).body.error?.code).toBe('system_unknown');
+    // A file outside the folders SQLite systems may be in (mamori's own database, say) is refused at the field.
+    expect(await bad({ code: 'x6', name: 'x', kind: 'sqlite', settings: { file: '/etc/passwd' } })).toMatchObject({
+      code: 'system_settings_invalid',
+      issues: [expect.objectContaining({ field: 'settings.file', code: 'not_allowed' })],
+    });
   });
 
   it('gives each role what the permission table gives it; auditors never see settings', async () => {
