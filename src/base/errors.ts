@@ -298,6 +298,11 @@ export const errorCatalogue = {
     '連携システムの SQLite ファイルは、許可されたフォルダ（MAMORI_SQLITE_SYSTEM_DIRS、既定はデータフォルダの systems）の中にある必要があります。',
     "A connected system's SQLite file must be inside an allowed folder (MAMORI_SQLITE_SYSTEM_DIRS; by default the data folder's systems).",
   ],
+  system_is_mamori: [
+    403,
+    'mamori 自身のデータベースは連携システムとして登録できません。',
+    'A mamori database cannot be a connected system.',
+  ],
   system_unreachable: [
     502,
     '連携システムに接続できませんでした（ホスト・ポート・ファイルの場所を確認してください）。',

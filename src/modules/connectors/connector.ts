@@ -140,6 +140,7 @@ export interface Connector {
 export const connectorErrorCodes = [
   'system_unreachable',
   'system_file_not_allowed',
+  'system_is_mamori',
   'system_auth_failed',
   'system_timeout',
   'system_table_missing',

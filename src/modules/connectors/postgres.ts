@@ -8,7 +8,16 @@ import pg from 'pg';
 import { AppError } from '../../base/errors.ts';
 import type { ColumnDescription, ConnectionSettings, Connector, TableDescription } from './connector.ts';
 import { sqlConnector } from './sql-connector.ts';
-import { guarded, quoteWith, type SqlDriver, type SqlSession, splitName, textRow, unreachableNetworkCodes } from './sql-driver.ts';
+import {
+  guarded,
+  quoteWith,
+  refuseMamoriDatabase,
+  type SqlDriver,
+  type SqlSession,
+  splitName,
+  textRow,
+  unreachableNetworkCodes,
+} from './sql-driver.ts';
 
 const quote = quoteWith('"');
 const BOOL_OID = 16;
@@ -156,6 +165,8 @@ export async function openPostgres(settings: ConnectionSettings, opts: { code: s
   const driver = postgresDriver(pool, settings.schema ?? 'public');
   try {
     await guarded(driver, () => driver.read((s) => s.query('select 1 as ok')));
+    // Every schema of the database the account can reach: a map may name `schema.table`.
+    await refuseMamoriDatabase(driver, "select table_schema from information_schema.tables where table_name = 'audit_head' limit 1");
   } catch (error) {
     await pool.end().catch(() => {});
     throw error;

@@ -90,6 +90,16 @@ export async function guarded<T>(driver: Pick<SqlDriver, 'mapError'>, fn: () => 
   }
 }
 
+/**
+ * A mamori database is never a connected system: its audit chain's head (`audit_head`) among the tables the
+ * system's account can reach says so. Registering mamori's own database as a "system" would read and write its
+ * members past the access engine. `query` lists such tables in the kind's catalogue.
+ */
+export async function refuseMamoriDatabase(driver: SqlDriver, query: string): Promise<void> {
+  const rows = await guarded(driver, () => driver.read((s) => s.query(query)));
+  if (rows.length > 0) throw new AppError('system_is_mamori');
+}
+
 /** Error codes of the network and the resolver that mean the system cannot be reached. */
 export const unreachableNetworkCodes = new Set([
   'ECONNREFUSED',

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, postgresUrl } from '../../../test/support/db.ts';
 import type { AppError } from '../../base/errors.ts';
 import { openConnector } from './kinds.ts';
 import { allowedSqliteFile, sqliteSystemRoots } from './sqlite.ts';
@@ -40,6 +41,33 @@ describe('the folders a SQLite system may be in', () => {
     writeFileSync(join(`${root}-other`, 'x.db'), '');
     expect(refused(join(`${root}-other`, 'x.db'))).toBe('system_file_not_allowed');
   });
+
+  it('a mamori database is never a system, even inside an allowed folder', async () => {
+    const copy = join(root, 'mamori-copy.db');
+    const db = new BetterSqlite3(copy);
+    db.exec('create table audit_head (id integer primary key)');
+    db.close();
+    const saved = process.env.MAMORI_SQLITE_SYSTEM_DIRS;
+    process.env.MAMORI_SQLITE_SYSTEM_DIRS = root;
+    try {
+      await expect(openConnector('sqlite', { file: copy }, { code: 'own' })).rejects.toMatchObject({ code: 'system_is_mamori' });
+    } finally {
+      process.env.MAMORI_SQLITE_SYSTEM_DIRS = saved;
+    }
+  });
+
+  // A PostgreSQL database holding mamori's schemas (this run's test database) is refused, whatever schema is named.
+  if (postgresUrl())
+    it('a PostgreSQL database holding a mamori schema is refused as a system', async () => {
+      const mine = await createTestDatabase('postgres');
+      try {
+        await expect(openConnector('postgres', { url: postgresUrl()!, schema: 'public' }, { code: 'own' })).rejects.toMatchObject({
+          code: 'system_is_mamori',
+        });
+      } finally {
+        await mine.dispose();
+      }
+    });
 
   it('the connector refuses to open mamori’s own database as a system', async () => {
     const saved = process.env.MAMORI_SQLITE_SYSTEM_DIRS;

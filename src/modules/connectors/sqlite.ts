@@ -10,7 +10,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { AppError } from '../../base/errors.ts';
 import type { ColumnDescription, ConnectionSettings, Connector, TableDescription } from './connector.ts';
 import { sqlConnector } from './sql-connector.ts';
-import { guarded, quoteWith, type SqlDriver, type SqlSession, splitName, textRow } from './sql-driver.ts';
+import { guarded, quoteWith, refuseMamoriDatabase, type SqlDriver, type SqlSession, splitName, textRow } from './sql-driver.ts';
 
 const quote = quoteWith('"');
 
@@ -138,5 +138,6 @@ export async function openSqlite(settings: ConnectionSettings, opts: { code: str
     throw new AppError('system_settings_invalid', undefined, 'A SQLite system needs the path of its file (file).');
   const driver = sqliteDriver(allowedSqliteFile(settings.file), settings.timeoutSeconds);
   await guarded(driver, () => driver.read((s) => s.query('select count(*) as n from sqlite_master')));
+  await refuseMamoriDatabase(driver, "select name from sqlite_master where type = 'table' and name = 'audit_head'");
   return sqlConnector(driver, opts);
 }

@@ -247,38 +247,48 @@ describe.each(availableDialects())('discovery on %s', (dialect) => {
     expect(bad.status).toBe(400);
   });
 
-  it.runIf(postgresUrl())('reads a connected PostgreSQL system too (one schema, read-only)', async () => {
-    const schema = `sys_${randomBytes(5).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: postgresUrl()! });
-    await admin.connect();
-    try {
-      await admin.query(`create schema ${schema}`);
-      await admin.query(`create table ${schema}.members (id integer primary key, denwa text, mail text, memo text)`);
-      for (let i = 0; i < 40; i++)
-        await admin.query(`insert into ${schema}.members values ($1, $2, $3, $4)`, [
-          i,
-          `03-${String(3000 + i)}-${String(4000 + i * 3)}`,
-          `m${i}@example.jp`,
-          i % 2 ? '配達' : '店舗',
-        ]);
-      const officer = await f.actor('officer');
-      const code = `pg-${dialect}`;
-      await registerSystem(f.ctx, {
-        orgId: officer.orgId,
-        code,
-        name: '共済システム',
-        kind: 'postgres',
-        settings: { url: postgresUrl()!, schema },
-      });
-      const res = await clients.officer!.post(`/api/v1/systems/${code}/discovery`);
-      expect(res.body.run).toMatchObject({ status: 'done', columns: 4, my_numbers: 0 });
-      const found = (res.body.proposals as Proposal[]).map((p) => `${p.table}.${p.column}:${p.kind}`).sort();
-      expect(found).toEqual(['members.denwa:phone', 'members.mail:email']);
-    } finally {
-      await admin.query(`drop schema if exists ${schema} cascade`);
-      await admin.end();
-    }
-  });
+  // Only where PostgreSQL is (defined only there, so that no run counts a skipped test). The system is a database
+  // of its own: a database holding mamori's schemas is refused as mamori's own (connectors, system_is_mamori).
+  if (postgresUrl())
+    it('reads a connected PostgreSQL system too (one schema, read-only)', async () => {
+      const database = `mamori_t_sys_${randomBytes(5).toString('hex')}`;
+      const root = new pg.Client({ connectionString: postgresUrl()! });
+      await root.connect();
+      await root.query(`create database ${database}`);
+      const url = new URL(postgresUrl()!);
+      url.pathname = `/${database}`;
+      const admin = new pg.Client({ connectionString: url.toString() });
+      await admin.connect();
+      try {
+        const schema = 'kyosai';
+        await admin.query(`create schema ${schema}`);
+        await admin.query(`create table ${schema}.members (id integer primary key, denwa text, mail text, memo text)`);
+        for (let i = 0; i < 40; i++)
+          await admin.query(`insert into ${schema}.members values ($1, $2, $3, $4)`, [
+            i,
+            `03-${String(3000 + i)}-${String(4000 + i * 3)}`,
+            `m${i}@example.jp`,
+            i % 2 ? '配達' : '店舗',
+          ]);
+        const officer = await f.actor('officer');
+        const code = `pg-${dialect}`;
+        await registerSystem(f.ctx, {
+          orgId: officer.orgId,
+          code,
+          name: '共済システム',
+          kind: 'postgres',
+          settings: { url: url.toString(), schema },
+        });
+        const res = await clients.officer!.post(`/api/v1/systems/${code}/discovery`);
+        expect(res.body.run).toMatchObject({ status: 'done', columns: 4, my_numbers: 0 });
+        const found = (res.body.proposals as Proposal[]).map((p) => `${p.table}.${p.column}:${p.kind}`).sort();
+        expect(found).toEqual(['members.denwa:phone', 'members.mail:email']);
+      } finally {
+        await admin.end();
+        await root.query(`drop database if exists ${database} with (force)`);
+        await root.end();
+      }
+    });
 
   // biome-ignore format: the table reads as a table
   const cells: [string, 'read' | 'run' | 'decide', boolean][] = [
