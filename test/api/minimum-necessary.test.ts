@@ -255,7 +255,7 @@ describe.each(availableDialects())('minimum necessary: roles × registers on %s'
     code: `cap-${systems++}`,
     name: '権限表の連携システム',
     kind: 'sqlite',
-    settings: { file: '/nonexistent/cap.db' },
+    settings: { file: join(tmpdir(), 'nonexistent', 'cap.db') },
   });
   const freshSystem = async (): Promise<{ code: string; version: number }> => {
     const r = await clients.officer.post('/api/v1/systems', systemBody());

@@ -554,7 +554,7 @@ describe('API fuzz over the OpenAPI document (SQLite)', () => {
         code,
         name: 'ファズ用の連携システム',
         kind: 'sqlite',
-        settings: { file: '/nonexistent/fuzz.db', secret: 'fuzz-secret' },
+        settings: { file: join(tmpdir(), 'nonexistent', 'fuzz.db'), secret: 'fuzz-secret' },
       });
     }
 
