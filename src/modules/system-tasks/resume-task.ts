@@ -7,6 +7,7 @@
 import type { StaffActor } from '../../base/actors.ts';
 import type { AppContext } from '../../base/context.ts';
 import { AppError } from '../../base/errors.ts';
+import type { TaskState } from '../../contract/connector-vocabulary.ts';
 import type { Tx } from '../../db/database.ts';
 import { iso } from '../../db/time.ts';
 import type { Actor } from '../audit/events.ts';
@@ -14,33 +15,12 @@ import { assertSystemTasks } from './permissions.ts';
 import { auditTask } from './record.ts';
 
 export async function resumeTask(ctx: AppContext, opts: { actor: StaffActor; taskId: string }): Promise<{ id: string; state: 'queued' }> {
-  assertSystemTasks(opts.actor, 'approve');
   const now = ctx.clock();
-  const resumed = await ctx.db.transaction().execute(async (tx) => {
-    const task = await tx.selectFrom('system_tasks').selectAll().where('id', '=', opts.taskId).executeTakeFirst();
-    if (!task || task.org_id !== opts.actor.orgId) throw new AppError('system_task_not_found');
-    if (task.state !== 'dead' && task.state !== 'failed') throw new AppError('system_task_state_invalid');
-    const request = await tx
-      .selectFrom('subject_requests')
-      .select(['reference', 'kind', 'member_id'])
-      .where('id', '=', task.request_id)
-      .executeTakeFirstOrThrow();
-    const r = await tx
-      .updateTable('system_tasks')
-      .set({ state: 'queued', attempts: 0, next_at: iso(now), updated_at: iso(now), version: task.version + 1 })
-      .where('id', '=', task.id)
-      .where('version', '=', task.version)
-      .executeTakeFirst();
-    if (Number(r.numUpdatedRows) !== 1) throw new AppError('request_version_conflict');
-    await auditTask(tx, opts.actor, {
-      action: 'resume',
-      task,
-      request,
-      state: 'queued',
-      extra: { ...(task.error_code ? { error: task.error_code } : {}), attempts: task.attempts },
-      clock: ctx.clock,
-    });
-    return { id: task.id, state: 'queued' as const };
+  const resumed = await moveTask(ctx, opts, {
+    from: ['failed', 'dead'],
+    to: 'queued',
+    action: 'resume',
+    set: { attempts: 0, next_at: iso(now) },
   });
   ctx.events.emit('system_tasks.queued', {});
   return resumed;
@@ -50,16 +30,22 @@ export async function resumeTask(ctx: AppContext, opts: { actor: StaffActor; tas
  * The officer sets a task aside (取消) that cannot or need not be carried out — a system retired, the person's rows
  * handled there by hand — so that it no longer holds the request's answer back. Not a task running or done.
  */
-export async function cancelTask(
+export function cancelTask(ctx: AppContext, opts: { actor: StaffActor; taskId: string }): Promise<{ id: string; state: 'cancelled' }> {
+  return moveTask(ctx, opts, { from: ['planned', 'queued', 'failed', 'dead'], to: 'cancelled', action: 'cancel', set: { next_at: null } });
+}
+
+/** One officer's step on one task: from the states it may be in, to `to`, audited with its last error and attempts. */
+async function moveTask<S extends 'queued' | 'cancelled'>(
   ctx: AppContext,
   opts: { actor: StaffActor; taskId: string },
-): Promise<{ id: string; state: 'cancelled' }> {
+  step: { from: readonly TaskState[]; to: S; action: 'resume' | 'cancel'; set: { attempts?: number; next_at: string | null } },
+): Promise<{ id: string; state: S }> {
   assertSystemTasks(opts.actor, 'approve');
   const now = ctx.clock();
   return ctx.db.transaction().execute(async (tx) => {
     const task = await tx.selectFrom('system_tasks').selectAll().where('id', '=', opts.taskId).executeTakeFirst();
     if (!task || task.org_id !== opts.actor.orgId) throw new AppError('system_task_not_found');
-    if (!['planned', 'queued', 'failed', 'dead'].includes(task.state)) throw new AppError('system_task_state_invalid');
+    if (!step.from.includes(task.state)) throw new AppError('system_task_state_invalid');
     const request = await tx
       .selectFrom('subject_requests')
       .select(['reference', 'kind', 'member_id'])
@@ -67,20 +53,20 @@ export async function cancelTask(
       .executeTakeFirstOrThrow();
     const r = await tx
       .updateTable('system_tasks')
-      .set({ state: 'cancelled', next_at: null, updated_at: iso(now), version: task.version + 1 })
+      .set({ ...step.set, state: step.to, updated_at: iso(now), version: task.version + 1 })
       .where('id', '=', task.id)
       .where('version', '=', task.version)
       .executeTakeFirst();
     if (Number(r.numUpdatedRows) !== 1) throw new AppError('request_version_conflict');
     await auditTask(tx, opts.actor, {
-      action: 'cancel',
+      action: step.action,
       task,
       request,
-      state: 'cancelled',
+      state: step.to,
       extra: { ...(task.error_code ? { error: task.error_code } : {}), attempts: task.attempts },
       clock: ctx.clock,
     });
-    return { id: task.id, state: 'cancelled' as const };
+    return { id: task.id, state: step.to };
   });
 }
 
