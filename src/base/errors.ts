@@ -344,6 +344,11 @@ export const errorCatalogue = {
     '連携システムからの回答ファイルを読み取れませんでした。',
     "The connected system's answer file could not be read.",
   ],
+  system_tasks_unplanned: [
+    409,
+    'この請求はまだ連携システムへの反映を計画していません。請求の画面の「連携システム」で計画を作ってから回答してください。',
+    'This request has not been planned across the connected systems yet: make the plan on the request page (連携システム) before answering.',
+  ],
   system_tasks_open: [
     409,
     '連携システムへの反映が終わっていないため、まだ回答できません（連携システムの欄で承認・再開してください）。',

@@ -22,6 +22,7 @@ import { memberSearchCovering } from './migrations/0018-member-search-covering.t
 import { connectedSystems } from './migrations/0019-connected-systems.ts';
 import { systemTasks } from './migrations/0020-system-tasks.ts';
 import { discovery } from './migrations/0021-discovery.ts';
+import { requestSystemsPlanned } from './migrations/0022-request-systems-planned.ts';
 
 /** The one migration history, for both dialects. Append new migrations; never edit a landed one. */
 function migrationsFor(dialect: DialectName): Record<string, Migration> {
@@ -47,6 +48,7 @@ function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0019-connected-systems': connectedSystems,
     '0020-system-tasks': systemTasks,
     '0021-discovery': discovery,
+    '0022-request-systems-planned': requestSystemsPlanned,
   };
 }
 

@@ -547,6 +547,11 @@ export interface SubjectRequestTable {
   filed_by_id: string | null;
   /** The staff user who handles the request (担当者); null until someone is assigned. */
   assignee_id: string | null;
+  /**
+   * When the request was last planned across the connected systems (migration 0022); absent or null: never. Optional
+   * in the type: rows written before the systems existed, and by code that files requests, leave it out.
+   */
+  systems_planned_at?: string | null;
   version: number;
   created_at: string;
   updated_at: string;

@@ -233,7 +233,8 @@ function buildPlan(
     }
   }
   steps.push(...updates);
-  return { system: code, steps, kept, rows: steps.reduce((n, s) => n + s.keys.length, 0) };
+  // Only columns the person has rows in are kept: a table without their rows keeps nothing of theirs.
+  return { system: code, steps, kept: kept.filter((k) => k.rows > 0), rows: steps.reduce((n, s) => n + s.keys.length, 0) };
 }
 
 /** The connector of a SQL database over its driver. */

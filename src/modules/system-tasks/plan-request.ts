@@ -17,6 +17,7 @@ import type { AppContext } from '../../base/context.ts';
 import { AppError } from '../../base/errors.ts';
 import type { TaskAction, TaskState } from '../../contract/connector-vocabulary.ts';
 import { openStates, type RequestState } from '../../contract/requests.ts';
+import type { Tx } from '../../db/database.ts';
 import type { SystemTaskTable } from '../../db/schema.ts';
 import { iso } from '../../db/time.ts';
 import type { Change, Plan } from '../connectors/connector.ts';
@@ -111,10 +112,21 @@ export async function planRequest(
     // A planned task whose system no longer holds anything to change: removed (nothing was done by it).
     stale.push(...existing.filter((t) => t.action === action && t.state === 'planned' && none.has(t.system_code)).map((t) => t.id));
   }
-  if (outcomes.length === 0 && stale.length === 0) return { planned: 0 };
-
   const now = ctx.clock();
+  // Planned, even where no system holds anything: the answer may go (assertTasksDone).
+  const markPlanned = (db: typeof ctx.db | Tx) =>
+    db
+      .updateTable('subject_requests')
+      .set({ systems_planned_at: iso(now) })
+      .where('id', '=', request.id)
+      .execute();
+  if (outcomes.length === 0 && stale.length === 0) {
+    await markPlanned(ctx.db);
+    return { planned: 0 };
+  }
+
   await ctx.db.transaction().execute(async (tx) => {
+    await markPlanned(tx);
     if (stale.length > 0) await tx.deleteFrom('system_tasks').where('id', 'in', stale).where('state', '=', 'planned').execute();
     for (const o of outcomes) {
       const before = current(o.system);

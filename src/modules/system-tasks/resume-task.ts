@@ -11,6 +11,8 @@ import type { TaskState } from '../../contract/connector-vocabulary.ts';
 import type { Tx } from '../../db/database.ts';
 import { iso } from '../../db/time.ts';
 import type { Actor } from '../audit/events.ts';
+import { policyInEffect } from '../policy/in-effect.ts';
+import { taskActionOfKind } from './identities.ts';
 import { assertSystemTasks } from './permissions.ts';
 import { auditTask } from './record.ts';
 
@@ -96,6 +98,16 @@ export async function cancelRequestTasks(
 
 /** Throws `system_tasks_open` while any of the request's tasks still has work to do (the answer waits for them). */
 export async function assertTasksDone(tx: Tx, requestId: string): Promise<void> {
+  // Never planned while the policy maps systems: "no task" would not mean "nothing to do there".
+  const request = await tx
+    .selectFrom('subject_requests')
+    .select(['org_id', 'kind', 'systems_planned_at'])
+    .where('id', '=', requestId)
+    .executeTakeFirstOrThrow();
+  if (taskActionOfKind[request.kind] && !request.systems_planned_at) {
+    const policy = await policyInEffect(tx, request.org_id);
+    if ((policy?.document.systems.length ?? 0) > 0) throw new AppError('system_tasks_unplanned');
+  }
   const open = await tx
     .selectFrom('system_tasks')
     .select('id')
