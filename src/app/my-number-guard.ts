@@ -61,7 +61,7 @@ function resolve(schema: Schema | undefined, value: unknown): Schema | undefined
 }
 
 /** A path ending in a key named as an identifier: `id`, `member_id`, `request_id`, … */
-const ID_KEY = /(?:^|\.)(?:\w+_)?id$/;
+const ID_KEY = /(?:^|\.)(?:\w+_)?(?:id|ids\[\d+\])$/;
 
 /** The shape of a UUID, any version (the nil UUID too). */
 const UUID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
