@@ -16,9 +16,9 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { roleDuties } from '../../src/db/migrations/0008-role-duties.ts';
 import { createOrganization, createRole } from '../../src/modules/organizations/service.ts';
-import { mapSystems, orderingMap } from '../support/connected-systems.ts';
+import { insertConnection, mapSystems, orderingMap } from '../support/connected-systems.ts';
 import { availableDialects, chained } from '../support/db.ts';
-import { registerSystem, writeOrderingSystem } from '../support/discovery-system.ts';
+import { writeOrderingSystem } from '../support/discovery-system.ts';
 import { demoFixture, type Fixture } from '../support/fixtures.ts';
 import { Client, type Response, testServer } from '../support/http.ts';
 
@@ -303,7 +303,7 @@ describe.each(availableDialects())('minimum necessary: roles × registers on %s'
     systemDir = mkdtempSync(join(tmpdir(), 'mamori-capability-'));
     writeOrderingSystem(join(systemDir, 'ordering.db'), 30);
     const demoOrg = await f.ctx.db.selectFrom('organizations').select('id').where('code', '=', 'demo-coop').executeTakeFirstOrThrow();
-    await registerSystem(f.ctx, {
+    await insertConnection(f.ctx, {
       orgId: demoOrg.id,
       code: 'ordering',
       name: '注文システム',

@@ -35,7 +35,7 @@ import { DEMO_MEMBER_CODE, DEMO_MEMBER_PASSWORD } from '../../src/modules/demo/d
 import { runDiscovery } from '../../src/modules/discovery/run-discovery.ts';
 import { insertConnection } from '../support/connected-systems.ts';
 import { chained } from '../support/db.ts';
-import { registerSystem, writeOrderingSystem } from '../support/discovery-system.ts';
+import { writeOrderingSystem } from '../support/discovery-system.ts';
 import { demoFixture, type Fixture } from '../support/fixtures.ts';
 import { Client, type Response, testServer } from '../support/http.ts';
 
@@ -511,7 +511,7 @@ describe('API fuzz over the OpenAPI document (SQLite)', () => {
       ['demo-other-coop', 'theirs'],
     ] as const) {
       const row = await f.ctx.db.selectFrom('organizations').select('id').where('code', '=', org).executeTakeFirstOrThrow();
-      await registerSystem(f.ctx, {
+      await insertConnection(f.ctx, {
         orgId: row.id,
         code,
         name: '注文システム',

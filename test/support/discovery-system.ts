@@ -4,11 +4,8 @@
  * its row in the systems register (settings encrypted with the context's key ring).
  */
 import BetterSqlite3 from 'better-sqlite3';
-import type { AppContext } from '../../src/base/context.ts';
-import type { ConnectionSettings } from '../../src/modules/connectors/connector.ts';
 import { syntheticMember } from '../../src/modules/demo/synthetic.ts';
 import { myNumberCheckDigit } from '../../src/modules/my-number/detect.ts';
-import { insertConnection } from './connected-systems.ts';
 
 /** A synthetic 12-digit number with a valid check digit. */
 export function syntheticMyNumber(i: number): string {
@@ -47,12 +44,4 @@ export function writeOrderingSystem(file: string, rows = 120): void {
   } finally {
     db.close();
   }
-}
-
-/** Registers a system as the register would (settings encrypted); the register's own API is another module's. */
-export async function registerSystem(
-  ctx: AppContext,
-  opts: { orgId: string; code: string; name: string; kind: 'sqlite' | 'postgres'; settings: ConnectionSettings },
-): Promise<void> {
-  await insertConnection(ctx, opts);
 }

@@ -13,8 +13,9 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertConnection } from '../../../test/support/connected-systems.ts';
 import { availableDialects, chained, postgresUrl } from '../../../test/support/db.ts';
-import { registerSystem, syntheticMyNumber, writeOrderingSystem } from '../../../test/support/discovery-system.ts';
+import { syntheticMyNumber, writeOrderingSystem } from '../../../test/support/discovery-system.ts';
 import { demoFixture, type Fixture } from '../../../test/support/fixtures.ts';
 import { Client, testServer } from '../../../test/support/http.ts';
 import { getDraft } from '../policy/versions.ts';
@@ -36,14 +37,14 @@ describe.each(availableDialects())('discovery on %s', (dialect) => {
     dir = mkdtempSync(join(tmpdir(), 'mamori-discovery-feature-'));
     writeOrderingSystem(join(dir, 'ordering.db'));
     const officer = await f.actor('officer');
-    await registerSystem(f.ctx, {
+    await insertConnection(f.ctx, {
       orgId: officer.orgId,
       code: 'ordering',
       name: '注文システム',
       kind: 'sqlite',
       settings: { file: join(dir, 'ordering.db') },
     });
-    await registerSystem(f.ctx, {
+    await insertConnection(f.ctx, {
       orgId: officer.orgId,
       code: 'gone',
       name: '移設済みのシステム',
@@ -51,7 +52,7 @@ describe.each(availableDialects())('discovery on %s', (dialect) => {
       settings: { file: join(dir, 'missing.db') },
     });
     const other = await f.ctx.db.selectFrom('organizations').select('id').where('code', '=', 'demo-other-coop').executeTakeFirstOrThrow();
-    await registerSystem(f.ctx, {
+    await insertConnection(f.ctx, {
       orgId: other.id,
       code: 'theirs',
       name: '他組合のシステム',
@@ -272,7 +273,7 @@ describe.each(availableDialects())('discovery on %s', (dialect) => {
           ]);
         const officer = await f.actor('officer');
         const code = `pg-${dialect}`;
-        await registerSystem(f.ctx, {
+        await insertConnection(f.ctx, {
           orgId: officer.orgId,
           code,
           name: '共済システム',
