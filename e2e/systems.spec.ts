@@ -3,6 +3,7 @@
  * connection check says 接続できません (system_unreachable); editing shows the password only as 「設定済み」, and
  * the secret never appears in the page.
  */
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { E2E_DATA_DIR, mainNav, shot, signIn } from './helpers.ts';
@@ -45,6 +46,13 @@ test('officer registers a system, checks it (unreachable) and never sees the sec
   await form.getByRole('button', { name: '保存する' }).click();
   await expect(page.getByTestId('systems-done')).toContainText('連携システム e2e-shop を変更しました。');
   await expect(row.getByTestId('system-secret-set')).toHaveText('設定済み');
+
+  // The stopped-purposes file for a system that cannot enforce a cessation of use (the demo's ordering system).
+  const ordering = page.locator('[data-testid="system-row"][data-code="ordering"]');
+  const [download] = await Promise.all([page.waitForEvent('download'), ordering.getByTestId('system-stops').click()]);
+  const csv = readFileSync((await download.path())!, 'utf8');
+  expect(csv.startsWith('\uFEFF組合員コード')).toBe(true);
+  expect(csv).toContain('利用停止の目的コード');
 
   // The English switch.
   await page.getByRole('button', { name: 'English' }).click();

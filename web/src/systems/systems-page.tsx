@@ -7,7 +7,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { CheckResult, SystemsList, SystemView } from '../../../src/contract/api.ts';
 import { systemKindLabels } from '../../../src/contract/connector-vocabulary.ts';
-import { api } from '../api/client.ts';
+import { api, downloadFile } from '../api/client.ts';
 import { Badge, Button, Card, Empty, ErrorNotice, Loading, Notice, PageHeader } from '../components/ui.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { Link } from '../router.tsx';
@@ -50,6 +50,16 @@ export function SystemsPage() {
       setError(err);
     } finally {
       setBusy(null);
+    }
+  };
+
+  // The stopped-purposes file a system that cannot enforce a cessation of use takes in (UTF-8 CSV).
+  const stops = async (s: SystemView) => {
+    setError(null);
+    try {
+      await downloadFile(`/systems/${encodeURIComponent(s.code)}/stopped-purposes`, `stopped-purposes-${s.code}.csv`);
+    } catch (err) {
+      setError(err);
     }
   };
 
@@ -173,6 +183,9 @@ export function SystemsPage() {
                             </Button>{' '}
                             <Button small onClick={() => setForm({ mode: 'edit', system: s })} data-testid="system-edit">
                               {t('systems.edit')}
+                            </Button>{' '}
+                            <Button small variant="ghost" onClick={() => void stops(s)} data-testid="system-stops">
+                              {t('systems.stoppedPurposes')}
                             </Button>
                           </>
                         )}
