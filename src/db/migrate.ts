@@ -1,3 +1,4 @@
+import type { DatabaseIntrospector, SchemaMetadata, TableMetadata } from 'kysely';
 import { sql } from 'kysely';
 import { type Migration, type MigrationProvider, type MigrationResultSet, Migrator } from 'kysely/migration';
 import type { Db, DialectName } from './database.ts';
@@ -86,7 +87,7 @@ export async function migrateToLatest(
     schema = rows[0]?.schema;
   }
   const migrator = new Migrator({
-    db,
+    db: dialect === 'postgres' && schema ? lookingOnlyAt(db, schema) : db,
     provider: new InCodeProvider(dialect),
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
@@ -103,6 +104,34 @@ export async function migrateToLatest(
     throw new Error(`マイグレーション ${failed} に失敗しました / Migration ${failed} failed: ${String(result.error)}`);
   }
   return result;
+}
+
+/**
+ * The database as the migrator sees it: its introspection looks at one schema only. Kysely's own lists the tables
+ * of every schema through catalogue functions, and PostgreSQL fails that listing when another client renames or
+ * drops a schema meanwhile; a plain look at one namespace's relations never touches the others.
+ */
+function lookingOnlyAt(db: Db, schema: string): Db {
+  const introspector: DatabaseIntrospector = {
+    async getSchemas(): Promise<SchemaMetadata[]> {
+      const { rows } = await sql<{ name: string }>`select nspname as name from pg_namespace where nspname = ${schema}`.execute(db);
+      return rows;
+    },
+    async getTables(): Promise<TableMetadata[]> {
+      const { rows } = await sql<{ name: string; is_view: boolean }>`
+        select c.relname as name, c.relkind = 'v' as is_view
+          from pg_class c join pg_namespace n on n.oid = c.relnamespace
+         where n.nspname = ${schema} and c.relkind in ('r', 'p', 'v')`.execute(db);
+      return rows.map((r) => ({ name: r.name, schema, isView: r.is_view, isForeign: false, columns: [] }));
+    },
+  };
+  return new Proxy(db, {
+    get(target, property) {
+      if (property === 'introspection') return introspector;
+      const value = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
 
 function migrateOnce(migrator: Migrator, until: string | undefined): Promise<MigrationResultSet> {
