@@ -388,6 +388,53 @@ export const errorCatalogue = {
     '方針の下書きの登録簿（情報項目）に、確定しようとした列の項目がありません。先に情報項目を下書きに追加してから確定してください。',
     'The policy draft’s registers lack the data item of a column you confirmed. Add the item to the draft first, then confirm.',
   ],
+  // Pseudonymized data (仮名加工情報, issue 14 §6; modules/pseudonymized)
+  pseudonymized_set_unknown: [404, '指定された仮名加工情報のデータセットはありません。', 'No such pseudonymized data set.'],
+  pseudonymized_set_exists: [
+    409,
+    'このコードの仮名加工情報のデータセットはすでにあります。',
+    'A pseudonymized data set with this code already exists.',
+  ],
+  pseudonymized_set_retired: [
+    409,
+    'この仮名加工情報のデータセットは廃止されているため作成できません。',
+    'This pseudonymized data set has been retired and can no longer be produced.',
+  ],
+  pseudonymized_financial_item: [
+    422,
+    '財産的被害のおそれのある項目（口座・カード番号など）は仮名加工情報に残せません。該当する列を「削除」にしてください。',
+    'An item whose misuse may cause financial damage (bank account, card number) cannot stay in pseudonymized data: set the column to remove.',
+  ],
+  pseudonymized_identifying_kept: [
+    422,
+    '本人を識別できる記述（氏名、連絡先、組合員コード、詳しい住所など）は、削除するか仮名に置き換えてください。',
+    'A description that identifies the person (name, contact data, member code, a detailed address) must be removed or replaced.',
+  ],
+  pseudonymized_treatment_invalid: [
+    422,
+    'この列には選べない加工方法が指定されています。',
+    'A column is given a treatment it does not allow.',
+  ],
+  pseudonymized_purpose_invalid: [
+    400,
+    '仮名加工情報の利用目的には、組合員に関する有効な利用目的のコードを指定してください。',
+    'The purposes of pseudonymized data must be codes of purposes in force that concern members.',
+  ],
+  pseudonymized_item_not_in_purpose: [
+    422,
+    '残す列の項目が、データセットの利用目的の項目に含まれていません（最小限の原則）。',
+    'A column the set keeps is not an item of one of its purposes (minimum necessary).',
+  ],
+  pseudonymized_purpose_not_declared: [
+    403,
+    'この利用目的は、このデータセットの利用目的として定められていません。',
+    'This purpose is not one the data set is declared for.',
+  ],
+  pseudonymized_provision_refused: [
+    403,
+    '仮名加工情報は第三者（提供先、共同利用者、委託先、配信先を含む）に提供できません。社内での分析にだけ使えます。',
+    'Pseudonymized data cannot be provided to anyone outside (recipients, joint users, contractors, delivery targets): it is for internal analysis only.',
+  ],
   internal_error: [
     500,
     'システムエラーが発生しました。管理者に連絡してください。',

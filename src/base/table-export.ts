@@ -33,6 +33,11 @@ export interface TableExport<T> {
   columns: readonly TableColumn<T>[];
   /** The rows in batches (pages of a query). */
   rows: AsyncIterable<readonly T[]>;
+  /**
+   * CSV only: lines written before the header, one cell each (what the file is, e.g. 仮名加工情報's notice).
+   * A reader skips them by count, or by their leading `【`.
+   */
+  preamble?: readonly string[];
 }
 
 export function exportMediaType(format: ExportFormat, charset: CsvCharset = 'utf-8'): string {
@@ -59,7 +64,8 @@ export async function writeTable<T>(out: Writable, t: TableExport<T>): Promise<v
   if (t.format === 'csv') {
     const charset = t.charset ?? 'utf-8';
     const line = (cells: (string | number | null)[]) => `${cells.map(csvField).join(',')}\r\n`;
-    await write(out, encodeCsv((charset === 'utf-8' ? '\uFEFF' : '') + line(t.columns.map((c) => c.header)), charset));
+    const preamble = (t.preamble ?? []).map((p) => line([p])).join('');
+    await write(out, encodeCsv((charset === 'utf-8' ? '\uFEFF' : '') + preamble + line(t.columns.map((c) => c.header)), charset));
     for await (const batch of t.rows) {
       if (!batch.length) continue;
       await write(out, encodeCsv(batch.map((r) => line(t.columns.map((c) => c.value(r)))).join(''), charset));

@@ -4,6 +4,7 @@ import { AppError } from '../base/errors.ts';
 import { appendAudit } from '../modules/audit/append.ts';
 import { KeyRing, saveKeyRing } from '../modules/crypto/data-keys.ts';
 import { createUser, setUserStatus } from '../modules/organizations/service.ts';
+import { reencryptPseudonymKeys } from '../modules/pseudonymized/pseudonym.ts';
 import { reencryptTaskResults } from '../modules/system-tasks/reencrypt-results.ts';
 import { reencryptSystemSettings } from '../modules/systems/reencrypt-settings.ts';
 import { cliActor } from './audit.ts';
@@ -122,6 +123,8 @@ export function adminCommands(program: Command) {
         count += await reencryptSystemSettings(tx, next);
         // What disclosure tasks found in those systems (modules/system-tasks).
         count += await reencryptTaskResults(tx, next);
+        // Pseudonymized data sets' keys (modules/pseudonymized).
+        count += await reencryptPseudonymKeys(tx, next);
         for (const u of users) {
           await tx
             .updateTable('users')

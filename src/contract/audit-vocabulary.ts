@@ -90,6 +90,10 @@ export const auditActionLabels = {
   'system.update': { ja: '連携システムの変更', en: 'Connected system changed' },
   'system.check': { ja: '連携システムの接続確認', en: 'Connected system checked' },
   'system.remove': { ja: '連携システムの削除', en: 'Connected system removed' },
+  'pseudonymized.define': { ja: '仮名加工情報の定義', en: 'Pseudonymized data set defined' },
+  'pseudonymized.update': { ja: '仮名加工情報の定義の変更', en: 'Pseudonymized data set changed' },
+  'pseudonymized.retire': { ja: '仮名加工情報の廃止', en: 'Pseudonymized data set retired' },
+  'pseudonymized.produce': { ja: '仮名加工情報の作成・出力', en: 'Pseudonymized data produced' },
 } as const satisfies Record<string, Labelled>;
 
 export type AuditAction = keyof typeof auditActionLabels;
@@ -238,6 +242,9 @@ export const auditDetailFieldLabels: Record<string, Labelled> = {
   secret: { ja: '秘密情報', en: 'Secret' },
   error_code: { ja: 'エラーコード', en: 'Error code' },
   tables: { ja: 'テーブル数', en: 'Tables' },
+  dataset: { ja: '仮名加工情報', en: 'Pseudonymized data set' },
+  dataset_id: { ja: '仮名加工情報のID', en: 'Data set id' },
+  destination: { ja: '出力先', en: 'Destination' },
 };
 
 /** Japanese and English words for the codes the detail's values hold. Unknown codes are shown as they are. */
@@ -389,6 +396,15 @@ const keyedValueLabels: Record<string, Record<string, Labelled>> = {
     other: { ja: 'その他', en: 'other' },
   },
   system_kind: systemKindLabels,
+  destination: {
+    download: { ja: 'ダウンロード（依頼した職員）', en: 'download (the staff member who asked)' },
+    file: { ja: 'ファイル（コマンド）', en: 'file (command line)' },
+    recipient: { ja: '第三者（提供先）', en: 'third party (recipient)' },
+    joint_user: { ja: '共同利用者', en: 'joint user' },
+    contractor: { ja: '委託先', en: 'contractor' },
+    delivery_target: { ja: '配信先', en: 'delivery target' },
+    mail_merge: { ja: '本人への連絡（差込印刷・メール）', en: 'contacting the persons (mail merge, e-mail)' },
+  },
   secret: {
     set: { ja: '設定', en: 'set' },
     kept: { ja: '変更なし', en: 'kept' },
@@ -454,6 +470,7 @@ const CODED = new Set([
   'system_kind',
   'secret',
   'changed',
+  'destination',
 ]);
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;

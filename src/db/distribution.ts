@@ -110,6 +110,8 @@ export const distribution: Record<keyof Database | ToolTable, Distribution> = {
   // Discovery's scans and proposals (issue 13 §6): names of tables and columns, never a sampled value.
   discovery_runs: byOrg(false),
   discovery_proposals: byOrg(false),
+  // Pseudonymized data sets (issue 14 §6): definitions and their sealed pseudonym keys, never produced data.
+  pseudonymized_sets: byOrg(false),
   job_runs: {
     kind: 'single',
     personalData: false,

@@ -770,4 +770,26 @@ export interface Database {
   system_tasks: SystemTaskTable;
   discovery_runs: DiscoveryRunTable;
   discovery_proposals: DiscoveryProposalTable;
+  pseudonymized_sets: PseudonymizedSetTable;
+}
+
+/** A pseudonymized data set (仮名加工情報, migration 0027): a definition, never the produced data. */
+export interface PseudonymizedSetTable {
+  id: string;
+  org_id: string;
+  code: string;
+  name: string;
+  description: string;
+  /** JSON array of purpose codes the set is bound to. */
+  purposes: string;
+  /** JSON array of `{ field, treatment }` in output order. */
+  columns: string;
+  /** The set's pseudonym key (32 random bytes, base64) encrypted with the key ring. */
+  key_enc: string;
+  status: 'active' | 'retired';
+  version: number;
+  created_at: string;
+  created_by: string | null;
+  updated_at: string;
+  updated_by: string | null;
 }

@@ -169,6 +169,17 @@ const samples: Record<AuditAction, Record<string, unknown>> = {
     rejected_columns: ['kaiin.ref_no'],
     revision: 3,
   },
+  'pseudonymized.define': {
+    dataset: 'ps-analysis',
+    dataset_id: id,
+    version: 1,
+    purposes: ['P16'],
+    fields: ['gender', 'birth_date'],
+    via: 'api',
+  },
+  'pseudonymized.update': { dataset: 'ps-analysis', dataset_id: id, version: 2, purposes: ['P16'], fields: ['gender'], via: 'api' },
+  'pseudonymized.retire': { dataset: 'ps-analysis', dataset_id: id, version: 3, purposes: ['P16'], fields: [], via: 'api' },
+  'pseudonymized.produce': { dataset: 'ps-analysis', rows: 120, charset: 'utf-8', destination: 'download', via: 'api' },
 };
 
 describe('audit event labels', () => {

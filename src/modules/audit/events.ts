@@ -252,6 +252,17 @@ export type AuditEvent = Base &
         outcome: 'ok' | 'failed';
         detail: { system_id: string; code: string; system_kind: string; error_code?: string; tables?: number; via?: string };
       }
+    // Pseudonymized data sets (modules/pseudonymized): the definition's codes, and each production with its purpose.
+    | {
+        action: 'pseudonymized.define' | 'pseudonymized.update' | 'pseudonymized.retire';
+        outcome: 'ok';
+        detail: { dataset: string; dataset_id: string; version: number; purposes: string[]; fields: string[]; via?: string };
+      }
+    | {
+        action: 'pseudonymized.produce';
+        outcome: 'ok' | 'refused';
+        detail: { dataset: string; rows?: number; charset?: string; destination?: string; via?: string };
+      }
   );
 
 /** The detail of a connected system task's audit entry: tables with row counts, error codes — never values. */

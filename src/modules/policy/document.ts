@@ -103,6 +103,11 @@ export const itemSchema = z.strictObject({
   name_en: shortText.optional(),
   /** 要配慮個人情報 (special care-required personal information). */
   sensitive: z.boolean().default(false),
+  /**
+   * Misuse may cause financial damage (財産的被害): bank accounts, card numbers. Never kept in pseudonymized data
+   * (Art. 41, Rule 31 (iii)); a breach involving it is reportable even for one person (Art. 26, Rule 7 (ii)).
+   */
+  financial: z.boolean().default(false),
   description: optionalText,
 });
 

@@ -52,6 +52,7 @@ const fields: Record<string, Label> = {
   child_facing: ['お子さま向け', 'for children'],
   guardian_consent: ['保護者の同意', 'guardian’s consent'],
   sensitive: ['要配慮個人情報', 'sensitive data'],
+  financial: ['財産的被害のおそれ', 'financial damage risk'],
   description: ['説明', 'description'],
   number: ['番号', 'number'],
   items: ['情報項目', 'items'],

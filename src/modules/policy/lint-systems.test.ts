@@ -110,7 +110,7 @@ describe('the dataset map of connected systems in the policy', () => {
     const doc = withOrdering((s) => {
       (s.tables as { columns?: unknown[] }[])[0]!.columns!.push({ column: 'kojin_bango', item: 'my_number', erase: 'delete_row' });
     });
-    doc.items.push({ code: 'my_number', name: '個人番号', sensitive: false });
+    doc.items.push({ code: 'my_number', name: '個人番号', sensitive: false, financial: false });
     expect(codes(doc)).toContain('warning:system_my_number:systems[0].tables[0].columns[2].item');
   });
 
@@ -169,7 +169,7 @@ describe('a deletion the law holds back', () => {
       tables[1]!.columns = [{ column: 'total', item: 'purchase_history', erase: 'delete_row' }];
       tables[2]!.columns = [{ column: 'product', item: 'purchase_history', erase: 'keep', keep_rule: '法人税法により7年間保存' }];
     });
-    doc.items.push({ code: 'purchase_history', name: '購買履歴', sensitive: false });
+    doc.items.push({ code: 'purchase_history', name: '購買履歴', sensitive: false, financial: false });
     const gap = lintPolicy(doc, { today }).find((g) => g.code === 'system_delete_held');
     expect(gap?.path).toBe('systems[0].tables[1]');
     expect(gap?.message_ja).toContain('行は削除されず');

@@ -45,7 +45,7 @@ describe('lint before publish', () => {
     ],
     [
       'an item that is a My Number',
-      (d: PolicyDocument) => d.items.push({ code: 'my_number', name: '個人番号', sensitive: false }),
+      (d: PolicyDocument) => d.items.push({ code: 'my_number', name: '個人番号', sensitive: false, financial: false }),
       'my_number_item@items[5]',
     ],
     [

@@ -44,6 +44,8 @@ const safetyHeadings = [
 
 /** Item names that denote a My Number (個人番号): never collected for members, never jointly used. */
 const MY_NUMBER_ITEM = /マイナンバー|個人番号|my[\s_-]?number/i;
+/** Item names that look like bank accounts or card numbers (財産的被害のおそれのある記述). */
+const FINANCIAL_ITEM = /口座|カード番号|クレジット|bank|account_no|card/i;
 const JAPAN = /^(日本|japan|jp)$/i;
 
 /** Checks a policy document; returns every gap, errors first. */
@@ -146,6 +148,16 @@ export function lintPolicy(doc: PolicyDocument, opts: LintOptions): LintGap[] {
         `items[${i}]`,
         `「${item.name}」: 個人番号（マイナンバー）は組合員の情報項目にできません。`,
         `“${item.name}”: a My Number can never be an item of members’ data.`,
+      );
+    }
+    // Rule 31 (iii): an item whose misuse may cause financial damage is removed from pseudonymized data, which the
+    // engine knows only from this flag.
+    if (!item.financial && (FINANCIAL_ITEM.test(item.code) || FINANCIAL_ITEM.test(item.name))) {
+      warning(
+        'item_financial_unflagged',
+        `items[${i}].financial`,
+        `「${item.name}」は口座・カード番号のように見えますが、「財産的被害のおそれ」の印がありません。印があれば仮名加工情報から必ず削除されます。`,
+        `“${item.name}” looks like a bank account or card number but is not marked as a financial item; marked, it is always removed from pseudonymized data.`,
       );
     }
   });

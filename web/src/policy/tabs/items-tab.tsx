@@ -20,6 +20,7 @@ export function ItemsTab({ doc, change }: TabProps) {
           ),
           name: '',
           sensitive: false,
+          financial: false,
         })}
         addLabel={t('policy.items.add')}
         rowTitle={(item, i) => pick(item.name, item.name_en) || t('policy.items.untitled', { n: i + 1 })}
@@ -61,6 +62,12 @@ export function ItemsTab({ doc, change }: TabProps) {
               path={`${at}.sensitive`}
               checked={item.sensitive}
               onChange={(v) => set({ ...item, sensitive: v })}
+            />
+            <CheckInput
+              label={t('policy.items.financial')}
+              path={`${at}.financial`}
+              checked={item.financial}
+              onChange={(v) => set({ ...item, financial: v })}
             />
           </>
         )}
