@@ -73,3 +73,18 @@ export const pseudonymizedValueLabels: Partial<Record<MemberField, Record<string
   delivery_type: { group: '班配', individual: '個配', store_only: '店舗のみ' },
   status: { active: '加入中', suspended: '休止', withdrawn: '脱退' },
 };
+
+/** A data set as the API answers it (GET /pseudonymized/sets…): the definition, never the key, never data. */
+export interface PseudonymizedSetView {
+  code: string;
+  name: string;
+  description: string;
+  purposes: string[];
+  columns: { field: MemberField; treatment: Treatment; class: FieldClass }[];
+  status: 'active' | 'retired';
+  version: number;
+  created_at: string;
+  updated_at: string;
+  /** The purposes of the set the caller's role holds: those it may produce the set for. */
+  usable_purposes: string[];
+}

@@ -51,6 +51,9 @@ export function capabilities(me: Me) {
     jobs: me.role.kind === 'system_admin' || me.role.kind === 'privacy_officer',
     /** 連携システム: officers and administrators manage the register, auditors read the list (systems/permissions.ts). */
     systems: (['system_admin', 'privacy_officer', 'auditor'] as readonly RoleKind[]).includes(me.role.kind),
+    /** 仮名加工情報: the privacy office and auditors read every set, a role with purposes the sets of its purposes (pseudonymized/permissions.ts). */
+    pseudonymized:
+      me.role.kind === 'privacy_officer' || me.role.kind === 'auditor' || (me.role.kind !== 'system_admin' && me.purposes.length > 0),
   };
 }
 

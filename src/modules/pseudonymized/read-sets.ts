@@ -4,27 +4,14 @@
  */
 import type { StaffActor } from '../../base/actors.ts';
 import { AppError } from '../../base/errors.ts';
-import type { MemberField } from '../../contract/member-fields.ts';
-import { fieldTreatments, type Treatment } from '../../contract/pseudonymized-vocabulary.ts';
+import { fieldTreatments, type PseudonymizedSetView } from '../../contract/pseudonymized-vocabulary.ts';
 import type { DbOrTx } from '../../db/database.ts';
 import type { PseudonymizedSetTable } from '../../db/schema.ts';
 import { readReach } from './permissions.ts';
 import type { SetColumn } from './standards.ts';
 
 /** A data set as the API shows it. */
-export interface SetView {
-  code: string;
-  name: string;
-  description: string;
-  purposes: string[];
-  columns: { field: MemberField; treatment: Treatment; class: string }[];
-  status: 'active' | 'retired';
-  version: number;
-  created_at: string;
-  updated_at: string;
-  /** The purposes of the set the caller's role holds: those it may produce the set for. */
-  usable_purposes: string[];
-}
+export type SetView = PseudonymizedSetView;
 
 export const columnsOf = (row: Pick<PseudonymizedSetTable, 'columns'>): SetColumn[] => JSON.parse(row.columns) as SetColumn[];
 export const purposesOf = (row: Pick<PseudonymizedSetTable, 'purposes'>): string[] => JSON.parse(row.purposes) as string[];

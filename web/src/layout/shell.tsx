@@ -22,6 +22,7 @@ import { NewAssetPage } from '../ledger/new-asset-page.tsx';
 import { MemberDetailPage } from '../members/member-detail-page.tsx';
 import { MemberSearchPage } from '../members/member-search-page.tsx';
 import { PolicyNavGroup, policyScreen } from '../policy/policy-nav.tsx';
+import { PseudonymizedPage } from '../pseudonymized/pseudonymized-page.tsx';
 import { NewRequestPage } from '../requests/new-request-page.tsx';
 import { RequestPage } from '../requests/request-page.tsx';
 import { RequestsPage } from '../requests/requests-page.tsx';
@@ -114,6 +115,16 @@ function Frame() {
       : []),
     ...(can.systems
       ? [{ to: '/systems', label: 'nav.systems' as const, icon: icons.systems, match: (p: string) => p.startsWith('/systems') }]
+      : []),
+    ...(can.pseudonymized
+      ? [
+          {
+            to: '/pseudonymized',
+            label: 'nav.pseudonymized' as const,
+            icon: icons.ledger,
+            match: (p: string) => p.startsWith('/pseudonymized'),
+          },
+        ]
       : []),
     ...(can.jobs ? [{ to: '/jobs', label: 'nav.jobs' as const, icon: icons.jobs, match: (p: string) => p.startsWith('/jobs') }] : []),
     ...(can.users ? [{ to: '/users', label: 'nav.users' as const, icon: icons.users, match: (p: string) => p.startsWith('/users') }] : []),
@@ -211,6 +222,7 @@ function Routes() {
   if (path === '/jobs') return <JobsPage />;
   if (path === '/system-tasks') return capabilities(me).requests ? <SystemTasksPage /> : <NotYourDuty />;
   if (path === '/systems') return <SystemsPage />;
+  if (path === '/pseudonymized') return <PseudonymizedPage />;
   if (path === '/account/totp') return <TotpRebindPage />;
   if (path === '/ledger') return <LedgerPage />;
   if (path === '/ledger/new') return <NewAssetPage />;
