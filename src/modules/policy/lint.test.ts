@@ -180,3 +180,19 @@ describe('changes and their notice', () => {
     expect(compareDocuments(undefined, base)).toEqual([expect.objectContaining({ kind: 'added', notice: 'none' })]);
   });
 });
+
+describe('items whose misuse may cause financial damage (issue 14 §6)', () => {
+  const warnings = (doc: PolicyDocument) =>
+    lintPolicy(doc, { today, knownOrgCodes: new Set(['test-coop', 'demo-kyosai']) })
+      .filter((g) => g.severity === 'warning')
+      .map((g) => `${g.code}@${g.path}`);
+
+  it('warns of a bank account or card number not marked financial, and not once it is marked', () => {
+    const unmarked = edited((d) => d.items.push({ code: 'bank_account', name: '引落口座', sensitive: false, financial: false }));
+    expect(warnings(unmarked)).toContain('item_financial_unflagged@items[5].financial');
+    const card = edited((d) => d.items.push({ code: 'payment', name: 'クレジットカード番号', sensitive: false, financial: false }));
+    expect(warnings(card)).toContain('item_financial_unflagged@items[5].financial');
+    const marked = edited((d) => d.items.push({ code: 'bank_account', name: '引落口座', sensitive: false, financial: true }));
+    expect(warnings(marked).filter((w) => w.startsWith('item_financial_unflagged'))).toEqual([]);
+  });
+});

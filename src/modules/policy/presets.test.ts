@@ -71,6 +71,12 @@ describe('policy presets', () => {
     it('round-trips through a policy file unchanged', () => {
       expect(parsePolicyFile(formatPolicyFile(doc, `preset ${id}`))).toEqual(doc);
     });
+
+    it('marks its bank-account items financial, so pseudonymized data never keeps them (issue 14 §6)', () => {
+      const unmarked = doc.items.filter((i) => /口座|カード|bank|card/i.test(`${i.code} ${i.name}`) && !i.financial);
+      expect(unmarked.map((i) => i.code)).toEqual([]);
+      if (itemCodes.has('bank_account')) expect(doc.items.find((i) => i.code === 'bank_account')?.financial).toBe(true);
+    });
   });
 
   it('Miyagi: sixteen purposes, the ledger items, two joint uses with the published responsible party', () => {
