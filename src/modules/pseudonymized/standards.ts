@@ -16,6 +16,7 @@
 import { AppError, type ErrorCode } from '../../base/errors.ts';
 import type { FieldIssue } from '../../contract/errors.ts';
 import type { MemberField } from '../../contract/member-fields.ts';
+import { circledNumber } from '../../contract/policy-vocabulary.ts';
 import { fieldTreatments, type Treatment, treatmentLabels } from '../../contract/pseudonymized-vocabulary.ts';
 import type { DbOrTx } from '../../db/database.ts';
 import { memberFieldLabels } from '../members/fields.ts';
@@ -44,17 +45,17 @@ async function purposesWithItems(db: DbOrTx, orgId: string, codes: readonly stri
     .selectFrom('purposes')
     .leftJoin('purpose_items', 'purpose_items.purpose_id', 'purposes.id')
     .leftJoin('data_items', 'data_items.id', 'purpose_items.item_id')
-    .select(['purposes.code', 'purposes.for_members', 'data_items.code as item'])
+    .select(['purposes.code', 'purposes.number', 'purposes.for_members', 'data_items.code as item'])
     .where('purposes.org_id', '=', orgId)
     .where('purposes.status', '=', 'active')
     .where('purposes.code', 'in', codes.length ? [...codes] : [''])
     .execute();
-  const out = new Map<string, Set<string>>();
+  const out = new Map<string, { label: string; items: Set<string> }>();
   for (const r of rows) {
     if (Number(r.for_members) !== 1) continue;
-    const items = out.get(r.code) ?? new Set<string>();
-    if (r.item) items.add(r.item);
-    out.set(r.code, items);
+    const p = out.get(r.code) ?? { label: `${circledNumber(Number(r.number))}（${r.code}）`, items: new Set<string>() };
+    if (r.item) p.items.add(r.item);
+    out.set(r.code, p);
   }
   return out;
 }
@@ -118,8 +119,8 @@ export async function checkDefinition(
 
   const purposes = await purposesWithItems(db, opts.orgId, opts.purposes);
   opts.purposes.forEach((code, i) => {
-    const items = purposes.get(code);
-    if (!items) {
+    const purpose = purposes.get(code);
+    if (!purpose) {
       add(
         'pseudonymized_purpose_invalid',
         issue(
@@ -132,15 +133,15 @@ export async function checkDefinition(
       return;
     }
     opts.columns.forEach((c, k) => {
-      if (!isWritten(c) || items.has(c.field)) return;
+      if (!isWritten(c) || purpose.items.has(c.field)) return;
       const { ja, en } = label(c.field);
       add(
         'pseudonymized_item_not_in_purpose',
         issue(
           `columns[${k}].field`,
           'not_in_purpose',
-          `列「${ja}」は利用目的「${code}」の項目ではありません。`,
-          `Column “${en}” is not an item of purpose “${code}”.`,
+          `列「${ja}」は利用目的 ${purpose.label} の項目ではありません。`,
+          `Column “${en}” is not an item of purpose ${purpose.label}.`,
         ),
       );
     });

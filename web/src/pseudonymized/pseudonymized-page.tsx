@@ -115,7 +115,7 @@ export function PseudonymizedPage() {
                             </span>
                           ))}
                       </td>
-                      <td className="nowrap">
+                      <td>
                         <Produce set={s} onError={setError} />
                       </td>
                     </tr>
@@ -150,7 +150,7 @@ function Produce({ set, onError }: { set: PseudonymizedSetView; onError: (e: unk
     }
   };
   return (
-    <div className="nowrap">
+    <div className="pseudonymized-produce">
       <label className="visually-hidden" htmlFor={`purpose-${set.code}`}>
         {t('pseudonymized.purpose')}
       </label>
@@ -186,7 +186,8 @@ function DefineForm({ onSaved, onCancel }: { onSaved: (code: string) => Promise<
   const [columns, setColumns] = useState<Columns>(allRemoved);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const memberPurposes = purposes.filter((p) => p.status === 'active');
+  // GET /purposes says which purposes concern members (a set reads the member ledger; ⑫ staff's is not offered).
+  const memberPurposes = purposes.filter((p) => p.status === 'active' && (p as { for_members?: boolean }).for_members !== false);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
