@@ -33,6 +33,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../src/modules/audit/verify.ts';
 import { DEMO_MEMBER_CODE, DEMO_MEMBER_PASSWORD } from '../../src/modules/demo/demo-portal.ts';
 import { runDiscovery } from '../../src/modules/discovery/run-discovery.ts';
+import { createSet } from '../../src/modules/pseudonymized/define-set.ts';
 import { insertConnection } from '../support/connected-systems.ts';
 import { chained } from '../support/db.ts';
 import { writeOrderingSystem } from '../support/discovery-system.ts';
@@ -557,6 +558,12 @@ describe('API fuzz over the OpenAPI document (SQLite)', () => {
         settings: { file: join(tmpdir(), 'nonexistent', 'fuzz.db'), secret: 'fuzz-secret' },
       });
     }
+
+    // A pseudonymized data set under the demo co-op's system code, so that its paths (`:code`) reach a real definition.
+    await createSet(f.ctx, {
+      actor: await f.actor('officer'),
+      input: { code: 'fuzz-shop', name: 'ファズ用の仮名加工情報', purposes: ['P16'], columns: [{ field: 'gender', treatment: 'keep' }] },
+    });
 
     // Real rows of every co-op: members, requests, documents, ledger assets, alerts, guardian links, accounts.
     const ids: string[] = [];

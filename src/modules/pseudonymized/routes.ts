@@ -52,7 +52,8 @@ export function pseudonymizedRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           tags,
           summary: 'データセットの定義 / define a pseudonymized data set',
           description:
-            '加工基準（個人情報保護法第41条、規則第31条）に合わない定義は理由（列名つき）とともに拒否します。/ A definition that does not meet the processing standards is refused, naming the column.',
+            '加工基準（個人情報保護法第41条、規則第31条）に合わない定義は理由（列名つき）とともに拒否します。/ A definition that does not meet the processing standards is refused, naming the column. ' +
+            'Errors: 422 `pseudonymized_financial_item`, `pseudonymized_identifying_kept`, `pseudonymized_treatment_invalid`, `pseudonymized_item_not_in_purpose`; 400 `pseudonymized_purpose_invalid`; 409 `pseudonymized_set_exists`.',
           body: createSetBody,
         },
       },
@@ -66,6 +67,8 @@ export function pseudonymizedRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         schema: {
           tags,
           summary: 'データセットの変更（版つき）/ change a set at the version the editor saw',
+          description:
+            '鍵は変わらず、仮名は同じままです。/ The key stays: pseudonyms stay the same. Errors: as for defining; 409 `version_conflict`, `pseudonymized_set_retired`.',
           params: setCodeParams,
           body: updateSetBody,
         },
@@ -87,7 +90,8 @@ export function pseudonymizedRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           tags,
           summary: '仮名加工情報の作成（CSV）/ produce the set for a purpose (CSV download)',
           description:
-            'データセットの利用目的のうち、役割に付与されたものを指定します。1行目に仮名加工情報である旨、2行目にデータセット・利用目的・作成日時、3行目が見出し。監査記録に利用目的とともに残ります。/ Name one of the set’s purposes your role holds. Line 1 states the file is pseudonymized data for internal analysis, line 2 names the set, purpose and time, line 3 is the header. Audited with the purpose.',
+            'データセットの利用目的のうち、役割に付与されたものを指定します。1行目に仮名加工情報である旨、2行目にデータセット・利用目的・作成日時、3行目が見出し。監査記録に利用目的とともに残ります。/ Name one of the set’s purposes your role holds. Line 1 states the file is pseudonymized data for internal analysis, line 2 names the set, purpose and time, line 3 is the header. Audited with the purpose. ' +
+            'Errors: 403 `pseudonymized_purpose_not_declared`, `purpose_not_permitted` (the role does not hold the purpose), `forbidden`; 404 `pseudonymized_set_unknown`; 409 `pseudonymized_set_retired`; 422 the processing standards’ codes when the registers changed since the definition.',
           params: setCodeParams,
           querystring: produceQuery,
           produces: ['text/csv'],
