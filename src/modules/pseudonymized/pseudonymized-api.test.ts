@@ -106,6 +106,12 @@ describe.each(availableDialects())('pseudonymized data API on %s', (dialect) => 
     const undeclared = await officer.get('/api/v1/pseudonymized/sets/trends/export.csv?purpose=P01');
     expect(undeclared.status).toBe(403);
     expect(undeclared.body.error?.code).toBe('pseudonymized_purpose_not_declared');
+    // Another co-op's staff reach nothing of this co-op's sets.
+    const other = new Client(app);
+    expect((await other.login(f, 'other')).status).toBe(200);
+    expect((await other.get('/api/v1/pseudonymized/sets')).body.sets).toEqual([]);
+    expect((await other.get('/api/v1/pseudonymized/sets/trends')).status).toBe(404);
+    expect((await other.get('/api/v1/pseudonymized/sets/trends/export.csv?purpose=P16')).status).toBe(404);
     // There is no way to name a recipient: the API offers no provision path.
     const sent = await officer.get('/api/v1/pseudonymized/sets/trends/export.csv?purpose=P16&recipient=partner');
     expect(sent.status).toBe(400);
