@@ -7,6 +7,7 @@
  * Free of dependencies except other contract files (the console bundles it).
  */
 import { systemKindLabels, taskActionLabels, taskStateLabels } from './connector-vocabulary.ts';
+import { handoverMethodLabels, inspectionResultLabels, leftOutReasonLabels } from './handover-vocabulary.ts';
 import { jobLabels } from './jobs.ts';
 import type { Labelled } from './labels.ts';
 import { reviewResultLabels } from './ledger-vocabulary.ts';
@@ -90,6 +91,9 @@ export const auditActionLabels = {
   'system.update': { ja: '連携システムの変更', en: 'Connected system changed' },
   'system.check': { ja: '連携システムの接続確認', en: 'Connected system checked' },
   'system.remove': { ja: '連携システムの削除', en: 'Connected system removed' },
+  'contractor.inspect': { ja: '委託先の点検の記録', en: 'Contractor inspection recorded' },
+  'contractor.handover': { ja: '委託先への受け渡し', en: 'Hand-over to a contractor' },
+  'joint_use.transfer': { ja: '共同利用先への受け渡し', en: 'Transfer to joint users' },
 } as const satisfies Record<string, Labelled>;
 
 export type AuditAction = keyof typeof auditActionLabels;
@@ -238,6 +242,16 @@ export const auditDetailFieldLabels: Record<string, Labelled> = {
   secret: { ja: '秘密情報', en: 'Secret' },
   error_code: { ja: 'エラーコード', en: 'Error code' },
   tables: { ja: 'テーブル数', en: 'Tables' },
+  // joint use and contractors
+  contractor: { ja: '委託先', en: 'Contractor' },
+  inspection_id: { ja: '点検', en: 'Inspection' },
+  inspected_on: { ja: '点検日', en: 'Inspected on' },
+  inspection_result: { ja: '点検の結果', en: 'Result' },
+  next_due_on: { ja: '次回点検期限', en: 'Next inspection due' },
+  handover_id: { ja: '受け渡し', en: 'Hand-over' },
+  sent_by: { ja: '受け渡しの方法', en: 'Sent by' },
+  left_out: { ja: '対象外', en: 'Left out' },
+  ...leftOutReasonLabels,
 };
 
 /** Japanese and English words for the codes the detail's values hold. Unknown codes are shown as they are. */
@@ -389,6 +403,8 @@ const keyedValueLabels: Record<string, Record<string, Labelled>> = {
     other: { ja: 'その他', en: 'other' },
   },
   system_kind: systemKindLabels,
+  sent_by: handoverMethodLabels,
+  inspection_result: inspectionResultLabels,
   secret: {
     set: { ja: '設定', en: 'set' },
     kept: { ja: '変更なし', en: 'kept' },
@@ -454,6 +470,8 @@ const CODED = new Set([
   'system_kind',
   'secret',
   'changed',
+  'sent_by',
+  'inspection_result',
 ]);
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
@@ -757,6 +775,23 @@ function sentence(lang: AuditLang, e: AuditEntryWords, names: AuditNames): strin
       return (
         (ja ? `連携システム ${str(d.system)} の検出結果を判断` : `Decided discovery proposals of ${str(d.system)}`) +
         paren(...rest('confirmed', 'rejected_columns', 'revision'))
+      );
+    case 'contractor.inspect':
+      return (
+        (ja ? `委託先 ${str(d.contractor)} の点検を記録` : `Recorded an inspection of contractor ${str(d.contractor)}`) +
+        paren(...rest('inspected_on', 'inspection_result', 'next_due_on'))
+      );
+    case 'contractor.handover':
+      return (
+        (ja
+          ? `委託先 ${str(d.contractor)} への受け渡し${e.outcome === 'refused' ? 'を拒否' : 'を記録'}`
+          : `${e.outcome === 'refused' ? 'Refused' : 'Recorded'} a hand-over to contractor ${str(d.contractor)}`) +
+        paren(...rest('items', 'rows', 'sent_by', 'purposes', 'error_code'))
+      );
+    case 'joint_use.transfer':
+      return (
+        (ja ? `共同利用 ${str(d.joint_use)} のデータを出力` : `Exported data for joint use ${str(d.joint_use)}`) +
+        paren(...rest('purposes', 'items', 'rows', 'left_out', 'charset'))
       );
     default: {
       const list = auditDetailList(lang, d, names).map((f): [string, string] => [f.label, f.value]);

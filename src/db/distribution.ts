@@ -110,6 +110,9 @@ export const distribution: Record<keyof Database | ToolTable, Distribution> = {
   // Discovery's scans and proposals (issue 13 §6): names of tables and columns, never a sampled value.
   discovery_runs: byOrg(false),
   discovery_proposals: byOrg(false),
+  // Joint use and contractors (issue 14 §2): codes and counts, never a person's data.
+  contractor_inspections: byOrg(false),
+  contractor_handovers: byOrg(false),
   job_runs: {
     kind: 'single',
     personalData: false,

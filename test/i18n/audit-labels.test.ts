@@ -169,6 +169,34 @@ const samples: Record<AuditAction, Record<string, unknown>> = {
     rejected_columns: ['kaiin.ref_no'],
     revision: 3,
   },
+  'contractor.inspect': {
+    contractor: 'printing',
+    inspection_id: id,
+    inspected_on: '2026-12-01',
+    inspection_result: 'improvement_needed',
+    next_due_on: '2027-12-01',
+    via: 'api',
+  },
+  'contractor.handover': {
+    contractor: 'printing',
+    handover_id: id,
+    items: ['name', 'address'],
+    rows: 120,
+    sent_by: 'sftp',
+    purposes: 'P04',
+    sha256: 'ab'.repeat(32),
+    via: 'api',
+  },
+  'joint_use.transfer': {
+    joint_use: 'kyosai',
+    purposes: 'P04',
+    items: ['name', 'address'],
+    rows: 98,
+    left_out: { withdrawn: 1, opted_out: 1 },
+    charset: 'shift_jis',
+    sha256: 'ab'.repeat(32),
+    via: 'api',
+  },
 };
 
 describe('audit event labels', () => {
