@@ -172,3 +172,22 @@ export async function getContractor(ctx: AppContext, opts: { actor: StaffActor; 
     handovers: handovers.map((h) => ({ ...h, items: JSON.parse(h.items) as string[], record_count: Number(h.record_count) })),
   };
 }
+
+/** Counts for the home screen's attention list: inspections overdue (or never done) and due soon, contracts expired. */
+export async function countContractorsDue(
+  ctx: AppContext,
+  orgId: string,
+): Promise<{ inspection_overdue: number; inspection_due_soon: number; contract_expired: number }> {
+  const counts = { inspection_overdue: 0, inspection_due_soon: 0, contract_expired: 0 };
+  const policy = await policyInEffect(ctx.db, orgId);
+  if (!policy || policy.document.contractors.length === 0) return counts;
+  const today = japanDate(ctx.clock());
+  const latest = await latestInspections(ctx.db, orgId);
+  for (const c of policy.document.contractors) {
+    const s = contractorState(c, latest.get(c.code) ?? null, today);
+    if (s.inspection.state === 'overdue' || s.inspection.state === 'never') counts.inspection_overdue++;
+    if (s.inspection.state === 'due_soon') counts.inspection_due_soon++;
+    if (s.contract.state === 'expired') counts.contract_expired++;
+  }
+  return counts;
+}
