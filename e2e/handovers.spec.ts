@@ -8,7 +8,9 @@ import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { mainNav, shot, signIn } from './helpers.ts';
 
-test('an overdue inspection blocks a hand-over; recording it unblocks; a joint-use transfer is previewed and downloaded', async ({ page }) => {
+test('an overdue inspection blocks a hand-over; recording it unblocks; a joint-use transfer is previewed and downloaded', async ({
+  page,
+}) => {
   await signIn(page, 'officer', { totp: true, reuse: true });
   await page.goto('/');
   await expect(page.getByTestId('attention-contractors-overdue')).not.toHaveAttribute('data-count', '0');
