@@ -323,6 +323,7 @@ export const auditValueLabels: Record<string, Labelled> = {
   // duties
   member_requests: { ja: '本人からの請求・同意の受付', en: 'requests and consents from the person' },
   provision_records: { ja: '第三者提供の記録', en: 'third-party provision records' },
+  handovers: { ja: '委託先・共同利用', en: 'contractors and joint use' },
   // job runs
   scheduled: { ja: '予定', en: 'scheduled' },
   running: { ja: '実行中', en: 'running' },

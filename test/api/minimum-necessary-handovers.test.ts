@@ -95,4 +95,15 @@ describe.each(availableDialects())('minimum necessary: roles × joint use and co
       expect(res.body.error?.code).toBe('forbidden');
     }
   });
+
+  it('the privacy officer grants the handovers duty to delivery staff, who may then hand over; taken back, refused again', async () => {
+    const grant = (duties: string[]) => clients.officer.request('PUT', '/api/v1/roles/delivery_staff/duties', { json: { duties } });
+    expect((await grant(['handovers'])).status).toBe(200);
+    expect((await clients.delivery.get('/api/v1/auth/me')).body.duties).toMatchObject({ handovers: 'handle' });
+    const r = await calls['contractors.handover'](clients.delivery);
+    expect(r.status, r.raw).toBe(201);
+    expect((await calls['jointUses.transfer'](clients.delivery)).status).toBe(200);
+    expect((await grant([])).status).toBe(200);
+    expect((await calls['contractors.list'](clients.delivery)).status).toBe(403);
+  });
 });

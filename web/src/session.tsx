@@ -51,8 +51,9 @@ export function capabilities(me: Me) {
     jobs: me.role.kind === 'system_admin' || me.role.kind === 'privacy_officer',
     /** 連携システム: officers and administrators manage the register, auditors read the list (systems/permissions.ts). */
     systems: (['system_admin', 'privacy_officer', 'auditor'] as readonly RoleKind[]).includes(me.role.kind),
-    /** 委託先・共同利用: the privacy officer hands over, the auditor reads (handovers/permissions.ts). */
-    handovers: auditKinds.includes(me.role.kind),
+    /** 委託先・共同利用: the `handovers` duty (handovers/permissions.ts): handle, or read for auditors. */
+    handovers: me.duties.handovers !== null,
+    handleHandovers: me.duties.handovers === 'handle',
   };
 }
 

@@ -12,8 +12,8 @@
  * | staff               | with the `member_requests` duty            | —          | —                   | —                         |
  * | system_admin        | —                                          | —          | —                   | —                         |
  *
- * Contractors' inspections and contracts (委託先) follow the hand-over table (handovers/permissions.ts): the privacy
- * officer and the auditor.
+ * Contractors' inspections and contracts (委託先) follow the `handovers` duty (handovers/permissions.ts): the privacy
+ * officer, the auditor, and staff or managers granted the duty.
  *
  * Requests follow the duty (base/duties.ts), the ledger its own table (ledger/permissions.ts), alerts the
  * audit routes (privacy officer and auditor), policy versions the office that publishes and the auditor who
@@ -22,7 +22,7 @@
 import type { StaffActor } from '../../base/actors.ts';
 import { dutyAccess } from '../../base/duties.ts';
 import type { RoleKind } from '../../contract/roles.ts';
-import { handoverRules } from '../handovers/permissions.ts';
+import { mayHandover } from '../handovers/permissions.ts';
 import { ledgerRules } from '../ledger/permissions.ts';
 
 export type AttentionPart = 'requests' | 'system_tasks' | 'alerts' | 'ledger' | 'policy' | 'contractors';
@@ -50,6 +50,6 @@ export function seesAttention(actor: StaffActor, part: AttentionPart): boolean {
     case 'policy':
       return byKind[actor.roleKind].policy;
     case 'contractors':
-      return handoverRules[actor.roleKind].read;
+      return mayHandover(actor, 'read');
   }
 }

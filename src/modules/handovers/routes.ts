@@ -26,9 +26,9 @@ import {
 
 const tags = ['handovers'];
 const errorsOf = (...codes: string[]) => `\n\nエラー / errors: ${codes.map((c) => `\`${c}\``).join(', ')}`;
-// Declared roles refuse roles with no part in hand-overs before the body is validated (see base/guard.ts).
-const readers = { roles: handoverRoles('read') };
-const handlers = { roles: handoverRoles('handle') };
+// The declared roles and duty refuse callers with no part in hand-overs before the body is validated (base/guard.ts).
+const readers = { roles: handoverRoles('read'), duty: { duty: 'handovers' as const, access: 'read' as const } };
+const handlers = { roles: handoverRoles('handle'), duty: { duty: 'handovers' as const, access: 'handle' as const } };
 const blocks = ['contract_expired', 'inspection_overdue', 'contract_clauses_missing'] as const;
 
 export function handoverRoutes(ctx: AppContext): FastifyPluginAsyncZod {

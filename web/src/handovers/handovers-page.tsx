@@ -5,14 +5,14 @@
  */
 import { PageHeader } from '../components/ui.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
-import { useSession } from '../session.tsx';
+import { capabilities, useSession } from '../session.tsx';
 import { ContractorsCard } from './contractors-card.tsx';
 import { JointUseCard } from './joint-use-card.tsx';
 
 export function HandoversPage() {
   const { t } = useI18n();
   const { me } = useSession();
-  const canHandle = me.role.kind === 'privacy_officer';
+  const canHandle = capabilities(me).handleHandovers;
   return (
     <>
       <PageHeader title={t('handovers.title')} description={t('handovers.lead')} />
