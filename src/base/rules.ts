@@ -40,3 +40,10 @@ export const INSPECTION_DUE_SOON_DAYS = 30;
  * clauses of the register (incident liability, return or destruction, subcontracting) are shown when missing.
  */
 export const REQUIRED_CONTRACT_CLAUSES = ['confidentiality', 'no_reprovision'] as const;
+
+/**
+ * Years a withdrawn member's record is kept after the leave date: the membership records are important business
+ * records of the co-op (co-op law: 10 years; appi.md "Retention periods", confirm with the co-op). Beyond it a
+ * withdrawn member is in no transfer or hand-over file; a withdrawn member without a leave date counts as beyond.
+ */
+export const WITHDRAWN_MEMBER_RETENTION_YEARS = 10;

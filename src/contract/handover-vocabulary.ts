@@ -57,10 +57,10 @@ export const contractClauseLabels: Record<ContractClause, Labelled> = {
 };
 
 /** Why a person of the ledger is not in a transfer or a hand-over file. */
-export const leftOutReasons = ['withdrawn', 'erased', 'use_stopped', 'opted_out', 'consent_missing'] as const;
+export const leftOutReasons = ['beyond_retention', 'erased', 'use_stopped', 'opted_out', 'consent_missing'] as const;
 export type LeftOutReason = (typeof leftOutReasons)[number];
 export const leftOutReasonLabels: Record<LeftOutReason, Labelled> = {
-  withdrawn: { ja: '脱退済み', en: 'Withdrawn from the co-op' },
+  beyond_retention: { ja: '脱退後の保存期間を過ぎている', en: 'Withdrawn beyond the retention period' },
   erased: { ja: '削除済み（消去の請求）', en: 'Erased on request' },
   use_stopped: { ja: 'この目的での利用停止', en: 'Use stopped for this purpose' },
   opted_out: { ja: 'この目的を拒否（オプトアウト）', en: 'Opted out of this purpose' },

@@ -192,7 +192,7 @@ const samples: Record<AuditAction, Record<string, unknown>> = {
     purposes: 'P04',
     items: ['name', 'address'],
     rows: 98,
-    left_out: { withdrawn: 1, opted_out: 1 },
+    left_out: { beyond_retention: 1, opted_out: 1 },
     charset: 'shift_jis',
     sha256: 'ab'.repeat(32),
     via: 'api',

@@ -1,10 +1,13 @@
 /**
  * The people a transfer or a hand-over file covers for one purpose: the members of the ledger, without those
- * withdrawn from the co-op (their data is kept for the retention the law requires, not used), erased on request,
- * whose use for the purpose was stopped (利用停止), who opted out of it, or — for a purpose used only with
- * consent — who have not consented. The same member-level checks, in the same order, as the access engine's
+ * erased on request, withdrawn from the co-op longer ago than their records are kept
+ * (WITHDRAWN_MEMBER_RETENTION_YEARS: beyond it their data should be gone, never passed on), whose use for the
+ * purpose was stopped (利用停止), who opted out of it, or — for a purpose used only with consent — who have not
+ * consented. Withdrawn members within the retention period are covered (a joint use may declare the leave date
+ * itself, as the kyosai federation's does) and counted apart. The same member-level checks, in the same order, as the access engine's
  * step 6 (access/decide.ts). Members are read in pages by member code (unique in an organization), so a large ledger never sits in memory.
  */
+import { WITHDRAWN_MEMBER_RETENTION_YEARS } from '../../base/rules.ts';
 import type { LeftOutReason } from '../../contract/handover-vocabulary.ts';
 import type { DbOrTx } from '../../db/database.ts';
 import type { BlockKind, MemberTable } from '../../db/schema.ts';
@@ -13,16 +16,26 @@ const PAGE = 1000;
 
 export type LeftOutCounts = Record<LeftOutReason, number>;
 
-export const noneLeftOut = (): LeftOutCounts => ({ withdrawn: 0, erased: 0, use_stopped: 0, opted_out: 0, consent_missing: 0 });
+export const noneLeftOut = (): LeftOutCounts => ({ beyond_retention: 0, erased: 0, use_stopped: 0, opted_out: 0, consent_missing: 0 });
+
+/** The last day a withdrawn member who left on `leaveDate` is still kept (`YYYY-MM-DD`). */
+export function retainedUntil(leaveDate: string): string {
+  const [y, m, d] = leaveDate.split('-').map(Number) as [number, number, number];
+  const year = y + WITHDRAWN_MEMBER_RETENTION_YEARS;
+  // 29 February becomes 28 February in a year without it.
+  const last = new Date(Date.UTC(year, m, 0)).getUTCDate();
+  return `${year}-${String(m).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
+}
 
 /** Why the member is left out of the purpose's population, or null when covered. */
 export function leftOutReason(
-  member: Pick<MemberTable, 'status' | 'erased_at'>,
+  member: Pick<MemberTable, 'status' | 'erased_at' | 'leave_date'>,
   blocks: readonly BlockKind[],
   optIn: boolean,
+  today: string,
 ): LeftOutReason | null {
   if (member.erased_at) return 'erased';
-  if (member.status === 'withdrawn') return 'withdrawn';
+  if (member.status === 'withdrawn' && (!member.leave_date || retainedUntil(member.leave_date) < today)) return 'beyond_retention';
   if (blocks.includes('stopped')) return 'use_stopped';
   if (blocks.includes('opt_out')) return 'opted_out';
   if (optIn && !blocks.includes('consented')) return 'consent_missing';
@@ -35,7 +48,15 @@ export function leftOutReason(
  */
 export async function* coveredMembers(
   db: DbOrTx,
-  opts: { orgId: string; purposeId: string; optIn: boolean; leftOut: LeftOutCounts },
+  opts: {
+    orgId: string;
+    purposeId: string;
+    optIn: boolean;
+    today: string;
+    leftOut: LeftOutCounts;
+    /** Counts the withdrawn members covered (within the retention period), when given. */
+    withdrawn?: { covered: number };
+  },
 ): AsyncGenerator<MemberTable[]> {
   let after = '';
   for (;;) {
@@ -63,9 +84,12 @@ export async function* coveredMembers(
     for (const b of blocks) byMember.set(b.member_id, [...(byMember.get(b.member_id) ?? []), b.kind]);
     const covered: MemberTable[] = [];
     for (const m of page) {
-      const reason = leftOutReason(m, byMember.get(m.id) ?? [], opts.optIn);
+      const reason = leftOutReason(m, byMember.get(m.id) ?? [], opts.optIn, opts.today);
       if (reason) opts.leftOut[reason]++;
-      else covered.push(m);
+      else {
+        covered.push(m);
+        if (m.status === 'withdrawn' && opts.withdrawn) opts.withdrawn.covered++;
+      }
     }
     yield covered;
   }

@@ -1,7 +1,7 @@
 /**
  * Joint-use transfers and contractor hand-overs (issue 14 §2) on SQLite and PostgreSQL: the items a transfer
  * carries (a narrower `purpose_items` list; `items_all` following the registers; an undeclared item refused by
- * name), the people it covers (opted out, stopped, withdrawn, erased and — for a consent purpose — not consented
+ * name), the people it covers (opted out, stopped, withdrawn beyond retention, erased and — for a consent purpose — not consented
  * are left out and counted), the joint use's dates, and the contractor's blocks moving with a clock: an overdue
  * inspection, a recorded inspection that unblocks, the contract's expiry, a missing clause.
  */
@@ -12,10 +12,11 @@ import { availableDialects, chained } from '../../../test/support/db.ts';
 import { demoFixture, type Fixture } from '../../../test/support/fixtures.ts';
 import type { StaffActor } from '../../base/actors.ts';
 import { AppError } from '../../base/errors.ts';
-import { INSPECTION_DUE_SOON_DAYS, REQUIRED_CONTRACT_CLAUSES } from '../../base/rules.ts';
+import { INSPECTION_DUE_SOON_DAYS, REQUIRED_CONTRACT_CLAUSES, WITHDRAWN_MEMBER_RETENTION_YEARS } from '../../base/rules.ts';
 import { addMonths } from '../ledger/schedule.ts';
 import { contractorSchema, type PolicyDocument, policyDocumentSchema } from '../policy/document.ts';
 import { contractorState } from './contract-state.ts';
+import { retainedUntil } from './coverage.ts';
 import { declaredItems, makeTransferFile, previewTransfer } from './joint-use-transfer.ts';
 import { getContractor, listContractors } from './read-contractors.ts';
 import { makeHandoverFile, recordHandover } from './record-handover.ts';
@@ -43,6 +44,9 @@ describe('the rules of a contractor’s state', () => {
       ...over,
     });
   it('names its numbers in the rules module', () => {
+    expect(WITHDRAWN_MEMBER_RETENTION_YEARS).toBe(10);
+    expect(retainedUntil('2016-11-24')).toBe('2026-11-24');
+    expect(retainedUntil('2016-02-29')).toBe('2026-02-28');
     expect(INSPECTION_DUE_SOON_DAYS).toBe(30);
     expect(REQUIRED_CONTRACT_CLAUSES).toEqual(['confidentiality', 'no_reprovision']);
   });
@@ -155,7 +159,7 @@ describe.each(availableDialects())('joint-use transfers and contractor hand-over
     await block('1000002', 'P04', 'opt_out'); // another purpose: no effect on P16
     await f.ctx.db
       .updateTable('members')
-      .set({ status: 'withdrawn' })
+      .set({ status: 'withdrawn', leave_date: '2016-11-23' })
       .where('id', '=', await f.memberId('1000003'))
       .execute();
     await f.ctx.db
@@ -164,6 +168,12 @@ describe.each(availableDialects())('joint-use transfers and contractor hand-over
       .where('id', '=', await f.memberId('1000004'))
       .execute();
     await block('1000005', 'P05', 'consented');
+    // Withdrawn ten years ago to the day: still kept, so still covered (1000003 left a day earlier: beyond).
+    await f.ctx.db
+      .updateTable('members')
+      .set({ status: 'withdrawn', leave_date: '2016-11-24' })
+      .where('id', '=', await f.memberId('1000006'))
+      .execute();
     await patchPolicy((d) => ({
       ...d,
       // P05 used only with consent, for the consent case.
@@ -230,12 +240,13 @@ describe.each(availableDialects())('joint-use transfers and contractor hand-over
   it('previews the people covered and those left out, by reason', async () => {
     const p16 = await previewTransfer(f.ctx, { actor: auditor, jointUse: 'narrow', purpose: 'P16' });
     expect(p16.items.map((i) => i.code)).toEqual(['member_code', 'gender']);
-    expect(p16.left_out).toEqual({ withdrawn: 1, erased: 1, use_stopped: 1, opted_out: 1, consent_missing: 0 });
+    expect(p16.left_out).toEqual({ beyond_retention: 1, erased: 1, use_stopped: 1, opted_out: 1, consent_missing: 0 });
     expect(p16.covered).toBe(total - 4);
-    // A purpose used only with consent covers only who consented (1000005), and the withdrawn and erased still go.
+    expect(p16.withdrawn_covered).toBe(1);
+    // A purpose used only with consent covers only who consented (1000005); beyond retention and erased still go.
     const p05 = await previewTransfer(f.ctx, { actor: officer, jointUse: 'narrow', purpose: 'P05' });
     expect(p05.covered).toBe(1);
-    expect(p05.left_out).toMatchObject({ withdrawn: 1, erased: 1, consent_missing: total - 3 });
+    expect(p05.left_out).toMatchObject({ beyond_retention: 1, erased: 1, consent_missing: total - 3 });
     // P04: the opt-out of another purpose is nothing to it.
     expect((await previewTransfer(f.ctx, { actor: officer, jointUse: 'narrow', purpose: 'P04' })).covered).toBe(total - 3);
   });
@@ -283,7 +294,7 @@ describe.each(availableDialects())('joint-use transfers and contractor hand-over
       joint_use: 'narrow',
       items: ['member_code', 'gender'],
       rows: total - 4,
-      left_out: { withdrawn: 1, erased: 1, use_stopped: 1, opted_out: 1 },
+      left_out: { beyond_retention: 1, erased: 1, use_stopped: 1, opted_out: 1 },
       sha256: createHash('sha256').update(file.body).digest('hex'),
     });
     // Coded values as Japanese words (P04 carries the delivery type).

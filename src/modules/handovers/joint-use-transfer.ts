@@ -38,6 +38,8 @@ export interface TransferPreview {
   /** The items of this transfer (the declared ones unless fewer were chosen). */
   items: TransferItem[];
   covered: number;
+  /** Of the covered, members withdrawn from the co-op within the retention period of their records. */
+  withdrawn_covered: number;
   left_out: LeftOutCounts;
 }
 
@@ -130,12 +132,15 @@ export async function previewTransfer(
   assertHandover(opts.actor, 'read');
   const r = await resolve(ctx, opts);
   const leftOut = noneLeftOut();
+  const withdrawn = { covered: 0 };
   let covered = 0;
   for await (const page of coveredMembers(ctx.db, {
     orgId: opts.actor.orgId,
     purposeId: r.purposeId,
     optIn: r.purpose.consent === 'opt_in',
+    today: r.today,
     leftOut,
+    withdrawn,
   }))
     covered += page.length;
   return {
@@ -145,6 +150,7 @@ export async function previewTransfer(
     declared: itemsOf(r.doc, r.declared),
     items: itemsOf(r.doc, r.chosen),
     covered,
+    withdrawn_covered: withdrawn.covered,
     left_out: leftOut,
   };
 }
@@ -176,7 +182,13 @@ export async function makeTransferFile(
   const file = await writeMemberFile({
     doc: r.doc,
     items: held,
-    rows: coveredMembers(ctx.db, { orgId: opts.actor.orgId, purposeId: r.purposeId, optIn: r.purpose.consent === 'opt_in', leftOut }),
+    rows: coveredMembers(ctx.db, {
+      orgId: opts.actor.orgId,
+      purposeId: r.purposeId,
+      optIn: r.purpose.consent === 'opt_in',
+      today: r.today,
+      leftOut,
+    }),
     charset: opts.charset,
     keys: ctx.keys,
   });

@@ -213,6 +213,7 @@ export async function makeHandoverFile(
       orgId: opts.actor.orgId,
       purposeId: row.id,
       optIn: purpose.consent === 'opt_in',
+      today,
       leftOut: noneLeftOut(),
     }),
     charset,

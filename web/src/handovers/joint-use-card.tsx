@@ -149,6 +149,7 @@ export function JointUseCard({ canHandle }: { canHandle: boolean }) {
         <div className="subpanel" data-testid="transfer-preview-result" data-covered={preview.covered}>
           <p>
             {t('handovers.joint.covered', { n: i18n.number(preview.covered) })}{' '}
+            {preview.withdrawn_covered > 0 && t('handovers.joint.withdrawnCovered', { n: i18n.number(preview.withdrawn_covered) })}{' '}
             {t('handovers.joint.itemsSent', {
               items: i18n.list(preview.items.filter((i) => i.in_file).map((i) => i.name)) || '—',
             })}
