@@ -92,4 +92,22 @@ describe.each(availableDialects())('joint use and contractors over HTTP on %s', 
     expect(lines[0]).toBe('メンバー（組合員）コード,氏名,住所,電話番号');
     expect(lines).toHaveLength(Number(preview.body.covered) + 1);
   });
+
+  it('shows the endpoints in the OpenAPI document, with their error codes', async () => {
+    const doc = await officer.get('/api/docs/json');
+    const paths = doc.body.paths as Record<string, Record<string, { description?: string }>>;
+    for (const p of [
+      '/api/v1/contractors',
+      '/api/v1/contractors/{code}',
+      '/api/v1/contractors/{code}/inspections',
+      '/api/v1/contractors/{code}/handovers',
+      '/api/v1/contractors/{code}/handover-file',
+      '/api/v1/joint-uses',
+      '/api/v1/joint-uses/{code}/preview',
+      '/api/v1/joint-uses/{code}/transfer',
+    ])
+      expect(Object.keys(paths)).toContain(p);
+    expect(paths['/api/v1/contractors/{code}/handovers']?.post?.description).toContain('`inspection_overdue`');
+    expect(paths['/api/v1/joint-uses/{code}/transfer']?.post?.description).toContain('`joint_use_item_not_declared`');
+  });
 });
