@@ -17,9 +17,10 @@ import { addMonths } from '../ledger/schedule.ts';
 import { contractorSchema, type PolicyDocument, policyDocumentSchema } from '../policy/document.ts';
 import { contractorState } from './contract-state.ts';
 import { retainedUntil } from './coverage.ts';
+import { makeHandoverFile } from './handover-file.ts';
 import { declaredItems, makeTransferFile, previewTransfer } from './joint-use-transfer.ts';
 import { getContractor, listContractors } from './read-contractors.ts';
-import { makeHandoverFile, recordHandover } from './record-handover.ts';
+import { recordHandover } from './record-handover.ts';
 import { recordInspection } from './record-inspection.ts';
 
 /** The code of the error a promise rejects with. */

@@ -8,11 +8,12 @@ import type { AppContext } from '../../base/context.ts';
 import { contentDisposition } from '../../base/downloads.ts';
 import { requireStaff } from '../../base/guard.ts';
 import { exportMediaType } from '../../base/table-export.ts';
+import { makeHandoverFile } from './handover-file.ts';
 import { makeTransferFile, previewTransfer } from './joint-use-transfer.ts';
 import { handoverRoles } from './permissions.ts';
 import { getContractor, listContractors } from './read-contractors.ts';
 import { listJointUses } from './read-joint-uses.ts';
-import { makeHandoverFile, recordHandover } from './record-handover.ts';
+import { recordHandover } from './record-handover.ts';
 import { recordInspection } from './record-inspection.ts';
 import {
   contractorCodeParams,
