@@ -18,30 +18,12 @@ import { appendAuditAlone } from '../audit/append.ts';
 import type { PolicyDocument, PolicyJointUse, PolicyPurpose } from '../policy/document.ts';
 import { policyInEffect } from '../policy/in-effect.ts';
 import { forMembers } from '../policy/materialize.ts';
-import { coveredMembers, type LeftOutCounts, noneLeftOut } from './coverage.ts';
+import { coveredMembers, noneLeftOut } from './coverage.ts';
 import { heldInLedger, writeMemberFile } from './member-file.ts';
 import { assertHandover } from './permissions.ts';
+import type { TransferPreview } from './schemas.ts';
 
-export interface TransferItem {
-  code: string;
-  name: string;
-  /** Held in the member ledger, so written to the file; others are kept in connected systems or on paper. */
-  in_file: boolean;
-}
-
-export interface TransferPreview {
-  today: string;
-  joint_use: { code: string; name: string; users: string[]; starts_on: string; ends_on: string | null };
-  purpose: { code: string; number: number; name: string };
-  /** Every item the joint use declares for the purpose. */
-  declared: TransferItem[];
-  /** The items of this transfer (the declared ones unless fewer were chosen). */
-  items: TransferItem[];
-  covered: number;
-  /** Of the covered, members withdrawn from the co-op within the retention period of their records. */
-  withdrawn_covered: number;
-  left_out: LeftOutCounts;
-}
+type TransferItem = TransferPreview['items'][number];
 
 interface Resolved {
   doc: PolicyDocument;

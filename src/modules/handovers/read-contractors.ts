@@ -5,55 +5,14 @@
  */
 import type { StaffActor } from '../../base/actors.ts';
 import type { AppContext } from '../../base/context.ts';
-import { AppError, type ErrorCode, errorCatalogue } from '../../base/errors.ts';
+import { AppError, errorCatalogue } from '../../base/errors.ts';
 import type { DbOrTx } from '../../db/database.ts';
 import { japanDate } from '../../db/time.ts';
 import type { PolicyDocument } from '../policy/document.ts';
 import { policyInEffect } from '../policy/in-effect.ts';
 import { type ContractorState, contractorState, type PolicyContractor, type RecordedInspection } from './contract-state.ts';
 import { assertHandover } from './permissions.ts';
-
-export interface ContractorView extends Omit<ContractorState, 'blocks'> {
-  code: string;
-  name: string;
-  service: string;
-  country: string | null;
-  items: { code: string; name: string }[];
-  subcontracting: string | null;
-  /** What refuses a hand-over today, with the catalogue's messages (empty: hand-overs may go ahead). */
-  blocks: { code: ErrorCode; message_ja: string; message_en: string }[];
-  handovers: number;
-  last_handover_on: string | null;
-}
-
-export interface InspectionView {
-  id: string;
-  inspected_on: string;
-  inspector: string;
-  result: string;
-  findings: string;
-  next_due_on: string;
-  created_at: string;
-}
-
-export interface HandoverView {
-  id: string;
-  handed_over_on: string;
-  items: string[];
-  record_count: number;
-  method: string;
-  note: string;
-  purpose_code: string | null;
-  file_sha256: string | null;
-  recorded_by_name: string;
-  created_at: string;
-}
-
-export interface ContractorDetail {
-  contractor: ContractorView;
-  inspections: InspectionView[];
-  handovers: HandoverView[];
-}
+import type { ContractorDetail, ContractorView } from './schemas.ts';
 
 /** The latest inspection recorded in mamori for each contractor code of the organization. */
 export async function latestInspections(db: DbOrTx, orgId: string): Promise<Map<string, RecordedInspection>> {

@@ -11,24 +11,7 @@ import { forMembers } from '../policy/materialize.ts';
 import { declaredItems, declaresPurpose } from './joint-use-transfer.ts';
 import { heldInLedger } from './member-file.ts';
 import { assertHandover } from './permissions.ts';
-
-export interface JointUseView {
-  code: string;
-  name: string;
-  users: string[];
-  starts_on: string | null;
-  ends_on: string | null;
-  /** `not_started` and `ended` refuse transfers. */
-  state: 'in_effect' | 'not_started' | 'ended';
-  purposes: {
-    code: string;
-    number: number;
-    name: string;
-    /** The purpose concerns people of the member ledger (else nobody in mamori is transferred for it). */
-    for_members: boolean;
-    items: { code: string; name: string; in_file: boolean }[];
-  }[];
-}
+import type { JointUseView } from './schemas.ts';
 
 export async function listJointUses(ctx: AppContext, opts: { actor: StaffActor }): Promise<{ today: string; joint_uses: JointUseView[] }> {
   assertHandover(opts.actor, 'read');

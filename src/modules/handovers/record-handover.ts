@@ -8,8 +8,8 @@ import type { AppContext } from '../../base/context.ts';
 import { AppError } from '../../base/errors.ts';
 import { checkHandover, writeLog } from './handover-log.ts';
 import { assertHandover } from './permissions.ts';
-import { type ContractorDetail, getContractor, type HandoverView } from './read-contractors.ts';
-import type { RecordHandoverInput } from './schemas.ts';
+import { getContractor } from './read-contractors.ts';
+import type { ContractorDetail, HandoverView, RecordHandoverInput } from './schemas.ts';
 
 /** Logs a hand-over made outside mamori (another system's export, paper). */
 export async function recordHandover(

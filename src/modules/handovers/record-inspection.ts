@@ -12,8 +12,8 @@ import { iso } from '../../db/time.ts';
 import { appendAudit } from '../audit/append.ts';
 import { addMonths } from '../ledger/schedule.ts';
 import { assertHandover } from './permissions.ts';
-import { type ContractorDetail, getContractor, loadContractor } from './read-contractors.ts';
-import type { RecordInspectionInput } from './schemas.ts';
+import { getContractor, loadContractor } from './read-contractors.ts';
+import type { ContractorDetail, RecordInspectionInput } from './schemas.ts';
 
 const dateIssue = (field: string, ja: string, en: string) =>
   new AppError('validation_failed', [{ field, code: 'date_out_of_range', message_ja: ja, message_en: en }]);

@@ -17,11 +17,16 @@ import { recordHandover } from './record-handover.ts';
 import { recordInspection } from './record-inspection.ts';
 import {
   contractorCodeParams,
+  contractorDetail,
+  contractorsAnswer,
+  handoverAnswer,
   handoverFileBody,
   jointUseCodeParams,
+  jointUsesAnswer,
   recordHandoverBody,
   recordInspectionBody,
   transferFileBody,
+  transferPreview,
   transferPreviewBody,
 } from './schemas.ts';
 
@@ -44,6 +49,7 @@ export function handoverRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           description:
             '施行中の方針の委託先ごとに、契約期限、次回点検期限、受け渡しを止めている理由。/ Per contractor of the policy in effect: contract expiry, next inspection, what blocks hand-overs.' +
             errorsOf('forbidden'),
+          response: { 200: contractorsAnswer },
         },
       },
       async (req) => listContractors(ctx, { actor: requireStaff(req) }),
@@ -58,6 +64,7 @@ export function handoverRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           summary: '委託先（点検の記録・受け渡しの記録つき）/ one contractor with its inspections and hand-over log',
           description: errorsOf('contractor_unknown', 'forbidden'),
           params: contractorCodeParams,
+          response: { 200: contractorDetail },
         },
       },
       async (req) => getContractor(ctx, { actor: requireStaff(req), code: req.params.code }),
@@ -75,6 +82,7 @@ export function handoverRoutes(ctx: AppContext): FastifyPluginAsyncZod {
             errorsOf('contractor_unknown', 'validation_failed', 'forbidden'),
           params: contractorCodeParams,
           body: recordInspectionBody,
+          response: { 201: contractorDetail },
         },
       },
       async (req, reply) =>
@@ -95,6 +103,7 @@ export function handoverRoutes(ctx: AppContext): FastifyPluginAsyncZod {
             errorsOf('contractor_unknown', ...blocks, 'contractor_item_not_declared', 'validation_failed', 'forbidden'),
           params: contractorCodeParams,
           body: recordHandoverBody,
+          response: { 201: handoverAnswer },
         },
       },
       async (req, reply) =>
@@ -144,6 +153,7 @@ export function handoverRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           tags,
           summary: '共同利用の一覧（目的ごとの項目）/ joint uses with the items declared per purpose',
           description: errorsOf('forbidden'),
+          response: { 200: jointUsesAnswer },
         },
       },
       async (req) => listJointUses(ctx, { actor: requireStaff(req) }),
@@ -169,6 +179,7 @@ export function handoverRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           ),
           params: jointUseCodeParams,
           body: transferPreviewBody,
+          response: { 200: transferPreview },
         },
       },
       async (req) =>
