@@ -15,6 +15,8 @@ export const duties = [
   'member_requests',
   /** 第三者提供・受領の記録 (Arts. 29–30): reading and entering provision records. */
   'provision_records',
+  /** 委託先・共同利用 (issue 14 §2): contractors' inspections and hand-overs, transfers to joint users. */
+  'handovers',
 ] as const satisfies readonly Duty[];
 
 /** The kinds whose duties are granted one by one; the other kinds' follow from the kind. */

@@ -435,6 +435,49 @@ export const errorCatalogue = {
     '仮名加工情報は第三者（提供先、共同利用者、委託先、配信先を含む）に提供できません。社内での分析にだけ使えます。',
     'Pseudonymized data cannot be provided to anyone outside (recipients, joint users, contractors, delivery targets): it is for internal analysis only.',
   ],
+  // Joint-use transfers and contractor hand-overs (issue 14 §2)
+  joint_use_unknown: [404, '指定された共同利用は、施行中の方針にありません。', 'No such joint use in the policy in effect.'],
+  joint_use_ended: [
+    409,
+    'この共同利用は終了日を過ぎているため、データを渡せません。',
+    'This joint use has ended: no data can be transferred under it.',
+  ],
+  joint_use_purpose_not_declared: [
+    422,
+    'この共同利用は、指定された利用目的での共同利用を定めていません。',
+    'This joint use does not declare the chosen purpose.',
+  ],
+  joint_use_item_not_declared: [
+    422,
+    'この共同利用がこの利用目的で定めていない項目が含まれています（項目名を確認してください）。',
+    'The transfer asks for an item the joint use does not declare for this purpose (see the item named).',
+  ],
+  transfer_no_items: [
+    422,
+    '渡せる項目がありません（共同利用・委託先の項目と利用目的の項目に共通するものがありません）。',
+    'There is no item to hand over: the joint use or contractor and the purpose have no item in common.',
+  ],
+  contractor_unknown: [404, '指定された委託先は、施行中の方針の委託先にありません。', 'No such contractor in the policy in effect.'],
+  contractor_item_not_declared: [
+    422,
+    '委託先の登録簿にない項目は渡せません（項目名を確認してください）。',
+    'An item outside the contractor’s register items cannot be handed over (see the item named).',
+  ],
+  contract_expired: [
+    409,
+    '委託契約の期限が切れているため、委託先にデータを渡せません。契約を更新し、方針の委託先の契約期限を改めてください。',
+    'The contract with this contractor has expired: nothing can be handed over. Renew it and update the contractor’s expiry in the policy.',
+  ],
+  inspection_overdue: [
+    409,
+    '委託先の点検（監督）が期限切れ、または未実施のため、委託先にデータを渡せません。点検を記録してください。',
+    'The contractor’s inspection is overdue or has never been done: nothing can be handed over. Record an inspection first.',
+  ],
+  contract_clauses_missing: [
+    409,
+    '委託契約に必要な条項（秘密保持・再提供の禁止）が登録簿にないため、委託先にデータを渡せません。',
+    'The contract lacks a required clause in the register (confidentiality, no re-provision): nothing can be handed over.',
+  ],
   internal_error: [
     500,
     'システムエラーが発生しました。管理者に連絡してください。',

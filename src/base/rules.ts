@@ -27,3 +27,23 @@ export function addDays(date: string, days: number): string {
 export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
+
+/**
+ * Days before a contractor's inspection falls due from which it shows as due soon (委託先の監督, Art. 25). The
+ * law sets no interval: the register's `inspection.interval_months` does; this is the office's warning window.
+ */
+export const INSPECTION_DUE_SOON_DAYS = 30;
+
+/**
+ * Contract clauses without which nothing is handed over to a contractor (Art. 25 and the PPC guideline 通則編
+ * 3-4-4: the contract fixes the safety measures, confidentiality and the limits of re-provision). The other
+ * clauses of the register (incident liability, return or destruction, subcontracting) are shown when missing.
+ */
+export const REQUIRED_CONTRACT_CLAUSES = ['confidentiality', 'no_reprovision'] as const;
+
+/**
+ * Years a withdrawn member's record is kept after the leave date: the membership records are important business
+ * records of the co-op (co-op law: 10 years; appi.md "Retention periods", confirm with the co-op). Beyond it a
+ * withdrawn member is in no transfer or hand-over file; a withdrawn member without a leave date counts as beyond.
+ */
+export const WITHDRAWN_MEMBER_RETENTION_YEARS = 10;

@@ -18,6 +18,7 @@ const groups: [names: string[], load: () => Promise<Register>][] = [
   [['backup', 'restore'], async () => (await import('./backup.ts')).backupCommands],
   [['demo'], async () => (await import('./demo.ts')).demoCommands],
   [['users', 'keys'], async () => (await import('./admin.ts')).adminCommands],
+  [['handovers'], async () => (await import('./handovers.ts')).handoverCommands],
   [['import'], async () => (await import('./import.ts')).importCommands],
   [['jobs'], async () => (await import('./jobs.ts')).jobCommands],
   [['ledger'], async () => (await import('./ledger.ts')).ledgerCommands],

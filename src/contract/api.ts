@@ -9,6 +9,14 @@ export type { Attention } from '../modules/attention/schemas.ts';
 export type { ConsentEventView, ConsentView } from '../modules/consent/consents.ts';
 export type { DecideResult } from '../modules/discovery/decide-proposal.ts';
 export type { DiscoveryProposalView, DiscoveryRunView } from '../modules/discovery/read-discovery.ts';
+export type {
+  ContractorDetail,
+  ContractorView,
+  HandoverView,
+  InspectionView,
+  JointUseView,
+  TransferPreview,
+} from '../modules/handovers/schemas.ts';
 export type { JobRunView, JobsOverview, JobView } from '../modules/jobs/read-runs.ts';
 export type { PresentedAsset } from '../modules/ledger/presenter.ts';
 export type { PolicyChange } from '../modules/policy/changes.ts';

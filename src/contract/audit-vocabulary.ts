@@ -7,6 +7,7 @@
  * Free of dependencies except other contract files (the console bundles it).
  */
 import { systemKindLabels, taskActionLabels, taskStateLabels } from './connector-vocabulary.ts';
+import { handoverMethodLabels, inspectionResultLabels, leftOutReasonLabels } from './handover-vocabulary.ts';
 import { jobLabels } from './jobs.ts';
 import type { Labelled } from './labels.ts';
 import { reviewResultLabels } from './ledger-vocabulary.ts';
@@ -94,6 +95,9 @@ export const auditActionLabels = {
   'pseudonymized.update': { ja: '仮名加工情報の定義の変更', en: 'Pseudonymized data set changed' },
   'pseudonymized.retire': { ja: '仮名加工情報の廃止', en: 'Pseudonymized data set retired' },
   'pseudonymized.produce': { ja: '仮名加工情報の作成・出力', en: 'Pseudonymized data produced' },
+  'contractor.inspect': { ja: '委託先の点検の記録', en: 'Contractor inspection recorded' },
+  'contractor.handover': { ja: '委託先への受け渡し', en: 'Hand-over to a contractor' },
+  'joint_use.transfer': { ja: '共同利用先への受け渡し', en: 'Transfer to joint users' },
 } as const satisfies Record<string, Labelled>;
 
 export type AuditAction = keyof typeof auditActionLabels;
@@ -245,6 +249,16 @@ export const auditDetailFieldLabels: Record<string, Labelled> = {
   dataset: { ja: '仮名加工情報', en: 'Pseudonymized data set' },
   dataset_id: { ja: '仮名加工情報のID', en: 'Data set id' },
   destination: { ja: '出力先', en: 'Destination' },
+  // joint use and contractors
+  contractor: { ja: '委託先', en: 'Contractor' },
+  inspection_id: { ja: '点検', en: 'Inspection' },
+  inspected_on: { ja: '点検日', en: 'Inspected on' },
+  inspection_result: { ja: '点検の結果', en: 'Result' },
+  next_due_on: { ja: '次回点検期限', en: 'Next inspection due' },
+  handover_id: { ja: '受け渡し', en: 'Hand-over' },
+  sent_by: { ja: '受け渡しの方法', en: 'Sent by' },
+  left_out: { ja: '対象外', en: 'Left out' },
+  ...leftOutReasonLabels,
 };
 
 /** Japanese and English words for the codes the detail's values hold. Unknown codes are shown as they are. */
@@ -316,6 +330,7 @@ export const auditValueLabels: Record<string, Labelled> = {
   // duties
   member_requests: { ja: '本人からの請求・同意の受付', en: 'requests and consents from the person' },
   provision_records: { ja: '第三者提供の記録', en: 'third-party provision records' },
+  handovers: { ja: '委託先・共同利用', en: 'contractors and joint use' },
   // job runs
   scheduled: { ja: '予定', en: 'scheduled' },
   running: { ja: '実行中', en: 'running' },
@@ -405,6 +420,8 @@ const keyedValueLabels: Record<string, Record<string, Labelled>> = {
     delivery_target: { ja: '配信先', en: 'delivery target' },
     mail_merge: { ja: '本人への連絡（差込印刷・メール）', en: 'contacting the persons (mail merge, e-mail)' },
   },
+  sent_by: handoverMethodLabels,
+  inspection_result: inspectionResultLabels,
   secret: {
     set: { ja: '設定', en: 'set' },
     kept: { ja: '変更なし', en: 'kept' },
@@ -471,6 +488,8 @@ const CODED = new Set([
   'secret',
   'changed',
   'destination',
+  'sent_by',
+  'inspection_result',
 ]);
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
@@ -774,6 +793,23 @@ function sentence(lang: AuditLang, e: AuditEntryWords, names: AuditNames): strin
       return (
         (ja ? `連携システム ${str(d.system)} の検出結果を判断` : `Decided discovery proposals of ${str(d.system)}`) +
         paren(...rest('confirmed', 'rejected_columns', 'revision'))
+      );
+    case 'contractor.inspect':
+      return (
+        (ja ? `委託先 ${str(d.contractor)} の点検を記録` : `Recorded an inspection of contractor ${str(d.contractor)}`) +
+        paren(...rest('inspected_on', 'inspection_result', 'next_due_on'))
+      );
+    case 'contractor.handover':
+      return (
+        (ja
+          ? `委託先 ${str(d.contractor)} への受け渡し${e.outcome === 'refused' ? 'を拒否' : 'を記録'}`
+          : `${e.outcome === 'refused' ? 'Refused' : 'Recorded'} a hand-over to contractor ${str(d.contractor)}`) +
+        paren(...rest('items', 'rows', 'sent_by', 'purposes', 'error_code'))
+      );
+    case 'joint_use.transfer':
+      return (
+        (ja ? `共同利用 ${str(d.joint_use)} のデータを出力` : `Exported data for joint use ${str(d.joint_use)}`) +
+        paren(...rest('purposes', 'items', 'rows', 'left_out', 'charset'))
       );
     default: {
       const list = auditDetailList(lang, d, names).map((f): [string, string] => [f.label, f.value]);

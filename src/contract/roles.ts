@@ -6,6 +6,6 @@ export const roleKinds = ['privacy_officer', 'department_manager', 'staff', 'aud
 export type RoleKind = (typeof roleKinds)[number];
 
 /** Work a role does beyond purposes of use (base/duties.ts); stored on the role, shown in /auth/me. */
-export type Duty = 'member_requests' | 'provision_records';
+export type Duty = 'member_requests' | 'provision_records' | 'handovers';
 /** How a role may use a duty's registers: handle (read and act) or read only; `null` is neither. */
 export type DutyAccess = 'handle' | 'read' | null;

@@ -112,6 +112,9 @@ export const distribution: Record<keyof Database | ToolTable, Distribution> = {
   discovery_proposals: byOrg(false),
   // Pseudonymized data sets (issue 14 §6): definitions and their sealed pseudonym keys, never produced data.
   pseudonymized_sets: byOrg(false),
+  // Joint use and contractors (issue 14 §2): codes and counts, never a person's data.
+  contractor_inspections: byOrg(false),
+  contractor_handovers: byOrg(false),
   job_runs: {
     kind: 'single',
     personalData: false,

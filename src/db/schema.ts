@@ -725,6 +725,43 @@ export interface DiscoveryProposalTable {
   decided_at: string | null;
 }
 
+/** An inspection of a contractor recorded in mamori (委託先の監督, migration 0024). */
+export interface ContractorInspectionTable {
+  id: string;
+  org_id: string;
+  /** The contractor's code in the policy's register. */
+  contractor_code: string;
+  inspected_on: string;
+  /** Who inspected (a name as written: an inspector may be outside mamori). */
+  inspector: string;
+  result: string;
+  findings: string;
+  next_due_on: string;
+  recorded_by: string | null;
+  created_at: string;
+}
+
+/** A hand-over of personal data to a contractor, logged against its contract (migration 0024). */
+export interface ContractorHandoverTable {
+  id: string;
+  org_id: string;
+  contractor_code: string;
+  handed_over_on: string;
+  /** JSON array of item codes. */
+  items: string;
+  record_count: number;
+  /** A handover method (contract/handover-vocabulary.ts). */
+  method: string;
+  note: string;
+  /** The purpose the file mamori produced was made for; null for a hand-over recorded by hand. */
+  purpose_code: string | null;
+  /** SHA-256 of the file mamori produced; null for a hand-over recorded by hand. */
+  file_sha256: string | null;
+  recorded_by: string | null;
+  recorded_by_name: string;
+  created_at: string;
+}
+
 export interface Database {
   policy_versions: PolicyVersionTable;
   organizations: OrganizationTable;
@@ -771,6 +808,8 @@ export interface Database {
   discovery_runs: DiscoveryRunTable;
   discovery_proposals: DiscoveryProposalTable;
   pseudonymized_sets: PseudonymizedSetTable;
+  contractor_inspections: ContractorInspectionTable;
+  contractor_handovers: ContractorHandoverTable;
 }
 
 /** A pseudonymized data set (仮名加工情報, migration 0027): a definition, never the produced data. */

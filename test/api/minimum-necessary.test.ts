@@ -133,13 +133,13 @@ const table: Record<Capability, Record<Role, boolean>> = {
 
 /** /auth/me's `duties` per row. */
 const meDuties: Record<Role, Record<string, string | null>> = {
-  officer: { member_requests: 'handle', provision_records: 'handle' },
-  auditor: { member_requests: 'read', provision_records: 'read' },
-  manager: { member_requests: 'handle', provision_records: 'handle' },
-  managerNoDuty: { member_requests: null, provision_records: null },
-  service: { member_requests: 'handle', provision_records: 'handle' },
-  delivery: { member_requests: null, provision_records: null },
-  admin: { member_requests: null, provision_records: null },
+  officer: { member_requests: 'handle', provision_records: 'handle', handovers: 'handle' },
+  auditor: { member_requests: 'read', provision_records: 'read', handovers: 'read' },
+  manager: { member_requests: 'handle', provision_records: 'handle', handovers: null },
+  managerNoDuty: { member_requests: null, provision_records: null, handovers: null },
+  service: { member_requests: 'handle', provision_records: 'handle', handovers: null },
+  delivery: { member_requests: null, provision_records: null, handovers: null },
+  admin: { member_requests: null, provision_records: null, handovers: null },
 };
 
 interface Req {
@@ -469,7 +469,11 @@ describe.each(availableDialects())('minimum necessary: roles × registers on %s'
     expect(grant.status, JSON.stringify(grant.body)).toBe(200);
     expect((await list()).status).toBe(200);
     expect((await clients.delivery.get(`/api/v1/members/${memberId}/provisions`)).status).toBe(403);
-    expect((await clients.delivery.get('/api/v1/auth/me')).body.duties).toEqual({ member_requests: 'handle', provision_records: null });
+    expect((await clients.delivery.get('/api/v1/auth/me')).body.duties).toEqual({
+      member_requests: 'handle',
+      provision_records: null,
+      handovers: null,
+    });
     const listed = (await clients.officer.get('/api/v1/roles')).body.roles as { code: string; duties: string[] }[];
     expect(listed.find((r) => r.code === 'delivery_staff')?.duties).toEqual(['member_requests']);
     expect(listed.find((r) => r.code === 'member_service')?.duties).toEqual(['member_requests', 'provision_records']);

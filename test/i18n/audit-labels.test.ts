@@ -180,6 +180,34 @@ const samples: Record<AuditAction, Record<string, unknown>> = {
   'pseudonymized.update': { dataset: 'ps-analysis', dataset_id: id, version: 2, purposes: ['P16'], fields: ['gender'], via: 'api' },
   'pseudonymized.retire': { dataset: 'ps-analysis', dataset_id: id, version: 3, purposes: ['P16'], fields: [], via: 'api' },
   'pseudonymized.produce': { dataset: 'ps-analysis', rows: 120, charset: 'utf-8', destination: 'download', via: 'api' },
+  'contractor.inspect': {
+    contractor: 'printing',
+    inspection_id: id,
+    inspected_on: '2026-12-01',
+    inspection_result: 'improvement_needed',
+    next_due_on: '2027-12-01',
+    via: 'api',
+  },
+  'contractor.handover': {
+    contractor: 'printing',
+    handover_id: id,
+    items: ['name', 'address'],
+    rows: 120,
+    sent_by: 'sftp',
+    purposes: 'P04',
+    sha256: 'ab'.repeat(32),
+    via: 'api',
+  },
+  'joint_use.transfer': {
+    joint_use: 'kyosai',
+    purposes: 'P04',
+    items: ['name', 'address'],
+    rows: 98,
+    left_out: { beyond_retention: 1, opted_out: 1 },
+    charset: 'shift_jis',
+    sha256: 'ab'.repeat(32),
+    via: 'api',
+  },
 };
 
 describe('audit event labels', () => {

@@ -54,6 +54,9 @@ export function capabilities(me: Me) {
     /** 仮名加工情報: the privacy office and auditors read every set, a role with purposes the sets of its purposes (pseudonymized/permissions.ts). */
     pseudonymized:
       me.role.kind === 'privacy_officer' || me.role.kind === 'auditor' || (me.role.kind !== 'system_admin' && me.purposes.length > 0),
+    /** 委託先・共同利用: the `handovers` duty (handovers/permissions.ts): handle, or read for auditors. */
+    handovers: me.duties.handovers !== null,
+    handleHandovers: me.duties.handovers === 'handle',
   };
 }
 

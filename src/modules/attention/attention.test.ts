@@ -23,7 +23,7 @@ const logins: Record<Role, string> = {
   delivery: 'staff',
   admin: 'admin',
 };
-type Part = 'requests' | 'system_tasks' | 'alerts' | 'ledger' | 'policy';
+type Part = 'requests' | 'system_tasks' | 'alerts' | 'ledger' | 'policy' | 'contractors';
 const Y = true;
 const N = false;
 // biome-ignore format: the table reads as a table
@@ -34,6 +34,7 @@ const table: Record<Part, Record<Role, boolean>> = {
   alerts:   { officer: Y, auditor: Y, manager: N, service: N, delivery: N, admin: N },
   ledger:   { officer: Y, auditor: Y, manager: Y, service: N, delivery: N, admin: N },
   policy:   { officer: Y, auditor: Y, manager: N, service: N, delivery: N, admin: N },
+  contractors: { officer: Y, auditor: Y, manager: N, service: N, delivery: N, admin: N },
 };
 
 describe.each(availableDialects())('attention counts on %s', (dialect) => {
@@ -188,6 +189,11 @@ describe.each(availableDialects())('attention counts on %s', (dialect) => {
     expect(answers.officer.policy?.scheduled).toEqual([
       { number: 2, notice_on: today, effective_on: addDays(today, 30), notice_days: 30, days_until: 30 },
     ]);
+  });
+
+  it('counts contractors whose inspection is overdue (or never done) and contracts expired', () => {
+    // The demo policy: two contractors of the Miyagi seed never inspected, and the demo printer inspected 13 months ago.
+    expect(answers.officer.contractors).toEqual({ inspection_overdue: 3, inspection_due_soon: 0, contract_expired: 0 });
   });
 
   it('refuses a caller who is not signed in', async () => {

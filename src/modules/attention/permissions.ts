@@ -12,6 +12,9 @@
  * | staff               | with the `member_requests` duty            | —          | —                   | —                         |
  * | system_admin        | —                                          | —          | —                   | —                         |
  *
+ * Contractors' inspections and contracts (委託先) follow the `handovers` duty (handovers/permissions.ts): the privacy
+ * officer, the auditor, and staff or managers granted the duty.
+ *
  * Requests follow the duty (base/duties.ts), the ledger its own table (ledger/permissions.ts), alerts the
  * audit routes (privacy officer and auditor), policy versions the office that publishes and the auditor who
  * checks the notice periods.
@@ -19,9 +22,10 @@
 import type { StaffActor } from '../../base/actors.ts';
 import { dutyAccess } from '../../base/duties.ts';
 import type { RoleKind } from '../../contract/roles.ts';
+import { mayHandover } from '../handovers/permissions.ts';
 import { ledgerRules } from '../ledger/permissions.ts';
 
-export type AttentionPart = 'requests' | 'system_tasks' | 'alerts' | 'ledger' | 'policy';
+export type AttentionPart = 'requests' | 'system_tasks' | 'alerts' | 'ledger' | 'policy' | 'contractors';
 
 const byKind: Record<RoleKind, { alerts: boolean; policy: boolean }> = {
   privacy_officer: { alerts: true, policy: true },
@@ -45,5 +49,7 @@ export function seesAttention(actor: StaffActor, part: AttentionPart): boolean {
     }
     case 'policy':
       return byKind[actor.roleKind].policy;
+    case 'contractors':
+      return mayHandover(actor, 'read');
   }
 }

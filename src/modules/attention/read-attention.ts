@@ -8,6 +8,7 @@ import type { AppContext } from '../../base/context.ts';
 import { daysBetween } from '../../base/rules.ts';
 import { openStates } from '../../contract/requests.ts';
 import { japanDate } from '../../db/time.ts';
+import { countContractorsDue } from '../handovers/read-contractors.ts';
 import { readScope } from '../ledger/permissions.ts';
 import { countAssets } from '../ledger/read-assets.ts';
 import { countTasksNeedingAction } from '../system-tasks/read-tasks.ts';
@@ -17,7 +18,7 @@ import type { Attention } from './schemas.ts';
 export async function readAttention(ctx: AppContext, actor: StaffActor): Promise<Attention> {
   const today = japanDate(ctx.clock());
   const db = ctx.db;
-  const [requests, systemTasks, alerts, ledger, policy] = await Promise.all([
+  const [requests, systemTasks, alerts, ledger, policy, contractors] = await Promise.all([
     seesAttention(actor, 'requests') ? requestCounts(ctx, actor, today) : null,
     seesAttention(actor, 'system_tasks') ? countTasksNeedingAction(db, actor.orgId, ctx.clock()) : null,
     seesAttention(actor, 'alerts')
@@ -50,8 +51,9 @@ export async function readAttention(ctx: AppContext, actor: StaffActor): Promise
             })),
           }))
       : null,
+    seesAttention(actor, 'contractors') ? countContractorsDue(ctx, actor.orgId) : null,
   ]);
-  return { today, requests, system_tasks: systemTasks, alerts, ledger, policy };
+  return { today, requests, system_tasks: systemTasks, alerts, ledger, policy, contractors };
 }
 
 async function requestCounts(ctx: AppContext, actor: StaffActor, today: string): Promise<NonNullable<Attention['requests']>> {

@@ -18,6 +18,8 @@ export const attentionAnswer = z.strictObject({
   /** Tasks in the connected systems needing a hand: stopped after their last try, or stuck (their worker died). */
   system_tasks: z.strictObject({ dead: z.int(), stuck: z.int() }).nullable(),
   ledger: z.strictObject({ overdue: z.int(), due_soon: z.int() }).nullable(),
+  /** Contractors (委託先) whose inspection is overdue (or never done) or due soon, or whose contract has expired. */
+  contractors: z.strictObject({ inspection_overdue: z.int(), inspection_due_soon: z.int(), contract_expired: z.int() }).nullable(),
   policy: z
     .strictObject({
       scheduled: z.array(

@@ -263,6 +263,48 @@ export type AuditEvent = Base &
         outcome: 'ok' | 'refused';
         detail: { dataset: string; rows?: number; charset?: string; destination?: string; via?: string };
       }
+    // Joint use and contractors (modules/handovers): codes and counts, never a person's data.
+    | {
+        action: 'contractor.inspect';
+        outcome: 'ok';
+        detail: {
+          contractor: string;
+          inspection_id: string;
+          inspected_on: string;
+          inspection_result: string;
+          next_due_on: string;
+          via?: string;
+        };
+      }
+    | {
+        action: 'contractor.handover';
+        outcome: 'ok' | 'refused';
+        detail: {
+          contractor: string;
+          handover_id?: string;
+          items: string[];
+          rows?: number;
+          sent_by: string;
+          purposes?: string;
+          sha256?: string;
+          error_code?: string;
+          via?: string;
+        };
+      }
+    | {
+        action: 'joint_use.transfer';
+        outcome: 'ok';
+        detail: {
+          joint_use: string;
+          purposes: string;
+          items: string[];
+          rows: number;
+          left_out: Record<string, number>;
+          charset: string;
+          sha256: string;
+          via?: string;
+        };
+      }
   );
 
 /** The detail of a connected system task's audit entry: tables with row counts, error codes — never values. */

@@ -50,10 +50,42 @@ export function demoPolicy(
   });
 }
 
+/**
+ * A contractor of the demo co-op with a contract on record (委託先, issue 14 §2): fictitious, signed two years
+ * before the seed and running a year after it, inspected yearly — last thirteen months before the seed, so its
+ * inspection is overdue and hand-overs are blocked until one is recorded (the journey of e2e/handovers.spec.ts).
+ */
+export function demoContractor(today: string): PolicyDocument['contractors'][number] {
+  const shift = (months: number) => {
+    const [y, m, d] = today.split('-').map(Number) as [number, number, number];
+    const total = y * 12 + (m - 1) + months;
+    const last = new Date(Date.UTC(Math.floor(total / 12), (total % 12) + 1, 0)).getUTCDate();
+    return new Date(Date.UTC(Math.floor(total / 12), total % 12, Math.min(d, last))).toISOString().slice(0, 10);
+  };
+  return {
+    code: 'demo-print',
+    name: 'デモ印刷株式会社（架空）',
+    service: '組合員向け案内の印刷・封入・発送',
+    items: ['member_code', 'name', 'postal_code', 'address'],
+    contract: {
+      signed_on: shift(-24),
+      expires_on: shift(12),
+      confidentiality: true,
+      no_reprovision: true,
+      incident_liability: true,
+      subcontracting: 'with_consent',
+      return_or_destruction: true,
+    },
+    inspection: { interval_months: 12, last_on: shift(-13) },
+    note: 'デモ用の架空の委託先です。',
+  };
+}
+
 /** Saves and publishes the demo policy of `orgId` inside the seed's transaction. */
 export async function publishDemoPolicy(tx: Tx, orgId: string, code: string, now: Date, opts: { systems?: boolean } = {}): Promise<void> {
   const org = await tx.selectFrom('organizations').select(['code', 'name', 'name_en']).where('id', '=', orgId).executeTakeFirstOrThrow();
-  const document = demoPolicy(org, code === 'demo-coop' ? 'demo-kyosai' : undefined, opts);
+  const base = demoPolicy(org, code === 'demo-coop' ? 'demo-kyosai' : undefined, opts);
+  const document = code === 'demo-coop' ? { ...base, contractors: [...base.contractors, demoContractor(japanDate(now))] } : base;
   const draft = await getDraft(tx, orgId, now);
   const actor: Actor = { type: 'system', id: null, orgId, label: 'demo-seed' };
   const saved = await saveDraft(tx, { orgId, actor, revision: draft.revision, document, now, via: 'preset' });

@@ -106,8 +106,11 @@ function fileNameOf(disposition: string | null, fallback: string): string {
  * Fetches a file from the API and hands it to the browser as a download. Unlike a plain link, a refusal
  * (not ready, signed out, a server error) is thrown as an `ApiError` the screen can show.
  */
-export async function downloadFile(path: string, fallbackName: string): Promise<void> {
-  const response = await fetchApi('GET', path, { accept: '*/*' });
+export async function downloadFile(path: string, fallbackName: string, post?: { body: unknown }): Promise<void> {
+  // A file made by an action (a hand-over file, a transfer) is a POST with its CSRF token.
+  const response = post
+    ? await fetchApi('POST', path, { accept: '*/*', body: post.body, headers: { 'x-csrf-token': await getCsrfToken() } })
+    : await fetchApi('GET', path, { accept: '*/*' });
   if (!response.ok) {
     const error = refusal(response.status, parseJson(await response.text()));
     if (sessionEnded(error.code, path)) onSignedOut?.();

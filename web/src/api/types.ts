@@ -30,7 +30,7 @@ export interface Named {
   name_en: string;
 }
 
-export type Duty = 'member_requests' | 'provision_records';
+export type Duty = 'member_requests' | 'provision_records' | 'handovers';
 export type DutyAccess = 'handle' | 'read' | null;
 
 export interface Me {

@@ -24,8 +24,8 @@ export function AttentionPanel() {
 
   if (error !== null && !attention) return <ErrorNotice error={error} />;
   if (!attention) return <Loading />;
-  const { requests, system_tasks: systemTasks, alerts, ledger, policy } = attention;
-  if (!requests && !alerts && !ledger && !policy) return null;
+  const { requests, system_tasks: systemTasks, alerts, ledger, policy, contractors } = attention;
+  if (!requests && !alerts && !ledger && !policy && !contractors) return null;
 
   const count = (testId: string, to: string, title: string, n: number, tone: 'bad' | 'warn' | 'plain', note?: string) => (
     <Link to={to} className={`attention-count attention-${n > 0 ? tone : 'plain'}`} data-testid={testId} data-count={n}>
@@ -90,6 +90,25 @@ export function AttentionPanel() {
               'bad',
             )}
             {count('attention-ledger-due-soon', '/ledger', t('home.attention.ledgerDueSoon'), ledger.due_soon, 'warn')}
+          </>
+        )}
+        {contractors && (
+          <>
+            {count(
+              'attention-contractors-overdue',
+              '/handovers',
+              t('home.attention.contractorsOverdue'),
+              contractors.inspection_overdue + contractors.contract_expired,
+              'bad',
+              t('home.attention.contractorsNote', { overdue: contractors.inspection_overdue, expired: contractors.contract_expired }),
+            )}
+            {count(
+              'attention-contractors-due-soon',
+              '/handovers',
+              t('home.attention.contractorsDueSoon'),
+              contractors.inspection_due_soon,
+              'warn',
+            )}
           </>
         )}
         {policy &&

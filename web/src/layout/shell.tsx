@@ -12,6 +12,7 @@ import { icons } from '../components/icons.tsx';
 import { LangSwitch } from '../components/lang-switch.tsx';
 import { Empty, Notice } from '../components/ui.tsx';
 import { DiscoveryPage } from '../discovery/discovery-page.tsx';
+import { HandoversPage } from '../handovers/handovers-page.tsx';
 import { AttentionProvider, useAttention } from '../home/attention.tsx';
 import { HomePage } from '../home/home-page.tsx';
 import { type MessageKey, useI18n } from '../i18n/i18n.tsx';
@@ -126,6 +127,9 @@ function Frame() {
           },
         ]
       : []),
+    ...(can.handovers
+      ? [{ to: '/handovers', label: 'nav.handovers' as const, icon: icons.organization, match: (p: string) => p.startsWith('/handovers') }]
+      : []),
     ...(can.jobs ? [{ to: '/jobs', label: 'nav.jobs' as const, icon: icons.jobs, match: (p: string) => p.startsWith('/jobs') }] : []),
     ...(can.users ? [{ to: '/users', label: 'nav.users' as const, icon: icons.users, match: (p: string) => p.startsWith('/users') }] : []),
   ];
@@ -223,6 +227,7 @@ function Routes() {
   if (path === '/system-tasks') return capabilities(me).requests ? <SystemTasksPage /> : <NotYourDuty />;
   if (path === '/systems') return <SystemsPage />;
   if (path === '/pseudonymized') return <PseudonymizedPage />;
+  if (path === '/handovers') return <HandoversPage />;
   if (path === '/account/totp') return <TotpRebindPage />;
   if (path === '/ledger') return <LedgerPage />;
   if (path === '/ledger/new') return <NewAssetPage />;

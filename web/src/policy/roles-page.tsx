@@ -33,7 +33,7 @@ interface Grantable {
 
 const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
 
-const allDuties: readonly Duty[] = ['member_requests', 'provision_records'];
+const allDuties: readonly Duty[] = ['member_requests', 'provision_records', 'handovers'];
 /** Kinds whose duties the officer grants; the others' follow from the kind (src/modules/organizations/duties.ts). */
 const dutyGrantable = (kind: RoleKind) => kind === 'staff' || kind === 'department_manager';
 const fixedDuty: Partial<Record<RoleKind, 'roles.duty.always' | 'roles.duty.readOnly' | 'roles.duty.none'>> = {
