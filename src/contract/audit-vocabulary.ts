@@ -90,6 +90,10 @@ export const auditActionLabels = {
   'system.update': { ja: '連携システムの変更', en: 'Connected system changed' },
   'system.check': { ja: '連携システムの接続確認', en: 'Connected system checked' },
   'system.remove': { ja: '連携システムの削除', en: 'Connected system removed' },
+  'delivery_target.register': { ja: '提供先サーバーの登録', en: 'Delivery target registered' },
+  'delivery_target.check': { ja: '提供先サーバーの接続確認', en: 'Delivery target checked' },
+  'delivery_target.remove': { ja: '提供先サーバーの削除', en: 'Delivery target removed' },
+  'delivery.send': { ja: '提供ファイルの送付', en: 'File delivered' },
 } as const satisfies Record<string, Labelled>;
 
 export type AuditAction = keyof typeof auditActionLabels;
@@ -238,6 +242,13 @@ export const auditDetailFieldLabels: Record<string, Labelled> = {
   secret: { ja: '秘密情報', en: 'Secret' },
   error_code: { ja: 'エラーコード', en: 'Error code' },
   tables: { ja: 'テーブル数', en: 'Tables' },
+  target_id: { ja: '提供先ID', en: 'Target id' },
+  target: { ja: '提供先サーバー', en: 'Delivery target' },
+  target_kind: { ja: '提供先の種類', en: 'Kind of target' },
+  delivery_id: { ja: '送付ID', en: 'Delivery id' },
+  origin_kind: { ja: '提供元の種類', en: 'Kind of origin' },
+  origin_id: { ja: '提供元ID', en: 'Origin id' },
+  bytes: { ja: 'バイト数', en: 'Bytes' },
 };
 
 /** Japanese and English words for the codes the detail's values hold. Unknown codes are shown as they are. */

@@ -110,6 +110,10 @@ export const distribution: Record<keyof Database | ToolTable, Distribution> = {
   // Discovery's scans and proposals (issue 13 §6): names of tables and columns, never a sampled value.
   discovery_runs: byOrg(false),
   discovery_proposals: byOrg(false),
+  // Where released data may be sent (issue 14 §5): settings and secret, encrypted; no member's data.
+  delivery_targets: byOrg(false),
+  // Each file sent: names, sizes and checksums of anonymized releases, never a row of them.
+  deliveries: byOrg(false),
   job_runs: {
     kind: 'single',
     personalData: false,
