@@ -51,6 +51,8 @@ export function capabilities(me: Me) {
     jobs: me.role.kind === 'system_admin' || me.role.kind === 'privacy_officer',
     /** 連携システム: officers and administrators manage the register, auditors read the list (systems/permissions.ts). */
     systems: (['system_admin', 'privacy_officer', 'auditor'] as readonly RoleKind[]).includes(me.role.kind),
+    /** 提供先サーバー: the privacy officer manages targets, auditors and administrators read (deliveries/permissions.ts). */
+    deliveries: (['system_admin', 'privacy_officer', 'auditor'] as readonly RoleKind[]).includes(me.role.kind),
   };
 }
 
