@@ -14,6 +14,7 @@ import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { availableDialects } from '../../../test/support/db.ts';
 import { demoFixture, type Fixture } from '../../../test/support/fixtures.ts';
+import { opensshAvailable, startOpenSsh, type TestOpenSsh } from '../../../test/support/openssh-server.ts';
 import { startSftpServer, type TestSftpServer } from '../../../test/support/sftp-server.ts';
 import type { StaffActor } from '../../base/actors.ts';
 import type { AppError } from '../../base/errors.ts';
@@ -181,3 +182,84 @@ describe.each(availableDialects())('deliveries over SFTP on %s', (dialect) => {
     expect(readdirSync(join(server.root, 'drop')).filter((x) => x.includes('probe'))).toEqual([]);
   });
 });
+
+/**
+ * The same deliveries against Debian's OpenSSH server (test/support/openssh-server.ts) where it is installed:
+ * key authentication with the host key pinned, the bytes on its disk equal to what was sent, a key it does not
+ * accept and a host key that differs refused with their codes.
+ */
+if (opensshAvailable())
+  describe.each(availableDialects())('deliveries to a real OpenSSH server on %s', (dialect) => {
+    let f: Fixture;
+    let officer: StaffActor;
+    let sshd: TestOpenSsh;
+    const register = (code: string, opts: { secret?: string; hostKey?: string } = {}) =>
+      registerTarget(f.ctx, {
+        actor: officer,
+        input: {
+          code,
+          name: '取引先共有サーバー（OpenSSH）',
+          kind: 'sftp',
+          recipient: '株式会社みやぎ流通研究所',
+          settings: {
+            directory: sshd.dropDir,
+            host: '127.0.0.1',
+            port: sshd.port,
+            user: sshd.user,
+            host_key: opts.hostKey ?? sshd.fingerprint,
+            timeout_seconds: 10,
+          },
+          secret: opts.secret ?? sshd.privateKey,
+        },
+      });
+    beforeAll(async () => {
+      f = await demoFixture(dialect, { members: 3 });
+      officer = await f.actor('officer');
+      sshd = await startOpenSsh();
+      await register('openssh');
+      await register('openssh-wrong-key', { secret: ssh2.utils.generateKeyPairSync('ed25519').private });
+      await register('openssh-wrong-host', { hostKey: `SHA256:${'C'.repeat(43)}` });
+    });
+    afterAll(async () => {
+      await sshd?.close();
+      await f?.dispose();
+    });
+
+    it('delivers CSV and Parquet with key authentication; the files on the server are the bytes sent', async () => {
+      for (const format of ['csv', 'parquet'] as const) {
+        const fileName = `openssh-${dialect}.${format}`;
+        const result = await deliverTable(f.ctx, officer, {
+          targetCode: 'openssh',
+          origin,
+          fileName,
+          format,
+          columns,
+          rows: synthetic(20_000),
+          notice,
+        });
+        const onServer = readFileSync(join(sshd.dropDir, fileName));
+        expect(result.sha256).toBe(createHash('sha256').update(onServer).digest('hex'));
+        expect(readFileSync(join(sshd.dropDir, `${fileName}.お読みください.txt`), 'utf8')).toContain(result.sha256);
+      }
+      expect(readdirSync(sshd.dropDir).filter((x) => x.endsWith('.part'))).toEqual([]);
+      expect((await checkTarget(f.ctx, { actor: officer, code: 'openssh' })).check).toEqual({ ok: true });
+    });
+
+    it('refuses a key OpenSSH does not accept, and a host key other than the registered one', async () => {
+      const auth = await checkTarget(f.ctx, { actor: officer, code: 'openssh-wrong-key' });
+      expect(auth.check.error?.code).toBe('delivery_auth_failed');
+      const host = await checkTarget(f.ctx, { actor: officer, code: 'openssh-wrong-host' });
+      expect(host.check).toMatchObject({ error: { code: 'delivery_host_key_unknown' }, presented_host_key: sshd.fingerprint });
+      const error = await deliverTable(f.ctx, officer, {
+        targetCode: 'openssh-wrong-host',
+        origin,
+        fileName: `refused-${dialect}.csv`,
+        format: 'csv',
+        columns,
+        rows: synthetic(3),
+        notice,
+      }).catch((e: unknown) => e);
+      expect((error as AppError).code).toBe('delivery_host_key_unknown');
+      expect(readdirSync(sshd.dropDir)).not.toContain(`refused-${dialect}.csv`);
+    });
+  });
