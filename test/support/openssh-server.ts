@@ -6,7 +6,7 @@
  * themselves only when `opensshAvailable()` (no skipped test under MAMORI_TEST_STRICT).
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +24,11 @@ export interface TestOpenSsh {
   privateKey: string;
   /** The host key's fingerprint as `ssh-keygen -l` prints it (`SHA256:…`). */
   fingerprint: string;
+  /**
+   * Stops (SIGSTOP) or resumes (SIGCONT) the server's per-connection processes — a server hanging mid-transfer —
+   * leaving the listener alone.
+   */
+  pauseSessions(on: boolean): void;
   close(): Promise<void>;
 }
 
@@ -48,6 +53,30 @@ function listening(port: number): Promise<boolean> {
     socket.once('error', () => resolve(false));
     socket.connect(port, '127.0.0.1');
   });
+}
+
+/** The processes under `pid` (the sessions sshd forked), from /proc. */
+function descendants(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  const out: number[] = [];
+  const walk = (p: number) => {
+    for (const c of children.get(p) ?? []) {
+      out.push(c);
+      walk(c);
+    }
+  };
+  walk(pid);
+  return out;
 }
 
 const keygen = (file: string) => execFileSync('/usr/bin/ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'mamori-test', '-f', file]);
@@ -93,13 +122,23 @@ export async function startOpenSsh(): Promise<TestOpenSsh> {
     if (child.exitCode !== null) throw new Error(`sshd exited: ${log}`);
     await new Promise((r) => setTimeout(r, 50));
   }
-  return {
+  const server: TestOpenSsh = {
     port,
     user: userInfo().username,
     dropDir,
     privateKey: readFileSync(join(dir, 'client_key'), 'utf8'),
     fingerprint,
+    pauseSessions(on) {
+      for (const pid of descendants(child.pid!)) {
+        try {
+          process.kill(pid, on ? 'SIGSTOP' : 'SIGCONT');
+        } catch {
+          // The session ended meanwhile.
+        }
+      }
+    },
     async close() {
+      server.pauseSessions(false);
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
@@ -108,4 +147,5 @@ export async function startOpenSsh(): Promise<TestOpenSsh> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+  return server;
 }

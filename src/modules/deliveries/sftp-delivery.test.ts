@@ -193,7 +193,7 @@ if (opensshAvailable())
     let f: Fixture;
     let officer: StaffActor;
     let sshd: TestOpenSsh;
-    const register = (code: string, opts: { secret?: string; hostKey?: string } = {}) =>
+    const register = (code: string, opts: { secret?: string; hostKey?: string; timeout?: number } = {}) =>
       registerTarget(f.ctx, {
         actor: officer,
         input: {
@@ -207,7 +207,7 @@ if (opensshAvailable())
             port: sshd.port,
             user: sshd.user,
             host_key: opts.hostKey ?? sshd.fingerprint,
-            timeout_seconds: 10,
+            timeout_seconds: opts.timeout ?? 10,
           },
           secret: opts.secret ?? sshd.privateKey,
         },
@@ -244,6 +244,39 @@ if (opensshAvailable())
       expect(readdirSync(sshd.dropDir).filter((x) => x.endsWith('.part'))).toEqual([]);
       expect((await checkTarget(f.ctx, { actor: officer, code: 'openssh' })).check).toEqual({ ok: true });
     });
+
+    it('an OpenSSH session that hangs mid-upload: delivery_timeout, nothing under the delivered name, never ok', async () => {
+      await register('openssh-slow', { timeout: 1 });
+      const fileName = `hang-${dialect}.csv`;
+      function* rows() {
+        let i = 0;
+        for (const row of synthetic(2_000_000)) {
+          if (++i === 100_000) sshd.pauseSessions(true);
+          yield row;
+        }
+      }
+      try {
+        const error = await deliverTable(f.ctx, officer, {
+          targetCode: 'openssh-slow',
+          origin,
+          fileName,
+          format: 'csv',
+          columns,
+          rows: rows(),
+          notice,
+        }).catch((e: unknown) => e);
+        expect((error as AppError).code).toBe('delivery_timeout');
+      } finally {
+        sshd.pauseSessions(false);
+      }
+      expect(readdirSync(sshd.dropDir)).not.toContain(fileName);
+      const row = await f.ctx.db
+        .selectFrom('deliveries')
+        .select(['status', 'error_code'])
+        .where('file_name', '=', fileName)
+        .executeTakeFirstOrThrow();
+      expect(row).toEqual({ status: 'failed', error_code: 'delivery_timeout' });
+    }, 30_000);
 
     it('refuses a key OpenSSH does not accept, and a host key other than the registered one', async () => {
       const auth = await checkTarget(f.ctx, { actor: officer, code: 'openssh-wrong-key' });
