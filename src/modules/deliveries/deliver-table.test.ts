@@ -155,6 +155,18 @@ describe.each(availableDialects())('deliverTable to a folder on %s', (dialect) =
       expect(Object.values(back[i + 2]!)).toEqual(expected[i]!.map((c) => (c === undefined ? null : c)));
   });
 
+  it('an empty table is still a valid file: the CSV header alone, a Parquet file of no rows', async () => {
+    const csv = fileName('csv');
+    await deliverTable(f.ctx, officer, { targetCode: 'local', origin, fileName: csv, format: 'csv', columns, rows: [], notice });
+    expect(readFileSync(join(dir, csv), 'utf8')).toBe(`\uFEFF${columns.join(',')}\r\n`);
+    const pq = fileName('parquet');
+    const result = await deliverTable(f.ctx, officer, { targetCode: 'local', origin, fileName: pq, format: 'parquet', columns, rows: [], notice });
+    expect(result.rows).toBe(0);
+    const meta = await parquetMetadataAsync(await asyncBufferFromFile(join(dir, pq)));
+    expect(Number(meta.num_rows)).toBe(0);
+    expect(meta.schema.slice(1).map((c) => c.name)).toEqual(columns);
+  });
+
   it('refuses a file already there and leaves it as it was; the failure is recorded, nothing half-written remains', async () => {
     const name = fileName('csv');
     writeFileSync(join(dir, name), 'theirs');
