@@ -160,7 +160,15 @@ describe.each(availableDialects())('deliverTable to a folder on %s', (dialect) =
     await deliverTable(f.ctx, officer, { targetCode: 'local', origin, fileName: csv, format: 'csv', columns, rows: [], notice });
     expect(readFileSync(join(dir, csv), 'utf8')).toBe(`\uFEFF${columns.join(',')}\r\n`);
     const pq = fileName('parquet');
-    const result = await deliverTable(f.ctx, officer, { targetCode: 'local', origin, fileName: pq, format: 'parquet', columns, rows: [], notice });
+    const result = await deliverTable(f.ctx, officer, {
+      targetCode: 'local',
+      origin,
+      fileName: pq,
+      format: 'parquet',
+      columns,
+      rows: [],
+      notice,
+    });
     expect(result.rows).toBe(0);
     const meta = await parquetMetadataAsync(await asyncBufferFromFile(join(dir, pq)));
     expect(Number(meta.num_rows)).toBe(0);
