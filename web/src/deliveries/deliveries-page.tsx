@@ -164,7 +164,7 @@ export function DeliveriesPage() {
                         {target.name}
                         <span className="sub">{target.recipient}</span>
                       </td>
-                      <td>{deliveryTargetKindLabels[target.kind][lang]}</td>
+                      <td className="nowrap">{deliveryTargetKindLabels[target.kind][lang]}</td>
                       {data.can_manage && (
                         <td>
                           <span className="mono">{where(target)}</span>
