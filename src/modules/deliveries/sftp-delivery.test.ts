@@ -104,6 +104,17 @@ describe.each(availableDialects())('deliveries over SFTP on %s', (dialect) => {
     expect(await outcome(i.fileName)).toMatchObject({ status: 'ok', sha256: result.sha256 });
   });
 
+  it('authenticates with a password as well; a wrong password is delivery_auth_failed', async () => {
+    await register('by-password', { secret: server.password });
+    await register('bad-password', { secret: `${server.password}-wrong` });
+    const i = input('by-password', synthetic(10));
+    const result = await deliverTable(f.ctx, officer, i);
+    expect(result.rows).toBe(10);
+    expect(readFileSync(join(server.root, 'drop', i.fileName)).length).toBe(result.bytes);
+    const error = await deliverTable(f.ctx, officer, input('bad-password', synthetic(1))).catch((e: unknown) => e);
+    expect((error as AppError).code).toBe('delivery_auth_failed');
+  });
+
   it('refuses to replace a file already delivered under the same name', async () => {
     const i = input('partner');
     await deliverTable(f.ctx, officer, i);
