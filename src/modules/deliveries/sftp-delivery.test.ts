@@ -147,6 +147,29 @@ describe.each(availableDialects())('deliveries over SFTP on %s', (dialect) => {
     });
   });
 
+  it('a server nobody answers on is delivery_unreachable', async () => {
+    await registerTarget(f.ctx, {
+      actor: officer,
+      input: {
+        code: 'closed-port',
+        name: '停止中のサーバー',
+        kind: 'sftp',
+        recipient: 'x',
+        settings: {
+          directory: '/drop',
+          host: '127.0.0.1',
+          port: 1,
+          user: 'x',
+          host_key: sshFingerprint(server.hostKey),
+          timeout_seconds: 5,
+        },
+        secret: server.privateKey,
+      },
+    });
+    const error = await deliverTable(f.ctx, officer, input('closed-port', synthetic(1))).catch((e: unknown) => e);
+    expect((error as AppError).code).toBe('delivery_unreachable');
+  });
+
   it('a remote folder that does not exist is delivery_dir_missing', async () => {
     const error = await deliverTable(f.ctx, officer, input('no-folder')).catch((e: unknown) => e);
     expect((error as AppError).code).toBe('delivery_dir_missing');
