@@ -117,6 +117,27 @@ describe.each(availableDialects())('deliverTable to a folder on %s', (dialect) =
     expect(readme).toContain('Shift_JIS');
   });
 
+  it('refuses, in Shift_JIS, a character Windows-31J lacks — naming the row and column — instead of writing ?', async () => {
+    const name = fileName('csv');
+    function* rows() {
+      yield* synthetic(20_000);
+      yield ['x', '30代', '女', '980-****', '𠮷野家', 0] as const;
+    }
+    const error = await deliverTable(f.ctx, officer, {
+      targetCode: 'local',
+      origin,
+      fileName: name,
+      format: 'csv',
+      charset: 'shift_jis',
+      columns,
+      rows: rows(),
+      notice,
+    }).catch((e: unknown) => e);
+    expect((error as AppError).code).toBe('delivery_input_invalid');
+    expect((error as AppError).message).toMatch(/row 20001, column 配達区分: 𠮷 \(U\+20BB7\)/);
+    expect(readdirSync(dir).filter((x) => x.includes(name))).toEqual([]);
+  });
+
   it('writes Parquet that hyparquet reads back: text as UTF-8, numbers as numbers, the notice in the metadata', async () => {
     const name = fileName('parquet');
     async function* rows() {
