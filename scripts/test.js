@@ -78,13 +78,15 @@ const chromium = '/usr/bin/chromium';
 const cjkFont = () => existsSync('/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc');
 // poppler-utils (pdftoppm, pdftotext): the disclosure PDF test renders the PDF to check its Japanese text.
 const pdfTools = () => existsSync('/usr/bin/pdftoppm');
-if ((!existsSync(chromium) || !cjkFont() || !pdfTools()) && isRoot) {
+// openssh-server (sshd, only the binary: the tests start their own on a free port): deliveries to a real OpenSSH.
+const sshd = () => existsSync('/usr/sbin/sshd');
+if ((!existsSync(chromium) || !cjkFont() || !pdfTools() || !sshd()) && isRoot) {
   say(
-    'Chromium・日本語フォント・PDFツールを導入します（apt-get）',
-    "Installing Debian's chromium, fonts-noto-cjk and poppler-utils (apt-get)",
+    'Chromium・日本語フォント・PDFツール・OpenSSH サーバーを導入します（apt-get）',
+    "Installing Debian's chromium, fonts-noto-cjk, poppler-utils and openssh-server (apt-get)",
   );
   spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
-  spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium', 'fonts-noto-cjk', 'poppler-utils'], {
+  spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium', 'fonts-noto-cjk', 'poppler-utils', 'openssh-server'], {
     stdio: 'inherit',
     env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
   });
@@ -100,6 +102,13 @@ if (!cjkFont() || !pdfTools()) {
   loud(
     '日本語フォントまたは poppler-utils がないため、開示PDFの描画テストは失敗します。root で apt-get install fonts-noto-cjk poppler-utils を実行してください。',
     'fonts-noto-cjk or poppler-utils is missing: the disclosure PDF rendering test will fail. Install them as root: apt-get install fonts-noto-cjk poppler-utils',
+  );
+}
+
+if (!sshd()) {
+  loud(
+    'OpenSSH サーバーがないため、実際の OpenSSH への提供のテストは行いません。root で apt-get install openssh-server を実行してください。',
+    'openssh-server is missing: the deliveries to a real OpenSSH server are not tested. Install it as root: apt-get install openssh-server',
   );
 }
 
@@ -158,6 +167,7 @@ if (existsSync(pwFile)) {
   failedSteps.push('playwright (no report)');
 }
 if (strict && (!browserReady || !hasE2e)) failedSteps.push('browser suite skipped (MAMORI_TEST_STRICT=1)');
+if (strict && !sshd()) failedSteps.push('OpenSSH delivery suite not run: openssh-server missing (MAMORI_TEST_STRICT=1)');
 if (strict && skipped > 0) failedSteps.push(`${skipped} skipped tests (MAMORI_TEST_STRICT=1)`);
 
 if (failedSteps.length) console.error(`\n失敗した手順 / failed steps: ${failedSteps.join(', ')}`);

@@ -17,6 +17,7 @@ const groups: [names: string[], load: () => Promise<Register>][] = [
   [['audit'], async () => (await import('./audit.ts')).auditCommands],
   [['backup', 'restore'], async () => (await import('./backup.ts')).backupCommands],
   [['demo'], async () => (await import('./demo.ts')).demoCommands],
+  [['deliveries'], async () => (await import('./deliveries.ts')).deliveriesCommands],
   [['users', 'keys'], async () => (await import('./admin.ts')).adminCommands],
   [['handovers'], async () => (await import('./handovers.ts')).handoverCommands],
   [['import'], async () => (await import('./import.ts')).importCommands],

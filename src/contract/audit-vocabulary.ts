@@ -98,6 +98,10 @@ export const auditActionLabels = {
   'contractor.inspect': { ja: '委託先の点検の記録', en: 'Contractor inspection recorded' },
   'contractor.handover': { ja: '委託先への受け渡し', en: 'Hand-over to a contractor' },
   'joint_use.transfer': { ja: '共同利用先への受け渡し', en: 'Transfer to joint users' },
+  'delivery_target.register': { ja: '提供先サーバーの登録', en: 'Delivery target registered' },
+  'delivery_target.check': { ja: '提供先サーバーの接続確認', en: 'Delivery target checked' },
+  'delivery_target.remove': { ja: '提供先サーバーの削除', en: 'Delivery target removed' },
+  'delivery.send': { ja: '提供ファイルの送付', en: 'File delivered' },
 } as const satisfies Record<string, Labelled>;
 
 export type AuditAction = keyof typeof auditActionLabels;
@@ -259,6 +263,13 @@ export const auditDetailFieldLabels: Record<string, Labelled> = {
   sent_by: { ja: '受け渡しの方法', en: 'Sent by' },
   left_out: { ja: '対象外', en: 'Left out' },
   ...leftOutReasonLabels,
+  target_id: { ja: '提供先ID', en: 'Target id' },
+  target: { ja: '提供先サーバー', en: 'Delivery target' },
+  target_kind: { ja: '提供先の種類', en: 'Kind of target' },
+  delivery_id: { ja: '送付ID', en: 'Delivery id' },
+  origin_kind: { ja: '提供元の種類', en: 'Kind of origin' },
+  origin_id: { ja: '提供元ID', en: 'Origin id' },
+  bytes: { ja: 'バイト数', en: 'Bytes' },
 };
 
 /** Japanese and English words for the codes the detail's values hold. Unknown codes are shown as they are. */
@@ -357,6 +368,9 @@ export const auditValueLabels: Record<string, Labelled> = {
   open: { ja: '未完了', en: 'open' },
   overdue: { ja: '期限超過', en: 'overdue' },
   all: { ja: 'すべて', en: 'all' },
+  // deliveries (modules/deliveries)
+  anonymized_release: { ja: '匿名加工情報', en: 'anonymized release' },
+  parquet: { ja: 'Parquet', en: 'Parquet' },
 };
 
 /** What the sentences need from outside the trail: names of items, purposes and refusal codes, and JST times. */

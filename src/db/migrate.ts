@@ -25,6 +25,7 @@ import { systemTasks } from './migrations/0020-system-tasks.ts';
 import { discovery } from './migrations/0021-discovery.ts';
 import { requestSystemsPlanned } from './migrations/0022-request-systems-planned.ts';
 import { handovers } from './migrations/0024-handovers.ts';
+import { deliveries } from './migrations/0026-deliveries.ts';
 import { pseudonymized } from './migrations/0027-pseudonymized.ts';
 
 /** The one migration history, for both dialects. Append new migrations; never edit a landed one. */
@@ -53,6 +54,7 @@ function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0021-discovery': discovery,
     '0022-request-systems-planned': requestSystemsPlanned,
     '0024-handovers': handovers,
+    '0026-deliveries': deliveries,
     '0027-pseudonymized': pseudonymized,
   };
 }

@@ -11,6 +11,7 @@ import { BrandMark } from '../components/brand.tsx';
 import { icons } from '../components/icons.tsx';
 import { LangSwitch } from '../components/lang-switch.tsx';
 import { Empty, Notice } from '../components/ui.tsx';
+import { DeliveriesPage } from '../deliveries/deliveries-page.tsx';
 import { DiscoveryPage } from '../discovery/discovery-page.tsx';
 import { HandoversPage } from '../handovers/handovers-page.tsx';
 import { AttentionProvider, useAttention } from '../home/attention.tsx';
@@ -130,6 +131,9 @@ function Frame() {
     ...(can.handovers
       ? [{ to: '/handovers', label: 'nav.handovers' as const, icon: icons.organization, match: (p: string) => p.startsWith('/handovers') }]
       : []),
+    ...(can.deliveries
+      ? [{ to: '/deliveries', label: 'nav.deliveries' as const, icon: icons.versions, match: (p: string) => p.startsWith('/deliveries') }]
+      : []),
     ...(can.jobs ? [{ to: '/jobs', label: 'nav.jobs' as const, icon: icons.jobs, match: (p: string) => p.startsWith('/jobs') }] : []),
     ...(can.users ? [{ to: '/users', label: 'nav.users' as const, icon: icons.users, match: (p: string) => p.startsWith('/users') }] : []),
   ];
@@ -228,6 +232,7 @@ function Routes() {
   if (path === '/systems') return <SystemsPage />;
   if (path === '/pseudonymized') return <PseudonymizedPage />;
   if (path === '/handovers') return <HandoversPage />;
+  if (path === '/deliveries') return <DeliveriesPage />;
   if (path === '/account/totp') return <TotpRebindPage />;
   if (path === '/ledger') return <LedgerPage />;
   if (path === '/ledger/new') return <NewAssetPage />;
