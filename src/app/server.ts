@@ -35,6 +35,7 @@ import { portalDataRoutes } from '../modules/portal/data-routes.ts';
 import { MEMBER_SESSION_COOKIE, requireMember } from '../modules/portal/guard.ts';
 import { portalAuthRoutes } from '../modules/portal/routes.ts';
 import { findMemberSession } from '../modules/portal/sessions.ts';
+import { provisionRoutes } from '../modules/provision/routes.ts';
 import { requestExportRoutes } from '../modules/requests/export-routes.ts';
 import { requestRoutes } from '../modules/requests/routes.ts';
 import { systemTaskRoutes } from '../modules/system-tasks/routes.ts';
@@ -242,6 +243,7 @@ export async function buildServer(ctx: AppContext, config: Config, opts: ServerO
       await api.register(systemTaskRoutes(ctx));
       await api.register(systemsRoutes(ctx));
       await api.register(discoveryRoutes(ctx));
+      await api.register(provisionRoutes(ctx));
       await api.register(portalAuthRoutes(ctx, config));
       await api.register(portalDataRoutes(ctx, requireMember));
       api.get('/health', { schema: { tags: ['system'], summary: '稼働確認 / health' } }, async () => ({ ok: true }));

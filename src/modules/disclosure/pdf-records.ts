@@ -76,7 +76,9 @@ export function provisionsSection(doc: PDFKit.PDFDocument, pkg: DisclosurePackag
       ],
       continued: { ja: '第三者提供・受領の記録（続き）', en: 'Provision records (continued)' },
       rows: pkg.provision_records.map((r) => [
-        japaneseDate(r.occurred_on),
+        r.continuous
+          ? { text: japaneseDate(r.continuous.first_on), sub: `継続的提供 〜${japaneseDate(r.continuous.last_on)}` }
+          : japaneseDate(r.occurred_on),
         labelCell(labelOf(directionLabels, r.direction)),
         {
           text: r.counterparty,

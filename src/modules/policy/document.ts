@@ -194,6 +194,8 @@ export const thirdPartySchema = z.strictObject({
   /** Country of the recipient when outside Japan (Art. 28: the person is told before consenting). */
   country: shortText.optional(),
   country_regime: optionalText,
+  /** 提供先が講ずる個人情報の保護のための措置 (Art. 28(2)): what the foreign recipient does to protect the data. */
+  recipient_measures: optionalText,
   note: optionalText,
 });
 

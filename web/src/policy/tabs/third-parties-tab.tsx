@@ -146,6 +146,14 @@ export function ThirdPartiesTab({ doc, change }: TabProps) {
                 value={tp.country_regime}
                 onChange={(v) => set({ ...tp, country_regime: opt(v) })}
               />
+              <TextInput
+                label={t('policy.f.recipientMeasures')}
+                path={`${at}.recipient_measures`}
+                multiline
+                rows={2}
+                value={tp.recipient_measures}
+                onChange={(v) => set({ ...tp, recipient_measures: opt(v) })}
+              />
             </div>
             <TextInput
               label={t('policy.f.note')}
