@@ -22,6 +22,7 @@ import { NewAssetPage } from '../ledger/new-asset-page.tsx';
 import { MemberDetailPage } from '../members/member-detail-page.tsx';
 import { MemberSearchPage } from '../members/member-search-page.tsx';
 import { PolicyNavGroup, policyScreen } from '../policy/policy-nav.tsx';
+import { ProvisionPage } from '../provision/provision-page.tsx';
 import { NewRequestPage } from '../requests/new-request-page.tsx';
 import { RequestPage } from '../requests/request-page.tsx';
 import { RequestsPage } from '../requests/requests-page.tsx';
@@ -111,6 +112,9 @@ function Frame() {
       : []),
     ...(can.ledger
       ? [{ to: '/ledger', label: 'nav.ledger' as const, icon: icons.ledger, match: (p: string) => p.startsWith('/ledger') }]
+      : []),
+    ...(can.provisions
+      ? [{ to: '/provision', label: 'nav.provision' as const, icon: icons.provision, match: (p: string) => p.startsWith('/provision') }]
       : []),
     ...(can.systems
       ? [{ to: '/systems', label: 'nav.systems' as const, icon: icons.systems, match: (p: string) => p.startsWith('/systems') }]
@@ -211,6 +215,7 @@ function Routes() {
   if (path === '/jobs') return <JobsPage />;
   if (path === '/system-tasks') return capabilities(me).requests ? <SystemTasksPage /> : <NotYourDuty />;
   if (path === '/systems') return <SystemsPage />;
+  if (path === '/provision') return capabilities(me).provisions ? <ProvisionPage /> : <NotYourDuty />;
   if (path === '/account/totp') return <TotpRebindPage />;
   if (path === '/ledger') return <LedgerPage />;
   if (path === '/ledger/new') return <NewAssetPage />;

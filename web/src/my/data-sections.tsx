@@ -219,7 +219,14 @@ export function ProvisionSection({ data }: { data: MyData }) {
                 const basisKey = `policy.legalBasis.${r.legal_basis}`;
                 return (
                   <tr key={`${r.occurred_on}-${r.counterparty}-${r.items.join()}`}>
-                    <td className="nowrap">{date(r.occurred_on)}</td>
+                    <td className="nowrap">
+                      {date(r.occurred_on)}
+                      {r.continuous && (
+                        <span className="sub">
+                          {t('provision.continuousEntry', { from: date(r.continuous.first_on), to: date(r.continuous.last_on) })}
+                        </span>
+                      )}
+                    </td>
                     <td className="nowrap">{t(r.direction === 'provided' ? 'my.provision.provided' : 'my.provision.received')}</td>
                     <td>
                       {r.counterparty}
