@@ -11,6 +11,7 @@ import { Button, Card, ErrorNotice, Field, Loading, Notice } from '../components
 import { type MessageKey, useI18n } from '../i18n/i18n.tsx';
 import { useLabels } from '../session.tsx';
 import { JAPAN, useRegister } from './use-register.ts';
+import './provision.css';
 
 const bases = ['consent', 'law', 'life_body_property', 'public_health_children', 'public_body', 'academic_research'] as const;
 const statuses = ['active', 'suspended', 'withdrawn'] as const;
@@ -307,7 +308,7 @@ export function RunForm({ onDone }: { onDone: () => void }) {
       {preview && (
         <div data-testid="provision-preview-result">
           <h3 className="card-subtitle">{t('provision.preview.title')}</h3>
-          <dl className="facts">
+          <dl className="provision-facts">
             <dt>{t('provision.recipient')}</dt>
             <dd>
               {preview.recipient.name}
@@ -325,9 +326,13 @@ export function RunForm({ onDone }: { onDone: () => void }) {
             <dt>{t('provision.recordMode')}</dt>
             <dd>{t(`provision.recordMode.${preview.record_mode}`)}</dd>
             <dt>{t('provision.preview.included')}</dt>
-            <dd data-testid="provision-included">{t('provision.count', { n: preview.included })}</dd>
+            <dd className="provision-count" data-testid="provision-included">
+              {t('provision.count', { n: preview.included })}
+            </dd>
             <dt>{t('provision.preview.excluded')}</dt>
-            <dd data-testid="provision-excluded-total">{t('provision.count', { n: preview.excluded_total })}</dd>
+            <dd className="provision-count" data-testid="provision-excluded-total">
+              {t('provision.count', { n: preview.excluded_total })}
+            </dd>
           </dl>
           <ExcludedTable excluded={preview.excluded} />
           {preview.items_outside_ledger.length > 0 && (

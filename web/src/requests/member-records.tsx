@@ -115,9 +115,11 @@ export function MemberProvisionsCard({ memberId }: { memberId: string }) {
                     <td>
                       {r.counterparty_name}
                       {r.counterparty_address && <span className="sub">{r.counterparty_address}</span>}
+                      {r.acquisition && <span className="sub">{r.acquisition}</span>}
                     </td>
                     <td>{i18n.list(r.items.map((i) => labels.item(i)))}</td>
-                    <td>{basisLabel(r.legal_basis)}</td>
+                    {/* A receipt (Art. 30) has no basis of provision: the provider's acquisition is shown instead. */}
+                    <td>{r.direction === 'received' ? '—' : basisLabel(r.legal_basis)}</td>
                     <td className="nowrap">{i18n.date(r.keep_until)}</td>
                   </tr>
                 ))}
