@@ -36,7 +36,8 @@ type Capability =
   | 'provision.continuous'
   | 'provision.disposals'
   | 'provision.memberRecords'
-  | 'provision.recordReceipt';
+  | 'provision.recordReceipt'
+  | 'provision.receipts';
 
 const Y = true;
 const N = false;
@@ -53,6 +54,7 @@ const table: Record<Capability, Record<Role, boolean>> = {
   'provision.disposals':     { officer: Y, auditor: Y, manager: Y, managerNoDuty: N, service: Y, delivery: N, admin: N },
   'provision.memberRecords': { officer: Y, auditor: Y, manager: Y, managerNoDuty: N, service: Y, delivery: N, admin: N },
   'provision.recordReceipt': { officer: Y, auditor: N, manager: Y, managerNoDuty: N, service: N, delivery: N, admin: N },
+  'provision.receipts':      { officer: Y, auditor: N, manager: Y, managerNoDuty: N, service: N, delivery: N, admin: N },
 };
 
 describe.each(availableDialects())('minimum necessary: roles × provision on %s', (dialect) => {
@@ -152,6 +154,13 @@ describe.each(availableDialects())('minimum necessary: roles × provision on %s'
         counterparty: { name: '架空共済連', address: '東京都架空区1-2-3', representative: '会長 架空一郎' },
         acquisition: '本人から共済加入申込書により取得',
         items: ['name', 'address'],
+      }),
+    'provision.receipts': (c) =>
+      c.post('/api/v1/provision/receipts', {
+        population: { kind: 'codes', member_codes: ['1000005', '1000006'] },
+        provider: { name: '架空共済連' },
+        acquisition: '本人から共済加入申込書により取得',
+        items: ['name'],
       }),
   };
 

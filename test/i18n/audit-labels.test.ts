@@ -139,6 +139,7 @@ const samples: Record<AuditAction, Record<string, unknown>> = {
     records: 0,
     via: 'api',
   },
+  'provision.receipts': { recorded: 12, excluded: { not_in_organization: 1 }, items: ['name', 'address'], via: 'api' },
   'provision.download': { run: id, third_party: 'insurer', rows: 3, charset: 'shift_jis', via: 'api' },
   'provision.dispose': { disposal: id, kind: 'record', count: 4, oldest_on: '2023-01-05', newest_on: '2023-02-01', job_run: id },
   'request.file': { request: id, reference: 'R-2026-0001', kind: 'disclosure', channel: 'phone', requester: 'self' },

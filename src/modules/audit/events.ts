@@ -160,6 +160,12 @@ export type AuditEvent = Base &
           via: string;
         };
       }
+    // Receipts recorded for a list of people (Art. 30): counts, the items, never names.
+    | {
+        action: 'provision.receipts';
+        outcome: 'ok';
+        detail: { recorded: number; excluded: Record<string, number>; items: string[]; via: string };
+      }
     | {
         action: 'provision.download';
         outcome: 'ok';

@@ -85,7 +85,7 @@ export function provisionsSection(doc: PDFKit.PDFDocument, pkg: DisclosurePackag
           sub: [r.counterparty_address, r.counterparty_representative].filter(Boolean).join(' ') || null,
         },
         r.items.map(names.item).join('、'),
-        labelCell(labelOf(legalBasisLabels, r.legal_basis)),
+        r.direction === 'received' ? '—' : labelCell(labelOf(legalBasisLabels, r.legal_basis)),
         orDash(r.acquisition),
       ]),
     }),

@@ -244,6 +244,13 @@ describe.each(availableDialects())('provision runs on %s', (dialect) => {
     const refused = await preview({ third_party_code: 'overseas', population: { kind: 'codes', member_codes: [code(7)] } });
     expect(refused.status).toBe(409);
     expect(refused.body.error).toMatchObject({ code: 'provision_foreign_info_missing', message_ja: expect.stringContaining('第28条') });
+    const refusal = await (await chained(f.ctx.db))
+      .selectFrom('audit_log')
+      .select(['outcome', 'error_code'])
+      .where('action', '=', 'provision.preview')
+      .orderBy('seq', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(refusal).toMatchObject({ outcome: 'refused', error_code: 'provision_foreign_info_missing' });
     const single = await officer.post(`/api/v1/members/${await f.memberId(code(7))}/provisions`, {
       direction: 'provided',
       third_party_code: 'overseas',
@@ -376,5 +383,31 @@ describe.each(availableDialects())('provision runs on %s', (dialect) => {
     expect((runs.body.runs as unknown[]).length).toBeGreaterThan(3);
     const lists = await f.ctx.db.selectFrom('provision_run_members').select('run_id').execute();
     expect(lists).toEqual([]);
+  });
+
+  it('records a receipt from a provider for a list of people (Art. 30), counting codes that name nobody', async () => {
+    const body = {
+      population: { kind: 'codes', member_codes: [code(10), code(11), '0000000'] },
+      provider: { name: '架空共済連', address: '東京都架空区1-2-3', representative: '会長 架空一郎' },
+      acquisition: '本人から共済加入申込書により取得',
+      items: ['name', 'address'],
+    };
+    const r = await officer.post('/api/v1/provision/receipts', body);
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect(r.body).toMatchObject({ recorded: 2, unmatched: { not_in_organization: 1 }, keep_until: '2033-01-16' });
+    const records = await officer.get(`/api/v1/members/${await f.memberId(code(10))}/provisions`);
+    expect(records.body.records).toMatchObject([
+      {
+        direction: 'received',
+        counterparty_name: '架空共済連',
+        acquisition: '本人から共済加入申込書により取得',
+        items: ['name', 'address'],
+      },
+    ]);
+    const { acquisition: _, ...withoutAcquisition } = body;
+    expect((await officer.post('/api/v1/provision/receipts', withoutAcquisition)).body.error?.code).toBe('validation_failed');
+    expect((await officer.post('/api/v1/provision/receipts', { ...body, items: ['shoe_size'] })).body.error?.issues?.[0]?.code).toBe(
+      'unknown',
+    );
   });
 });

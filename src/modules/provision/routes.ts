@@ -18,8 +18,9 @@ import { populationFromInput } from './population.ts';
 import { previewRun } from './preview-run.ts';
 import { getRun, listContinuous, listDisposals, listOrgRecords, listRuns } from './read-runs.ts';
 import { recordProvision } from './record-provision.ts';
+import { recordReceipts } from './record-receipts.ts';
 import { prepareRunFile } from './run-file.ts';
-import { fileQuery, pageQuery, previewRunBody, recordProvisionBody, runIdParams } from './schemas.ts';
+import { fileQuery, pageQuery, previewRunBody, recordProvisionBody, recordReceiptsBody, runIdParams } from './schemas.ts';
 
 const tags = ['provision'];
 const memberParams = z.strictObject({ id: z.uuid() });
@@ -94,6 +95,38 @@ export function provisionRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           .header('content-disposition', contentDisposition(file.names))
           .header('cache-control', 'no-store')
           .send(body);
+      },
+    );
+
+    app.post(
+      '/provision/receipts',
+      {
+        config: recorders,
+        schema: {
+          tags,
+          summary: '第三者からの受領の記録（一括）/ record a receipt (Art. 30) for a list of people',
+          body: recordReceiptsBody,
+        },
+      },
+      async (req, reply) => {
+        const actor = requireDuty(req, 'provision_records', 'handle', provisionKinds('record'));
+        const b = req.body;
+        const population = populationFromInput(b.population);
+        if (population.kind !== 'codes') throw new AppError('validation_failed');
+        const result = await recordReceipts(ctx, {
+          actor,
+          via: 'api',
+          input: {
+            population,
+            provider: b.provider,
+            acquisition: b.acquisition,
+            items: b.items,
+            occurredOn: b.occurred_on,
+            retention: b.retention,
+            note: b.note,
+          },
+        });
+        return reply.status(201).send(result);
       },
     );
 

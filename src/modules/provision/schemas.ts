@@ -71,6 +71,25 @@ export const pageQuery = z.strictObject({
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
 
+/** Receipts from a provider for a list of people (member codes typed or a CSV). */
+export const recordReceiptsBody = z.strictObject({
+  population: z.strictObject({
+    kind: z.literal('codes'),
+    member_codes: z.array(memberCode).max(100_000).optional(),
+    member_codes_csv_base64: z.string().max(8_000_000).optional(),
+  }),
+  provider: z.strictObject({
+    name: z.string().trim().min(1).max(200).describe('提供元の名称 / the provider'),
+    address: z.string().trim().max(300).optional(),
+    representative: z.string().trim().max(200).optional(),
+  }),
+  acquisition: z.string().trim().min(1).max(1000).describe('提供元の取得の経緯 / how the provider obtained the data'),
+  items: z.array(code).min(1).max(100),
+  occurred_on: date.optional(),
+  retention: z.enum(['record', 'contract']).optional(),
+  note: z.string().trim().max(1000).optional(),
+});
+
 /** A single record entered by staff: a provision to, or a receipt from, a third party. */
 export const recordProvisionBody = z.strictObject({
   direction: z.enum(['provided', 'received']),

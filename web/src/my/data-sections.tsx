@@ -236,7 +236,7 @@ export function ProvisionSection({ data }: { data: MyData }) {
                       {r.acquisition && <span className="sub">{t('my.provision.acquisition', { text: r.acquisition })}</span>}
                     </td>
                     <td>{list(r.items.map(label))}</td>
-                    <td>{has(basisKey) ? t(basisKey) : r.legal_basis}</td>
+                    <td>{r.direction === 'received' ? '—' : has(basisKey) ? t(basisKey) : r.legal_basis}</td>
                   </tr>
                 );
               })}
