@@ -17,7 +17,7 @@ import { iso, japanDate } from '../../db/time.ts';
 import { appendAudit } from '../audit/append.ts';
 import type { LegalBasis } from '../policy/document.ts';
 import { type EvaluatedRun, evaluateRun } from './evaluate-run.ts';
-import type { Population } from './population.ts';
+import { expandPopulation, type Population } from './population.ts';
 import { type ProvisionRunView, presentRun } from './presenter.ts';
 
 export interface ConfirmedRun extends ProvisionRunView {
@@ -28,6 +28,16 @@ export interface ConfirmedRun extends ProvisionRunView {
 
 export async function confirmRun(ctx: AppContext, opts: { actor: StaffActor; runId: string; via: 'api' | 'cli' }): Promise<ConfirmedRun> {
   const { actor } = opts;
+  const stored = await ctx.db
+    .selectFrom('provision_runs')
+    .select(['population', 'status'])
+    .where('id', '=', opts.runId)
+    .where('org_id', '=', actor.orgId)
+    .executeTakeFirst();
+  if (!stored) throw new AppError('provision_run_not_found');
+  if (stored.status !== 'previewed') throw new AppError('provision_run_confirmed');
+  // A connected system is read again now, before the transaction.
+  const population = await expandPopulation(ctx, actor.orgId, JSON.parse(stored.population) as Population);
   return ctx.db.transaction().execute(async (tx) => {
     const row = await tx
       .selectFrom('provision_runs')
@@ -39,7 +49,7 @@ export async function confirmRun(ctx: AppContext, opts: { actor: StaffActor; run
     if (row.status !== 'previewed') throw new AppError('provision_run_confirmed');
     const run = await evaluateRun(tx, actor.orgId, {
       thirdPartyCode: row.third_party_code,
-      population: JSON.parse(row.population) as Population,
+      population,
       legalBasis: row.legal_basis as LegalBasis,
       exceptionReason: row.exception_reason ?? undefined,
       recordMode: row.record_mode === 'continuous' ? 'continuous' : 'per_person',

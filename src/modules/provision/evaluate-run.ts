@@ -21,7 +21,8 @@ import { type Population, resolvePopulation } from './population.ts';
 
 export interface RunInput {
   thirdPartyCode: string;
-  population: Population;
+  /** The population as resolved for this moment (a connected system's codes already read: population.ts). */
+  population: Exclude<Population, { kind: 'system' }>;
   /** An Art. 27(1) exception chosen for the run; without it, the register entry's basis (else consent). */
   legalBasis?: LegalBasis | undefined;
   /** Required with an exception: why it applies (written into the run and the audit trail). */

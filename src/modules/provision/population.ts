@@ -1,19 +1,26 @@
 /**
- * The people a provision run is about: member codes typed or uploaded as CSV, or a filter over the member
- * ledger (status, delivery type, joined between dates). Codes that name nobody in the organization are counted
- * (`not_in_organization`), never echoed back; a code given twice counts once (`duplicate`).
+ * The people a provision run is about: member codes typed or uploaded as CSV, a filter over the member ledger
+ * (status, delivery type, joined between dates), or the members who have rows in a connected system's mapped
+ * table (read through its connector when the run is previewed and again when it is confirmed). Codes that name
+ * nobody in the organization are counted (`not_in_organization`), never echoed back; a code given twice counts
+ * once (`duplicate`).
  */
 import { parse } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
+import type { AppContext } from '../../base/context.ts';
 import { AppError } from '../../base/errors.ts';
 import type { DbOrTx } from '../../db/database.ts';
 import type { DeliveryType, MemberStatus, MemberTable } from '../../db/schema.ts';
 import { detectEncoding } from '../import/source.ts';
 import { containsMyNumber } from '../my-number/detect.ts';
+import { policyInEffect } from '../policy/in-effect.ts';
+import { openSystem } from '../systems/read-connection.ts';
 import type { ExclusionReason } from './legal-basis.ts';
 
 export type Population =
   | { kind: 'codes'; member_codes: string[] }
+  /** The members with rows in the system's tables linked by member code (or in `table` only). */
+  | { kind: 'system'; system: string; table?: string | undefined }
   | {
       kind: 'filter';
       status?: MemberStatus[] | undefined;
@@ -35,7 +42,32 @@ export interface ResolvedPopulation {
 
 const columns = ['id', 'member_code', 'status', 'erased_at'] as const;
 
-export async function resolvePopulation(db: DbOrTx, orgId: string, population: Population): Promise<ResolvedPopulation> {
+/** The codes a connected system holds, through its connector (the dataset map of the policy in effect). */
+export async function expandPopulation(
+  ctx: AppContext,
+  orgId: string,
+  population: Population,
+): Promise<Exclude<Population, { kind: 'system' }>> {
+  if (population.kind !== 'system') return population;
+  const policy = await policyInEffect(ctx.db, orgId);
+  const map = policy?.document.systems.find((s) => s.code === population.system);
+  if (!map) throw new AppError('system_unknown');
+  const connector = await openSystem(ctx.db, ctx.keys, orgId, population.system);
+  try {
+    if (!connector.memberCodes) throw new AppError('system_not_queryable');
+    const codes = await connector.memberCodes(map, population.table ? { table: population.table } : {});
+    if (codes.length > MAX_POPULATION) throw new AppError('provision_population_too_large');
+    return { kind: 'codes', member_codes: codes };
+  } finally {
+    await connector.close();
+  }
+}
+
+export async function resolvePopulation(
+  db: DbOrTx,
+  orgId: string,
+  population: Exclude<Population, { kind: 'system' }>,
+): Promise<ResolvedPopulation> {
   if (population.kind === 'codes') {
     const unique = [...new Set(population.member_codes.map((c) => c.trim()).filter(Boolean))];
     const duplicate = population.member_codes.filter((c) => c.trim()).length - unique.length;

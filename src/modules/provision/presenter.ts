@@ -19,7 +19,7 @@ export interface ProvisionRunView {
   record_mode: ProvisionRecordMode;
   retention: ProvisionRetention;
   /** How the population was chosen: the filter as given, or how many codes (never the codes). */
-  population: { kind: 'codes'; codes: number } | (Population & { kind: 'filter' });
+  population: { kind: 'codes'; codes: number } | Exclude<Population, { kind: 'codes' }>;
   included: number;
   excluded: Record<string, number>;
   excluded_total: number;

@@ -11,6 +11,7 @@ import type { ProvisionRunTable } from '../../db/schema.ts';
 import { iso } from '../../db/time.ts';
 import { appendAudit } from '../audit/append.ts';
 import { evaluateRun, type RunInput } from './evaluate-run.ts';
+import { expandPopulation, type Population } from './population.ts';
 import { type ProvisionRunView, presentRun } from './presenter.ts';
 import { fileFields } from './run-file.ts';
 
@@ -22,13 +23,15 @@ export interface ProvisionRunPreview extends ProvisionRunView {
 
 export async function previewRun(
   ctx: AppContext,
-  opts: { actor: StaffActor; input: RunInput; via: 'api' | 'cli' },
+  opts: { actor: StaffActor; input: Omit<RunInput, 'population'> & { population: Population }; via: 'api' | 'cli' },
 ): Promise<ProvisionRunPreview> {
   const { actor, input } = opts;
+  // A connected system is read before the transaction (a remote system's answer never holds mamori's locks).
+  const population = await expandPopulation(ctx, actor.orgId, input.population);
   const outcome = await ctx.db.transaction().execute(async (tx) => {
     let run: Awaited<ReturnType<typeof evaluateRun>>;
     try {
-      run = await evaluateRun(tx, actor.orgId, input);
+      run = await evaluateRun(tx, actor.orgId, { ...input, population });
     } catch (error) {
       if (!(error instanceof AppError) || error.code === 'validation_failed') throw error;
       // A refusal of the run itself (unknown or foreign recipient without Art. 28 information) is audited.

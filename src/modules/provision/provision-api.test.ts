@@ -8,6 +8,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectOrdering, createOrderingDb } from '../../../test/support/connected-systems.ts';
 import { availableDialects, chained } from '../../../test/support/db.ts';
 import { demoFixture, type Fixture } from '../../../test/support/fixtures.ts';
 import { Client, testServer } from '../../../test/support/http.ts';
@@ -212,6 +213,22 @@ describe.each(availableDialects())('provision runs on %s', (dialect) => {
     expect(filtered.body).toMatchObject({ included: 0, excluded: { withdrawn_member: 1 } });
     const none = await preview({ third_party_code: 'insurer', population: { kind: 'codes', member_codes: [] } });
     expect(none.body.error?.code).toBe('validation_failed');
+  });
+
+  it('takes the population from the members with rows in a connected system, read again on confirmation', async () => {
+    const file = createOrderingDb([code(1), code(2), code(3), 'X0000001']);
+    await connectOrdering(f.ctx, orgId, file);
+    const p = await preview({ third_party_code: 'insurer', population: { kind: 'system', system: 'ordering' } });
+    expect(p.status, JSON.stringify(p.body)).toBe(201);
+    expect(p.body).toMatchObject({
+      population: { kind: 'system', system: 'ordering' },
+      included: 2,
+      excluded: { not_in_organization: 1, no_consent: 1 },
+    });
+    const unknown = await preview({ third_party_code: 'insurer', population: { kind: 'system', system: 'nowhere' } });
+    expect(unknown.body.error?.code).toBe('system_unknown');
+    const notLinked = await preview({ third_party_code: 'insurer', population: { kind: 'system', system: 'ordering', table: 'orders' } });
+    expect(notLinked.body.error?.code).toBe('system_table_missing');
   });
 
   it('provides under an Art. 27(1) exception only with a written reason, and keeps no record for it', async () => {

@@ -37,6 +37,11 @@ export const populationSchema = z
       joined_from: date.optional().describe('加入日（から）/ joined on or after'),
       joined_to: date.optional().describe('加入日（まで）/ joined on or before'),
     }),
+    z.strictObject({
+      kind: z.literal('system'),
+      system: code.describe('連携システムのコード / the connected system'),
+      table: z.string().trim().min(1).max(128).optional().describe('会員コードで結び付くテーブル（省略時はすべて）/ one mapped table'),
+    }),
   ])
   .describe('対象者 / the population');
 

@@ -4,8 +4,8 @@
  * exception needs a written reason), how the Art. 29 records are kept; the preview shows who is included and
  * who is left out by reason; confirming writes the records, then the file is downloaded.
  */
-import { type FormEvent, useState } from 'react';
-import type { ConfirmedRun, ProvisionRunPreview } from '../../../src/contract/api.ts';
+import { type FormEvent, useEffect, useState } from 'react';
+import type { ConfirmedRun, ProvisionRunPreview, SystemsList, SystemView } from '../../../src/contract/api.ts';
 import { api, downloadFile } from '../api/client.ts';
 import { Button, Card, ErrorNotice, Field, Loading, Notice } from '../components/ui.tsx';
 import { type MessageKey, useI18n } from '../i18n/i18n.tsx';
@@ -77,7 +77,19 @@ export function RunForm({ onDone }: { onDone: () => void }) {
   const labels = useLabels();
   const { parties, error: registerError } = useRegister();
   const [party, setParty] = useState('');
-  const [kind, setKind] = useState<'codes' | 'filter'>('codes');
+  const [kind, setKind] = useState<'codes' | 'filter' | 'system'>('codes');
+  const [system, setSystem] = useState('');
+  const [systems, setSystems] = useState<SystemView[]>([]);
+  useEffect(() => {
+    let live = true;
+    api
+      .get<SystemsList>('/systems')
+      .then((list) => live && setSystems(list.systems.filter((s) => s.kind !== 'sftp_drop')))
+      .catch(() => live && setSystems([]));
+    return () => {
+      live = false;
+    };
+  }, []);
   const [codes, setCodes] = useState('');
   const [file, setFile] = useState<File | null>(null);
   const [status, setStatus] = useState<string[]>(['active']);
@@ -104,22 +116,24 @@ export function RunForm({ onDone }: { onDone: () => void }) {
     setConfirmed(null);
     try {
       const population =
-        kind === 'codes'
-          ? {
-              kind,
-              member_codes: codes
-                .split(/[\s,、]+/)
-                .map((c) => c.trim())
-                .filter(Boolean),
-              ...(file ? { member_codes_csv_base64: await toBase64(file) } : {}),
-            }
-          : {
-              kind,
-              ...(status.length ? { status } : {}),
-              ...(delivery.length ? { delivery_type: delivery } : {}),
-              ...(joinedFrom ? { joined_from: joinedFrom } : {}),
-              ...(joinedTo ? { joined_to: joinedTo } : {}),
-            };
+        kind === 'system'
+          ? { kind, system }
+          : kind === 'codes'
+            ? {
+                kind,
+                member_codes: codes
+                  .split(/[\s,、]+/)
+                  .map((c) => c.trim())
+                  .filter(Boolean),
+                ...(file ? { member_codes_csv_base64: await toBase64(file) } : {}),
+              }
+            : {
+                kind,
+                ...(status.length ? { status } : {}),
+                ...(delivery.length ? { delivery_type: delivery } : {}),
+                ...(joinedFrom ? { joined_from: joinedFrom } : {}),
+                ...(joinedTo ? { joined_to: joinedTo } : {}),
+              };
       setPreview(
         await api.post<ProvisionRunPreview>('/provision/runs', {
           third_party_code: party,
@@ -211,14 +225,27 @@ export function RunForm({ onDone }: { onDone: () => void }) {
           )}
           <fieldset className="segmented">
             <legend className="field-label">{t('provision.population')}</legend>
-            {(['codes', 'filter'] as const).map((k) => (
+            {(systems.length ? (['codes', 'filter', 'system'] as const) : (['codes', 'filter'] as const)).map((k) => (
               <label key={k} className={`segmented-option${kind === k ? ' checked' : ''}`}>
                 <input type="radio" name="population" value={k} checked={kind === k} onChange={() => setKind(k)} />
                 {t(`provision.population.${k}`)}
               </label>
             ))}
           </fieldset>
-          {kind === 'codes' ? (
+          {kind === 'system' ? (
+            <Field label={t('provision.population.systemName')} hint={t('provision.population.systemHint')}>
+              {(p) => (
+                <select {...p} name="system" value={system} onChange={(e) => setSystem(e.target.value)}>
+                  <option value="">{t('provision.recipient.choose')}</option>
+                  {systems.map((s) => (
+                    <option key={s.code} value={s.code}>
+                      {s.name}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+          ) : kind === 'codes' ? (
             <div className="form-grid">
               <Field label={t('provision.codes')}>
                 {(p) => <textarea {...p} name="member_codes" rows={4} value={codes} onChange={(e) => setCodes(e.target.value)} />}
