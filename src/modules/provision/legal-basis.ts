@@ -36,10 +36,15 @@ export function hasForeignInformation(party: ThirdParty | undefined): boolean {
   return Boolean(party && (!isForeign(party) || (party.country_regime && party.recipient_measures)));
 }
 
+/** May the recipient be provided to on this basis as far as Art. 28 goes (its information on record)? */
+export function foreignInformationOnRecord(party: ThirdParty, basis: LegalBasis): boolean {
+  // Art. 28(1) concerns provision on consent; the Art. 27(1) exceptions are outside it.
+  return basis !== 'consent' || !isForeign(party) || hasForeignInformation(party);
+}
+
 /** Refuses a foreign recipient whose Art. 28 information is not on record in the register in effect. */
 export function assertForeignInformation(party: ThirdParty, basis: LegalBasis): void {
-  // Art. 28(1) concerns provision on consent; the Art. 27(1) exceptions are outside it.
-  if (basis === 'consent' && isForeign(party) && !hasForeignInformation(party)) throw new AppError('provision_foreign_info_missing');
+  if (!foreignInformationOnRecord(party, basis)) throw new AppError('provision_foreign_info_missing');
 }
 
 export interface ConsentOnRecord {

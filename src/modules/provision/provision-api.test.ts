@@ -274,6 +274,13 @@ describe.each(availableDialects())('provision runs on %s', (dialect) => {
       items: ['name'],
     });
     expect(single.body.error?.code).toBe('provision_foreign_info_missing');
+    const singleRefusal = await (await chained(f.ctx.db))
+      .selectFrom('audit_log')
+      .select(['outcome', 'error_code'])
+      .where('action', '=', 'provision.record')
+      .orderBy('seq', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(singleRefusal).toMatchObject({ outcome: 'refused', error_code: 'provision_foreign_info_missing' });
 
     await consent(7, 'overseas', 'granted'); // shown a version without the information
     await publishRegister([

@@ -17,7 +17,7 @@ import { iso, japanDate } from '../../db/time.ts';
 import { appendAudit } from '../audit/append.ts';
 import type { LegalBasis } from '../policy/document.ts';
 import { policyInEffect } from '../policy/in-effect.ts';
-import { assertForeignInformation, foreignInformationShown, isForeign } from './legal-basis.ts';
+import { foreignInformationOnRecord, foreignInformationShown, isForeign } from './legal-basis.ts';
 
 export interface ProvisionInput {
   memberId: string;
@@ -76,7 +76,31 @@ export async function recordProvision(
         ]);
       }
       const legalBasis = party?.legal_basis ?? input.legalBasis ?? 'consent';
-      if (party && input.direction === 'provided') assertForeignInformation(party, legalBasis as LegalBasis);
+      const refuse = async (
+        code:
+          | 'provision_foreign_info_missing'
+          | 'provision_consent_before_foreign_info'
+          | 'provision_stopped'
+          | 'provision_consent_missing',
+      ) => {
+        await appendAudit(
+          tx,
+          actor,
+          {
+            action: 'provision.record',
+            outcome: 'refused',
+            orgId: member.org_id,
+            memberId: member.id,
+            errorCode: code,
+            detail: { third_party: input.thirdPartyCode ?? null, direction: input.direction, items: input.items },
+          },
+          ctx.clock,
+        );
+        return { refused: new AppError(code) };
+      };
+      if (party && input.direction === 'provided' && !foreignInformationOnRecord(party, legalBasis as LegalBasis)) {
+        return refuse('provision_foreign_info_missing');
+      }
       let consentEventId: string | null = null;
       if (input.direction === 'provided' && legalBasis === 'consent') {
         const consent = input.thirdPartyCode
@@ -99,20 +123,7 @@ export async function recordProvision(
             : consent?.request_id
               ? 'provision_stopped'
               : 'provision_consent_missing';
-          await appendAudit(
-            tx,
-            actor,
-            {
-              action: 'provision.record',
-              outcome: 'refused',
-              orgId: member.org_id,
-              memberId: member.id,
-              errorCode: code,
-              detail: { third_party: input.thirdPartyCode ?? null, direction: input.direction, items: input.items },
-            },
-            ctx.clock,
-          );
-          return { refused: new AppError(code) };
+          return refuse(code);
         }
         consentEventId = consent!.event_id;
       }
