@@ -1,7 +1,8 @@
 /**
  * 第三者提供: the privacy officer runs a provision to a recipient of the register over a few members (two with
  * consent, one without, one code that names nobody), reads the preview's counts by reason, confirms and
- * downloads the file; then records a receipt (Art. 30) on a member's screen and sees it in the member's records.
+ * downloads the file; records receipts (Art. 30) for a received list, and one on a member's screen, seen in the
+ * member's records.
  * The recipient is added to the register through the policy API first (the demo's register names categories
  * without items).
  */
@@ -82,6 +83,15 @@ test('officer previews a provision run, confirms it, downloads the file, and rec
   expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(['1000021', '1000022']);
   await expect(page.getByTestId('provision-run-row').first()).toContainText('確定');
   await shot(page, '71-provision-confirmed');
+
+  // Receipts for a received list (Art. 30).
+  const receipts = page.getByTestId('provision-receipts-form');
+  await receipts.getByLabel('提供元の名称').fill('架空共済連（E2E一括）');
+  await receipts.getByLabel('提供元の取得の経緯').fill('本人から共済加入申込書により取得');
+  await receipts.getByRole('checkbox', { name: '氏名' }).check();
+  await receipts.getByLabel('組合員コード（改行・カンマ区切り）').fill('1000024, 1000025, 9999998');
+  await page.getByTestId('provision-receipts-save').click();
+  await expect(page.getByTestId('provision-receipts-done')).toContainText('2人の受領を記録しました（組合員でないコード 1件');
 
   // A receipt (Art. 30) on a member's screen.
   await page.goto(`/members/${await memberId(page, '1000023')}?purpose=P01`);

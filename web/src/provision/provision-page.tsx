@@ -10,6 +10,7 @@ import { Badge, Card, ErrorNotice, Loading, Notice, PageHeader } from '../compon
 import { type MessageKey, useI18n } from '../i18n/i18n.tsx';
 import { href, Link } from '../router.tsx';
 import { useLabels, useSession } from '../session.tsx';
+import { ReceiptsForm } from './receipts-form.tsx';
 import { DownloadButtons, ExcludedTable, RunForm } from './run-form.tsx';
 
 interface Lists {
@@ -25,6 +26,8 @@ export function ProvisionPage() {
   const labels = useLabels();
   const { me } = useSession();
   const officer = me.role.kind === 'privacy_officer';
+  // Receipts are recorded by the roles that record provisions (modules/provision/permissions.ts).
+  const records = me.duties.provision_records === 'handle' && (officer || me.role.kind === 'department_manager');
   const [lists, setLists] = useState<Lists | null>(null);
   const [error, setError] = useState<unknown>(null);
 
@@ -51,6 +54,7 @@ export function ProvisionPage() {
     <>
       <PageHeader title={t('provision.title')} description={t('provision.lead')} />
       {officer ? <RunForm onDone={() => void load()} /> : <Notice tone="info">{t('provision.new.officerOnly')}</Notice>}
+      {records && <ReceiptsForm onDone={() => void load()} />}
       {error !== null && <ErrorNotice error={error} />}
       {!lists && error === null && <Loading />}
       {lists && (

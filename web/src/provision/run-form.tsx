@@ -17,7 +17,7 @@ const bases = ['consent', 'law', 'life_body_property', 'public_health_children',
 const statuses = ['active', 'suspended', 'withdrawn'] as const;
 const deliveries = ['group', 'individual', 'store_only'] as const;
 
-function toBase64(file: File): Promise<string> {
+export function toBase64(file: File): Promise<string> {
   return file.arrayBuffer().then((buf) => {
     let binary = '';
     const bytes = new Uint8Array(buf);
