@@ -24,6 +24,7 @@ const groups: [names: string[], load: () => Promise<Register>][] = [
   [['members'], async () => (await import('./members.ts')).memberCommands],
   [['orgs'], async () => (await import('./organizations.ts')).organizationCommands],
   [['policy'], async () => (await import('./policy.ts')).policyCommands],
+  [['provision'], async () => (await import('./provision.ts')).provisionCommands],
   [['requests'], async () => (await import('./requests.ts')).requestCommands],
   [['systems'], async () => (await import('./systems.ts')).systemsCommands],
 ];
