@@ -1,6 +1,7 @@
 /**
  * 第三者提供: recipients (named, or a category such as 損害保険会社), the legal basis (Art. 27(1) or consent),
- * the items, how the data is sent, and for a foreign recipient its country and that country's regime (Art. 28).
+ * the items, how the data is sent, and for a foreign recipient its country, that country's regime and the recipient's
+ * measures (Art. 28).
  */
 import { useI18n } from '../../i18n/i18n.tsx';
 import { CheckInput, CheckList, opt, SelectInput, TextInput } from '../form.tsx';
