@@ -21,13 +21,9 @@ export const provisionRules: Record<RoleKind, { record: boolean; run: boolean }>
   system_admin: { record: false, run: false },
 };
 
-/** The role kinds that may do `what` (with the duty's `handle` access), as the routes declare them. */
+/**
+ * The role kinds that may do `what` (with the duty's `handle` access), as the routes declare them; reading is the
+ * duty's `read` access (auditors read by their kind).
+ */
 export const provisionKinds = (what: 'record' | 'run'): RoleKind[] =>
   (Object.keys(provisionRules) as RoleKind[]).filter((kind) => provisionRules[kind][what]);
-
-/** Reading needs the duty (auditors read it by their kind). */
-export const readers = { duty: { duty: 'provision_records' as const, access: 'read' as const } };
-/** Single records need the duty to handle, and a kind that records. */
-export const recorders = { roles: provisionKinds('record'), duty: { duty: 'provision_records' as const, access: 'handle' as const } };
-/** Runs: the privacy officer. */
-export const runners = { roles: provisionKinds('run'), duty: { duty: 'provision_records' as const, access: 'handle' as const } };

@@ -13,7 +13,7 @@ import { requireDuty } from '../../base/guard.ts';
 import { exportMediaType } from '../../base/table-export.ts';
 import { confirmRun } from './confirm-run.ts';
 import { listProvisionRecords } from './list-records.ts';
-import { provisionKinds, readers, recorders, runners } from './permissions.ts';
+import { provisionKinds } from './permissions.ts';
 import { populationFromInput } from './population.ts';
 import { previewRun } from './preview-run.ts';
 import { getRun, listContinuous, listDisposals, listOrgRecords, listRuns } from './read-runs.ts';
@@ -27,13 +27,10 @@ const memberParams = z.strictObject({ id: z.uuid() });
 
 export function provisionRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
-    const reader = (req: Parameters<typeof requireDuty>[0]) => requireDuty(req, 'provision_records', 'read');
-    const runner = (req: Parameters<typeof requireDuty>[0]) => requireDuty(req, 'provision_records', 'handle', provisionKinds('run'));
-
     app.post(
       '/provision/runs',
       {
-        config: runners,
+        config: { roles: provisionKinds('run'), duty: { duty: 'provision_records', access: 'handle' } },
         schema: {
           tags,
           summary: '第三者提供の事前確認 / preview a provision run (counts by reason, items, the recipient)',
@@ -43,7 +40,7 @@ export function provisionRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         },
       },
       async (req, reply) => {
-        const actor = runner(req);
+        const actor = requireDuty(req, 'provision_records', 'handle', provisionKinds('run'));
         const b = req.body;
         const preview = await previewRun(ctx, {
           actor,
@@ -64,20 +61,25 @@ export function provisionRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.post(
       '/provision/runs/:id/confirm',
       {
-        config: runners,
+        config: { roles: provisionKinds('run'), duty: { duty: 'provision_records', access: 'handle' } },
         schema: {
           tags,
           summary: '第三者提供の確定（記録の作成）/ confirm a run: decide again, write the Art. 29 records',
           params: runIdParams,
         },
       },
-      async (req) => confirmRun(ctx, { actor: runner(req), runId: req.params.id, via: 'api' }),
+      async (req) =>
+        confirmRun(ctx, {
+          actor: requireDuty(req, 'provision_records', 'handle', provisionKinds('run')),
+          runId: req.params.id,
+          via: 'api',
+        }),
     );
 
     app.get(
       '/provision/runs/:id/file',
       {
-        config: runners,
+        config: { roles: provisionKinds('run'), duty: { duty: 'provision_records', access: 'handle' } },
         schema: {
           tags,
           summary: '提供ファイル（CSV）/ the file for the recipient (CSV, UTF-8 or Shift_JIS)',
@@ -87,7 +89,12 @@ export function provisionRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         },
       },
       async (req, reply) => {
-        const file = await prepareRunFile(ctx, { actor: runner(req), runId: req.params.id, charset: req.query.charset, via: 'api' });
+        const file = await prepareRunFile(ctx, {
+          actor: requireDuty(req, 'provision_records', 'handle', provisionKinds('run')),
+          runId: req.params.id,
+          charset: req.query.charset,
+          via: 'api',
+        });
         const body = new PassThrough();
         file.write(body).catch((error: unknown) => body.destroy(error as Error));
         return reply
@@ -101,7 +108,7 @@ export function provisionRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.post(
       '/provision/receipts',
       {
-        config: recorders,
+        config: { roles: provisionKinds('record'), duty: { duty: 'provision_records', access: 'handle' } },
         schema: {
           tags,
           summary: '第三者からの受領の記録（一括）/ record a receipt (Art. 30) for a list of people',
@@ -132,49 +139,61 @@ export function provisionRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 
     app.get(
       '/provision/runs',
-      { config: readers, schema: { tags, summary: '第三者提供の実行記録 / provision runs', querystring: pageQuery } },
-      async (req) => listRuns(ctx.db, reader(req).orgId, req.query),
+      {
+        config: { duty: { duty: 'provision_records', access: 'read' } },
+        schema: { tags, summary: '第三者提供の実行記録 / provision runs', querystring: pageQuery },
+      },
+      async (req) => listRuns(ctx.db, requireDuty(req, 'provision_records', 'read').orgId, req.query),
     );
 
     app.get(
       '/provision/runs/:id',
-      { config: readers, schema: { tags, summary: '第三者提供の実行記録（1件）/ one provision run', params: runIdParams } },
-      async (req) => getRun(ctx.db, reader(req).orgId, req.params.id),
+      {
+        config: { duty: { duty: 'provision_records', access: 'read' } },
+        schema: { tags, summary: '第三者提供の実行記録（1件）/ one provision run', params: runIdParams },
+      },
+      async (req) => getRun(ctx.db, requireDuty(req, 'provision_records', 'read').orgId, req.params.id),
     );
 
     app.get(
       '/provision/records',
       {
-        config: readers,
+        config: { duty: { duty: 'provision_records', access: 'read' } },
         schema: {
           tags,
           summary: '第三者提供・受領の記録（全体）/ the organization’s provision and receipt records',
           querystring: pageQuery,
         },
       },
-      async (req) => listOrgRecords(ctx.db, reader(req).orgId, req.query),
+      async (req) => listOrgRecords(ctx.db, requireDuty(req, 'provision_records', 'read').orgId, req.query),
     );
 
     app.get(
       '/provision/continuous',
-      { config: readers, schema: { tags, summary: '継続的提供の記録 / continuous-provision records' } },
-      async (req) => listContinuous(ctx.db, reader(req).orgId),
+      {
+        config: { duty: { duty: 'provision_records', access: 'read' } },
+        schema: { tags, summary: '継続的提供の記録 / continuous-provision records' },
+      },
+      async (req) => listContinuous(ctx.db, requireDuty(req, 'provision_records', 'read').orgId),
     );
 
     app.get(
       '/provision/disposals',
-      { config: readers, schema: { tags, summary: '記録の廃棄の記録 / disposals of expired records', querystring: pageQuery } },
-      async (req) => listDisposals(ctx.db, reader(req).orgId, req.query),
+      {
+        config: { duty: { duty: 'provision_records', access: 'read' } },
+        schema: { tags, summary: '記録の廃棄の記録 / disposals of expired records', querystring: pageQuery },
+      },
+      async (req) => listDisposals(ctx.db, requireDuty(req, 'provision_records', 'read').orgId, req.query),
     );
 
     app.get(
       '/members/:id/provisions',
       {
-        config: readers,
+        config: { duty: { duty: 'provision_records', access: 'read' } },
         schema: { tags, summary: '第三者提供・受領の記録 / provision and receipt records', params: memberParams },
       },
       async (req) => {
-        const actor = reader(req);
+        const actor = requireDuty(req, 'provision_records', 'read');
         const member = await ctx.db.selectFrom('members').select('org_id').where('id', '=', req.params.id).executeTakeFirst();
         if (!member || member.org_id !== actor.orgId) throw new AppError('member_not_found');
         return { records: await listProvisionRecords(ctx.db, req.params.id) };
@@ -184,7 +203,7 @@ export function provisionRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.post(
       '/members/:id/provisions',
       {
-        config: recorders,
+        config: { roles: provisionKinds('record'), duty: { duty: 'provision_records', access: 'handle' } },
         schema: {
           tags,
           summary: '第三者提供・受領の記録 / record a provision or receipt',
