@@ -196,6 +196,11 @@ export const thirdPartySchema = z.strictObject({
   country_regime: optionalText,
   /** 提供先が講ずる個人情報の保護のための措置 (Art. 28(2)): what the foreign recipient does to protect the data. */
   recipient_measures: optionalText,
+  /**
+   * A contract with the recipient stands in for the provision record (Rule 19(1)): its records are kept 1 year
+   * after the last provision instead of 3 years (modules/provision; a run may still choose).
+   */
+  contract_record: z.boolean().optional(),
   note: optionalText,
 });
 

@@ -29,7 +29,8 @@ export interface RunInput {
   exceptionReason?: string | undefined;
   /** One record per person, or one continuous-provision record for the recipient (ignored for exceptions). */
   recordMode: Exclude<ProvisionRecordMode, 'none'>;
-  retention: ProvisionRetention;
+  /** Without it, the register entry's: `contract` where a contract stands in for the record (`contract_record`). */
+  retention?: ProvisionRetention | undefined;
 }
 
 export interface EvaluatedRun {
@@ -38,6 +39,7 @@ export interface EvaluatedRun {
   items: string[];
   basis: LegalBasis;
   recordMode: ProvisionRecordMode;
+  retention: ProvisionRetention;
   foreign: boolean;
   considered: number;
   included: { memberId: string; consentEventId: string | null }[];
@@ -89,6 +91,7 @@ export async function evaluateRun(db: DbOrTx, orgId: string, input: RunInput): P
     basis,
     // No record is kept for an Art. 27(1) exception (Art. 29(1) proviso); the run is still audited.
     recordMode: basis === 'consent' ? input.recordMode : 'none',
+    retention: input.retention ?? (party.contract_record ? 'contract' : 'record'),
     foreign,
     considered: members.length + (unmatched.not_in_organization ?? 0) + (unmatched.duplicate ?? 0),
     included,

@@ -59,7 +59,7 @@ export async function previewRun(
       legal_basis: run.basis,
       exception_reason: run.basis === 'consent' ? null : (input.exceptionReason?.trim() ?? null),
       record_mode: run.recordMode,
-      retention: input.retention,
+      retention: run.retention,
       population: JSON.stringify(input.population),
       status: 'previewed',
       included: run.included.length,

@@ -331,6 +331,10 @@ describe.each(availableDialects())('provision runs on %s', (dialect) => {
     await at('2027-02-01T03:00:00Z');
     const p = await preview({ third_party_code: 'insurer', retention: 'contract', population: { kind: 'codes', member_codes: [code(9)] } });
     await officer.post(`/api/v1/provision/runs/${p.body.id}/confirm`);
+    // The register entry may say so itself: runs to it then default to the contract's keeping period.
+    await publishRegister([{ ...insurer, code: 'insurer-contract', contract_record: true }]);
+    const byRegister = await preview({ third_party_code: 'insurer-contract', population: { kind: 'codes', member_codes: [code(9)] } });
+    expect(byRegister.body).toMatchObject({ retention: 'contract', included: 0, excluded: { no_consent: 1 } });
     const rec = await officer.get(`/api/v1/members/${await f.memberId(code(9))}/provisions`);
     expect((rec.body.records as { retention: string; keep_until: string }[]).find((r) => r.retention === 'contract')?.keep_until).toBe(
       '2028-02-01',

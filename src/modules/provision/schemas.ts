@@ -64,8 +64,10 @@ export const previewRunBody = z.strictObject({
     .describe('記録の作成方法 / one record per person or a continuous record'),
   retention: z
     .enum(['record', 'contract'])
-    .default('record')
-    .describe('保存期間の根拠: 記録（3年）または契約書で代替（最後の提供から1年）/ retention basis'),
+    .optional()
+    .describe(
+      '保存期間の根拠: 記録（3年）または契約書で代替（最後の提供から1年）。省略時は登録簿の提供先の設定 / retention basis (default: the register entry’s)',
+    ),
 });
 export type PreviewRunBody = z.infer<typeof previewRunBody>;
 

@@ -187,7 +187,16 @@ export function RunForm({ onDone }: { onDone: () => void }) {
           <div className="form-grid">
             <Field label={t('provision.recipient')} required>
               {(p) => (
-                <select {...p} name="third_party" value={party} onChange={(e) => setParty(e.target.value)}>
+                <select
+                  {...p}
+                  name="third_party"
+                  value={party}
+                  onChange={(e) => {
+                    setParty(e.target.value);
+                    // Where a contract stands in for the record, the register says so: 1 year instead of 3.
+                    setRetention(parties.find((tp) => tp.code === e.target.value)?.contract_record ? 'contract' : 'record');
+                  }}
+                >
                   <option value="">{t('provision.recipient.choose')}</option>
                   {parties.map((tp) => (
                     <option key={tp.code} value={tp.code}>

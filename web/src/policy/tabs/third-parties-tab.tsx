@@ -109,6 +109,12 @@ export function ThirdPartiesTab({ doc, change }: TabProps) {
                 onChange={(v) => set({ ...tp, representative: opt(v) })}
               />
             </div>
+            <CheckInput
+              label={t('policy.f.contractRecord')}
+              path={`${at}.contract_record`}
+              checked={tp.contract_record === true}
+              onChange={(on) => set({ ...tp, contract_record: on ? true : undefined })}
+            />
             <CheckList
               legend={t('policy.thirdParties.items')}
               path={`${at}.items`}
