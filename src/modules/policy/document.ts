@@ -197,7 +197,7 @@ export const thirdPartySchema = z.strictObject({
   /** 提供先が講ずる個人情報の保護のための措置 (Art. 28(2)): what the foreign recipient does to protect the data. */
   recipient_measures: optionalText,
   /**
-   * A contract with the recipient stands in for the provision record (Rule 19(1)): its records are kept 1 year
+   * A contract with the recipient stands in for the provision record (the enforcement rules allow it): kept 1 year
    * after the last provision instead of 3 years (modules/provision; a run may still choose).
    */
   contract_record: z.boolean().optional(),
