@@ -86,10 +86,14 @@ if ((!existsSync(chromium) || !cjkFont() || !pdfTools() || !sshd()) && isRoot) {
     "Installing Debian's chromium, fonts-noto-cjk, poppler-utils and openssh-server (apt-get)",
   );
   spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
-  spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium', 'fonts-noto-cjk', 'poppler-utils', 'openssh-server'], {
-    stdio: 'inherit',
-    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-  });
+  spawnSync(
+    'apt-get',
+    ['install', '-y', '-qq', '--no-install-recommends', 'chromium', 'fonts-noto-cjk', 'poppler-utils', 'openssh-server'],
+    {
+      stdio: 'inherit',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    },
+  );
 }
 const browserReady = existsSync(chromium);
 if (!browserReady) {

@@ -37,6 +37,7 @@ import { portalDataRoutes } from '../modules/portal/data-routes.ts';
 import { MEMBER_SESSION_COOKIE, requireMember } from '../modules/portal/guard.ts';
 import { portalAuthRoutes } from '../modules/portal/routes.ts';
 import { findMemberSession } from '../modules/portal/sessions.ts';
+import { provisionRoutes } from '../modules/provision/routes.ts';
 import { pseudonymizedRoutes } from '../modules/pseudonymized/routes.ts';
 import { requestExportRoutes } from '../modules/requests/export-routes.ts';
 import { requestRoutes } from '../modules/requests/routes.ts';
@@ -248,6 +249,7 @@ export async function buildServer(ctx: AppContext, config: Config, opts: ServerO
       await api.register(pseudonymizedRoutes(ctx));
       await api.register(handoverRoutes(ctx));
       await api.register(deliveriesRoutes(ctx));
+      await api.register(provisionRoutes(ctx));
       await api.register(portalAuthRoutes(ctx, config));
       await api.register(portalDataRoutes(ctx, requireMember));
       api.get('/health', { schema: { tags: ['system'], summary: '稼働確認 / health' } }, async () => ({ ok: true }));

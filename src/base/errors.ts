@@ -278,6 +278,34 @@ export const errorCatalogue = {
     '本人の請求により、この提供先への第三者提供は停止されています。',
     'Provision to this recipient has been stopped at the person’s request.',
   ],
+  // Provision runs, continuous records and disposals (issue 14 §1; modules/provision)
+  provision_consent_before_foreign_info: [
+    403,
+    '本人の同意は、外国にある第三者への提供に必要な情報（所在国・制度・提供先の措置）が示される前のものです。',
+    'The person consented before the information required for a foreign recipient (country, regime, measures) was shown.',
+  ],
+  provision_foreign_info_missing: [
+    409,
+    '外国にある第三者です。所在国、その国の個人情報保護制度、提供先が講ずる措置を第三者提供の登録に記載するまで提供できません（法第28条）。',
+    'A recipient outside Japan: record its country, that country’s regime and the recipient’s measures in the register first (Art. 28).',
+  ],
+  provision_items_missing: [
+    409,
+    '提供先の登録に提供する項目がありません。第三者提供の登録に項目を記載してください。',
+    'The recipient’s register entry names no items to provide. Add them to the register first.',
+  ],
+  provision_population_too_large: [
+    422,
+    '対象者が多すぎます（上限10万人）。条件で絞り込んでください。',
+    'The population is too large (at most 100,000 people). Narrow the filter.',
+  ],
+  provision_run_not_found: [404, '提供の実行記録が見つかりません。', 'Provision run not found.'],
+  provision_run_confirmed: [409, 'この提供はすでに確定しています。', 'This provision run has already been confirmed.'],
+  provision_run_not_confirmed: [
+    409,
+    'この提供はまだ確定していません。確定してからダウンロードしてください。',
+    'This provision run is not confirmed yet. Confirm it before downloading the file.',
+  ],
   // Exports (audit trail, request list)
   export_too_large: [
     422,

@@ -47,3 +47,25 @@ export const REQUIRED_CONTRACT_CLAUSES = ['confidentiality', 'no_reprovision'] a
  * withdrawn member is in no transfer or hand-over file; a withdrawn member without a leave date counts as beyond.
  */
 export const WITHDRAWN_MEMBER_RETENTION_YEARS = 10;
+
+/**
+ * Records of third-party provision and receipt (Arts. 29–30; Rules 20 and 24): kept 3 years from the provision
+ * (a continuous-provision record: 3 years from its last entry); where a contract stands in for the record,
+ * 1 year after the last provision. Then the disposal job disposes of them.
+ */
+export const PROVISION_RECORD_KEEP_YEARS = 3;
+export const PROVISION_CONTRACT_KEEP_YEARS = 1;
+
+/** `YYYY-MM-DD` plus whole years; 29 February becomes 28 February in a year without it. */
+export function addYears(date: string, years: number): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const target = new Date(Date.UTC(y + years, m - 1, d));
+  // Date rolls 29 Feb over to 1 Mar: step back to the last day of February instead.
+  if (target.getUTCMonth() !== m - 1) target.setUTCDate(0);
+  return target.toISOString().slice(0, 10);
+}
+
+/** The last day a provision record is kept, from the date of its (last) provision and its retention basis. */
+export function provisionKeepUntil(lastProvisionOn: string, retention: 'record' | 'contract'): string {
+  return addYears(lastProvisionOn, retention === 'contract' ? PROVISION_CONTRACT_KEEP_YEARS : PROVISION_RECORD_KEEP_YEARS);
+}

@@ -27,6 +27,7 @@ const groups: [names: string[], load: () => Promise<Register>][] = [
   [['orgs'], async () => (await import('./organizations.ts')).organizationCommands],
   [['policy'], async () => (await import('./policy.ts')).policyCommands],
   [['pseudonymize'], async () => (await import('./pseudonymize.ts')).pseudonymizeCommands],
+  [['provision'], async () => (await import('./provision.ts')).provisionCommands],
   [['requests'], async () => (await import('./requests.ts')).requestCommands],
   [['systems'], async () => (await import('./systems.ts')).systemsCommands],
 ];

@@ -55,6 +55,11 @@ export const auditActionLabels = {
   'ledger.export': { ja: '台帳の出力', en: 'Ledger exported' },
   'consent.change': { ja: '同意・選択の変更', en: 'Consent or choice changed' },
   'provision.record': { ja: '第三者提供・受領の記録', en: 'Third-party provision recorded' },
+  'provision.preview': { ja: '第三者提供の事前確認', en: 'Third-party provision previewed' },
+  'provision.run': { ja: '第三者提供の実行', en: 'Third-party provision run' },
+  'provision.download': { ja: '第三者提供ファイルのダウンロード', en: 'Third-party provision file downloaded' },
+  'provision.receipts': { ja: '第三者からの受領の記録（一括）', en: 'Receipts from a third party recorded (list)' },
+  'provision.dispose': { ja: '第三者提供記録の廃棄', en: 'Provision records disposed of' },
   'request.file': { ja: '請求の受付', en: 'Request filed' },
   'request.step': { ja: '請求の手続き', en: 'Request step' },
   'request.update': { ja: '請求の変更', en: 'Request changed' },
@@ -270,6 +275,27 @@ export const auditDetailFieldLabels: Record<string, Labelled> = {
   origin_kind: { ja: '提供元の種類', en: 'Kind of origin' },
   origin_id: { ja: '提供元ID', en: 'Origin id' },
   bytes: { ja: 'バイト数', en: 'Bytes' },
+  // provision runs and disposals (modules/provision)
+  legal_basis: { ja: '提供の根拠', en: 'Legal basis' },
+  exception_reason: { ja: '例外の理由', en: 'Reason for the exception' },
+  record_mode: { ja: '記録の方法', en: 'Record' },
+  included: { ja: '提供した人数', en: 'People provided' },
+  excluded: { ja: '除外（理由別）', en: 'Left out (by reason)' },
+  records: { ja: '記録数', en: 'Records' },
+  recorded: { ja: '記録した人数', en: 'People recorded' },
+  continuous: { ja: '継続的提供の記録', en: 'Continuous record' },
+  disposal: { ja: '廃棄記録', en: 'Disposal' },
+  count: { ja: '件数', en: 'Count' },
+  oldest_on: { ja: '最も古い日付', en: 'Oldest' },
+  newest_on: { ja: '最も新しい日付', en: 'Newest' },
+  job_run: { ja: 'ジョブの実行', en: 'Job run' },
+  not_in_organization: { ja: '組合員ではない', en: 'not in the organization' },
+  duplicate: { ja: '重複', en: 'duplicate' },
+  withdrawn_member: { ja: '脱退した組合員', en: 'withdrawn member' },
+  no_consent: { ja: '同意なし', en: 'no consent' },
+  consent_withdrawn: { ja: '同意の撤回', en: 'consent withdrawn' },
+  provision_stopped: { ja: '請求による提供停止', en: 'provision stopped by request' },
+  consent_before_foreign_info: { ja: '外国提供の情報提供前の同意', en: 'consent before the Art. 28 information' },
 };
 
 /** Japanese and English words for the codes the detail's values hold. Unknown codes are shown as they are. */
@@ -436,6 +462,19 @@ const keyedValueLabels: Record<string, Record<string, Labelled>> = {
   },
   sent_by: handoverMethodLabels,
   inspection_result: inspectionResultLabels,
+  legal_basis: {
+    consent: { ja: '本人の同意', en: 'consent' },
+    law: { ja: '法令に基づく場合', en: 'required by law' },
+    life_body_property: { ja: '人の生命・身体・財産の保護', en: 'life, body or property' },
+    public_health_children: { ja: '公衆衛生・児童の健全育成', en: 'public health or children' },
+    public_body: { ja: '国の機関等への協力', en: 'cooperation with public bodies' },
+    academic_research: { ja: '学術研究', en: 'academic research' },
+  },
+  record_mode: {
+    per_person: { ja: '本人ごとの記録', en: 'one record per person' },
+    continuous: { ja: '継続的提供の記録', en: 'continuous record' },
+    none: { ja: '記録なし（法第27条第1項の例外）', en: 'no record (Art. 27(1) exception)' },
+  },
   secret: {
     set: { ja: '設定', en: 'set' },
     kept: { ja: '変更なし', en: 'kept' },
@@ -504,6 +543,8 @@ const CODED = new Set([
   'destination',
   'sent_by',
   'inspection_result',
+  'legal_basis',
+  'record_mode',
 ]);
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
@@ -824,6 +865,27 @@ function sentence(lang: AuditLang, e: AuditEntryWords, names: AuditNames): strin
       return (
         (ja ? `共同利用 ${str(d.joint_use)} のデータを出力` : `Exported data for joint use ${str(d.joint_use)}`) +
         paren(...rest('purposes', 'items', 'rows', 'left_out', 'charset'))
+      );
+    case 'provision.preview':
+    case 'provision.run':
+      return (
+        (ja
+          ? `第三者 ${str(d.third_party)} への提供を${e.action === 'provision.run' ? '実行' : '事前確認'}${e.outcome === 'ok' ? '' : '（拒否）'}`
+          : `${e.action === 'provision.run' ? 'Ran' : 'Previewed'} a provision to ${str(d.third_party)}${e.outcome === 'ok' ? '' : ' (refused)'}`) +
+        paren(...rest('legal_basis', 'exception_reason', 'record_mode', 'included', 'excluded', 'records', 'via'))
+      );
+    case 'provision.download':
+      return (
+        (ja ? `第三者 ${str(d.third_party)} への提供ファイルをダウンロード` : `Downloaded the file for ${str(d.third_party)}`) +
+        paren(...rest('rows', 'charset', 'via'))
+      );
+    case 'provision.dispose':
+      return (
+        (ja ? '保存期間を過ぎた第三者提供の記録を廃棄' : 'Disposed of provision records past their keeping date') +
+        paren(
+          F('kind', d.kind === 'continuous' ? (ja ? '継続的提供の記録' : 'continuous records') : ja ? '本人ごとの記録' : 'single records'),
+          ...rest('count', 'oldest_on', 'newest_on'),
+        )
       );
     default: {
       const list = auditDetailList(lang, d, names).map((f): [string, string] => [f.label, f.value]);

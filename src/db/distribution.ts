@@ -75,6 +75,10 @@ export const distribution: Record<keyof Database | ToolTable, Distribution> = {
   request_events: via(true, { column: 'request_id', table: 'subject_requests' }),
   request_documents: via(true, { column: 'request_id', table: 'subject_requests' }),
   provision_records: byOrg(true),
+  provision_runs: byOrg(false),
+  provision_run_members: via(true, { column: 'run_id', table: 'provision_runs' }),
+  provision_continuous_records: byOrg(false),
+  provision_disposals: byOrg(false),
   import_runs: byOrg(true),
 
   // Alerts and their counters, per organization.

@@ -24,6 +24,7 @@ import { connectedSystems } from './migrations/0019-connected-systems.ts';
 import { systemTasks } from './migrations/0020-system-tasks.ts';
 import { discovery } from './migrations/0021-discovery.ts';
 import { requestSystemsPlanned } from './migrations/0022-request-systems-planned.ts';
+import { provisionRuns } from './migrations/0023-provision-runs.ts';
 import { handovers } from './migrations/0024-handovers.ts';
 import { deliveries } from './migrations/0026-deliveries.ts';
 import { pseudonymized } from './migrations/0027-pseudonymized.ts';
@@ -53,6 +54,7 @@ function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0020-system-tasks': systemTasks,
     '0021-discovery': discovery,
     '0022-request-systems-planned': requestSystemsPlanned,
+    '0023-provision-runs': provisionRuns,
     '0024-handovers': handovers,
     '0026-deliveries': deliveries,
     '0027-pseudonymized': pseudonymized,

@@ -607,6 +607,84 @@ export interface ProvisionRecordTable {
   note: string | null;
   created_at: string;
   created_by: string | null;
+  /** The provision run that wrote the record (modules/provision/confirm-run.ts). */
+  run_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Set when the record is a person's entry in a continuous-provision record (継続的提供の記録). */
+  continuous_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** `record`: kept 3 years; `contract`: a contract stands in for the record, kept 1 year after the last provision. */
+  retention: ColumnType<ProvisionRetention, ProvisionRetention | undefined, ProvisionRetention>;
+}
+
+export type ProvisionRetention = 'record' | 'contract';
+export type ProvisionRecordMode = 'per_person' | 'continuous' | 'none';
+
+/** One provision run to a recipient of the third-party register: previewed, then confirmed by the officer. */
+export interface ProvisionRunTable {
+  id: string;
+  org_id: string;
+  third_party_code: string;
+  recipient_name: string;
+  /** JSON array of item codes (the recipient's register items). */
+  items: string;
+  /** `consent` or an Art. 27(1) exception. */
+  legal_basis: string;
+  /** The written reason for an exception (required with one). */
+  exception_reason: string | null;
+  record_mode: ProvisionRecordMode;
+  retention: ProvisionRetention;
+  /** JSON of how the population was chosen (codes, filter, system), never names. */
+  population: string;
+  status: 'previewed' | 'confirmed';
+  included: number;
+  /** JSON: reason → count of the people left out. */
+  excluded: string;
+  policy_version: number | null;
+  continuous_id: string | null;
+  occurred_on: string | null;
+  created_at: string;
+  created_by: string | null;
+  confirmed_at: string | null;
+  confirmed_by: string | null;
+}
+
+export interface ProvisionRunMemberTable {
+  run_id: string;
+  member_id: string;
+  consent_event_id: string | null;
+}
+
+/** 継続的提供の記録: one record per recipient, extended by later runs; its people are `provision_records` rows. */
+export interface ProvisionContinuousRecordTable {
+  id: string;
+  org_id: string;
+  third_party_code: string;
+  counterparty_name: string;
+  counterparty_address: string | null;
+  counterparty_representative: string | null;
+  items: string;
+  legal_basis: string;
+  retention: ProvisionRetention;
+  first_on: string;
+  last_on: string;
+  keep_until: string;
+  people: number;
+  runs: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** What the disposal job disposed of: never names, only the kind, how many and the dates. */
+export interface ProvisionDisposalTable {
+  id: string;
+  org_id: string;
+  kind: 'record' | 'continuous';
+  count: number;
+  oldest_on: string;
+  newest_on: string;
+  disposed_at: string;
+  job: string | null;
+  job_due_at: string | null;
+  job_run_id: string | null;
 }
 
 /** One run of a scheduled job (modules/jobs): leased by one instance at a time, retried, then dead. */
@@ -802,6 +880,10 @@ export interface Database {
   request_events: RequestEventTable;
   request_documents: RequestDocumentTable;
   provision_records: ProvisionRecordTable;
+  provision_runs: ProvisionRunTable;
+  provision_run_members: ProvisionRunMemberTable;
+  provision_continuous_records: ProvisionContinuousRecordTable;
+  provision_disposals: ProvisionDisposalTable;
   job_runs: JobRunTable;
   connected_systems: ConnectedSystemTable;
   system_tasks: SystemTaskTable;

@@ -131,6 +131,52 @@ export type AuditEvent = Base &
         outcome: 'ok' | 'refused';
         detail: { record?: string; third_party: string | null; direction: string; items: string[] };
       }
+    // A provision run (modules/provision): counts by reason, never names.
+    | {
+        action: 'provision.preview';
+        outcome: 'ok' | 'refused';
+        detail: {
+          run?: string;
+          third_party: string;
+          legal_basis?: string;
+          included?: number;
+          excluded?: Record<string, number>;
+          via: string;
+        };
+      }
+    | {
+        action: 'provision.run';
+        outcome: 'ok';
+        detail: {
+          run: string;
+          third_party: string;
+          legal_basis: string;
+          exception_reason?: string;
+          record_mode: string;
+          included: number;
+          excluded: Record<string, number>;
+          records: number;
+          continuous?: string;
+          via: string;
+        };
+      }
+    // Receipts recorded for a list of people (Art. 30): counts, the items, never names.
+    | {
+        action: 'provision.receipts';
+        outcome: 'ok';
+        detail: { recorded: number; excluded: Record<string, number>; items: string[]; via: string };
+      }
+    | {
+        action: 'provision.download';
+        outcome: 'ok';
+        detail: { run: string; third_party: string; rows: number; charset: string; via: string };
+      }
+    // The disposal job: what kind of record, how many, their dates (no person).
+    | {
+        action: 'provision.dispose';
+        outcome: 'ok';
+        detail: { disposal: string; kind: string; count: number; oldest_on: string; newest_on: string; job_run: string | null };
+      }
     | {
         action: 'request.file' | 'request.step' | 'request.update' | 'request.document' | 'request.assign';
         outcome: 'ok';

@@ -122,6 +122,12 @@ export interface Connector {
   describe(): Promise<TableDescription[]>;
   /** A sample of every column's non-null values, read-only, for discovery. */
   sample(size?: number): Promise<ColumnSample[]>;
+  /**
+   * The member codes the system holds: the distinct values of the link column of every mapped table linked by
+   * member code (or of `table` only), read-only — for choosing a population (a provision run to the members who
+   * have rows there). Optional: a kind that cannot be queried at once (the drop folder) has none.
+   */
+  memberCodes?(map: PolicySystem, opts?: { table?: string }): Promise<string[]>;
   /** The person's rows in every table of the map, walking `link` then `via`. Read-only. */
   select(map: PolicySystem, person: PersonIdentities, opts?: WorkOptions): Promise<FoundTable[]>;
   /** What `change` would do, read-only. */

@@ -260,6 +260,30 @@ export function sqlConnector(driver: SqlDriver, opts: { code: string }): Connect
         }),
       ),
 
+    memberCodes: (map, opts = {}) =>
+      g(() =>
+        driver.read(async (s): Promise<string[]> => {
+          await checkMap(driver, s, map);
+          const tables = map.tables.filter((t) => t.link?.identity === 'member_code' && (!opts.table || t.table === opts.table));
+          if (!tables.length) {
+            throw new AppError(
+              'system_table_missing',
+              undefined,
+              `No mapped table of ${map.code} is linked by member code${opts.table ? ` named ${opts.table}` : ''}.`,
+            );
+          }
+          const codes = new Set<string>();
+          for (const t of tables) {
+            const col = driver.quote(t.link!.column);
+            for (const r of await s.query(`select distinct ${col} as v from ${driver.table(t.table)} where ${col} is not null`)) {
+              const v = r.v?.trim();
+              if (v) codes.add(v);
+            }
+          }
+          return [...codes].sort();
+        }),
+      ),
+
     select: (map, person) =>
       g(() =>
         driver.read(async (s): Promise<FoundTable[]> => {

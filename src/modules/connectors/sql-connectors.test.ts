@@ -77,6 +77,16 @@ describe.each(availableDatabaseKinds())('the %s connector', (kind) => {
     expect(column('deliveries', 'phone').references).toBeUndefined();
   });
 
+  it('lists the member codes of the tables linked by member code (a provision run’s population)', async () => {
+    const before = await snapshot();
+    const codes = await connector.memberCodes!(map);
+    expect(codes).toContain(PERSON.member_code);
+    expect(codes).toEqual([...new Set(codes)].sort());
+    expect(codes.length).toBeGreaterThan(1);
+    await refusal(connector.memberCodes!(map, { table: 'orders' }), 'system_table_missing');
+    expect(await snapshot()).toEqual(before);
+  });
+
   it('samples every column read-only for discovery', async () => {
     const samples = await connector.sample(5);
     const email = samples.find((s) => s.table === 'customers' && s.column === 'email')!;

@@ -19,7 +19,7 @@ import { consentHistory, listConsents } from '../consent/consents.ts';
 import { memberFieldLabels } from '../members/fields.ts';
 import type { PolicyDocument } from '../policy/document.ts';
 import { policyInEffect } from '../policy/in-effect.ts';
-import { listProvisionRecords } from '../provision/records.ts';
+import { listProvisionRecords } from '../provision/list-records.ts';
 import { disclosedSystemRows } from '../system-tasks/read-tasks.ts';
 import type { DisclosurePackage } from './types.ts';
 
@@ -103,6 +103,7 @@ export async function buildPackage(
       items: p.items,
       legal_basis: p.legal_basis,
       acquisition: p.acquisition,
+      continuous: p.continuous ? { first_on: p.continuous.first_on, last_on: p.continuous.last_on } : null,
     })),
     requests,
     accesses,

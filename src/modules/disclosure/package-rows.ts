@@ -164,7 +164,8 @@ export function packageRows(pkg: DisclosurePackage, lang: PackageLanguage = 'ja'
       w(labelOf(directionLabels, p.direction)),
       p.counterparty,
       p.occurred_on,
-      [p.items.map(item).join(sep), w(labelOf(legalBasisLabels, p.legal_basis))].join(' | '),
+      // A receipt (Art. 30) has no basis of provision of the co-op's own: its items alone.
+      [p.items.map(item).join(sep), ...(p.direction === 'received' ? [] : [w(labelOf(legalBasisLabels, p.legal_basis))])].join(' | '),
     );
   }
   for (const r of pkg.requests) {

@@ -76,14 +76,16 @@ export function provisionsSection(doc: PDFKit.PDFDocument, pkg: DisclosurePackag
       ],
       continued: { ja: '第三者提供・受領の記録（続き）', en: 'Provision records (continued)' },
       rows: pkg.provision_records.map((r) => [
-        japaneseDate(r.occurred_on),
+        r.continuous
+          ? { text: japaneseDate(r.continuous.first_on), sub: `継続的提供 〜${japaneseDate(r.continuous.last_on)}` }
+          : japaneseDate(r.occurred_on),
         labelCell(labelOf(directionLabels, r.direction)),
         {
           text: r.counterparty,
           sub: [r.counterparty_address, r.counterparty_representative].filter(Boolean).join(' ') || null,
         },
         r.items.map(names.item).join('、'),
-        labelCell(labelOf(legalBasisLabels, r.legal_basis)),
+        r.direction === 'received' ? '—' : labelCell(labelOf(legalBasisLabels, r.legal_basis)),
         orDash(r.acquisition),
       ]),
     }),

@@ -71,6 +71,8 @@ export interface DisclosurePackage {
     items: string[];
     legal_basis: string;
     acquisition: string | null;
+    /** An entry in a continuous-provision record (継続的提供の記録): the span of the record's provisions. */
+    continuous: { first_on: string; last_on: string } | null;
   }[];
   requests: {
     reference: string;

@@ -11,7 +11,10 @@
  *   transaction that materialises it; a second run finds nothing scheduled. The policy store also activates
  *   due versions when it reloads (every 5 s in use), so the engine enforces a new version from midnight even
  *   if this job is late or dead; the job covers an installation nobody uses at midnight;
- * - `prune_job_runs` deletes finished runs past 30 days (dead and failed runs stay until handled).
+ * - `prune_job_runs` deletes finished runs past 30 days (dead and failed runs stay until handled);
+ * - `dispose_provision_records` disposes of provision records past their keeping date, writing a disposal
+ *   record and an audit entry per organization and kind (provision/dispose-records.ts): a second run finds
+ *   nothing more to dispose of.
  *
  * Auditing: the runner writes no audit entries of its own. What changes registers or personal data records
  * itself, as it does when a person triggers it: each reminder mail (`notify.sent` / `notify.failed`), each
@@ -22,6 +25,7 @@ import { pruneAccessCounters } from '../audit/alerts.ts';
 import { pruneStaffSignIns } from '../auth/sessions.ts';
 import { activateDueVersions } from '../policy/versions.ts';
 import { pruneMemberSignIns } from '../portal/sessions.ts';
+import { disposeExpiredRecords } from '../provision/dispose-records.ts';
 import { sendReminders } from '../requests/notify.ts';
 import type { JobDefinition } from './definitions.ts';
 import { pruneFinishedRuns } from './lease.ts';
@@ -83,5 +87,12 @@ export const mamoriJobs: readonly (JobDefinition & { name: JobName })[] = [
     handler: async (ctx) => ({
       deleted: await pruneFinishedRuns(ctx.db, new Date(ctx.clock().getTime() - KEEP_RUNS_DAYS * 24 * 3600_000)),
     }),
+  },
+  {
+    name: 'dispose_provision_records',
+    // Keeping dates are dates in Japan: a record kept "until" a day is disposed of after that day has ended.
+    schedule: { dailyAtJst: '02:30' },
+    ...daily,
+    handler: async (ctx, run) => ({ ...(await disposeExpiredRecords(ctx, { dueAt: run.dueAt })) }),
   },
 ];

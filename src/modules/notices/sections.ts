@@ -247,6 +247,7 @@ function thirdPartyBlocks(doc: PolicyDocument, itemName: (codes: string[]) => st
         ? [
             { term: '提供先の所在国', values: [t.country] },
             { term: '当該国の個人情報の保護に関する制度', values: [t.country_regime ?? '—'] },
+            { term: '提供先が講ずる個人情報の保護のための措置', values: [t.recipient_measures ?? '—'] },
           ]
         : []),
       ...(t.note ? [{ term: '備考', values: [t.note] }] : []),

@@ -199,6 +199,13 @@ export const thirdPartySchema = z.strictObject({
   /** Country of the recipient when outside Japan (Art. 28: the person is told before consenting). */
   country: shortText.optional(),
   country_regime: optionalText,
+  /** 提供先が講ずる個人情報の保護のための措置 (Art. 28(2)): what the foreign recipient does to protect the data. */
+  recipient_measures: optionalText,
+  /**
+   * A contract with the recipient stands in for the provision record (the enforcement rules allow it): kept 1 year
+   * after the last provision instead of 3 years (modules/provision; a run may still choose).
+   */
+  contract_record: z.boolean().optional(),
   note: optionalText,
 });
 

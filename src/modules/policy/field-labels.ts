@@ -69,6 +69,8 @@ const fields: Record<string, Label> = {
   transmission: ['提供の方法', 'transmission'],
   country: ['所在国', 'country'],
   country_regime: ['当該国の個人情報の保護に関する制度', 'the country’s regime'],
+  recipient_measures: ['提供先が講ずる個人情報の保護のための措置', 'the recipient’s measures'],
+  contract_record: ['契約書を提供記録に代える', 'a contract stands in for the record'],
   service: ['委託する業務', 'service'],
   contract: ['契約', 'contract'],
   confidentiality: ['秘密保持', 'confidentiality'],

@@ -63,6 +63,11 @@ describe('lint before publish', () => {
       (d: PolicyDocument) => d.safety_measures!.storage.push({ country: 'シンガポール' }),
       'storage_country_regime_missing@safety_measures.storage[1].regime',
     ],
+    [
+      'a foreign recipient without its measures (Art. 28)',
+      (d: PolicyDocument) => Object.assign(d.third_parties[0]!, { country: 'US', country_regime: '連邦法はなく州法がある。' }),
+      'third_party_foreign_measures_missing@third_parties[0].recipient_measures',
+    ],
   ])('refuses %s with the exact gap', (_name, edit, gap) => {
     const doc = edited(edit as (d: PolicyDocument) => void);
     expect(errorsOf(doc)).toContain(gap);

@@ -368,6 +368,14 @@ export function lintPolicy(doc: PolicyDocument, opts: LintOptions): LintGap[] {
         `Foreign recipient “${tp.name}” (${tp.country}) lacks information on that country’s regime (Art. 28).`,
       );
     }
+    if (tp.country && !JAPAN.test(tp.country) && !tp.recipient_measures) {
+      error(
+        'third_party_foreign_measures_missing',
+        `${at}.recipient_measures`,
+        `外国の第三者「${tp.name}」（${tp.country}）が講ずる個人情報の保護のための措置の情報がありません。`,
+        `Foreign recipient “${tp.name}” (${tp.country}) lacks information on the measures it takes (Art. 28).`,
+      );
+    }
     tp.items.forEach((code, k) => {
       usedItems.add(code);
       if (!itemCodes.has(code)) {

@@ -1,8 +1,8 @@
 /**
- * The privacy office's API for requests from the person, consents entered on paper or by phone, and
- * provision records. Staff of the member's organization only, and only roles with the duty
- * (base/duties.ts: `member_requests` for requests and consents, `provision_records` for provision
- * records; auditors read); deciding steps, documents and packages are the privacy officer's.
+ * The privacy office's API for requests from the person and consents entered on paper or by phone (provision
+ * records are modules/provision/routes.ts). Staff of the member's organization only, and only roles with the
+ * duty `member_requests` (base/duties.ts; auditors read); deciding steps, documents and packages are the
+ * privacy officer's.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -14,7 +14,6 @@ import { disclosingKinds, requestKinds } from '../../contract/requests.ts';
 import { japanDate } from '../../db/time.ts';
 import { appendAudit } from '../audit/append.ts';
 import { changeConsent, consentHistory, listConsents } from '../consent/consents.ts';
-import { listProvisionRecords, recordProvision } from '../provision/records.ts';
 import { assignRequest, listAssignees } from './assign-request.ts';
 import { deliverPackage, packageForms, packageStates, previewPackage } from './package.ts';
 import { receivedOn } from './received-on.ts';
@@ -357,73 +356,6 @@ export function requestRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           ...(b.guardian_name ? { guardianName: b.guardian_name } : {}),
           ...(b.note ? { note: b.note } : {}),
         });
-      },
-    );
-
-    app.get(
-      '/members/:id/provisions',
-      {
-        config: { duty: { duty: 'provision_records', access: 'read' } },
-        schema: { tags: ['provision'], summary: '第三者提供・受領の記録 / provision and receipt records', params: idParams },
-      },
-      async (req) => {
-        const actor = requireDuty(req, 'provision_records', 'read');
-        await memberInOrg(ctx, actor, req.params.id);
-        return { records: await listProvisionRecords(ctx.db, req.params.id) };
-      },
-    );
-
-    app.post(
-      '/members/:id/provisions',
-      {
-        config: { roles: ['privacy_officer', 'department_manager'], duty: { duty: 'provision_records', access: 'handle' } },
-        schema: {
-          tags: ['provision'],
-          summary: '第三者提供・受領の記録 / record a provision or receipt',
-          params: idParams,
-          body: z.strictObject({
-            direction: z.enum(['provided', 'received']),
-            third_party_code: z.string().trim().min(1).max(64).optional(),
-            counterparty: z
-              .strictObject({
-                name: z.string().trim().min(1).max(200),
-                address: z.string().trim().max(300).optional(),
-                representative: z.string().trim().max(200).optional(),
-              })
-              .optional(),
-            items: z.array(z.string().trim().min(1).max(64)).min(1).max(100),
-            legal_basis: z
-              .enum(['consent', 'law', 'life_body_property', 'public_health_children', 'public_body', 'academic_research'])
-              .optional(),
-            acquisition: z.string().trim().max(1000).optional(),
-            occurred_on: date.optional(),
-            note: z.string().trim().max(1000).optional(),
-          }),
-        },
-      },
-      async (req, reply) => {
-        const actor = requireDuty(req, 'provision_records', 'handle', ['privacy_officer', 'department_manager']);
-        const b = req.body;
-        const row = await recordProvision(ctx, actor, {
-          memberId: req.params.id,
-          direction: b.direction,
-          items: b.items,
-          ...(b.third_party_code ? { thirdPartyCode: b.third_party_code } : {}),
-          ...(b.counterparty
-            ? {
-                counterparty: {
-                  name: b.counterparty.name,
-                  ...(b.counterparty.address ? { address: b.counterparty.address } : {}),
-                  ...(b.counterparty.representative ? { representative: b.counterparty.representative } : {}),
-                },
-              }
-            : {}),
-          ...(b.legal_basis ? { legalBasis: b.legal_basis } : {}),
-          ...(b.acquisition ? { acquisition: b.acquisition } : {}),
-          ...(b.occurred_on ? { occurredOn: b.occurred_on } : {}),
-          ...(b.note ? { note: b.note } : {}),
-        });
-        return reply.status(201).send({ id: row.id, keep_until: row.keep_until });
       },
     );
   };

@@ -99,4 +99,9 @@ export const icons = {
       <path d="M4 21V7l8-4 8 4v14M9 21v-5h6v5M8 10h.01M12 10h.01M16 10h.01" />
     </Icon>
   ),
+  provision: (
+    <Icon>
+      <path d="M4 12h11M11 8l4 4-4 4M17 5h3v14h-3" />
+    </Icon>
+  ),
 };

@@ -24,6 +24,7 @@ import { NewAssetPage } from '../ledger/new-asset-page.tsx';
 import { MemberDetailPage } from '../members/member-detail-page.tsx';
 import { MemberSearchPage } from '../members/member-search-page.tsx';
 import { PolicyNavGroup, policyScreen } from '../policy/policy-nav.tsx';
+import { ProvisionPage } from '../provision/provision-page.tsx';
 import { PseudonymizedPage } from '../pseudonymized/pseudonymized-page.tsx';
 import { NewRequestPage } from '../requests/new-request-page.tsx';
 import { RequestPage } from '../requests/request-page.tsx';
@@ -114,6 +115,9 @@ function Frame() {
       : []),
     ...(can.ledger
       ? [{ to: '/ledger', label: 'nav.ledger' as const, icon: icons.ledger, match: (p: string) => p.startsWith('/ledger') }]
+      : []),
+    ...(can.provisions
+      ? [{ to: '/provision', label: 'nav.provision' as const, icon: icons.provision, match: (p: string) => p.startsWith('/provision') }]
       : []),
     ...(can.systems
       ? [{ to: '/systems', label: 'nav.systems' as const, icon: icons.systems, match: (p: string) => p.startsWith('/systems') }]
@@ -233,6 +237,7 @@ function Routes() {
   if (path === '/pseudonymized') return <PseudonymizedPage />;
   if (path === '/handovers') return <HandoversPage />;
   if (path === '/deliveries') return <DeliveriesPage />;
+  if (path === '/provision') return capabilities(me).provisions ? <ProvisionPage /> : <NotYourDuty />;
   if (path === '/account/totp') return <TotpRebindPage />;
   if (path === '/ledger') return <LedgerPage />;
   if (path === '/ledger/new') return <NewAssetPage />;

@@ -219,7 +219,14 @@ export function ProvisionSection({ data }: { data: MyData }) {
                 const basisKey = `policy.legalBasis.${r.legal_basis}`;
                 return (
                   <tr key={`${r.occurred_on}-${r.counterparty}-${r.items.join()}`}>
-                    <td className="nowrap">{date(r.occurred_on)}</td>
+                    <td className="nowrap">
+                      {date(r.occurred_on)}
+                      {r.continuous && (
+                        <span className="sub">
+                          {t('provision.continuousEntry', { from: date(r.continuous.first_on), to: date(r.continuous.last_on) })}
+                        </span>
+                      )}
+                    </td>
                     <td className="nowrap">{t(r.direction === 'provided' ? 'my.provision.provided' : 'my.provision.received')}</td>
                     <td>
                       {r.counterparty}
@@ -229,7 +236,7 @@ export function ProvisionSection({ data }: { data: MyData }) {
                       {r.acquisition && <span className="sub">{t('my.provision.acquisition', { text: r.acquisition })}</span>}
                     </td>
                     <td>{list(r.items.map(label))}</td>
-                    <td>{has(basisKey) ? t(basisKey) : r.legal_basis}</td>
+                    <td>{r.direction === 'received' ? '—' : has(basisKey) ? t(basisKey) : r.legal_basis}</td>
                   </tr>
                 );
               })}

@@ -7,6 +7,7 @@ import type { ProvisionView } from '../../../src/contract/api.ts';
 import { api } from '../api/client.ts';
 import { Card, ErrorNotice, Loading } from '../components/ui.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
+import { ProvisionRecordForm } from '../provision/record-form.tsx';
 import { href, Link } from '../router.tsx';
 import { capabilities, useLabels, useSession } from '../session.tsx';
 import { MemberConsentsCard } from './member-consents.tsx';
@@ -15,9 +16,9 @@ import type { RequestView } from './request-model.ts';
 import { RequestTable } from './request-table.tsx';
 
 /** A GET whose answer the card shows, with its error. */
-function useAnswer<T>(path: string, query?: Record<string, string>): { data: T | null; error: unknown } {
+function useAnswer<T>(path: string, query?: Record<string, string>, reload = 0): { data: T | null; error: unknown } {
   const [state, setState] = useState<{ data: T | null; error: unknown }>({ data: null, error: null });
-  const key = `${path}?${new URLSearchParams(query).toString()}`;
+  const key = `${path}?${new URLSearchParams(query).toString()}#${reload}`;
   // biome-ignore lint/correctness/useExhaustiveDependencies: the key holds path and query
   useEffect(() => {
     let live = true;
@@ -72,10 +73,15 @@ export function MemberProvisionsCard({ memberId }: { memberId: string }) {
     const key = `provisions.basis.${basis}`;
     return i18n.has(key) ? t(key) : basis;
   };
-  const { data, error } = useAnswer<{ records: ProvisionView[] }>(`/members/${encodeURIComponent(memberId)}/provisions`);
+  const { me } = useSession();
+  const [reload, setReload] = useState(0);
+  const { data, error } = useAnswer<{ records: ProvisionView[] }>(`/members/${encodeURIComponent(memberId)}/provisions`, undefined, reload);
+  // Single records are entered by the roles that record them (modules/provision/permissions.ts).
+  const records = me.duties.provision_records === 'handle' && (me.role.kind === 'privacy_officer' || me.role.kind === 'department_manager');
   return (
     <Card title={t('provisions.title')}>
       <p className="card-lead">{t('provisions.lead')}</p>
+      {records && <ProvisionRecordForm memberId={memberId} onSaved={() => setReload((n) => n + 1)} />}
       {error !== null && <ErrorNotice error={error} />}
       {!data && error === null && <Loading />}
       {data &&
@@ -97,14 +103,23 @@ export function MemberProvisionsCard({ memberId }: { memberId: string }) {
               <tbody>
                 {data.records.map((r) => (
                   <tr key={r.id} data-testid="provision-row">
-                    <td className="nowrap">{i18n.date(r.occurred_on)}</td>
+                    <td className="nowrap">
+                      {i18n.date(r.occurred_on)}
+                      {r.continuous && (
+                        <span className="sub">
+                          {t('provision.continuousEntry', { from: i18n.date(r.continuous.first_on), to: i18n.date(r.continuous.last_on) })}
+                        </span>
+                      )}
+                    </td>
                     <td className="nowrap">{t(`provisions.direction.${r.direction}`)}</td>
                     <td>
                       {r.counterparty_name}
                       {r.counterparty_address && <span className="sub">{r.counterparty_address}</span>}
+                      {r.acquisition && <span className="sub">{r.acquisition}</span>}
                     </td>
                     <td>{i18n.list(r.items.map((i) => labels.item(i)))}</td>
-                    <td>{basisLabel(r.legal_basis)}</td>
+                    {/* A receipt (Art. 30) has no basis of provision: the provider's acquisition is shown instead. */}
+                    <td>{r.direction === 'received' ? '—' : basisLabel(r.legal_basis)}</td>
                     <td className="nowrap">{i18n.date(r.keep_until)}</td>
                   </tr>
                 ))}

@@ -1,6 +1,7 @@
 /**
  * 第三者提供: recipients (named, or a category such as 損害保険会社), the legal basis (Art. 27(1) or consent),
- * the items, how the data is sent, and for a foreign recipient its country and that country's regime (Art. 28).
+ * the items, how the data is sent, and for a foreign recipient its country, that country's regime and the recipient's
+ * measures (Art. 28).
  */
 import { useI18n } from '../../i18n/i18n.tsx';
 import { CheckInput, CheckList, opt, SelectInput, TextInput } from '../form.tsx';
@@ -108,6 +109,12 @@ export function ThirdPartiesTab({ doc, change }: TabProps) {
                 onChange={(v) => set({ ...tp, representative: opt(v) })}
               />
             </div>
+            <CheckInput
+              label={t('policy.f.contractRecord')}
+              path={`${at}.contract_record`}
+              checked={tp.contract_record === true}
+              onChange={(on) => set({ ...tp, contract_record: on ? true : undefined })}
+            />
             <CheckList
               legend={t('policy.thirdParties.items')}
               path={`${at}.items`}
@@ -145,6 +152,14 @@ export function ThirdPartiesTab({ doc, change }: TabProps) {
                 rows={2}
                 value={tp.country_regime}
                 onChange={(v) => set({ ...tp, country_regime: opt(v) })}
+              />
+              <TextInput
+                label={t('policy.f.recipientMeasures')}
+                path={`${at}.recipient_measures`}
+                multiline
+                rows={2}
+                value={tp.recipient_measures}
+                onChange={(v) => set({ ...tp, recipient_measures: opt(v) })}
               />
             </div>
             <TextInput
