@@ -28,6 +28,7 @@ import { jobRoutes } from '../modules/jobs/routes.ts';
 import { ledgerRoutes } from '../modules/ledger/routes.ts';
 import { memberRoutes } from '../modules/members/routes.ts';
 import { noticePageRoutes, publicNoticeApiRoutes } from '../modules/notices/routes.ts';
+import { releaseRoutes } from '../modules/releases/routes.ts';
 import { organizationRoutes } from '../modules/organizations/routes.ts';
 import { setupRoutes } from '../modules/organizations/setup-routes.ts';
 import { policyRoutes } from '../modules/policy/routes.ts';
@@ -242,6 +243,7 @@ export async function buildServer(ctx: AppContext, config: Config, opts: ServerO
       await api.register(systemTaskRoutes(ctx));
       await api.register(systemsRoutes(ctx));
       await api.register(discoveryRoutes(ctx));
+      await api.register(releaseRoutes(ctx));
       await api.register(portalAuthRoutes(ctx, config));
       await api.register(portalDataRoutes(ctx, requireMember));
       api.get('/health', { schema: { tags: ['system'], summary: '稼働確認 / health' } }, async () => ({ ok: true }));

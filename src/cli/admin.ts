@@ -5,6 +5,7 @@ import { appendAudit } from '../modules/audit/append.ts';
 import { KeyRing, saveKeyRing } from '../modules/crypto/data-keys.ts';
 import { createUser, setUserStatus } from '../modules/organizations/service.ts';
 import { reencryptTaskResults } from '../modules/system-tasks/reencrypt-results.ts';
+import { reencryptReleaseKeys } from '../modules/releases/release-key.ts';
 import { reencryptSystemSettings } from '../modules/systems/reencrypt-settings.ts';
 import { cliActor } from './audit.ts';
 
@@ -122,6 +123,8 @@ export function adminCommands(program: Command) {
         count += await reencryptSystemSettings(tx, next);
         // What disclosure tasks found in those systems (modules/system-tasks).
         count += await reencryptTaskResults(tx, next);
+        // Anonymized releases' pseudonym keys (modules/releases).
+        count += await reencryptReleaseKeys(tx, next);
         for (const u of users) {
           await tx
             .updateTable('users')

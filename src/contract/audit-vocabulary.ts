@@ -90,6 +90,11 @@ export const auditActionLabels = {
   'system.update': { ja: '連携システムの変更', en: 'Connected system changed' },
   'system.check': { ja: '連携システムの接続確認', en: 'Connected system checked' },
   'system.remove': { ja: '連携システムの削除', en: 'Connected system removed' },
+  'release.create': { ja: '匿名加工情報の作成（項目の公表）', en: 'Anonymized release created (items published)' },
+  'release.update': { ja: '匿名加工情報の定義の変更', en: 'Anonymized release changed' },
+  'release.publish_method': { ja: '匿名加工情報の提供の方法の公表', en: 'Method of provision published' },
+  'release.preview': { ja: '匿名加工情報の試行（提供なし）', en: 'Anonymized release previewed (nothing delivered)' },
+  'release.deliver': { ja: '匿名加工情報の提供', en: 'Anonymized release delivered' },
 } as const satisfies Record<string, Labelled>;
 
 export type AuditAction = keyof typeof auditActionLabels;
@@ -238,6 +243,11 @@ export const auditDetailFieldLabels: Record<string, Labelled> = {
   secret: { ja: '秘密情報', en: 'Secret' },
   error_code: { ja: 'エラーコード', en: 'Error code' },
   tables: { ja: 'テーブル数', en: 'Tables' },
+  release_id: { ja: '匿名加工情報ID', en: 'Release id' },
+  suppressed: { ja: '削除したレコード', en: 'Records suppressed' },
+  excluded: { ja: '対象外とした組合員', en: 'Members left out' },
+  target: { ja: '配信先', en: 'Delivery target' },
+  period: { ja: '対象月', en: 'Period' },
 };
 
 /** Japanese and English words for the codes the detail's values hold. Unknown codes are shown as they are. */

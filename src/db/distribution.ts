@@ -110,6 +110,9 @@ export const distribution: Record<keyof Database | ToolTable, Distribution> = {
   // Discovery's scans and proposals (issue 13 §6): names of tables and columns, never a sampled value.
   discovery_runs: byOrg(false),
   discovery_proposals: byOrg(false),
+  // Anonymized releases (issue 14): specs, sealed pseudonym keys, run reports (counts and levels, never a value).
+  releases: byOrg(false),
+  release_runs: byOrg(false),
   job_runs: {
     kind: 'single',
     personalData: false,

@@ -24,6 +24,7 @@ import { connectedSystems } from './migrations/0019-connected-systems.ts';
 import { systemTasks } from './migrations/0020-system-tasks.ts';
 import { discovery } from './migrations/0021-discovery.ts';
 import { requestSystemsPlanned } from './migrations/0022-request-systems-planned.ts';
+import { releases } from './migrations/0025-releases.ts';
 
 /** The one migration history, for both dialects. Append new migrations; never edit a landed one. */
 function migrationsFor(dialect: DialectName): Record<string, Migration> {
@@ -50,6 +51,7 @@ function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0020-system-tasks': systemTasks,
     '0021-discovery': discovery,
     '0022-request-systems-planned': requestSystemsPlanned,
+    '0025-releases': releases,
   };
 }
 

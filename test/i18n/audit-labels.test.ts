@@ -169,6 +169,11 @@ const samples: Record<AuditAction, Record<string, unknown>> = {
     rejected_columns: ['kaiin.ref_no'],
     revision: 3,
   },
+  'release.create': { release_id: id, code: 'usage-2026', version: 1, items: 5, via: 'api' },
+  'release.update': { release_id: id, code: 'usage-2026', version: 2, changed: ['k'], via: 'api' },
+  'release.publish_method': { release_id: id, code: 'usage-2026', version: 3, via: 'api' },
+  'release.preview': { release_id: id, code: 'usage-2026', run: id, rows: 950, suppressed: 12, excluded: 38, via: 'api' },
+  'release.deliver': { release_id: id, code: 'usage-2026', run: id, target: 'partners', rows: 950, sha256: 'ab12', via: 'job', period: '2026-12' },
 };
 
 describe('audit event labels', () => {

@@ -252,6 +252,29 @@ export type AuditEvent = Base &
         outcome: 'ok' | 'failed';
         detail: { system_id: string; code: string; system_kind: string; error_code?: string; tables?: number; via?: string };
       }
+    // Anonymized releases (modules/releases): codes, counts and error codes — never a value, a hierarchy or the key.
+    | {
+        action: 'release.create' | 'release.update' | 'release.publish_method';
+        outcome: 'ok';
+        detail: { release_id: string; code: string; version: number; items?: number; changed?: string[]; via?: string };
+      }
+    | {
+        action: 'release.preview' | 'release.deliver';
+        outcome: 'ok' | 'failed' | 'refused';
+        detail: {
+          release_id: string;
+          code: string;
+          run: string;
+          rows?: number;
+          suppressed?: number;
+          excluded?: number;
+          target?: string;
+          sha256?: string;
+          period?: string;
+          error_code?: string;
+          via?: string;
+        };
+      }
   );
 
 /** The detail of a connected system task's audit entry: tables with row counts, error codes — never values. */

@@ -18,7 +18,7 @@ import { AppError, type ErrorCode, httpStatusOf } from '../../base/errors.ts';
 import { renderDiffPage } from './diff.ts';
 import { HTML, JSON_TYPE, sendRendered } from './http-cache.ts';
 import { buildPublicNotice, buildPublicNoticeVersion, publicNoticeSchema, publicNoticeVersionSchema } from './notice-json.ts';
-import { findOrgNotices, findVersion, loadNoticeDocument, type OrgNotices } from './notices.ts';
+import { findOrgNotices, findOrgReleases, findVersion, loadNoticeDocument, type OrgNotices } from './notices.ts';
 import { renderErrorPage, renderNoticePage, renderVersionsPage } from './render.ts';
 import { type PublishedVersion, previousVersion } from './timeline.ts';
 
@@ -89,10 +89,11 @@ export function noticePageRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       const notices = await findOrgNotices(ctx, req.params.org);
       const { org, timeline } = notices;
       const shown = shownVersion(notices);
+      const releases = await findOrgReleases(ctx, org.id);
       return sendRendered(
         req,
         reply,
-        `page|${org.code}|${shown.id}|${timeline.key}`,
+        `page|${org.code}|${shown.id}|${timeline.key}|${releases.key}`,
         HTML,
         async () =>
           renderNoticePage({
@@ -101,6 +102,7 @@ export function noticePageRoutes(ctx: AppContext): FastifyPluginAsyncZod {
             version: shown,
             doc: await loadNoticeDocument(ctx, shown),
             isCurrentPage: true,
+            releases: releases.releases,
           }),
         () => limitRender(req),
       );
