@@ -408,6 +408,11 @@ export const errorCatalogue = {
     'The source of the release cannot be read (check the file format, encoding and columns).',
   ],
   release_target_required: [400, '配信先を指定してください。', 'Name the delivery target.'],
+  release_delivery_failed: [
+    502,
+    '予定された匿名加工情報の提供の一部に失敗しました（各提供の記録を確認してください）。',
+    'Some scheduled releases could not be delivered (see each run).',
+  ],
   anonymize_hierarchy_uncovered: [
     422,
     '一般化の階層が扱えない値があります。階層（区切り・対応表・グループ）に値を追加してください。',

@@ -23,6 +23,7 @@ export const jobNames = [
   'activate_policy_versions',
   'prune_job_runs',
   'prune_rate_limits',
+  'deliver_releases',
 ] as const;
 export type JobName = (typeof jobNames)[number];
 
@@ -34,4 +35,5 @@ export const jobLabels: Record<JobName, { ja: string; en: string }> = {
   activate_policy_versions: { ja: 'ポリシー新版の施行', en: 'Activate policy versions due' },
   prune_job_runs: { ja: '終了したジョブ記録の整理', en: 'Prune finished job runs' },
   prune_rate_limits: { ja: '回数制限の期限切れ記録の削除（PostgreSQL）', en: 'Prune ended rate-limit windows (PostgreSQL)' },
+  deliver_releases: { ja: '匿名加工情報の定期提供', en: 'Deliver scheduled anonymized releases' },
 };

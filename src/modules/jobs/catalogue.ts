@@ -11,7 +11,9 @@
  *   transaction that materialises it; a second run finds nothing scheduled. The policy store also activates
  *   due versions when it reloads (every 5 s in use), so the engine enforces a new version from midnight even
  *   if this job is late or dead; the job covers an installation nobody uses at midnight;
- * - `prune_job_runs` deletes finished runs past 30 days (dead and failed runs stay until handled).
+ * - `prune_job_runs` deletes finished runs past 30 days (dead and failed runs stay until handled);
+ * - `deliver_releases` claims each monthly release's month (`last_period`) before delivering it, and gives the claim
+ *   back when the delivery fails, so that a retry delivers it and a success is never repeated.
  *
  * Auditing: the runner writes no audit entries of its own. What changes registers or personal data records
  * itself, as it does when a person triggers it: each reminder mail (`notify.sent` / `notify.failed`), each
@@ -22,6 +24,7 @@ import { pruneAccessCounters } from '../audit/alerts.ts';
 import { pruneStaffSignIns } from '../auth/sessions.ts';
 import { activateDueVersions } from '../policy/versions.ts';
 import { pruneMemberSignIns } from '../portal/sessions.ts';
+import { deliverDueReleases } from '../releases/deliver-due.ts';
 import { sendReminders } from '../requests/notify.ts';
 import type { JobDefinition } from './definitions.ts';
 import { pruneFinishedRuns } from './lease.ts';
@@ -83,5 +86,12 @@ export const mamoriJobs: readonly (JobDefinition & { name: JobName })[] = [
     handler: async (ctx) => ({
       deleted: await pruneFinishedRuns(ctx.db, new Date(ctx.clock().getTime() - KEEP_RUNS_DAYS * 24 * 3600_000)),
     }),
+  },
+  {
+    name: 'deliver_releases',
+    // Monthly anonymized releases (modules/releases): each claimed once per month before it is delivered.
+    schedule: { dailyAtJst: '06:00' },
+    ...daily,
+    handler: async (ctx) => deliverDueReleases(ctx),
   },
 ];

@@ -134,6 +134,10 @@ export function specProblems(spec: ReleaseSpec): FieldIssue[] {
         ),
       );
   }
+  if (spec.schedule.kind === 'monthly' && spec.source.kind === 'file')
+    out.push(
+      issue('schedule', 'file_source', '元データがファイルの匿名加工情報は、毎月の提供にできません。', 'A release read from a file cannot be delivered monthly.'),
+    );
   if (spec.schedule.kind === 'monthly' && !spec.target)
     out.push(issue('target', 'required', '毎月の提供には配信先（target）を指定してください。', 'A monthly release needs a delivery target.'));
   return out;
