@@ -60,6 +60,8 @@ export default async function setup(project: TestProject) {
   // the folders a SQLite system may be in (connectors/sqlite.ts) are that one here. The test processes and the
   // CLI processes they start inherit it.
   process.env.MAMORI_SQLITE_SYSTEM_DIRS ??= tmpdir();
+  // Likewise the folders a delivery target may write into (modules/deliveries/settings.ts).
+  process.env.MAMORI_DELIVERY_DIRS ??= tmpdir();
   project.provide('mysqlUrl', await findMysql());
   let found: string | null = null;
   for (const url of candidates) {

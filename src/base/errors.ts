@@ -439,6 +439,38 @@ export const errorCatalogue = {
     '加工後のデータの検証で k-匿名性（または l-多様性）を確認できなかったため、何も出力していません。',
     'The output failed its own k-anonymity (or l-diversity) check: nothing was written.',
   ],
+  // Deliveries to a folder or the partners' SFTP server (issue 14 §5, modules/deliveries)
+  delivery_target_unknown: [404, '指定された提供先サーバーはありません。', 'No such delivery target.'],
+  delivery_target_exists: [409, 'このコードの提供先サーバーは既に登録されています。', 'A delivery target with this code already exists.'],
+  delivery_settings_invalid: [400, '提供先サーバーの設定に誤りがあります。', 'The delivery target settings are not valid.'],
+  delivery_dir_not_allowed: [
+    400,
+    '提供先フォルダは許可されたフォルダ（MAMORI_DELIVERY_DIRS）の中に指定してください。',
+    'The delivery folder must lie inside an allowed folder (MAMORI_DELIVERY_DIRS).',
+  ],
+  delivery_unreachable: [502, '提供先サーバーに接続できませんでした。', 'The delivery target could not be reached.'],
+  delivery_auth_failed: [
+    502,
+    '提供先サーバーが鍵またはパスワードを受け付けませんでした。',
+    'The delivery target refused the key or password.',
+  ],
+  delivery_host_key_unknown: [
+    502,
+    '提供先サーバーのホスト鍵が登録されたフィンガープリントと一致しません（または未登録です）。接続を中止しました。',
+    "The delivery server's host key does not match the registered fingerprint (or none is registered); the connection was refused.",
+  ],
+  delivery_dir_missing: [502, '提供先のフォルダがありません。', 'The delivery folder does not exist.'],
+  delivery_not_writable: [502, '提供先のフォルダに書き込めません（権限がありません）。', 'The delivery folder is not writable.'],
+  delivery_disk_full: [507, '提供先の空き容量が足りません。', 'The delivery target has no space left.'],
+  delivery_timeout: [504, '提供先サーバーが時間内に応答しませんでした。', 'The delivery target did not answer in time.'],
+  delivery_incomplete: [
+    502,
+    '提供先に届いたファイルの大きさが送ったものと一致しません。提供は記録されていません。',
+    'The file that arrived differs in size from the one sent; nothing was recorded as delivered.',
+  ],
+  delivery_file_exists: [409, '提供先に同じ名前のファイルが既にあります。', 'A file of the same name is already at the delivery target.'],
+  delivery_input_invalid: [400, '提供するファイルの指定に誤りがあります。', 'The file to deliver is not valid.'],
+  delivery_failed: [502, '提供先へのファイルの送付に失敗しました。', 'The file could not be delivered.'],
   internal_error: [
     500,
     'システムエラーが発生しました。管理者に連絡してください。',

@@ -95,6 +95,10 @@ export const auditActionLabels = {
   'release.publish_method': { ja: '匿名加工情報の提供の方法の公表', en: 'Method of provision published' },
   'release.preview': { ja: '匿名加工情報の試行（提供なし）', en: 'Anonymized release previewed (nothing delivered)' },
   'release.deliver': { ja: '匿名加工情報の提供', en: 'Anonymized release delivered' },
+  'delivery_target.register': { ja: '提供先サーバーの登録', en: 'Delivery target registered' },
+  'delivery_target.check': { ja: '提供先サーバーの接続確認', en: 'Delivery target checked' },
+  'delivery_target.remove': { ja: '提供先サーバーの削除', en: 'Delivery target removed' },
+  'delivery.send': { ja: '提供ファイルの送付', en: 'File delivered' },
 } as const satisfies Record<string, Labelled>;
 
 export type AuditAction = keyof typeof auditActionLabels;
@@ -246,8 +250,14 @@ export const auditDetailFieldLabels: Record<string, Labelled> = {
   release_id: { ja: '匿名加工情報ID', en: 'Release id' },
   suppressed: { ja: '削除したレコード', en: 'Records suppressed' },
   excluded: { ja: '対象外とした組合員', en: 'Members left out' },
-  target: { ja: '配信先', en: 'Delivery target' },
   period: { ja: '対象月', en: 'Period' },
+  target_id: { ja: '提供先ID', en: 'Target id' },
+  target: { ja: '提供先サーバー', en: 'Delivery target' },
+  target_kind: { ja: '提供先の種類', en: 'Kind of target' },
+  delivery_id: { ja: '送付ID', en: 'Delivery id' },
+  origin_kind: { ja: '提供元の種類', en: 'Kind of origin' },
+  origin_id: { ja: '提供元ID', en: 'Origin id' },
+  bytes: { ja: 'バイト数', en: 'Bytes' },
 };
 
 /** Japanese and English words for the codes the detail's values hold. Unknown codes are shown as they are. */

@@ -25,6 +25,7 @@ import { systemTasks } from './migrations/0020-system-tasks.ts';
 import { discovery } from './migrations/0021-discovery.ts';
 import { requestSystemsPlanned } from './migrations/0022-request-systems-planned.ts';
 import { releases } from './migrations/0025-releases.ts';
+import { deliveries } from './migrations/0026-deliveries.ts';
 
 /** The one migration history, for both dialects. Append new migrations; never edit a landed one. */
 function migrationsFor(dialect: DialectName): Record<string, Migration> {
@@ -52,6 +53,7 @@ function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0021-discovery': discovery,
     '0022-request-systems-planned': requestSystemsPlanned,
     '0025-releases': releases,
+    '0026-deliveries': deliveries,
   };
 }
 

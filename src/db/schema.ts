@@ -770,8 +770,57 @@ export interface Database {
   system_tasks: SystemTaskTable;
   discovery_runs: DiscoveryRunTable;
   discovery_proposals: DiscoveryProposalTable;
+  delivery_targets: DeliveryTargetTable;
+  deliveries: DeliveryTable;
   releases: ReleaseTable;
   release_runs: ReleaseRunTable;
+}
+
+/** Where released data may be sent (modules/deliveries): a folder on this machine or an SFTP server. */
+export interface DeliveryTargetTable {
+  id: string;
+  org_id: string;
+  code: string;
+  name: string;
+  kind: 'folder' | 'sftp';
+  /** Who receives what is sent there (提供先), in words. */
+  recipient: string;
+  /** The DeliverySettings JSON with the secret, encrypted with the key ring (crypto/data-keys.ts). */
+  settings_enc: string;
+  /** What may be shown of the settings (never the secret): JSON. */
+  settings_public: string;
+  has_secret: number;
+  status: 'unchecked' | 'ok' | 'failing';
+  last_checked_at: string | null;
+  last_error: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One file sent to a delivery target, delivered (`ok`) or not (`failed`, with the error code). */
+export interface DeliveryTable {
+  id: string;
+  org_id: string;
+  origin_kind: string;
+  origin_id: string;
+  origin_name: string;
+  target_id: string;
+  target_code: string;
+  target_kind: string;
+  file_name: string;
+  format: 'csv' | 'parquet';
+  charset: string | null;
+  rows: number;
+  bytes: number;
+  sha256: string | null;
+  status: 'ok' | 'failed';
+  error_code: string | null;
+  /** The staff member who sent it, or null when a job did (then `actor_label`, e.g. `job:release-deliveries`). */
+  actor_user_id: string | null;
+  actor_label: string | null;
+  started_at: string;
+  finished_at: string;
 }
 
 /** An anonymized release (匿名加工情報, modules/releases): its definition and its legal duties on record. */

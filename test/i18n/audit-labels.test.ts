@@ -174,6 +174,22 @@ const samples: Record<AuditAction, Record<string, unknown>> = {
   'release.publish_method': { release_id: id, code: 'usage-2026', version: 3, via: 'api' },
   'release.preview': { release_id: id, code: 'usage-2026', run: id, rows: 950, suppressed: 12, excluded: 38, via: 'api' },
   'release.deliver': { release_id: id, code: 'usage-2026', run: id, target: 'partners', rows: 950, sha256: 'ab12', via: 'job', period: '2026-12' },
+  'delivery_target.register': { target_id: id, target: 'partner-sftp', target_kind: 'sftp', version: 1, secret: 'set', via: 'api' },
+  'delivery_target.check': { target_id: id, target: 'partner-sftp', target_kind: 'sftp', error_code: 'delivery_auth_failed', via: 'api' },
+  'delivery_target.remove': { target_id: id, target: 'partner-sftp', target_kind: 'sftp', version: 1, via: 'cli' },
+  'delivery.send': {
+    delivery_id: id,
+    origin_kind: 'anonymized_release',
+    origin_id: id,
+    target: 'partner-sftp',
+    file: 'release-2026-12.csv',
+    format: 'csv',
+    encoding: 'shift_jis',
+    rows: 1200,
+    bytes: 48213,
+    sha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+    via: 'job',
+  },
 };
 
 describe('audit event labels', () => {

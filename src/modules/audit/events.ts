@@ -275,6 +275,36 @@ export type AuditEvent = Base &
           via?: string;
         };
       }
+    // Delivery targets (modules/deliveries): kinds, codes and what became of the secret, never a setting's value.
+    | {
+        action: 'delivery_target.register' | 'delivery_target.remove';
+        outcome: 'ok';
+        detail: { target_id: string; target: string; target_kind: string; version: number; secret?: 'set' | 'none'; via?: string };
+      }
+    | {
+        action: 'delivery_target.check';
+        outcome: 'ok' | 'failed';
+        detail: { target_id: string; target: string; target_kind: string; error_code?: string; via?: string };
+      }
+    // A file sent to a delivery target: what it came from, where it went, its rows, size and SHA-256.
+    | {
+        action: 'delivery.send';
+        outcome: 'ok' | 'failed';
+        detail: {
+          delivery_id: string;
+          origin_kind: string;
+          origin_id: string;
+          target: string;
+          file: string;
+          format: string;
+          encoding?: string;
+          rows?: number;
+          bytes?: number;
+          sha256?: string;
+          error_code?: string;
+          via?: string;
+        };
+      }
   );
 
 /** The detail of a connected system task's audit entry: tables with row counts, error codes — never values. */
