@@ -389,7 +389,11 @@ export const errorCatalogue = {
     'The policy draft’s registers lack the data item of a column you confirmed. Add the item to the draft first, then confirm.',
   ],
   // Anonymized releases (匿名加工情報, issue 14 §3–§4)
-  release_spec_invalid: [400, '匿名加工情報の定義に誤りがあります（各項目の説明を確認してください）。', 'The release spec is not valid (see each issue).'],
+  release_spec_invalid: [
+    400,
+    '匿名加工情報の定義に誤りがあります（各項目の説明を確認してください）。',
+    'The release spec is not valid (see each issue).',
+  ],
   release_not_found: [404, '指定された匿名加工情報の定義はありません。', 'No such anonymized release.'],
   release_exists: [409, 'このコードの匿名加工情報はすでに定義されています。', 'A release with this code is already defined.'],
   release_version_conflict: [
@@ -433,7 +437,11 @@ export const errorCatalogue = {
     '機微な値の種類が l より少ないため、l-多様性を満たせません。',
     'The sensitive column has fewer distinct values than l: l-diversity cannot be met.',
   ],
-  anonymize_spec_invalid: [400, '匿名加工の指定に誤りがあります（列・役割・階層を確認してください）。', 'The anonymization spec is not valid (check columns, roles and hierarchies).'],
+  anonymize_spec_invalid: [
+    400,
+    '匿名加工の指定に誤りがあります（列・役割・階層を確認してください）。',
+    'The anonymization spec is not valid (check columns, roles and hierarchies).',
+  ],
   anonymize_verification_failed: [
     500,
     '加工後のデータの検証で k-匿名性（または l-多様性）を確認できなかったため、何も出力していません。',

@@ -4,8 +4,8 @@ import { AppError } from '../base/errors.ts';
 import { appendAudit } from '../modules/audit/append.ts';
 import { KeyRing, saveKeyRing } from '../modules/crypto/data-keys.ts';
 import { createUser, setUserStatus } from '../modules/organizations/service.ts';
-import { reencryptTaskResults } from '../modules/system-tasks/reencrypt-results.ts';
 import { reencryptReleaseKeys } from '../modules/releases/release-key.ts';
+import { reencryptTaskResults } from '../modules/system-tasks/reencrypt-results.ts';
 import { reencryptSystemSettings } from '../modules/systems/reencrypt-settings.ts';
 import { cliActor } from './audit.ts';
 

@@ -25,7 +25,12 @@ import { openKey } from '../modules/releases/release-key.ts';
 import { deliverRelease, previewRelease, readSource } from '../modules/releases/run-release.ts';
 import { parseReleaseFile } from '../modules/releases/spec-file.ts';
 
-const phaseLabels: Record<string, string> = { read: '読込 / read', search: '探索 / search', verify: '検証 / verify', write: '出力 / write' };
+const phaseLabels: Record<string, string> = {
+  read: '読込 / read',
+  search: '探索 / search',
+  verify: '検証 / verify',
+  write: '出力 / write',
+};
 
 /** A bar per phase on stderr; the phase's name in front. */
 function progressBar() {
@@ -59,7 +64,10 @@ export function formatReport(report: AnonymizeReport): string {
   const summary = new Table({ head: ['項目 / item', '値 / value'] });
   summary.push(
     ['損失の指標 / loss metric', `${report.metric.name}: ${report.metric.value.toFixed(4)}`],
-    ['格子 / lattice', `${report.lattice.size} 節点 nodes, 評価 evaluated ${report.lattice.evaluated}, 枝刈り pruned ${report.lattice.pruned}`],
+    [
+      '格子 / lattice',
+      `${report.lattice.size} 節点 nodes, 評価 evaluated ${report.lattice.evaluated}, 枝刈り pruned ${report.lattice.pruned}`,
+    ],
     ['入力 / input rows', String(report.rows.input)],
     ['出力 / output rows', String(report.rows.output)],
     ['削除 / suppressed', `${report.rows.suppressed} (${pct(report.rows.input ? report.rows.suppressed / report.rows.input : 0)})`],
@@ -68,7 +76,10 @@ export function formatReport(report: AnonymizeReport): string {
       '同値クラス / classes',
       `${report.classSizes.classes} (最小 min ${report.classSizes.min}, 平均 avg ${report.classSizes.average.toFixed(1)}, 最大 max ${report.classSizes.max})`,
     ],
-    ['再検証 / verified', `k: ${report.verified.k ? 'OK' : 'NG'}${report.verified.l === null ? '' : `, l: ${report.verified.l ? 'OK' : 'NG'}`}`],
+    [
+      '再検証 / verified',
+      `k: ${report.verified.k ? 'OK' : 'NG'}${report.verified.l === null ? '' : `, l: ${report.verified.l ? 'OK' : 'NG'}`}`,
+    ],
   );
   out.push(summary.toString());
   const levels = new Table({ head: ['列 / column', '水準 / level'] });
@@ -83,7 +94,11 @@ export function formatReport(report: AnonymizeReport): string {
   return out.join('\n');
 }
 
-async function writeCsv(file: string, columns: readonly string[], rows: Iterable<readonly Cell[]> | AsyncIterable<readonly Cell[]>): Promise<number> {
+async function writeCsv(
+  file: string,
+  columns: readonly string[],
+  rows: Iterable<readonly Cell[]> | AsyncIterable<readonly Cell[]>,
+): Promise<number> {
   const out = createWriteStream(file);
   const line = (cells: readonly (string | number | null)[]) => `${cells.map(csvField).join(',')}\r\n`;
   let count = 0;
@@ -117,7 +132,8 @@ export function anonymizeCommands(program: Command) {
           .select(['id', 'code'])
           .$if(o.org !== undefined, (q) => q.where('code', '=', o.org!))
           .execute();
-        if (orgs.length !== 1) throw new AppError('organization_unknown', undefined, o.org ? `No organization ${o.org}.` : 'Name the organization with --org.');
+        if (orgs.length !== 1)
+          throw new AppError('organization_unknown', undefined, o.org ? `No organization ${o.org}.` : 'Name the organization with --org.');
         const org = orgs[0]!;
         const actor = { type: 'system' as const, orgId: org.id, label: 'cli:anonymize' };
         const release = await m.ctx.db
@@ -130,17 +146,33 @@ export function anonymizeCommands(program: Command) {
         const progress = { onProgress: (p: { phase: string; done: number; total: number }) => bar.update(p) };
         let report: AnonymizeReport;
         if (o.target) {
-          if (!release) throw new AppError('release_not_found', undefined, `Define release ${spec.code} in mamori (and publish its method) before delivering it.`);
-          const done = await deliverRelease(m.ctx, { actor, releaseId: release.id, target: o.target, ...(bytes ? { file: bytes } : {}), via: 'cli', ...progress });
+          if (!release)
+            throw new AppError(
+              'release_not_found',
+              undefined,
+              `Define release ${spec.code} in mamori (and publish its method) before delivering it.`,
+            );
+          const done = await deliverRelease(m.ctx, {
+            actor,
+            releaseId: release.id,
+            target: o.target,
+            ...(bytes ? { file: bytes } : {}),
+            via: 'cli',
+            ...progress,
+          });
           bar.stop();
           report = done.report;
           console.log(formatReport(report));
-          console.log(`提供しました / delivered: ${done.delivery!.fileName} (${done.delivery!.rows} 行 rows, SHA-256 ${done.delivery!.sha256})`);
+          console.log(
+            `提供しました / delivered: ${done.delivery!.fileName} (${done.delivery!.rows} 行 rows, SHA-256 ${done.delivery!.sha256})`,
+          );
           return;
         }
         if (o.dryRun && release && release.spec === JSON.stringify(spec)) {
           // The defined release itself: the preview is recorded with its runs, as the console's.
-          report = (await previewRelease(m.ctx, { actor, releaseId: release.id, ...(bytes ? { file: bytes } : {}), via: 'cli', ...progress })).report;
+          report = (
+            await previewRelease(m.ctx, { actor, releaseId: release.id, ...(bytes ? { file: bytes } : {}), via: 'cli', ...progress })
+          ).report;
         } else {
           const { table } = await readSource(m.ctx, {
             actor,

@@ -21,7 +21,13 @@ import {
   rememberVersionList,
   takePublishedHere,
 } from './cache.ts';
-import { findNoticeOrganization, listNoticeReleases, listPublishedVersions, type NoticeOrganization, readPublishedDocument } from './queries.ts';
+import {
+  findNoticeOrganization,
+  listNoticeReleases,
+  listPublishedVersions,
+  type NoticeOrganization,
+  readPublishedDocument,
+} from './queries.ts';
 import type { NoticeRelease } from './sections.ts';
 import { type PublishedVersion, type Timeline, timelineOn } from './timeline.ts';
 
@@ -140,6 +146,8 @@ export async function findOrgReleases(
     releases = await once(`releases:${hubId(hub)}:${epoch}:${orgId}`, () => readNotices(ctx, (db) => listNoticeReleases(db, orgId)));
     rememberReleases(hub, epoch, orgId, releases);
   }
-  const key = releases.map((r) => `${r.code}:${r.itemsPublishedOn}:${r.methodPublishedOn ?? '-'}:${r.delivered ? 1 : 0}:${r.items.length}`).join(',');
+  const key = releases
+    .map((r) => `${r.code}:${r.itemsPublishedOn}:${r.methodPublishedOn ?? '-'}:${r.delivered ? 1 : 0}:${r.items.length}`)
+    .join(',');
   return { releases, key };
 }

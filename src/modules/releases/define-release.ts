@@ -77,16 +77,18 @@ async function checkAgainstRegisters(tx: Tx, orgId: string, spec: ReleaseSpec): 
   if (issues.length) throw new AppError('release_spec_invalid', issues);
 }
 
-export async function createRelease(
-  ctx: AppContext,
-  opts: { actor: StaffActor; spec: ReleaseSpec; via?: string },
-): Promise<ReleaseView> {
+export async function createRelease(ctx: AppContext, opts: { actor: StaffActor; spec: ReleaseSpec; via?: string }): Promise<ReleaseView> {
   assertMayManage(opts.actor);
   const { actor, spec } = opts;
   const now = iso(ctx.clock());
   return ctx.db.transaction().execute(async (tx) => {
     await checkAgainstRegisters(tx, actor.orgId, spec);
-    const taken = await tx.selectFrom('releases').select('id').where('org_id', '=', actor.orgId).where('code', '=', spec.code).executeTakeFirst();
+    const taken = await tx
+      .selectFrom('releases')
+      .select('id')
+      .where('org_id', '=', actor.orgId)
+      .where('code', '=', spec.code)
+      .executeTakeFirst();
     if (taken) throw new AppError('release_exists');
     const id = randomUUID();
     const items = publishedItems(spec);
@@ -137,7 +139,12 @@ export async function createRelease(
 
 /** Locks the release row at the version the editor saw (`release_version_conflict` otherwise). */
 async function claimVersion(tx: Tx, orgId: string, id: string, version: number, set: Record<string, string | number | null>) {
-  const row = await tx.selectFrom('releases').select(['id', 'code', 'version']).where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+  const row = await tx
+    .selectFrom('releases')
+    .select(['id', 'code', 'version'])
+    .where('org_id', '=', orgId)
+    .where('id', '=', id)
+    .executeTakeFirst();
   if (!row) throw new AppError('release_not_found');
   const result = await tx
     .updateTable('releases')

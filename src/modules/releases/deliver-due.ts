@@ -46,7 +46,12 @@ export async function deliverDueReleases(ctx: AppContext): Promise<{ delivered: 
       delivered++;
     } catch (error) {
       failed++;
-      await ctx.db.updateTable('releases').set({ last_period: row.last_period }).where('id', '=', row.id).where('last_period', '=', period).execute();
+      await ctx.db
+        .updateTable('releases')
+        .set({ last_period: row.last_period })
+        .where('id', '=', row.id)
+        .where('last_period', '=', period)
+        .execute();
       if (!(error instanceof AppError)) throw error;
     }
   }

@@ -6,14 +6,7 @@
 import { AppError, type ErrorCode } from '../../base/errors.ts';
 import { anonymize } from '../anonymize/anonymize.ts';
 import { AnonymizeError } from '../anonymize/errors.ts';
-import type {
-  AnonymizeErrorCode,
-  AnonymizeOptions,
-  AnonymizeResult,
-  AnonymizeSpec,
-  ColumnSpec,
-  SourceTable,
-} from '../anonymize/types.ts';
+import type { AnonymizeErrorCode, AnonymizeOptions, AnonymizeResult, AnonymizeSpec, ColumnSpec, SourceTable } from '../anonymize/types.ts';
 import { presetHierarchy } from './presets.ts';
 import type { ReleaseSpec } from './schemas.ts';
 
@@ -50,15 +43,16 @@ export const sourceColumns = (spec: ReleaseSpec): string[] => spec.columns.map((
 /** The engine's refusal as an AppError naming the cause (the engine's detail: column and value). */
 export function engineError(error: AnonymizeError): AppError {
   const code = errorCodes[error.code];
-  return new AppError(
-    code,
-    [{ field: 'spec', code: error.code, message_ja: error.messageJa, message_en: error.message }],
-    error.message,
-  );
+  return new AppError(code, [{ field: 'spec', code: error.code, message_ja: error.messageJa, message_en: error.message }], error.message);
 }
 
 /** Runs the engine; its refusals become AppErrors. */
-export function runEngine(table: SourceTable, spec: ReleaseSpec, key: Uint8Array | undefined, options: AnonymizeOptions = {}): AnonymizeResult {
+export function runEngine(
+  table: SourceTable,
+  spec: ReleaseSpec,
+  key: Uint8Array | undefined,
+  options: AnonymizeOptions = {},
+): AnonymizeResult {
   try {
     return anonymize(table, engineSpec(spec, key), options);
   } catch (error) {

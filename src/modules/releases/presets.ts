@@ -4,6 +4,7 @@
  * officer edit them; the spec keeps whichever was written.
  */
 import type { HierarchyStep } from '../../contract/release-vocabulary.ts';
+import { jpPrefecturePrefixMap } from '../anonymize/jp-prefectures.ts';
 
 export const hierarchyPresetNames = [
   'age_bands',
@@ -25,18 +26,6 @@ export const hierarchyPresetLabels: Record<HierarchyPreset, { ja: string; en: st
   none: { ja: '一般化なし（* のみ）', en: 'No steps (only *)' },
 };
 
-/**
- * The prefecture of a postal code by its first two or three digits, when the engine ships the map (it is the
- * engine's: one copy for the whole of mamori). Set by `usePrefectureMap` at start; without it the postal code
- * preset stops at the first three digits.
- */
-let prefectureMap: Record<string, string> | undefined;
-
-/** Gives the presets the engine's postal code → prefecture prefix map. */
-export function usePrefectureMap(map: Record<string, string>): void {
-  prefectureMap = map;
-}
-
 /** The steps of a preset. */
 export function presetHierarchy(name: HierarchyPreset): HierarchyStep[] {
   switch (name) {
@@ -47,11 +36,11 @@ export function presetHierarchy(name: HierarchyPreset): HierarchyStep[] {
         { kind: 'interval', width: 20, origin: 0 },
       ];
     case 'postal_code':
-      // 980-0811 → 980-08** → 980-**** (→ 宮城県 with the engine's map).
+      // 980-0811 → 980-08** → 980-**** → 宮城県 (the engine's approximate prefix map, editable in the spec).
       return [
         { kind: 'mask', keep: 6 },
         { kind: 'mask', keep: 4 },
-        ...(prefectureMap ? [{ kind: 'prefix_map' as const, map: prefectureMap }] : []),
+        { kind: 'prefix_map', map: { ...jpPrefecturePrefixMap } },
       ];
     case 'date_month_year':
       return [

@@ -26,7 +26,10 @@ export const RELEASE_COLUMNS = [
   'updated_at',
 ] as const;
 
-export async function listReleases(db: DbOrTx, opts: { actor: StaffActor }): Promise<{ releases: ReleaseSummaryView[]; can_manage: boolean }> {
+export async function listReleases(
+  db: DbOrTx,
+  opts: { actor: StaffActor },
+): Promise<{ releases: ReleaseSummaryView[]; can_manage: boolean }> {
   const reach = readReach(opts.actor);
   const rows = await db.selectFrom('releases').select(RELEASE_COLUMNS).where('org_id', '=', opts.actor.orgId).orderBy('code').execute();
   return { releases: rows.map((r) => presentRelease(r, reach)), can_manage: releasesRules[opts.actor.roleKind].manage };

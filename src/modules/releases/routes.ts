@@ -19,7 +19,8 @@ const tags = ['releases'];
 const readers = { roles: releasesRoles('read') };
 const managers = { roles: releasesRoles('manage') };
 
-const fileBytes = (file: { content_base64: string } | undefined) => (file ? new Uint8Array(Buffer.from(file.content_base64, 'base64')) : undefined);
+const fileBytes = (file: { content_base64: string } | undefined) =>
+  file ? new Uint8Array(Buffer.from(file.content_base64, 'base64')) : undefined;
 
 export function releaseRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
@@ -47,7 +48,10 @@ export function releaseRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 
     app.get(
       '/releases/:id',
-      { config: readers, schema: { tags, summary: '匿名加工情報（試行・提供の記録つき）/ one release with its runs', params: releaseIdParams } },
+      {
+        config: readers,
+        schema: { tags, summary: '匿名加工情報（試行・提供の記録つき）/ one release with its runs', params: releaseIdParams },
+      },
       async (req) => getRelease(ctx.db, { actor: requireStaff(req), id: req.params.id }),
     );
 
@@ -89,7 +93,12 @@ export function releaseRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       '/releases/:id',
       {
         config: managers,
-        schema: { tags, summary: '定義の変更（版つき）/ change a release at the version the editor saw', params: releaseIdParams, body: updateReleaseBody },
+        schema: {
+          tags,
+          summary: '定義の変更（版つき）/ change a release at the version the editor saw',
+          params: releaseIdParams,
+          body: updateReleaseBody,
+        },
       },
       async (req) => {
         const spec = specFromInput(req.body);

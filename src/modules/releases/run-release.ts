@@ -82,7 +82,11 @@ export async function readSource(
         message_en: 'This release reads a file: attach the CSV file.',
       },
     ]);
-  const table = await readFileSource(ctx, auditActorOf(opts.actor), { bytes: opts.file, charset: spec.source.charset, columns: sourceColumns(spec) });
+  const table = await readFileSource(ctx, auditActorOf(opts.actor), {
+    bytes: opts.file,
+    charset: spec.source.charset,
+    columns: sourceColumns(spec),
+  });
   return { table, excluded: null };
 }
 
@@ -177,7 +181,14 @@ export async function previewRelease(ctx: AppContext, input: RunInput): Promise<
     );
   try {
     const on = japanDate(startedAt);
-    const { table, excluded } = await readSource(ctx, { actor: input.actor, orgId, spec, purposeCode: row.purpose_code, on, ...(input.file ? { file: input.file } : {}) });
+    const { table, excluded } = await readSource(ctx, {
+      actor: input.actor,
+      orgId,
+      spec,
+      purposeCode: row.purpose_code,
+      on,
+      ...(input.file ? { file: input.file } : {}),
+    });
     const result = runEngine(table, spec, openKey(ctx.keys, row.key_enc), input.onProgress ? { onProgress: input.onProgress } : {});
     await recordRun(ctx, { ...base, status: 'succeeded', report: result.report, excluded });
     await audit('ok', { rows: result.report.rows.output, suppressed: result.report.rows.suppressed, excluded: excludedTotal(excluded) });
@@ -242,7 +253,14 @@ export async function deliverRelease(ctx: AppContext, input: RunInput & { target
   }
   try {
     const on = japanDate(startedAt);
-    const { table, excluded } = await readSource(ctx, { actor: input.actor, orgId, spec, purposeCode: row.purpose_code, on, ...(input.file ? { file: input.file } : {}) });
+    const { table, excluded } = await readSource(ctx, {
+      actor: input.actor,
+      orgId,
+      spec,
+      purposeCode: row.purpose_code,
+      on,
+      ...(input.file ? { file: input.file } : {}),
+    });
     const result = runEngine(table, spec, openKey(ctx.keys, row.key_enc), input.onProgress ? { onProgress: input.onProgress } : {});
     const org = await ctx.db.selectFrom('organizations').select('name').where('id', '=', orgId).executeTakeFirstOrThrow();
     const stamp = input.period ?? on;

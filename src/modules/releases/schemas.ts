@@ -29,7 +29,11 @@ export const hierarchyStepSchema = z.discriminatedUnion('kind', [
       message: 'map: 1–5000 prefixes',
     }),
   }),
-  z.strictObject({ kind: z.literal('interval'), width: z.number().positive().max(1e12), origin: z.number().min(-1e12).max(1e12).optional() }),
+  z.strictObject({
+    kind: z.literal('interval'),
+    width: z.number().positive().max(1e12),
+    origin: z.number().min(-1e12).max(1e12).optional(),
+  }),
   z.strictObject({ kind: z.literal('breaks'), bounds: z.array(z.number().min(-1e15).max(1e15)).min(1).max(100) }),
   z.strictObject({ kind: z.literal('date'), unit: z.enum(['month', 'year']) }),
   z.strictObject({
@@ -133,7 +137,11 @@ export const releaseIdParams = z.object({ id: z.uuid() });
 export const createReleaseBody = z
   .strictObject({
     spec: releaseSpecSchema.optional().describe('定義（JSON）/ the spec as JSON'),
-    yaml: z.string().max(512 * 1024).optional().describe('定義ファイル（YAML）/ the spec file as YAML'),
+    yaml: z
+      .string()
+      .max(512 * 1024)
+      .optional()
+      .describe('定義ファイル（YAML）/ the spec file as YAML'),
   })
   .describe('spec か yaml のどちらか一方 / either spec or yaml');
 export type CreateReleaseBody = z.infer<typeof createReleaseBody>;
@@ -141,7 +149,10 @@ export type CreateReleaseBody = z.infer<typeof createReleaseBody>;
 export const updateReleaseBody = z.strictObject({
   version: z.int().min(1).max(1_000_000_000),
   spec: releaseSpecSchema.optional(),
-  yaml: z.string().max(512 * 1024).optional(),
+  yaml: z
+    .string()
+    .max(512 * 1024)
+    .optional(),
 });
 
 /** A run's source file, when the source is a file (CSV with a header row, base64). */

@@ -6,12 +6,12 @@
  */
 import { parse } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
+import type { AppContext } from '../../base/context.ts';
 import { AppError } from '../../base/errors.ts';
-import type { Actor } from '../audit/events.ts';
 import type { Cell, SourceTable } from '../anonymize/types.ts';
+import type { Actor } from '../audit/events.ts';
 import { containsMyNumber } from '../my-number/detect.ts';
 import { refuseMyNumber } from '../my-number/refuse.ts';
-import type { AppContext } from '../../base/context.ts';
 
 const NUMBER = /^-?\d+(\.\d+)?$/;
 
@@ -25,7 +25,10 @@ export function parseSourceCsv(bytes: Uint8Array, charset: 'utf-8' | 'shift_jis'
   else {
     text = Buffer.from(bytes).toString('utf8');
     if (text.includes('\uFFFD'))
-      throw problem('ファイルが UTF-8 ではありません（Shift_JIS なら文字コードを shift_jis にしてください）。', 'The file is not UTF-8 (set the charset to shift_jis for Shift_JIS).');
+      throw problem(
+        'ファイルが UTF-8 ではありません（Shift_JIS なら文字コードを shift_jis にしてください）。',
+        'The file is not UTF-8 (set the charset to shift_jis for Shift_JIS).',
+      );
   }
   let records: string[][];
   try {

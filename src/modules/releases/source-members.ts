@@ -13,8 +13,8 @@
  */
 import type { AppContext } from '../../base/context.ts';
 import { AppError } from '../../base/errors.ts';
-import { policyInEffect } from '../policy/in-effect.ts';
 import type { Cell, SourceTable } from '../anonymize/types.ts';
+import { policyInEffect } from '../policy/in-effect.ts';
 import { openSystem } from '../systems/read-connection.ts';
 import type { ReleaseSource } from './schemas.ts';
 
@@ -109,7 +109,19 @@ export async function readMembersSource(
   for (;;) {
     const rows = await ctx.db
       .selectFrom('members')
-      .select(['id', 'member_code', 'birth_date', 'gender', 'postal_code', 'delivery_type', 'join_date', 'status', 'erased_at', 'email', 'phone_norm'])
+      .select([
+        'id',
+        'member_code',
+        'birth_date',
+        'gender',
+        'postal_code',
+        'delivery_type',
+        'join_date',
+        'status',
+        'erased_at',
+        'email',
+        'phone_norm',
+      ])
       .where('org_id', '=', orgId)
       .where('member_code', '>', after)
       .orderBy('member_code')
@@ -134,7 +146,13 @@ export async function readMembersSource(
         excluded[reason]++;
         continue;
       }
-      const key = purchases ? (purchases.identity === 'email' ? m.email : purchases.identity === 'phone' ? m.phone_norm : m.member_code) : null;
+      const key = purchases
+        ? purchases.identity === 'email'
+          ? m.email
+          : purchases.identity === 'phone'
+            ? m.phone_norm
+            : m.member_code
+        : null;
       const bought = key ? purchases?.byPerson.get(key) : undefined;
       wanted.forEach((name, c) => {
         values[c]!.push(cellOf(name, m, bought, months, on));
@@ -147,7 +165,14 @@ export async function readMembersSource(
 
 function cellOf(
   name: string,
-  m: { member_code: string; birth_date: string | null; gender: string; postal_code: string | null; delivery_type: string; join_date: string },
+  m: {
+    member_code: string;
+    birth_date: string | null;
+    gender: string;
+    postal_code: string | null;
+    delivery_type: string;
+    join_date: string;
+  },
   bought: { total: number; count: number } | undefined,
   months: number,
   on: string,

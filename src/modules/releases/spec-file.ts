@@ -18,7 +18,9 @@ const issue = (field: string, code: string, ja: string, en: string): FieldIssue 
 /** Parses and checks a spec file; throws `release_spec_invalid` with every problem located by line. */
 export function parseReleaseFile(source: string): ReleaseSpec {
   if (Buffer.byteLength(source, 'utf8') > MAX_FILE_BYTES) {
-    throw new AppError('release_spec_invalid', [issue('', 'too_large', 'ファイルが大きすぎます（512KBまで）。', 'The file is too large (512 KB at most).')]);
+    throw new AppError('release_spec_invalid', [
+      issue('', 'too_large', 'ファイルが大きすぎます（512KBまで）。', 'The file is too large (512 KB at most).'),
+    ]);
   }
   const lineCounter = new LineCounter();
   const doc = parseDocument(source.replace(/^\uFEFF/, ''), { lineCounter, prettyErrors: false, uniqueKeys: true });
@@ -58,7 +60,14 @@ export function parseReleaseFile(source: string): ReleaseSpec {
   if (problems.length) {
     throw new AppError(
       'release_spec_invalid',
-      problems.map((p) => ({ ...p, ...locate(doc, p.field.split('.').map((k) => (/^\d+$/.test(k) ? Number(k) : k)), lineCounter) })),
+      problems.map((p) => ({
+        ...p,
+        ...locate(
+          doc,
+          p.field.split('.').map((k) => (/^\d+$/.test(k) ? Number(k) : k)),
+          lineCounter,
+        ),
+      })),
     );
   }
   return parsed.data;
@@ -106,7 +115,12 @@ export function specProblems(spec: ReleaseSpec): FieldIssue[] {
       );
     if (c.hierarchy && c.preset)
       out.push(
-        issue(`${at}.preset`, 'both', `列「${c.name}」には hierarchy と preset のどちらか一方を指定してください。`, `Give column "${c.name}" either hierarchy or preset, not both.`),
+        issue(
+          `${at}.preset`,
+          'both',
+          `列「${c.name}」には hierarchy と preset のどちらか一方を指定してください。`,
+          `Give column "${c.name}" either hierarchy or preset, not both.`,
+        ),
       );
     if (c.pseudonym && c.role !== 'identifier')
       out.push(
@@ -124,7 +138,7 @@ export function specProblems(spec: ReleaseSpec): FieldIssue[] {
     out.push(issue('columns', 'no_quasi_identifier', '準識別子の列を一つ以上指定してください。', 'Name at least one quasi-identifier.'));
   if (spec.l) {
     const col = spec.columns.find((c) => c.name === spec.l!.column);
-    if (!col || col.role !== 'sensitive')
+    if (col?.role !== 'sensitive')
       out.push(
         issue(
           'l.column',
@@ -136,10 +150,17 @@ export function specProblems(spec: ReleaseSpec): FieldIssue[] {
   }
   if (spec.schedule.kind === 'monthly' && spec.source.kind === 'file')
     out.push(
-      issue('schedule', 'file_source', '元データがファイルの匿名加工情報は、毎月の提供にできません。', 'A release read from a file cannot be delivered monthly.'),
+      issue(
+        'schedule',
+        'file_source',
+        '元データがファイルの匿名加工情報は、毎月の提供にできません。',
+        'A release read from a file cannot be delivered monthly.',
+      ),
     );
   if (spec.schedule.kind === 'monthly' && !spec.target)
-    out.push(issue('target', 'required', '毎月の提供には配信先（target）を指定してください。', 'A monthly release needs a delivery target.'));
+    out.push(
+      issue('target', 'required', '毎月の提供には配信先（target）を指定してください。', 'A monthly release needs a delivery target.'),
+    );
   return out;
 }
 
