@@ -20,45 +20,9 @@ import { demoFixture, type Fixture } from '../../../test/support/fixtures.ts';
 import { Client, testServer } from '../../../test/support/http.ts';
 import { registerTarget } from '../deliveries/register-target.ts';
 import { deliverDueReleases } from './deliver-due.ts';
+import { releaseTemplate } from './template.ts';
 
-export const demoSpecYaml = (code: string, extra = '') => `# a release over members × the ordering system
-code: ${code}
-name: 組合員の利用状況（取引先向け）
-recipients: 一部の取引先
-purpose: P02
-source:
-  kind: members
-  purchases:
-    system: ordering
-    table: orders
-    amount: total_yen
-    date: ordered_on
-    months: 12
-columns:
-  - name: member_code
-    label: 顧客ID
-    role: identifier
-    pseudonym: true
-  - name: age
-    label: 年代
-    role: quasi_identifier
-    preset: age_bands
-    coding:
-      top: 90
-  - name: gender
-    label: 性別
-    role: quasi_identifier
-    preset: none
-  - name: delivery_type
-    label: はん個配区分
-    role: quasi_identifier
-    preset: delivery_type_groups
-  - name: monthly_spend
-    label: 月間利用額
-    role: insensitive
-k: 3
-suppression_limit: 0.1
-${extra}`;
+const demoSpecYaml = (code: string, extra = '') => releaseTemplate({ code, purchases: true }) + extra;
 
 type Release = {
   id: string;
