@@ -150,6 +150,13 @@ async function recordRun(
     .execute();
 }
 
+/**
+ * Whether a failed run is kept with the release's runs: always for the scheduled job (nobody saw it fail), and
+ * for a failure of the systems reached (5xx: a target or a connected system). A refusal of the input (4xx) is
+ * answered to the person who asked and audited as refused; it changes nothing else.
+ */
+const keepsRun = (actor: RunActor, error: AppError) => actor.type === 'system' || error.status >= 500;
+
 const excludedTotal = (e: Record<string, number> | null) => (e ? Object.values(e).reduce((a, b) => a + b, 0) : undefined);
 
 /** A dry run: the engine's report, stored with the run; nothing is delivered. */
@@ -160,7 +167,7 @@ export async function previewRelease(ctx: AppContext, input: RunInput): Promise<
   const startedAt = ctx.clock();
   const run = randomUUID();
   const base = { id: run, orgId, releaseId: row.id, kind: 'preview' as const, version: row.version, actor: input.actor, startedAt };
-  const audit = (outcome: 'ok' | 'failed', detail: Record<string, string | number | undefined>) =>
+  const audit = (outcome: 'ok' | 'failed' | 'refused', detail: Record<string, string | number | undefined>) =>
     appendAuditAlone(
       ctx.db,
       auditActorOf(input.actor),
@@ -168,7 +175,7 @@ export async function previewRelease(ctx: AppContext, input: RunInput): Promise<
         action: 'release.preview',
         outcome,
         orgId,
-        ...(outcome === 'failed' ? { errorCode: String(detail.error_code) } : {}),
+        ...(outcome !== 'ok' ? { errorCode: String(detail.error_code) } : {}),
         detail: {
           release_id: row.id,
           code: row.code,
@@ -195,8 +202,8 @@ export async function previewRelease(ctx: AppContext, input: RunInput): Promise<
     return { run, report: result.report, excluded };
   } catch (error) {
     if (error instanceof AppError && error.code !== 'my_number_rejected') {
-      await recordRun(ctx, { ...base, status: 'failed', error });
-      await audit('failed', { error_code: error.code });
+      if (keepsRun(input.actor, error)) await recordRun(ctx, { ...base, status: 'failed', error });
+      await audit(error.status < 500 ? 'refused' : 'failed', { error_code: error.code });
     }
     throw error;
   }
@@ -247,7 +254,7 @@ export async function deliverRelease(ctx: AppContext, input: RunInput & { target
     );
   if (!row.method_published_at || !row.items_published_at) {
     const error = new AppError('release_method_unpublished');
-    await recordRun(ctx, { ...base, status: 'failed', error });
+    if (keepsRun(input.actor, error)) await recordRun(ctx, { ...base, status: 'failed', error });
     await audit('refused', { error_code: error.code });
     throw error;
   }
@@ -286,8 +293,8 @@ export async function deliverRelease(ctx: AppContext, input: RunInput & { target
     return { run, report: result.report, excluded, delivery: { ...delivered, target: input.target } };
   } catch (error) {
     if (error instanceof AppError && error.code !== 'my_number_rejected') {
-      await recordRun(ctx, { ...base, status: 'failed', error });
-      await audit('failed', { error_code: error.code });
+      if (keepsRun(input.actor, error)) await recordRun(ctx, { ...base, status: 'failed', error });
+      await audit(error.status < 500 ? 'refused' : 'failed', { error_code: error.code });
     }
     throw error;
   }
