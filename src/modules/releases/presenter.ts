@@ -3,56 +3,11 @@
  * processing method (the spec and its YAML); the auditor sees the name, the items, the published duties, the
  * reports and the deliveries. The pseudonym key is never presented to anyone.
  */
+import type { ReleaseReport, ReleaseRunView, ReleaseSummaryView, ReleaseView } from '../../contract/releases-api.ts';
 import type { ReleaseRunTable, ReleaseTable } from '../../db/schema.ts';
 import type { ReleasesRead } from './permissions.ts';
 import type { ReleaseSpec } from './schemas.ts';
 import { formatReleaseFile } from './spec-file.ts';
-
-export interface ReleaseRunView {
-  id: string;
-  kind: 'preview' | 'delivery';
-  status: 'succeeded' | 'failed';
-  release_version: number;
-  report: unknown;
-  excluded: Record<string, number> | null;
-  error_code: string | null;
-  error_detail: string | null;
-  target: string | null;
-  delivery_id: string | null;
-  file_name: string | null;
-  sha256: string | null;
-  rows: number | null;
-  period: string | null;
-  started_at: string;
-  finished_at: string | null;
-}
-
-export interface ReleaseSummaryView {
-  id: string;
-  code: string;
-  name: string;
-  recipients: string;
-  purpose: string;
-  items: string[];
-  items_published_at: string | null;
-  method_of_provision: string | null;
-  method_published_at: string | null;
-  schedule: ReleaseSpec['schedule'];
-  output: ReleaseSpec['output'];
-  target: string | null;
-  status: 'active' | 'retired';
-  version: number;
-  created_at: string;
-  updated_at: string;
-  /** The processing method: only for the privacy office. */
-  spec?: ReleaseSpec;
-  yaml?: string;
-}
-
-export interface ReleaseView extends ReleaseSummaryView {
-  runs: ReleaseRunView[];
-  can_manage: boolean;
-}
 
 type ReleaseRow = Omit<ReleaseTable, 'key_enc'>;
 
@@ -85,7 +40,7 @@ export function presentRun(row: ReleaseRunTable): ReleaseRunView {
     kind: row.kind,
     status: row.status,
     release_version: row.release_version,
-    report: row.report ? (JSON.parse(row.report) as unknown) : null,
+    report: row.report ? (JSON.parse(row.report) as ReleaseReport) : null,
     excluded: row.excluded ? (JSON.parse(row.excluded) as Record<string, number>) : null,
     error_code: row.error_code,
     error_detail: row.error_detail,

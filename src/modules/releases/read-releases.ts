@@ -1,9 +1,10 @@
 /** Reading the releases of the actor's organization: the list, and one release with its runs (newest first). */
 import type { StaffActor } from '../../base/actors.ts';
 import { AppError } from '../../base/errors.ts';
+import type { ReleaseSummaryView, ReleaseView } from '../../contract/releases-api.ts';
 import type { DbOrTx } from '../../db/database.ts';
 import { assertMayManage, readReach, releasesRules } from './permissions.ts';
-import { presentRelease, presentRun, type ReleaseSummaryView, type ReleaseView } from './presenter.ts';
+import { presentRelease, presentRun } from './presenter.ts';
 
 /** Every column but the sealed key: the key never leaves the module's run path. */
 export const RELEASE_COLUMNS = [
