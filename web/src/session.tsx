@@ -51,6 +51,8 @@ export function capabilities(me: Me) {
     jobs: me.role.kind === 'system_admin' || me.role.kind === 'privacy_officer',
     /** 連携システム: officers and administrators manage the register, auditors read the list (systems/permissions.ts). */
     systems: (['system_admin', 'privacy_officer', 'auditor'] as readonly RoleKind[]).includes(me.role.kind),
+    /** 匿名加工情報: the privacy office defines and delivers, auditors read (releases/permissions.ts). */
+    releases: me.role.kind === 'privacy_officer' || me.role.kind === 'auditor',
   };
 }
 

@@ -3,7 +3,7 @@
  * processing method (the spec and its YAML); the auditor sees the name, the items, the published duties, the
  * reports and the deliveries. The pseudonym key is never presented to anyone.
  */
-import type { ReleaseReport, ReleaseRunView, ReleaseSummaryView, ReleaseView } from '../../contract/releases-api.ts';
+import type { ReleaseReport, ReleaseRunView, ReleaseSummaryView } from '../../contract/releases-api.ts';
 import type { ReleaseRunTable, ReleaseTable } from '../../db/schema.ts';
 import type { ReleasesRead } from './permissions.ts';
 import type { ReleaseSpec } from './schemas.ts';

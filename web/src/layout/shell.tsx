@@ -22,6 +22,9 @@ import { NewAssetPage } from '../ledger/new-asset-page.tsx';
 import { MemberDetailPage } from '../members/member-detail-page.tsx';
 import { MemberSearchPage } from '../members/member-search-page.tsx';
 import { PolicyNavGroup, policyScreen } from '../policy/policy-nav.tsx';
+import { ReleaseDefinePage } from '../releases/release-define-page.tsx';
+import { ReleasePage } from '../releases/release-page.tsx';
+import { ReleasesPage } from '../releases/releases-page.tsx';
 import { NewRequestPage } from '../requests/new-request-page.tsx';
 import { RequestPage } from '../requests/request-page.tsx';
 import { RequestsPage } from '../requests/requests-page.tsx';
@@ -114,6 +117,9 @@ function Frame() {
       : []),
     ...(can.systems
       ? [{ to: '/systems', label: 'nav.systems' as const, icon: icons.systems, match: (p: string) => p.startsWith('/systems') }]
+      : []),
+    ...(can.releases
+      ? [{ to: '/releases', label: 'nav.releases' as const, icon: icons.ledger, match: (p: string) => p.startsWith('/releases') }]
       : []),
     ...(can.jobs ? [{ to: '/jobs', label: 'nav.jobs' as const, icon: icons.jobs, match: (p: string) => p.startsWith('/jobs') }] : []),
     ...(can.users ? [{ to: '/users', label: 'nav.users' as const, icon: icons.users, match: (p: string) => p.startsWith('/users') }] : []),
@@ -211,6 +217,12 @@ function Routes() {
   if (path === '/jobs') return <JobsPage />;
   if (path === '/system-tasks') return capabilities(me).requests ? <SystemTasksPage /> : <NotYourDuty />;
   if (path === '/systems') return <SystemsPage />;
+  if (path === '/releases') return <ReleasesPage />;
+  if (path === '/releases/new') return <ReleaseDefinePage />;
+  const releaseEdit = matchPath('/releases/:id/edit', path);
+  if (releaseEdit) return <ReleaseDefinePage key={releaseEdit.id} releaseId={releaseEdit.id ?? ''} />;
+  const release = matchPath('/releases/:id', path);
+  if (release) return <ReleasePage key={release.id} releaseId={release.id ?? ''} />;
   if (path === '/account/totp') return <TotpRebindPage />;
   if (path === '/ledger') return <LedgerPage />;
   if (path === '/ledger/new') return <NewAssetPage />;
