@@ -63,7 +63,7 @@ describe.each(availableDialects())('anonymized releases API on %s', (dialect) =>
     }
     await registerTarget(f.ctx, {
       actor: await f.actor('officer'),
-      input: { code: 'partners', name: '取引先共有フォルダ', kind: 'folder', recipient: '一部の取引先', settings: { directory: outDir } },
+      input: { code: 'out', name: '取引先共有フォルダ', kind: 'folder', recipient: '一部の取引先', settings: { directory: outDir } },
     });
     // One member stopped the use of their data for the release's purpose (利用停止): they are left out.
     const org = await f.ctx.db.selectFrom('organizations').select('id').where('code', '=', 'demo-coop').executeTakeFirstOrThrow();
@@ -152,7 +152,7 @@ describe.each(availableDialects())('anonymized releases API on %s', (dialect) =>
   });
 
   it('refuses a delivery before the method of provision is published, and sends nothing', async () => {
-    const r = await clients.officer!.post(`/api/v1/releases/${release.id}/deliver`, { target: 'partners' });
+    const r = await clients.officer!.post(`/api/v1/releases/${release.id}/deliver`, { target: 'out' });
     expect(r.status).toBe(409);
     expect(r.body.error?.code).toBe('release_method_unpublished');
     expect(r.body.error?.message_ja).toContain('提供の方法');
@@ -171,7 +171,7 @@ describe.each(availableDialects())('anonymized releases API on %s', (dialect) =>
       method_of_provision: '取引先と共同利用可能なサーバーにアップロードします。',
     });
     expect(published.status, published.raw).toBe(200);
-    const r = await clients.officer!.post(`/api/v1/releases/${release.id}/deliver`, { target: 'partners' });
+    const r = await clients.officer!.post(`/api/v1/releases/${release.id}/deliver`, { target: 'out' });
     expect(r.status, r.raw).toBe(200);
     const delivery = r.body.delivery as { fileName: string; sha256: string; rows: number };
     const file = join(outDir, delivery.fileName);
@@ -201,7 +201,7 @@ describe.each(availableDialects())('anonymized releases API on %s', (dialect) =>
     const o = other.body as unknown as Release;
     await clients.officer!.post(`/api/v1/releases/${o.id}/publish-method`, { version: o.version, method_of_provision: '同上' });
     const first = (await clients.officer!.get(`/api/v1/releases/${release.id}`)).body as unknown as Release;
-    const d = await clients.officer!.post(`/api/v1/releases/${o.id}/deliver`, { target: 'partners' });
+    const d = await clients.officer!.post(`/api/v1/releases/${o.id}/deliver`, { target: 'out' });
     expect(d.status, d.raw).toBe(200);
     const read = (name: string) =>
       new Set((parse(readFileSync(join(outDir, name), 'utf8').replace(/^\uFEFF/, '')) as string[][]).slice(1).map((r) => r[0]));
@@ -293,7 +293,7 @@ suppression_limit: 0.2
   });
 
   it('delivers a monthly release once per month from the job', async () => {
-    const yaml = demoSpecYaml('monthly').concat('schedule:\n  kind: monthly\n  day: 1\ntarget: partners\n');
+    const yaml = demoSpecYaml('monthly').concat('schedule:\n  kind: monthly\n  day: 1\ntarget: out\n');
     const created = await clients.officer!.post('/api/v1/releases', { yaml });
     expect(created.status, created.raw).toBe(201);
     const rel = created.body as unknown as Release;
