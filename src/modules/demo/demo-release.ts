@@ -5,7 +5,7 @@
  * delivered out of the box. The folder is `<data dir>/deliveries/partners`, inside the folders a target may use.
  */
 import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { AppContext } from '../../base/context.ts';
 import { AppError } from '../../base/errors.ts';
 import { registerTarget } from '../deliveries/register-target.ts';
@@ -15,7 +15,7 @@ export const DEMO_TARGET = 'partners';
 
 /** Registers the demo's folder target next to the systems' folder; nothing when that folder may not be used. */
 export async function seedDemoDeliveryTarget(ctx: AppContext, systemsDir: string): Promise<void> {
-  const directory = join(dirname(systemsDir), 'deliveries', DEMO_TARGET);
+  const directory = resolve(dirname(systemsDir), 'deliveries', DEMO_TARGET);
   mkdirSync(directory, { recursive: true });
   try {
     await registerTarget(ctx, {
