@@ -23,6 +23,7 @@ import { attentionRoutes } from '../modules/attention/routes.ts';
 import { auditRoutes } from '../modules/audit/routes.ts';
 import { authRoutes } from '../modules/auth/routes.ts';
 import { findSession } from '../modules/auth/sessions.ts';
+import { deliveriesRoutes } from '../modules/deliveries/routes.ts';
 import { discoveryRoutes } from '../modules/discovery/routes.ts';
 import { jobRoutes } from '../modules/jobs/routes.ts';
 import { ledgerRoutes } from '../modules/ledger/routes.ts';
@@ -244,6 +245,7 @@ export async function buildServer(ctx: AppContext, config: Config, opts: ServerO
       await api.register(systemsRoutes(ctx));
       await api.register(discoveryRoutes(ctx));
       await api.register(releaseRoutes(ctx));
+      await api.register(deliveriesRoutes(ctx));
       await api.register(portalAuthRoutes(ctx, config));
       await api.register(portalDataRoutes(ctx, requireMember));
       api.get('/health', { schema: { tags: ['system'], summary: '稼働確認 / health' } }, async () => ({ ok: true }));

@@ -3,6 +3,7 @@ import { openMamori } from '../app/bootstrap.ts';
 import { AppError } from '../base/errors.ts';
 import { appendAudit } from '../modules/audit/append.ts';
 import { KeyRing, saveKeyRing } from '../modules/crypto/data-keys.ts';
+import { reencryptTargetSettings } from '../modules/deliveries/reencrypt-settings.ts';
 import { createUser, setUserStatus } from '../modules/organizations/service.ts';
 import { reencryptReleaseKeys } from '../modules/releases/release-key.ts';
 import { reencryptTaskResults } from '../modules/system-tasks/reencrypt-results.ts';
@@ -121,6 +122,8 @@ export function adminCommands(program: Command) {
       await m.ctx.db.transaction().execute(async (tx) => {
         // Connected systems' connection settings (modules/systems).
         count += await reencryptSystemSettings(tx, next);
+        // Delivery targets' settings and secrets (modules/deliveries).
+        count += await reencryptTargetSettings(tx, next);
         // What disclosure tasks found in those systems (modules/system-tasks).
         count += await reencryptTaskResults(tx, next);
         // Anonymized releases' pseudonym keys (modules/releases).

@@ -18,6 +18,7 @@ const groups: [names: string[], load: () => Promise<Register>][] = [
   [['anonymize'], async () => (await import('./anonymize.ts')).anonymizeCommands],
   [['backup', 'restore'], async () => (await import('./backup.ts')).backupCommands],
   [['demo'], async () => (await import('./demo.ts')).demoCommands],
+  [['deliveries'], async () => (await import('./deliveries.ts')).deliveriesCommands],
   [['users', 'keys'], async () => (await import('./admin.ts')).adminCommands],
   [['import'], async () => (await import('./import.ts')).importCommands],
   [['jobs'], async () => (await import('./jobs.ts')).jobCommands],

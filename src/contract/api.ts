@@ -7,6 +7,9 @@
  */
 export type { Attention } from '../modules/attention/schemas.ts';
 export type { ConsentEventView, ConsentView } from '../modules/consent/consents.ts';
+export type { TargetCheck } from '../modules/deliveries/check-target.ts';
+export type { DeliveryView, TargetView } from '../modules/deliveries/presenter.ts';
+export type { PublicDeliverySettings } from '../modules/deliveries/settings.ts';
 export type { DecideResult } from '../modules/discovery/decide-proposal.ts';
 export type { DiscoveryProposalView, DiscoveryRunView } from '../modules/discovery/read-discovery.ts';
 export type { JobRunView, JobsOverview, JobView } from '../modules/jobs/read-runs.ts';

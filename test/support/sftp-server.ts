@@ -45,6 +45,8 @@ export interface TestSftpServer {
   log: string[];
   /** While stalled, the server takes requests and never answers them (a system hanging mid-transfer). */
   stall(on: boolean): void;
+  /** While on, the server acknowledges writes without keeping their bytes (a disk that loses data). */
+  dropWrites(on: boolean): void;
   close(): Promise<void>;
 }
 
@@ -72,6 +74,7 @@ export async function startSftpServer(): Promise<TestSftpServer> {
 
   const log: string[] = [];
   let stalled = false;
+  let dropping = false;
   const open = new Set<{ end(): unknown }>();
   const server = new Server({ hostKeys: [host.private] }, (conn) => {
     open.add(conn);
@@ -141,7 +144,7 @@ export async function startSftpServer(): Promise<TestSftpServer> {
             guard(id, () => {
               const fd = files.get(handle.toString('hex'));
               if (fd === undefined) return sftp.status(id, STATUS_CODE.FAILURE);
-              writeSync(fd, data, 0, data.length, offset);
+              if (!dropping) writeSync(fd, data, 0, data.length, offset);
               sftp.status(id, STATUS_CODE.OK);
             }),
           );
@@ -236,6 +239,9 @@ export async function startSftpServer(): Promise<TestSftpServer> {
     log,
     stall(on) {
       stalled = on;
+    },
+    dropWrites(on) {
+      dropping = on;
     },
     async close() {
       await new Promise<void>((resolve) => {

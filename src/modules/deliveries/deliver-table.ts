@@ -18,11 +18,13 @@ import type { Cell } from '../anonymize/types.ts';
 import { appendAudit } from '../audit/append.ts';
 import type { Actor } from '../audit/events.ts';
 import { type Destination, tempName } from './destination.ts';
+import { fsError } from './folder-destination.ts';
 import { checkColumns, checkFileName, DeliveryInputError, noticeFileName } from './input.ts';
 import { noticeText } from './notice-file.ts';
 import { openDestination } from './open-destination.ts';
 import { assertMayDeliver } from './permissions.ts';
 import { readTarget } from './read-target.ts';
+import { sftpError } from './sftp-destination.ts';
 import { HashingSink, type ParquetColumnType, writeCsv, writeParquet } from './table-file.ts';
 
 export interface DeliverTableInput {
@@ -69,12 +71,12 @@ async function sendFile(
   let rows: number;
   try {
     rows = await produce(sink);
-    await sink.end();
+    sink.end();
+    await file.closed();
   } catch (e) {
     file.stream.destroy();
     throw e;
   }
-  await file.closed();
   const arrived = await dest.size(temp);
   if (arrived !== sink.bytes)
     throw new AppError('delivery_incomplete', undefined, `${name}: ${arrived} bytes arrived of ${sink.bytes} sent.`);
@@ -147,12 +149,15 @@ export async function deliverTable(ctx: AppContext, actor: StaffActor | SystemAc
     published.push(notice);
     temps.length = 0;
   } catch (e) {
+    // What a stream raised while writing is read as the destination's error (ENOSPC, permission denied, …).
     failure =
       e instanceof AppError
         ? e
         : e instanceof DeliveryInputError
           ? new AppError('delivery_input_invalid', undefined, e.message)
-          : new AppError('delivery_failed', undefined, String((e as Error)?.message ?? e).slice(0, 300));
+          : target.kind === 'folder'
+            ? fsError(e, 'write')
+            : sftpError(e, 'write');
     // A data file published without its notice is taken back: a delivery is both or neither.
     if (dest) for (const name of [...temps, ...published]) await dest.remove(name).catch(() => {});
   } finally {

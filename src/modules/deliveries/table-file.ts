@@ -62,13 +62,13 @@ export class HashingSink {
     }
   }
 
-  /** Ends the stream; resolves once it has finished (the destination waits for its own close). */
-  async end(): Promise<void> {
+  /**
+   * Ends the stream. Whether the bytes arrived is the destination's to say (`OpenedFile.closed`, then the size):
+   * an SFTP write stream closes its handle in `_final` and never emits `finish`.
+   */
+  end(): void {
     if (this.failure) throw this.failure;
-    const finished = once(this.out, 'finish');
     this.out.end();
-    await this.wait(finished, 'finish');
-    if (this.failure) throw this.failure;
   }
 
   get sha256(): string {

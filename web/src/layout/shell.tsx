@@ -11,6 +11,7 @@ import { BrandMark } from '../components/brand.tsx';
 import { icons } from '../components/icons.tsx';
 import { LangSwitch } from '../components/lang-switch.tsx';
 import { Empty, Notice } from '../components/ui.tsx';
+import { DeliveriesPage } from '../deliveries/deliveries-page.tsx';
 import { DiscoveryPage } from '../discovery/discovery-page.tsx';
 import { AttentionProvider, useAttention } from '../home/attention.tsx';
 import { HomePage } from '../home/home-page.tsx';
@@ -121,6 +122,9 @@ function Frame() {
     ...(can.releases
       ? [{ to: '/releases', label: 'nav.releases' as const, icon: icons.ledger, match: (p: string) => p.startsWith('/releases') }]
       : []),
+    ...(can.deliveries
+      ? [{ to: '/deliveries', label: 'nav.deliveries' as const, icon: icons.versions, match: (p: string) => p.startsWith('/deliveries') }]
+      : []),
     ...(can.jobs ? [{ to: '/jobs', label: 'nav.jobs' as const, icon: icons.jobs, match: (p: string) => p.startsWith('/jobs') }] : []),
     ...(can.users ? [{ to: '/users', label: 'nav.users' as const, icon: icons.users, match: (p: string) => p.startsWith('/users') }] : []),
   ];
@@ -223,6 +227,7 @@ function Routes() {
   if (releaseEdit) return <ReleaseDefinePage key={releaseEdit.id} releaseId={releaseEdit.id ?? ''} />;
   const release = matchPath('/releases/:id', path);
   if (release) return <ReleasePage key={release.id} releaseId={release.id ?? ''} />;
+  if (path === '/deliveries') return <DeliveriesPage />;
   if (path === '/account/totp') return <TotpRebindPage />;
   if (path === '/ledger') return <LedgerPage />;
   if (path === '/ledger/new') return <NewAssetPage />;
