@@ -32,36 +32,47 @@ const phaseLabels: Record<string, string> = {
   write: '出力 / write',
 };
 
-/** A bar per phase on stderr; the phase's name in front. */
+/**
+ * A bar per phase on stderr with the phase's name in front; when stderr is not a terminal (a log, a pipe), one line
+ * per phase instead, so that the phases are still recorded.
+ */
 function progressBar() {
+  const tty = Boolean(process.stderr.isTTY);
   const bar = new cliProgress.SingleBar(
-    { stream: process.stderr, format: '{phase} |{bar}| {percentage}% | {value}/{total}', hideCursor: true, noTTYOutput: false },
+    { stream: process.stderr, format: '{phase} |{bar}| {percentage}% | {value}/{total}', hideCursor: true },
     cliProgress.Presets.shades_classic,
   );
   let phase: string | undefined;
+  const started = Date.now();
   return {
     update(p: { phase: string; done: number; total: number }) {
       const label = phaseLabels[p.phase] ?? p.phase;
       if (phase !== p.phase) {
-        if (phase !== undefined) bar.stop();
+        if (phase !== undefined && tty) bar.stop();
         phase = p.phase;
-        bar.start(Math.max(1, p.total), 0, { phase: label.padEnd(14) });
+        if (tty) bar.start(Math.max(1, p.total), 0, { phase: label.padEnd(14) });
+        else process.stderr.write(`${label} … (${Date.now() - started} ms)\n`);
       }
+      if (!tty) return;
       bar.setTotal(Math.max(1, p.total));
       bar.update(p.done, { phase: label.padEnd(14) });
     },
     stop() {
-      if (phase !== undefined) bar.stop();
+      if (phase !== undefined && tty) bar.stop();
+      phase = undefined;
     },
   };
 }
+
+/** No colours: the report is read in logs and files as often as on a terminal. */
+const plain = { head: [] as string[], border: [] as string[] };
 
 const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
 
 /** The report as tables: what was chosen, what it costs, what risk remains. */
 export function formatReport(report: AnonymizeReport): string {
   const out: string[] = [];
-  const summary = new Table({ head: ['項目 / item', '値 / value'] });
+  const summary = new Table({ style: plain, head: ['項目 / item', '値 / value'] });
   summary.push(
     ['損失の指標 / loss metric', `${report.metric.name}: ${report.metric.value.toFixed(4)}`],
     [
@@ -82,13 +93,13 @@ export function formatReport(report: AnonymizeReport): string {
     ],
   );
   out.push(summary.toString());
-  const levels = new Table({ head: ['列 / column', '水準 / level'] });
+  const levels = new Table({ style: plain, head: ['列 / column', '水準 / level'] });
   for (const l of report.levels) levels.push([l.column, `${l.level} / ${l.of}`]);
   out.push(levels.toString());
-  const risk = new Table({ head: ['再識別リスク / risk', '最大 / highest', '平均 / average'] });
+  const risk = new Table({ style: plain, head: ['再識別リスク / risk', '最大 / highest', '平均 / average'] });
   for (const m of riskModels) risk.push([riskModelLabels[m].ja, pct(report.risk[m].highest), pct(report.risk[m].average)]);
   out.push(risk.toString());
-  const timings = new Table({ head: ['段階 / phase', 'ミリ秒 / ms'] });
+  const timings = new Table({ style: plain, head: ['段階 / phase', 'ミリ秒 / ms'] });
   for (const [phase, ms] of Object.entries(report.timings)) timings.push([phaseLabels[phase] ?? phase, ms.toFixed(0)]);
   out.push(timings.toString());
   return out.join('\n');
@@ -174,6 +185,7 @@ export function anonymizeCommands(program: Command) {
             await previewRelease(m.ctx, { actor, releaseId: release.id, ...(bytes ? { file: bytes } : {}), via: 'cli', ...progress })
           ).report;
         } else {
+          bar.update({ phase: 'read', done: 0, total: 1 });
           const { table } = await readSource(m.ctx, {
             actor,
             orgId: org.id,
@@ -187,6 +199,7 @@ export function anonymizeCommands(program: Command) {
           const result = runEngine(table, spec, key, progress);
           report = result.report;
           if (o.out && !o.dryRun) {
+            bar.update({ phase: 'write', done: 0, total: 1 });
             const rows = await writeCsv(o.out, outputLabels(spec, result.columns), result.rows);
             bar.stop();
             console.log(formatReport(report));

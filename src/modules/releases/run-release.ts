@@ -188,6 +188,7 @@ export async function previewRelease(ctx: AppContext, input: RunInput): Promise<
     );
   try {
     const on = japanDate(startedAt);
+    input.onProgress?.({ phase: 'read', done: 0, total: 1 });
     const { table, excluded } = await readSource(ctx, {
       actor: input.actor,
       orgId,
@@ -260,6 +261,7 @@ export async function deliverRelease(ctx: AppContext, input: RunInput & { target
   }
   try {
     const on = japanDate(startedAt);
+    input.onProgress?.({ phase: 'read', done: 0, total: 1 });
     const { table, excluded } = await readSource(ctx, {
       actor: input.actor,
       orgId,
@@ -272,6 +274,7 @@ export async function deliverRelease(ctx: AppContext, input: RunInput & { target
     const org = await ctx.db.selectFrom('organizations').select('name').where('id', '=', orgId).executeTakeFirstOrThrow();
     const stamp = input.period ?? on;
     const fileName = `${row.code}_${stamp.replaceAll('-', '')}_${run.slice(0, 8)}.${spec.output.format}`;
+    input.onProgress?.({ phase: 'write', done: 0, total: 1 });
     const delivered = await deliverTable(ctx, input.actor, {
       targetCode: input.target,
       origin: { kind: 'anonymized_release', id: row.id, name: row.name },
