@@ -15,10 +15,13 @@ import { parse } from 'csv-parse/sync';
 import type { FastifyInstance } from 'fastify';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertConnection, mapSystems } from '../../../test/support/connected-systems.ts';
 import { availableDialects, chained } from '../../../test/support/db.ts';
 import { demoFixture, type Fixture } from '../../../test/support/fixtures.ts';
 import { Client, testServer } from '../../../test/support/http.ts';
 import { registerTarget } from '../deliveries/register-target.ts';
+import { systemSchema } from '../policy/document.ts';
+import { policyInEffect } from '../policy/in-effect.ts';
 import { deliverDueReleases } from './deliver-due.ts';
 import { releaseTemplate } from './template.ts';
 
@@ -248,6 +251,32 @@ describe.each(availableDialects())('anonymized releases API on %s', (dialect) =>
     const unreachable = await clients.officer!.post(`/api/v1/releases/${(lMany.body as unknown as Release).id}/preview`, {});
     expect(unreachable.status).toBe(422);
     expect(unreachable.body.error?.code).toBe('anonymize_l_unreachable');
+  });
+
+  it('refuses purchases from a drop folder, which cannot be queried, naming the cause', async () => {
+    const org = await f.ctx.db.selectFrom('organizations').select('id').where('code', '=', 'demo-coop').executeTakeFirstOrThrow();
+    const policy = await policyInEffect(f.ctx.db, org.id);
+    const drop = systemSchema.parse({
+      code: 'drop',
+      name: '受け渡しフォルダ',
+      kind: 'sftp_drop',
+      tables: [{ table: 'orders', key: 'id', link: { column: 'member_code', identity: 'member_code' } }],
+    });
+    await mapSystems(f.ctx, org.id, [...(policy?.document.systems ?? []), drop]);
+    await insertConnection(f.ctx, {
+      orgId: org.id,
+      code: 'drop',
+      name: '受け渡しフォルダ',
+      kind: 'sftp_drop',
+      settings: { host: '127.0.0.1', port: 1, user: 'x', folder: '/drop' },
+    });
+    const created = await clients.officer!.post('/api/v1/releases', {
+      yaml: demoSpecYaml('from-drop').replace('system: ordering', 'system: drop'),
+    });
+    expect(created.status, created.raw).toBe(201);
+    const r = await clients.officer!.post(`/api/v1/releases/${(created.body as unknown as Release).id}/preview`, {});
+    expect(r.status).toBe(422);
+    expect(r.body.error?.code).toBe('system_not_queryable');
   });
 
   it('reads an uploaded Shift_JIS CSV as the source', async () => {

@@ -58,10 +58,13 @@ async function readPurchases(ctx: AppContext, orgId: string, source: MembersSour
   const policy = await policyInEffect(ctx.db, orgId);
   const map = policy?.document.systems.find((s) => s.code === p.system);
   if (!map) throw new AppError('system_not_mapped', undefined, `The system ${p.system} is not in the dataset map in effect.`);
+  // A drop folder answers with files, in its own time: it cannot be asked for sums (refused before connecting).
+  const notQueryable = () =>
+    new AppError('system_not_queryable', undefined, `The system ${p.system} cannot be queried for purchases (a drop folder).`);
+  if (map.kind === 'sftp_drop') throw notQueryable();
   const connector = await openSystem(ctx.db, ctx.keys, orgId, p.system);
   try {
-    if (!connector.aggregate)
-      throw new AppError('system_not_queryable', undefined, `The system ${p.system} cannot be queried for purchases (a drop folder).`);
+    if (!connector.aggregate) throw notQueryable();
     const result = await connector.aggregate(map, { table: p.table, amount: p.amount, date: p.date, ...purchasePeriod(on, p.months) });
     return {
       identity: result.identity,
