@@ -19,10 +19,12 @@ import { insertConnection, mapSystems } from '../../../test/support/connected-sy
 import { availableDialects, chained } from '../../../test/support/db.ts';
 import { demoFixture, type Fixture } from '../../../test/support/fixtures.ts';
 import { Client, testServer } from '../../../test/support/http.ts';
+import { KeyRing } from '../crypto/data-keys.ts';
 import { registerTarget } from '../deliveries/register-target.ts';
 import { systemSchema } from '../policy/document.ts';
 import { policyInEffect } from '../policy/in-effect.ts';
 import { deliverDueReleases } from './deliver-due.ts';
+import { openKey, reencryptReleaseKeys } from './release-key.ts';
 import { releaseTemplate } from './template.ts';
 
 const demoSpecYaml = (code: string, extra = '') => releaseTemplate({ code, purchases: true }) + extra;
@@ -339,5 +341,23 @@ suppression_limit: 0.2
     expect(again.delivered).toBe(0);
     const runs = await f.ctx.db.selectFrom('release_runs').select(['period', 'status']).where('release_id', '=', rel.id).execute();
     expect(runs).toEqual([{ period: new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 7), status: 'succeeded' }]);
+  });
+
+  it('keeps each release key sealed: never in an answer, re-encrypted by key rotation to the same bytes', async () => {
+    const rows = await f.ctx.db.selectFrom('releases').select(['id', 'key_enc']).execute();
+    const raw = (await clients.officer!.get('/api/v1/releases')).raw + (await clients.officer!.get(`/api/v1/releases/${release.id}`)).raw;
+    for (const r of rows) {
+      expect(raw).not.toContain(r.key_enc);
+      expect(raw).not.toContain(Buffer.from(openKey(f.ctx.keys, r.key_enc)).toString('base64'));
+    }
+    const rotated = f.ctx.keys.rotated();
+    const before = rows.map((r) => Buffer.from(openKey(f.ctx.keys, r.key_enc)).toString('hex'));
+    const count = await f.ctx.db.transaction().execute((tx) => reencryptReleaseKeys(tx, rotated));
+    expect(count).toBe(rows.length);
+    const after = await f.ctx.db.selectFrom('releases').select(['id', 'key_enc']).execute();
+    for (const r of after) expect(KeyRing.keyIdOf(r.key_enc)).toBe(rotated.primaryId);
+    const byId = new Map(after.map((r) => [r.id, r.key_enc]));
+    expect(rows.map((r) => Buffer.from(openKey(rotated, byId.get(r.id)!)).toString('hex'))).toEqual(before);
+    expect(await f.ctx.db.transaction().execute((tx) => reencryptReleaseKeys(tx, rotated))).toBe(0);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../base/errors.ts';
-import { noticeSections } from '../notices/sections.ts';
+import { type NoticeRelease, noticeSections } from '../notices/sections.ts';
 import { loadPreset } from '../policy/presets.ts';
 import { presetHierarchy } from './presets.ts';
 import { formatReleaseFile, parseReleaseFile } from './spec-file.ts';
@@ -86,7 +86,7 @@ describe('release spec file', () => {
 
 describe('releases on the public notice', () => {
   const doc = { ...loadPreset('miyagi'), anonymized: [] };
-  const release = {
+  const release: NoticeRelease = {
     code: 'usage',
     name: '組合員の利用状況',
     items: ['年代', '性別'],
@@ -96,7 +96,7 @@ describe('releases on the public notice', () => {
     recipients: '一部の取引先',
     delivered: false,
   };
-  const text = (releases: (typeof release)[]) => JSON.stringify(noticeSections(doc, { releases }).find((s) => s.key === 'anonymized'));
+  const text = (releases: NoticeRelease[]) => JSON.stringify(noticeSections(doc, { releases }).find((s) => s.key === 'anonymized'));
 
   it('says only what the co-op did: created (items and date), then the method once published, 提供 once delivered', () => {
     const created = text([release]);
