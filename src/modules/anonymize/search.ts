@@ -24,7 +24,7 @@ export interface SearchResult {
   node: number[];
   stats: NodeStats;
   loss: number;
-  lattice: { size: number; evaluated: number; pruned: number };
+  lattice: { size: number; evaluated: number; pruned: number; checks: number };
 }
 
 /** The loss metric's value for a node with these statistics (0 = nothing lost, 1 = every value withheld). */
@@ -116,13 +116,73 @@ export function searchLattice(qis: readonly CompiledQi[], rows: ClassTable, n: n
   const cache: ClassTable[] = [rows];
   let cached = 0;
   const budget = opts.cacheEntries ?? 4_000_000;
-  const sourceFor = (node: number[]): ClassTable => {
+  const sourceFor = (node: readonly number[]): ClassTable => {
     let best = rows;
     for (const t of cache) {
       if (t.size < best.size && node.every((level, i) => t.node[i]! <= level)) best = t;
     }
     return best;
   };
+
+  const evaluate = (node: readonly number[]): { table: ClassTable; stats: NodeStats } => {
+    const table = rollUp(sourceFor(node), Int32Array.from(node), qis, maps);
+    const stats = statsOf(table, qis, opts.k, opts.l);
+    if (cached + table.size <= budget) {
+      cache.push(table);
+      cached += table.size;
+    }
+    return { table, stats };
+  };
+  const fails = (stats: NodeStats) => stats.suppressed > opts.maxSuppressed;
+
+  // Projections: a node with one or two quasi-identifiers kept and the others withheld (`*`, even above a
+  // column's maxLevel) is above every node that keeps those two at those levels or below; if it fails, so do
+  // they all. Projections are cheap (their tables are small) and strike out most of the lattice's bottom.
+  const top = qis.map((qi) => qi.levels.length - 1);
+  const clampIndex = (node: readonly number[]) =>
+    node.reduce((acc, level, i) => acc + Math.min(level, qis[i]!.maxLevel) * lattice.weight[i]!, 0);
+  let checks = 0;
+  const project = (levels: [number, number][]): boolean => {
+    const node = [...top];
+    for (const [i, level] of levels) node[i] = level;
+    checks++;
+    const { stats } = evaluate(node);
+    if (fails(stats)) {
+      markDown(clampIndex(node));
+      return false;
+    }
+    return true;
+  };
+  // Single columns: the lowest level that passes (each level's table rolls up from the one below).
+  const lowest = qis.map((qi, i) => {
+    for (let level = 0; level <= qi.maxLevel; level++) if (project([[i, level]])) return level;
+    return qi.maxLevel + 1;
+  });
+  // Pairs: the staircase between failing and passing pairs of levels, walked from the top of the second column.
+  for (let i = 0; i < q; i++) {
+    for (let j = i + 1; j < q; j++) {
+      if (lowest[i]! > qis[i]!.maxLevel || lowest[j]! > qis[j]!.maxLevel) continue;
+      if (
+        project([
+          [i, lowest[i]!],
+          [j, lowest[j]!],
+        ])
+      )
+        continue;
+      // b: the lowest level of j known to pass with level a of i, minus one; it can only fall as a rises.
+      let b = qis[j]!.maxLevel;
+      for (let a = lowest[i]!; a <= qis[i]!.maxLevel && b >= lowest[j]!; a++) {
+        while (
+          b >= lowest[j]! &&
+          project([
+            [i, a],
+            [j, b],
+          ])
+        )
+          b--;
+      }
+    }
+  }
 
   let best: { idx: number; node: number[]; stats: NodeStats; loss: number } | null = null;
   let evaluated = 0;
@@ -132,15 +192,10 @@ export function searchLattice(qis: readonly CompiledQi[], rows: ClassTable, n: n
     visited++;
     if (status[idx] === FAIL) continue;
     const node = lattice.levels(idx);
-    const table = rollUp(sourceFor(node), Int32Array.from(node), qis, maps);
-    const stats = statsOf(table, qis, opts.k, opts.l);
+    const { stats } = evaluate(node);
     evaluated++;
     opts.onProgress?.(visited, lattice.size);
-    if (cached + table.size <= budget) {
-      cache.push(table);
-      cached += table.size;
-    }
-    if (stats.suppressed > opts.maxSuppressed) {
+    if (fails(stats)) {
       markDown(idx);
       continue;
     }
@@ -158,6 +213,6 @@ export function searchLattice(qis: readonly CompiledQi[], rows: ClassTable, n: n
     node: best.node,
     stats: best.stats,
     loss: best.loss,
-    lattice: { size: lattice.size, evaluated, pruned: lattice.size - evaluated },
+    lattice: { size: lattice.size, evaluated, pruned: lattice.size - evaluated, checks },
   };
 }
