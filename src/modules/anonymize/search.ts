@@ -69,6 +69,7 @@ export class Lattice {
 }
 
 const FAIL = 1;
+const SAT = 2;
 
 export interface SearchOptions {
   k: number;
@@ -107,6 +108,22 @@ export function searchLattice(qis: readonly CompiledQi[], rows: ClassTable, n: n
         if (status[below] !== FAIL) {
           status[below] = FAIL;
           stack.push(below);
+        }
+      }
+    }
+  };
+
+  const markUp = (idx: number) => {
+    const stack = [idx];
+    status[idx] = SAT;
+    while (stack.length) {
+      const at = stack.pop()!;
+      for (let i = 0; i < q; i++) {
+        if (Math.floor(at / lattice.weight[i]!) % lattice.radix[i]! === lattice.radix[i]! - 1) continue;
+        const above = at + lattice.weight[i]!;
+        if (status[above] !== SAT) {
+          status[above] = SAT;
+          stack.push(above);
         }
       }
     }
@@ -184,21 +201,20 @@ export function searchLattice(qis: readonly CompiledQi[], rows: ClassTable, n: n
     }
   }
 
-  let best: { idx: number; node: number[]; stats: NodeStats; loss: number } | null = null;
+  let best = null as { idx: number; node: number[]; stats: NodeStats; loss: number } | null;
   let evaluated = 0;
-  let visited = 0;
-  for (const idx of order) {
-    if (best && bounds[idx]! > best.loss + LOSS_EPSILON) break;
-    visited++;
-    if (status[idx] === FAIL) continue;
+  const done = new Uint8Array(lattice.size);
+  /** Evaluates a lattice node: a failure strikes out the nodes below, a success the need to test those above. */
+  const test = (idx: number): boolean => {
     const node = lattice.levels(idx);
     const { stats } = evaluate(node);
     evaluated++;
-    opts.onProgress?.(visited, lattice.size);
+    done[idx] = 1;
     if (fails(stats)) {
       markDown(idx);
-      continue;
+      return false;
     }
+    markUp(idx);
     const loss = lossOf(qis, n, node, stats);
     if (
       !best ||
@@ -206,6 +222,57 @@ export function searchLattice(qis: readonly CompiledQi[], rows: ClassTable, n: n
       (loss <= best.loss + LOSS_EPSILON && (sums[idx]! < sums[best.idx]! || (sums[idx] === sums[best.idx] && idx < best.idx)))
     )
       best = { idx, node, stats, loss };
+    return true;
+  };
+  /** A path up from a node, raising each time the column whose next level costs the least. */
+  const climb = (idx: number): number[] => {
+    const node = lattice.levels(idx);
+    const path = [idx];
+    let at = idx;
+    for (;;) {
+      let pick = -1;
+      let cost = Number.POSITIVE_INFINITY;
+      for (let i = 0; i < q; i++) {
+        if (node[i]! >= qis[i]!.maxLevel) continue;
+        const qi = qis[i]!;
+        const step = qi.distinct > 1 ? (qi.lossNumerator[node[i]! + 1]! - qi.lossNumerator[node[i]!]!) / (qi.distinct - 1) : 0;
+        if (step < cost) {
+          cost = step;
+          pick = i;
+        }
+      }
+      if (pick < 0) return path;
+      node[pick]!++;
+      at += lattice.weight[pick]!;
+      path.push(at);
+    }
+  };
+
+  // Nodes in increasing lower bound; an unknown node is settled by a binary search for the boundary between
+  // failing and satisfying nodes on a path up from it (each failure found strikes out everything below it).
+  let visited = 0;
+  for (const idx of order) {
+    if (best && bounds[idx]! > best.loss + LOSS_EPSILON) break;
+    visited++;
+    opts.onProgress?.(visited, lattice.size);
+    if (status[idx] === FAIL || done[idx]) continue;
+    if (status[idx] === SAT) {
+      test(idx);
+      continue;
+    }
+    const path = climb(idx);
+    let lo = -1;
+    let hi = path.length;
+    path.forEach((p, j) => {
+      if (status[p] === FAIL) lo = j;
+      else if (status[p] === SAT && hi === path.length) hi = j;
+    });
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >>> 1;
+      if (test(path[mid]!)) hi = mid;
+      else lo = mid;
+    }
+    if (lo < 0 && !done[idx]) test(idx);
   }
   opts.onProgress?.(lattice.size, lattice.size);
   if (!best) return null;
