@@ -5,7 +5,7 @@
  * reports the metric, levels, class sizes and re-identification risk. Pure: no database, no files, no HTTP.
  */
 
-import type { ClassTable } from './classes.ts';
+import { type ClassTable, groupBy } from './classes.ts';
 import { AnonymizeError } from './errors.ts';
 import { type CompiledQi, compileQuasiIdentifier } from './hierarchy.ts';
 import { PSEUDONYM_HEX_LENGTH, pseudonymizer } from './pseudonym.ts';
@@ -50,6 +50,12 @@ function checkSpec(table: SourceTable, spec: AnonymizeSpec): number[] {
     if (!Number.isInteger(spec.l.l) || spec.l.l < 1) invalid(`l must be a whole number ≥ 1 (got ${spec.l.l})`);
   }
   return index;
+}
+
+function sensCard(sens: Int32Array): number {
+  let card = 0;
+  for (const v of sens) if (v >= card) card = v + 1;
+  return card;
 }
 
 function summarize(sizes: readonly number[], k: number): ClassSizeSummary {
@@ -138,31 +144,32 @@ export function anonymize(
 
   // The chosen node's classes, row by row.
   const node = found.node;
-  const rowLabels = qis.map((qi, i) => {
-    const map = qi.levels[node[i]!]!.map;
-    const out = new Int32Array(n);
-    for (let r = 0; r < n; r++) out[r] = map[qi.codes[r]!]!;
-    return out;
-  });
-  const classKey = new Map<string, number>();
-  const classOf = new Int32Array(n);
-  const classSize: number[] = [];
-  const classDistinct: Set<number>[] = [];
-  for (let r = 0; r < n; r++) {
-    let key = '';
-    for (let i = 0; i < qis.length; i++) key += `${rowLabels[i]![r]},`;
-    let c = classKey.get(key);
-    if (c === undefined) {
-      c = classSize.length;
-      classKey.set(key, c);
-      classSize.push(0);
-      classDistinct.push(new Set());
+  const classes = groupBy(
+    qis.map((qi, i) => ({ values: qi.codes, map: qi.levels[node[i]!]!.map, card: qi.levels[node[i]!]!.labels.length })),
+    n,
+  );
+  const classOf = classes.group;
+  const classSize = new Int32Array(classes.groups);
+  for (let r = 0; r < n; r++) classSize[classOf[r]!]!++;
+  const keep = new Uint8Array(classes.groups);
+  if (sens) {
+    // Distinct sensitive values per class: count each (class, value) pair once.
+    const pairs = groupBy(
+      [
+        { values: classOf, map: null, card: classes.groups },
+        { values: sens, map: null, card: sensCard(sens) },
+      ],
+      n,
+    );
+    const seen = new Uint8Array(pairs.groups);
+    const distinct = new Int32Array(classes.groups);
+    for (let r = 0; r < n; r++) {
+      if (seen[pairs.group[r]!]) continue;
+      seen[pairs.group[r]!] = 1;
+      distinct[classOf[r]!]!++;
     }
-    classOf[r] = c;
-    classSize[c]!++;
-    if (sens) classDistinct[c]!.add(sens[r]!);
-  }
-  const keep = classSize.map((s, c) => s >= spec.k && (!sens || classDistinct[c]!.size >= l));
+    for (let c = 0; c < classes.groups; c++) keep[c] = classSize[c]! >= spec.k && distinct[c]! >= l ? 1 : 0;
+  } else for (let c = 0; c < classes.groups; c++) keep[c] = classSize[c]! >= spec.k ? 1 : 0;
   phase('classes');
 
   // The output, column by column (rows left out where their class is suppressed).
@@ -184,10 +191,10 @@ export function anonymize(
       roles.push('other');
     } else if (col.role === 'quasi_identifier') {
       const i = qiAt++;
-      const labels = qis[i]!.levels[node[i]!]!.labels;
-      const ids = rowLabels[i]!;
+      const { labels, map } = qis[i]!.levels[node[i]!]!;
+      const codes = qis[i]!.codes;
       outColumns.push(col.name);
-      outValues.push(kept.map((r) => labels[ids[r]!]!));
+      outValues.push(kept.map((r) => labels[map[codes[r]!]!]!));
       roles.push('qi');
     } else {
       outColumns.push(col.name);
@@ -207,7 +214,7 @@ export function anonymize(
     );
   phase('verify');
 
-  const releasedSizes = classSize.filter((_, c) => keep[c]);
+  const releasedSizes = [...classSize].filter((_, c) => keep[c]);
   const report: AnonymizeReport = {
     metric: { name: LOSS_METRIC_NAME, value: found.loss },
     levels: qis.map((qi, i) => ({ column: qi.name, level: node[i]!, of: qi.levels.length - 1 })),

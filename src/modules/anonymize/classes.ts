@@ -54,96 +54,156 @@ export class LevelMaps {
   }
 }
 
-const DENSE_LIMIT = 1 << 23;
+/** Key spaces up to this size are grouped with a plain array indexed by the key (Int32, 16 MB at most). */
+const DENSE_LIMIT = 1 << 22;
 
 /**
- * Groups the entries of `keys` (one or more columns of small integers with their cardinalities) into dense group
- * ids: returns the group of each entry and the number of groups. Packs the columns into one number per entry and
- * uses a dense array when the key space is small, a Map otherwise; columns whose product passes 2^53 are packed
- * in stages.
+ * Scratch buffers reused across evaluations: a search evaluates dozens of nodes over up to millions of entries,
+ * and allocating (and zeroing) fresh arrays each time costs more than the grouping itself.
  */
-export function groupKeys(
-  columns: readonly Int32Array[],
-  cards: readonly number[],
-  size: number,
-): { group: Int32Array; groups: number; first: Int32Array } {
-  let current: Int32Array | null = null;
-  let currentCard = 1;
-  let firstOf: Int32Array = new Int32Array(0);
-  let c = 0;
-  while (c < columns.length || current === null) {
-    // Pack as many further columns as fit in 2^53 with the current ids.
-    const packed = new Float64Array(size);
-    let space = currentCard;
-    if (current) for (let e = 0; e < size; e++) packed[e] = current[e]!;
-    while (c < columns.length && (space * cards[c]! < 2 ** 53 || space === currentCard)) {
-      const col = columns[c]!;
-      const card = cards[c]!;
-      for (let e = 0; e < size; e++) packed[e] = packed[e]! * card + col[e]!;
-      space *= card;
-      c++;
+const scratch = {
+  packed: new Float64Array(0),
+  dense: new Int32Array(0),
+  hashKeys: new Float64Array(0),
+  hashSlots: new Int32Array(0),
+};
+function packedBuffer(size: number): Float64Array {
+  if (scratch.packed.length < size) scratch.packed = new Float64Array(Math.max(size, scratch.packed.length * 2));
+  return scratch.packed;
+}
+
+/** One column of a key: its values, looked up through `map` if given, and its cardinality. */
+export interface KeyPart {
+  values: Int32Array;
+  map: Int32Array | null;
+  card: number;
+}
+
+export interface Grouping {
+  /** The group of each entry. */
+  group: Int32Array;
+  groups: number;
+  /** The first entry of each group. */
+  first: Int32Array;
+}
+
+/** Dense group ids of the packed keys (integers below 2^53). */
+function groupPacked(packed: Float64Array, size: number, space: number): Grouping {
+  const group = new Int32Array(size);
+  let groups = 0;
+  let first = new Int32Array(Math.min(size, 1024));
+  const push = (e: number) => {
+    if (groups === first.length) {
+      const grown = new Int32Array(Math.min(size, first.length * 2));
+      grown.set(first);
+      first = grown;
     }
-    const group = new Int32Array(size);
-    const first: number[] = [];
-    if (space <= DENSE_LIMIT) {
-      const index = new Int32Array(space).fill(-1);
-      for (let e = 0; e < size; e++) {
-        const key = packed[e]!;
-        let g = index[key]!;
+    first[groups] = e;
+    return groups++;
+  };
+  if (space <= DENSE_LIMIT && space <= Math.max(4 * size, 1 << 16)) {
+    if (scratch.dense.length < space) scratch.dense = new Int32Array(Math.max(space, Math.min(DENSE_LIMIT, scratch.dense.length * 2)));
+    const index = scratch.dense;
+    index.fill(-1, 0, space);
+    for (let e = 0; e < size; e++) {
+      const key = packed[e]!;
+      let g = index[key]!;
+      if (g === -1) {
+        g = push(e);
+        index[key] = g;
+      }
+      group[e] = g;
+    }
+  } else {
+    // Open addressing on typed arrays: several times faster than a Map for a million keys.
+    let capacity = 1024;
+    while (capacity < size * 2) capacity *= 2;
+    if (scratch.hashSlots.length < capacity) {
+      scratch.hashSlots = new Int32Array(capacity);
+      scratch.hashKeys = new Float64Array(capacity);
+    }
+    const slots = scratch.hashSlots;
+    const keys = scratch.hashKeys;
+    slots.fill(-1, 0, capacity);
+    const mask = capacity - 1;
+    for (let e = 0; e < size; e++) {
+      const key = packed[e]!;
+      const lo = key >>> 0;
+      const hi = (key / 4294967296) >>> 0;
+      let h = Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b);
+      h ^= h >>> 15;
+      h = Math.imul(h, 0xc2b2ae35);
+      h ^= h >>> 13;
+      let at = h & mask;
+      for (;;) {
+        const g = slots[at]!;
         if (g === -1) {
-          g = first.length;
-          index[key] = g;
-          first.push(e);
+          const id = push(e);
+          slots[at] = id;
+          keys[at] = key;
+          group[e] = id;
+          break;
         }
-        group[e] = g;
-      }
-    } else {
-      const index = new Map<number, number>();
-      for (let e = 0; e < size; e++) {
-        const key = packed[e]!;
-        let g = index.get(key);
-        if (g === undefined) {
-          g = first.length;
-          index.set(key, g);
-          first.push(e);
+        if (keys[at] === key) {
+          group[e] = g;
+          break;
         }
-        group[e] = g;
+        at = (at + 1) & mask;
       }
     }
-    // Stage ids refer to entries of this stage; later stages refine them.
-    firstOf = Int32Array.from(first);
-    current = group;
-    currentCard = first.length;
-    if (columns.length === 0) break;
   }
-  return { group: current!, groups: currentCard, first: firstOf };
+  return { group, groups, first: first.subarray(0, groups) };
+}
+
+/**
+ * Groups `size` entries by the tuple of their key parts into dense group ids. The parts are packed into one
+ * number per entry (in stages, re-numbering densely, if their product passes 2^53) and grouped with an array
+ * indexed by the key when the key space is small, a hash table otherwise.
+ */
+export function groupBy(parts: readonly KeyPart[], size: number): Grouping {
+  const live = parts.filter((p) => p.card > 1);
+  let done = 0;
+  let result: Grouping | null = null;
+  while (result === null || done < live.length) {
+    const packed = packedBuffer(size);
+    let space = 1;
+    if (result) {
+      const g = result.group;
+      for (let e = 0; e < size; e++) packed[e] = g[e]!;
+      space = result.groups;
+    } else packed.fill(0, 0, size);
+    const before = done;
+    while (done < live.length && (space * live[done]!.card < 2 ** 53 || done === before)) {
+      const { values, map, card } = live[done]!;
+      if (map) for (let e = 0; e < size; e++) packed[e] = packed[e]! * card + map[values[e]!]!;
+      else for (let e = 0; e < size; e++) packed[e] = packed[e]! * card + values[e]!;
+      space *= card;
+      done++;
+    }
+    result = groupPacked(packed, size, space);
+  }
+  return result;
 }
 
 /** The table of `target` rolled up from `source` (source ≤ target on every quasi-identifier). */
 export function rollUp(source: ClassTable, target: Int32Array, qis: readonly CompiledQi[], maps: LevelMaps): ClassTable {
   const q = qis.length;
-  const columns: Int32Array[] = [];
-  const cards: number[] = [];
+  const parts: KeyPart[] = [];
   for (let i = 0; i < q; i++) {
-    const map = maps.get(i, source.node[i]!, target[i]!);
-    const from = source.labels[i]!;
-    const to = new Int32Array(source.size);
-    for (let e = 0; e < source.size; e++) to[e] = map[from[e]!]!;
-    columns.push(to);
-    cards.push(qis[i]!.levels[target[i]!]!.labels.length);
+    const card = qis[i]!.levels[target[i]!]!.labels.length;
+    const map = source.node[i] === target[i] ? null : maps.get(i, source.node[i]!, target[i]!);
+    parts.push({ values: source.labels[i]!, map, card });
   }
-  if (source.sens) {
-    columns.push(source.sens);
-    let card = 0;
-    for (let e = 0; e < source.size; e++) if (source.sens[e]! >= card) card = source.sens[e]! + 1;
-    cards.push(card);
-  }
-  const { group, groups, first } = groupKeys(columns, cards, source.size);
+  if (source.sens) parts.push({ values: source.sens, map: null, card: sensitiveCard(source.sens, source.size) });
+  const { group, groups, first } = groupBy(parts, source.size);
   const count = new Int32Array(groups);
   for (let e = 0; e < source.size; e++) count[group[e]!]! += source.count[e]!;
-  const labels = columns.slice(0, q).map((col) => {
+  const labels = parts.slice(0, q).map(({ values, map, card }) => {
     const out = new Int32Array(groups);
-    for (let g = 0; g < groups; g++) out[g] = col[first[g]!]!;
+    if (card > 1) {
+      if (map) for (let g = 0; g < groups; g++) out[g] = map[values[first[g]!]!]!;
+      else for (let g = 0; g < groups; g++) out[g] = values[first[g]!]!;
+    }
     return out;
   });
   let sens: Int32Array | null = null;
@@ -154,19 +214,29 @@ export function rollUp(source: ClassTable, target: Int32Array, qis: readonly Com
   return { node: Int32Array.from(target), labels, sens, count, size: groups };
 }
 
-/** The classes of a (pair) table: per entry its class, and per class its size and distinct sensitive values. */
+const sensCards = new WeakMap<Int32Array, number>();
+function sensitiveCard(sens: Int32Array, size: number): number {
+  let card = sensCards.get(sens);
+  if (card === undefined) {
+    card = 0;
+    for (let e = 0; e < size; e++) if (sens[e]! >= card) card = sens[e]! + 1;
+    sensCards.set(sens, card);
+  }
+  return card;
+}
+
+/** The classes of a (pair) table: per class its size, distinct sensitive values and first entry. */
 export function classesOf(
   table: ClassTable,
   qis: readonly CompiledQi[],
 ): { classOf: Int32Array; classes: number; size: Int32Array; distinct: Int32Array; first: Int32Array } {
   if (!table.sens) {
-    const classOf = new Int32Array(table.size);
-    for (let e = 0; e < table.size; e++) classOf[e] = e;
-    const first = classOf;
-    return { classOf, classes: table.size, size: table.count, distinct: new Int32Array(0), first };
+    const first = new Int32Array(table.size);
+    for (let e = 0; e < table.size; e++) first[e] = e;
+    return { classOf: first, classes: table.size, size: table.count, distinct: new Int32Array(0), first };
   }
-  const cards = qis.map((qi, i) => qi.levels[table.node[i]!]!.labels.length);
-  const { group, groups, first } = groupKeys(table.labels, cards, table.size);
+  const parts = qis.map((qi, i) => ({ values: table.labels[i]!, map: null, card: qi.levels[table.node[i]!]!.labels.length }));
+  const { group, groups, first } = groupBy(parts, table.size);
   const size = new Int32Array(groups);
   const distinct = new Int32Array(groups);
   for (let e = 0; e < table.size; e++) {

@@ -24,7 +24,7 @@ export interface SearchResult {
   node: number[];
   stats: NodeStats;
   loss: number;
-  lattice: { size: number; evaluated: number; pruned: number };
+  lattice: { size: number; evaluated: number; pruned: number; checks: number };
 }
 
 /** The loss metric's value for a node with these statistics (0 = nothing lost, 1 = every value withheld). */
@@ -69,6 +69,7 @@ export class Lattice {
 }
 
 const FAIL = 1;
+const SAT = 2;
 
 export interface SearchOptions {
   k: number;
@@ -112,11 +113,27 @@ export function searchLattice(qis: readonly CompiledQi[], rows: ClassTable, n: n
     }
   };
 
+  const markUp = (idx: number) => {
+    const stack = [idx];
+    status[idx] = SAT;
+    while (stack.length) {
+      const at = stack.pop()!;
+      for (let i = 0; i < q; i++) {
+        if (Math.floor(at / lattice.weight[i]!) % lattice.radix[i]! === lattice.radix[i]! - 1) continue;
+        const above = at + lattice.weight[i]!;
+        if (status[above] !== SAT) {
+          status[above] = SAT;
+          stack.push(above);
+        }
+      }
+    }
+  };
+
   // Tables kept for rolling up: the rows, then evaluated nodes while the budget lasts.
   const cache: ClassTable[] = [rows];
   let cached = 0;
   const budget = opts.cacheEntries ?? 4_000_000;
-  const sourceFor = (node: number[]): ClassTable => {
+  const sourceFor = (node: readonly number[]): ClassTable => {
     let best = rows;
     for (const t of cache) {
       if (t.size < best.size && node.every((level, i) => t.node[i]! <= level)) best = t;
@@ -124,26 +141,80 @@ export function searchLattice(qis: readonly CompiledQi[], rows: ClassTable, n: n
     return best;
   };
 
-  let best: { idx: number; node: number[]; stats: NodeStats; loss: number } | null = null;
-  let evaluated = 0;
-  let visited = 0;
-  for (const idx of order) {
-    if (best && bounds[idx]! > best.loss + LOSS_EPSILON) break;
-    visited++;
-    if (status[idx] === FAIL) continue;
-    const node = lattice.levels(idx);
+  const evaluate = (node: readonly number[]): { table: ClassTable; stats: NodeStats } => {
     const table = rollUp(sourceFor(node), Int32Array.from(node), qis, maps);
     const stats = statsOf(table, qis, opts.k, opts.l);
-    evaluated++;
-    opts.onProgress?.(visited, lattice.size);
     if (cached + table.size <= budget) {
       cache.push(table);
       cached += table.size;
     }
-    if (stats.suppressed > opts.maxSuppressed) {
-      markDown(idx);
-      continue;
+    return { table, stats };
+  };
+  const fails = (stats: NodeStats) => stats.suppressed > opts.maxSuppressed;
+
+  // Projections: a node with one or two quasi-identifiers kept and the others withheld (`*`, even above a
+  // column's maxLevel) is above every node that keeps those two at those levels or below; if it fails, so do
+  // they all. Projections are cheap (their tables are small) and strike out most of the lattice's bottom.
+  const top = qis.map((qi) => qi.levels.length - 1);
+  const clampIndex = (node: readonly number[]) =>
+    node.reduce((acc, level, i) => acc + Math.min(level, qis[i]!.maxLevel) * lattice.weight[i]!, 0);
+  let checks = 0;
+  const project = (levels: [number, number][]): boolean => {
+    const node = [...top];
+    for (const [i, level] of levels) node[i] = level;
+    checks++;
+    const { stats } = evaluate(node);
+    if (fails(stats)) {
+      markDown(clampIndex(node));
+      return false;
     }
+    return true;
+  };
+  // Single columns: the lowest level that passes (each level's table rolls up from the one below).
+  const lowest = qis.map((qi, i) => {
+    for (let level = 0; level <= qi.maxLevel; level++) if (project([[i, level]])) return level;
+    return qi.maxLevel + 1;
+  });
+  // Pairs: the staircase between failing and passing pairs of levels, walked from the top of the second column.
+  for (let i = 0; i < q; i++) {
+    for (let j = i + 1; j < q; j++) {
+      if (lowest[i]! > qis[i]!.maxLevel || lowest[j]! > qis[j]!.maxLevel) continue;
+      if (
+        project([
+          [i, lowest[i]!],
+          [j, lowest[j]!],
+        ])
+      )
+        continue;
+      // b: the lowest level of j known to pass with level a of i, minus one; it can only fall as a rises.
+      let b = qis[j]!.maxLevel;
+      for (let a = lowest[i]!; a <= qis[i]!.maxLevel && b >= lowest[j]!; a++) {
+        while (
+          b >= lowest[j]! &&
+          project([
+            [i, a],
+            [j, b],
+          ])
+        )
+          b--;
+      }
+    }
+  }
+
+  let best = null as { idx: number; node: number[]; stats: NodeStats; loss: number } | null;
+  let evaluated = 0;
+  const done = new Uint8Array(lattice.size);
+  /** Evaluates a lattice node: a failure strikes out the nodes below, a success the need to test those above. */
+  const test = (idx: number): boolean => {
+    const node = lattice.levels(idx);
+    const { stats } = evaluate(node);
+    evaluated++;
+    done[idx] = 1;
+    if (fails(stats)) {
+      markDown(idx);
+      return false;
+    }
+    markUp(idx);
     const loss = lossOf(qis, n, node, stats);
     if (
       !best ||
@@ -151,6 +222,57 @@ export function searchLattice(qis: readonly CompiledQi[], rows: ClassTable, n: n
       (loss <= best.loss + LOSS_EPSILON && (sums[idx]! < sums[best.idx]! || (sums[idx] === sums[best.idx] && idx < best.idx)))
     )
       best = { idx, node, stats, loss };
+    return true;
+  };
+  /** A path up from a node, raising each time the column whose next level costs the least. */
+  const climb = (idx: number): number[] => {
+    const node = lattice.levels(idx);
+    const path = [idx];
+    let at = idx;
+    for (;;) {
+      let pick = -1;
+      let cost = Number.POSITIVE_INFINITY;
+      for (let i = 0; i < q; i++) {
+        if (node[i]! >= qis[i]!.maxLevel) continue;
+        const qi = qis[i]!;
+        const step = qi.distinct > 1 ? (qi.lossNumerator[node[i]! + 1]! - qi.lossNumerator[node[i]!]!) / (qi.distinct - 1) : 0;
+        if (step < cost) {
+          cost = step;
+          pick = i;
+        }
+      }
+      if (pick < 0) return path;
+      node[pick]!++;
+      at += lattice.weight[pick]!;
+      path.push(at);
+    }
+  };
+
+  // Nodes in increasing lower bound; an unknown node is settled by a binary search for the boundary between
+  // failing and satisfying nodes on a path up from it (each failure found strikes out everything below it).
+  let visited = 0;
+  for (const idx of order) {
+    if (best && bounds[idx]! > best.loss + LOSS_EPSILON) break;
+    visited++;
+    opts.onProgress?.(visited, lattice.size);
+    if (status[idx] === FAIL || done[idx]) continue;
+    if (status[idx] === SAT) {
+      test(idx);
+      continue;
+    }
+    const path = climb(idx);
+    let lo = -1;
+    let hi = path.length;
+    path.forEach((p, j) => {
+      if (status[p] === FAIL) lo = j;
+      else if (status[p] === SAT && hi === path.length) hi = j;
+    });
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >>> 1;
+      if (test(path[mid]!)) hi = mid;
+      else lo = mid;
+    }
+    if (lo < 0 && !done[idx]) test(idx);
   }
   opts.onProgress?.(lattice.size, lattice.size);
   if (!best) return null;
@@ -158,6 +280,6 @@ export function searchLattice(qis: readonly CompiledQi[], rows: ClassTable, n: n
     node: best.node,
     stats: best.stats,
     loss: best.loss,
-    lattice: { size: lattice.size, evaluated, pruned: lattice.size - evaluated },
+    lattice: { size: lattice.size, evaluated, pruned: lattice.size - evaluated, checks },
   };
 }

@@ -63,7 +63,11 @@ export interface AnonymizeReport {
   /** The loss metric's name and its value for the chosen transformation (0 = nothing lost, 1 = everything). */
   metric: { name: string; value: number };
   levels: readonly { column: string; level: number; of: number }[];
-  lattice: { size: number; evaluated: number; pruned: number };
+  /**
+   * `evaluated` + `pruned` = `size`; `checks` counts the projections evaluated besides (nodes with all but one or
+   * two quasi-identifiers withheld, whose failure strikes out the nodes below them).
+   */
+  lattice: { size: number; evaluated: number; pruned: number; checks: number };
   classSizes: ClassSizeSummary;
   rows: { input: number; output: number; suppressed: number; topBottomCoded: number };
   risk: Record<RiskModel, { highest: number; average: number }>;

@@ -1,6 +1,7 @@
 /**
  * The output's own check, independent of the search: the classes are counted again from the cells that will be
- * written (quasi-identifier labels as they appear in the output), not from the search's tables.
+ * written (the quasi-identifier labels as they appear in the output), with code of its own — not the search's
+ * tables, maps or grouping.
  */
 import type { Cell } from './types.ts';
 
@@ -11,6 +12,38 @@ export interface Verification {
   fewestDistinct: number | null;
 }
 
+/** Each distinct cell of a column gets a small id. */
+function intern(column: readonly Cell[]): { ids: Uint32Array; count: number } {
+  const seen = new Map<Cell, number>();
+  const ids = new Uint32Array(column.length);
+  for (let r = 0; r < column.length; r++) {
+    const v = column[r]!;
+    let id = seen.get(v);
+    if (id === undefined) {
+      id = seen.size;
+      seen.set(v, id);
+    }
+    ids[r] = id;
+  }
+  return { ids, count: seen.size };
+}
+
+/** Combines two id columns into the ids of their pairs (dense, so that the next combination cannot overflow). */
+function pair(a: { ids: Uint32Array; count: number }, b: { ids: Uint32Array; count: number }): { ids: Uint32Array; count: number } {
+  const seen = new Map<number, number>();
+  const ids = new Uint32Array(a.ids.length);
+  for (let r = 0; r < ids.length; r++) {
+    const key = a.ids[r]! * b.count + b.ids[r]!;
+    let id = seen.get(key);
+    if (id === undefined) {
+      id = seen.size;
+      seen.set(key, id);
+    }
+    ids[r] = id;
+  }
+  return { ids, count: seen.size };
+}
+
 export function verifyOutput(
   columns: readonly (readonly Cell[])[],
   roles: readonly ('qi' | 'sensitive' | 'other')[],
@@ -18,30 +51,29 @@ export function verifyOutput(
   l: number | null,
 ): Verification {
   const rows = columns[0]?.length ?? 0;
-  const qiColumns = columns.filter((_, c) => roles[c] === 'qi');
-  const sensitive = columns.find((_, c) => roles[c] === 'sensitive') ?? null;
-  const classIds = new Map<string, number>();
-  const sizes: number[] = [];
-  const distinct: Set<Cell>[] = [];
-  for (let r = 0; r < rows; r++) {
-    let tuple = '';
-    for (const column of qiColumns) tuple += `${JSON.stringify(column[r])}\u0000`;
-    let c = classIds.get(tuple);
-    if (c === undefined) {
-      c = sizes.length;
-      classIds.set(tuple, c);
-      sizes.push(0);
-      distinct.push(new Set());
-    }
-    sizes[c]!++;
-    if (sensitive) distinct[c]!.add(sensitive[r]!);
-  }
-  let smallest = sizes.length ? Number.POSITIVE_INFINITY : 0;
+  let classes: { ids: Uint32Array; count: number } = { ids: new Uint32Array(rows), count: rows ? 1 : 0 };
+  columns.forEach((column, c) => {
+    if (roles[c] === 'qi') classes = pair(classes, intern(column));
+  });
+  const sizes = new Uint32Array(classes.count);
+  for (let r = 0; r < rows; r++) sizes[classes.ids[r]!]!++;
+  let smallest = classes.count ? Number.POSITIVE_INFINITY : 0;
   for (const s of sizes) smallest = Math.min(smallest, s);
+
   let fewestDistinct: number | null = null;
-  if (l !== null) {
-    fewestDistinct = sizes.length ? Number.POSITIVE_INFINITY : 0;
-    for (const d of distinct) fewestDistinct = Math.min(fewestDistinct, d.size);
+  const sensitive = columns.find((_, c) => roles[c] === 'sensitive');
+  if (l !== null && sensitive) {
+    const pairs = pair(classes, intern(sensitive));
+    // Each (class, value) pair counted once per class.
+    const distinct = new Uint32Array(classes.count);
+    const counted = new Uint8Array(pairs.count);
+    for (let r = 0; r < rows; r++) {
+      if (counted[pairs.ids[r]!]) continue;
+      counted[pairs.ids[r]!] = 1;
+      distinct[classes.ids[r]!]!++;
+    }
+    fewestDistinct = classes.count ? Number.POSITIVE_INFINITY : 0;
+    for (const d of distinct) fewestDistinct = Math.min(fewestDistinct, d);
   }
   return {
     k: rows === 0 || smallest >= k,
