@@ -778,6 +778,23 @@ function sentence(lang: AuditLang, e: AuditEntryWords, names: AuditNames): strin
         (ja ? `連携システム ${str(d.system)} の検出結果を判断` : `Decided discovery proposals of ${str(d.system)}`) +
         paren(...rest('confirmed', 'rejected_columns', 'revision'))
       );
+    case 'release.create':
+    case 'release.update':
+    case 'release.publish_method':
+    case 'release.preview':
+    case 'release.deliver': {
+      const verb = {
+        'release.create': ['を作成し項目を公表', 'Created'],
+        'release.update': ['の定義を変更', 'Changed'],
+        'release.publish_method': ['の提供の方法を公表', 'Published the method of provision of'],
+        'release.preview': ['を試行（提供なし）', 'Previewed'],
+        'release.deliver': [e.outcome === 'ok' ? 'を提供' : 'の提供（できず）', e.outcome === 'ok' ? 'Delivered' : 'Could not deliver'],
+      }[e.action as 'release.create'][ja ? 0 : 1];
+      return (
+        (ja ? `匿名加工情報 ${str(d.code)} ${verb}` : `${verb} anonymized release ${str(d.code)}`) +
+        paren(...rest('items', 'changed', 'version', 'rows', 'suppressed', 'excluded', 'target', 'period', 'sha256', 'error_code', 'via'))
+      );
+    }
     default: {
       const list = auditDetailList(lang, d, names).map((f): [string, string] => [f.label, f.value]);
       return auditActionLabel(lang, e.action) + paren(...list);

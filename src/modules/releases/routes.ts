@@ -7,14 +7,13 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../base/context.ts';
 import { contentDisposition } from '../../base/downloads.ts';
 import { requireStaff } from '../../base/guard.ts';
-import { policyInEffect } from '../policy/in-effect.ts';
 import { createRelease, publishMethod, specFromInput, updateRelease } from './define-release.ts';
 import { releasesRoles } from './permissions.ts';
 import { hierarchyPresetLabels, hierarchyPresetNames, presetHierarchy } from './presets.ts';
 import { exportReleaseFile, getRelease, listReleases } from './read-releases.ts';
 import { deliverRelease, previewRelease } from './run-release.ts';
 import { createReleaseBody, deliverBody, previewBody, publishMethodBody, releaseIdParams, updateReleaseBody } from './schemas.ts';
-import { purchasesTableOf, releaseTemplate } from './template.ts';
+import { templateFor } from './template.ts';
 
 const tags = ['releases'];
 // Declared roles refuse roles with no part in releases before the body is validated (see base/guard.ts).
@@ -59,14 +58,7 @@ export function releaseRoutes(ctx: AppContext): FastifyPluginAsyncZod {
             'データマップに注文（orders）表があれば、その購買額を含めます。/ Includes purchases when the dataset map has an orders table.',
         },
       },
-      async (req) => {
-        const actor = requireStaff(req);
-        const policy = await policyInEffect(ctx.db, actor.orgId);
-        const table = purchasesTableOf(policy?.document.systems ?? []);
-        return {
-          yaml: releaseTemplate({ code: 'new-release', purchases: table !== undefined, ...(table ? { system: table.system } : {}) }),
-        };
-      },
+      async (req) => templateFor(ctx.db, { actor: requireStaff(req) }),
     );
 
     app.get(

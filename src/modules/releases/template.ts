@@ -4,7 +4,11 @@
  * table has an amount and a date (the demo co-op's) — their monthly spend over the last 12 months. The keyed hash
  * replaces the member code; k = 3 and 10 % suppression are a start for small co-ops, to be raised for real data.
  */
+import type { StaffActor } from '../../base/actors.ts';
+import type { DbOrTx } from '../../db/database.ts';
 import type { PolicySystem } from '../policy/document.ts';
+import { policyInEffect } from '../policy/in-effect.ts';
+import { assertMayManage } from './permissions.ts';
 
 /** The mapped table the template sums purchases from, when the dataset map has the demo ordering system's shape. */
 export function purchasesTableOf(systems: readonly PolicySystem[]): { system: string; table: string } | undefined {
@@ -61,4 +65,12 @@ ${purchases}columns:
 ${spend}k: 3
 suppression_limit: 0.1
 `;
+}
+
+/** The template for the actor's organization: with purchases when its dataset map has an orders table. */
+export async function templateFor(db: DbOrTx, opts: { actor: StaffActor }): Promise<{ yaml: string }> {
+  assertMayManage(opts.actor);
+  const policy = await policyInEffect(db, opts.actor.orgId);
+  const table = purchasesTableOf(policy?.document.systems ?? []);
+  return { yaml: releaseTemplate({ code: 'new-release', purchases: table !== undefined, ...(table ? { system: table.system } : {}) }) };
 }

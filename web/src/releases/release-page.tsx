@@ -127,6 +127,8 @@ export function ReleasePage({ releaseId }: { releaseId: string }) {
   const [targets, setTargets] = useState<{ code: string; name: string; recipient: string }[] | null>(null);
   const [target, setTarget] = useState('');
   const [done, setDone] = useState<string | null>(null);
+  /** The source file of a release read from a file (CSV), sent with each preview and delivery. */
+  const [file, setFile] = useState<{ name: string; content_base64: string } | null>(null);
 
   const load = useCallback(async () => {
     try {
@@ -167,7 +169,7 @@ export function ReleasePage({ releaseId }: { releaseId: string }) {
   };
   const preview = () =>
     act('preview', async () => {
-      setOutcome(await api.post<RunOutcomeView>(`/releases/${releaseId}/preview`, {}));
+      setOutcome(await api.post<RunOutcomeView>(`/releases/${releaseId}/preview`, file ? { file } : {}));
     });
   const publish = () =>
     act('publish', async () => {
@@ -176,12 +178,21 @@ export function ReleasePage({ releaseId }: { releaseId: string }) {
     });
   const deliver = () =>
     act('deliver', async () => {
-      const r = await api.post<RunOutcomeView>(`/releases/${releaseId}/deliver`, { target });
+      const r = await api.post<RunOutcomeView>(`/releases/${releaseId}/deliver`, { target, ...(file ? { file } : {}) });
       setOutcome(r);
       setDone(t('releases.delivered', { file: r.delivery?.fileName ?? '', rows: r.delivery?.rows ?? 0 }));
     });
 
+  const choose = async (picked: File | undefined) => {
+    if (!picked) return setFile(null);
+    const bytes = new Uint8Array(await picked.arrayBuffer());
+    let binary = '';
+    for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    setFile({ name: picked.name, content_base64: btoa(binary) });
+  };
+
   if (!release) return error ? <ErrorNotice error={error} /> : <Loading />;
+  const readsFile = (release.spec as { source?: { kind?: string } } | undefined)?.source?.kind === 'file';
   const lastPreview = release.runs.find((r) => r.kind === 'preview' && r.status === 'succeeded');
   const shown =
     outcome ?? (lastPreview?.report ? { run: lastPreview.id, report: lastPreview.report, excluded: lastPreview.excluded } : null);
@@ -255,6 +266,19 @@ export function ReleasePage({ releaseId }: { releaseId: string }) {
             }
           : {})}
       >
+        {readsFile && (
+          <Field label={t('releases.field.sourceFile')} hint={t('releases.field.sourceFileHint')}>
+            {(p) => (
+              <input
+                {...p}
+                type="file"
+                accept=".csv,text/csv"
+                data-testid="release-source-file"
+                onChange={(e) => void choose(e.target.files?.[0])}
+              />
+            )}
+          </Field>
+        )}
         {shown ? <ReportView report={shown.report} excluded={shown.excluded} /> : <p className="sub">{t('releases.noPreview')}</p>}
       </Card>
       {release.can_manage && (
