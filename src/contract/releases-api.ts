@@ -58,8 +58,19 @@ export interface ReleaseSummaryView {
   yaml?: string;
 }
 
+/** One version of the definition: its items and which of its fields changed (names, never the method itself). */
+export interface ReleaseVersionView {
+  version: number;
+  items: string[];
+  changed: string[];
+  created_at: string;
+  /** The login of who saved it. */
+  created_by: string | null;
+}
+
 export interface ReleaseView extends ReleaseSummaryView {
   runs: ReleaseRunView[];
+  versions: ReleaseVersionView[];
   can_manage: boolean;
 }
 

@@ -774,6 +774,7 @@ export interface Database {
   deliveries: DeliveryTable;
   releases: ReleaseTable;
   release_runs: ReleaseRunTable;
+  release_versions: ReleaseVersionTable;
 }
 
 /** Where released data may be sent (modules/deliveries): a folder on this machine or an SFTP server. */
@@ -874,4 +875,15 @@ export interface ReleaseRunTable {
   started_by: string | null;
   started_at: string;
   finished_at: string | null;
+}
+
+/** One version of a release's definition: the spec it had, its items, and which fields changed (JSON arrays). */
+export interface ReleaseVersionTable {
+  release_id: string;
+  version: number;
+  spec: string;
+  items: string;
+  changed: string;
+  created_by: string | null;
+  created_at: string;
 }

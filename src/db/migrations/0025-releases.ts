@@ -6,7 +6,9 @@ import type { Kysely } from 'kysely';
  * its items were published on the notice, the method of provision and when it was published. The release's
  * pseudonym key (32 random bytes) is sealed with the key ring (`key_enc`, re-encrypted by `mamori keys rotate`).
  * `last_period` is the last scheduled period (YYYY-MM) claimed by the delivery job, so that each is delivered
- * once. `release_runs` keeps every preview and delivery with the engine's report (counts and levels, never a value).
+ * once. `release_versions` keeps every version of the definition (its spec, items and what changed), so that a run's
+ * `release_version` names the spec it ran with. `release_runs` keeps every preview and delivery with the engine's
+ * report (counts and levels, never a value).
  */
 export const releases = {
   // biome-ignore lint/suspicious/noExplicitAny: migrations are written against the database as it was then.
@@ -54,6 +56,17 @@ export const releases = {
       .addColumn('started_by', 'text')
       .addColumn('started_at', 'text', (c) => c.notNull())
       .addColumn('finished_at', 'text')
+      .execute();
+    await db.schema
+      .createTable('release_versions')
+      .addColumn('release_id', 'text', (c) => c.notNull().references('releases.id'))
+      .addColumn('version', 'integer', (c) => c.notNull())
+      .addColumn('spec', 'text', (c) => c.notNull())
+      .addColumn('items', 'text', (c) => c.notNull())
+      .addColumn('changed', 'text', (c) => c.notNull())
+      .addColumn('created_by', 'text')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('release_versions_pk', ['release_id', 'version'])
       .execute();
     await db.schema.createIndex('release_runs_release').on('release_runs').columns(['release_id', 'started_at']).execute();
   },

@@ -14,6 +14,7 @@ import type { ReleaseView } from '../../contract/releases-api.ts';
 import type { Tx } from '../../db/database.ts';
 import { iso } from '../../db/time.ts';
 import { appendAudit } from '../audit/append.ts';
+import { policyInEffect } from '../policy/in-effect.ts';
 import { assertMayManage } from './permissions.ts';
 import { getRelease } from './read-releases.ts';
 import { newSealedKey } from './release-key.ts';
@@ -62,6 +63,19 @@ async function checkAgainstRegisters(tx: Tx, orgId: string, spec: ReleaseSpec): 
       message_ja: `利用目的「${spec.purpose}」は登録簿にありません。`,
       message_en: `Purpose "${spec.purpose}" is not in the registers.`,
     });
+  if (spec.third_parties.length) {
+    const policy = await policyInEffect(tx, orgId);
+    const registered = new Set((policy?.document.third_parties ?? []).map((t) => t.code));
+    spec.third_parties.forEach((code, i) => {
+      if (!registered.has(code))
+        issues.push({
+          field: `third_parties.${i}`,
+          code: 'unknown',
+          message_ja: `提供先「${code}」は第三者提供の登録簿にありません。`,
+          message_en: `Recipient "${code}" is not in the third-party register.`,
+        });
+    });
+  }
   if (spec.source.kind === 'members') {
     const known = new Set(memberColumnNames(spec.source));
     spec.columns.forEach((c, i) => {
@@ -120,6 +134,7 @@ export async function createRelease(ctx: AppContext, opts: { actor: StaffActor; 
       if (isUniqueViolation(error)) throw new AppError('release_exists');
       throw error;
     }
+    await recordVersion(tx, { releaseId: id, version: 1, spec, items, changed: [], actor, now });
     await appendAudit(
       tx,
       actor,
@@ -135,6 +150,25 @@ export async function createRelease(ctx: AppContext, opts: { actor: StaffActor; 
     await ctx.events.publish(tx, 'policy.published', { orgId: actor.orgId });
     return getRelease(tx, { actor, id });
   });
+}
+
+/** Keeps the version of the definition (versioned edits: a run names the version it ran with). */
+async function recordVersion(
+  tx: Tx,
+  v: { releaseId: string; version: number; spec: ReleaseSpec; items: string[]; changed: string[]; actor: StaffActor; now: string },
+): Promise<void> {
+  await tx
+    .insertInto('release_versions')
+    .values({
+      release_id: v.releaseId,
+      version: v.version,
+      spec: JSON.stringify(v.spec),
+      items: JSON.stringify(v.items),
+      changed: JSON.stringify(v.changed),
+      created_by: v.actor.id,
+      created_at: v.now,
+    })
+    .execute();
 }
 
 /** Locks the release row at the version the editor saw (`release_version_conflict` otherwise). */
@@ -195,6 +229,7 @@ export async function updateRelease(
       ...(itemsChanged ? { items_published_at: now } : {}),
       updated_at: now,
     });
+    await recordVersion(tx, { releaseId: opts.id, version: opts.version + 1, spec, items, changed, actor, now });
     await appendAudit(
       tx,
       actor,

@@ -54,7 +54,31 @@ export async function getRelease(db: DbOrTx, opts: { actor: StaffActor; id: stri
     .orderBy('id')
     .limit(100)
     .execute();
-  return { ...presentRelease(row, reach), runs: runs.map(presentRun), can_manage: releasesRules[opts.actor.roleKind].manage };
+  const versions = await db
+    .selectFrom('release_versions')
+    .leftJoin('users', 'users.id', 'release_versions.created_by')
+    .select([
+      'release_versions.version',
+      'release_versions.items',
+      'release_versions.changed',
+      'release_versions.created_at',
+      'users.login',
+    ])
+    .where('release_versions.release_id', '=', row.id)
+    .orderBy('release_versions.version', 'desc')
+    .execute();
+  return {
+    ...presentRelease(row, reach),
+    runs: runs.map(presentRun),
+    versions: versions.map((v) => ({
+      version: v.version,
+      items: JSON.parse(v.items) as string[],
+      changed: JSON.parse(v.changed) as string[],
+      created_at: v.created_at,
+      created_by: v.login ?? null,
+    })),
+    can_manage: releasesRules[opts.actor.roleKind].manage,
+  };
 }
 
 /** The release spec file (YAML) of one release: the processing method, for the privacy office only. */

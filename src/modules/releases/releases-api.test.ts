@@ -255,6 +255,28 @@ describe.each(availableDialects())('anonymized releases API on %s', (dialect) =>
     expect(unreachable.body.error?.code).toBe('anonymize_l_unreachable');
   });
 
+  it('keeps each version of the definition; unchanged items keep their publication date, a stale version is refused', async () => {
+    const before = (await clients.officer!.get(`/api/v1/releases/${release.id}`)).body as unknown as Release & {
+      versions: { version: number; changed: string[]; created_by: string }[];
+    };
+    const yaml = demoSpecYaml('usage').replace('k: 3', 'k: 4');
+    const r = await clients.officer!.patch(`/api/v1/releases/${release.id}`, { version: before.version, yaml });
+    expect(r.status, r.raw).toBe(200);
+    const after = r.body as unknown as typeof before;
+    expect(after.versions[0]).toMatchObject({ version: before.version + 1, changed: ['k'], created_by: 'officer' });
+    expect(after.versions.at(-1)).toMatchObject({ version: 1, changed: [] });
+    expect(after.items_published_at).toBe(before.items_published_at);
+    const stale = await clients.officer!.patch(`/api/v1/releases/${release.id}`, { version: before.version, yaml });
+    expect(stale.status).toBe(409);
+    expect(stale.body.error?.code).toBe('release_version_conflict');
+    const unknownRecipient = await clients.officer!.patch(`/api/v1/releases/${release.id}`, {
+      version: after.version,
+      yaml: `${yaml}third_parties: [no-such-partner]\n`,
+    });
+    expect(unknownRecipient.status).toBe(400);
+    expect(JSON.stringify(unknownRecipient.body.error?.issues)).toContain('no-such-partner');
+  });
+
   it('refuses purchases from a drop folder, which cannot be queried, naming the cause', async () => {
     const org = await f.ctx.db.selectFrom('organizations').select('id').where('code', '=', 'demo-coop').executeTakeFirstOrThrow();
     const policy = await policyInEffect(f.ctx.db, org.id);

@@ -314,6 +314,30 @@ export function ReleasePage({ releaseId }: { releaseId: string }) {
           </div>
         </Card>
       )}
+      <Card title={t('releases.versions')}>
+        <div className="table-wrap">
+          <table className="table" data-testid="release-versions">
+            <thead>
+              <tr>
+                <th scope="col">{t('releases.version.number')}</th>
+                <th scope="col">{t('releases.run.when')}</th>
+                <th scope="col">{t('releases.version.by')}</th>
+                <th scope="col">{t('releases.version.changed')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {release.versions.map((v) => (
+                <tr key={v.version}>
+                  <td>{v.version}</td>
+                  <td className="nowrap">{i18n.dateTime(v.created_at)}</td>
+                  <td>{v.created_by ?? '—'}</td>
+                  <td className="mono">{v.version === 1 ? t('releases.version.created') : v.changed.join(', ') || '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </Card>
       <Card title={t('releases.history')}>
         <div className="table-wrap">
           <table className="table" data-testid="release-runs">
