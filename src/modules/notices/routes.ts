@@ -215,14 +215,15 @@ export function publicNoticeApiRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
       async (req, reply) => {
         const { org, timeline } = await findOrgNotices(ctx, req.params.org);
+        const releases = await findOrgReleases(ctx, org.id);
         return sendRendered(
           req,
           reply,
-          `json|${org.code}|${org.name}|${org.name_en}|${timeline.today}|${timeline.key}`,
+          `json|${org.code}|${org.name}|${org.name_en}|${timeline.today}|${timeline.key}|${releases.key}`,
           JSON_TYPE,
           async () => {
             const doc = timeline.current ? await loadNoticeDocument(ctx, timeline.current) : undefined;
-            return JSON.stringify(buildPublicNotice(org, timeline, doc));
+            return JSON.stringify(buildPublicNotice(org, timeline, doc, releases.releases));
           },
           () => limitRender(req),
         );

@@ -120,6 +120,10 @@ describe.each(availableDialects())('anonymized releases API on %s', (dialect) =>
     // Created, not provided: the notice does not say 提供の方法 for it yet.
     const section = page.raw.slice(page.raw.indexOf('id="anonymized-usage"'));
     expect(section.slice(0, section.indexOf('</section>'))).not.toContain('提供の方法');
+    const json = await new Client(app).get('/api/v1/public/notices/demo-coop');
+    expect(json.body.anonymized_releases).toEqual([
+      expect.objectContaining({ code: 'usage', items: release.items, method_of_provision: null, recipients: null }),
+    ]);
     const audit = await (await chained(f.ctx.db))
       .selectFrom('audit_log')
       .select(['action', 'outcome'])
@@ -198,6 +202,15 @@ describe.each(availableDialects())('anonymized releases API on %s', (dialect) =>
     expect(view.runs[0]).toMatchObject({ kind: 'delivery', status: 'succeeded', sha256: delivery.sha256 });
     const page = await clients.staff!.get('/notices/demo-coop');
     expect(page.raw).toContain('取引先と共同利用可能なサーバーにアップロードします。');
+    const json = await new Client(app).get('/api/v1/public/notices/demo-coop');
+    expect(json.status).toBe(200);
+    expect(json.body.anonymized_releases).toEqual([
+      expect.objectContaining({
+        code: 'usage',
+        method_of_provision: '取引先と共同利用可能なサーバーにアップロードします。',
+        recipients: '一部の取引先',
+      }),
+    ]);
   });
 
   it('gives every release its own key: the same members get unrelated pseudonyms in another release', async () => {
