@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { FastifyInstance } from 'fastify';
+import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertConnection, mapSystems } from '../../../test/support/connected-systems.ts';
@@ -226,6 +227,29 @@ describe.each(availableDialects())('anonymized releases API on %s', (dialect) =>
     const a = read(first.runs.find((r) => r.kind === 'delivery' && r.status === 'succeeded')!.file_name!);
     const b = read((d.body.delivery as { fileName: string }).fileName);
     expect([...a].filter((x) => b.has(x))).toEqual([]);
+  });
+
+  it('delivers as Parquet with the notice in its metadata, or as Shift_JIS CSV, as the spec says', async () => {
+    const parquet = await clients.officer!.post('/api/v1/releases', { yaml: `${demoSpecYaml('usage-pq')}output:\n  format: parquet\n` });
+    expect(parquet.status, parquet.raw).toBe(201);
+    const p = parquet.body as unknown as Release;
+    await clients.officer!.post(`/api/v1/releases/${p.id}/publish-method`, { version: p.version, method_of_provision: 'Parquet で提供' });
+    const d = await clients.officer!.post(`/api/v1/releases/${p.id}/deliver`, { target: 'out' });
+    expect(d.status, d.raw).toBe(200);
+    const file = await asyncBufferFromFile(join(outDir, (d.body.delivery as { fileName: string }).fileName));
+    const meta = await parquetMetadataAsync(file);
+    expect(meta.key_value_metadata?.find((kv) => kv.key === 'mamori.notice')?.value).toContain('匿名加工情報');
+    const rows = (await parquetReadObjects({ file })) as Record<string, unknown>[];
+    expect(Object.keys(rows[0]!)).toEqual(['顧客ID', '年代', '性別', 'はん個配区分', '月間利用額']);
+    expect(rows.length).toBe((d.body.delivery as { rows: number }).rows);
+
+    const sjis = await clients.officer!.post('/api/v1/releases', { yaml: `${demoSpecYaml('usage-sjis')}output:\n  charset: shift_jis\n` });
+    const s = sjis.body as unknown as Release;
+    await clients.officer!.post(`/api/v1/releases/${s.id}/publish-method`, { version: s.version, method_of_provision: 'Shift_JIS で提供' });
+    const ds = await clients.officer!.post(`/api/v1/releases/${s.id}/deliver`, { target: 'out' });
+    expect(ds.status, ds.raw).toBe(200);
+    const text = iconv.decode(readFileSync(join(outDir, (ds.body.delivery as { fileName: string }).fileName)), 'cp932');
+    expect(text.split('\r\n')[0]).toBe('顧客ID,年代,性別,はん個配区分,月間利用額');
   });
 
   it('names the cause of bad input: YAML by line, k above the population, an uncovered value, too few values for l', async () => {
