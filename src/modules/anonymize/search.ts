@@ -283,3 +283,35 @@ export function searchLattice(qis: readonly CompiledQi[], rows: ClassTable, n: n
     lattice: { size: lattice.size, evaluated, pruned: lattice.size - evaluated, checks },
   };
 }
+
+/** Every node evaluated, nothing pruned (the reference the pruned search must agree with; slow). */
+export function searchExhaustive(qis: readonly CompiledQi[], rows: ClassTable, n: number, opts: SearchOptions): SearchResult | null {
+  const lattice = new Lattice(qis);
+  const maps = new LevelMaps(qis);
+  const cache: ClassTable[] = [];
+  let cached = 0;
+  let best = null as { node: number[]; sum: number; stats: NodeStats; loss: number } | null;
+  // Index order visits every node after all nodes below it, so a table below is always at hand.
+  for (let idx = 0; idx < lattice.size; idx++) {
+    const node = lattice.levels(idx);
+    let source = rows;
+    for (const t of cache) if (t.size < source.size && node.every((level, i) => t.node[i]! <= level)) source = t;
+    const table = rollUp(source, Int32Array.from(node), qis, maps);
+    if (cached + table.size <= (opts.cacheEntries ?? 4_000_000)) {
+      cache.push(table);
+      cached += table.size;
+    }
+    const stats = statsOf(table, qis, opts.k, opts.l);
+    if (stats.suppressed > opts.maxSuppressed) continue;
+    const loss = lossOf(qis, n, node, stats);
+    const sum = node.reduce((a, b) => a + b, 0);
+    if (!best || loss < best.loss - LOSS_EPSILON || (loss <= best.loss + LOSS_EPSILON && sum < best.sum)) best = { node, sum, stats, loss };
+  }
+  if (!best) return null;
+  return {
+    node: best.node,
+    stats: best.stats,
+    loss: best.loss,
+    lattice: { size: lattice.size, evaluated: lattice.size, pruned: 0, checks: 0 },
+  };
+}
