@@ -152,9 +152,10 @@ export function searchLattice(qis: readonly CompiledQi[], rows: ClassTable, n: n
   };
   const fails = (stats: NodeStats) => stats.suppressed > opts.maxSuppressed;
 
-  // Projections: a node with one or two quasi-identifiers kept and the others withheld (`*`, even above a
-  // column's maxLevel) is above every node that keeps those two at those levels or below; if it fails, so do
-  // they all. Projections are cheap (their tables are small) and strike out most of the lattice's bottom.
+  // Projections: a node with one quasi-identifier kept and the others withheld (`*`, even above a column's
+  // maxLevel) is above every node that keeps that column at that level or below; if it fails, so do they all.
+  // (Pairs were tried too: at a million rows they cost more than the nodes they struck out — the path search
+  // below finds those failures anyway.)
   const top = qis.map((qi) => qi.levels.length - 1);
   const clampIndex = (node: readonly number[]) =>
     node.reduce((acc, level, i) => acc + Math.min(level, qis[i]!.maxLevel) * lattice.weight[i]!, 0);
@@ -175,32 +176,6 @@ export function searchLattice(qis: readonly CompiledQi[], rows: ClassTable, n: n
     for (let level = 0; level <= qi.maxLevel; level++) if (project([[i, level]])) return level;
     return qi.maxLevel + 1;
   });
-  // Pairs: the staircase between failing and passing pairs of levels, walked from the top of the second column.
-  for (let i = 0; i < q; i++) {
-    for (let j = i + 1; j < q; j++) {
-      if (lowest[i]! > qis[i]!.maxLevel || lowest[j]! > qis[j]!.maxLevel) continue;
-      if (
-        project([
-          [i, lowest[i]!],
-          [j, lowest[j]!],
-        ])
-      )
-        continue;
-      // b: the lowest level of j known to pass with level a of i, minus one; it can only fall as a rises.
-      let b = qis[j]!.maxLevel;
-      for (let a = lowest[i]!; a <= qis[i]!.maxLevel && b >= lowest[j]!; a++) {
-        while (
-          b >= lowest[j]! &&
-          project([
-            [i, a],
-            [j, b],
-          ])
-        )
-          b--;
-      }
-    }
-  }
-
   let best = null as { idx: number; node: number[]; stats: NodeStats; loss: number } | null;
   let evaluated = 0;
   const done = new Uint8Array(lattice.size);
