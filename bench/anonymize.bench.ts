@@ -98,6 +98,8 @@ function arxLevels(value: string, steps: readonly HierarchyStep[], coding?: { to
           return Object.entries(s.groups).find(([, m]) => m.includes(value))?.[0] ?? '?';
         case 'date':
           return value.slice(0, s.unit === 'month' ? 7 : 4);
+        default:
+          return '?';
       }
     }),
   ].slice(1);

@@ -172,9 +172,8 @@ export function searchLattice(qis: readonly CompiledQi[], rows: ClassTable, n: n
     return true;
   };
   // Single columns: the lowest level that passes (each level's table rolls up from the one below).
-  const lowest = qis.map((qi, i) => {
-    for (let level = 0; level <= qi.maxLevel; level++) if (project([[i, level]])) return level;
-    return qi.maxLevel + 1;
+  qis.forEach((qi, i) => {
+    for (let level = 0; level <= qi.maxLevel; level++) if (project([[i, level]])) break;
   });
   let best = null as { idx: number; node: number[]; stats: NodeStats; loss: number } | null;
   let evaluated = 0;
