@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { anonymize } from './anonymize.ts';
+import { anonymize, exhaustiveOptimum } from './anonymize.ts';
 import { AnonymizeError } from './errors.ts';
 import { compileQuasiIdentifier } from './hierarchy.ts';
 import { jpPrefecturePrefixMap, jpPrefectures } from './jp-prefectures.ts';
 import { PSEUDONYM_HEX_LENGTH, pseudonymizer } from './pseudonym.ts';
 import type { AnonymizeSpec, Cell, ColumnSpec, SourceTable } from './types.ts';
+import { verifyOutput } from './verify.ts';
 
 /** The labels of each value at each level, as the engine compiled them. */
 function levels(column: ColumnSpec, values: Cell[]): Cell[][] {
@@ -286,5 +287,35 @@ describe('refusals', () => {
     const e = thrown(() => anonymize(table, spec({ suppressionLimit: 0, columns: capped })));
     expect(e.code).toBe('suppression_unmet');
     expect(e.detail).toContain('k = 5');
+  });
+});
+
+describe('the output check and the exhaustive reference', () => {
+  it('verifyOutput counts classes from the cells: a class below k or below l is caught', () => {
+    const col = (cells: Cell[]) => (r: number) => cells[r]!;
+    const qiA = col(['30-39', '30-39', '30-39', '40-49', '40-49']);
+    const qiB = col(['女', '女', '女', '男', '男']);
+    const sens = col(['米', '肉', '米', '米', '米']);
+    const roles = ['qi', 'qi', 'sensitive'] as const;
+    expect(verifyOutput([qiA, qiB, sens], roles, 5, 2, 2)).toEqual({ k: true, l: false, smallest: 2, fewestDistinct: 1 });
+    expect(verifyOutput([qiA, qiB, sens], roles, 5, 3, null)).toEqual({ k: false, l: null, smallest: 2, fewestDistinct: null });
+    expect(verifyOutput([qiA, qiB, sens], roles, 5, 2, null).k).toBe(true);
+  });
+
+  it('the pruned search and the exhaustive one agree on a few thousand records, with and without l', () => {
+    const table = people(3000);
+    for (const extra of [{}, { l: { column: 'item', l: 3 } }, { k: 10, suppressionLimit: 0.01 }]) {
+      const result = anonymize(table, spec(extra));
+      const reference = exhaustiveOptimum(table, spec(extra));
+      expect(result.report.metric.value).toBeCloseTo(reference!.loss, 12);
+      expect(result.report.levels.map((l) => l.level)).toEqual(reference!.node);
+      expect(result.report.lattice.evaluated).toBeLessThan(result.report.lattice.size);
+    }
+  });
+
+  it('reports progress through its phases', () => {
+    const phases = new Set<string>();
+    anonymize(people(500), spec(), { onProgress: (p) => phases.add(p.phase) });
+    expect([...phases]).toEqual(['compile', 'search', 'classes', 'output', 'verify', 'report']);
   });
 });

@@ -10,7 +10,7 @@ import { AnonymizeError } from './errors.ts';
 import { type CompiledQi, compileQuasiIdentifier } from './hierarchy.ts';
 import { PSEUDONYM_HEX_LENGTH, pseudonymizer } from './pseudonym.ts';
 import { riskOf } from './risk.ts';
-import { searchLattice } from './search.ts';
+import { searchExhaustive, searchLattice } from './search.ts';
 import type { AnonymizeOptions, AnonymizeReport, AnonymizeResult, AnonymizeSpec, Cell, ClassSizeSummary, SourceTable } from './types.ts';
 import { verifyOutput } from './verify.ts';
 
@@ -76,25 +76,8 @@ function summarize(sizes: readonly number[], k: number): ClassSizeSummary {
   return { classes: sizes.length, min, max, average: total / sizes.length, histogram };
 }
 
-/**
- * Anonymizes `table` by `spec`. Throws `AnonymizeError` (hierarchy_uncovered, k_exceeds_population,
- * suppression_unmet, l_unreachable, spec_invalid, verification_failed); when it returns, the output has passed
- * its own check and may be written.
- */
-export function anonymize(
-  table: SourceTable,
-  spec: AnonymizeSpec,
-  options: AnonymizeOptions = {},
-): AnonymizeResult & { rows: Iterable<readonly Cell[]> } {
-  const timings: Record<string, number> = {};
-  let mark = performance.now();
-  const phase = (name: string) => {
-    const now = performance.now();
-    timings[name] = Math.round((now - mark) * 10) / 10;
-    mark = now;
-    options.onProgress?.({ phase: name, done: 1, total: 1 });
-  };
-
+/** Checks the spec and compiles the quasi-identifiers and the sensitive column: what the search works on. */
+function prepare(table: SourceTable, spec: AnonymizeSpec) {
   const columnIndex = checkSpec(table, spec);
   const n = table.values[0]?.length ?? 0;
   const valuesOf = (name: string) => table.values[columnIndex[spec.columns.findIndex((c) => c.name === name)]!]!;
@@ -119,8 +102,6 @@ export function anonymize(
     }
     if (ids.size < l) throw new AnonymizeError('l_unreachable', `column "${spec.l.column}" has ${ids.size} distinct values, l = ${l}`);
   }
-  phase('compile');
-
   const rows: ClassTable = {
     node: new Int32Array(qis.length).fill(-1),
     labels: qis.map((qi) => qi.codes),
@@ -128,7 +109,41 @@ export function anonymize(
     count: new Int32Array(n).fill(1),
     size: n,
   };
-  const maxSuppressed = Math.floor(spec.suppressionLimit * n);
+  return { n, qis, sens, l, rows, maxSuppressed: Math.floor(spec.suppressionLimit * n), valuesOf };
+}
+
+/**
+ * The lattice optimum found the slow way, for benchmarks and checks: every node evaluated, nothing pruned, the
+ * same loss and tie-break. Null when no node satisfies.
+ */
+export function exhaustiveOptimum(table: SourceTable, spec: AnonymizeSpec): { node: number[]; loss: number } | null {
+  const { n, qis, l, rows, maxSuppressed } = prepare(table, spec);
+  const found = searchExhaustive(qis, rows, n, { k: spec.k, l, maxSuppressed });
+  return found && { node: found.node, loss: found.loss };
+}
+
+/**
+ * Anonymizes `table` by `spec`. Throws `AnonymizeError` (hierarchy_uncovered, k_exceeds_population,
+ * suppression_unmet, l_unreachable, spec_invalid, verification_failed); when it returns, the output has passed
+ * its own check and may be written.
+ */
+export function anonymize(
+  table: SourceTable,
+  spec: AnonymizeSpec,
+  options: AnonymizeOptions = {},
+): AnonymizeResult & { rows: Iterable<readonly Cell[]> } {
+  const timings: Record<string, number> = {};
+  let mark = performance.now();
+  const phase = (name: string) => {
+    const now = performance.now();
+    timings[name] = Math.round((now - mark) * 10) / 10;
+    mark = now;
+    options.onProgress?.({ phase: name, done: 1, total: 1 });
+  };
+
+  const { n, qis, sens, l, rows, maxSuppressed, valuesOf } = prepare(table, spec);
+  phase('compile');
+
   const found = searchLattice(qis, rows, n, {
     k: spec.k,
     l,
@@ -172,11 +187,14 @@ export function anonymize(
   } else for (let c = 0; c < classes.groups; c++) keep[c] = classSize[c]! >= spec.k ? 1 : 0;
   phase('classes');
 
-  // The output, column by column (rows left out where their class is suppressed).
-  const kept: number[] = [];
-  for (let r = 0; r < n; r++) if (keep[classOf[r]!]) kept.push(r);
+  // The output, column by column (rows left out where their class is suppressed). Cells are made when read —
+  // by the check below and by the caller's writer alike — so that a million rows are not held twice.
+  let count = 0;
+  for (let r = 0; r < n; r++) if (keep[classOf[r]!]) count++;
+  const kept = new Int32Array(count);
+  for (let r = 0, at = 0; r < n; r++) if (keep[classOf[r]!]) kept[at++] = r;
   const outColumns: string[] = [];
-  const outValues: Cell[][] = [];
+  const cells: ((row: number) => Cell)[] = [];
   const roles: ('qi' | 'sensitive' | 'other')[] = [];
   let qiAt = 0;
   let pseudonymHexLength: number | null = null;
@@ -187,26 +205,26 @@ export function anonymize(
       const hash = pseudonymizer(spec.pseudonymKey, col.name);
       pseudonymHexLength = PSEUDONYM_HEX_LENGTH;
       outColumns.push(col.name);
-      outValues.push(kept.map((r) => hash(values[r]!)));
+      cells.push((row) => hash(values[kept[row]!]!));
       roles.push('other');
     } else if (col.role === 'quasi_identifier') {
       const i = qiAt++;
       const { labels, map } = qis[i]!.levels[node[i]!]!;
       const codes = qis[i]!.codes;
       outColumns.push(col.name);
-      outValues.push(kept.map((r) => labels[map[codes[r]!]!]!));
+      cells.push((row) => labels[map[codes[kept[row]!]!]!]!);
       roles.push('qi');
     } else {
       outColumns.push(col.name);
-      outValues.push(kept.map((r) => values[r]!));
+      cells.push((row) => values[kept[row]!]!);
       roles.push(spec.l && col.name === spec.l.column ? 'sensitive' : 'other');
     }
   }
   phase('output');
 
   // An independent count on the output itself: nothing leaves unless it holds.
-  const verified = verifyOutput(outValues, roles, spec.k, spec.l ? l : null);
-  const suppressed = n - kept.length;
+  const verified = verifyOutput(cells, roles, count, spec.k, spec.l ? l : null);
+  const suppressed = n - count;
   if (!verified.k || verified.l === false || suppressed > maxSuppressed)
     throw new AnonymizeError(
       'verification_failed',
@@ -220,7 +238,7 @@ export function anonymize(
     levels: qis.map((qi, i) => ({ column: qi.name, level: node[i]!, of: qi.levels.length - 1 })),
     lattice: found.lattice,
     classSizes: summarize(releasedSizes, spec.k),
-    rows: { input: n, output: kept.length, suppressed, topBottomCoded: qis.reduce((a, qi) => a + qi.coded, 0) },
+    rows: { input: n, output: count, suppressed, topBottomCoded: qis.reduce((a, qi) => a + qi.coded, 0) },
     risk: riskOf(releasedSizes, n, options.populationSize),
     verified: { k: verified.k, l: verified.l },
     timings,
@@ -231,11 +249,10 @@ export function anonymize(
   report.timings.report = timings.report ?? 0;
 
   const width = outColumns.length;
-  const count = kept.length;
   function* rowsOut(): Iterable<readonly Cell[]> {
     for (let r = 0; r < count; r++) {
       const row = new Array<Cell>(width);
-      for (let c = 0; c < width; c++) row[c] = outValues[c]![r]!;
+      for (let c = 0; c < width; c++) row[c] = cells[c]!(r);
       yield row;
     }
   }

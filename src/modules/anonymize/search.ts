@@ -152,9 +152,10 @@ export function searchLattice(qis: readonly CompiledQi[], rows: ClassTable, n: n
   };
   const fails = (stats: NodeStats) => stats.suppressed > opts.maxSuppressed;
 
-  // Projections: a node with one or two quasi-identifiers kept and the others withheld (`*`, even above a
-  // column's maxLevel) is above every node that keeps those two at those levels or below; if it fails, so do
-  // they all. Projections are cheap (their tables are small) and strike out most of the lattice's bottom.
+  // Projections: a node with one quasi-identifier kept and the others withheld (`*`, even above a column's
+  // maxLevel) is above every node that keeps that column at that level or below; if it fails, so do they all.
+  // (Pairs were tried too: at a million rows they cost more than the nodes they struck out — the path search
+  // below finds those failures anyway.)
   const top = qis.map((qi) => qi.levels.length - 1);
   const clampIndex = (node: readonly number[]) =>
     node.reduce((acc, level, i) => acc + Math.min(level, qis[i]!.maxLevel) * lattice.weight[i]!, 0);
@@ -171,36 +172,9 @@ export function searchLattice(qis: readonly CompiledQi[], rows: ClassTable, n: n
     return true;
   };
   // Single columns: the lowest level that passes (each level's table rolls up from the one below).
-  const lowest = qis.map((qi, i) => {
-    for (let level = 0; level <= qi.maxLevel; level++) if (project([[i, level]])) return level;
-    return qi.maxLevel + 1;
+  qis.forEach((qi, i) => {
+    for (let level = 0; level <= qi.maxLevel; level++) if (project([[i, level]])) break;
   });
-  // Pairs: the staircase between failing and passing pairs of levels, walked from the top of the second column.
-  for (let i = 0; i < q; i++) {
-    for (let j = i + 1; j < q; j++) {
-      if (lowest[i]! > qis[i]!.maxLevel || lowest[j]! > qis[j]!.maxLevel) continue;
-      if (
-        project([
-          [i, lowest[i]!],
-          [j, lowest[j]!],
-        ])
-      )
-        continue;
-      // b: the lowest level of j known to pass with level a of i, minus one; it can only fall as a rises.
-      let b = qis[j]!.maxLevel;
-      for (let a = lowest[i]!; a <= qis[i]!.maxLevel && b >= lowest[j]!; a++) {
-        while (
-          b >= lowest[j]! &&
-          project([
-            [i, a],
-            [j, b],
-          ])
-        )
-          b--;
-      }
-    }
-  }
-
   let best = null as { idx: number; node: number[]; stats: NodeStats; loss: number } | null;
   let evaluated = 0;
   const done = new Uint8Array(lattice.size);
@@ -281,5 +255,37 @@ export function searchLattice(qis: readonly CompiledQi[], rows: ClassTable, n: n
     stats: best.stats,
     loss: best.loss,
     lattice: { size: lattice.size, evaluated, pruned: lattice.size - evaluated, checks },
+  };
+}
+
+/** Every node evaluated, nothing pruned (the reference the pruned search must agree with; slow). */
+export function searchExhaustive(qis: readonly CompiledQi[], rows: ClassTable, n: number, opts: SearchOptions): SearchResult | null {
+  const lattice = new Lattice(qis);
+  const maps = new LevelMaps(qis);
+  const cache: ClassTable[] = [];
+  let cached = 0;
+  let best = null as { node: number[]; sum: number; stats: NodeStats; loss: number } | null;
+  // Index order visits every node after all nodes below it, so a table below is always at hand.
+  for (let idx = 0; idx < lattice.size; idx++) {
+    const node = lattice.levels(idx);
+    let source = rows;
+    for (const t of cache) if (t.size < source.size && node.every((level, i) => t.node[i]! <= level)) source = t;
+    const table = rollUp(source, Int32Array.from(node), qis, maps);
+    if (cached + table.size <= (opts.cacheEntries ?? 4_000_000)) {
+      cache.push(table);
+      cached += table.size;
+    }
+    const stats = statsOf(table, qis, opts.k, opts.l);
+    if (stats.suppressed > opts.maxSuppressed) continue;
+    const loss = lossOf(qis, n, node, stats);
+    const sum = node.reduce((a, b) => a + b, 0);
+    if (!best || loss < best.loss - LOSS_EPSILON || (loss <= best.loss + LOSS_EPSILON && sum < best.sum)) best = { node, sum, stats, loss };
+  }
+  if (!best) return null;
+  return {
+    node: best.node,
+    stats: best.stats,
+    loss: best.loss,
+    lattice: { size: lattice.size, evaluated: lattice.size, pruned: 0, checks: 0 },
   };
 }

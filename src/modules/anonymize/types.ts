@@ -64,8 +64,8 @@ export interface AnonymizeReport {
   metric: { name: string; value: number };
   levels: readonly { column: string; level: number; of: number }[];
   /**
-   * `evaluated` + `pruned` = `size`; `checks` counts the projections evaluated besides (nodes with all but one or
-   * two quasi-identifiers withheld, whose failure strikes out the nodes below them).
+   * `evaluated` + `pruned` = `size`; `checks` counts the projections evaluated besides (nodes with all but one
+   * quasi-identifier withheld, whose failure strikes out the nodes below them).
    */
   lattice: { size: number; evaluated: number; pruned: number; checks: number };
   classSizes: ClassSizeSummary;

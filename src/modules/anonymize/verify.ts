@@ -13,11 +13,11 @@ export interface Verification {
 }
 
 /** Each distinct cell of a column gets a small id. */
-function intern(column: readonly Cell[]): { ids: Uint32Array; count: number } {
+function intern(cell: (row: number) => Cell, rows: number): { ids: Uint32Array; count: number } {
   const seen = new Map<Cell, number>();
-  const ids = new Uint32Array(column.length);
-  for (let r = 0; r < column.length; r++) {
-    const v = column[r]!;
+  const ids = new Uint32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    const v = cell(r);
     let id = seen.get(v);
     if (id === undefined) {
       id = seen.size;
@@ -44,16 +44,17 @@ function pair(a: { ids: Uint32Array; count: number }, b: { ids: Uint32Array; cou
   return { ids, count: seen.size };
 }
 
+/** Counts the classes of the output given as one cell reader per column (`rows` rows) with each column's role. */
 export function verifyOutput(
-  columns: readonly (readonly Cell[])[],
+  columns: readonly ((row: number) => Cell)[],
   roles: readonly ('qi' | 'sensitive' | 'other')[],
+  rows: number,
   k: number,
   l: number | null,
 ): Verification {
-  const rows = columns[0]?.length ?? 0;
   let classes: { ids: Uint32Array; count: number } = { ids: new Uint32Array(rows), count: rows ? 1 : 0 };
   columns.forEach((column, c) => {
-    if (roles[c] === 'qi') classes = pair(classes, intern(column));
+    if (roles[c] === 'qi') classes = pair(classes, intern(column, rows));
   });
   const sizes = new Uint32Array(classes.count);
   for (let r = 0; r < rows; r++) sizes[classes.ids[r]!]!++;
@@ -63,7 +64,7 @@ export function verifyOutput(
   let fewestDistinct: number | null = null;
   const sensitive = columns.find((_, c) => roles[c] === 'sensitive');
   if (l !== null && sensitive) {
-    const pairs = pair(classes, intern(sensitive));
+    const pairs = pair(classes, intern(sensitive, rows));
     // Each (class, value) pair counted once per class.
     const distinct = new Uint32Array(classes.count);
     const counted = new Uint8Array(pairs.count);
