@@ -355,6 +355,9 @@ export const auditValueLabels: Record<string, Labelled> = {
   open: { ja: '未完了', en: 'open' },
   overdue: { ja: '期限超過', en: 'overdue' },
   all: { ja: 'すべて', en: 'all' },
+  // deliveries (modules/deliveries)
+  anonymized_release: { ja: '匿名加工情報', en: 'anonymized release' },
+  parquet: { ja: 'Parquet', en: 'Parquet' },
 };
 
 /** What the sentences need from outside the trail: names of items, purposes and refusal codes, and JST times. */

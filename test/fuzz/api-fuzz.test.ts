@@ -31,6 +31,7 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../src/modules/audit/verify.ts';
+import { registerTarget } from '../../src/modules/deliveries/register-target.ts';
 import { DEMO_MEMBER_CODE, DEMO_MEMBER_PASSWORD } from '../../src/modules/demo/demo-portal.ts';
 import { runDiscovery } from '../../src/modules/discovery/run-discovery.ts';
 import { insertConnection } from '../support/connected-systems.ts';
@@ -520,6 +521,17 @@ describe('API fuzz over the OpenAPI document (SQLite)', () => {
       });
     }
     await runDiscovery(f.ctx, { actor: await f.actor('officer'), code: 'ordering' });
+    // A delivery target (a folder) under a code the paths use, so that checking and removing reach a real one.
+    await registerTarget(f.ctx, {
+      actor: await f.actor('officer'),
+      input: {
+        code: 'fuzz-other',
+        name: 'ファズ用の提供先',
+        kind: 'folder',
+        recipient: '架空の提供先',
+        settings: { directory: systemDir },
+      },
+    });
     app = await testServer(f, { sessionIdleMinutes: 24 * 60 });
     const docRes = await app.inject({ method: 'GET', url: '/api/docs/json' });
     expect(docRes.statusCode).toBe(200);

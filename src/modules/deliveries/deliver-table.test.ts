@@ -117,6 +117,27 @@ describe.each(availableDialects())('deliverTable to a folder on %s', (dialect) =
     expect(readme).toContain('Shift_JIS');
   });
 
+  it('refuses, in Shift_JIS, a character Windows-31J lacks — naming the row and column — instead of writing ?', async () => {
+    const name = fileName('csv');
+    function* rows() {
+      yield* synthetic(20_000);
+      yield ['x', '30代', '女', '980-****', '𠮷野家', 0] as const;
+    }
+    const error = await deliverTable(f.ctx, officer, {
+      targetCode: 'local',
+      origin,
+      fileName: name,
+      format: 'csv',
+      charset: 'shift_jis',
+      columns,
+      rows: rows(),
+      notice,
+    }).catch((e: unknown) => e);
+    expect((error as AppError).code).toBe('delivery_input_invalid');
+    expect((error as AppError).message).toMatch(/row 20001, column 配達区分: 𠮷 \(U\+20BB7\)/);
+    expect(readdirSync(dir).filter((x) => x.includes(name))).toEqual([]);
+  });
+
   it('writes Parquet that hyparquet reads back: text as UTF-8, numbers as numbers, the notice in the metadata', async () => {
     const name = fileName('parquet');
     async function* rows() {
@@ -153,6 +174,26 @@ describe.each(availableDialects())('deliverTable to a folder on %s', (dialect) =
     const expected = [...synthetic(70_000)];
     for (let i = 0; i < expected.length; i += 4999)
       expect(Object.values(back[i + 2]!)).toEqual(expected[i]!.map((c) => (c === undefined ? null : c)));
+  });
+
+  it('an empty table is still a valid file: the CSV header alone, a Parquet file of no rows', async () => {
+    const csv = fileName('csv');
+    await deliverTable(f.ctx, officer, { targetCode: 'local', origin, fileName: csv, format: 'csv', columns, rows: [], notice });
+    expect(readFileSync(join(dir, csv), 'utf8')).toBe(`\uFEFF${columns.join(',')}\r\n`);
+    const pq = fileName('parquet');
+    const result = await deliverTable(f.ctx, officer, {
+      targetCode: 'local',
+      origin,
+      fileName: pq,
+      format: 'parquet',
+      columns,
+      rows: [],
+      notice,
+    });
+    expect(result.rows).toBe(0);
+    const meta = await parquetMetadataAsync(await asyncBufferFromFile(join(dir, pq)));
+    expect(Number(meta.num_rows)).toBe(0);
+    expect(meta.schema.slice(1).map((c) => c.name)).toEqual(columns);
   });
 
   it('refuses a file already there and leaves it as it was; the failure is recorded, nothing half-written remains', async () => {

@@ -197,6 +197,7 @@ export async function deliverTable(ctx: AppContext, actor: StaffActor | SystemAc
         action: 'delivery.send',
         outcome: failure ? 'failed' : 'ok',
         orgId,
+        ...(failure ? { errorCode: failure.code } : {}),
         detail: {
           delivery_id: id,
           origin_kind: input.origin.kind,

@@ -34,13 +34,31 @@ export function deliveriesRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 
     app.get(
       '/delivery-targets/:code',
-      { config: readers, schema: { tags, summary: '提供先サーバー / one delivery target', params: targetCodeParams } },
+      {
+        config: readers,
+        schema: {
+          tags,
+          summary: '提供先サーバー / one delivery target',
+          description: 'Errors: 404 `delivery_target_unknown`; 403 `forbidden`.',
+          params: targetCodeParams,
+        },
+      },
       async (req) => getTarget(ctx.db, { actor: requireStaff(req), code: req.params.code }),
     );
 
     app.post(
       '/delivery-targets',
-      { config: managers, schema: { tags, summary: '提供先サーバーの登録 / register a delivery target', body: registerTargetBody } },
+      {
+        config: managers,
+        schema: {
+          tags,
+          summary: '提供先サーバーの登録 / register a delivery target',
+          description:
+            'SFTP はホスト鍵のフィンガープリント（SHA256:…）と秘密鍵またはパスワードが必要です。フォルダは MAMORI_DELIVERY_DIRS の中に限ります。/ SFTP needs the host key fingerprint and a key or password; a folder must be inside MAMORI_DELIVERY_DIRS. ' +
+            'Errors: 400 `delivery_settings_invalid` (issues per field: `not_allowed`, `not_absolute`, `required`, `invalid`, `not_for_kind`); 409 `delivery_target_exists`; 403 `forbidden`.',
+          body: registerTargetBody,
+        },
+      },
       async (req, reply) => reply.status(201).send(await registerTarget(ctx, { actor: requireStaff(req), input: req.body, via: 'api' })),
     );
 
@@ -52,7 +70,8 @@ export function deliveriesRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           tags,
           summary: '接続確認 / check a delivery target',
           description:
-            '接続し（SFTP はホスト鍵を照合）、確認用のファイルを書いて消します。失敗も結果として 200 で返します。/ Connects (checking the SFTP host key), writes and removes a probe file; a failure is an answer (200).',
+            '接続し（SFTP はホスト鍵を照合）、確認用のファイルを書いて消します。失敗も結果として 200 で返します。/ Connects (checking the SFTP host key), writes and removes a probe file; a failure is an answer (200). ' +
+            '`check.error.code`: `delivery_unreachable`, `delivery_auth_failed`, `delivery_host_key_unknown` (with `presented_host_key`), `delivery_dir_missing`, `delivery_dir_not_allowed`, `delivery_not_writable`, `delivery_disk_full`, `delivery_timeout`, `delivery_incomplete`, `delivery_failed`. Errors: 404 `delivery_target_unknown`; 403 `forbidden`.',
           params: targetCodeParams,
         },
       },
@@ -81,7 +100,8 @@ export function deliveriesRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           tags,
           summary: '提供の記録 / deliveries on record',
           description:
-            '提供元（origin_kind と origin_id）または提供先（target）ごとに、新しい順。件数・大きさ・SHA-256・結果を含みます。/ Per origin or per target, newest first, with rows, size, SHA-256 and outcome.',
+            '提供元（origin_kind と origin_id）または提供先（target）ごとに、新しい順。件数・大きさ・SHA-256・結果を含みます。/ Per origin or per target, newest first, with rows, size, SHA-256 and outcome. ' +
+            'Errors: 400 `validation_failed` (origin_id without origin_kind); 403 `forbidden`.',
           querystring: listDeliveriesQuery,
         },
       },

@@ -5,8 +5,6 @@
 import { z } from 'zod';
 import { deliveryOriginKinds, deliveryTargetKinds } from '../../contract/delivery-vocabulary.ts';
 
-export type { DeliveryTargetKind } from '../../contract/delivery-vocabulary.ts';
-
 export const targetCodeSchema = z
   .string()
   .trim()

@@ -7,9 +7,10 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve, sep } from 'node:path';
 import { AppError } from '../../base/errors.ts';
+import type { DeliveryTargetKind } from '../../contract/delivery-vocabulary.ts';
 import type { FieldIssue } from '../../contract/errors.ts';
 import type { KeyRing } from '../crypto/data-keys.ts';
-import type { DeliveryTargetKind, TargetSettingsInput } from './schemas.ts';
+import type { TargetSettingsInput } from './schemas.ts';
 
 /** What is stored (encrypted) of a target: the shown part and, for SFTP, the secret. */
 export interface DeliverySettings {

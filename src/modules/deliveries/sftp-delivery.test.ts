@@ -14,6 +14,7 @@ import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { availableDialects } from '../../../test/support/db.ts';
 import { demoFixture, type Fixture } from '../../../test/support/fixtures.ts';
+import { opensshAvailable, startOpenSsh, type TestOpenSsh } from '../../../test/support/openssh-server.ts';
 import { startSftpServer, type TestSftpServer } from '../../../test/support/sftp-server.ts';
 import type { StaffActor } from '../../base/actors.ts';
 import type { AppError } from '../../base/errors.ts';
@@ -103,6 +104,17 @@ describe.each(availableDialects())('deliveries over SFTP on %s', (dialect) => {
     expect(await outcome(i.fileName)).toMatchObject({ status: 'ok', sha256: result.sha256 });
   });
 
+  it('authenticates with a password as well; a wrong password is delivery_auth_failed', async () => {
+    await register('by-password', { secret: server.password });
+    await register('bad-password', { secret: `${server.password}-wrong` });
+    const i = input('by-password', synthetic(10));
+    const result = await deliverTable(f.ctx, officer, i);
+    expect(result.rows).toBe(10);
+    expect(readFileSync(join(server.root, 'drop', i.fileName)).length).toBe(result.bytes);
+    const error = await deliverTable(f.ctx, officer, input('bad-password', synthetic(1))).catch((e: unknown) => e);
+    expect((error as AppError).code).toBe('delivery_auth_failed');
+  });
+
   it('refuses to replace a file already delivered under the same name', async () => {
     const i = input('partner');
     await deliverTable(f.ctx, officer, i);
@@ -133,6 +145,29 @@ describe.each(availableDialects())('deliveries over SFTP on %s', (dialect) => {
       error: { code: 'delivery_host_key_unknown' },
       presented_host_key: sshFingerprint(server.hostKey),
     });
+  });
+
+  it('a server nobody answers on is delivery_unreachable', async () => {
+    await registerTarget(f.ctx, {
+      actor: officer,
+      input: {
+        code: 'closed-port',
+        name: '停止中のサーバー',
+        kind: 'sftp',
+        recipient: 'x',
+        settings: {
+          directory: '/drop',
+          host: '127.0.0.1',
+          port: 1,
+          user: 'x',
+          host_key: sshFingerprint(server.hostKey),
+          timeout_seconds: 5,
+        },
+        secret: server.privateKey,
+      },
+    });
+    const error = await deliverTable(f.ctx, officer, input('closed-port', synthetic(1))).catch((e: unknown) => e);
+    expect((error as AppError).code).toBe('delivery_unreachable');
   });
 
   it('a remote folder that does not exist is delivery_dir_missing', async () => {
@@ -181,3 +216,117 @@ describe.each(availableDialects())('deliveries over SFTP on %s', (dialect) => {
     expect(readdirSync(join(server.root, 'drop')).filter((x) => x.includes('probe'))).toEqual([]);
   });
 });
+
+/**
+ * The same deliveries against Debian's OpenSSH server (test/support/openssh-server.ts) where it is installed:
+ * key authentication with the host key pinned, the bytes on its disk equal to what was sent, a key it does not
+ * accept and a host key that differs refused with their codes.
+ */
+if (opensshAvailable())
+  describe.each(availableDialects())('deliveries to a real OpenSSH server on %s', (dialect) => {
+    let f: Fixture;
+    let officer: StaffActor;
+    let sshd: TestOpenSsh;
+    const register = (code: string, opts: { secret?: string; hostKey?: string; timeout?: number } = {}) =>
+      registerTarget(f.ctx, {
+        actor: officer,
+        input: {
+          code,
+          name: '取引先共有サーバー（OpenSSH）',
+          kind: 'sftp',
+          recipient: '株式会社みやぎ流通研究所',
+          settings: {
+            directory: sshd.dropDir,
+            host: '127.0.0.1',
+            port: sshd.port,
+            user: sshd.user,
+            host_key: opts.hostKey ?? sshd.fingerprint,
+            timeout_seconds: opts.timeout ?? 10,
+          },
+          secret: opts.secret ?? sshd.privateKey,
+        },
+      });
+    beforeAll(async () => {
+      f = await demoFixture(dialect, { members: 3 });
+      officer = await f.actor('officer');
+      sshd = await startOpenSsh();
+      await register('openssh');
+      await register('openssh-wrong-key', { secret: ssh2.utils.generateKeyPairSync('ed25519').private });
+      await register('openssh-wrong-host', { hostKey: `SHA256:${'C'.repeat(43)}` });
+    });
+    afterAll(async () => {
+      await sshd?.close();
+      await f?.dispose();
+    });
+
+    it('delivers CSV and Parquet with key authentication; the files on the server are the bytes sent', async () => {
+      for (const format of ['csv', 'parquet'] as const) {
+        const fileName = `openssh-${dialect}.${format}`;
+        const result = await deliverTable(f.ctx, officer, {
+          targetCode: 'openssh',
+          origin,
+          fileName,
+          format,
+          columns,
+          rows: synthetic(20_000),
+          notice,
+        });
+        const onServer = readFileSync(join(sshd.dropDir, fileName));
+        expect(result.sha256).toBe(createHash('sha256').update(onServer).digest('hex'));
+        expect(readFileSync(join(sshd.dropDir, `${fileName}.お読みください.txt`), 'utf8')).toContain(result.sha256);
+      }
+      expect(readdirSync(sshd.dropDir).filter((x) => x.endsWith('.part'))).toEqual([]);
+      expect((await checkTarget(f.ctx, { actor: officer, code: 'openssh' })).check).toEqual({ ok: true });
+    });
+
+    it('an OpenSSH session that hangs mid-upload: delivery_timeout, nothing under the delivered name, never ok', async () => {
+      await register('openssh-slow', { timeout: 1 });
+      const fileName = `hang-${dialect}.csv`;
+      function* rows() {
+        let i = 0;
+        for (const row of synthetic(2_000_000)) {
+          if (++i === 100_000) sshd.pauseSessions(true);
+          yield row;
+        }
+      }
+      try {
+        const error = await deliverTable(f.ctx, officer, {
+          targetCode: 'openssh-slow',
+          origin,
+          fileName,
+          format: 'csv',
+          columns,
+          rows: rows(),
+          notice,
+        }).catch((e: unknown) => e);
+        expect((error as AppError).code).toBe('delivery_timeout');
+      } finally {
+        sshd.pauseSessions(false);
+      }
+      expect(readdirSync(sshd.dropDir)).not.toContain(fileName);
+      const row = await f.ctx.db
+        .selectFrom('deliveries')
+        .select(['status', 'error_code'])
+        .where('file_name', '=', fileName)
+        .executeTakeFirstOrThrow();
+      expect(row).toEqual({ status: 'failed', error_code: 'delivery_timeout' });
+    }, 30_000);
+
+    it('refuses a key OpenSSH does not accept, and a host key other than the registered one', async () => {
+      const auth = await checkTarget(f.ctx, { actor: officer, code: 'openssh-wrong-key' });
+      expect(auth.check.error?.code).toBe('delivery_auth_failed');
+      const host = await checkTarget(f.ctx, { actor: officer, code: 'openssh-wrong-host' });
+      expect(host.check).toMatchObject({ error: { code: 'delivery_host_key_unknown' }, presented_host_key: sshd.fingerprint });
+      const error = await deliverTable(f.ctx, officer, {
+        targetCode: 'openssh-wrong-host',
+        origin,
+        fileName: `refused-${dialect}.csv`,
+        format: 'csv',
+        columns,
+        rows: synthetic(3),
+        notice,
+      }).catch((e: unknown) => e);
+      expect((error as AppError).code).toBe('delivery_host_key_unknown');
+      expect(readdirSync(sshd.dropDir)).not.toContain(`refused-${dialect}.csv`);
+    });
+  });

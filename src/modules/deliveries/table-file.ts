@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
+import iconv from 'iconv-lite';
 import { AppError } from '../../base/errors.ts';
 import { csvField } from '../../base/spreadsheet.ts';
 import { encodeCsv } from '../../base/table-export.ts';
@@ -84,21 +85,50 @@ function checkWidth(row: readonly Cell[], width: number, index: number): void {
   if (row.length !== width) throw new DeliveryInputError(`row ${index + 1} has ${row.length} cells for ${width} columns`);
 }
 
-/** Writes the CSV (header line first, CRLF line ends); returns the number of data rows. */
+/** Text that Windows-31J holds as it is (iconv-lite writes `?` for a character outside it). */
+const fitsShiftJis = (text: string) => iconv.decode(iconv.encode(text, 'cp932'), 'cp932') === text;
+
+/** The first cell of a batch that Shift_JIS cannot hold, named by row and column (never silently turned into `?`). */
+function shiftJisMisfit(columns: readonly string[], batch: readonly (readonly Cell[])[], firstRow: number): DeliveryInputError {
+  for (let r = 0; r < batch.length; r++) {
+    const row = batch[r]!;
+    for (let c = 0; c < row.length; c++) {
+      const v = row[c];
+      if (typeof v !== 'string' || fitsShiftJis(v)) continue;
+      const bad = [...v].find((ch) => !fitsShiftJis(ch)) ?? '';
+      return new DeliveryInputError(
+        `row ${firstRow + r + 1}, column ${columns[c]}: ${bad} (U+${bad.codePointAt(0)?.toString(16).toUpperCase()}) cannot be written in Shift_JIS; deliver in UTF-8`,
+      );
+    }
+  }
+  const header = columns.find((c) => !fitsShiftJis(c)) ?? '';
+  return new DeliveryInputError(`column name ${header} cannot be written in Shift_JIS; deliver in UTF-8`);
+}
+
+/**
+ * Writes the CSV (header line first, CRLF line ends); returns the number of data rows. In Shift_JIS, a character
+ * Windows-31J lacks (𠮷, emoji…) stops the delivery with the row and column named, rather than arriving as `?`.
+ */
 export async function writeCsv(sink: HashingSink, columns: readonly string[], rows: Rows, charset: DeliveryCharset): Promise<number> {
   const line = (cells: readonly Cell[]) => `${cells.map(csvField).join(',')}\r\n`;
   let text = (charset === 'utf-8' ? '\uFEFF' : '') + line(columns);
+  let batch: (readonly Cell[])[] = [];
   let count = 0;
+  const flush = async () => {
+    const bytes = encodeCsv(text, charset);
+    if (charset === 'shift_jis' && iconv.decode(bytes, 'cp932') !== text) throw shiftJisMisfit(columns, batch, count - batch.length);
+    await sink.write(bytes);
+    text = '';
+    batch = [];
+  };
   for await (const row of rows) {
     checkWidth(row, columns.length, count);
     text += line(row);
+    if (charset === 'shift_jis') batch.push(row);
     count++;
-    if (text.length >= CSV_BATCH_CHARS) {
-      await sink.write(encodeCsv(text, charset));
-      text = '';
-    }
+    if (text.length >= CSV_BATCH_CHARS) await flush();
   }
-  if (text) await sink.write(encodeCsv(text, charset));
+  if (text) await flush();
   return count;
 }
 

@@ -35,20 +35,21 @@ export function DeliveriesPage() {
   const [busy, setBusy] = useState<string | null>(null);
   const [checked, setChecked] = useState<{ code: string; check: TargetCheck } | null>(null);
   const [done, setDone] = useState<string | null>(null);
+  const [only, setOnly] = useState('');
 
   const load = useCallback(async () => {
     setError(null);
     try {
       const [targets, list] = await Promise.all([
         api.get<{ targets: TargetView[]; can_manage: boolean }>('/delivery-targets'),
-        api.get<{ deliveries: DeliveryView[] }>('/deliveries', { limit: '100' }),
+        api.get<{ deliveries: DeliveryView[] }>('/deliveries', { limit: '100', ...(only ? { target: only } : {}) }),
       ]);
       setData(targets);
       setDeliveries(list.deliveries);
     } catch (err) {
       setError(err);
     }
-  }, []);
+  }, [only]);
   useEffect(() => {
     void load();
   }, [load]);
@@ -163,7 +164,7 @@ export function DeliveriesPage() {
                         {target.name}
                         <span className="sub">{target.recipient}</span>
                       </td>
-                      <td>{deliveryTargetKindLabels[target.kind][lang]}</td>
+                      <td className="nowrap">{deliveryTargetKindLabels[target.kind][lang]}</td>
                       {data.can_manage && (
                         <td>
                           <span className="mono">{where(target)}</span>
@@ -209,7 +210,24 @@ export function DeliveriesPage() {
             </div>
           ))}
       </Card>
-      <Card title={t('deliveries.history')}>
+      <Card
+        title={t('deliveries.history')}
+        actions={
+          data && data.targets.length > 0 ? (
+            <label className="check-label">
+              <span>{t('deliveries.filterTarget')}</span>{' '}
+              <select value={only} onChange={(e) => setOnly(e.target.value)} data-testid="deliveries-filter">
+                <option value="">{t('common.all')}</option>
+                {data.targets.map((target) => (
+                  <option key={target.code} value={target.code}>
+                    {target.code}
+                  </option>
+                ))}
+              </select>
+            </label>
+          ) : undefined
+        }
+      >
         {deliveries &&
           (deliveries.length === 0 ? (
             <Empty title={t('deliveries.noDeliveries')} />
