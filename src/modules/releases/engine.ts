@@ -27,6 +27,7 @@ export function engineSpec(spec: ReleaseSpec, key: Uint8Array | undefined): Anon
     ...(c.role === 'quasi_identifier' ? { hierarchy: c.hierarchy ?? (c.preset ? presetHierarchy(c.preset) : []) } : {}),
     ...(c.coding ? { coding: c.coding } : {}),
     ...(c.pseudonym ? { pseudonym: true } : {}),
+    ...(c.max_level !== undefined ? { maxLevel: c.max_level } : {}),
   }));
   return {
     columns,

@@ -279,6 +279,17 @@ describe.each(availableDialects())('anonymized releases API on %s', (dialect) =>
     expect(uncovered.body.error?.code).toBe('anonymize_hierarchy_uncovered');
     expect(JSON.stringify(uncovered.body.error?.issues)).toMatch(/個配|店舗のみ/);
 
+    // Every quasi-identifier kept at its value (max_level 0) and nothing may be suppressed: no transformation meets k.
+    const strict = demoSpecYaml('strict')
+      .replace('suppression_limit: 0.1', 'suppression_limit: 0')
+      .replaceAll('    role: quasi_identifier\n', '    role: quasi_identifier\n    max_level: 0\n');
+    const st = await clients.officer!.post('/api/v1/releases', { yaml: strict });
+    expect(st.status, st.raw).toBe(201);
+    const unmet = await clients.officer!.post(`/api/v1/releases/${(st.body as unknown as Release).id}/preview`, {});
+    expect(unmet.status).toBe(422);
+    expect(unmet.body.error?.code).toBe('anonymize_suppression_unmet');
+    expect(unmet.body.error?.message_ja).toContain('上限');
+
     const lSpec = demoSpecYaml('l-div').replace('role: insensitive', 'role: sensitive').concat('l:\n  column: gender_copy\n  l: 2\n');
     const badL = await clients.officer!.post('/api/v1/releases', { yaml: lSpec });
     expect(badL.status).toBe(400);

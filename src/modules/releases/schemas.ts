@@ -61,6 +61,11 @@ export const releaseColumnSchema = z.strictObject({
     .optional(),
   /** The member id replaced by the release's keyed hash instead of removed (identifiers, at most one). */
   pseudonym: z.boolean().optional(),
+  /**
+   * Quasi-identifiers: the coarsest level the search may choose (0 = the value itself; default: `*`). A recipient
+   * who needs at least, say, the prefecture sets it; then a suppression limit no transformation meets is possible.
+   */
+  max_level: z.int().min(0).max(20).optional(),
 });
 export type ReleaseColumn = z.infer<typeof releaseColumnSchema>;
 

@@ -67,6 +67,13 @@ describe('release spec file', () => {
         .replace(/ {4}coding:\n {6}top: 90\n/, ''),
     );
     expect(noQi.map((i) => i.code)).toContain('no_quasi_identifier');
+    const coded = issuesOf(
+      template.replace(
+        '    label: 月間利用額\n    role: insensitive',
+        '    label: 月間利用額\n    role: insensitive\n    coding:\n      top: 100000',
+      ),
+    );
+    expect(coded.map((i) => i.field)).toEqual(['columns.4.coding']);
     const monthly = issuesOf(`${template}schedule:\n  kind: monthly\n  day: 5\n`);
     expect(monthly.map((i) => i.field)).toEqual(['target']);
   });

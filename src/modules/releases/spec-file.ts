@@ -104,6 +104,15 @@ export function specProblems(spec: ReleaseSpec): FieldIssue[] {
           `Column "${c.name}" is not a quasi-identifier: it takes no hierarchy.`,
         ),
       );
+    if (c.role !== 'quasi_identifier' && (c.coding || c.max_level !== undefined))
+      out.push(
+        issue(
+          `${at}.${c.coding ? 'coding' : 'max_level'}`,
+          'not_quasi_identifier',
+          `列「${c.name}」は準識別子ではないため、トップ・ボトムコーディングや一般化の上限を指定できません。`,
+          `Column "${c.name}" is not a quasi-identifier: it takes no top/bottom coding or level limit.`,
+        ),
+      );
     if (c.role === 'quasi_identifier' && !c.hierarchy && !c.preset)
       out.push(
         issue(

@@ -358,6 +358,20 @@ export function ReleaseDefinePage({ releaseId }: { releaseId?: string }) {
         )}
         <Card title={t('releases.define.yaml')}>
           <p className="sub">{t('releases.define.yamlLead')}</p>
+          <Field label={t('releases.define.importFile')}>
+            {(p) => (
+              <input
+                {...p}
+                type="file"
+                accept=".yaml,.yml,application/yaml,text/yaml"
+                data-testid="release-yaml-file"
+                onChange={(e) => {
+                  const picked = e.target.files?.[0];
+                  if (picked) void picked.text().then(fromYaml);
+                }}
+              />
+            )}
+          </Field>
           <textarea
             className="mono"
             aria-label={t('releases.define.yaml')}

@@ -9,7 +9,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { riskModelLabels, riskModels } from '../../../src/contract/release-vocabulary.ts';
 import type { ReleaseReport, ReleaseView, RunOutcomeView } from '../../../src/contract/releases-api.ts';
 import { exclusionReasonLabels } from '../../../src/contract/releases-api.ts';
-import { api } from '../api/client.ts';
+import { api, downloadFile } from '../api/client.ts';
 import { Badge, Button, Card, ErrorNotice, Field, Loading, Notice, PageHeader } from '../components/ui.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { Link } from '../router.tsx';
@@ -207,7 +207,16 @@ export function ReleasePage({ releaseId }: { releaseId: string }) {
             ・{' '}
             <Link to={`/releases/${release.id}/edit`} data-testid="release-edit">
               {t('releases.edit')}
-            </Link>
+            </Link>{' '}
+            ・{' '}
+            <Button
+              small
+              variant="ghost"
+              data-testid="release-export"
+              onClick={() => void downloadFile(`/releases/${release.id}/spec.yaml`, `release-${release.code}.yaml`).catch(setError)}
+            >
+              {t('releases.exportFile')}
+            </Button>
           </>
         )}
       </p>
