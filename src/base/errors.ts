@@ -411,7 +411,6 @@ export const errorCatalogue = {
     '匿名加工情報の元データを読み取れません（ファイルの形式・文字コード・列を確認してください）。',
     'The source of the release cannot be read (check the file format, encoding and columns).',
   ],
-  release_target_required: [400, '配信先を指定してください。', 'Name the delivery target.'],
   release_delivery_failed: [
     502,
     '予定された匿名加工情報の提供の一部に失敗しました（各提供の記録を確認してください）。',
