@@ -134,9 +134,7 @@ async function recordRun(
       report: values.report ? JSON.stringify(values.report) : null,
       excluded: values.excluded ? JSON.stringify(values.excluded) : null,
       error_code: values.error?.code ?? null,
-      // The engine's detail names a column and a value of the source; the report of a run keeps the code only
-      // beside the officer-facing message (the value is a generalization bound or a category, never a person).
-      error_detail: values.error ? (values.error.issues?.[0]?.message_ja ?? null) : null,
+      error_detail: values.error ? storedDetail(values.error) : null,
       target_code: values.target ?? null,
       delivery_id: values.delivery?.id ?? null,
       file_name: values.delivery?.fileName ?? null,
@@ -148,6 +146,15 @@ async function recordRun(
       finished_at: iso(ctx.clock()),
     })
     .execute();
+}
+
+/**
+ * What a kept failed run says of its cause: the message naming the column, with any value of the source masked —
+ * the answer to the person who ran it named the value; the register keeps no value of a person.
+ */
+function storedDetail(error: AppError): string | null {
+  const message = error.issues?.[0]?.message_ja ?? null;
+  return message ? message.replace(/value ("(?:[^"\\]|\\.)*"|\S+)/g, 'value …') : null;
 }
 
 /**
