@@ -8,7 +8,7 @@
  * The auditor sees the release without its processing method; other roles nothing. Bad input names its cause.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -411,6 +411,35 @@ suppression_limit: 0.2
     expect(again.delivered).toBe(0);
     const runs = await f.ctx.db.selectFrom('release_runs').select(['period', 'status']).where('release_id', '=', rel.id).execute();
     expect(runs).toEqual([{ period: new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 7), status: 'succeeded' }]);
+  });
+
+  it('a scheduled delivery that fails is recorded, gives its month back, and fails the job so that it is tried again', async () => {
+    const gone = mkdtempSync(join(tmpdir(), 'mamori-release-gone-'));
+    await registerTarget(f.ctx, {
+      actor: await f.actor('officer'),
+      input: { code: 'gone', name: '消えたフォルダ', kind: 'folder', recipient: '一部の取引先', settings: { directory: gone } },
+    });
+    rmSync(gone, { recursive: true, force: true });
+    const created = await clients.officer!.post('/api/v1/releases', {
+      yaml: demoSpecYaml('monthly-fails').concat('schedule:\n  kind: monthly\n  day: 1\ntarget: gone\n'),
+    });
+    const rel = created.body as unknown as Release;
+    await clients.officer!.post(`/api/v1/releases/${rel.id}/publish-method`, { version: rel.version, method_of_provision: '毎月' });
+    await expect(deliverDueReleases(f.ctx)).rejects.toMatchObject({ code: 'release_delivery_failed' });
+    const row = await f.ctx.db.selectFrom('releases').select('last_period').where('id', '=', rel.id).executeTakeFirstOrThrow();
+    expect(row.last_period).toBeNull();
+    const runs = await f.ctx.db
+      .selectFrom('release_runs')
+      .select(['status', 'error_code', 'period'])
+      .where('release_id', '=', rel.id)
+      .execute();
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ status: 'failed', period: new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 7) });
+    expect(runs[0]!.error_code).toMatch(/^delivery_/);
+    // The month stays due: once the folder is back, the next run delivers it.
+    mkdirSync(gone, { recursive: true });
+    expect((await deliverDueReleases(f.ctx)).delivered).toBe(1);
+    rmSync(gone, { recursive: true, force: true });
   });
 
   it('keeps each release key sealed: never in an answer, re-encrypted by key rotation to the same bytes', async () => {
