@@ -10,7 +10,7 @@
  * limit, l) — nothing was written.
  */
 import { createWriteStream, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import Table from 'cli-table3';
 import type { Command } from 'commander';
@@ -20,6 +20,7 @@ import { csvField } from '../base/spreadsheet.ts';
 import { riskModelLabels, riskModels } from '../contract/release-vocabulary.ts';
 import { japanDate } from '../db/time.ts';
 import type { AnonymizeReport, Cell } from '../modules/anonymize/types.ts';
+import { appendAuditAlone } from '../modules/audit/append.ts';
 import { outputLabels, runEngine } from '../modules/releases/engine.ts';
 import { openKey } from '../modules/releases/release-key.ts';
 import { deliverRelease, previewRelease, readSource } from '../modules/releases/run-release.ts';
@@ -194,13 +195,25 @@ export function anonymizeCommands(program: Command) {
             on: japanDate(m.ctx.clock()),
             ...(bytes ? { file: bytes } : {}),
           });
-          // A spec not defined in mamori gets a key of this run only: its pseudonyms link to nothing.
-          const key = release ? openKey(m.ctx.keys, release.key_enc) : crypto.getRandomValues(new Uint8Array(32));
+          // A key of this run only, for a dry run of the defined release's key (nothing leaves) or else a new one:
+          // a file written here never links to what the release delivers, nor to another file.
+          const key = release && o.dryRun ? openKey(m.ctx.keys, release.key_enc) : crypto.getRandomValues(new Uint8Array(32));
           const result = runEngine(table, spec, key, progress);
           report = result.report;
           if (o.out && !o.dryRun) {
             bar.update({ phase: 'write', done: 0, total: 1 });
             const rows = await writeCsv(o.out, outputLabels(spec, result.columns), result.rows);
+            await appendAuditAlone(
+              m.ctx.db,
+              { type: 'cli', id: null, orgId: org.id, label: 'anonymize' },
+              {
+                action: 'release.write_file',
+                outcome: 'ok',
+                orgId: org.id,
+                detail: { code: spec.code, rows, file: basename(o.out), via: 'cli' },
+              },
+              m.ctx.clock,
+            );
             bar.stop();
             console.log(formatReport(report));
             console.log(`書き出しました / written: ${o.out} (${rows} 行 rows)`);

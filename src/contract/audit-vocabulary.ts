@@ -95,6 +95,7 @@ export const auditActionLabels = {
   'release.publish_method': { ja: '匿名加工情報の提供の方法の公表', en: 'Method of provision published' },
   'release.preview': { ja: '匿名加工情報の試行（提供なし）', en: 'Anonymized release previewed (nothing delivered)' },
   'release.deliver': { ja: '匿名加工情報の提供', en: 'Anonymized release delivered' },
+  'release.write_file': { ja: '匿名加工情報のファイル出力（コマンド）', en: 'Anonymized file written (command line)' },
   'delivery_target.register': { ja: '提供先サーバーの登録', en: 'Delivery target registered' },
   'delivery_target.check': { ja: '提供先サーバーの接続確認', en: 'Delivery target checked' },
   'delivery_target.remove': { ja: '提供先サーバーの削除', en: 'Delivery target removed' },

@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContext } from '../../src/app/context.ts';
@@ -92,6 +93,14 @@ describe('mamori anonymize', () => {
     expect(rows[0]).toEqual(['顧客ID', '年代', '性別', 'はん個配区分', '月間利用額']);
     expect(rows.length).toBeGreaterThan(10);
     expect(rows[1]![0]).toMatch(/^[0-9a-f]{16,64}$/);
+    const db = new BetterSqlite3(join(dir, 'mamori.db'), { readonly: true });
+    const entry = db.prepare("select outcome, detail from audit_log where action = 'release.write_file'").get() as {
+      outcome: string;
+      detail: string;
+    };
+    db.close();
+    expect(entry.outcome).toBe('ok');
+    expect(JSON.parse(entry.detail)).toMatchObject({ code: 'cli-out', rows: rows.length - 1, file: 'out.csv', via: 'cli' });
   });
 
   it('exits 3 naming the cause when k cannot be met, and 1 with the line for a bad file', () => {

@@ -173,6 +173,7 @@ const samples: Record<AuditAction, Record<string, unknown>> = {
   'release.update': { release_id: id, code: 'usage-2026', version: 2, changed: ['k'], via: 'api' },
   'release.publish_method': { release_id: id, code: 'usage-2026', version: 3, via: 'api' },
   'release.preview': { release_id: id, code: 'usage-2026', run: id, rows: 950, suppressed: 12, excluded: 38, via: 'api' },
+  'release.write_file': { code: 'usage-2026', rows: 950, file: 'usage.csv', via: 'cli' },
   'release.deliver': {
     release_id: id,
     code: 'usage-2026',

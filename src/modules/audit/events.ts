@@ -258,6 +258,8 @@ export type AuditEvent = Base &
         outcome: 'ok';
         detail: { release_id: string; code: string; version: number; items?: number; changed?: string[]; via?: string };
       }
+    // `mamori anonymize --out`: an anonymized file written on this machine (the spec's code, rows, the file's name).
+    | { action: 'release.write_file'; outcome: 'ok'; detail: { code: string; rows: number; file: string; via: string } }
     | {
         action: 'release.preview' | 'release.deliver';
         outcome: 'ok' | 'failed' | 'refused';
