@@ -294,6 +294,8 @@ export async function deliverRelease(ctx: AppContext, input: RunInput & { target
       ...(input.via ? { via: input.via } : {}),
     });
     await recordRun(ctx, { ...base, status: 'succeeded', report: result.report, excluded, delivery: delivered });
+    // The notice says 提供しています once a release was delivered: its caches read again.
+    await ctx.events.publish(ctx.db, 'policy.published', { orgId });
     await audit('ok', {
       rows: delivered.rows,
       suppressed: result.report.rows.suppressed,
