@@ -39,6 +39,7 @@ import { portalAuthRoutes } from '../modules/portal/routes.ts';
 import { findMemberSession } from '../modules/portal/sessions.ts';
 import { provisionRoutes } from '../modules/provision/routes.ts';
 import { pseudonymizedRoutes } from '../modules/pseudonymized/routes.ts';
+import { releaseRoutes } from '../modules/releases/routes.ts';
 import { requestExportRoutes } from '../modules/requests/export-routes.ts';
 import { requestRoutes } from '../modules/requests/routes.ts';
 import { systemTaskRoutes } from '../modules/system-tasks/routes.ts';
@@ -248,6 +249,7 @@ export async function buildServer(ctx: AppContext, config: Config, opts: ServerO
       await api.register(discoveryRoutes(ctx));
       await api.register(pseudonymizedRoutes(ctx));
       await api.register(handoverRoutes(ctx));
+      await api.register(releaseRoutes(ctx));
       await api.register(deliveriesRoutes(ctx));
       await api.register(provisionRoutes(ctx));
       await api.register(portalAuthRoutes(ctx, config));

@@ -506,6 +506,64 @@ export const errorCatalogue = {
     '委託契約に必要な条項（秘密保持・再提供の禁止）が登録簿にないため、委託先にデータを渡せません。',
     'The contract lacks a required clause in the register (confidentiality, no re-provision): nothing can be handed over.',
   ],
+  // Anonymized releases (匿名加工情報, issue 14 §3–§4)
+  release_spec_invalid: [
+    400,
+    '匿名加工情報の定義に誤りがあります（各項目の説明を確認してください）。',
+    'The release spec is not valid (see each issue).',
+  ],
+  release_not_found: [404, '指定された匿名加工情報の定義はありません。', 'No such anonymized release.'],
+  release_exists: [409, 'このコードの匿名加工情報はすでに定義されています。', 'A release with this code is already defined.'],
+  release_version_conflict: [
+    409,
+    '他の人がこの定義を変更しました。再読み込みしてから変更してください。',
+    'Someone else changed this release. Reload it, then make your change.',
+  ],
+  release_method_unpublished: [
+    409,
+    '提供の方法を公表していないため、提供できません。先に項目と提供の方法を公表してください（個人情報保護法第43条第4項）。',
+    'The method of provision has not been published: publish the items and the method before providing the release (APPI Art. 43(4)).',
+  ],
+  release_source_invalid: [
+    422,
+    '匿名加工情報の元データを読み取れません（ファイルの形式・文字コード・列を確認してください）。',
+    'The source of the release cannot be read (check the file format, encoding and columns).',
+  ],
+  release_delivery_failed: [
+    502,
+    '予定された匿名加工情報の提供の一部に失敗しました（各提供の記録を確認してください）。',
+    'Some scheduled releases could not be delivered (see each run).',
+  ],
+  anonymize_hierarchy_uncovered: [
+    422,
+    '一般化の階層が扱えない値があります。階層（区切り・対応表・グループ）に値を追加してください。',
+    'A value is not covered by the generalization hierarchy: add it to the hierarchy (bounds, map or groups).',
+  ],
+  anonymize_k_exceeds_population: [
+    422,
+    'k の値が対象者数より大きいため、k-匿名性を満たせません。',
+    'k is larger than the population: k-anonymity cannot be met.',
+  ],
+  anonymize_suppression_unmet: [
+    422,
+    'どの一般化の組合せでも、削除できるレコードの上限内で k-匿名性（と l-多様性）を満たせません。上限・k・階層を見直してください。',
+    'No generalization meets k (and l) within the suppression limit: review the limit, k or the hierarchies.',
+  ],
+  anonymize_l_unreachable: [
+    422,
+    '機微な値の種類が l より少ないため、l-多様性を満たせません。',
+    'The sensitive column has fewer distinct values than l: l-diversity cannot be met.',
+  ],
+  anonymize_spec_invalid: [
+    400,
+    '匿名加工の指定に誤りがあります（列・役割・階層を確認してください）。',
+    'The anonymization spec is not valid (check columns, roles and hierarchies).',
+  ],
+  anonymize_verification_failed: [
+    500,
+    '加工後のデータの検証で k-匿名性（または l-多様性）を確認できなかったため、何も出力していません。',
+    'The output failed its own k-anonymity (or l-diversity) check: nothing was written.',
+  ],
   // Deliveries to a folder or the partners' SFTP server (issue 14 §5, modules/deliveries)
   delivery_target_unknown: [404, '指定された提供先サーバーはありません。', 'No such delivery target.'],
   delivery_target_exists: [409, 'このコードの提供先サーバーは既に登録されています。', 'A delivery target with this code already exists.'],

@@ -6,6 +6,7 @@ import { KeyRing, saveKeyRing } from '../modules/crypto/data-keys.ts';
 import { reencryptTargetSettings } from '../modules/deliveries/reencrypt-settings.ts';
 import { createUser, setUserStatus } from '../modules/organizations/service.ts';
 import { reencryptPseudonymKeys } from '../modules/pseudonymized/pseudonym.ts';
+import { reencryptReleaseKeys } from '../modules/releases/release-key.ts';
 import { reencryptTaskResults } from '../modules/system-tasks/reencrypt-results.ts';
 import { reencryptSystemSettings } from '../modules/systems/reencrypt-settings.ts';
 import { cliActor } from './audit.ts';
@@ -128,6 +129,8 @@ export function adminCommands(program: Command) {
         count += await reencryptTaskResults(tx, next);
         // Pseudonymized data sets' keys (modules/pseudonymized).
         count += await reencryptPseudonymKeys(tx, next);
+        // Anonymized releases' pseudonym keys (modules/releases).
+        count += await reencryptReleaseKeys(tx, next);
         for (const u of users) {
           await tx
             .updateTable('users')

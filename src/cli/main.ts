@@ -15,6 +15,7 @@ type Register = (program: Command) => void;
 const groups: [names: string[], load: () => Promise<Register>][] = [
   [['serve', 'migrate'], async () => (await import('./serve.ts')).serveCommand],
   [['audit'], async () => (await import('./audit.ts')).auditCommands],
+  [['anonymize'], async () => (await import('./anonymize.ts')).anonymizeCommands],
   [['backup', 'restore'], async () => (await import('./backup.ts')).backupCommands],
   [['demo'], async () => (await import('./demo.ts')).demoCommands],
   [['deliveries'], async () => (await import('./deliveries.ts')).deliveriesCommands],

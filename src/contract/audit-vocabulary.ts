@@ -103,6 +103,12 @@ export const auditActionLabels = {
   'contractor.inspect': { ja: '委託先の点検の記録', en: 'Contractor inspection recorded' },
   'contractor.handover': { ja: '委託先への受け渡し', en: 'Hand-over to a contractor' },
   'joint_use.transfer': { ja: '共同利用先への受け渡し', en: 'Transfer to joint users' },
+  'release.create': { ja: '匿名加工情報の作成（項目の公表）', en: 'Anonymized release created (items published)' },
+  'release.update': { ja: '匿名加工情報の定義の変更', en: 'Anonymized release changed' },
+  'release.publish_method': { ja: '匿名加工情報の提供の方法の公表', en: 'Method of provision published' },
+  'release.preview': { ja: '匿名加工情報の試行（提供なし）', en: 'Anonymized release previewed (nothing delivered)' },
+  'release.deliver': { ja: '匿名加工情報の提供', en: 'Anonymized release delivered' },
+  'release.write_file': { ja: '匿名加工情報のファイル出力（コマンド）', en: 'Anonymized file written (command line)' },
   'delivery_target.register': { ja: '提供先サーバーの登録', en: 'Delivery target registered' },
   'delivery_target.check': { ja: '提供先サーバーの接続確認', en: 'Delivery target checked' },
   'delivery_target.remove': { ja: '提供先サーバーの削除', en: 'Delivery target removed' },
@@ -268,6 +274,9 @@ export const auditDetailFieldLabels: Record<string, Labelled> = {
   sent_by: { ja: '受け渡しの方法', en: 'Sent by' },
   left_out: { ja: '対象外', en: 'Left out' },
   ...leftOutReasonLabels,
+  release_id: { ja: '匿名加工情報ID', en: 'Release id' },
+  suppressed: { ja: '削除したレコード', en: 'Records suppressed' },
+  period: { ja: '対象月', en: 'Period' },
   target_id: { ja: '提供先ID', en: 'Target id' },
   target: { ja: '提供先サーバー', en: 'Delivery target' },
   target_kind: { ja: '提供先の種類', en: 'Kind of target' },
@@ -280,7 +289,7 @@ export const auditDetailFieldLabels: Record<string, Labelled> = {
   exception_reason: { ja: '例外の理由', en: 'Reason for the exception' },
   record_mode: { ja: '記録の方法', en: 'Record' },
   included: { ja: '提供した人数', en: 'People provided' },
-  excluded: { ja: '除外（理由別）', en: 'Left out (by reason)' },
+  excluded: { ja: '対象外（理由別）', en: 'Left out (by reason)' },
   records: { ja: '記録数', en: 'Records' },
   recorded: { ja: '記録した人数', en: 'People recorded' },
   continuous: { ja: '継続的提供の記録', en: 'Continuous record' },
@@ -887,6 +896,23 @@ function sentence(lang: AuditLang, e: AuditEntryWords, names: AuditNames): strin
           ...rest('count', 'oldest_on', 'newest_on'),
         )
       );
+    case 'release.create':
+    case 'release.update':
+    case 'release.publish_method':
+    case 'release.preview':
+    case 'release.deliver': {
+      const verb = {
+        'release.create': ['を作成し項目を公表', 'Created'],
+        'release.update': ['の定義を変更', 'Changed'],
+        'release.publish_method': ['の提供の方法を公表', 'Published the method of provision of'],
+        'release.preview': ['を試行（提供なし）', 'Previewed'],
+        'release.deliver': [e.outcome === 'ok' ? 'を提供' : 'の提供（できず）', e.outcome === 'ok' ? 'Delivered' : 'Could not deliver'],
+      }[e.action as 'release.create'][ja ? 0 : 1];
+      return (
+        (ja ? `匿名加工情報 ${str(d.code)} ${verb}` : `${verb} anonymized release ${str(d.code)}`) +
+        paren(...rest('items', 'changed', 'version', 'rows', 'suppressed', 'excluded', 'target', 'period', 'sha256', 'error_code', 'via'))
+      );
+    }
     default: {
       const list = auditDetailList(lang, d, names).map((f): [string, string] => [f.label, f.value]);
       return auditActionLabel(lang, e.action) + paren(...list);

@@ -24,6 +24,7 @@ export const jobNames = [
   'prune_job_runs',
   'prune_rate_limits',
   'dispose_provision_records',
+  'deliver_releases',
 ] as const;
 export type JobName = (typeof jobNames)[number];
 
@@ -39,4 +40,5 @@ export const jobLabels: Record<JobName, { ja: string; en: string }> = {
     ja: '保存期間を過ぎた第三者提供・受領の記録の廃棄',
     en: 'Dispose of provision records past their keeping date',
   },
+  deliver_releases: { ja: '匿名加工情報の定期提供', en: 'Deliver scheduled anonymized releases' },
 };

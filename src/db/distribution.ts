@@ -119,6 +119,10 @@ export const distribution: Record<keyof Database | ToolTable, Distribution> = {
   // Joint use and contractors (issue 14 §2): codes and counts, never a person's data.
   contractor_inspections: byOrg(false),
   contractor_handovers: byOrg(false),
+  // Anonymized releases (issue 14): specs, sealed pseudonym keys, run reports (counts and levels, never a value).
+  releases: byOrg(false),
+  release_runs: byOrg(false),
+  release_versions: byOrg(false),
   // Where released data may be sent (issue 14 §5): settings and secret, encrypted; no member's data.
   delivery_targets: byOrg(false),
   // Each file sent: names, sizes and checksums of anonymized releases, never a row of them.

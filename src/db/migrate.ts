@@ -26,6 +26,7 @@ import { discovery } from './migrations/0021-discovery.ts';
 import { requestSystemsPlanned } from './migrations/0022-request-systems-planned.ts';
 import { provisionRuns } from './migrations/0023-provision-runs.ts';
 import { handovers } from './migrations/0024-handovers.ts';
+import { releases } from './migrations/0025-releases.ts';
 import { deliveries } from './migrations/0026-deliveries.ts';
 import { pseudonymized } from './migrations/0027-pseudonymized.ts';
 
@@ -56,6 +57,7 @@ function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0022-request-systems-planned': requestSystemsPlanned,
     '0023-provision-runs': provisionRuns,
     '0024-handovers': handovers,
+    '0025-releases': releases,
     '0026-deliveries': deliveries,
     '0027-pseudonymized': pseudonymized,
   };

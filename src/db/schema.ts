@@ -894,6 +894,9 @@ export interface Database {
   contractor_handovers: ContractorHandoverTable;
   delivery_targets: DeliveryTargetTable;
   deliveries: DeliveryTable;
+  releases: ReleaseTable;
+  release_runs: ReleaseRunTable;
+  release_versions: ReleaseVersionTable;
 }
 
 /** A pseudonymized data set (仮名加工情報, migration 0027): a definition, never the produced data. */
@@ -962,4 +965,68 @@ export interface DeliveryTable {
   actor_label: string | null;
   started_at: string;
   finished_at: string;
+}
+
+/** An anonymized release (匿名加工情報, modules/releases): its definition and its legal duties on record. */
+export interface ReleaseTable {
+  id: string;
+  org_id: string;
+  code: string;
+  name: string;
+  /** The recipients as published (text). */
+  recipients: string;
+  /** The purpose whose stopped or opted-out members are left out of the source. */
+  purpose_code: string;
+  /** The release spec (modules/releases/schemas.ts) as JSON: the processing method, for the privacy office only. */
+  spec: string;
+  /** The published items (JSON array of labels). */
+  items: string;
+  /** The release's pseudonym key (32 bytes, base64), encrypted with the key ring. */
+  key_enc: string;
+  items_published_at: string | null;
+  method_of_provision: string | null;
+  method_published_at: string | null;
+  /** The last scheduled period (YYYY-MM) claimed by the delivery job. */
+  last_period: string | null;
+  status: 'active' | 'retired';
+  version: number;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A preview or a delivery of a release, with the engine's report (JSON; counts and levels, never a value). */
+export interface ReleaseRunTable {
+  id: string;
+  org_id: string;
+  release_id: string;
+  kind: 'preview' | 'delivery';
+  status: 'succeeded' | 'failed';
+  release_version: number;
+  report: string | null;
+  /** JSON: members left out of the source, counted by reason. */
+  excluded: string | null;
+  error_code: string | null;
+  error_detail: string | null;
+  target_code: string | null;
+  delivery_id: string | null;
+  file_name: string | null;
+  sha256: string | null;
+  rows: number | null;
+  /** The scheduled period (YYYY-MM) a job's delivery was for. */
+  period: string | null;
+  started_by: string | null;
+  started_at: string;
+  finished_at: string | null;
+}
+
+/** One version of a release's definition: the spec it had, its items, and which fields changed (JSON arrays). */
+export interface ReleaseVersionTable {
+  release_id: string;
+  version: number;
+  spec: string;
+  items: string;
+  changed: string;
+  created_by: string | null;
+  created_at: string;
 }

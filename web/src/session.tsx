@@ -57,6 +57,8 @@ export function capabilities(me: Me) {
     /** 委託先・共同利用: the `handovers` duty (handovers/permissions.ts): handle, or read for auditors. */
     handovers: me.duties.handovers !== null,
     handleHandovers: me.duties.handovers === 'handle',
+    /** 匿名加工情報: the privacy office defines and delivers, auditors read (releases/permissions.ts). */
+    releases: me.role.kind === 'privacy_officer' || me.role.kind === 'auditor',
     /** 提供先サーバー: the privacy officer manages targets, auditors and administrators read (deliveries/permissions.ts). */
     deliveries: (['system_admin', 'privacy_officer', 'auditor'] as readonly RoleKind[]).includes(me.role.kind),
   };

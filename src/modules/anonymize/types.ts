@@ -27,6 +27,12 @@ export interface ColumnSpec {
   coding?: { top?: number; bottom?: number };
   /** Identifiers: replace by the release's keyed hash instead of removing (at most one column, the member id). */
   pseudonym?: boolean;
+  /**
+   * Quasi-identifiers: the coarsest level the search may choose (default: the final `*` level). A release whose
+   * recipient needs at least, say, the prefecture sets this below `*`; then a limit no transformation meets is
+   * possible (`suppression_unmet`).
+   */
+  maxLevel?: number;
 }
 
 export interface AnonymizeSpec {
@@ -57,13 +63,32 @@ export interface AnonymizeReport {
   /** The loss metric's name and its value for the chosen transformation (0 = nothing lost, 1 = everything). */
   metric: { name: string; value: number };
   levels: readonly { column: string; level: number; of: number }[];
-  lattice: { size: number; evaluated: number; pruned: number };
+  /**
+   * `evaluated` + `pruned` = `size`; `checks` counts the projections evaluated besides (nodes with all but one
+   * quasi-identifier withheld, whose failure strikes out the nodes below them).
+   */
+  lattice: { size: number; evaluated: number; pruned: number; checks: number };
   classSizes: ClassSizeSummary;
   rows: { input: number; output: number; suppressed: number; topBottomCoded: number };
   risk: Record<RiskModel, { highest: number; average: number }>;
   /** k (and l) checked again on the output rows themselves, independently of the search. */
   verified: { k: boolean; l: boolean | null };
   timings: Record<string, number>;
+  /** Source columns the spec does not name: not in the output. */
+  droppedColumns: readonly string[];
+  /** The length of the keyed hash in hex characters (32 = 128 bits), when a pseudonym column is present. */
+  pseudonymHexLength: number | null;
+}
+
+/** What the caller may add: a population for the journalist and marketer risks, and a progress callback. */
+export interface AnonymizeOptions {
+  /**
+   * The size of the population the records were drawn from (e.g. all members when the release holds a sample).
+   * Without it the records are their own population (journalist risk = prosecutor risk).
+   */
+  populationSize?: number;
+  /** Called as the engine moves through its phases (the CLI's progress bar). */
+  onProgress?: (progress: { phase: string; done: number; total: number }) => void;
 }
 
 export interface AnonymizeResult {

@@ -351,6 +351,31 @@ export type AuditEvent = Base &
           via?: string;
         };
       }
+    // Anonymized releases (modules/releases): codes, counts and error codes — never a value, a hierarchy or the key.
+    | {
+        action: 'release.create' | 'release.update' | 'release.publish_method';
+        outcome: 'ok';
+        detail: { release_id: string; code: string; version: number; items?: number; changed?: string[]; via?: string };
+      }
+    // `mamori anonymize --out`: an anonymized file written on this machine (the spec's code, rows, the file's name).
+    | { action: 'release.write_file'; outcome: 'ok'; detail: { code: string; rows: number; file: string; via: string } }
+    | {
+        action: 'release.preview' | 'release.deliver';
+        outcome: 'ok' | 'failed' | 'refused';
+        detail: {
+          release_id: string;
+          code: string;
+          run: string;
+          rows?: number;
+          suppressed?: number;
+          excluded?: number;
+          target?: string;
+          sha256?: string;
+          period?: string;
+          error_code?: string;
+          via?: string;
+        };
+      }
     // Delivery targets (modules/deliveries): kinds, codes and what became of the secret, never a setting's value.
     | {
         action: 'delivery_target.register' | 'delivery_target.remove';

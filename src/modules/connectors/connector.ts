@@ -61,6 +61,21 @@ export interface FoundTable {
   rows: Record<string, string | null>[];
 }
 
+/** What `aggregate` sums: a mapped table, its amount and date columns, and the period [from, to) (YYYY-MM-DD). */
+export interface AggregateQuery {
+  table: string;
+  amount: string;
+  date: string;
+  from: string;
+  to: string;
+}
+
+/** Per person (the identity's value, e.g. the member code), the sum of the amounts and the number of rows. */
+export interface AggregateResult {
+  identity: IdentityKind;
+  rows: { person: string; total: number; count: number }[];
+}
+
 /** What the person's request asks of the systems. */
 export type Change =
   /** Erase the person's data: every mapped item, or only these item codes. */
@@ -136,6 +151,12 @@ export interface Connector {
   apply(plan: Plan): Promise<ApplyResult>;
   /** Reads back what the plan names. */
   verify(plan: Plan): Promise<VerifyResult>;
+  /**
+   * Bulk read for anonymized releases: per person (by the identity the map links `query.table` with, walking
+   * `via`), the sum and count of `amount` over the rows whose `date` is in [from, to). Read-only. Only the SQL
+   * kinds have it: a drop folder cannot be queried (`system_not_queryable`).
+   */
+  aggregate?(map: PolicySystem, query: AggregateQuery): Promise<AggregateResult>;
   close(): Promise<void>;
 }
 

@@ -11,6 +11,8 @@ import { MASK } from '../../contract/connector-vocabulary.ts';
 import type { PolicySystem, PolicySystemTable } from '../policy/document.ts';
 import { eraseTables } from '../policy/erase-rule.ts';
 import type {
+  AggregateQuery,
+  AggregateResult,
   ApplyResult,
   Change,
   ColumnDescription,
@@ -237,6 +239,49 @@ function buildPlan(
   return { system: code, steps, kept: kept.filter((k) => k.rows > 0), rows: steps.reduce((n, s) => n + s.keys.length, 0) };
 }
 
+/**
+ * Sums `amount` and counts rows of a mapped table per person: the table is joined up its `via` chain to the
+ * table the map links to the person, and grouped by that link column. One query, whatever the number of people.
+ */
+async function aggregateRows(driver: SqlDriver, s: SqlSession, map: PolicySystem, query: AggregateQuery): Promise<AggregateResult> {
+  const columns = await checkMap(driver, s, map);
+  const byName = new Map(map.tables.map((t) => [t.table, t]));
+  const target = byName.get(query.table);
+  if (!target) throw new AppError('system_table_missing', undefined, `The table ${query.table} is not in the dataset map.`);
+  for (const name of [query.amount, query.date]) {
+    if (!columns.get(query.table)?.has(name))
+      throw new AppError('system_column_missing', undefined, `The column ${query.table}.${name} is missing in the system.`);
+  }
+  const joins: string[] = [];
+  let current = target;
+  let alias = 't0';
+  for (let depth = 1; !current.link; depth++) {
+    if (!current.via || depth > 8)
+      throw new AppError('system_table_missing', undefined, `The table ${query.table} is not linked to the person in the dataset map.`);
+    const parent = byName.get(current.via.table);
+    if (!parent) throw new AppError('system_table_missing', undefined, `The table ${current.via.table} is not in the dataset map.`);
+    const next = `t${depth}`;
+    joins.push(
+      `join ${driver.table(parent.table)} ${next} on ${alias}.${driver.quote(current.via.column)} = ${next}.${driver.quote(current.via.references)}`,
+    );
+    current = parent;
+    alias = next;
+  }
+  const link = current.link;
+  const q = new Query(driver);
+  const person = driver.text(`${alias}.${driver.quote(link.column)}`);
+  const rows = await s.query(
+    `select ${person} as person, sum(t0.${driver.quote(query.amount)}) as total, count(*) as n from ${driver.table(query.table)} t0 ${joins.join(' ')} ` +
+      `where t0.${driver.quote(query.date)} >= ${q.p(query.from)} and t0.${driver.quote(query.date)} < ${q.p(query.to)} ` +
+      `and ${alias}.${driver.quote(link.column)} is not null group by ${person}`,
+    q.params,
+  );
+  return {
+    identity: link.identity,
+    rows: rows.map((r) => ({ person: r.person ?? '', total: Number(r.total ?? 0), count: Number(r.n ?? 0) })),
+  };
+}
+
 /** The connector of a SQL database over its driver. */
 export function sqlConnector(driver: SqlDriver, opts: { code: string }): Connector {
   const g = <T>(fn: () => Promise<T>) => guarded(driver, fn);
@@ -355,6 +400,8 @@ export function sqlConnector(driver: SqlDriver, opts: { code: string }): Connect
           return { ok: differences.length === 0, differences };
         }),
       ),
+
+    aggregate: (map, query) => g(() => driver.read((s) => aggregateRows(driver, s, map, query))),
 
     close: async () => {
       if (closed) return;

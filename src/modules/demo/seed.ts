@@ -19,6 +19,7 @@ import { normalizeMemberInput, toRow } from '../members/fields.ts';
 import { createDepartment, createOrganization, createRole } from '../organizations/service.ts';
 import { publishDemoPolicy } from './demo-policy.ts';
 import { seedDemoPortal } from './demo-portal.ts';
+import { seedDemoDeliveryTarget } from './demo-release.ts';
 import { createDemoSystems, registerDemoSystems } from './demo-systems.ts';
 import { syntheticMember } from './synthetic.ts';
 
@@ -223,6 +224,7 @@ export async function seedDemo(ctx: AppContext, memberCount: number, opts: { sys
   await insertSyntheticMembers(ctx, orgIds.get(DEMO_OTHER_ORG)!, 5_000_001, Math.min(200, memberCount));
   await seedDemoPortal(ctx, orgIds.get(DEMO_ORG)!);
   if (opts.systemsDir) createDemoSystems(opts.systemsDir, memberCount);
+  if (opts.systemsDir) await seedDemoDeliveryTarget(ctx, opts.systemsDir);
   return { users, password: DEMO_PASSWORD, members: memberCount };
 }
 

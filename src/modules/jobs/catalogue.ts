@@ -14,7 +14,9 @@
  * - `prune_job_runs` deletes finished runs past 30 days (dead and failed runs stay until handled);
  * - `dispose_provision_records` disposes of provision records past their keeping date, writing a disposal
  *   record and an audit entry per organization and kind (provision/dispose-records.ts): a second run finds
- *   nothing more to dispose of.
+ *   nothing more to dispose of;
+ * - `deliver_releases` claims each monthly release's month (`last_period`) before delivering it, and gives the claim
+ *   back when the delivery fails, so that a retry delivers it and a success is never repeated.
  *
  * Auditing: the runner writes no audit entries of its own. What changes registers or personal data records
  * itself, as it does when a person triggers it: each reminder mail (`notify.sent` / `notify.failed`), each
@@ -26,6 +28,7 @@ import { pruneStaffSignIns } from '../auth/sessions.ts';
 import { activateDueVersions } from '../policy/versions.ts';
 import { pruneMemberSignIns } from '../portal/sessions.ts';
 import { disposeExpiredRecords } from '../provision/dispose-records.ts';
+import { deliverDueReleases } from '../releases/deliver-due.ts';
 import { sendReminders } from '../requests/notify.ts';
 import type { JobDefinition } from './definitions.ts';
 import { pruneFinishedRuns } from './lease.ts';
@@ -94,5 +97,12 @@ export const mamoriJobs: readonly (JobDefinition & { name: JobName })[] = [
     schedule: { dailyAtJst: '02:30' },
     ...daily,
     handler: async (ctx, run) => ({ ...(await disposeExpiredRecords(ctx, { dueAt: run.dueAt })) }),
+  },
+  {
+    name: 'deliver_releases',
+    // Monthly anonymized releases (modules/releases): each claimed once per month before it is delivered.
+    schedule: { dailyAtJst: '06:00' },
+    ...daily,
+    handler: async (ctx) => deliverDueReleases(ctx),
   },
 ];

@@ -9,6 +9,7 @@
 import { type EventHub, perHub } from '../../base/events.ts';
 import type { PolicyDocument } from '../policy/document.ts';
 import type { NoticeOrganization } from './queries.ts';
+import type { NoticeRelease } from './sections.ts';
 import type { PublishedVersion } from './timeline.ts';
 
 /** How long an organization's version list (and a code → organization lookup) is trusted. */
@@ -85,16 +86,20 @@ const lists = perHub((hub: EventHub) => {
   const state = {
     organizations: new Lru<Timed<NoticeOrganization | undefined>>(1000),
     versions: new Lru<Timed<PublishedVersion[]>>(5000),
+    /** The anonymized releases an organization published (modules/releases announces changes as `policy.published`). */
+    releases: new Lru<Timed<NoticeRelease[]>>(5000),
     /** Organizations that published since their list was last read: that read goes to the primary (a replica may lag). */
     publishedSince: new Set<string>(),
   };
   hub.on('policy.published', ({ orgId }) => {
     state.versions.delete(orgId);
+    state.releases.delete(orgId);
     state.publishedSince.add(orgId);
   });
   hub.on('caches.flush', () => {
     state.organizations = new Lru(1000);
     state.versions = new Lru(5000);
+    state.releases = new Lru(5000);
   });
   return state;
 });
@@ -134,4 +139,12 @@ export function cachedVersionList(hub: EventHub, orgId: string): PublishedVersio
 
 export function rememberVersionList(hub: EventHub, epoch: number, orgId: string, versions: PublishedVersion[]): void {
   if (hub.cachesTrusted && hub.epoch === epoch) lists(hub).versions.set(orgId, { at: Date.now(), value: versions });
+}
+
+export function cachedReleases(hub: EventHub, orgId: string): NoticeRelease[] | undefined {
+  return fresh(hub, lists(hub).releases.get(orgId))?.value;
+}
+
+export function rememberReleases(hub: EventHub, epoch: number, orgId: string, releases: NoticeRelease[]): void {
+  if (hub.cachesTrusted && hub.epoch === epoch) lists(hub).releases.set(orgId, { at: Date.now(), value: releases });
 }

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { holderSchema, jointUseSchema, type PolicyDocument, policyDocumentSchema } from '../policy/document.ts';
 import { noticePaths } from './html.ts';
 import type { NoticeOrganization } from './queries.ts';
+import type { NoticeRelease } from './sections.ts';
 import { type PublishedVersion, previousVersion, stateOf, type Timeline } from './timeline.ts';
 
 export const NOTICE_FORMAT = 'mamori-notice/1';
@@ -67,6 +68,23 @@ export const publicNoticeSchema = z.object({
   current: noticeVersionWithDocumentSchema.nullable(),
   upcoming: z.array(noticeVersionSchema),
   versions: z.array(noticeVersionSchema).describe('every published version, newest first'),
+  /**
+   * The anonymized releases the co-op created (匿名加工情報, Art. 43): items and the date they were published; the
+   * method of provision and the recipients only once the method was published.
+   */
+  anonymized_releases: z
+    .array(
+      z.object({
+        code: z.string(),
+        name: z.string(),
+        items: z.array(z.string()),
+        items_published_on: z.iso.date(),
+        method_of_provision: z.string().nullable(),
+        method_published_on: z.iso.date().nullable(),
+        recipients: z.string().nullable(),
+      }),
+    )
+    .optional(),
   links: z.object({ html: z.string(), versions: z.string() }),
 });
 
@@ -130,7 +148,12 @@ function organizationJson(org: NoticeOrganization) {
 }
 
 /** The organization's notices: the version in effect with its document, the upcoming ones, every version. */
-export function buildPublicNotice(org: NoticeOrganization, timeline: Timeline, currentDoc: PolicyDocument | undefined): PublicNotice {
+export function buildPublicNotice(
+  org: NoticeOrganization,
+  timeline: Timeline,
+  currentDoc: PolicyDocument | undefined,
+  releases: readonly NoticeRelease[] = [],
+): PublicNotice {
   const paths = noticePaths(org.code);
   return {
     format: NOTICE_FORMAT,
@@ -142,6 +165,22 @@ export function buildPublicNotice(org: NoticeOrganization, timeline: Timeline, c
         : null,
     upcoming: timeline.upcoming.map((v) => versionJson(org.code, timeline, v)),
     versions: timeline.versions.map((v) => versionJson(org.code, timeline, v)),
+    ...(releases.length
+      ? {
+          anonymized_releases: releases.map((r) => {
+            const method = r.methodOfProvision !== null && r.methodPublishedOn !== null;
+            return {
+              code: r.code,
+              name: r.name,
+              items: r.items,
+              items_published_on: r.itemsPublishedOn,
+              method_of_provision: method ? r.methodOfProvision : null,
+              method_published_on: method ? r.methodPublishedOn : null,
+              recipients: method ? r.recipients : null,
+            };
+          }),
+        }
+      : {}),
     links: { html: paths.current, versions: paths.versions },
   };
 }

@@ -12,14 +12,23 @@ import type { Clock } from '../../db/time.ts';
 import { type PolicyDocument, policyDocumentSchema } from '../policy/document.ts';
 import {
   cachedOrganization,
+  cachedReleases,
   cachedVersionList,
   noticeDocuments,
   once,
   rememberOrganization,
+  rememberReleases,
   rememberVersionList,
   takePublishedHere,
 } from './cache.ts';
-import { findNoticeOrganization, listPublishedVersions, type NoticeOrganization, readPublishedDocument } from './queries.ts';
+import {
+  findNoticeOrganization,
+  listNoticeReleases,
+  listPublishedVersions,
+  type NoticeOrganization,
+  readPublishedDocument,
+} from './queries.ts';
+import type { NoticeRelease } from './sections.ts';
 import { type PublishedVersion, type Timeline, timelineOn } from './timeline.ts';
 
 export interface OrgNotices {
@@ -120,4 +129,25 @@ export async function loadNoticeDocument(ctx: NoticeReads, version: PublishedVer
     noticeDocuments.set(version.id, doc);
     return doc;
   });
+}
+
+/**
+ * The anonymized releases the organization published (for the current notice page), with a key for the page
+ * caches that changes whenever what the notice shows of them changes.
+ */
+export async function findOrgReleases(
+  ctx: NoticeReads & { events: EventHub },
+  orgId: string,
+): Promise<{ releases: NoticeRelease[]; key: string }> {
+  const hub = ctx.events;
+  let releases = cachedReleases(hub, orgId);
+  if (!releases) {
+    const epoch = hub.epoch;
+    releases = await once(`releases:${hubId(hub)}:${epoch}:${orgId}`, () => readNotices(ctx, (db) => listNoticeReleases(db, orgId)));
+    rememberReleases(hub, epoch, orgId, releases);
+  }
+  const key = releases
+    .map((r) => `${r.code}:${r.itemsPublishedOn}:${r.methodPublishedOn ?? '-'}:${r.delivered ? 1 : 0}:${r.items.length}`)
+    .join(',');
+  return { releases, key };
 }

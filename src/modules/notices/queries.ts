@@ -4,6 +4,7 @@
  */
 import type { DbOrTx } from '../../db/database.ts';
 import { type PolicyChange, publicChanges } from '../policy/changes.ts';
+import type { NoticeRelease } from './sections.ts';
 import type { PublishedVersion } from './timeline.ts';
 
 const PUBLISHED_STATUSES = ['scheduled', 'active', 'superseded'] as const;
@@ -60,6 +61,55 @@ function parseChanges(json: string): PolicyChange[] {
   try {
     const value = JSON.parse(json) as unknown;
     return Array.isArray(value) ? (value as PolicyChange[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+const jstDay = (isoTime: string) => new Date(new Date(isoTime).getTime() + 9 * 3600_000).toISOString().slice(0, 10);
+
+/**
+ * The anonymized releases whose items were published (modules/releases), in code order: what the notice
+ * publishes of each, and whether one was delivered (the notice says 提供 only then). Never the spec or the key.
+ */
+export async function listNoticeReleases(db: DbOrTx, orgId: string): Promise<NoticeRelease[]> {
+  const rows = await db
+    .selectFrom('releases')
+    .select(['id', 'code', 'name', 'items', 'recipients', 'items_published_at', 'method_of_provision', 'method_published_at'])
+    .where('org_id', '=', orgId)
+    .where('status', '=', 'active')
+    .where('items_published_at', 'is not', null)
+    .orderBy('code')
+    .execute();
+  if (rows.length === 0) return [];
+  const delivered = new Set(
+    (
+      await db
+        .selectFrom('release_runs')
+        .select('release_id')
+        .distinct()
+        .where('org_id', '=', orgId)
+        .where('kind', '=', 'delivery')
+        .where('status', '=', 'succeeded')
+        .execute()
+    ).map((r) => r.release_id),
+  );
+  return rows.map((r) => ({
+    code: r.code,
+    name: r.name,
+    items: parseItems(r.items),
+    itemsPublishedOn: jstDay(r.items_published_at!),
+    methodOfProvision: r.method_of_provision,
+    methodPublishedOn: r.method_published_at ? jstDay(r.method_published_at) : null,
+    recipients: r.recipients,
+    delivered: delivered.has(r.id),
+  }));
+}
+
+function parseItems(json: string): string[] {
+  try {
+    const value = JSON.parse(json) as unknown;
+    return Array.isArray(value) ? value.map(String) : [];
   } catch {
     return [];
   }

@@ -9,7 +9,7 @@ import type { PolicyChange } from '../policy/changes.ts';
 import type { PolicyDocument } from '../policy/document.ts';
 import { esc, noticePaths, pageShell, renderSections, renderToc } from './html.ts';
 import { noticeBadgeJa, versionStateJa } from './labels.ts';
-import { holdersName, noticeSections } from './sections.ts';
+import { holdersName, type NoticeRelease, noticeSections } from './sections.ts';
 import { type PublishedVersion, previousVersion, stateOf, type Timeline, type VersionState } from './timeline.ts';
 
 export interface NoticePageInput {
@@ -19,6 +19,8 @@ export interface NoticePageInput {
   doc: PolicyDocument;
   /** The organization's current-notice page (`/notices/:org`): announces the upcoming versions. */
   isCurrentPage: boolean;
+  /** The releases created in mamori (the current page only: a past version shows what it published). */
+  releases?: readonly NoticeRelease[];
 }
 
 /** The list of changes of a version, each with its notice badge (事前通知 / 事後通知 / 同意が必要). */
@@ -73,7 +75,7 @@ export function renderNoticePage(input: NoticePageInput): string {
   const { orgCode, timeline, version, doc } = input;
   const paths = noticePaths(orgCode);
   const state = stateOf(timeline, version);
-  const sections = noticeSections(doc, { effectiveOn: version.effectiveOn });
+  const sections = noticeSections(doc, { effectiveOn: version.effectiveOn, ...(input.releases ? { releases: input.releases } : {}) });
   const upcoming = input.isCurrentPage ? timeline.upcoming.filter((v) => v.id !== version.id) : [];
   const previous = previousVersion(timeline, version.number);
   const title = doc.basic_policy.title;

@@ -18,7 +18,7 @@ import { AppError, type ErrorCode, httpStatusOf } from '../../base/errors.ts';
 import { renderDiffPage } from './diff.ts';
 import { HTML, JSON_TYPE, sendRendered } from './http-cache.ts';
 import { buildPublicNotice, buildPublicNoticeVersion, publicNoticeSchema, publicNoticeVersionSchema } from './notice-json.ts';
-import { findOrgNotices, findVersion, loadNoticeDocument, type OrgNotices } from './notices.ts';
+import { findOrgNotices, findOrgReleases, findVersion, loadNoticeDocument, type OrgNotices } from './notices.ts';
 import { renderErrorPage, renderNoticePage, renderVersionsPage } from './render.ts';
 import { type PublishedVersion, previousVersion } from './timeline.ts';
 
@@ -89,10 +89,11 @@ export function noticePageRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       const notices = await findOrgNotices(ctx, req.params.org);
       const { org, timeline } = notices;
       const shown = shownVersion(notices);
+      const releases = await findOrgReleases(ctx, org.id);
       return sendRendered(
         req,
         reply,
-        `page|${org.code}|${shown.id}|${timeline.key}`,
+        `page|${org.code}|${shown.id}|${timeline.key}|${releases.key}`,
         HTML,
         async () =>
           renderNoticePage({
@@ -101,6 +102,7 @@ export function noticePageRoutes(ctx: AppContext): FastifyPluginAsyncZod {
             version: shown,
             doc: await loadNoticeDocument(ctx, shown),
             isCurrentPage: true,
+            releases: releases.releases,
           }),
         () => limitRender(req),
       );
@@ -213,14 +215,15 @@ export function publicNoticeApiRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
       async (req, reply) => {
         const { org, timeline } = await findOrgNotices(ctx, req.params.org);
+        const releases = await findOrgReleases(ctx, org.id);
         return sendRendered(
           req,
           reply,
-          `json|${org.code}|${org.name}|${org.name_en}|${timeline.today}|${timeline.key}`,
+          `json|${org.code}|${org.name}|${org.name_en}|${timeline.today}|${timeline.key}|${releases.key}`,
           JSON_TYPE,
           async () => {
             const doc = timeline.current ? await loadNoticeDocument(ctx, timeline.current) : undefined;
-            return JSON.stringify(buildPublicNotice(org, timeline, doc));
+            return JSON.stringify(buildPublicNotice(org, timeline, doc, releases.releases));
           },
           () => limitRender(req),
         );

@@ -36,6 +36,24 @@ export interface Section {
 export interface NoticeSectionOptions {
   /** The version's effective date: a joint use without a start date starts then (policy/materialize.ts). */
   effectiveOn?: string;
+  /** The anonymized releases the co-op created in mamori (modules/releases), published beside the policy's. */
+  releases?: readonly NoticeRelease[];
+}
+
+/**
+ * A release as the notice publishes it (APPI Art. 43(3)–(4)): its items from the day they were published; the
+ * method of provision and the recipients only once the method was published; 提供 only once it was delivered.
+ */
+export interface NoticeRelease {
+  code: string;
+  name: string;
+  items: string[];
+  /** YYYY-MM-DD (Japan time). */
+  itemsPublishedOn: string;
+  methodOfProvision: string | null;
+  methodPublishedOn: string | null;
+  recipients: string;
+  delivered: boolean;
 }
 
 /** The sections of a document, in the order they are published. */
@@ -69,7 +87,7 @@ export function noticeSections(doc: PolicyDocument, opts: NoticeSectionOptions =
   add('joint-use', '個人データの共同利用', jointUseBlocks(doc, itemName, purposeName, opts));
   add('third-parties', '個人データの第三者提供', thirdPartyBlocks(doc, itemName));
   add('outsourcing', '個人データの取扱いの委託', outsourcingBlocks(doc, itemName));
-  add('anonymized', '匿名加工情報', anonymizedBlocks(doc));
+  add('anonymized', '匿名加工情報', anonymizedBlocks(doc, opts.releases ?? []));
   add('retained-data', '保有個人データに関する事項', retainedDataBlocks(doc));
   if (doc.retention.length) {
     add('retention', '保存期間', [
@@ -295,12 +313,17 @@ function outsourcingBlocks(doc: PolicyDocument, itemName: (codes: string[]) => s
   ];
 }
 
-function anonymizedBlocks(doc: PolicyDocument): Block[] {
-  if (doc.anonymized.length === 0) return [];
+function anonymizedBlocks(doc: PolicyDocument, releases: readonly NoticeRelease[]): Block[] {
+  if (doc.anonymized.length === 0 && releases.length === 0) return [];
+  // Only what the co-op did: 提供 is said when a declared release has a method of provision or a release was
+  // delivered; otherwise the notice says that it creates them.
+  const provides = doc.anonymized.some((a) => a.method_of_provision) || releases.some((r) => r.delivered);
   const blocks: Block[] = [
     {
       kind: 'p',
-      text: '特定の個人を識別できず、復元もできないように加工した匿名加工情報を、個人情報保護委員会規則の基準に従って作成し、提供しています。提供先には匿名加工情報であることを明示し、ご本人を識別する行為は行いません。',
+      text: provides
+        ? '特定の個人を識別できず、復元もできないように加工した匿名加工情報を、個人情報保護委員会規則の基準に従って作成し、提供しています。提供先には匿名加工情報であることを明示し、ご本人を識別する行為は行いません。'
+        : '特定の個人を識別できず、復元もできないように加工した匿名加工情報を、個人情報保護委員会規則の基準に従って作成しています。ご本人を識別する行為は行いません。',
     },
   ];
   for (const a of doc.anonymized) {
@@ -311,6 +334,22 @@ function anonymizedBlocks(doc: PolicyDocument): Block[] {
       ...(a.published_on ? [{ term: '公表日', values: [japaneseDate(a.published_on)] }] : []),
     ];
     blocks.push({ kind: 'sub', id: `anonymized-${a.code}`, heading: a.name, blocks: [{ kind: 'fields', rows }] });
+  }
+  const declared = new Set(doc.anonymized.map((a) => a.code));
+  for (const r of releases) {
+    const rows = [
+      { term: '匿名加工情報に含まれる個人に関する情報の項目', values: [r.items.join('、') || '—'] },
+      { term: '作成・項目の公表日', values: [japaneseDate(r.itemsPublishedOn)] },
+      ...(r.methodOfProvision && r.methodPublishedOn
+        ? [
+            { term: '提供の方法', values: [r.methodOfProvision] },
+            { term: '提供先', values: [r.recipients] },
+            { term: '提供の方法の公表日', values: [japaneseDate(r.methodPublishedOn)] },
+          ]
+        : []),
+    ];
+    const id = declared.has(r.code) ? `anonymized-release-${r.code}` : `anonymized-${r.code}`;
+    blocks.push({ kind: 'sub', id, heading: r.name, blocks: [{ kind: 'fields', rows }] });
   }
   return blocks;
 }

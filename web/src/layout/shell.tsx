@@ -26,6 +26,9 @@ import { MemberSearchPage } from '../members/member-search-page.tsx';
 import { PolicyNavGroup, policyScreen } from '../policy/policy-nav.tsx';
 import { ProvisionPage } from '../provision/provision-page.tsx';
 import { PseudonymizedPage } from '../pseudonymized/pseudonymized-page.tsx';
+import { ReleaseDefinePage } from '../releases/release-define-page.tsx';
+import { ReleasePage } from '../releases/release-page.tsx';
+import { ReleasesPage } from '../releases/releases-page.tsx';
 import { NewRequestPage } from '../requests/new-request-page.tsx';
 import { RequestPage } from '../requests/request-page.tsx';
 import { RequestsPage } from '../requests/requests-page.tsx';
@@ -135,6 +138,9 @@ function Frame() {
     ...(can.handovers
       ? [{ to: '/handovers', label: 'nav.handovers' as const, icon: icons.organization, match: (p: string) => p.startsWith('/handovers') }]
       : []),
+    ...(can.releases
+      ? [{ to: '/releases', label: 'nav.releases' as const, icon: icons.ledger, match: (p: string) => p.startsWith('/releases') }]
+      : []),
     ...(can.deliveries
       ? [{ to: '/deliveries', label: 'nav.deliveries' as const, icon: icons.versions, match: (p: string) => p.startsWith('/deliveries') }]
       : []),
@@ -236,6 +242,12 @@ function Routes() {
   if (path === '/systems') return <SystemsPage />;
   if (path === '/pseudonymized') return <PseudonymizedPage />;
   if (path === '/handovers') return <HandoversPage />;
+  if (path === '/releases') return <ReleasesPage />;
+  if (path === '/releases/new') return <ReleaseDefinePage />;
+  const releaseEdit = matchPath('/releases/:id/edit', path);
+  if (releaseEdit) return <ReleaseDefinePage key={releaseEdit.id} releaseId={releaseEdit.id ?? ''} />;
+  const release = matchPath('/releases/:id', path);
+  if (release) return <ReleasePage key={release.id} releaseId={release.id ?? ''} />;
   if (path === '/deliveries') return <DeliveriesPage />;
   if (path === '/provision') return capabilities(me).provisions ? <ProvisionPage /> : <NotYourDuty />;
   if (path === '/account/totp') return <TotpRebindPage />;
