@@ -24,8 +24,13 @@ test('officer previews a provision run, confirms it, downloads the file, and rec
   await signIn(page, 'officer', { totp: true, reuse: true });
   const headers = await csrf(page);
   const draft = await (await page.request.get('/api/v1/policy/draft')).json();
-  const document = draft.document ?? draft.draft?.document;
   const revision = draft.revision ?? draft.draft?.revision;
+  // Start from the version in effect, not the draft: another journey may have left the draft unfinished (a table
+  // confirmed by discovery and not yet linked), and that is not this journey's to publish.
+  const versions: { number: number; status: string }[] = (await (await page.request.get('/api/v1/policy/versions')).json()).versions;
+  const active = versions.find((v) => v.status === 'active');
+  expect(active, JSON.stringify(versions)).toBeDefined();
+  const document = (await (await page.request.get(`/api/v1/policy/versions/${active!.number}`)).json()).document;
   document.third_parties = [
     ...document.third_parties.filter((t: { code: string }) => t.code !== 'e2e-insurer'),
     {
