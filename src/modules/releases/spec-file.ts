@@ -4,9 +4,10 @@
  * checks run on a spec from the console's form. Checks beyond shape that need no database are here too: one
  * pseudonym column at most, hierarchies only on quasi-identifiers, an l column that is a sensitive column.
  */
-import { isMap, isSeq, LineCounter, parseDocument, stringify } from 'yaml';
+import { stringify } from 'yaml';
 import type { z } from 'zod';
 import { AppError } from '../../base/errors.ts';
+import { readYamlFile } from '../../base/yaml-file.ts';
 import { describeZodIssue } from '../../base/zod-issues.ts';
 import type { FieldIssue } from '../../contract/errors.ts';
 import { type ReleaseSpec, releaseSpecSchema } from './schemas.ts';
@@ -17,42 +18,14 @@ const issue = (field: string, code: string, ja: string, en: string): FieldIssue 
 
 /** Parses and checks a spec file; throws `release_spec_invalid` with every problem located by line. */
 export function parseReleaseFile(source: string): ReleaseSpec {
-  if (Buffer.byteLength(source, 'utf8') > MAX_FILE_BYTES) {
-    throw new AppError('release_spec_invalid', [
-      issue('', 'too_large', 'ファイルが大きすぎます（512KBまで）。', 'The file is too large (512 KB at most).'),
-    ]);
-  }
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(source.replace(/^\uFEFF/, ''), { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length) {
-    throw new AppError(
-      'release_spec_invalid',
-      doc.errors.map((e) => {
-        const pos = lineCounter.linePos(e.pos[0]);
-        return {
-          ...issue('', 'yaml_syntax', `YAMLの書式に誤りがあります: ${e.message}`, `YAML syntax error: ${e.message}`),
-          line: pos.line,
-          column: pos.col,
-        };
-      }),
-    );
-  }
-  let value: unknown;
-  try {
-    value = doc.toJS({ maxAliasCount: 100 });
-  } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    throw new AppError('release_spec_invalid', [
-      issue('', 'yaml_alias', `YAMLの参照（エイリアス）に誤りがあります: ${message}`, `YAML alias error: ${message}`),
-    ]);
-  }
-  const parsed = releaseSpecSchema.safeParse(value);
+  const file = readYamlFile(source, { maxBytes: MAX_FILE_BYTES, errorCode: 'release_spec_invalid' });
+  const parsed = releaseSpecSchema.safeParse(file.value);
   if (!parsed.success) {
     throw new AppError(
       'release_spec_invalid',
       parsed.error.issues.map((i) => {
         const path = i.code === 'unrecognized_keys' ? [...i.path, i.keys[0]!] : i.path;
-        return { ...describeZodIssue(i, i.path.join('.')), ...locate(doc, path as (string | number)[], lineCounter) };
+        return { ...describeZodIssue(i, i.path.join('.')), ...file.locate(path as (string | number)[]) };
       }),
     );
   }
@@ -60,14 +33,7 @@ export function parseReleaseFile(source: string): ReleaseSpec {
   if (problems.length) {
     throw new AppError(
       'release_spec_invalid',
-      problems.map((p) => ({
-        ...p,
-        ...locate(
-          doc,
-          p.field.split('.').map((k) => (/^\d+$/.test(k) ? Number(k) : k)),
-          lineCounter,
-        ),
-      })),
+      problems.map((p) => ({ ...p, ...file.locate(p.field.split('.').map((k) => (/^\d+$/.test(k) ? Number(k) : k))) })),
     );
   }
   return parsed.data;
@@ -180,23 +146,3 @@ export function formatReleaseFile(spec: ReleaseSpec): string {
 }
 
 /** The line of the deepest node on `path` that exists in the file (a missing field points at its parent). */
-function locate(doc: ReturnType<typeof parseDocument>, path: (string | number)[], lineCounter: LineCounter) {
-  let node: unknown = doc.contents;
-  let offset: number | undefined = (doc.contents as { range?: number[] } | null)?.range?.[0];
-  for (const key of path) {
-    if (isMap(node)) {
-      const pair = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === key);
-      if (!pair) break;
-      offset = (pair.key as { range?: number[] }).range?.[0] ?? offset;
-      node = pair.value;
-    } else if (isSeq(node) && typeof key === 'number') {
-      const item = node.items[key] as { range?: number[] } | undefined;
-      if (!item) break;
-      offset = item.range?.[0] ?? offset;
-      node = item;
-    } else break;
-  }
-  if (offset === undefined) return {};
-  const pos = lineCounter.linePos(offset);
-  return { line: pos.line, column: pos.col };
-}
