@@ -432,6 +432,17 @@ describe.each(availableDialects())('provision runs on %s', (dialect) => {
         items: ['name', 'address'],
       },
     ]);
+    // A single receipt on the member's screen is stored as a receipt too, not under a basis of provision.
+    const single = await officer.post(`/api/v1/members/${await f.memberId(code(10))}/provisions`, {
+      direction: 'received',
+      counterparty: { name: '架空共済連', address: '東京都千代田区架空町1-1', representative: '会長 架空一郎' },
+      acquisition: '本人から申込書により取得',
+      items: ['name'],
+    });
+    expect(single.status, JSON.stringify(single.body)).toBe(201);
+    const after = await officer.get(`/api/v1/members/${await f.memberId(code(10))}/provisions`);
+    const stored = (after.body.records as { id: string; legal_basis: string }[]).find((r) => r.id === single.body.id);
+    expect(stored?.legal_basis).toBe('receipt');
     const { acquisition: _, ...withoutAcquisition } = body;
     expect((await officer.post('/api/v1/provision/receipts', withoutAcquisition)).body.error?.code).toBe('validation_failed');
     expect((await officer.post('/api/v1/provision/receipts', { ...body, items: ['shoe_size'] })).body.error?.issues?.[0]?.code).toBe(

@@ -75,7 +75,9 @@ export async function recordProvision(
           },
         ]);
       }
-      const legalBasis = party?.legal_basis ?? input.legalBasis ?? 'consent';
+      // A receipt has no basis of ours to record (Art. 30 asks how the provider obtained the data): 'receipt', as the
+      // bulk receipts store it.
+      const legalBasis = input.direction === 'received' ? 'receipt' : (party?.legal_basis ?? input.legalBasis ?? 'consent');
       const refuse = async (
         code:
           | 'provision_foreign_info_missing'
