@@ -35,6 +35,8 @@ import { registerTarget } from '../../src/modules/deliveries/register-target.ts'
 import { DEMO_MEMBER_CODE, DEMO_MEMBER_PASSWORD } from '../../src/modules/demo/demo-portal.ts';
 import { runDiscovery } from '../../src/modules/discovery/run-discovery.ts';
 import { createSet } from '../../src/modules/pseudonymized/define-set.ts';
+import { createRelease, specFromInput } from '../../src/modules/releases/define-release.ts';
+import { releaseTemplate } from '../../src/modules/releases/template.ts';
 import { insertConnection } from '../support/connected-systems.ts';
 import { chained } from '../support/db.ts';
 import { writeOrderingSystem } from '../support/discovery-system.ts';
@@ -577,6 +579,12 @@ describe('API fuzz over the OpenAPI document (SQLite)', () => {
       input: { code: 'fuzz-shop', name: 'ファズ用の仮名加工情報', purposes: ['P16'], columns: [{ field: 'gender', treatment: 'keep' }] },
     });
 
+    // An anonymized release over the members (no connected system), so that its paths (`:id`) reach a real one.
+    await createRelease(f.ctx, {
+      actor: await f.actor('officer'),
+      spec: specFromInput({ yaml: releaseTemplate({ code: 'fuzz-release', purchases: false }) }),
+    });
+
     // Real rows of every co-op: members, requests, documents, ledger assets, alerts, guardian links, accounts.
     const ids: string[] = [];
     for (const table of [
@@ -592,6 +600,9 @@ describe('API fuzz over the OpenAPI document (SQLite)', () => {
       'organizations',
       'users',
       'connected_systems',
+      'releases',
+      'delivery_targets',
+      'pseudonymized_sets',
     ]) {
       const { rows } = await sql<{ id: string }>`select id from ${sql.table(table)} order by id limit 20`.execute(f.ctx.db);
       ids.push(...rows.map((r) => r.id));
