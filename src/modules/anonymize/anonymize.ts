@@ -246,7 +246,6 @@ export function anonymize(
     pseudonymHexLength,
   };
   phase('report');
-  report.timings.report = timings.report ?? 0;
 
   const width = outColumns.length;
   // Re-iterable: each pass (a preview, then the file) makes its rows anew from the same cells.
