@@ -176,7 +176,7 @@ export default async function run(): Promise<BenchResult[]> {
   const peer = (ours: Run, peerRun: typeof arx) =>
     'skipped' in peerRun
       ? `; ARX not run: ${peerRun.skipped}`
-      : `; ARX 3.9 ${peerRun.ms} ms, peak ${peerRun.maxRssMb} MB (ours ${(peerRun.ms / ours.total).toFixed(1)}× faster)`;
+      : `; ARX 3.9 ${peerRun.ms} ms, peak ${peerRun.maxRssMb} MB (ours ${(peerRun.ms / ours.total).toFixed(1)}× faster); ARX's transformation ${peerRun.levels.join(',')}: ${peerRun.levels.join(',') === ours.levels.join(',') ? 'the same as ours' : 'differs from ours'}`;
   const notes = (r: Run) =>
     `lattice ${r.lattice.size} nodes, ${r.lattice.evaluated} evaluated, ${r.lattice.pruned} pruned, ${r.lattice.checks} projections; levels ${r.levels.join(',')}; loss ${r.loss.toFixed(6)}; suppressed ${r.rows.suppressed}; CPU ${r.cpuMs} ms; phases ms: ${phases(r)}; load ${load}`;
   if (!process.env.BENCH_KEEP) rmSync(join(dir, 'out.csv'), { force: true });
