@@ -41,10 +41,11 @@ export function readCsv(file: string): SourceTable {
   return { columns, values };
 }
 
+const special = /[",\r\n]/;
 const quote = (v: Cell): string => {
   if (v === null) return '';
-  const s = String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+  if (typeof v === 'number') return String(v);
+  return special.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
 };
 
 export function writeCsv(file: string, columns: readonly string[], rows: Iterable<readonly Cell[]>): number {
@@ -52,7 +53,9 @@ export function writeCsv(file: string, columns: readonly string[], rows: Iterabl
   let chunk = `${columns.map(quote).join(',')}\n`;
   let count = 0;
   for (const row of rows) {
-    chunk += `${row.map(quote).join(',')}\n`;
+    let line = quote(row[0] ?? null);
+    for (let c = 1; c < row.length; c++) line += `,${quote(row[c]!)}`;
+    chunk += `${line}\n`;
     count++;
     if (chunk.length > 1 << 20) {
       writeSync(fd, chunk);

@@ -105,7 +105,7 @@ function arxLevels(value: string, steps: readonly HierarchyStep[], coding?: { to
   ].slice(1);
 }
 
-function runArx(withL: boolean): { ms: number; maxRssMb: number; note: string } | { skipped: string } {
+function runArx(withL: boolean): { ms: number; maxRssMb: number; levels: number[]; note: string } | { skipped: string } {
   const jar = process.env.MAMORI_BENCH_ARX_JAR;
   if (!jar) return { skipped: 'MAMORI_BENCH_ARX_JAR is not set (ARX is built outside the repository; see docs/anonymization-engine.md)' };
   if (!existsSync(jar)) return { skipped: `MAMORI_BENCH_ARX_JAR=${jar} does not exist` };
@@ -135,7 +135,12 @@ function runArx(withL: boolean): { ms: number; maxRssMb: number; note: string } 
   if (run.status !== 0 || !line) return { skipped: `ARX failed: ${(run.stderr || run.stdout).split('\n').slice(-3).join(' ')}` };
   const result = JSON.parse(line) as { ms: number; levels: number[]; suppressed: number; note?: string };
   const rss = Number(/MAXRSS (\d+)/.exec(run.stderr)?.[1] ?? 0);
-  return { ms: result.ms, maxRssMb: Math.round(rss / 1024), note: `levels ${result.levels.join(',')}, suppressed ${result.suppressed}` };
+  return {
+    ms: result.ms,
+    maxRssMb: Math.round(rss / 1024),
+    levels: result.levels,
+    note: `levels ${result.levels.join(',')}, suppressed ${result.suppressed}`,
+  };
 }
 
 const phases = (r: Run) =>
@@ -171,7 +176,7 @@ export default async function run(): Promise<BenchResult[]> {
   const peer = (ours: Run, peerRun: typeof arx) =>
     'skipped' in peerRun
       ? `; ARX not run: ${peerRun.skipped}`
-      : `; ARX 3.9 ${peerRun.ms} ms, peak ${peerRun.maxRssMb} MB (ours ${(peerRun.ms / ours.total).toFixed(1)}× faster)`;
+      : `; ARX 3.9 ${peerRun.ms} ms, peak ${peerRun.maxRssMb} MB (ours ${(peerRun.ms / ours.total).toFixed(1)}× faster); ARX's transformation ${peerRun.levels.join(',')}: ${peerRun.levels.join(',') === ours.levels.join(',') ? 'the same as ours' : 'differs from ours'}`;
   const notes = (r: Run) =>
     `lattice ${r.lattice.size} nodes, ${r.lattice.evaluated} evaluated, ${r.lattice.pruned} pruned, ${r.lattice.checks} projections; levels ${r.levels.join(',')}; loss ${r.loss.toFixed(6)}; suppressed ${r.rows.suppressed}; CPU ${r.cpuMs} ms; phases ms: ${phases(r)}; load ${load}`;
   if (!process.env.BENCH_KEEP) rmSync(join(dir, 'out.csv'), { force: true });

@@ -196,6 +196,7 @@ describe('anonymize', () => {
     expect(report.droppedColumns).toEqual(['note']);
     const rows = [...result.rows];
     expect(rows).toHaveLength(report.rows.output);
+    expect([...result.rows]).toEqual(rows); // a second pass (preview, then file) gives the same rows
     expect(report.rows.input).toBe(3000);
     expect(report.rows.output + report.rows.suppressed).toBe(3000);
     expect(report.rows.suppressed).toBeLessThanOrEqual(0.05 * 3000);
@@ -317,5 +318,38 @@ describe('the output check and the exhaustive reference', () => {
     const phases = new Set<string>();
     anonymize(people(500), spec(), { onProgress: (p) => phases.add(p.phase) });
     expect([...phases]).toEqual(['compile', 'search', 'classes', 'output', 'verify', 'report']);
+  });
+});
+
+describe('edges', () => {
+  it('no quasi-identifier: one class of everyone, nothing suppressed', () => {
+    const { report, columns } = anonymize(people(20), {
+      columns: [
+        { name: 'member', role: 'identifier' },
+        { name: 'item', role: 'sensitive' },
+      ],
+      k: 5,
+      suppressionLimit: 0,
+    });
+    expect(columns).toEqual(['item']);
+    expect(report.lattice.size).toBe(1);
+    expect(report.classSizes).toMatchObject({ classes: 1, min: 20 });
+    expect(report.metric.value).toBe(0);
+  });
+
+  it('numbers read from a CSV file as text are banded and coded like numbers', () => {
+    const ages = ['17', '25', '25', '31', '33', '95', '97', '38', '22', '26'];
+    const table: SourceTable = { columns: ['age'], values: [ages] };
+    const result = anonymize(table, {
+      columns: [qi('age', [{ kind: 'interval', width: 10 }], { coding: { top: 90, bottom: 20 } })],
+      k: 2,
+      suppressionLimit: 0.5,
+    });
+    const out = [...result.rows].map((r) => r[0]);
+    expect(out.every((v) => typeof v === 'string')).toBe(true);
+    expect(result.report.rows.topBottomCoded).toBe(3);
+    // The band 20-29 holds the bottom code (17 → 20未満), so it reads 30未満; 90以上 holds 95 and 97.
+    expect(result.report.levels[0]!.level).toBe(1);
+    expect(out).toEqual(['30未満', '30未満', '30未満', '30-39', '30-39', '90以上', '90以上', '30-39', '30未満', '30未満']);
   });
 });

@@ -246,15 +246,17 @@ export function anonymize(
     pseudonymHexLength,
   };
   phase('report');
-  report.timings.report = timings.report ?? 0;
 
   const width = outColumns.length;
-  function* rowsOut(): Iterable<readonly Cell[]> {
-    for (let r = 0; r < count; r++) {
-      const row = new Array<Cell>(width);
-      for (let c = 0; c < width; c++) row[c] = cells[c]!(r);
-      yield row;
-    }
-  }
-  return { columns: outColumns, rows: rowsOut(), report };
+  // Re-iterable: each pass (a preview, then the file) makes its rows anew from the same cells.
+  const rowsOut: Iterable<readonly Cell[]> = {
+    *[Symbol.iterator]() {
+      for (let r = 0; r < count; r++) {
+        const row = new Array<Cell>(width);
+        for (let c = 0; c < width; c++) row[c] = cells[c]!(r);
+        yield row;
+      }
+    },
+  };
+  return { columns: outColumns, rows: rowsOut, report };
 }

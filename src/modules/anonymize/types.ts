@@ -67,17 +67,17 @@ export interface AnonymizeReport {
    * `evaluated` + `pruned` = `size`; `checks` counts the projections evaluated besides (nodes with all but one
    * quasi-identifier withheld, whose failure strikes out the nodes below them).
    */
-  lattice: { size: number; evaluated: number; pruned: number; checks: number };
+  lattice: { size: number; evaluated: number; pruned: number; checks?: number };
   classSizes: ClassSizeSummary;
   rows: { input: number; output: number; suppressed: number; topBottomCoded: number };
   risk: Record<RiskModel, { highest: number; average: number }>;
   /** k (and l) checked again on the output rows themselves, independently of the search. */
   verified: { k: boolean; l: boolean | null };
   timings: Record<string, number>;
-  /** Source columns the spec does not name: not in the output. */
-  droppedColumns: readonly string[];
+  /** Source columns the spec does not name: not in the output. (Added by the engine; optional for older readers.) */
+  droppedColumns?: readonly string[];
   /** The length of the keyed hash in hex characters (32 = 128 bits), when a pseudonym column is present. */
-  pseudonymHexLength: number | null;
+  pseudonymHexLength?: number | null;
 }
 
 /** What the caller may add: a population for the journalist and marketer risks, and a progress callback. */
