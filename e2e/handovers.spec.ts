@@ -69,6 +69,10 @@ test('an overdue inspection blocks a hand-over; recording it unblocks; a joint-u
   expect(lines[0]).toBe('メンバー（組合員）コード,氏名,住所,電話番号');
   expect(lines).toHaveLength(covered + 1);
   await expect(page.getByTestId('transfer-done')).toBeVisible();
+  // The transfer is on record for the joint use: its count and the maker, newest first.
+  const history = page.getByTestId('transfer-history');
+  await expect(history.getByRole('heading', { name: 'これまでの受け渡し' })).toBeVisible();
+  await expect(history.locator('tbody tr').first()).toHaveAttribute('data-rows', String(covered));
 
   // The English switch.
   await page.getByRole('button', { name: 'English' }).click();

@@ -19,6 +19,7 @@ export type {
   InspectionView,
   JointUseView,
   TransferPreview,
+  TransferView,
 } from '../modules/handovers/schemas.ts';
 export type { JobRunView, JobsOverview, JobView } from '../modules/jobs/read-runs.ts';
 export type { PresentedAsset } from '../modules/ledger/presenter.ts';

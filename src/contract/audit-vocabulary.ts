@@ -271,6 +271,7 @@ export const auditDetailFieldLabels: Record<string, Labelled> = {
   inspection_result: { ja: '点検の結果', en: 'Result' },
   next_due_on: { ja: '次回点検期限', en: 'Next inspection due' },
   handover_id: { ja: '受け渡し', en: 'Hand-over' },
+  transfer_id: { ja: '共同利用先への受け渡し', en: 'Transfer' },
   sent_by: { ja: '受け渡しの方法', en: 'Sent by' },
   left_out: { ja: '対象外', en: 'Left out' },
   ...leftOutReasonLabels,

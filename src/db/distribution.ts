@@ -119,6 +119,7 @@ export const distribution: Record<keyof Database | ToolTable, Distribution> = {
   // Joint use and contractors (issue 14 §2): codes and counts, never a person's data.
   contractor_inspections: byOrg(false),
   contractor_handovers: byOrg(false),
+  joint_use_transfers: byOrg(false),
   // Anonymized releases (issue 14): specs, sealed pseudonym keys, run reports (counts and levels, never a value).
   releases: byOrg(false),
   release_runs: byOrg(false),

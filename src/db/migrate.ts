@@ -29,6 +29,7 @@ import { handovers } from './migrations/0024-handovers.ts';
 import { releases } from './migrations/0025-releases.ts';
 import { deliveries } from './migrations/0026-deliveries.ts';
 import { pseudonymized } from './migrations/0027-pseudonymized.ts';
+import { jointUseTransfers } from './migrations/0028-joint-use-transfers.ts';
 
 /** The one migration history, for both dialects. Append new migrations; never edit a landed one. */
 function migrationsFor(dialect: DialectName): Record<string, Migration> {
@@ -60,6 +61,7 @@ function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0025-releases': releases,
     '0026-deliveries': deliveries,
     '0027-pseudonymized': pseudonymized,
+    '0028-joint-use-transfers': jointUseTransfers,
   };
 }
 

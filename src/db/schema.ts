@@ -840,6 +840,24 @@ export interface ContractorHandoverTable {
   created_at: string;
 }
 
+/** A transfer to joint users, on record beside its audit entry (migration 0028): codes and counts only. */
+export interface JointUseTransferTable {
+  id: string;
+  org_id: string;
+  joint_use_code: string;
+  purpose_code: string;
+  /** JSON array of item codes. */
+  items: string;
+  record_count: number;
+  /** JSON object: left-out reason → count (only reasons with people). */
+  left_out: string;
+  charset: string;
+  file_sha256: string;
+  made_by: string | null;
+  made_by_name: string;
+  created_at: string;
+}
+
 export interface Database {
   policy_versions: PolicyVersionTable;
   organizations: OrganizationTable;
@@ -892,6 +910,7 @@ export interface Database {
   pseudonymized_sets: PseudonymizedSetTable;
   contractor_inspections: ContractorInspectionTable;
   contractor_handovers: ContractorHandoverTable;
+  joint_use_transfers: JointUseTransferTable;
   delivery_targets: DeliveryTargetTable;
   deliveries: DeliveryTable;
   releases: ReleaseTable;

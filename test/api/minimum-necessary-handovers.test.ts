@@ -29,7 +29,8 @@ type Capability =
   | 'contractors.file'
   | 'jointUses.list'
   | 'jointUses.preview'
-  | 'jointUses.transfer';
+  | 'jointUses.transfer'
+  | 'jointUses.transfers';
 
 const Y = true;
 const N = false;
@@ -44,6 +45,7 @@ const table: Record<Capability, Record<Role, boolean>> = {
   'jointUses.list':       { officer: Y, auditor: Y, manager: N, service: N, delivery: N, admin: N },
   'jointUses.preview':    { officer: Y, auditor: Y, manager: N, service: N, delivery: N, admin: N },
   'jointUses.transfer':   { officer: Y, auditor: N, manager: N, service: N, delivery: N, admin: N },
+  'jointUses.transfers':  { officer: Y, auditor: Y, manager: N, service: N, delivery: N, admin: N },
 };
 
 describe.each(availableDialects())('minimum necessary: roles × joint use and contractors on %s', (dialect) => {
@@ -81,6 +83,7 @@ describe.each(availableDialects())('minimum necessary: roles × joint use and co
     'jointUses.list': (c) => c.get('/api/v1/joint-uses'),
     'jointUses.preview': (c) => c.post('/api/v1/joint-uses/coop-kyosai-ren/preview', { purpose: 'P14' }),
     'jointUses.transfer': (c) => c.post('/api/v1/joint-uses/miyagi-coop-group/transfer', { purpose: 'P04' }),
+    'jointUses.transfers': (c) => c.get('/api/v1/joint-uses/miyagi-coop-group/transfers'),
   };
 
   const cells = (Object.keys(table) as Capability[]).flatMap((cap) => roles.map((role) => [cap, role, table[cap][role]] as const));

@@ -342,6 +342,7 @@ export type AuditEvent = Base &
         outcome: 'ok';
         detail: {
           joint_use: string;
+          transfer_id?: string;
           purposes: string;
           items: string[];
           rows: number;

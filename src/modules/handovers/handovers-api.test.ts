@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { availableDialects } from '../../../test/support/db.ts';
+import { availableDialects, chained } from '../../../test/support/db.ts';
 import { demoFixture, type Fixture } from '../../../test/support/fixtures.ts';
 import { Client, testServer } from '../../../test/support/http.ts';
 
@@ -91,6 +91,26 @@ describe.each(availableDialects())('joint use and contractors over HTTP on %s', 
     const lines = iconv.decode(file.bytes!, 'cp932').trimEnd().split('\r\n');
     expect(lines[0]).toBe('メンバー（組合員）コード,氏名,住所,電話番号');
     expect(lines).toHaveLength(Number(preview.body.covered) + 1);
+    // On record beside its audit entry: listed for the joint use with its count, checksum and maker.
+    const listed = await officer.get('/api/v1/joint-uses/miyagi-coop-group/transfers');
+    expect(listed.status).toBe(200);
+    const transfers = listed.body.transfers as { id: string }[];
+    expect(transfers[0]).toMatchObject({
+      joint_use_code: 'miyagi-coop-group',
+      purpose_code: 'P04',
+      items: ['member_code', 'name', 'address', 'phone'],
+      record_count: preview.body.covered,
+      charset: 'shift_jis',
+      file_sha256: file.headers['x-mamori-sha256'],
+    });
+    const audit = await (await chained(f.ctx.db))
+      .selectFrom('audit_log')
+      .select('detail')
+      .where('action', '=', 'joint_use.transfer')
+      .orderBy('seq', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(audit.detail).transfer_id).toBe(transfers[0]!.id);
+    expect((await officer.get('/api/v1/joint-uses/coop-kyosai-ren/transfers')).body.transfers).toEqual([]);
   });
 
   it('shows the endpoints in the OpenAPI document, with their error codes', async () => {

@@ -4,8 +4,10 @@
  * use's dates. The declared items are those of the joint use (`items`, or every item of the registers with
  * `items_all`), narrowed by its `purpose_items` for the purpose, and within the purpose's own items — what the
  * access engine lets a joint user see (access/decide.ts). Asking for any other item is refused, naming it.
- * A preview gives the counts; the file is CSV, audited with its SHA-256 before it is handed out.
+ * A preview gives the counts; the file is CSV, recorded (`joint_use_transfers`) and audited with its SHA-256 in one
+ * transaction before it is handed out.
  */
+import { randomUUID } from 'node:crypto';
 import type { StaffActor } from '../../base/actors.ts';
 import type { AppContext } from '../../base/context.ts';
 import { AppError } from '../../base/errors.ts';
@@ -13,8 +15,8 @@ import type { CsvCharset } from '../../base/table-export.ts';
 import type { FieldIssue } from '../../contract/errors.ts';
 import type { MemberField } from '../../contract/member-fields.ts';
 import { purposeCodeOf } from '../../contract/policy-vocabulary.ts';
-import { japanDate } from '../../db/time.ts';
-import { appendAuditAlone } from '../audit/append.ts';
+import { iso, japanDate } from '../../db/time.ts';
+import { appendAudit } from '../audit/append.ts';
 import type { PolicyDocument, PolicyJointUse, PolicyPurpose } from '../policy/document.ts';
 import { policyInEffect } from '../policy/in-effect.ts';
 import { forMembers } from '../policy/materialize.ts';
@@ -174,27 +176,50 @@ export async function makeTransferFile(
     charset: opts.charset,
     keys: ctx.keys,
   });
-  await appendAuditAlone(
-    ctx.db,
-    opts.actor,
-    {
-      action: 'joint_use.transfer',
-      outcome: 'ok',
-      orgId: opts.actor.orgId,
-      purpose: r.purpose.code,
-      detail: {
-        joint_use: r.ju.code,
-        purposes: r.purpose.code,
-        items: held,
-        rows: file.rows,
-        left_out: Object.fromEntries(Object.entries(leftOut).filter(([, n]) => n > 0)),
+  const id = randomUUID();
+  const left = Object.fromEntries(Object.entries(leftOut).filter(([, n]) => n > 0));
+  await ctx.db.transaction().execute(async (tx) => {
+    const user = await tx.selectFrom('users').select('display_name').where('id', '=', opts.actor.id).executeTakeFirst();
+    await tx
+      .insertInto('joint_use_transfers')
+      .values({
+        id,
+        org_id: opts.actor.orgId,
+        joint_use_code: r.ju.code,
+        purpose_code: r.purpose.code,
+        items: JSON.stringify(held),
+        record_count: file.rows,
+        left_out: JSON.stringify(left),
         charset: opts.charset,
-        sha256: file.sha256,
-        ...(opts.via ? { via: opts.via } : {}),
+        file_sha256: file.sha256,
+        made_by: opts.actor.id,
+        made_by_name: user?.display_name ?? opts.actor.login,
+        created_at: iso(ctx.clock()),
+      })
+      .execute();
+    await appendAudit(
+      tx,
+      opts.actor,
+      {
+        action: 'joint_use.transfer',
+        outcome: 'ok',
+        orgId: opts.actor.orgId,
+        purpose: r.purpose.code,
+        detail: {
+          joint_use: r.ju.code,
+          transfer_id: id,
+          purposes: r.purpose.code,
+          items: held,
+          rows: file.rows,
+          left_out: left,
+          charset: opts.charset,
+          sha256: file.sha256,
+          ...(opts.via ? { via: opts.via } : {}),
+        },
       },
-    },
-    ctx.clock,
-  );
+      ctx.clock,
+    );
+  });
   const day = r.today;
   return {
     fileName: { ja: `共同利用_${r.ju.code}_${r.purpose.code}_${day}.csv`, ascii: `joint-use-${r.ju.code}-${r.purpose.code}-${day}.csv` },

@@ -13,6 +13,7 @@ import { makeTransferFile, previewTransfer } from './joint-use-transfer.ts';
 import { handoverRoles } from './permissions.ts';
 import { getContractor, listContractors } from './read-contractors.ts';
 import { listJointUses } from './read-joint-uses.ts';
+import { listTransfers } from './read-transfers.ts';
 import { recordHandover } from './record-handover.ts';
 import { recordInspection } from './record-inspection.ts';
 import {
@@ -28,6 +29,7 @@ import {
   transferFileBody,
   transferPreview,
   transferPreviewBody,
+  transfersAnswer,
 } from './schemas.ts';
 
 const tags = ['handovers'];
@@ -157,6 +159,21 @@ export function handoverRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         },
       },
       async (req) => listJointUses(ctx, { actor: requireStaff(req) }),
+    );
+
+    app.get(
+      '/joint-uses/:code/transfers',
+      {
+        config: readers,
+        schema: {
+          tags,
+          summary: '共同利用先への受け渡しの記録 / transfers made to the joint users',
+          description: errorsOf('forbidden'),
+          params: jointUseCodeParams,
+          response: { 200: transfersAnswer },
+        },
+      },
+      async (req) => listTransfers(ctx, { actor: requireStaff(req), jointUse: req.params.code }),
     );
 
     app.post(

@@ -173,3 +173,19 @@ export const transferPreview = z.strictObject({
   left_out: z.strictObject(Object.fromEntries(leftOutReasons.map((r) => [r, z.int()])) as Record<LeftOutReason, z.ZodInt>),
 });
 export type TransferPreview = z.infer<typeof transferPreview>;
+
+/** A transfer made to joint users, as recorded: codes and counts, never a person's data. */
+export const transferView = z.strictObject({
+  id: z.string(),
+  joint_use_code: z.string(),
+  purpose_code: z.string(),
+  items: z.array(z.string()),
+  record_count: z.int(),
+  left_out: z.record(z.string(), z.int()).describe('対象外の理由ごとの人数 / people left out, by reason'),
+  charset: z.enum(['utf-8', 'shift_jis']),
+  file_sha256: z.string(),
+  made_by_name: z.string(),
+  created_at: z.string(),
+});
+export type TransferView = z.infer<typeof transferView>;
+export const transfersAnswer = z.strictObject({ transfers: z.array(transferView) });

@@ -4,7 +4,7 @@
  * (the privacy officer only; the auditor previews).
  */
 import { useEffect, useState } from 'react';
-import type { JointUseView, TransferPreview } from '../../../src/contract/api.ts';
+import type { JointUseView, TransferPreview, TransferView } from '../../../src/contract/api.ts';
 import { leftOutReasonLabels, leftOutReasons } from '../../../src/contract/handover-vocabulary.ts';
 import { api, downloadFile } from '../api/client.ts';
 import { Badge, Button, Card, Empty, ErrorNotice, Field, Loading, Notice } from '../components/ui.tsx';
@@ -23,6 +23,7 @@ export function JointUseCard({ canHandle }: { canHandle: boolean }) {
   const [preview, setPreview] = useState<TransferPreview | null>(null);
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState(false);
+  const [history, setHistory] = useState<TransferView[] | null>(null);
 
   useEffect(() => {
     api
@@ -30,6 +31,17 @@ export function JointUseCard({ canHandle }: { canHandle: boolean }) {
       .then((r) => setUses(r.joint_uses))
       .catch(setError);
   }, []);
+
+  // The transfers already made for the chosen joint use, read again after each download.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `done` is a trigger: read again after a file is made
+  useEffect(() => {
+    setHistory(null);
+    if (!code) return;
+    api
+      .get<{ transfers: TransferView[] }>(`/joint-uses/${encodeURIComponent(code)}/transfers`)
+      .then((r) => setHistory(r.transfers))
+      .catch(() => setHistory([]));
+  }, [code, done]);
 
   const use = uses?.find((u) => u.code === code);
   const declared = use?.purposes.find((p) => p.code === purpose);
@@ -196,6 +208,41 @@ export function JointUseCard({ canHandle }: { canHandle: boolean }) {
             <Notice tone="success" testId="transfer-done">
               {t('handovers.joint.done')}
             </Notice>
+          )}
+        </div>
+      )}
+      {use && history && (
+        <div className="subpanel" data-testid="transfer-history">
+          <h3>{t('handovers.joint.history')}</h3>
+          {history.length === 0 ? (
+            <p className="sub">{t('handovers.joint.noHistory')}</p>
+          ) : (
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">{t('handovers.joint.madeAt')}</th>
+                  <th scope="col">{t('handovers.joint.purpose')}</th>
+                  <th scope="col">{t('handovers.joint.items')}</th>
+                  <th scope="col">{t('handovers.recordCount')}</th>
+                  <th scope="col">{t('handovers.col.by')}</th>
+                  <th scope="col">SHA-256</th>
+                </tr>
+              </thead>
+              <tbody>
+                {history.map((h) => (
+                  <tr key={h.id} data-rows={h.record_count}>
+                    <td>{i18n.dateTime(h.created_at)}</td>
+                    <td>{use.purposes.find((p) => p.code === h.purpose_code)?.number ?? h.purpose_code}</td>
+                    <td>{i18n.list(h.items.map((c) => use.purposes.flatMap((p) => p.items).find((i) => i.code === c)?.name ?? c))}</td>
+                    <td>{i18n.number(h.record_count)}</td>
+                    <td>{h.made_by_name}</td>
+                    <td>
+                      <code title={h.file_sha256}>{h.file_sha256.slice(0, 12)}…</code>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
           )}
         </div>
       )}
