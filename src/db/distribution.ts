@@ -123,7 +123,7 @@ export const distribution: Record<keyof Database | ToolTable, Distribution> = {
   // Anonymized releases (issue 14): specs, sealed pseudonym keys, run reports (counts and levels, never a value).
   releases: byOrg(false),
   release_runs: byOrg(false),
-  release_versions: byOrg(false),
+  release_versions: via(false, { column: 'release_id', table: 'releases' }),
   // Where released data may be sent (issue 14 §5): settings and secret, encrypted; no member's data.
   delivery_targets: byOrg(false),
   // Each file sent: names, sizes and checksums of anonymized releases, never a row of them.
