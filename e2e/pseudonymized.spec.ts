@@ -50,6 +50,21 @@ test('officer defines a pseudonymized data set and downloads it for its purpose'
   expect(lines[3]).toMatch(/^[0-9a-f]{32},[0-9a-f]{32},(女性|男性|その他|不明|),(\d{4})?$/);
   await shot(page, '51-pseudonymized-list');
 
+  // Changed: the birth date kept to the month instead of the year; the row says so.
+  await row.getByTestId('pseudonymized-edit').click();
+  const edit = page.getByTestId('pseudonymized-form');
+  await expect(edit.locator('input[name="code"]')).toHaveValue('e2e-trends');
+  await expect(edit.locator('select[name="treatment-gender"]')).toHaveValue('keep');
+  await edit.locator('select[name="treatment-birth_date"]').selectOption('year_month');
+  await edit.getByTestId('pseudonymized-save').click();
+  await expect(page.getByTestId('pseudonymized-done')).toContainText('e2e-trends を変更しました');
+  await expect(row).toContainText('生年月日: 年月まで');
+  // Retired: it can no longer be produced.
+  page.once('dialog', (d) => void d.accept());
+  await row.getByTestId('pseudonymized-retire').click();
+  await expect(page.getByTestId('pseudonymized-done')).toContainText('e2e-trends を廃止しました');
+  await expect(row.getByTestId('pseudonymized-download')).toHaveCount(0);
+
   await page.getByRole('button', { name: 'English' }).click();
   await expect(page.getByRole('heading', { name: 'Pseudonymized data', level: 1 })).toBeVisible();
 });

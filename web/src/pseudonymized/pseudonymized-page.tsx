@@ -28,6 +28,7 @@ export function PseudonymizedPage() {
   const [data, setData] = useState<{ sets: PseudonymizedSetView[] } | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [defining, setDefining] = useState(false);
+  const [editing, setEditing] = useState<PseudonymizedSetView | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const canDefine = me.role.kind === 'privacy_officer';
 
@@ -44,9 +45,21 @@ export function PseudonymizedPage() {
   }, [load]);
 
   const saved = async (code: string) => {
+    setDone(t(editing ? 'pseudonymized.changed' : 'pseudonymized.saved', { code }));
     setDefining(false);
-    setDone(t('pseudonymized.saved', { code }));
+    setEditing(null);
     await load();
+  };
+  const retire = async (set: PseudonymizedSetView) => {
+    if (!window.confirm(t('pseudonymized.retireConfirm', { code: set.code }))) return;
+    setError(null);
+    try {
+      await api.post(`/pseudonymized/sets/${encodeURIComponent(set.code)}/retire`, { version: set.version });
+      setDone(t('pseudonymized.retired', { code: set.code }));
+      await load();
+    } catch (err) {
+      setError(err);
+    }
   };
 
   return (
@@ -54,7 +67,7 @@ export function PseudonymizedPage() {
       <PageHeader
         title={t('pseudonymized.title')}
         description={t('pseudonymized.lead')}
-        {...(canDefine && !defining
+        {...(canDefine && !defining && !editing
           ? {
               actions: (
                 <Button variant="primary" onClick={() => setDefining(true)} data-testid="pseudonymized-new">
@@ -74,6 +87,7 @@ export function PseudonymizedPage() {
       )}
       {error !== null && <ErrorNotice error={error} />}
       {defining && <DefineForm onSaved={saved} onCancel={() => setDefining(false)} />}
+      {editing && <DefineForm key={editing.code} editing={editing} onSaved={saved} onCancel={() => setEditing(null)} />}
       <Card>
         {!data && !error && <Loading />}
         {data &&
@@ -116,7 +130,21 @@ export function PseudonymizedPage() {
                           ))}
                       </td>
                       <td>
-                        <Produce set={s} onError={setError} />
+                        {s.status === 'retired' ? (
+                          <Badge tone="bad">{t('pseudonymized.retiredBadge')}</Badge>
+                        ) : (
+                          <Produce set={s} onError={setError} />
+                        )}
+                        {canDefine && s.status === 'active' && !editing && !defining && (
+                          <div className="row-actions">
+                            <Button small onClick={() => setEditing(s)} data-testid="pseudonymized-edit">
+                              {t('pseudonymized.edit')}
+                            </Button>
+                            <Button small variant="danger" onClick={() => void retire(s)} data-testid="pseudonymized-retire">
+                              {t('pseudonymized.retire')}
+                            </Button>
+                          </div>
+                        )}
                       </td>
                     </tr>
                   ))}
@@ -175,15 +203,27 @@ function Produce({ set, onError }: { set: PseudonymizedSetView; onError: (e: unk
   );
 }
 
-function DefineForm({ onSaved, onCancel }: { onSaved: (code: string) => Promise<void>; onCancel: () => void }) {
+function DefineForm({
+  editing,
+  onSaved,
+  onCancel,
+}: {
+  /** A set to change (at the version shown; its code and key stay), or none for a new one. */
+  editing?: PseudonymizedSetView;
+  onSaved: (code: string) => Promise<void>;
+  onCancel: () => void;
+}) {
   const { t, lang, pick } = useI18n();
   const { purposes } = useSession();
   const labels = useLabels();
-  const [code, setCode] = useState('');
-  const [name, setName] = useState('');
-  const [description, setDescription] = useState('');
-  const [chosen, setChosen] = useState<string[]>([]);
-  const [columns, setColumns] = useState<Columns>(allRemoved);
+  const [code, setCode] = useState(editing?.code ?? '');
+  const [name, setName] = useState(editing?.name ?? '');
+  const [description, setDescription] = useState(editing?.description ?? '');
+  const [chosen, setChosen] = useState<string[]>(editing?.purposes ?? []);
+  const [columns, setColumns] = useState<Columns>(() => ({
+    ...allRemoved(),
+    ...Object.fromEntries((editing?.columns ?? []).map((c) => [c.field, c.treatment])),
+  }));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   // GET /purposes says which purposes concern members (a set reads the member ledger; ⑫ staff's is not offered).
@@ -194,13 +234,17 @@ function DefineForm({ onSaved, onCancel }: { onSaved: (code: string) => Promise<
     setBusy(true);
     setError(null);
     try {
-      await api.post('/pseudonymized/sets', {
-        code,
+      const definition = {
         name,
         description,
         purposes: chosen,
         columns: memberFieldCodes.filter((f) => columns[f] !== 'remove').map((field) => ({ field, treatment: columns[field] })),
-      });
+      };
+      if (editing) {
+        await api.patch(`/pseudonymized/sets/${encodeURIComponent(editing.code)}`, { version: editing.version, changes: definition });
+      } else {
+        await api.post('/pseudonymized/sets', { code, ...definition });
+      }
       await onSaved(code);
     } catch (err) {
       setError(err);
@@ -210,11 +254,11 @@ function DefineForm({ onSaved, onCancel }: { onSaved: (code: string) => Promise<
   };
 
   return (
-    <Card title={t('pseudonymized.newTitle')}>
+    <Card title={editing ? t('pseudonymized.editTitle', { code: editing.code }) : t('pseudonymized.newTitle')}>
       <form onSubmit={submit} data-testid="pseudonymized-form" autoComplete="off">
         <div className="form-grid">
           <Field label={t('pseudonymized.field.code')} required>
-            {(p) => <input {...p} name="code" value={code} onChange={(e) => setCode(e.target.value)} />}
+            {(p) => <input {...p} name="code" value={code} readOnly={!!editing} onChange={(e) => setCode(e.target.value)} />}
           </Field>
           <Field label={t('pseudonymized.field.name')} required>
             {(p) => <input {...p} name="name" value={name} onChange={(e) => setName(e.target.value)} />}
