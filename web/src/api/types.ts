@@ -15,6 +15,8 @@ export interface Purpose {
   status: string;
   items: string[];
   permitted?: boolean;
+  /** The purpose concerns members (false for a purpose of staff or business partners only, e.g. ⑫). */
+  for_members?: boolean;
 }
 
 export interface DataItem {

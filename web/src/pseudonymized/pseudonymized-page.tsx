@@ -227,7 +227,7 @@ function DefineForm({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   // GET /purposes says which purposes concern members (a set reads the member ledger; ⑫ staff's is not offered).
-  const memberPurposes = purposes.filter((p) => p.status === 'active' && (p as { for_members?: boolean }).for_members !== false);
+  const memberPurposes = purposes.filter((p) => p.status === 'active' && p.for_members !== false);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
