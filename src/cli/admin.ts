@@ -3,6 +3,7 @@ import { openMamori } from '../app/bootstrap.ts';
 import { AppError } from '../base/errors.ts';
 import { appendAudit } from '../modules/audit/append.ts';
 import { KeyRing, saveKeyRing } from '../modules/crypto/data-keys.ts';
+import { reencryptSealedColumn } from '../modules/crypto/sealed.ts';
 import { reencryptTargetSettings } from '../modules/deliveries/reencrypt-settings.ts';
 import { createUser, setUserStatus } from '../modules/organizations/service.ts';
 import { reencryptPseudonymKeys } from '../modules/pseudonymized/pseudonym.ts';
@@ -131,6 +132,8 @@ export function adminCommands(program: Command) {
         count += await reencryptPseudonymKeys(tx, next);
         // Anonymized releases' pseudonym keys (modules/releases).
         count += await reencryptReleaseKeys(tx, next);
+        // Identity documents and proofs of authority filed with requests (modules/requests).
+        count += await reencryptSealedColumn(tx, next, 'request_documents', 'content_enc');
         for (const u of users) {
           await tx
             .updateTable('users')

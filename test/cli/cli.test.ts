@@ -228,6 +228,15 @@ describe('mamori users and keys', () => {
     const pending = loadKeyRing(join(dir, 'keys.json'), {}).encrypt('PENDINGSECRETBASE32');
     const seed = sqlite();
     seed.prepare("update users set totp_pending_enc = ? where login = 'officer'").run(pending);
+    // An identity document filed with a request (the request row itself does not matter to the rotation).
+    const document = loadKeyRing(join(dir, 'keys.json'), {}).encrypt(Buffer.from('%PDF-1.7 synthetic').toString('base64'));
+    seed.pragma('foreign_keys = OFF');
+    seed
+      .prepare(
+        `insert into request_documents (id, request_id, kind, file_name, content_type, size, sha256, content_enc, uploaded_at, uploaded_by_type)
+         values ('doc-rotate', 'req-rotate', 'identity', 'id.pdf', 'application/pdf', 18, 'x', ?, '2026-12-04T00:00:00.000Z', 'user')`,
+      )
+      .run(document);
     seed.close();
     const r = mamori(['keys', 'rotate']);
     expect(r.code).toBe(0);
@@ -247,6 +256,11 @@ describe('mamori users and keys', () => {
     check.close();
     expect(officer.totp_pending_enc.split('.')[1]).toBe(after.primary);
     expect(loadKeyRing(join(dir, 'keys.json'), {}).decrypt(officer.totp_pending_enc)).toBe('PENDINGSECRETBASE32');
+    const doc = sqlite();
+    const filed = doc.prepare("select content_enc from request_documents where id = 'doc-rotate'").get() as { content_enc: string };
+    doc.close();
+    expect(filed.content_enc.split('.')[1]).toBe(after.primary);
+    expect(Buffer.from(loadKeyRing(join(dir, 'keys.json'), {}).decrypt(filed.content_enc), 'base64').toString()).toBe('%PDF-1.7 synthetic');
     expect(mamori(['audit', 'verify']).code).toBe(0);
   });
 });

@@ -24,17 +24,26 @@ export function openSealedKey(keys: KeyRing, sealed: string): Buffer {
 
 /**
  * Re-encrypts, in the caller's transaction, the values of `table.column` not under `ring`'s primary key; returns
- * how many. A value changed meanwhile by someone else is left to the next rotation (the update names the old value).
+ * how many. Read in pages by id, so that a column of large values (identity documents of up to 5 MB) is never held
+ * whole. A value changed meanwhile by someone else is left to the next rotation (the update names the old value).
  */
 export async function reencryptSealedColumn(db: DbOrTx, ring: KeyRing, table: keyof Database, column: string): Promise<number> {
-  const { rows } = await sql<{ id: string; sealed: string }>`
-    select id, ${sql.ref(column)} as sealed from ${sql.table(table)} where ${sql.ref(column)} is not null`.execute(db);
   let count = 0;
-  for (const r of rows) {
-    if (KeyRing.keyIdOf(r.sealed) === ring.primaryId) continue;
-    await sql`update ${sql.table(table)} set ${sql.ref(column)} = ${ring.encrypt(ring.decrypt(r.sealed))}
-               where id = ${r.id} and ${sql.ref(column)} = ${r.sealed}`.execute(db);
-    count++;
+  let after = '';
+  for (;;) {
+    const { rows } = await sql<{ id: string; sealed: string }>`
+      select id, ${sql.ref(column)} as sealed from ${sql.table(table)}
+       where ${sql.ref(column)} is not null and id > ${after} order by id limit ${PAGE}`.execute(db);
+    for (const r of rows) {
+      if (KeyRing.keyIdOf(r.sealed) === ring.primaryId) continue;
+      await sql`update ${sql.table(table)} set ${sql.ref(column)} = ${ring.encrypt(ring.decrypt(r.sealed))}
+                 where id = ${r.id} and ${sql.ref(column)} = ${r.sealed}`.execute(db);
+      count++;
+    }
+    if (rows.length < PAGE) return count;
+    after = rows.at(-1)!.id;
   }
-  return count;
 }
+
+/** Rows read at a time when re-encrypting a column. */
+const PAGE = 50;
