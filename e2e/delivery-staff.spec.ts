@@ -138,6 +138,11 @@ test('delivery staff see only ④’s items: no consent, request or provision pa
   await page.goto('/requests');
   await expect(page.getByTestId('not-your-duty')).toHaveCount(1);
   await shot(page, '59-request-page-refused-staff');
+  // Provision and hand-overs, opened by URL, name their own work.
+  await page.goto('/provision');
+  await expect(page.getByTestId('not-your-duty')).toContainText('第三者提供・受領の記録は');
+  await page.goto('/handovers');
+  await expect(page.getByTestId('not-your-duty')).toContainText('委託先・共同利用先への受け渡しは');
   expect((await page.request.get(`/api/v1/requests/${requestId}`)).status()).toBe(403);
   expect((await page.request.get(`/api/v1/members/${memberId}/consents`)).status()).toBe(403);
   expect((await page.request.get(`/api/v1/members/${memberId}/provisions`)).status()).toBe(403);

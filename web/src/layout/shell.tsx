@@ -241,7 +241,7 @@ function Routes() {
   if (path === '/system-tasks') return capabilities(me).requests ? <SystemTasksPage /> : <NotYourDuty />;
   if (path === '/systems') return <SystemsPage />;
   if (path === '/pseudonymized') return <PseudonymizedPage />;
-  if (path === '/handovers') return <HandoversPage />;
+  if (path === '/handovers') return capabilities(me).handovers ? <HandoversPage /> : <NotYourDuty duty="handovers" />;
   if (path === '/releases') return <ReleasesPage />;
   if (path === '/releases/new') return <ReleaseDefinePage />;
   const releaseEdit = matchPath('/releases/:id/edit', path);
@@ -249,7 +249,7 @@ function Routes() {
   const release = matchPath('/releases/:id', path);
   if (release) return <ReleasePage key={release.id} releaseId={release.id ?? ''} />;
   if (path === '/deliveries') return <DeliveriesPage />;
-  if (path === '/provision') return capabilities(me).provisions ? <ProvisionPage /> : <NotYourDuty />;
+  if (path === '/provision') return capabilities(me).provisions ? <ProvisionPage /> : <NotYourDuty duty="provisions" />;
   if (path === '/account/totp') return <TotpRebindPage />;
   if (path === '/ledger') return <LedgerPage />;
   if (path === '/ledger/new') return <NewAssetPage />;
@@ -267,11 +267,12 @@ function Routes() {
 }
 
 /** A request page opened (e.g. by URL) by a role whose work requests are not: said plainly, nothing fetched. */
-function NotYourDuty() {
+/** A screen of a duty the role lacks (base/duties.ts): which work it is, and whom to ask. */
+function NotYourDuty({ duty = 'requests' }: { duty?: 'requests' | 'provisions' | 'handovers' }) {
   const { t } = useI18n();
   return (
     <Notice tone="warning" title={t('duty.requests.title')} testId="not-your-duty">
-      <p>{t('duty.requests.text')}</p>
+      <p>{t(`duty.${duty}.text`)}</p>
       <p>
         <Link to="/">{t('notFound.back')}</Link>
       </p>
