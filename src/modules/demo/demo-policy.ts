@@ -81,11 +81,38 @@ export function demoContractor(today: string): PolicyDocument['contractors'][num
   };
 }
 
+/**
+ * A named recipient of the demo co-op's third-party register (第三者提供, issue 14 §1), fictitious: provided with the
+ * person's consent, with the items it receives, so that a provision run can be tried in the demo (the seed's
+ * published categories name no items).
+ */
+export function demoRecipient(): PolicyDocument['third_parties'][number] {
+  return {
+    code: 'demo-insurer',
+    name: 'デモ損害保険株式会社（架空）',
+    kind: 'recipient',
+    address: '東京都千代田区見本町2-3-4（デモ用の架空の住所）',
+    representative: '代表取締役 見本 花子（架空）',
+    legal_basis: 'consent',
+    items: ['name', 'postal_code', 'address', 'phone'],
+    purpose: '自動車保険・火災保険のご案内（ご本人が同意された場合に限ります）',
+    transmission: ['electronic'],
+    note: 'デモ用の架空の提供先です。',
+  };
+}
+
 /** Saves and publishes the demo policy of `orgId` inside the seed's transaction. */
 export async function publishDemoPolicy(tx: Tx, orgId: string, code: string, now: Date, opts: { systems?: boolean } = {}): Promise<void> {
   const org = await tx.selectFrom('organizations').select(['code', 'name', 'name_en']).where('id', '=', orgId).executeTakeFirstOrThrow();
   const base = demoPolicy(org, code === 'demo-coop' ? 'demo-kyosai' : undefined, opts);
-  const document = code === 'demo-coop' ? { ...base, contractors: [...base.contractors, demoContractor(japanDate(now))] } : base;
+  const document =
+    code === 'demo-coop'
+      ? {
+          ...base,
+          third_parties: [...base.third_parties, demoRecipient()],
+          contractors: [...base.contractors, demoContractor(japanDate(now))],
+        }
+      : base;
   const draft = await getDraft(tx, orgId, now);
   const actor: Actor = { type: 'system', id: null, orgId, label: 'demo-seed' };
   const saved = await saveDraft(tx, { orgId, actor, revision: draft.revision, document, now, via: 'preset' });
