@@ -10,12 +10,11 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { availableDialects } from '../../../test/support/db.ts';
 import { demoFixture, type Fixture } from '../../../test/support/fixtures.ts';
 import { opensshAvailable, startOpenSsh, type TestOpenSsh } from '../../../test/support/openssh-server.ts';
-import { startSftpServer, type TestSftpServer } from '../../../test/support/sftp-server.ts';
+import { sshKeyPair, startSftpServer, type TestSftpServer } from '../../../test/support/sftp-server.ts';
 import type { StaffActor } from '../../base/actors.ts';
 import type { AppError } from '../../base/errors.ts';
 import type { Cell } from '../anonymize/types.ts';
@@ -37,7 +36,7 @@ describe.each(availableDialects())('deliveries over SFTP on %s', (dialect) => {
   let officer: StaffActor;
   let server: TestSftpServer;
   let n = 0;
-  const otherKey = ssh2.utils.generateKeyPairSync('ed25519').private;
+  const otherKey = sshKeyPair().private;
 
   const register = async (code: string, opts: { secret?: string; hostKey?: string; directory?: string; timeout?: number } = {}) =>
     registerTarget(f.ctx, {
@@ -251,7 +250,7 @@ if (opensshAvailable())
       officer = await f.actor('officer');
       sshd = await startOpenSsh();
       await register('openssh');
-      await register('openssh-wrong-key', { secret: ssh2.utils.generateKeyPairSync('ed25519').private });
+      await register('openssh-wrong-key', { secret: sshKeyPair().private });
       await register('openssh-wrong-host', { hostKey: `SHA256:${'C'.repeat(43)}` });
     });
     afterAll(async () => {
