@@ -9,15 +9,13 @@ import type { StaffActor } from '../../base/actors.ts';
 import type { AppContext } from '../../base/context.ts';
 import { AppError } from '../../base/errors.ts';
 import { iso } from '../../db/time.ts';
+import { isUniqueViolation } from '../../db/unique-violation.ts';
 import { appendAudit } from '../audit/append.ts';
 import { getTarget } from './list-targets.ts';
 import { assertMay } from './permissions.ts';
 import type { TargetView } from './presenter.ts';
 import type { RegisterTargetInput } from './schemas.ts';
 import { normaliseDeliverySettings, sealDeliverySettings } from './settings.ts';
-
-const isUniqueViolation = (error: unknown) =>
-  (error as { code?: string })?.code === '23505' || /UNIQUE constraint failed/.test(String((error as Error)?.message));
 
 export async function registerTarget(
   ctx: AppContext,

@@ -12,6 +12,7 @@ import { DEFAULT_REVIEW_INTERVAL_MONTHS, stageLabels } from '../../contract/ledg
 import type { Tx } from '../../db/database.ts';
 import type { LedgerAssetTable, LedgerRiskTable } from '../../db/schema.ts';
 import { iso } from '../../db/time.ts';
+import { isUniqueViolation } from '../../db/unique-violation.ts';
 import { appendAudit } from '../audit/append.ts';
 import type { Actor } from '../audit/events.ts';
 import { assertCanWrite, assertMayWrite } from './permissions.ts';
@@ -123,9 +124,6 @@ async function nextCode(tx: Tx, orgId: string): Promise<string> {
 }
 
 /** A unique-constraint failure from either dialect (two registrations taking one number at once). */
-const isUniqueViolation = (error: unknown) =>
-  (error as { code?: string })?.code === '23505' || /UNIQUE constraint failed/.test(String((error as Error)?.message));
-
 /**
  * Inserts one asset with its risk rows and audit entry, inside the caller's transaction. The caller has
  * checked who may do it; the registers check the codes. Used by `createAsset` and the demo seed.

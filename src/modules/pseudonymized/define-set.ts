@@ -8,15 +8,13 @@ import type { StaffActor } from '../../base/actors.ts';
 import type { AppContext } from '../../base/context.ts';
 import { AppError } from '../../base/errors.ts';
 import { iso } from '../../db/time.ts';
+import { isUniqueViolation } from '../../db/unique-violation.ts';
 import { appendAudit } from '../audit/append.ts';
 import { newSealedKey } from '../crypto/sealed.ts';
 import { assertMayDefine } from './permissions.ts';
 import { columnsOf, findSetRow, getSet, purposesOf, type SetView } from './read-sets.ts';
 import type { CreateSetInput, UpdateSetInput } from './schemas.ts';
 import { checkDefinition, isWritten, type SetColumn } from './standards.ts';
-
-const isUniqueViolation = (error: unknown) =>
-  (error as { code?: string })?.code === '23505' || /UNIQUE constraint failed/.test(String((error as Error)?.message));
 
 /** The fields a definition writes, as the audit entry records them (`field:treatment`). */
 const auditFields = (columns: readonly SetColumn[]) => columns.filter(isWritten).map((c) => `${c.field}:${c.treatment}`);

@@ -13,6 +13,7 @@ import type { FieldIssue } from '../../contract/errors.ts';
 import type { ReleaseView } from '../../contract/releases-api.ts';
 import type { Tx } from '../../db/database.ts';
 import { iso } from '../../db/time.ts';
+import { isUniqueViolation } from '../../db/unique-violation.ts';
 import { appendAudit } from '../audit/append.ts';
 import { newSealedKey } from '../crypto/sealed.ts';
 import { policyInEffect } from '../policy/in-effect.ts';
@@ -23,9 +24,6 @@ import { memberColumnNames } from './source-members.ts';
 import { checkReleaseSpec, parseReleaseFile } from './spec-file.ts';
 
 /** A unique-constraint failure from either dialect. */
-const isUniqueViolation = (error: unknown) =>
-  (error as { code?: string })?.code === '23505' || /UNIQUE constraint failed/.test(String((error as Error)?.message));
-
 /** The spec from the API's `spec` (JSON) or `yaml` (the file): exactly one of them. */
 export function specFromInput(input: { spec?: unknown; yaml?: string | undefined }): ReleaseSpec {
   if ((input.spec === undefined) === (input.yaml === undefined))

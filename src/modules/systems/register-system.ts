@@ -8,6 +8,7 @@ import type { StaffActor } from '../../base/actors.ts';
 import type { AppContext } from '../../base/context.ts';
 import { AppError } from '../../base/errors.ts';
 import { iso } from '../../db/time.ts';
+import { isUniqueViolation } from '../../db/unique-violation.ts';
 import { appendAudit } from '../audit/append.ts';
 import { getSystem } from './list-systems.ts';
 import { assertMayManage } from './permissions.ts';
@@ -16,9 +17,6 @@ import type { RegisterSystemInput } from './schemas.ts';
 import { normaliseSettings, sealSettings } from './settings.ts';
 
 /** A unique-constraint failure from either dialect (two registrations of one code at once). */
-export const isUniqueViolation = (error: unknown) =>
-  (error as { code?: string })?.code === '23505' || /UNIQUE constraint failed/.test(String((error as Error)?.message));
-
 export async function registerSystem(
   ctx: AppContext,
   opts: { actor: StaffActor; input: RegisterSystemInput; via?: string },
