@@ -16,13 +16,7 @@ import { listTargets } from '../modules/deliveries/list-targets.ts';
 import { registerTarget } from '../modules/deliveries/register-target.ts';
 import { registerTargetBody } from '../modules/deliveries/schemas.ts';
 import { findStaffActor } from '../modules/members/actor.ts';
-
-async function readSecret(): Promise<string> {
-  if (process.env.MAMORI_DELIVERY_SECRET) return process.env.MAMORI_DELIVERY_SECRET;
-  let data = '';
-  for await (const chunk of process.stdin) data += chunk;
-  return data.replace(/\r?\n$/, '');
-}
+import { readSecret } from './read-secret.ts';
 
 export function deliveriesCommands(program: Command) {
   const deliveries = program.command('deliveries').description('提供先サーバーと提供の記録 / delivery targets and deliveries');
@@ -81,7 +75,7 @@ export function deliveriesCommands(program: Command) {
       for (const k of ['host', 'user'] as const) if (o[k] !== undefined) settings[k] = o[k];
       if (o.hostKey !== undefined) settings.host_key = o.hostKey;
       if (o.port !== undefined) settings.port = Number(o.port);
-      const secret = o.secretStdin ? await readSecret() : process.env.MAMORI_DELIVERY_SECRET;
+      const secret = o.secretStdin ? await readSecret('MAMORI_DELIVERY_SECRET') : process.env.MAMORI_DELIVERY_SECRET;
       // The API's own schema: the same refusals (and messages) as over HTTP.
       const parsed = registerTargetBody.safeParse({
         code: o.code,

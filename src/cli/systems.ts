@@ -11,19 +11,13 @@ import { checkSystem } from '../modules/systems/check-system.ts';
 import { listSystems } from '../modules/systems/list-systems.ts';
 import { registerSystem } from '../modules/systems/register-system.ts';
 import { registerSystemBody } from '../modules/systems/schemas.ts';
+import { readSecret } from './read-secret.ts';
 
 const statusLabels = {
   unchecked: '未確認 / unchecked',
   ok: '接続できます / ok',
   failing: '接続できません / failing',
 } as const;
-
-async function readSecret(): Promise<string> {
-  if (process.env.MAMORI_SYSTEM_SECRET) return process.env.MAMORI_SYSTEM_SECRET;
-  let data = '';
-  for await (const chunk of process.stdin) data += chunk;
-  return data.replace(/\r?\n$/, '');
-}
 
 export function systemsCommands(program: Command) {
   const systems = program.command('systems').description('連携システムの登録簿 / the register of connected systems');
@@ -82,7 +76,7 @@ export function systemsCommands(program: Command) {
         (['url', 'file', 'schema', 'host', 'user', 'folder'] as const).filter((k) => o[k] !== undefined).map((k) => [k, o[k]]),
       );
       if (o.port !== undefined) settings.port = Number(o.port);
-      const secret = o.secretStdin ? await readSecret() : process.env.MAMORI_SYSTEM_SECRET;
+      const secret = o.secretStdin ? await readSecret('MAMORI_SYSTEM_SECRET') : process.env.MAMORI_SYSTEM_SECRET;
       // The API's own schema: the same refusals (and messages) as over HTTP.
       const parsed = registerSystemBody.safeParse({
         code: o.code,
