@@ -3,7 +3,7 @@
  * for that purpose (all by default), preview who is covered and who is left out and why, then download the CSV
  * (the privacy officer only; the auditor previews).
  */
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { JointUseView, TransferPreview, TransferView } from '../../../src/contract/api.ts';
 import { leftOutReasonLabels, leftOutReasons } from '../../../src/contract/handover-vocabulary.ts';
 import { api, downloadFile } from '../api/client.ts';
@@ -32,16 +32,14 @@ export function JointUseCard({ canHandle }: { canHandle: boolean }) {
       .catch(setError);
   }, []);
 
-  // The transfers already made for the chosen joint use, read again after each download.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `done` is a trigger: read again after a file is made
-  useEffect(() => {
+  // The transfers already made for the chosen joint use; read when it is chosen and again after each download.
+  const loadHistory = useCallback(async (of: string) => {
     setHistory(null);
-    if (!code) return;
-    api
-      .get<{ transfers: TransferView[] }>(`/joint-uses/${encodeURIComponent(code)}/transfers`)
-      .then((r) => setHistory(r.transfers))
-      .catch(() => setHistory([]));
-  }, [code, done]);
+    if (of) setHistory((await api.get<{ transfers: TransferView[] }>(`/joint-uses/${encodeURIComponent(of)}/transfers`)).transfers);
+  }, []);
+  useEffect(() => {
+    loadHistory(code).catch(setError);
+  }, [code, loadHistory]);
 
   const use = uses?.find((u) => u.code === code);
   const declared = use?.purposes.find((p) => p.code === purpose);
@@ -197,6 +195,7 @@ export function JointUseCard({ canHandle }: { canHandle: boolean }) {
                       body: { ...body(), charset },
                     });
                     setDone(true);
+                    await loadHistory(code);
                   })
                 }
               >
