@@ -273,7 +273,8 @@ async function buildPostgres(adminUrl: string, name: string, n: number): Promise
     await client.query('set synchronous_commit = off');
     await client.query("set maintenance_work_mem = '512MB'");
     const { rows: indexes } = await client.query<{ name: string; sql: string }>(
-      "select indexname as name, indexdef as sql from pg_indexes where tablename = 'audit_log' and indexname <> 'audit_log_pkey'",
+      `select indexname as name, indexdef as sql from pg_indexes where tablename = 'audit_log'
+        and indexname not in (select conname from pg_constraint where conrelid = 'audit_log'::regclass)`,
     );
     const { rows: pk } = await client.query<{ name: string; sql: string }>(
       "select conname as name, pg_get_constraintdef(oid) as sql from pg_constraint where conrelid = 'audit_log'::regclass and contype = 'p'",
@@ -400,7 +401,7 @@ async function runPostgres(): Promise<BenchResult> {
   const size = await (async () => {
     const c = new pg.Client({ connectionString: url });
     await c.connect();
-    const { rows } = await c.query<{ bytes: string }>("select pg_total_relation_size('audit_log') as bytes");
+    const { rows } = await c.query<{ bytes: string }>("select sum(pg_total_relation_size(relid))::text as bytes from pg_partition_tree('audit_log')");
     await c.end();
     return Number(rows[0]!.bytes);
   })();
