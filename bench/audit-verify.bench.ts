@@ -401,7 +401,9 @@ async function runPostgres(): Promise<BenchResult> {
   const size = await (async () => {
     const c = new pg.Client({ connectionString: url });
     await c.connect();
-    const { rows } = await c.query<{ bytes: string }>("select sum(pg_total_relation_size(relid))::text as bytes from pg_partition_tree('audit_log')");
+    const { rows } = await c.query<{ bytes: string }>(
+      "select sum(pg_total_relation_size(relid))::text as bytes from pg_partition_tree('audit_log')",
+    );
     await c.end();
     return Number(rows[0]!.bytes);
   })();

@@ -19,6 +19,7 @@ import { migrateToLatest } from '../src/db/migrate.ts';
 import { loadKeyRing } from '../src/modules/crypto/data-keys.ts';
 import { DEMO_ORG, seedDemo } from '../src/modules/demo/seed.ts';
 import { csvColumns, csvLine, syntheticMember } from '../src/modules/demo/synthetic.ts';
+import { measureCpu } from './cpu.ts';
 import { benchDialects, dropPgDatabase, freshPgDatabase } from './pg.ts';
 import type { BenchResult } from './types.ts';
 
@@ -124,7 +125,9 @@ export default async function run(): Promise<BenchResult[]> {
 async function measure(dialect: DialectName): Promise<BenchResult[]> {
   const fileMb = statSync(csv).size / 2 ** 20;
   const url = await freshDatabase(dialect);
+  const watch = measureCpu([]);
   const r = await importCommand(url);
+  const machine = watch.stop();
   const line = r.stdout.split('\n').find((l) => l.startsWith('{'));
   const summary = line
     ? (JSON.parse(line) as {
@@ -146,7 +149,12 @@ async function measure(dialect: DialectName): Promise<BenchResult[]> {
   const problem = complete ? '' : ` FAILED (exit ${r.code}, created ${summary?.created ?? '?'}): ${r.stderr.slice(-500)}`;
   const seconds = Math.round(r.seconds * 10) / 10;
   const label = dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL';
-  const server = dialect === 'postgres' ? '; the PostgreSQL server on the same machine (its CPU not counted)' : '';
+  // What the machine did meanwhile besides the command: on PostgreSQL, mostly the server's backends.
+  const commandCpu = (cpu[0] ?? 0) + (cpu[1] ?? 0);
+  const rest = Number.isNaN(commandCpu)
+    ? ''
+    : `, the rest of the machine ${Math.max(0, machine.bench + machine.other + machine.postgres - commandCpu).toFixed(1)} s`;
+  const server = `; machine over the run: busy ${(machine.bench + machine.other + machine.postgres).toFixed(1)} CPU-s${rest}${dialect === 'postgres' ? ' (mostly the PostgreSQL server on the same machine)' : ''}, idle ${machine.idle.toFixed(1)} s`;
   return [
     {
       name: `import ${ROWS.toLocaleString('en-US')} members (${label}, UTF-8 CSV)`,

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { availableDialects, createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
-import { copyClientOf, copyIn, copyInLater, copyText, settleCopies, transactionWithCopy } from './pg-copy.ts';
+import { copyClientOf, copyIn, copyInLater, copyText, flushCopies, settleCopies, transactionWithCopy } from './pg-copy.ts';
 
 describe('COPY text values', () => {
   it('escapes what COPY would read otherwise, and writes null as \\N', () => {
@@ -82,7 +82,11 @@ describe.each(availableDialects())('transactionWithCopy on %s', (dialect) => {
     await sql`delete from copy_probe`.execute(d.db);
     const seen = await transactionWithCopy(d.db, async (tx) => {
       for (let i = 0; i < 10; i++) await copyInLater(tx, 'copy copy_probe (id, note, amount) from stdin', [`${100 + i}\tn${i}\t${i}\n`]);
-      // A read issued now runs after the ten COPYs on the same connection.
+      // Small lines are gathered, not sent yet: a read sees none of them.
+      const before = (await sql<{ n: number }>`select count(*)::int as n from copy_probe`.execute(tx)).rows[0]!.n;
+      expect(before).toBe(0);
+      // Once flushed, a read issued runs after the COPY on the same connection, without waiting for it first.
+      flushCopies(tx);
       return (await sql<{ n: number }>`select count(*)::int as n from copy_probe`.execute(tx)).rows[0]!.n;
     });
     expect(seen).toBe(10);
@@ -96,6 +100,24 @@ describe.each(availableDialects())('transactionWithCopy on %s', (dialect) => {
     ).rejects.toMatchObject({ code: '23505' });
     const ids = await sql<{ id: number }>`select id from copy_probe order by id`.execute(d.db);
     expect(ids.rows.map((r) => r.id)).toEqual([100, 101, 102, 103, 104, 105, 106, 107, 108, 109]);
+  });
+
+  it('gathers many lines into COPYs of a few MiB, sends them while more are given, and loses none', async () => {
+    await sql`delete from copy_probe`.execute(d.db);
+    const note = 'あ'.repeat(300); // multi-byte text: 900 bytes a line in UTF-8
+    const lines = Array.from({ length: 60_500 }, (_, i) => `${1000 + i}\t${note}\t${i}\n`); // ~54 MB
+    await transactionWithCopy(d.db, async (tx) => {
+      for (let i = 0; i < lines.length; i += 1000)
+        await copyInLater(tx, 'copy copy_probe (id, note, amount) from stdin', lines.slice(i, i + 1000));
+      // Most of it has gone out by now (only the last few MiB are still gathered).
+      const sent = (await sql<{ n: number }>`select count(*)::int as n from copy_probe`.execute(tx)).rows[0]!.n;
+      expect(sent).toBeGreaterThan(30_000);
+      expect(sent).toBeLessThan(60_500);
+      await settleCopies(tx);
+    });
+    const r = await sql<{ n: number; sum: string; bad: number }>`select count(*)::int as n, sum(amount)::text as sum,
+      count(*) filter (where note <> ${note})::int as bad from copy_probe`.execute(d.db);
+    expect(r.rows[0]).toEqual({ n: 60_500, sum: String((60_499 * 60_500) / 2), bad: 0 });
   });
 
   it('gives each of several concurrent transactions its own client', async () => {

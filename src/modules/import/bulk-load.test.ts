@@ -4,7 +4,7 @@
  * session is connected to the database: each run here gets a database of its own (a SQLite file, or a
  * PostgreSQL database created for the test), so that "alone" can be true.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -135,6 +135,15 @@ describe.each(availableDialects())('bulk load on %s', (dialect: DialectName) => 
     expect(await members()).toBe(600);
     expect(await shape()).toEqual(before);
     expect((await verifyAuditChain(db.db)).ok).toBe(true);
+    // The organization had no members, so on PostgreSQL the unique (organization, member code) constraint was
+    // dropped for the load too: added back, it holds for the loaded rows.
+    const loadedRow = await db.db.selectFrom('members').selectAll().where('member_code', '=', '3000000').executeTakeFirstOrThrow();
+    await expect(
+      db.db
+        .insertInto('members')
+        .values({ ...loadedRow, id: randomUUID() })
+        .execute(),
+    ).rejects.toThrow(/unique|UNIQUE/);
     // The rebuilt indexes serve the search keys.
     const kana = await db.db.selectFrom('members').select('id').where('name_kana_norm', '>=', 'ア').limit(1).execute();
     expect(kana).toHaveLength(1);

@@ -192,7 +192,7 @@ export class ImportJob {
       this.#bulkDecided = true;
       const newRows = Math.round((table.size * result.rows) / result.bytes) - table.org;
       if (tx && this.#writing && store.deferIndexes && newRows >= this.#o.bulkIndexRows && newRows >= table.all)
-        this.#restore = (await store.deferIndexes()) ?? undefined;
+        this.#restore = (await store.deferIndexes({ lookups: this.#lookup })) ?? undefined;
     }
     const { cells, lines, refused } = result;
     const codeAt = (row: number) => cells[row * ROW_WIDTH + cellIndex.member_code] as string;
