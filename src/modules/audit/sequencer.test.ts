@@ -250,6 +250,35 @@ describe('the audit sequencer on postgres', () => {
     expect(await verifyAuditChain(db)).toMatchObject({ ok: false, firstBad: { seq: 2, problem: 'mac_mismatch' } });
   });
 
+  it('the loop vacuums the queue as it chains, so polls do not walk the rows it deleted', async () => {
+    const { db } = await database('postgres');
+    const vacuums = async () =>
+      Number(
+        (
+          await sql<{ n: string }>`select (vacuum_count + autovacuum_count)::text as n from pg_stat_user_tables
+            where relid = 'audit_queue'::regclass`.execute(db)
+        ).rows[0]!.n,
+      );
+    const before = await vacuums();
+    for (let i = 0; i < 3; i++) {
+      await db.transaction().execute((tx) =>
+        appendAuditBatch(
+          tx,
+          actor,
+          Array.from({ length: 1000 }, (_, n) => event(i * 1000 + n)),
+        ),
+      );
+    }
+    const sequencer = startAuditSequencer(db, { idleMs: 5, gatherMs: 5, vacuumEvery: 1000 });
+    try {
+      await expect.poll(async () => (await counts(db)).queued, { timeout: 10_000 }).toBe(0);
+      await expect.poll(vacuums, { timeout: 10_000 }).toBeGreaterThan(before);
+    } finally {
+      await sequencer.stop();
+    }
+    expect(await verifyAuditChain(db)).toMatchObject({ ok: true, entries: 3000 });
+  });
+
   it('several sequencers at once: one works, the others skip; the queue state reports depth and lag', async () => {
     const { db } = await database('postgres');
     await db.transaction().execute((tx) =>

@@ -287,6 +287,23 @@ export async function auditQueueState(db: Db, now: Date = new Date()): Promise<Q
   };
 }
 
+/** Entries chained between two vacuums of the queue by one instance's loop. */
+export const QUEUE_VACUUM_ENTRIES = 20_000;
+
+/**
+ * Vacuums the queue table. Every entry passes through it (queued, then deleted by the sequencer), so it is all
+ * dead rows but for the newest, and autovacuum (which looks at a database about once a minute) leaves tens of
+ * thousands of them under a steady load. Every poll and every batch starts at the oldest queue id and walked
+ * them all: measured under 4,000 reads/s, `exists (select 1 from audit_queue)` read 207 pages and took 0.5 ms
+ * a call, and with the batch's own read 18 % of the database's time. Vacuumed every 20,000 entries it stays at
+ * two pages; one vacuum of that many dead rows takes about 15 ms. `skip_locked`: an instance that finds
+ * another one vacuuming goes on.
+ */
+export async function vacuumAuditQueue(db: Db): Promise<void> {
+  if (dialectOf(db) !== 'postgres') return;
+  await sql`vacuum (skip_locked) audit_queue`.execute(db);
+}
+
 export interface Sequencer {
   stop(): Promise<void>;
 }
@@ -298,14 +315,24 @@ export interface Sequencer {
  * steady load of reads, batches of a few dozen entries run back to back took as much of the database's time as
  * the reads themselves; gathering for 50 ms makes them a few hundred. Readers do not wait for it: they drain the
  * queue themselves.
+ *
+ * After every `vacuumEvery` entries it has chained, the loop vacuums the queue (`vacuumAuditQueue`).
  */
 export function startAuditSequencer(
   db: Db,
-  opts: { idleMs?: number; gatherMs?: number; onError?: (error: unknown) => void; onBatch?: (r: BatchResult) => void } = {},
+  opts: {
+    idleMs?: number;
+    gatherMs?: number;
+    vacuumEvery?: number;
+    onError?: (error: unknown) => void;
+    onBatch?: (r: BatchResult) => void;
+  } = {},
 ): Sequencer {
   if (dialectOf(db) !== 'postgres') return { stop: async () => {} };
   const idleMs = opts.idleMs ?? 10;
   const gatherMs = opts.gatherMs ?? 50;
+  const vacuumEvery = opts.vacuumEvery ?? QUEUE_VACUUM_ENTRIES;
+  let sinceVacuum = 0;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
@@ -322,6 +349,11 @@ export function startAuditSequencer(
           opts.onBatch?.(r);
           if (r.sequenced >= SEQUENCER_BATCH) next = 0;
           else if (r.sequenced > 0) next = gatherMs;
+          sinceVacuum += r.sequenced;
+          if (sinceVacuum >= vacuumEvery) {
+            sinceVacuum = 0;
+            await vacuumAuditQueue(db);
+          }
         }
       }
     } catch (error) {
