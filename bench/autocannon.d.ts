@@ -29,6 +29,8 @@ declare module 'autocannon' {
     duration?: number;
     amount?: number;
     timeout?: number;
+    /** Milliseconds between samples (default 1,000); a run of a fixed amount ends at a sample. */
+    sampleInt?: number;
     pipelining?: number;
     headers?: Record<string, string>;
     requests?: {

@@ -78,6 +78,9 @@ export function readMembers(opts: { url: string; cookie: string; ids: string[]; 
     connections: opts.connections,
     amount: opts.amount,
     timeout: 10,
+    // Samples every 100 ms: a run of a fixed amount ends at the first sample after its last answer, and its
+    // duration with it. At the default (1 s) a 12 s run was counted as 13 or 14 s (up to 8 % fewer reads/s).
+    sampleInt: 100,
     headers: { cookie: opts.cookie, accept: 'application/json' },
     requests: [
       {

@@ -63,7 +63,7 @@ async function measure(base: string, path: string): Promise<Measured> {
       timeout: 10,
       sampleInt: 100,
       requests: [{ method: 'GET', path }],
-    } as Parameters<typeof autocannon>[0]);
+    });
   const warm = await run(WARM_UP);
   if (warm.non2xx || warm.errors) throw new Error(`warm-up of ${path}: ${warm.non2xx} non-2xx, ${warm.errors} errors`);
   const warmRate = warm['2xx'] / warm.duration;

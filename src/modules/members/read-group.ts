@@ -45,7 +45,7 @@ export type GroupedOutcome = { member: PresentedMember } | { refused: AppError }
 
 /** Most reads in one group, and groups running at once (each holds one pooled connection while it runs). */
 const MAX_GROUP = 256;
-const MAX_IN_FLIGHT = Number(process.env.MAMORI_XP_INFLIGHT ?? 2);
+const MAX_IN_FLIGHT = 2;
 
 const batchers = new WeakMap<AppContext, Batcher<GroupedRead, GroupedOutcome>>();
 
