@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -10,6 +11,7 @@ import {
   Kysely,
   PostgresAdapter,
   PostgresDialect,
+  type QueryResult,
   SqliteDialect,
   type SqliteDialectConfig,
   SqliteDriver,
@@ -341,6 +343,44 @@ export interface OpenOptions {
   connectTimeoutMs?: number;
 }
 
+/** Statement texts marked by `executePrepared` → their names on the server. */
+const namedStatements = new Map<string, string>();
+
+/**
+ * Runs `query` as a named prepared statement on PostgreSQL: parsed and planned once per pooled connection, then
+ * only bound and executed. For the statements of the hot paths, whose text is the same at every call (their
+ * values go in parameters). Measured under audited reads: the read group's statement (a CTE of four inserts)
+ * spent 0.61 ms planning for 0.28 ms executing at every call, more of the server's time than everything else
+ * together. Elsewhere (SQLite) it is `db.executeQuery`, whose statements better-sqlite3 caches anyway.
+ *
+ * Only for fixed texts: each distinct text stays prepared on every connection that ran it, so a text that
+ * varies (an IN list of varying length) must not come here.
+ */
+export async function executePrepared<R>(db: DbOrTx, query: { compile(db: DbOrTx): CompiledQuery<R> }): Promise<QueryResult<R>> {
+  const compiled = query.compile(db);
+  if (dialectOf(db) === 'postgres' && !namedStatements.has(compiled.sql)) {
+    namedStatements.set(compiled.sql, `mamori_${createHash('sha256').update(compiled.sql).digest('hex').slice(0, 24)}`);
+  }
+  return db.executeQuery(compiled);
+}
+
+/**
+ * On each new PostgreSQL connection: queries whose text `executePrepared` marked go to the server by name
+ * (node-postgres prepares a named statement on first use on that connection). Kysely calls
+ * `client.query(text, values)`; every other query passes through as it is.
+ */
+function prepareNamedStatements(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as { query: unknown }).query = (...args: unknown[]) => {
+    const [text, values] = args;
+    if (args.length === 2 && typeof text === 'string' && Array.isArray(values)) {
+      const name = namedStatements.get(text);
+      if (name) return query({ name, text, values });
+    }
+    return query(...args);
+  };
+}
+
 /** Opens `sqlite:PATH` or `postgres://…`. */
 export function openDatabase(url: string, options: OpenOptions = {}): OpenedDatabase {
   if (url.startsWith('sqlite:')) {
@@ -366,6 +406,7 @@ export function openDatabase(url: string, options: OpenOptions = {}): OpenedData
   // in progress is rejected all the same (its request fails and its transaction is gone), and the pool drops the
   // dead connection when it is released (test/faults/server-faults.test.ts).
   pool.on('connect', (client) => client.on('error', () => {}));
+  pool.on('connect', prepareNamedStatements);
   // Kysely takes its connections through this wrapper, which notes each for `transactionWithCopy` (pg-copy.ts).
   const noting = {
     async connect() {

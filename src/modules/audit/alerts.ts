@@ -17,7 +17,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Insertable, type RawBuilder, sql } from 'kysely';
 import { isOffHours, type OrgSettings } from '../../base/settings.ts';
-import { type Db, type DbOrTx, dialectOf, SqliteTx, type Tx } from '../../db/database.ts';
+import { type Db, type DbOrTx, dialectOf, executePrepared, SqliteTx, type Tx } from '../../db/database.ts';
 import type { AlertTable } from '../../db/schema.ts';
 import { iso, japanDate } from '../../db/time.ts';
 import type { AppendedEntry } from './append.ts';
@@ -223,7 +223,9 @@ export async function recordReadGroup(db: Db, queued: RawBuilder<unknown>, reads
         (c) => sql`${rows.map((a) => a[c])}::text[]`,
       ),
     );
-  const { rows } = await sql<{ actor_id: string; hour: string }>`with q as (${queued}),
+  const { rows } = await executePrepared(
+    db,
+    sql<{ actor_id: string; hour: string }>`with q as (${queued}),
     up as (
       insert into access_counters (actor_id, hour, count)
       select * from unnest(${counted.map((g) => g.actorId)}::text[],
@@ -266,7 +268,8 @@ export async function recordReadGroup(db: Db, queued: RawBuilder<unknown>, reads
       where exists (select 1 from m where m.actor_id = f.actor_id and m.hour = 'off:' || left(f.created_at, 13) || '!')
       union all
       select w.*, 'open' from unnest(${alertArrays(withdrawn)}) as w(id, org_id, kind, actor_id, member_id, audit_entry, created_at, detail))
-    select actor_id, hour from m`.execute(db);
+    select actor_id, hour from m`,
+  );
   // Markers due that this statement did not insert were there already, committed by another transaction.
   const won = new Set(rows.map((r) => `${r.actor_id}\n${r.hour}`));
   for (const key of offHours.keys()) if (!won.has(key)) rememberMarker(key);

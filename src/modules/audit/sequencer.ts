@@ -17,7 +17,7 @@
  */
 import { sql } from 'kysely';
 import { createMonth } from '../../db/audit-partitions.ts';
-import { type Db, dialectOf, type Tx } from '../../db/database.ts';
+import { type Db, dialectOf, executePrepared, type Tx } from '../../db/database.ts';
 import { iso } from '../../db/time.ts';
 import { canonicalJson, entryHash } from './canonical.ts';
 import { macColumns } from './chain-range.ts';
@@ -90,15 +90,19 @@ async function sequenceOnce(
   const now = opts.now ?? (() => new Date());
   return db.transaction().execute(async (tx) => {
     const head = (
-      await sql<{
-        seq: number;
-        hash: string;
-      }>`select seq, hash from audit_head where id = 1 for update ${opts.wait ? sql`` : sql`skip locked`}`.execute(tx)
+      await executePrepared(
+        tx,
+        sql<{
+          seq: number;
+          hash: string;
+        }>`select seq, hash from audit_head where id = 1 for update ${opts.wait ? sql`` : sql`skip locked`}`,
+      )
     ).rows[0];
     if (!head) return null;
     const queued = (
-      await sql<QueuedRow>`select * from audit_queue ${opts.upTo === undefined ? sql`` : sql`where id <= ${opts.upTo}`} order by id limit ${limit}`.execute(
+      await executePrepared(
         tx,
+        sql<QueuedRow>`select * from audit_queue ${opts.upTo === undefined ? sql`` : sql`where id <= ${opts.upTo}`} order by id limit ${limit}`,
       )
     ).rows;
     if (queued.length === 0) return { sequenced: 0, tampered: 0 };
@@ -158,15 +162,18 @@ async function sequenceOnce(
     await ensureMonths(db, tx, rows);
     const inserted = await insertLogRows(tx, rows);
     if (inserted < rows.length) throw new CopiesQueued();
-    await sql`delete from audit_queue where id = any(${queued.map((q) => q.id)}::bigint[])`.execute(tx);
+    await executePrepared(tx, sql`delete from audit_queue where id = any(${queued.map((q) => q.id)}::bigint[])`);
     await tx.updateTable('audit_head').set({ seq, hash: prev, sequenced_at: at }).where('id', '=', 1).execute();
     // Alerts raised with a read name its entry until now; give them its sequence number. An alert commits with
     // its read's queued entry, so the alerts to update are those of this batch's entries.
     const alerting = rows.filter((r) => ALERTING_ACTIONS.has(String(r.action)));
     if (alerting.length > 0) {
-      await sql`update alerts set audit_seq = v.seq
-        from unnest(${alerting.map((r) => r.entry_id)}::text[], ${alerting.map((r) => r.seq)}::bigint[]) as v(entry_id, seq)
-        where alerts.audit_seq is null and alerts.audit_entry = v.entry_id`.execute(tx);
+      await executePrepared(
+        tx,
+        sql`update alerts set audit_seq = v.seq
+          from unnest(${alerting.map((r) => r.entry_id)}::text[], ${alerting.map((r) => r.seq)}::bigint[]) as v(entry_id, seq)
+          where alerts.audit_seq is null and alerts.audit_entry = v.entry_id`,
+      );
     }
     return { sequenced: rows.length, tampered };
   });
@@ -216,11 +223,14 @@ async function insertLogRows(tx: Tx, rows: readonly LogRow[]): Promise<number> {
     mac: 'text',
   };
   const arrays = logColumns.map((c) => sql`${rows.map((r) => r[c])}::${sql.raw(types[c])}[]`);
-  const { rows: counted } = await sql<{ n: number }>`with ins as (
+  const { rows: counted } = await executePrepared(
+    tx,
+    sql<{ n: number }>`with ins as (
       insert into audit_log (${sql.join(logColumns.map((c) => sql.ref(c)))}) select * from unnest(${sql.join(arrays)})
       on conflict (entry_id, ts) where entry_id is not null do nothing
       returning 1)
-    select count(*)::int as n from ins`.execute(tx);
+    select count(*)::int as n from ins`,
+  );
   return Number(counted[0]!.n);
 }
 
@@ -342,7 +352,7 @@ export function startAuditSequencer(
   const tick = async () => {
     let next = idleMs;
     try {
-      const waiting = (await sql<{ any: boolean }>`select exists (select 1 from audit_queue) as any`.execute(db)).rows[0]?.any;
+      const waiting = (await executePrepared(db, sql<{ any: boolean }>`select exists (select 1 from audit_queue) as any`)).rows[0]?.any;
       if (waiting) {
         const r = await sequenceAuditBatch(db);
         if (r) {

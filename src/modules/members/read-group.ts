@@ -18,7 +18,7 @@ import type { AppContext } from '../../base/context.ts';
 import { AppError } from '../../base/errors.ts';
 import type { OrgSettings } from '../../base/settings.ts';
 import { Batcher } from '../../db/batcher.ts';
-import type { Db } from '../../db/database.ts';
+import { type Db, executePrepared } from '../../db/database.ts';
 import type { BlockKind, MemberTable } from '../../db/schema.ts';
 import { japanDate } from '../../db/time.ts';
 import type { AccessEngine } from '../access/decide.ts';
@@ -63,10 +63,12 @@ type LoadedMember = MemberTable & { mamori_blocks: { purposeId: string; kind: Bl
 
 /** The group's members and their opt-outs, stops and consents, in one statement. */
 async function loadMembers(db: Db, ids: readonly string[]): Promise<Map<string, LoadedMember>> {
-  const { rows } =
-    await sql<LoadedMember>`select m.*, coalesce((select json_agg(json_build_object('purposeId', b.purpose_id, 'kind', b.kind))
+  const { rows } = await executePrepared(
+    db,
+    sql<LoadedMember>`select m.*, coalesce((select json_agg(json_build_object('purposeId', b.purpose_id, 'kind', b.kind))
       from member_purpose_blocks b where b.member_id = m.id), '[]'::json) as mamori_blocks
-    from members m where m.id = any(${[...new Set(ids)]}::text[])`.execute(db);
+    from members m where m.id = any(${[...new Set(ids)]}::text[])`,
+  );
   return new Map(rows.map((r) => [r.id, r]));
 }
 
