@@ -2,9 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
+import { sql, type Transaction } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
-import { openSqlite, sqliteGroupTransaction } from './database.ts';
+import { createTestDatabase, postgresUrl, type TestDatabase } from '../../test/support/db.ts';
+import { executePrepared, openSqlite, sqliteGroupTransaction } from './database.ts';
+import type { Database } from './schema.ts';
 
 describe('SQLite group commit', () => {
   let database: TestDatabase;
@@ -108,4 +110,49 @@ describe('opening SQLite while another process holds the file', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 30_000);
+});
+
+describe('named prepared statements on PostgreSQL', () => {
+  if (!postgresUrl()) {
+    it('needs PostgreSQL (the strict run fails without it)', () => {
+      expect(process.env.MAMORI_TEST_STRICT).not.toBe('1');
+    });
+    return;
+  }
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase('postgres');
+  });
+  afterAll(async () => {
+    await database?.dispose();
+  });
+
+  it('prepares a marked statement once per connection and runs it by name with new values; other queries stay unnamed', async () => {
+    const prepared = (tx: Transaction<Database>) =>
+      sql<{ name: string; statement: string }>`select name, statement from pg_prepared_statements`.execute(tx);
+    const answers = await database.db.transaction().execute(async (tx) => {
+      const seen: number[][] = [];
+      for (const n of [3, 5, 2]) {
+        const r = await executePrepared(tx, sql<{ n: number }>`select generate_series(1, ${n}::int) as n`);
+        seen.push(r.rows.map((row) => row.n));
+      }
+      await sql`select 1 as unmarked`.execute(tx);
+      return { seen, statements: (await prepared(tx)).rows };
+    });
+    expect(answers.seen).toEqual([
+      [1, 2, 3],
+      [1, 2, 3, 4, 5],
+      [1, 2],
+    ]);
+    // One named statement for the three calls; the unmarked query and the view's own read are not among them.
+    expect(answers.statements).toHaveLength(1);
+    expect(answers.statements[0]!.name).toMatch(/^mamori_[0-9a-f]{24}$/);
+    expect(answers.statements[0]!.statement).toContain('generate_series');
+  });
+
+  it('fails a marked statement as a plain one would, and the connection goes on', async () => {
+    await expect(executePrepared(database.db, sql`select 1 / ${0}::int`)).rejects.toMatchObject({ code: '22012' });
+    const r = await executePrepared(database.db, sql<{ x: number }>`select ${7}::int as x`);
+    expect(r.rows).toEqual([{ x: 7 }]);
+  });
 });
