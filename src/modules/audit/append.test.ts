@@ -6,8 +6,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { availableDialects, chained, createTestDatabase, type TestDatabase } from '../../../test/support/db.ts';
 import { SqliteTx } from '../../db/database.ts';
+import { copyClientOf, transactionWithCopy } from '../../db/pg-copy.ts';
 import { appendAuditBatch } from './append.ts';
 import type { Actor, AuditEvent } from './events.ts';
+import { checkEntryMac } from './mac.ts';
 import { verifyAuditChain } from './verify.ts';
 
 const actor: Actor = { type: 'cli', id: null, orgId: null, label: 'test:bulk' };
@@ -87,4 +89,51 @@ describe.each(availableDialects())('bulk audit append on %s', (dialect) => {
     for (let i = 1; i < rows.length; i++) expect(rows[i]!.prev_hash).toBe(rows[i - 1]!.hash);
     expect(await verifyAuditChain(database.db)).toMatchObject({ ok: true });
   });
+
+  if (dialect === 'postgres') {
+    it('in a COPY transaction (an import) queues the same rows by COPY, each with the MAC the sequencer expects', async () => {
+      const odd = {
+        run: 'r-2',
+        change: 'updated' as const,
+        fields: ['tab\there', 'line\nbreak', 'back\\slash', '"quoted"', '全角　空白', '\\N'],
+      };
+      const given: AuditEvent[] = [
+        ...events(),
+        ...Array.from(
+          { length: 40 },
+          (_, i): AuditEvent => ({
+            action: 'member.import',
+            outcome: 'ok',
+            orgId: 'org-1',
+            memberId: i % 2 ? `odd\t"${i}"` : `odd-${i}`,
+            detail: odd,
+          }),
+        ),
+        { action: 'member.import', outcome: 'ok', orgId: 'org-1', detail: odd },
+      ];
+      const before = await (await chained(database.db))
+        .selectFrom('audit_head')
+        .select('seq')
+        .where('id', '=', 1)
+        .executeTakeFirstOrThrow();
+      const appended = await transactionWithCopy(database.db, async (tx) => {
+        expect(copyClientOf(tx)).toBeDefined();
+        return appendAuditBatch(tx, actor, given);
+      });
+      const rows = await (await chained(database.db))
+        .selectFrom('audit_log')
+        .selectAll()
+        .where('seq', '>', Number(before.seq))
+        .orderBy('seq')
+        .execute();
+      expect(rows.map((r) => r.entry_id)).toEqual(appended.map((e) => e.entryId));
+      expect(rows.map((r) => [r.action, r.org_id, r.member_id, r.error_code, JSON.parse(r.detail)])).toEqual(
+        given.map((e) => [e.action, e.orgId ?? null, e.memberId ?? null, e.errorCode ?? null, { ...e.detail, actor: 'test:bulk' }]),
+      );
+      // Every MAC made from the shared parts is the one made from the whole entry: none recorded as tampered.
+      for (const r of rows) expect(checkEntryMac({ ...r, entry_id: r.entry_id! }, r.mac!)).toBe('ok');
+      expect(rows.some((r) => r.action === 'audit.queue_tampered')).toBe(false);
+      expect(await verifyAuditChain(database.db)).toMatchObject({ ok: true });
+    });
+  }
 });

@@ -19,7 +19,7 @@ import type { AuditLogTable, AuditQueueTable } from '../../db/schema.ts';
 import { type Clock, iso, systemClock } from '../../db/time.ts';
 import { canonicalJson, contentColumns, entryHash } from './canonical.ts';
 import type { Actor, AuditEvent } from './events.ts';
-import { auditMacReady, entryMac, newEntryId } from './mac.ts';
+import { auditMacReady, entryMac, macOfEncoding, newEntryId } from './mac.ts';
 import { drainAuditQueue } from './sequencer.ts';
 
 /** An appended entry: chained at once on SQLite; on PostgreSQL queued, its place given later by the sequencer. */
@@ -93,19 +93,69 @@ const queueColumns = ['entry_id', ...contentColumns, 'mac'] as const satisfies r
 async function queueAudit(tx: Tx, actor: Actor, events: readonly AuditEvent[], clock: Clock): Promise<AppendedEntry[]> {
   const ts = iso(clock());
   const details = new DetailCache(actor);
+  if (events.length > VALUES_UP_TO && copyClientOf(tx)) {
+    // A bulk append in a transaction opened for COPY (an import): the rows as COPY's text lines, sent without
+    // waiting; the transaction waits for them before it commits (pg-copy.ts).
+    const lines = new QueueLines(actor, ts, details);
+    const out = events.map((e) => lines.add(e));
+    await copyInLater(tx, `copy audit_queue (${queueColumns.join(', ')}) from stdin`, lines.done());
+    return out;
+  }
   return insertQueueRows(
     tx,
     events.map((e) => toQueueRow(actor, e, ts, details)),
   );
 }
 
+/**
+ * Queue rows as COPY text lines, for a bulk append. A batch's entries share everything but their entry id and
+ * member (an import's "created" entries: one time, actor, action and detail): the shared fields' COPY text and
+ * their part of the MAC's encoding are made once per run of entries that share them, not per entry. The MAC is
+ * the one `entryMac` gives (the encoding is `JSON.stringify` of the same array, written in three parts).
+ */
+class QueueLines {
+  readonly #actor: Actor;
+  readonly #ts: string;
+  readonly #details: DetailCache;
+  readonly #lines: string[] = [];
+  #key: unknown[] = [];
+  /** COPY text of the columns before the member and after it; JSON of the same, for the MAC's encoding. */
+  #copyBefore = '';
+  #copyAfter = '';
+  #jsonBefore = '';
+  #jsonAfter = '';
+
+  constructor(actor: Actor, ts: string, details: DetailCache) {
+    this.#actor = actor;
+    this.#ts = ts;
+    this.#details = details;
+  }
+
+  add(event: AuditEvent): AppendedEntry {
+    const f = entryFields(this.#actor, event, this.#ts, this.#details);
+    const key = [f.org_id, f.actor_type, f.actor_id, f.action, f.outcome, f.purpose_code, f.error_code, f.detail];
+    if (key.some((v, i) => v !== this.#key[i])) {
+      this.#key = key;
+      const before = [f.ts, f.org_id, f.actor_type, f.actor_id, f.action, f.outcome, f.purpose_code];
+      const after = [f.error_code, f.detail];
+      this.#copyBefore = before.map(copyText).join('\t');
+      this.#copyAfter = after.map(copyText).join('\t');
+      this.#jsonBefore = JSON.stringify(before).slice(1, -1);
+      this.#jsonAfter = JSON.stringify(after).slice(1, -1);
+    }
+    const entryId = newEntryId();
+    const mac = macOfEncoding(`[${JSON.stringify(entryId)},${this.#jsonBefore},${JSON.stringify(f.member_id)},${this.#jsonAfter}]`);
+    this.#lines.push(`${entryId}\t${this.#copyBefore}\t${copyText(f.member_id)}\t${this.#copyAfter}\t${copyText(mac)}\n`);
+    return { seq: null, hash: null, ts: this.#ts, entryId };
+  }
+
+  done(): string[] {
+    return this.#lines;
+  }
+}
+
 async function insertQueueRows(tx: Tx, rows: QueueRow[]): Promise<AppendedEntry[]> {
-  if (rows.length > VALUES_UP_TO && copyClientOf(tx)) {
-    // A bulk append in a transaction opened for COPY (an import): the rows as COPY's text lines, sent without
-    // waiting; the transaction waits for them before it commits (pg-copy.ts).
-    const lines = rows.map((r) => `${queueColumns.map((c) => copyText(r[c])).join('\t')}\n`);
-    await copyInLater(tx, `copy audit_queue (${queueColumns.join(', ')}) from stdin`, lines);
-  } else if (rows.length <= VALUES_UP_TO) {
+  if (rows.length <= VALUES_UP_TO) {
     await tx.insertInto('audit_queue').values(rows).execute();
   } else {
     for (let i = 0; i < rows.length; i += QUEUE_CHUNK) await unnestInsert(rows.slice(i, i + QUEUE_CHUNK)).execute(tx);

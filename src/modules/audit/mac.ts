@@ -83,8 +83,16 @@ function encoding(e: MacFields): string {
 
 /** The MAC a writer stores with a queued entry. */
 export function entryMac(e: MacFields): string {
+  return macOfEncoding(encoding(e));
+}
+
+/**
+ * The MAC of an entry whose encoding (`JSON.stringify` of the fields in `encoding`'s order) the caller built
+ * itself: bulk appends encode the fields that a batch's entries share once (audit/append.ts `QueueLines`).
+ */
+export function macOfEncoding(encoded: string): string {
   if (!writerKeyId) throw new Error('audit MAC keys are not registered (app/context.ts registers them from the key ring)');
-  return `${writerKeyId}.${createHmac('sha256', macKeys.get(writerKeyId)!).update(encoding(e)).digest('base64url')}`;
+  return `${writerKeyId}.${createHmac('sha256', macKeys.get(writerKeyId)!).update(encoded).digest('base64url')}`;
 }
 
 /** 'ok', 'bad' (altered or forged), or 'unknown_key' (made with a key this process does not hold). */
