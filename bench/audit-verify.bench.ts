@@ -20,6 +20,7 @@ import { openDatabase } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { entryHash, GENESIS_HASH } from '../src/modules/audit/canonical.ts';
 import { rng } from '../src/modules/demo/synthetic.ts';
+import { pgbenchYardstick } from './pgbench.ts';
 import type { BenchResult } from './types.ts';
 
 const TARGET_SECONDS = 30;
@@ -407,6 +408,7 @@ async function runPostgres(): Promise<BenchResult> {
     await c.end();
     return Number(rows[0]!.bytes);
   })();
+  const yardstick = await pgbenchYardstick();
   const run = await timeVerify({ DATABASE_URL: url, MAMORI_KEY_FILE: join(dir, 'keys.json'), LOG_LEVEL: 'warn' });
   return {
     name: `audit verify on PostgreSQL, ${millions} entries (CLI)`,
@@ -414,7 +416,7 @@ async function runPostgres(): Promise<BenchResult> {
     value: Math.round(run.seconds * 10) / 10,
     unit: 's',
     ok: run.ok && run.entries >= ENTRIES && run.seconds <= TARGET_SECONDS,
-    notes: `wall time of \`mamori audit verify\` incl. start-up; ${Math.round(run.entries / run.seconds).toLocaleString('en-US')} entries/s; audit_log ${(size / 2 ** 30).toFixed(1)} GiB, PostgreSQL on the same host, in its page cache`,
+    notes: `wall time of \`mamori audit verify\` incl. start-up; ${Math.round(run.entries / run.seconds).toLocaleString('en-US')} entries/s; audit_log ${(size / 2 ** 30).toFixed(1)} GiB, PostgreSQL on the same host, in its page cache; ${yardstick.note(run.entries / run.seconds, 'entries/s')}`,
   };
 }
 

@@ -21,6 +21,7 @@ import { DEMO_ORG, seedDemo } from '../src/modules/demo/seed.ts';
 import { csvColumns, csvLine, syntheticMember } from '../src/modules/demo/synthetic.ts';
 import { measureCpu } from './cpu.ts';
 import { benchDialects, dropPgDatabase, freshPgDatabase } from './pg.ts';
+import { pgbenchYardstick } from './pgbench.ts';
 import type { BenchResult } from './types.ts';
 
 const TARGET_SECONDS = 30;
@@ -125,6 +126,7 @@ export default async function run(): Promise<BenchResult[]> {
 async function measure(dialect: DialectName): Promise<BenchResult[]> {
   const fileMb = statSync(csv).size / 2 ** 20;
   const url = await freshDatabase(dialect);
+  const yardstick = dialect === 'postgres' ? await pgbenchYardstick() : null;
   const watch = measureCpu([]);
   const r = await importCommand(url);
   const machine = watch.stop();
@@ -165,7 +167,7 @@ async function measure(dialect: DialectName): Promise<BenchResult[]> {
       notes:
         `${Math.round(ROWS / r.seconds).toLocaleString('en-US')} rows/s end to end (command start to exit); ` +
         `${summary?.seconds ?? '?'} s inside the import${waits}; CPU of the command ${Number.isNaN(cpu[0]!) ? '?' : `user ${cpu[0]} s + system ${cpu[1]} s`}${server}; ` +
-        `file ${fileMb.toFixed(0)} MB${problem}`,
+        `file ${fileMb.toFixed(0)} MB${yardstick ? `; ${yardstick.note(ROWS / r.seconds, 'rows/s')}` : ''}${problem}`,
     },
     {
       name: dialect === 'sqlite' ? 'import peak memory' : `import peak memory (${label})`,

@@ -84,3 +84,25 @@ export async function runPgbench(name: string, opts: { clients: number; threads:
     command: `pgbench -N -c ${opts.clients} -j ${opts.threads} -T ${opts.seconds} (scale 10)`,
   };
 }
+
+/**
+ * The yardstick for a PostgreSQL figure that is not a transaction rate (an import, a verification, the soak):
+ * `pgbench -N` with 50 clients for 12 s on a database of its own (scale 10), run just before the measured part
+ * on the same server, so that each such figure is printed beside what the server did for pgbench at that hour.
+ * The database is dropped afterwards unless BENCH_KEEP=1.
+ */
+export async function pgbenchYardstick(): Promise<PgbenchResult & { note: (value: number, unit: string) => string }> {
+  const name = 'mamori_bench_yardstick';
+  await initPgbench(name, 10);
+  try {
+    const r = await runPgbench(name, { clients: 50, threads: 2, seconds: 12 });
+    console.log(`  pgbench -N just before: ${Math.round(r.tps).toLocaleString('en-US')} tps, latency ${r.latencyMs} ms`);
+    return {
+      ...r,
+      note: (value, unit) =>
+        `pgbench -N just before: ${Math.round(r.tps).toLocaleString('en-US')} tps (${r.command}); ratio ${(value / r.tps).toFixed(2)} ${unit} per pgbench transaction/s`,
+    };
+  } finally {
+    if (process.env.BENCH_KEEP !== '1') await dropDatabase(name);
+  }
+}

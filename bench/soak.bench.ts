@@ -19,6 +19,7 @@
 import { completeTotp, type Session, signIn, signInMember } from './http-client.ts';
 import { percentile } from './member-db.ts';
 import { auditedReads, startPgMamori } from './pg-mamori.ts';
+import { pgbenchYardstick } from './pgbench.ts';
 import { rssOf } from './server.ts';
 import type { BenchResult } from './types.ts';
 
@@ -147,6 +148,7 @@ export default async function run(): Promise<BenchResult[]> {
       }
     };
 
+    const yardstick = await pgbenchYardstick();
     const began = performance.now();
     const end = began + SECONDS * 1000;
     const early = Math.min(60, SECONDS / 2);
@@ -202,7 +204,7 @@ export default async function run(): Promise<BenchResult[]> {
       `  RSS at ${at.at.toFixed(0)} s ${at.bytes.map((b) => `${Math.round(b / 2 ** 20)} MB`).join(' / ')}, at the end ${last.bytes.map((b) => `${Math.round(b / 2 ** 20)} MB`).join(' / ')}; audit ${fmt(audited)} reads entries for ${fmt(reads)} reads, verify ${verified.ok ? 'ok' : 'FAILED'} (${fmt(verified.entries)} entries)`,
     );
 
-    const run = `${fmt(n)} journeys in ${seconds.toFixed(0)} s on 2 instances, ${CLIENTS} clients (${(n / seconds).toFixed(0)}/s): ${perKind}`;
+    const run = `${fmt(n)} journeys in ${seconds.toFixed(0)} s on 2 instances, ${CLIENTS} clients (${(n / seconds).toFixed(0)}/s): ${perKind}; ${yardstick.note(n / seconds, 'journeys/s')}`;
     return [
       {
         name: `soak errors, ${Math.round(SECONDS / 60)} min mixed journeys`,

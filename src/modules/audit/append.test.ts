@@ -54,6 +54,9 @@ describe.each(availableDialects())('bulk audit append on %s', (dialect) => {
     database = await createTestDatabase(dialect);
   });
   afterAll(() => database?.close());
+  /** The chain's entries after sequence number `seq`, in order (on PostgreSQL once the queue is chained). */
+  const entriesAfter = async (seq: number | string) =>
+    (await chained(database.db)).selectFrom('audit_log').selectAll().where('seq', '>', Number(seq)).orderBy('seq').execute();
 
   it('stores every event as given, in order, with a chain that verifies', async () => {
     const given = events();
@@ -67,12 +70,7 @@ describe.each(availableDialects())('bulk audit append on %s', (dialect) => {
     // PostgreSQL: queued in the order given; the sequencer chains them in that order (queue ids ascend).
     else expect(new Set(appended.map((e) => e.entryId)).size).toBe(given.length);
 
-    const rows = await (await chained(database.db))
-      .selectFrom('audit_log')
-      .selectAll()
-      .where('seq', '>', Number(before.seq))
-      .orderBy('seq')
-      .execute();
+    const rows = await entriesAfter(before.seq);
     expect(rows.map((r) => [r.action, r.outcome, r.org_id, r.purpose_code, r.member_id, r.error_code, JSON.parse(r.detail)])).toEqual(
       given.map((e) => [
         e.action,
@@ -120,12 +118,7 @@ describe.each(availableDialects())('bulk audit append on %s', (dialect) => {
         expect(copyClientOf(tx)).toBeDefined();
         return appendAuditBatch(tx, actor, given);
       });
-      const rows = await (await chained(database.db))
-        .selectFrom('audit_log')
-        .selectAll()
-        .where('seq', '>', Number(before.seq))
-        .orderBy('seq')
-        .execute();
+      const rows = await entriesAfter(before.seq);
       expect(rows.map((r) => r.entry_id)).toEqual(appended.map((e) => e.entryId));
       expect(rows.map((r) => [r.action, r.org_id, r.member_id, r.error_code, JSON.parse(r.detail)])).toEqual(
         given.map((e) => [e.action, e.orgId ?? null, e.memberId ?? null, e.errorCode ?? null, { ...e.detail, actor: 'test:bulk' }]),
