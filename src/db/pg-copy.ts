@@ -69,7 +69,7 @@ export function transactionWithCopy<T>(db: Db, fn: (tx: Tx) => Promise<T>): Prom
         const state = clients.get(tx);
         clients.delete(tx);
         // Nothing is left running on the client when the transaction ends (commit or rollback follow in order).
-        if (state) await Promise.allSettled(state.pending);
+        if (state) await Promise.allSettled(state.pending.map((p) => p.sent));
       }
     }),
   );
@@ -217,6 +217,7 @@ class CopyIn {
     for (const chunk of this.#chunks) connection.sendCopyFromChunk(chunk);
     connection.endCopyFrom();
   }
+
   handleCommandComplete(message: { text?: string }): void {
     const n = /^COPY (\d+)/.exec(message.text ?? '');
     if (n) this.#rows = Number(n[1]);
