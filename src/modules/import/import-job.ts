@@ -26,10 +26,15 @@ import {
   PgMemberStore,
   SqliteMemberStore,
 } from './store.ts';
-import { type ChunkResult, cellIndex, type RefusedRow, type RowColumn, rowColumns } from './transform.ts';
+import { type ChunkResult, cellIndex, cellsFromCopyText, type RefusedRow, type RowColumn, rowColumns } from './transform.ts';
 
 /** Audit entries per `appendAuditBatch` call: one call's garbage then dies young instead of growing the heap. */
 const AUDIT_SLICE = 500;
+/**
+ * Most members an organization may hold for its import to take rows as COPY text: a chunk that holds one of them
+ * has all its cells made again from the text, which costs more than sending them would have.
+ */
+const COPY_TEXT_KNOWN_LIMIT = 1000;
 
 export interface ImportProgress {
   bytesDone: number;
@@ -152,6 +157,13 @@ export class ImportJob {
     const counts = await store.count();
     this.#lookup = counts.org > 0;
     if (this.#lookup && counts.org <= this.#o.knownCodesLimit) this.#known = new Set((await store.codes()).map(claimKey));
+    // Rows as COPY text from the transform (transform.ts) when the store takes them and (almost) nobody will be
+    // looked up: a chunk that holds a known member has its cells made again from the text (`#apply`).
+    const asCopyText =
+      tx !== null &&
+      this.#writing &&
+      store.takesCopyText === true &&
+      (!this.#lookup || (this.#known !== null && this.#known.size <= COPY_TEXT_KNOWN_LIMIT));
     // Results wait in memory until their turn (a few MB): four per worker keep the workers busy while the
     // chunk the writer needs next is still in a worker that runs less often (at a lower priority, see
     // transform-worker.ts).
@@ -160,6 +172,7 @@ export class ImportJob {
     this.#bytesDone = source.dataStart;
     const next = async () => this.#apply(await inflight.shift()!, store, tx, { ...counts, size: source.size });
     for await (const chunk of source.chunks()) {
+      if (asCopyText) chunk.asCopyText = true;
       const result = pool.run(chunk);
       result.catch(() => {}); // awaited in order below; an early failure must not count as unhandled
       inflight.push(result);
@@ -194,8 +207,10 @@ export class ImportJob {
       if (tx && this.#writing && store.deferIndexes && newRows >= this.#o.bulkIndexRows && newRows >= table.all)
         this.#restore = (await store.deferIndexes({ lookups: this.#lookup })) ?? undefined;
     }
-    const { cells, lines, refused } = result;
-    const codeAt = (row: number) => cells[row * ROW_WIDTH + cellIndex.member_code] as string;
+    const { lines, refused, codes: sentCodes } = result;
+    const codeAt = sentCodes
+      ? (row: number) => sentCodes[row]!
+      : (row: number) => result.cells[row * ROW_WIDTH + cellIndex.member_code] as string;
     let existing = new Map<string, MemberTable>();
     if (this.#lookup) {
       const codes: string[] = [];
@@ -209,7 +224,9 @@ export class ImportJob {
         this.time.lookup += performance.now() - t;
       }
     }
-    const inserts: NewMembers = { cells, rows: [], ids: [] };
+    if (result.copy && existing.size > 0) Object.assign(result, cellsFromCopyText(result.copy, this.#ctx.keys));
+    const { cells } = result;
+    const inserts: NewMembers = { cells, rows: [], ids: [], ...(result.copy ? { copy: result.copy } : {}) };
     const updates: Pending[] = [];
     const events: AuditEvent[] = [];
     const rejected: RejectedRow[] = [];

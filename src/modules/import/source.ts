@@ -21,6 +21,11 @@ export interface FileChunk {
   bytes: Uint8Array;
   /** Physical line number (1-based) of the chunk's first byte. */
   startLine: number;
+  /**
+   * Rows as COPY text instead of cells (`ChunkResult.copy`): for a load into PostgreSQL in which (almost) nobody
+   * is looked up (set by the importer, import-job.ts).
+   */
+  asCopyText?: boolean;
 }
 
 export interface CsvSource {

@@ -31,6 +31,8 @@ export interface MemberStore {
    * indexes as they were.
    */
   deferIndexes?(opts: { lookups: boolean }): Promise<(() => Promise<void>) | null>;
+  /** Whether `insert` takes rows as COPY text (`NewMembers.copy`) instead of cells. */
+  readonly takesCopyText?: boolean;
 }
 
 /**
@@ -141,6 +143,11 @@ export interface NewMembers {
   cells: RowCells;
   rows: number[];
   ids: string[];
+  /**
+   * Instead of `cells`, when the transform sent them so (to a store that `takesCopyText`): each row's cells as
+   * COPY text, tab-separated, at the row's index.
+   */
+  copy?: string[];
 }
 
 /** Column order of a ledger row: the id and organization, the row as the transform makes it, version and times. */
@@ -341,30 +348,40 @@ export class PgMemberStore extends KyselyMemberStore {
   readonly #org: string;
   readonly #ownPids: readonly number[];
 
+  /** In a transaction opened for COPY (the import's), new rows go in by COPY and may come as COPY text. */
+  readonly takesCopyText: boolean;
+
   /** `ownPids`: this process's connections to the server (`ownBackendPids`), which do not count as others. */
   constructor(tx: DbOrTx, orgId: string, opts: { ownPids?: readonly number[] } = {}) {
     super(tx, orgId, { lock: true });
     this.#tx = tx;
     this.#org = orgId;
     this.#ownPids = opts.ownPids ?? [];
+    this.takesCopyText = tx.isTransaction && copyClientOf(tx as Tx) !== undefined;
   }
 
-  override async insert({ cells, rows, ids }: NewMembers, at: string) {
+  override async insert({ cells, rows, ids, copy }: NewMembers, at: string) {
     if (rows.length === 0) return;
     // In a transaction opened for COPY (the import's): the rows as COPY's text lines, which the server parses
     // several times faster than text arrays, sent without waiting (pg-copy.ts `copyInLater`).
-    if (this.#tx.isTransaction && copyClientOf(this.#tx as Tx)) {
+    if (this.takesCopyText) {
       const tail = `\t1\t${copyText(at)}\t${copyText(at)}\n`;
-      const head = `\t${copyText(this.#org)}`;
+      const head = `\t${copyText(this.#org)}\t`;
       const lines = new Array<string>(rows.length);
       for (let k = 0; k < rows.length; k++) {
-        let line = copyText(ids[k]) + head;
-        for (let c = rows[k]! * ROW_WIDTH, end = c + ROW_WIDTH; c < end; c++) line += `\t${copyText(cells[c])}`;
+        if (copy) {
+          lines[k] = copyText(ids[k]) + head + copy[rows[k]!] + tail;
+          continue;
+        }
+        const start = rows[k]! * ROW_WIDTH;
+        let line = copyText(ids[k]) + head + copyText(cells[start]);
+        for (let c = start + 1, end = start + ROW_WIDTH; c < end; c++) line += `\t${copyText(cells[c])}`;
         lines[k] = line + tail;
       }
       await copyInLater(this.#tx as Tx, `copy members (${memberColumns.join(', ')}) from stdin`, lines);
       return;
     }
+    if (copy) throw new Error('PgMemberStore.insert: rows as COPY text need a transaction opened for COPY');
     const arrays = [arrayLiteral(ids, 0, 1, null)];
     for (let c = 0; c < ROW_WIDTH; c++) arrays.push(arrayLiteral(cells, c, ROW_WIDTH, rows));
     await sql`insert into members (${sql.raw(memberColumns.join(', '))})
