@@ -166,20 +166,27 @@ const keepsRun = (actor: RunActor, error: AppError) => actor.type === 'system' |
 
 const excludedTotal = (e: Record<string, number> | null) => (e ? Object.values(e).reduce((a, b) => a + b, 0) : undefined);
 
-/** A dry run: the engine's report, stored with the run; nothing is delivered. */
-export async function previewRelease(ctx: AppContext, input: RunInput): Promise<RunOutcome> {
+/**
+ * What a preview and a delivery share: the release loaded, the run's id and its row's fields, and how it is
+ * audited (`action`, with the run's own fields in every entry's detail).
+ */
+async function startRun(
+  ctx: AppContext,
+  input: RunInput,
+  opts: { kind: 'preview' | 'delivery'; action: 'release.preview' | 'release.deliver'; extra: Record<string, string> },
+) {
   const orgId = assertMayRun(input.actor);
   const row = await loadRelease(ctx, orgId, input.releaseId);
   const spec = JSON.parse(row.spec) as ReleaseSpec;
   const startedAt = ctx.clock();
   const run = randomUUID();
-  const base = { id: run, orgId, releaseId: row.id, kind: 'preview' as const, version: row.version, actor: input.actor, startedAt };
+  const base = { id: run, orgId, releaseId: row.id, kind: opts.kind, version: row.version, actor: input.actor, startedAt, ...opts.extra };
   const audit = (outcome: 'ok' | 'failed' | 'refused', detail: Record<string, string | number | undefined>) =>
     appendAuditAlone(
       ctx.db,
       auditActorOf(input.actor),
       {
-        action: 'release.preview',
+        action: opts.action,
         outcome,
         orgId,
         ...(outcome !== 'ok' ? { errorCode: String(detail.error_code) } : {}),
@@ -187,13 +194,22 @@ export async function previewRelease(ctx: AppContext, input: RunInput): Promise<
           release_id: row.id,
           code: row.code,
           run,
+          ...opts.extra,
           ...Object.fromEntries(Object.entries(detail).filter(([, v]) => v !== undefined)),
           ...(input.via ? { via: input.via } : {}),
         },
       },
       ctx.clock,
     );
-  try {
+  /** A failure of the run: kept with the release's runs where `keepsRun` says so, and audited. */
+  const fail = async (error: unknown) => {
+    if (error instanceof AppError && error.code !== 'my_number_rejected') {
+      if (keepsRun(input.actor, error)) await recordRun(ctx, { ...base, status: 'failed', error });
+      await audit(error.status < 500 ? 'refused' : 'failed', { error_code: error.code });
+    }
+  };
+  /** The source read (as of the run's day) and anonymized by the engine. */
+  const anonymizeSource = async () => {
     const on = japanDate(startedAt);
     input.onProgress?.({ phase: 'read', done: 0, total: 1 });
     const { table, excluded } = await readSource(ctx, {
@@ -205,14 +221,21 @@ export async function previewRelease(ctx: AppContext, input: RunInput): Promise<
       ...(input.file ? { file: input.file } : {}),
     });
     const result = runEngine(table, spec, openKey(ctx.keys, row.key_enc), input.onProgress ? { onProgress: input.onProgress } : {});
+    return { on, excluded, result };
+  };
+  return { orgId, row, spec, run, base, audit, fail, anonymizeSource };
+}
+
+/** A dry run: the engine's report, stored with the run; nothing is delivered. */
+export async function previewRelease(ctx: AppContext, input: RunInput): Promise<RunOutcome> {
+  const { run, base, audit, fail, anonymizeSource } = await startRun(ctx, input, { kind: 'preview', action: 'release.preview', extra: {} });
+  try {
+    const { result, excluded } = await anonymizeSource();
     await recordRun(ctx, { ...base, status: 'succeeded', report: result.report, excluded });
     await audit('ok', { rows: result.report.rows.output, suppressed: result.report.rows.suppressed, excluded: excludedTotal(excluded) });
     return { run, report: result.report, excluded };
   } catch (error) {
-    if (error instanceof AppError && error.code !== 'my_number_rejected') {
-      if (keepsRun(input.actor, error)) await recordRun(ctx, { ...base, status: 'failed', error });
-      await audit(error.status < 500 ? 'refused' : 'failed', { error_code: error.code });
-    }
+    await fail(error);
     throw error;
   }
 }
@@ -223,61 +246,18 @@ export async function previewRelease(ctx: AppContext, input: RunInput): Promise<
  * a job delivers for.
  */
 export async function deliverRelease(ctx: AppContext, input: RunInput & { target: string; period?: string }): Promise<RunOutcome> {
-  const orgId = assertMayRun(input.actor);
-  const row = await loadRelease(ctx, orgId, input.releaseId);
-  const spec = JSON.parse(row.spec) as ReleaseSpec;
-  const startedAt = ctx.clock();
-  const run = randomUUID();
-  const base = {
-    id: run,
-    orgId,
-    releaseId: row.id,
-    kind: 'delivery' as const,
-    version: row.version,
-    actor: input.actor,
-    startedAt,
-    target: input.target,
-    ...(input.period ? { period: input.period } : {}),
-  };
-  const audit = (outcome: 'ok' | 'failed' | 'refused', detail: Record<string, string | number | undefined>) =>
-    appendAuditAlone(
-      ctx.db,
-      auditActorOf(input.actor),
-      {
-        action: 'release.deliver',
-        outcome,
-        orgId,
-        ...(outcome !== 'ok' ? { errorCode: String(detail.error_code) } : {}),
-        detail: {
-          release_id: row.id,
-          code: row.code,
-          run,
-          target: input.target,
-          ...(input.period ? { period: input.period } : {}),
-          ...Object.fromEntries(Object.entries(detail).filter(([, v]) => v !== undefined)),
-          ...(input.via ? { via: input.via } : {}),
-        },
-      },
-      ctx.clock,
-    );
+  const { orgId, row, spec, run, base, audit, fail, anonymizeSource } = await startRun(ctx, input, {
+    kind: 'delivery',
+    action: 'release.deliver',
+    extra: { target: input.target, ...(input.period ? { period: input.period } : {}) },
+  });
   if (!row.method_published_at || !row.items_published_at) {
     const error = new AppError('release_method_unpublished');
-    if (keepsRun(input.actor, error)) await recordRun(ctx, { ...base, status: 'failed', error });
-    await audit('refused', { error_code: error.code });
+    await fail(error);
     throw error;
   }
   try {
-    const on = japanDate(startedAt);
-    input.onProgress?.({ phase: 'read', done: 0, total: 1 });
-    const { table, excluded } = await readSource(ctx, {
-      actor: input.actor,
-      orgId,
-      spec,
-      purposeCode: row.purpose_code,
-      on,
-      ...(input.file ? { file: input.file } : {}),
-    });
-    const result = runEngine(table, spec, openKey(ctx.keys, row.key_enc), input.onProgress ? { onProgress: input.onProgress } : {});
+    const { on, excluded, result } = await anonymizeSource();
     const org = await ctx.db.selectFrom('organizations').select('name').where('id', '=', orgId).executeTakeFirstOrThrow();
     const stamp = input.period ?? on;
     const fileName = `${row.code}_${stamp.replaceAll('-', '')}_${run.slice(0, 8)}.${spec.output.format}`;
@@ -304,10 +284,7 @@ export async function deliverRelease(ctx: AppContext, input: RunInput & { target
     });
     return { run, report: result.report, excluded, delivery: { ...delivered, target: input.target } };
   } catch (error) {
-    if (error instanceof AppError && error.code !== 'my_number_rejected') {
-      if (keepsRun(input.actor, error)) await recordRun(ctx, { ...base, status: 'failed', error });
-      await audit(error.status < 500 ? 'refused' : 'failed', { error_code: error.code });
-    }
+    await fail(error);
     throw error;
   }
 }
